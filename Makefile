@@ -1,0 +1,76 @@
+# Two commands set up a fresh machine: `make run` and `make test`. The rest is for developers.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+STACK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mitid_portal
+STACK_REDIS_URL ?= redis://127.0.0.1:6379/0
+MESSAGE_DIRS := pages nemid cpr messaging enrollment authenticators mitid_portal templates
+MAKEMESSAGES := $(MANAGE) makemessages --locale da --locale en --locale kl --no-obsolete --add-location file --ignore '.venv/*' --ignore 'static/*' --ignore 'tests/*' --ignore 'bench/*'
+
+.PHONY: run test install messages compilemessages check-messages lint test-services test-browser run-stack browser-deps ci clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+compilemessages: install
+	$(MANAGE) compilemessages --ignore '.venv/*' -v 0
+
+## make run: install, migrate, compile messages, load demo data, serve on http://127.0.0.1:8000
+run: compilemessages
+	$(MANAGE) migrate --noinput -v 0
+	$(MANAGE) seed_demo
+	@echo "Serving the portal on http://$(HOST):$(PORT)/ (HTTP and websockets; Ctrl-C stops)"
+	$(BIN)/uvicorn mitid_portal.asgi:application --host $(HOST) --port $(PORT) --lifespan off
+
+## make test: install, then run the test suite on embedded defaults (SQLite, no services)
+test: compilemessages
+	$(BIN)/pytest -q -n 2
+
+## The same suite on PostgreSQL and Redis, plus the tests that need a real Celery worker.
+test-services: compilemessages
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mitid_portal} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/15} \
+	CELERY_TASK_ALWAYS_EAGER=true \
+	$(BIN)/pytest -q -n 2 -m 'not browser'
+
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+## Browser tests: Playwright driving Debian's chromium, with an axe-core check on every page.
+test-browser: compilemessages browser-deps
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -m browser -p no:xdist
+
+messages: install
+	$(MAKEMESSAGES)
+
+## Fails when makemessages would change a catalogue, or a catalogue does not compile cleanly.
+check-messages: install
+	scripts/check_messages.sh $(MAKEMESSAGES)
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy .
+
+## Runs the portal as a deployer would: PostgreSQL, Redis, a Celery worker and beat (Procfile).
+run-stack: compilemessages
+	@psql "$(dir $(STACK_DATABASE_URL))postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='$(notdir $(STACK_DATABASE_URL))'" | grep -q 1 || \
+		psql "$(dir $(STACK_DATABASE_URL))postgres" -c "CREATE DATABASE $(notdir $(STACK_DATABASE_URL))"
+	DATABASE_URL=$(STACK_DATABASE_URL) REDIS_URL=$(STACK_REDIS_URL) DEBUG=false $(MANAGE) collectstatic --noinput -v 0
+	DATABASE_URL=$(STACK_DATABASE_URL) REDIS_URL=$(STACK_REDIS_URL) $(MANAGE) migrate --noinput -v 0
+	DATABASE_URL=$(STACK_DATABASE_URL) REDIS_URL=$(STACK_REDIS_URL) $(MANAGE) seed_demo
+	DATABASE_URL=$(STACK_DATABASE_URL) REDIS_URL=$(STACK_REDIS_URL) DEBUG=false PORT=$(PORT) $(BIN)/honcho start
+
+ci: lint check-messages test test-services test-browser
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 test-artifacts

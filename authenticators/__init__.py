@@ -1,0 +1,1 @@
+"""MitID authenticators: the app, code devices and chip, built on django-otp devices."""

@@ -1,0 +1,1 @@
+"""Getting MitID: the enrollment a citizen goes through after proving who they are."""

@@ -1,0 +1,36 @@
+"""Handing one queued message to its gateway, exactly once."""
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from .backends import SMS, get_sms_backend
+from .models import Channel, Message
+
+
+def deliver(message_id: int) -> bool:
+    """Send the message unless it was sent already; return whether this call sent it."""
+    with transaction.atomic():
+        message = Message.objects.select_for_update().get(pk=message_id)
+        if message.status == Message.Status.SENT:
+            return False
+        message.attempts += 1
+        message.save(update_fields=["attempts"])
+    if message.channel == Channel.SMS:
+        get_sms_backend().send_messages([SMS(to=message.recipient, body=message.body)])
+    else:
+        EmailMessage(
+            subject=message.subject,
+            body=message.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[message.recipient],
+        ).send()
+    Message.objects.filter(pk=message.pk).update(status=Message.Status.SENT, sent_at=timezone.now())
+    return True
+
+
+def give_up(message_id: int) -> None:
+    Message.objects.filter(pk=message_id).exclude(status=Message.Status.SENT).update(
+        status=Message.Status.FAILED
+    )

@@ -1,0 +1,1 @@
+"""Settings modules: `base` runs anywhere with embedded defaults, `production` hardens it."""

@@ -1,0 +1,22 @@
+"""Top-level URLs: citizen pages under a language prefix (/da/, /en/, /kl/), admin outside."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from pages.views import switch_language
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/switch/", switch_language, name="switch_language"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("pages.urls")),
+    path("nemid/", include("nemid.urls")),
+    path("enrollment/", include("enrollment.urls")),
+)
+
+if settings.DEMO_MODE:
+    urlpatterns += i18n_patterns(path("demo/", include("messaging.urls")))

@@ -1,0 +1,72 @@
+"""The only reader and writer of NemID state in the citizen's session."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
+
+from .provider import KeyChallenge, NemIDProof
+
+CHALLENGE_KEY = "nemid_challenge"
+PROOF_KEY = "nemid_proof"
+
+
+@dataclass(frozen=True)
+class PendingChallenge:
+    token: str
+    key: str
+    card_number: str
+    next_url: str
+
+
+def start_challenge(request: HttpRequest, challenge: KeyChallenge, *, next_url: str) -> None:
+    request.session[CHALLENGE_KEY] = {
+        "token": challenge.token,
+        "key": challenge.key,
+        "card_number": challenge.card_number,
+        "next_url": next_url,
+    }
+
+
+def pending_challenge(request: HttpRequest) -> PendingChallenge | None:
+    data = request.session.get(CHALLENGE_KEY)
+    return PendingChallenge(**data) if data else None
+
+
+def forget_challenge(request: HttpRequest) -> None:
+    request.session.pop(CHALLENGE_KEY, None)
+
+
+def remember_proof(request: HttpRequest, proof: NemIDProof) -> None:
+    """Log the citizen in with NemID: a new session key, then the proven identity."""
+    forget_challenge(request)
+    request.session.cycle_key()
+    request.session[PROOF_KEY] = {
+        "cpr": proof.cpr,
+        "nemid_user_id": proof.nemid_user_id,
+        "proven_at": timezone.now().isoformat(),
+    }
+
+
+@dataclass(frozen=True)
+class SessionProof:
+    cpr: str
+    nemid_user_id: str
+    proven_at: datetime
+
+
+def proof(request: HttpRequest) -> SessionProof | None:
+    """The NemID proof in this session, if it is still fresh."""
+    data = request.session.get(PROOF_KEY)
+    if not data:
+        return None
+    proven_at = datetime.fromisoformat(data["proven_at"])
+    if timezone.now() - proven_at > timedelta(minutes=settings.NEMID_PROOF_MINUTES):
+        return None
+    return SessionProof(data["cpr"], data["nemid_user_id"], proven_at)
+
+
+def log_out(request: HttpRequest) -> None:
+    request.session.flush()

@@ -1,0 +1,1 @@
+"""The portal's shell: content pages, languages, form rendering and error pages."""

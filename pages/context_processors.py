@@ -1,0 +1,19 @@
+"""Values every page's layout needs: support contacts, demo mode, the NemID proof."""
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from nemid import session as nemid_session
+
+from . import support
+
+
+def portal(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "demo_mode": settings.DEMO_MODE,
+        "mitid_support": support.MITID_SUPPORT,
+        "nemid_proof": SimpleLazyObject(lambda: nemid_session.proof(request)),
+    }

@@ -1,0 +1,56 @@
+"""What a citizen has typed, carried across a change of language.
+
+The language switcher submits the page's own form to the switch view, which keeps the fields
+the page declares safe to keep (never passwords or codes) until the page is shown again in
+the new language.
+"""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import Resolver404, resolve
+
+SESSION_KEY = "drafts"
+
+
+def keep_draft(request: HttpRequest, path: str) -> None:
+    """Keep the declared draft fields of the page at `path` from this request's POST data."""
+    try:
+        match = resolve(path.split("?", 1)[0])
+    except Resolver404:
+        return
+    fields = getattr(getattr(match.func, "view_class", None), "draft_fields", ())
+    values = {name: request.POST[name] for name in fields if name in request.POST}
+    if values:
+        drafts = request.session.get(SESSION_KEY, {})
+        drafts[match.view_name] = values
+        request.session[SESSION_KEY] = drafts
+
+
+def take_draft(request: HttpRequest) -> dict[str, Any]:
+    """Return and forget the draft kept for the page being shown."""
+    if request.resolver_match is None or SESSION_KEY not in request.session:
+        return {}
+    drafts = request.session[SESSION_KEY]
+    values: dict[str, Any] = drafts.pop(request.resolver_match.view_name, {})
+    request.session[SESSION_KEY] = drafts
+    return values
+
+
+class DraftFormMixin:
+    """For FormViews: fill the form from a kept draft. List safe fields in `draft_fields`."""
+
+    draft_fields: tuple[str, ...] = ()
+    request: HttpRequest
+
+    def get_initial(self) -> dict[str, Any]:
+        initial: dict[str, Any] = super().get_initial()  # type: ignore[misc]
+        if self.request.method == "GET":
+            initial.update(take_draft(self.request))
+        return initial
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context_data(**kwargs)  # type: ignore[misc]
+        # The language switcher submits this form, so what was typed survives the switch.
+        context.setdefault("draft_form_id", "page-form")
+        return context

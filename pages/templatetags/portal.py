@@ -1,0 +1,25 @@
+"""Template tags for the layout: the language switcher."""
+
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.template.context import RequestContext
+from django.utils.translation import get_language, get_language_info
+
+register = template.Library()
+
+
+@register.inclusion_tag("_partials/language_switcher.html", takes_context=True)
+def language_switcher(context: RequestContext) -> dict[str, Any]:
+    request = context["request"]
+    current = get_language()
+    return {
+        "current": get_language_info(current),
+        "others": [
+            get_language_info(code) for code, _name in settings.LANGUAGES if code != current
+        ],
+        "next": request.get_full_path(),
+        "form_id": context.get("draft_form_id"),
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -1,0 +1,25 @@
+"""URLs of the content pages."""
+
+from django.urls import path
+
+from .views import ContentPage
+
+app_name = "pages"
+
+urlpatterns = [
+    path("", ContentPage.as_view(template_name="pages/front.html"), name="front"),
+    path("get-mitid/", ContentPage.as_view(template_name="pages/get_mitid.html"), name="get_mitid"),
+    path(
+        "alternatives/",
+        ContentPage.as_view(template_name="pages/alternatives.html"),
+        name="alternatives",
+    ),
+    path("safety/", ContentPage.as_view(template_name="pages/safety.html"), name="safety"),
+    path("help/", ContentPage.as_view(template_name="pages/help.html"), name="help"),
+    # Written in Danish only so far; other languages get the trilingual notice.
+    path(
+        "help/help-someone-else/",
+        ContentPage.as_view(template_name="pages/help_someone_else.html", languages=("da",)),
+        name="help_someone_else",
+    ),
+]

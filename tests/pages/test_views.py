@@ -1,0 +1,97 @@
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+CONTENT_PAGES = ["", "get-mitid/", "alternatives/", "safety/", "help/"]
+
+
+@pytest.mark.parametrize("language", ["da", "en", "kl"])
+@pytest.mark.parametrize("page", CONTENT_PAGES)
+def test_content_pages_render_in_each_language(client: Client, language: str, page: str) -> None:
+    response = client.get(f"/{language}/{page}")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'<html lang="{language}">' in html
+    assert "33 98 00 10" in html, "the support number is on every page"
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [
+        ("da", "MitID – dit digitale ID"),
+        ("en", "MitID – your digital ID"),
+        ("kl", "MitID – kinaassutsimut uppernarsaatit digitaliusoq"),
+    ],
+)
+def test_the_front_page_speaks_the_chosen_language(
+    client: Client, language: str, heading: str
+) -> None:
+    assert heading in client.get(f"/{language}/").content.decode()
+
+
+def test_the_root_redirects_to_danish_by_default(client: Client) -> None:
+    assert client.get("/")["Location"] == "/da/"
+
+
+def test_the_root_follows_the_browser_language(client: Client) -> None:
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="kl")["Location"] == "/kl/"
+
+
+def test_the_help_pages_show_the_support_hours_and_borgerservice(client: Client) -> None:
+    html = client.get("/en/help/").content.decode()
+    for fact in ["08:00–20:00", "10:00–16:00", "70 20 00 00", "Torvet 5", "96 28 24 00"]:
+        assert fact in html
+
+
+def test_a_page_without_the_chosen_language_shows_the_trilingual_notice(client: Client) -> None:
+    html = client.get("/en/help/help-someone-else/").content.decode()
+    assert "This page is not available in the language you chose" in html
+    assert "Siden findes ikke på det valgte sprog" in html
+    assert 'lang="kl"' in html
+    assert 'href="/da/help/help-someone-else/"' in html
+    assert 'href="/kl/help/help-someone-else/"' not in html, "only languages it exists in"
+
+
+def test_the_page_shows_itself_in_a_language_it_exists_in(client: Client) -> None:
+    html = client.get("/da/help/help-someone-else/").content.decode()
+    assert "Hjælp en anden med at få MitID" in html
+    assert "This page is not available" not in html
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/en/no-such-page/", "Page not found"),
+        ("/da/no-such-page/", "Siden blev ikke fundet"),
+        ("/kl/no-such-page/", "Qupperneq nassaarineqanngilaq"),
+    ],
+)
+def test_an_unknown_page_is_a_404_in_the_page_language(
+    client: Client, path: str, message: str
+) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert message in response.content.decode()
+
+
+def test_an_unknown_language_prefix_is_a_404_in_the_default_language(client: Client) -> None:
+    response = client.get("/xx/help/")
+    assert response.status_code == 404
+    assert "Siden blev ikke fundet" in response.content.decode()
+
+
+def test_switching_language_keeps_the_citizen_on_the_same_page(client: Client) -> None:
+    response = client.post("/i18n/switch/?next=/da/safety/", {"language": "kl"})
+    assert response["Location"] == "/kl/safety/"
+
+
+def test_switching_to_an_unknown_language_changes_nothing(client: Client) -> None:
+    response = client.post("/i18n/switch/?next=/da/safety/", {"language": "xx"})
+    assert response["Location"] == "/da/safety/"
+
+
+def test_every_page_offers_the_other_languages(client: Client) -> None:
+    html = client.get("/da/").content.decode()
+    assert 'value="en" lang="en"' in html and "English" in html
+    assert 'value="kl" lang="kl"' in html and "Kalaallisut" in html

@@ -1,0 +1,40 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from cpr.models import RegisteredPerson
+from nemid.keycard import card_pairs
+from nemid.models import NemIDAccount
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_creates_the_demo_people_and_can_run_again() -> None:
+    call_command("seed_demo", stdout=StringIO())
+    secrets_before = dict(NemIDAccount.objects.values_list("user_id", "keycard_secret"))
+    call_command("seed_demo", stdout=StringIO())
+
+    assert RegisteredPerson.objects.count() == 3
+    jonas = NemIDAccount.objects.get(user_id="Jonas1983")
+    assert jonas.check_password("Nemid-Jonas-1983")
+    assert NemIDAccount.objects.get(user_id="karen.h").check_password("Nemid-Karen-1975")
+    poul = NemIDAccount.objects.get(cpr="1107481109")
+    assert poul.user_id == poul.cpr
+    assert dict(NemIDAccount.objects.values_list("user_id", "keycard_secret")) == secrets_before
+    assert get_user_model().objects.get(username="staff").is_staff
+
+
+def test_nemid_keycard_prints_key_and_code_pairs() -> None:
+    call_command("seed_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("nemid_keycard", "JONAS1983", stdout=out)
+    lines = out.getvalue().splitlines()
+    jonas = NemIDAccount.objects.get(user_id="Jonas1983")
+    assert lines == [f"{key} {code}" for key, code in card_pairs(jonas.keycard_secret)]
+
+
+def test_nemid_keycard_of_an_unknown_user_is_an_error() -> None:
+    with pytest.raises(CommandError):
+        call_command("nemid_keycard", "nobody")
