@@ -2,11 +2,15 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.urls import reverse, translate_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language, get_language_from_path, override
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
-from django.views.i18n import set_language
 
 from . import support
 from .drafts import keep_draft
@@ -26,10 +30,34 @@ class ContentPage(DeclaredTranslationsMixin, TemplateView):
 
 @require_POST
 def switch_language(request: HttpRequest) -> HttpResponse:
-    """Django's set_language, keeping what the citizen typed on the page they came from."""
-    next_path = request.POST.get("next") or request.GET.get("next") or ""
-    keep_draft(request, next_path)
-    return set_language(request)
+    """Show the same page in another language, keeping what the citizen typed on it.
+
+    Like Django's set_language, but the page comes from the query string only: the POST body
+    is the page's own form, whose fields (a `next` among them) belong to that page.
+    """
+    next_path = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_path, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_path = reverse("pages:front")
+    language = request.POST.get("language", "")
+    if not check_for_language(language) or language not in dict(settings.LANGUAGES):
+        return redirect(next_path)
+    # Resolve the page in its own language: the request's active language may differ.
+    with override(get_language_from_path(next_path) or settings.LANGUAGE_CODE):
+        keep_draft(request, next_path)
+        response = redirect(translate_url(next_path, language))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

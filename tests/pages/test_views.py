@@ -95,3 +95,31 @@ def test_every_page_offers_the_other_languages(client: Client) -> None:
     html = client.get("/da/").content.decode()
     assert 'value="en" lang="en"' in html and "English" in html
     assert 'value="kl" lang="kl"' in html and "Kalaallisut" in html
+
+
+def test_the_page_forms_own_next_field_does_not_steer_the_switch(client: Client) -> None:
+    response = client.post(
+        "/i18n/switch/?next=/da/nemid/login/%3Fnext%3D/da/help/",
+        {"language": "en", "next": "/da/help/"},
+    )
+    assert response["Location"] == "/en/nemid/login/?next=/da/help/"
+
+
+def test_an_offsite_next_in_the_switch_goes_to_the_front_page(client: Client) -> None:
+    response = client.post("/i18n/switch/?next=https://evil.example/", {"language": "en"})
+    assert response["Location"] == "/en/"
+
+
+def test_the_switch_remembers_the_language_in_a_cookie(client: Client) -> None:
+    client.post("/i18n/switch/?next=/da/", {"language": "kl"})
+    assert client.get("/")["Location"] == "/kl/"
+
+
+def test_the_switch_works_whatever_language_the_browser_prefers(client: Client) -> None:
+    response = client.post(
+        "/i18n/switch/?next=/da/nemid/login/",
+        {"language": "kl", "user_id": "Jonas1983"},
+        HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9",
+    )
+    assert response["Location"] == "/kl/nemid/login/"
+    assert 'value="Jonas1983"' in client.get("/kl/nemid/login/").content.decode()
