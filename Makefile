@@ -10,7 +10,7 @@ STACK_REDIS_URL ?= redis://127.0.0.1:6379/0
 MESSAGE_DIRS := pages nemid cpr messaging enrollment authenticators mitid_portal templates
 MAKEMESSAGES := $(MANAGE) makemessages --locale da --locale en --locale kl --no-obsolete --add-location file --ignore '.venv/*' --ignore 'static/*' --ignore 'tests/*' --ignore 'bench/*'
 
-.PHONY: run test install messages compilemessages check-messages lint test-services test-browser run-stack browser-deps ci clean
+.PHONY: run test format install messages compilemessages check-messages lint test-services test-browser run-stack browser-deps ci clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ messages: install
 ## Fails when makemessages would change a catalogue, or a catalogue does not compile cleanly.
 check-messages: install
 	scripts/check_messages.sh $(MAKEMESSAGES)
+
+## make format: apply ruff's formatting and safe fixes.
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 lint: install
 	$(BIN)/ruff format --check .

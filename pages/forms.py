@@ -5,7 +5,6 @@ from typing import Any
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
-
 # The design system's class for each kind of input; text-like inputs are `form-input`.
 WIDGET_CLASSES = {"checkbox": "form-checkbox", "radio": "form-radio", "select": "form-select"}
 
