@@ -34,7 +34,10 @@ class CredentialsForm(forms.Form):
     user_id = forms.CharField(
         label=_("NemID user-ID"),
         max_length=64,
-        error_messages={"required": _("Type your NemID user-ID.")},
+        error_messages={
+            "required": _("Type your NemID user-ID."),
+            "max_length": _("A NemID user-ID is at most %(limit_value)d characters."),
+        },
         widget=forms.TextInput(
             attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
         ),
@@ -43,7 +46,10 @@ class CredentialsForm(forms.Form):
         label=_("Password"),
         max_length=128,
         strip=False,
-        error_messages={"required": _("Type your password.")},
+        error_messages={
+            "required": _("Type your password."),
+            "max_length": _("A NemID password is at most %(limit_value)d characters."),
+        },
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
@@ -53,7 +59,10 @@ class KeyCodeForm(forms.Form):
         label=_("Code from your key card"),
         help_text=_("6 digits."),
         max_length=6,
-        error_messages={"required": _("Type the code from your key card.")},
+        error_messages={
+            "required": _("Type the code from your key card."),
+            "max_length": _("The code is 6 digits, like 123456."),
+        },
         validators=[
             RegexValidator(
                 r"^\d{6}$", message=_("The code is 6 digits, like 123456."), code="invalid_format"

@@ -191,3 +191,26 @@ def test_the_user_id_survives_a_change_of_language_but_the_password_does_not(
     assert "typed-secret" not in html
     # The draft is used once.
     assert 'value="Jonas1983"' not in client.get("/en/nemid/login/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "A NemID user-ID is at most 64 characters."),
+        ("kl", "NemID-mi atuisup ID-ia ilisarnaatinik 64-inik amerlanerpaamik imaqarsinnaavoq."),
+    ],
+)
+def test_a_tampered_overlong_field_is_explained_in_the_page_language(
+    client: Client, db: None, language: str, message: str
+) -> None:
+    response = client.post(url("nemid:login", language), {"user_id": "x" * 500, "password": "p"})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_a_tampered_overlong_key_code_gets_the_format_message(
+    client: Client, demo_people: None
+) -> None:
+    log_in_to_key_card(client, "en")
+    response = client.post(url("nemid:key_card", "en"), {"code": "1" * 50})
+    assert "The code is 6 digits" in response.content.decode()
