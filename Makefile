@@ -68,6 +68,7 @@ lint: install
 
 ## Runs the portal as a deployer would: PostgreSQL, Redis, a Celery worker and beat (Procfile).
 run-stack: compilemessages
+	mkdir -p var
 	@psql "$(dir $(STACK_DATABASE_URL))postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='$(notdir $(STACK_DATABASE_URL))'" | grep -q 1 || \
 		psql "$(dir $(STACK_DATABASE_URL))postgres" -c "CREATE DATABASE $(notdir $(STACK_DATABASE_URL))"
 	DATABASE_URL=$(STACK_DATABASE_URL) REDIS_URL=$(STACK_REDIS_URL) DEBUG=false $(MANAGE) collectstatic --noinput -v 0
