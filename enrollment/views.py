@@ -1,24 +1,530 @@
-"""Enrollment pages."""
+"""Enrollment pages: thin doors onto state (load), services (write) and flow (where next)."""
 
+import io
+from typing import Any, ClassVar
+
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django.views.generic import FormView, TemplateView
 
+from authenticators.models import Identity
 from cpr.registry import get_registry
 from nemid import session as nemid_session
+from pages.drafts import DraftFormMixin
+
+from . import documents, flow, services, state
+from .flow import Channel, Method, Step
+from .forms import CodeForm, ContactForm, DeviceDeliveryForm, MethodForm, TermsForm, UserIdForm
+from .models import ContactChannel, EnrollmentCase
+from .user_ids import is_allowed, suggestions
+
+STEP_URLS = {
+    Step.NEMID: "nemid:login",
+    Step.YOUR_TURN: "enrollment:bank",
+    Step.TERMS: "enrollment:terms",
+    Step.METHOD: "enrollment:method",
+    Step.CONTACT: "enrollment:contact",
+    Step.USER_ID: "enrollment:user_id",
+    Step.DELIVERY: "enrollment:delivery",
+    Step.ACTIVATE: "enrollment:receipt",
+}
+STEP_TITLES = {
+    Step.NEMID: _("Log in with NemID"),
+    Step.YOUR_TURN: _("It is your turn"),
+    Step.TERMS: _("Accept the terms"),
+    Step.METHOD: _("Choose app or code device"),
+    Step.CONTACT: _("Contact details"),
+    Step.USER_ID: _("Choose your user-ID"),
+    Step.DELIVERY: _("Get the app or order a device"),
+    Step.ACTIVATE: _("Activate"),
+}
+ERROR_MESSAGES = {
+    "resend_too_soon": _("Wait %(seconds)d seconds before asking for a new code."),
+    "too_many_sends": _("You have asked for many codes. Wait an hour, or call MitID support."),
+    "no_code": _("Ask for a code first."),
+    "code_expired": _("The code has expired. Ask for a new one."),
+    "wrong_code": _("The code is wrong. You can try %(left)d more times."),
+    "too_many_attempts": _("Too many wrong codes. Ask for a new code."),
+    "contact_incomplete": _("Confirm the contact details the chosen method needs."),
+    "slot_taken": _("That time has just been taken. Choose another."),
+    "slot_required": _("Choose a time to pick it up."),
+    "no_address": _("We have no address for you in the CPR register. Choose pick-up instead."),
+    "not_a_device": _("Choose a code display or code reader first."),
+}
+METHOD_HINTS = [
+    (Method.APP.value, _("On your smartphone or tablet. You approve with a swipe.")),
+    (
+        Method.CODE_DISPLAY.value,
+        _("A small device that shows a code when you press its button. Used with a password."),
+    ),
+    (
+        Method.CODE_READER.value,
+        _(
+            "Like the code display, with a large screen, and it reads the code aloud. For people "
+            "with poor sight."
+        ),
+    ),
+]
+DELIVERY_HINTS = [
+    ("post", _("To your address in the CPR register, within 15 days.")),
+    ("pickup", _("Book a time at a Borgerservice office and bring valid ID.")),
+]
+ACTIVATION_SESSION_KEY = "enrollment_activation_code"
+
+
+def step_url(step: Step | None) -> str:
+    return reverse(STEP_URLS[step or Step.ACTIVATE])
+
+
+def login_redirect(request: HttpRequest) -> HttpResponse:
+    messages.info(request, gettext("Log in with NemID to get MitID."))
+    return redirect(f"{reverse('nemid:login')}?{urlencode({'next': request.get_full_path()})}")
+
+
+def refusal_message(error: services.EnrollmentError) -> str:
+    return str(ERROR_MESSAGES[error.code]) % error.params
+
+
+def _open(request: HttpRequest, channel: Channel) -> state.Opened | HttpResponse:
+    proof = nemid_session.proof(request)
+    if proof is None:
+        return login_redirect(request)
+    identity = Identity.objects.filter(cpr=proof.cpr).first()
+    if identity is not None and identity.is_active:
+        return render(request, "enrollment/already_active.html", {"identity": identity})
+    opened = state.open_case(
+        cpr=proof.cpr,
+        nemid_user_id=proof.nemid_user_id,
+        channel=channel,
+        language=get_language(),
+    )
+    if opened.earlier_expired:
+        messages.info(request, gettext("Your earlier enrollment had expired, so you start again."))
+    return opened
 
 
 @never_cache
 def start(request: HttpRequest) -> HttpResponse:
-    """Where a citizen lands after proving who they are with NemID."""
+    """Get MitID at MitID.dk: greet the NemID-proven citizen, then on to the next step."""
+    opened = _open(request, Channel.MITID)
+    if isinstance(opened, HttpResponse):
+        return opened
+    case = opened.case
+    channel = state.channel_of(case)
+    facts = state.facts(case)
+    upcoming = flow.next_step(channel, facts)
+    return render(
+        request,
+        "enrollment/start.html",
+        {
+            "person": get_registry().lookup(case.identity.cpr),
+            "case": case,
+            "resumed": opened.resumed and upcoming not in (None, flow.steps(channel)[1]),
+            "steps": [(STEP_TITLES[s], flow.is_done(s, facts)) for s in flow.steps(channel)],
+            "next_url": step_url(upcoming),
+        },
+    )
+
+
+@method_decorator(never_cache, name="dispatch")
+class BankView(TemplateView):
+    """Get MitID in the online bank: 'it is your turn', now or later."""
+
+    template_name = "enrollment/steps/your_turn.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        opened = _open(request, Channel.BANK)
+        if isinstance(opened, HttpResponse):
+            return opened
+        self.case = opened.case
+        facts = state.facts(self.case)
+        if request.method == "GET" and flow.is_done(Step.YOUR_TURN, facts):
+            return redirect(step_url(flow.next_step(state.channel_of(self.case), facts)))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            grace_days=settings.NEMID_GRACE_DAYS,
+            **step_context(self.case, Step.YOUR_TURN),
+            **kwargs,
+        )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.POST.get("choice") == "later":
+            services.postpone(self.case)
+            return render(
+                request, "enrollment/later.html", {"grace_days": settings.NEMID_GRACE_DAYS}
+            )
+        services.start_now(self.case)
+        return redirect(step_url(flow.next_step(Channel.BANK, state.facts(self.case))))
+
+
+def step_context(case: EnrollmentCase, step: Step) -> dict[str, Any]:
+    channel = state.channel_of(case)
+    number, total = flow.progress(channel, step)
+    order = flow.steps(channel)
+    previous = order[order.index(step) - 1] if order.index(step) > 0 else None
+    back = None if previous in (None, Step.NEMID, Step.YOUR_TURN) else step_url(previous)
+    return {
+        "case": case,
+        "step_number": number,
+        "step_total": total,
+        "step_title": STEP_TITLES[step],
+        "back_url": back,
+    }
+
+
+@method_decorator([never_cache], name="dispatch")
+class StepView(DraftFormMixin, FormView):  # type: ignore[type-arg]
+    """One step of enrollment. Refuses to show or take a step that is not reachable yet."""
+
+    step: ClassVar[Step]
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        proof = nemid_session.proof(request)
+        if proof is None:
+            return login_redirect(request)
+        identity = Identity.objects.filter(cpr=proof.cpr).first()
+        case = state.live_case(identity) if identity else None
+        if case is None:
+            messages.info(request, gettext("Start getting MitID here."))
+            return redirect("enrollment:start")
+        self.case = case
+        channel, facts = state.channel_of(case), state.facts(case)
+        if flow.is_submitted(facts):
+            return redirect("enrollment:receipt")
+        if not flow.is_reachable(channel, self.step, facts):
+            messages.info(request, gettext("Finish this step first."))
+            return redirect(step_url(flow.next_step(channel, facts)))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(**step_context(self.case, self.step), **kwargs)
+
+    def next_url(self) -> str:
+        return step_url(flow.next_step(state.channel_of(self.case), state.facts(self.case)))
+
+
+class TermsView(StepView):
+    step = Step.TERMS
+    template_name = "enrollment/steps/terms.html"
+    form_class = TermsForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(terms=documents.TERMS, **kwargs)
+
+    def form_valid(self, form: TermsForm) -> HttpResponse:
+        services.accept_terms(self.case, version=documents.TERMS.version)
+        return redirect(self.next_url())
+
+
+class MethodView(StepView):
+    step = Step.METHOD
+    template_name = "enrollment/steps/method.html"
+    form_class = MethodForm
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"method": self.case.method or None, **super().get_initial()}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(method_hints=METHOD_HINTS, **kwargs)
+
+    def form_valid(self, form: MethodForm) -> HttpResponse:
+        changed = bool(self.case.method) and self.case.method != form.cleaned_data["method"]
+        services.choose_method(self.case, Method(form.cleaned_data["method"]))
+        if changed and self.case.mobile:
+            messages.info(self.request, gettext("Check your contact details for the new choice."))
+        return redirect(self.next_url())
+
+
+class ContactView(StepView):
+    step = Step.CONTACT
+    template_name = "enrollment/steps/contact.html"
+    form_class = ContactForm
+    draft_fields = ("mobile", "email")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "method": Method(self.case.method)}
+
+    def get_initial(self) -> dict[str, Any]:
+        local = self.case.mobile[3:] if self.case.mobile.startswith("+45") else self.case.mobile
+        return {"mobile": local, "email": self.case.email, **super().get_initial()}
+
+    def form_valid(self, form: ContactForm) -> HttpResponse:
+        try:
+            services.give_contact_details(
+                self.case,
+                mobile=form.cleaned_data["mobile"],
+                email=form.cleaned_data["email"],
+                language=get_language(),
+            )
+        except services.EnrollmentError as error:
+            form.add_error(None, ValidationError(refusal_message(error), code=error.code))
+            return self.form_invalid(form)
+        if services.unconfirmed_channels(self.case):
+            return redirect("enrollment:confirm_contact")
+        services.complete_contact(self.case)
+        return redirect(self.next_url())
+
+
+class ConfirmContactView(StepView):
+    """Type the codes sent to the mobile and e-mail; send again; change the number."""
+
+    step = Step.CONTACT
+    template_name = "enrollment/steps/confirm_contact.html"
+    form_class = CodeForm
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not services.unconfirmed_channels(self.case):
+            return redirect("enrollment:contact")
+        return super().get(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["prefix"] = self.channel()
+        if self.request.method == "POST" and self.request.POST.get("channel") != self.channel():
+            kwargs.pop("data", None)
+        return kwargs
+
+    def channel(self) -> str:
+        pending = services.unconfirmed_channels(self.case)
+        wanted = self.request.POST.get("channel") or self.request.GET.get("channel")
+        return wanted if wanted in pending else (pending[0] if pending else ContactChannel.SMS)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        channel = self.channel()
+        return super().get_context_data(
+            channel=channel,
+            address=self.case.mobile if channel == ContactChannel.SMS else self.case.email,
+            confirmed_mobile=self.case.mobile_confirmed_at is not None,
+            **kwargs,
+        )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.POST.get("action") == "resend":
+            try:
+                services.send_code(
+                    self.case, ContactChannel(self.channel()), language=get_language()
+                )
+                messages.success(request, gettext("We have sent a new code."))
+            except services.EnrollmentError as error:
+                messages.error(request, refusal_message(error))
+            return redirect(f"{reverse('enrollment:confirm_contact')}?channel={self.channel()}")
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: CodeForm) -> HttpResponse:
+        try:
+            services.confirm_code(
+                self.case, ContactChannel(self.channel()), form.cleaned_data["code"]
+            )
+        except services.EnrollmentError as error:
+            form.add_error("code", ValidationError(refusal_message(error), code=error.code))
+            return self.form_invalid(form)
+        if services.unconfirmed_channels(self.case):
+            return redirect("enrollment:confirm_contact")
+        services.complete_contact(self.case)
+        messages.success(self.request, gettext("Your contact details are confirmed."))
+        return redirect(self.next_url())
+
+
+class UserIdView(StepView):
+    step = Step.USER_ID
+    template_name = "enrollment/steps/user_id.html"
+    form_class = UserIdForm
+    draft_fields = ("user_id",)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "cpr": self.case.identity.cpr}
+
+    def get_initial(self) -> dict[str, Any]:
+        offered = self.case.identity.user_id or self.nemid_user_id_offer()
+        return {"user_id": offered, **super().get_initial()}
+
+    def nemid_user_id_offer(self) -> str:
+        """The NemID user-ID, reserved for this person, when the rules allow it."""
+        nemid_id = self.case.nemid_user_id
+        if nemid_id and is_allowed(nemid_id, cpr=self.case.identity.cpr):
+            return nemid_id
+        return ""
+
+    def form_invalid(self, form: Form) -> HttpResponse:
+        response = super().form_invalid(form)
+        if isinstance(form, UserIdForm) and (form.has_code("taken") or form.has_code("reserved")):
+            response.context_data["suggestions"] = suggestions(  # type: ignore[attr-defined]
+                form.data.get("user_id", ""), cpr=self.case.identity.cpr
+            )
+        return response
+
+    def form_valid(self, form: UserIdForm) -> HttpResponse:
+        try:
+            services.choose_user_id(self.case, form.cleaned_data["user_id"])
+        except ValidationError as error:
+            form.add_error("user_id", error)
+            return self.form_invalid(form)
+        return redirect(self.next_url())
+
+
+class DeliveryView(StepView):
+    step = Step.DELIVERY
+
+    def get_template_names(self) -> list[str]:
+        if Method(self.case.method) is Method.APP:
+            return ["enrollment/steps/get_app.html"]
+        return ["enrollment/steps/order_device.html"]
+
+    def get_form_class(self) -> type[Form]:
+        return Form if Method(self.case.method) is Method.APP else DeviceDeliveryForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        person = get_registry().lookup(self.case.identity.cpr)
+        return super().get_context_data(
+            person=person,
+            method=Method(self.case.method),
+            delivery_hints=DELIVERY_HINTS,
+            **kwargs,
+        )
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        if Method(self.case.method) is Method.APP:
+            activation, code = services.issue_activation_code(self.case)
+            self.request.session[ACTIVATION_SESSION_KEY] = {"id": activation.pk, "code": code}
+            return redirect("enrollment:receipt")
+        try:
+            services.order_device(
+                self.case,
+                delivery=form.cleaned_data["delivery"],
+                slot=form.cleaned_data.get("slot"),
+                language=get_language(),
+            )
+        except services.EnrollmentError as error:
+            form.add_error(None, ValidationError(refusal_message(error), code=error.code))
+            return self.form_invalid(form)
+        return redirect("enrollment:receipt")
+
+
+@never_cache
+def receipt(request: HttpRequest) -> HttpResponse:
+    """The end of enrollment: what happens next, in plain words."""
     proof = nemid_session.proof(request)
     if proof is None:
-        messages.info(request, gettext("Log in with NemID to get MitID."))
-        query = urlencode({"next": request.get_full_path()})
-        return redirect(f"{reverse('nemid:login')}?{query}")
-    person = get_registry().lookup(proof.cpr)
-    return render(request, "enrollment/start.html", {"person": person, "proof": proof})
+        return login_redirect(request)
+    identity = Identity.objects.filter(cpr=proof.cpr).first()
+    case = state.live_case(identity) if identity else None
+    if case is None or not flow.is_submitted(state.facts(case)):
+        return redirect("enrollment:start")
+    context: dict[str, Any] = {"case": case, "identity": case.identity}
+    if case.delivery_method == Method.APP:
+        shown = request.session.get(ACTIVATION_SESSION_KEY) or {}
+        activation = case.identity.activation_codes.filter(pk=shown.get("id")).first()
+        if activation is not None and activation.is_usable(timezone.now()):
+            context.update(activation=activation, activation_code=shown["code"])
+        return render(request, "enrollment/receipt_app.html", context)
+    order = case.orders.select_related("slot__office").first()
+    context.update(
+        order=order, delivery_by=services.expected_post_delivery(order) if order else None
+    )
+    return render(request, "enrollment/receipt_device.html", context)
+
+
+@require_POST
+@never_cache
+def renew_activation_code(request: HttpRequest) -> HttpResponse:
+    proof = nemid_session.proof(request)
+    if proof is None:
+        return login_redirect(request)
+    identity = Identity.objects.filter(cpr=proof.cpr).first()
+    case = state.live_case(identity) if identity else None
+    if case is None or case.delivery_method != Method.APP:
+        return redirect("enrollment:start")
+    activation, code = services.issue_activation_code(case)
+    request.session[ACTIVATION_SESSION_KEY] = {"id": activation.pk, "code": code}
+    messages.success(
+        request, gettext("Here is a new activation code. The old one no longer works.")
+    )
+    return redirect("enrollment:receipt")
+
+
+# Documents and the public user-ID check -------------------------------------------------
+
+
+def document(request: HttpRequest, slug: str) -> HttpResponse:
+    if slug not in documents.DOCUMENTS:
+        raise Http404
+    return render(request, "enrollment/document.html", {"document": documents.DOCUMENTS[slug]})
+
+
+def document_pdf(request: HttpRequest, slug: str) -> FileResponse:
+    if slug not in documents.DOCUMENTS:
+        raise Http404
+    doc = documents.DOCUMENTS[slug]
+    return FileResponse(
+        io.BytesIO(documents.as_pdf(doc)),
+        as_attachment=True,
+        filename=f"mitid-{doc.slug}-{doc.version}-{get_language()}.pdf",
+        content_type="application/pdf",
+    )
+
+
+def over_check_limit(request: HttpRequest) -> bool:
+    """Count this client's user-ID checks in a fixed window."""
+    key = f"user-id-check:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=settings.USER_ID_CHECK_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=settings.USER_ID_CHECK_WINDOW_SECONDS)
+        count = 1
+    return count > settings.USER_ID_CHECKS_PER_WINDOW
+
+
+@never_cache
+def check_user_id(request: HttpRequest) -> HttpResponse:
+    """Anyone may check a user-ID against the rules; who holds a taken one is never told."""
+    form = UserIdForm(request.POST or None)
+    context: dict[str, Any] = {"form": form, "draft_form_id": "page-form"}
+    template = (
+        "enrollment/_partials/user_id_feedback.html"
+        if request.htmx
+        else "enrollment/check_user_id.html"
+    )
+    if request.method == "POST":
+        if over_check_limit(request):
+            context["limited"] = True
+            return render(request, template, context, status=429)
+        context["checked"] = True
+        if form.is_valid():
+            context["available"] = True
+        elif form.has_code("taken") or form.has_code("reserved"):
+            context["suggestions"] = suggestions(form.data.get("user_id", ""))
+    return render(request, template, context)
+
+
+@never_cache
+def user_id_feedback(request: HttpRequest) -> HttpResponse:
+    """Live feedback while the citizen types (htmx); the same words as a full submit."""
+    proof = nemid_session.proof(request)
+    form = UserIdForm(request.POST or None, cpr=proof.cpr if proof else None)
+    context: dict[str, Any] = {"form": form, "checked": request.method == "POST"}
+    if request.method == "POST" and over_check_limit(request):
+        return render(
+            request,
+            "enrollment/_partials/user_id_feedback.html",
+            {**context, "limited": True},
+            status=429,
+        )
+    if request.method == "POST":
+        context["available"] = form.is_valid()
+    return render(request, "enrollment/_partials/user_id_feedback.html", context)

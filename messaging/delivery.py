@@ -17,17 +17,19 @@ def deliver(message_id: int) -> bool:
             return False
         message.attempts += 1
         message.save(update_fields=["attempts"])
-    if message.channel == Channel.SMS:
-        get_sms_backend().send_messages([SMS(to=message.recipient, body=message.body)])
-    else:
-        EmailMessage(
-            subject=message.subject,
-            body=message.body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[message.recipient],
-        ).send()
+    send(channel=message.channel, to=message.recipient, subject=message.subject, body=message.body)
     Message.objects.filter(pk=message.pk).update(status=Message.Status.SENT, sent_at=timezone.now())
     return True
+
+
+def send(*, channel: str, to: str, body: str, subject: str = "") -> None:
+    """Hand one message to the SMS or e-mail gateway now; raises GatewayError to retry."""
+    if channel == Channel.SMS:
+        get_sms_backend().send_messages([SMS(to=to, body=body)])
+    else:
+        EmailMessage(
+            subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]
+        ).send()
 
 
 def give_up(message_id: int) -> None:

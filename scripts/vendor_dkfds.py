@@ -23,6 +23,9 @@ ENTRY_FILES = [
     "js/dkfds.min.js",
     "img/all-svg-icons.svg",
     "LICENSE.md",
+    # The PDFs the portal makes (terms) embed the same typeface.
+    "fonts/IBMPlexSans/complete/ttf/IBMPlexSans-Bold.ttf",
+    "fonts/IBMPlexSans/complete/ttf/license.txt",
 ]
 CSS_URL = re.compile(r"url\((?:'|\")?(?!data:)([^)'\"?#]+)")
 

@@ -181,6 +181,18 @@ NEMID_CHALLENGE_MINUTES = env_int("NEMID_CHALLENGE_MINUTES", 5)
 # How long a NemID proof in the session counts as fresh.
 NEMID_PROOF_MINUTES = env_int("NEMID_PROOF_MINUTES", 30)
 
+# Enrollment
+ENROLLMENT_CASE_DAYS = env_int("ENROLLMENT_CASE_DAYS", 30)
+CONTACT_CODE_MINUTES = env_int("CONTACT_CODE_MINUTES", 10)
+CONTACT_CODE_MAX_ATTEMPTS = env_int("CONTACT_CODE_MAX_ATTEMPTS", 5)
+CONTACT_CODE_RESEND_SECONDS = env_int("CONTACT_CODE_RESEND_SECONDS", 60)
+CONTACT_CODE_SENDS_PER_HOUR = env_int("CONTACT_CODE_SENDS_PER_HOUR", 5)
+APP_ACTIVATION_CODE_MINUTES = env_int("APP_ACTIVATION_CODE_MINUTES", 10)
+POST_DELIVERY_DAYS = env_int("POST_DELIVERY_DAYS", 15)
+NEMID_GRACE_DAYS = env_int("NEMID_GRACE_DAYS", 30)
+USER_ID_CHECKS_PER_WINDOW = env_int("USER_ID_CHECKS_PER_WINDOW", 30)
+USER_ID_CHECK_WINDOW_SECONDS = env_int("USER_ID_CHECK_WINDOW_SECONDS", 600)
+
 # Demo pages (the outbox, simulators) exist for trying the portal on one computer.
 DEMO_MODE = env_bool("DEMO_MODE", True)
 
@@ -192,5 +204,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # fpdf2 subsets fonts through fontTools, which narrates every table it touches.
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -1,0 +1,217 @@
+"""Enrollment forms: validation only; every error carries a code."""
+
+from typing import Any
+
+import phonenumbers
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import F, QuerySet
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from .flow import Method
+from .models import METHOD_CHOICES, AppointmentSlot, DeviceOrder
+from .user_ids import MAX_LENGTH, validate_user_id
+
+DEFAULT_REGION = "DK"
+
+
+class TermsForm(forms.Form):
+    accept = forms.BooleanField(
+        label=_("I have read and understood the terms and conditions for MitID"),
+        error_messages={
+            "required": _("Tick the box to show that you have read and understood the terms.")
+        },
+    )
+
+
+class MethodForm(forms.Form):
+    method = forms.ChoiceField(
+        label=_("Choose how you want to use MitID"),
+        choices=METHOD_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose the app, a code display or a code reader."),
+            "invalid_choice": _("Choose the app, a code display or a code reader."),
+        },
+    )
+
+
+def parse_mobile(value: str) -> str:
+    """A mobile number in E.164 form (+4512345678); Danish unless a country code is given."""
+    text = value.strip()
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    try:
+        number = phonenumbers.parse(text, DEFAULT_REGION)
+    except phonenumbers.NumberParseException as error:
+        raise ValidationError(
+            _("Type a mobile number, like 12 34 56 78, or +299 123456 outside Denmark."),
+            code="invalid_phone",
+        ) from error
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            _("That is not a valid phone number. Check the digits and the country code."),
+            code="invalid_phone",
+        )
+    kind = phonenumbers.number_type(number)
+    if kind not in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
+        raise ValidationError(
+            _("That number cannot receive SMS. Type a mobile number."), code="not_mobile"
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class ContactForm(forms.Form):
+    mobile = forms.CharField(
+        label=_("Mobile number"),
+        help_text=_(
+            "Danish numbers without +45. For a number in another country, start with + "
+            "and the country code."
+        ),
+        required=False,
+        max_length=25,
+        error_messages={"max_length": _("A phone number has at most 15 digits.")},
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        max_length=254,
+        error_messages={
+            "invalid": _("Type an e-mail address, like name@example.dk."),
+            "max_length": _("An e-mail address has at most 254 characters."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, *args: Any, method: Method, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.method = method
+        if method is Method.APP:
+            self.fields["mobile"].required = True
+            self.fields["mobile"].error_messages["required"] = _(
+                "The MitID app needs your mobile number."
+            )
+            self.fields["email"].help_text = _(
+                "Optional. We also send messages about your MitID here."
+            )
+        else:
+            self.fields["email"].help_text = _("Give a mobile number, an e-mail, or both.")
+
+    def clean_mobile(self) -> str:
+        value = self.cleaned_data["mobile"]
+        return parse_mobile(value) if value.strip() else ""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if (
+            self.method.is_device
+            and not self.errors
+            and not (cleaned.get("mobile") or cleaned.get("email"))
+        ):
+            raise ValidationError(
+                _("Give a mobile number or an e-mail, so we can send you a code."),
+                code="contact_required",
+            )
+        return cleaned
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=6,
+        error_messages={
+            "required": _("Type the code we sent you."),
+            "max_length": _("The code is 6 digits."),
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+    def clean_code(self) -> str:
+        value = self.cleaned_data["code"].replace(" ", "")
+        if not (len(value) == 6 and value.isdigit()):
+            raise ValidationError(_("The code is 6 digits."), code="invalid_format")
+        return value
+
+
+class UserIdForm(forms.Form):
+    user_id = forms.CharField(
+        label=_("User-ID"),
+        help_text=_(
+            "5 to 48 characters: letters, digits, spaces and { } ! # $ ^ , * ( ) _ + - = : ; ? . @"
+        ),
+        strip=False,
+        max_length=200,
+        error_messages={
+            "required": _("Type the user-ID you want."),
+            "max_length": _("A user-ID can have at most 48 characters."),
+        },
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "maxlength": str(MAX_LENGTH + 10),
+            }
+        ),
+    )
+
+    def __init__(self, *args: Any, cpr: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cpr = cpr
+
+    def clean_user_id(self) -> str:
+        value: str = self.cleaned_data["user_id"]
+        validate_user_id(value, cpr=self.cpr)
+        return value
+
+    def has_code(self, code: str) -> bool:
+        return self.has_error("user_id", code)
+
+
+class SlotChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: AppointmentSlot) -> str:
+        when = formats.date_format(timezone.localtime(obj.starts_at), "SHORT_DATETIME_FORMAT")
+        return f"{obj.office.name}, {when}"
+
+
+def open_slots() -> QuerySet[AppointmentSlot]:
+    return AppointmentSlot.objects.select_related("office").filter(
+        starts_at__gt=timezone.now(), booked__lt=F("capacity")
+    )
+
+
+class DeviceDeliveryForm(forms.Form):
+    delivery = forms.ChoiceField(
+        label=_("How do you want to get it?"),
+        choices=DeviceOrder.Delivery.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose by post or pick-up at Borgerservice."),
+            "invalid_choice": _("Choose by post or pick-up at Borgerservice."),
+        },
+    )
+    slot = SlotChoiceField(
+        label=_("Time at Borgerservice"),
+        queryset=AppointmentSlot.objects.none(),
+        required=False,
+        empty_label=_("Choose a time"),
+        error_messages={"invalid_choice": _("That time is no longer free. Choose another.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].queryset = open_slots()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("delivery") == DeviceOrder.Delivery.PICKUP and not cleaned.get("slot"):
+            self.add_error(
+                "slot",
+                ValidationError(_("Choose a time to pick it up."), code="slot_required"),
+            )
+        return cleaned

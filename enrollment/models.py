@@ -1,0 +1,221 @@
+"""The saved enrollment: cases, contact codes, activation codes, offices and device orders."""
+
+from datetime import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from authenticators.models import Identity
+
+from .flow import Channel, Method
+
+METHOD_CHOICES = [
+    (Method.APP.value, _("MitID app")),
+    (Method.CODE_DISPLAY.value, _("MitID code display")),
+    (Method.CODE_READER.value, _("MitID code reader")),
+]
+CHANNEL_CHOICES = [(Channel.MITID.value, "MitID.dk"), (Channel.BANK.value, _("Online bank"))]
+
+
+class EnrollmentCase(models.Model):
+    """One citizen's way through the steps; saved so it can be resumed days later."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("In progress")
+        SUBMITTED = "submitted", _("Waiting for activation")
+        COMPLETED = "completed", _("Completed")
+        EXPIRED = "expired", _("Expired")
+
+    identity = models.ForeignKey(Identity, on_delete=models.CASCADE, related_name="cases")
+    nemid_user_id = models.CharField(max_length=64, blank=True)
+    channel = models.CharField(_("channel"), max_length=5, choices=CHANNEL_CHOICES)
+    status = models.CharField(
+        _("status"), max_length=9, choices=Status.choices, default=Status.OPEN
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    postponed_at = models.DateTimeField(null=True, blank=True)
+    terms_version = models.CharField(_("terms version"), max_length=20, blank=True)
+    terms_accepted_at = models.DateTimeField(_("terms accepted"), null=True, blank=True)
+    method = models.CharField(_("authenticator"), max_length=12, choices=METHOD_CHOICES, blank=True)
+    contact_method = models.CharField(max_length=12, blank=True)
+    mobile = models.CharField(_("mobile number"), max_length=20, blank=True)
+    mobile_confirmed_at = models.DateTimeField(null=True, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    delivery_method = models.CharField(max_length=12, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("enrollment")
+        verbose_name_plural = _("enrollments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["identity"],
+                condition=Q(status__in=["open", "submitted"]),
+                name="one_live_enrollment_per_identity",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.identity} ({self.get_status_display()})"
+
+
+class ReservedUserId(models.Model):
+    """A user-ID kept for one person: their NemID user-ID, carried over to MitID."""
+
+    user_id_key = models.CharField(max_length=64, unique=True)
+    cpr = models.CharField(max_length=10, db_index=True)
+
+    class Meta:
+        verbose_name = _("reserved user-ID")
+        verbose_name_plural = _("reserved user-IDs")
+
+    def __str__(self) -> str:
+        return self.user_id_key
+
+
+class ContactChannel(models.TextChoices):
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("E-mail")
+
+
+class ContactCode(models.Model):
+    """The code that confirms a mobile number or e-mail address; only its hash is kept."""
+
+    case = models.ForeignKey(EnrollmentCase, on_delete=models.CASCADE, related_name="codes")
+    channel = models.CharField(max_length=5, choices=ContactChannel.choices)
+    address = models.CharField(max_length=254)
+    code_hash = models.CharField(max_length=128, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "channel"], name="one_code_per_channel")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.address}"
+
+    def is_expired(self, now: datetime) -> bool:
+        return self.expires_at is None or self.expires_at <= now
+
+
+class CodeSend(models.Model):
+    """When a code was sent: resends are limited per minute and per hour."""
+
+    case = models.ForeignKey(EnrollmentCase, on_delete=models.CASCADE, related_name="sends")
+    channel = models.CharField(max_length=5, choices=ContactChannel.choices)
+    sent_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class AppActivationCode(models.Model):
+    """The code a citizen types into the MitID app; valid for minutes, used once."""
+
+    identity = models.ForeignKey(
+        Identity, on_delete=models.CASCADE, related_name="activation_codes"
+    )
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    replaced_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.identity} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.used_at is None and self.replaced_at is None and self.expires_at > now
+
+
+class Office(models.Model):
+    """A Borgerservice office where code devices can be picked up."""
+
+    name = models.CharField(_("name"), max_length=100)
+    street = models.CharField(_("street"), max_length=200)
+    postcode = models.CharField(_("postcode"), max_length=4)
+    city = models.CharField(_("city"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    opening_hours = models.TextField(_("opening hours"), blank=True)
+
+    class Meta:
+        verbose_name = _("Borgerservice office")
+        verbose_name_plural = _("Borgerservice offices")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AppointmentSlot(models.Model):
+    """A time at an office, managed by staff; booked by at most `capacity` citizens."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.DateTimeField(_("starts"))
+    capacity = models.PositiveSmallIntegerField(_("capacity"), default=1)
+    booked = models.PositiveSmallIntegerField(_("booked"), default=0)
+
+    class Meta:
+        verbose_name = _("appointment time")
+        verbose_name_plural = _("appointment times")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(booked__lte=models.F("capacity")), name="slot_not_overbooked"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class DeviceOrder(models.Model):
+    """An order for a code display or code reader, by post or for pick-up."""
+
+    class Delivery(models.TextChoices):
+        POST = "post", _("By post")
+        PICKUP = "pickup", _("Pick up at Borgerservice")
+
+    class Status(models.TextChoices):
+        ORDERED = "ordered", _("Ordered")
+        SENT = "sent", _("Sent")
+        DELIVERED = "delivered", _("Delivered")
+        COLLECTED = "collected", _("Collected")
+        ACTIVATED = "activated", _("Activated")
+        CANCELLED = "cancelled", _("Cancelled")
+        LOST = "lost", _("Lost")
+
+    identity = models.ForeignKey(Identity, on_delete=models.CASCADE, related_name="orders")
+    case = models.ForeignKey(
+        EnrollmentCase, on_delete=models.SET_NULL, null=True, blank=True, related_name="orders"
+    )
+    kind = models.CharField(_("device"), max_length=12, choices=METHOD_CHOICES[1:])
+    delivery = models.CharField(_("delivery"), max_length=6, choices=Delivery.choices)
+    status = models.CharField(
+        _("status"), max_length=9, choices=Status.choices, default=Status.ORDERED
+    )
+    address = models.TextField(_("address"), blank=True)
+    slot = models.ForeignKey(
+        AppointmentSlot, on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("device order")
+        verbose_name_plural = _("device orders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(case__isnull=False), name="one_order_per_case"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.identity}"

@@ -1,0 +1,325 @@
+"""Enrollment's writes with side effects: each answer, code and order goes through here."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from authenticators.models import Identity
+from cpr.registry import get_registry
+from nemid.models import NemIDAccount
+
+from . import flow
+from .flow import Method, Step
+from .models import (
+    AppActivationCode,
+    AppointmentSlot,
+    CodeSend,
+    ContactChannel,
+    ContactCode,
+    DeviceOrder,
+    EnrollmentCase,
+    ReservedUserId,
+)
+from .state import reset
+from .user_ids import normalise_user_id, user_id_error, validate_user_id
+
+
+class EnrollmentError(Exception):
+    """A refusal the citizen can act on; `code` names it, `params` fill its message."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+# Bank channel: "your turn" --------------------------------------------------------------
+
+
+def start_now(case: EnrollmentCase) -> None:
+    case.started_at = timezone.now()
+    case.postponed_at = None
+    case.save(update_fields=["started_at", "postponed_at", "updated_at"])
+
+
+def postpone(case: EnrollmentCase) -> None:
+    case.postponed_at = timezone.now()
+    case.save(update_fields=["postponed_at", "updated_at"])
+
+
+# Terms and method -----------------------------------------------------------------------
+
+
+def accept_terms(case: EnrollmentCase, *, version: str) -> None:
+    case.terms_version = version
+    case.terms_accepted_at = timezone.now()
+    case.save(update_fields=["terms_version", "terms_accepted_at", "updated_at"])
+
+
+def choose_method(case: EnrollmentCase, method: Method) -> None:
+    if case.method != method:
+        case.method = method
+        reset(case, flow.invalidated_by(Step.METHOD))
+        case.save(update_fields=["method", "contact_method", "delivery_method", "updated_at"])
+
+
+# Contact details ------------------------------------------------------------------------
+
+
+def code_hash(contact_code: ContactCode, code: str) -> str:
+    return salted_hmac("enrollment.contact-code", f"{contact_code.pk}:{code}").hexdigest()
+
+
+@transaction.atomic
+def give_contact_details(
+    case: EnrollmentCase, *, mobile: str, email: str, language: str
+) -> list[ContactChannel]:
+    """Save the numbers; send a code to each one that is new. Returns the channels to confirm."""
+    to_confirm = []
+    for channel, address, field in (
+        (ContactChannel.SMS, mobile, "mobile"),
+        (ContactChannel.EMAIL, email, "email"),
+    ):
+        confirmed_field = f"{field}_confirmed_at"
+        if not address:
+            setattr(case, field, "")
+            setattr(case, confirmed_field, None)
+            case.codes.filter(channel=channel).delete()
+            continue
+        if getattr(case, field) == address and getattr(case, confirmed_field):
+            continue
+        setattr(case, field, address)
+        setattr(case, confirmed_field, None)
+        ContactCode.objects.update_or_create(
+            case=case,
+            channel=channel,
+            defaults={
+                "address": address,
+                "code_hash": "",
+                "expires_at": None,
+                "failed_attempts": 0,
+                "confirmed_at": None,
+            },
+        )
+        send_code(case, channel, language=language)
+        to_confirm.append(channel)
+    reset(case, flow.invalidated_by(Step.CONTACT) | {Step.CONTACT})
+    case.save()
+    return to_confirm
+
+
+def send_code(case: EnrollmentCase, channel: ContactChannel, *, language: str) -> None:
+    """Schedule a new code, within the limits: once a minute, a few times an hour."""
+    from .tasks import send_contact_code
+
+    now = timezone.now()
+    sends = CodeSend.objects.filter(case=case, channel=channel)
+    last = sends.order_by("-sent_at").first()
+    wait = settings.CONTACT_CODE_RESEND_SECONDS
+    if last is not None and (now - last.sent_at).total_seconds() < wait:
+        seconds = wait - int((now - last.sent_at).total_seconds())
+        raise EnrollmentError("resend_too_soon", seconds=seconds)
+    if sends.filter(sent_at__gt=now - timedelta(hours=1)).count() >= (
+        settings.CONTACT_CODE_SENDS_PER_HOUR
+    ):
+        raise EnrollmentError("too_many_sends")
+    contact_code = ContactCode.objects.get(case=case, channel=channel)
+    CodeSend.objects.create(case=case, channel=channel, sent_at=now)
+    transaction.on_commit(lambda: send_contact_code.delay(contact_code.pk, language))
+
+
+def new_contact_code(contact_code_id: int) -> tuple[ContactCode, str]:
+    """Make and store (hashed) a fresh code; the caller sends it. Older codes stop working."""
+    with transaction.atomic():
+        contact_code = ContactCode.objects.select_for_update().get(pk=contact_code_id)
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        now = timezone.now()
+        contact_code.code_hash = code_hash(contact_code, code)
+        contact_code.sent_at = now
+        contact_code.expires_at = now + timedelta(minutes=settings.CONTACT_CODE_MINUTES)
+        contact_code.failed_attempts = 0
+        contact_code.save()
+    return contact_code, code
+
+
+def confirm_code(case: EnrollmentCase, channel: ContactChannel, code: str) -> None:
+    with transaction.atomic():
+        contact_code = (
+            ContactCode.objects.select_for_update().filter(case=case, channel=channel).first()
+        )
+        now = timezone.now()
+        if contact_code is None or not contact_code.code_hash:
+            raise EnrollmentError("no_code")
+        if contact_code.confirmed_at is not None:
+            return
+        if contact_code.failed_attempts >= settings.CONTACT_CODE_MAX_ATTEMPTS:
+            refusal = EnrollmentError("too_many_attempts")
+        elif contact_code.is_expired(now):
+            refusal = EnrollmentError("code_expired")
+        elif not constant_time_compare(code_hash(contact_code, code), contact_code.code_hash):
+            contact_code.failed_attempts += 1
+            contact_code.save(update_fields=["failed_attempts"])
+            left = settings.CONTACT_CODE_MAX_ATTEMPTS - contact_code.failed_attempts
+            refusal = EnrollmentError("wrong_code" if left else "too_many_attempts", left=left)
+        else:
+            contact_code.confirmed_at = now
+            contact_code.save(update_fields=["confirmed_at"])
+            field = "mobile" if channel == ContactChannel.SMS else "email"
+            setattr(case, f"{field}_confirmed_at", now)
+            case.save(update_fields=[f"{field}_confirmed_at", "updated_at"])
+            return
+    raise refusal
+
+
+def contact_requirement_met(case: EnrollmentCase) -> bool:
+    """The app needs a confirmed mobile; a code device needs a confirmed mobile or e-mail."""
+    if case.method == Method.APP:
+        return case.mobile_confirmed_at is not None
+    return case.mobile_confirmed_at is not None or case.email_confirmed_at is not None
+
+
+def unconfirmed_channels(case: EnrollmentCase) -> list[ContactChannel]:
+    pending = []
+    if case.mobile and case.mobile_confirmed_at is None:
+        pending.append(ContactChannel.SMS)
+    if case.email and case.email_confirmed_at is None:
+        pending.append(ContactChannel.EMAIL)
+    return pending
+
+
+def complete_contact(case: EnrollmentCase) -> None:
+    if not contact_requirement_met(case) or unconfirmed_channels(case):
+        raise EnrollmentError("contact_incomplete")
+    case.contact_method = case.method
+    case.save(update_fields=["contact_method", "updated_at"])
+
+
+# User-ID --------------------------------------------------------------------------------
+
+
+def choose_user_id(case: EnrollmentCase, value: str) -> None:
+    """Claim `value` for the person; the unique key settles two claims at the same moment."""
+    identity = case.identity
+    validate_user_id(value, cpr=identity.cpr)
+    if identity.user_id == value:
+        return
+    identity.user_id = value
+    identity.user_id_key = normalise_user_id(value)
+    try:
+        with transaction.atomic():
+            identity.save(update_fields=["user_id", "user_id_key"])
+    except IntegrityError as error:
+        identity.refresh_from_db()
+        raise user_id_error("taken") from error
+    reset(case, flow.invalidated_by(Step.USER_ID))
+    case.save(update_fields=["delivery_method", "updated_at"])
+
+
+# Getting the app, or ordering a device --------------------------------------------------
+
+ACTIVATION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def activation_code_hash(code: str) -> str:
+    return salted_hmac("enrollment.app-activation", code.replace("-", "").upper()).hexdigest()
+
+
+@transaction.atomic
+def issue_activation_code(case: EnrollmentCase) -> tuple[AppActivationCode, str]:
+    """A new activation code for the app; any earlier one stops working."""
+    now = timezone.now()
+    identity = Identity.objects.select_for_update().get(pk=case.identity_id)
+    identity.activation_codes.filter(used_at__isnull=True, replaced_at__isnull=True).update(
+        replaced_at=now
+    )
+    raw = "".join(secrets.choice(ACTIVATION_ALPHABET) for _ in range(8))
+    code = f"{raw[:4]}-{raw[4:]}"
+    activation = AppActivationCode.objects.create(
+        identity=identity,
+        code_hash=activation_code_hash(code),
+        created_at=now,
+        expires_at=now + timedelta(minutes=settings.APP_ACTIVATION_CODE_MINUTES),
+    )
+    if case.delivery_method != Method.APP:
+        case.delivery_method = Method.APP
+        case.status = EnrollmentCase.Status.SUBMITTED
+        case.save(update_fields=["delivery_method", "status", "updated_at"])
+    return activation, code
+
+
+@dataclass(frozen=True)
+class PlacedOrder:
+    order: DeviceOrder
+    created: bool
+
+
+def order_device(
+    case: EnrollmentCase,
+    *,
+    delivery: str,
+    slot: AppointmentSlot | None,
+    language: str,
+) -> PlacedOrder:
+    """Order the chosen device once; a repeated submit returns the order already placed."""
+    from .tasks import confirm_device_order
+
+    with transaction.atomic():
+        case = EnrollmentCase.objects.select_for_update().select_related("identity").get(pk=case.pk)
+        existing = case.orders.first()
+        if existing is not None:
+            return PlacedOrder(existing, created=False)
+        method = Method(case.method)
+        if not method.is_device:
+            raise EnrollmentError("not_a_device")
+        address = ""
+        if delivery == DeviceOrder.Delivery.POST:
+            person = get_registry().lookup(case.identity.cpr)
+            if person is None:
+                raise EnrollmentError("no_address")
+            address = "\n".join((person.full_name, *person.address_lines))
+        else:
+            if slot is None:
+                raise EnrollmentError("slot_required")
+            slot = AppointmentSlot.objects.select_for_update().get(pk=slot.pk)
+            if slot.booked >= slot.capacity or slot.starts_at <= timezone.now():
+                raise EnrollmentError("slot_taken")
+            slot.booked += 1
+            slot.save(update_fields=["booked"])
+        order = DeviceOrder.objects.create(
+            identity=case.identity,
+            case=case,
+            kind=method,
+            delivery=delivery,
+            address=address,
+            slot=slot,
+        )
+        case.delivery_method = method
+        case.status = EnrollmentCase.Status.SUBMITTED
+        case.save(update_fields=["delivery_method", "status", "updated_at"])
+        transaction.on_commit(lambda: confirm_device_order.delay(order.pk, language))
+    return PlacedOrder(order, created=True)
+
+
+def expected_post_delivery(order: DeviceOrder) -> datetime:
+    return order.created_at + timedelta(days=settings.POST_DELIVERY_DAYS)
+
+
+# Reservations ---------------------------------------------------------------------------
+
+
+def reserve_nemid_user_ids() -> int:
+    """Reserve every NemID user-ID for its holder, except user-IDs that are CPR numbers."""
+    reserved = 0
+    for account in NemIDAccount.objects.all():
+        if account.user_id == account.cpr:
+            continue
+        ReservedUserId.objects.update_or_create(
+            user_id_key=normalise_user_id(account.user_id), defaults={"cpr": account.cpr}
+        )
+        reserved += 1
+    return reserved

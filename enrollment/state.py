@@ -1,0 +1,88 @@
+"""The only reader and writer of saved enrollment cases: load, open, snapshot, reset."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from authenticators.models import Identity
+
+from . import flow
+from .flow import Channel, Method, Step
+from .models import EnrollmentCase
+
+LIVE = (EnrollmentCase.Status.OPEN, EnrollmentCase.Status.SUBMITTED)
+
+
+def expiry_from(now: datetime) -> datetime:
+    return now + timedelta(days=settings.ENROLLMENT_CASE_DAYS)
+
+
+@dataclass(frozen=True)
+class Opened:
+    case: EnrollmentCase
+    resumed: bool
+    earlier_expired: bool
+
+
+def live_case(identity: Identity) -> EnrollmentCase | None:
+    """The person's case in progress; an expired one is closed on the way."""
+    case = identity.cases.filter(status__in=LIVE).first()
+    if case is not None and case.expires_at <= timezone.now():
+        case.status = EnrollmentCase.Status.EXPIRED
+        case.save(update_fields=["status", "updated_at"])
+        return None
+    return case
+
+
+@transaction.atomic
+def open_case(*, cpr: str, nemid_user_id: str, channel: Channel, language: str) -> Opened:
+    """Resume the person's live case, or start a new one on `channel`."""
+    identity, _created = Identity.objects.select_for_update().get_or_create(cpr=cpr)
+    if identity.language != language:
+        identity.language = language
+        identity.save(update_fields=["language"])
+    had_expired = identity.cases.filter(status__in=LIVE, expires_at__lte=timezone.now()).exists()
+    case = live_case(identity)
+    if case is not None:
+        return Opened(case, resumed=True, earlier_expired=False)
+    case = EnrollmentCase.objects.create(
+        identity=identity,
+        nemid_user_id=nemid_user_id,
+        channel=channel,
+        expires_at=expiry_from(timezone.now()),
+    )
+    return Opened(case, resumed=False, earlier_expired=had_expired)
+
+
+def channel_of(case: EnrollmentCase) -> Channel:
+    return Channel(case.channel)
+
+
+def method_of(case: EnrollmentCase) -> Method | None:
+    return Method(case.method) if case.method else None
+
+
+def facts(case: EnrollmentCase) -> flow.Facts:
+    return flow.Facts(
+        identity_proven=True,
+        started=case.started_at is not None,
+        terms_accepted=case.terms_accepted_at is not None,
+        method=method_of(case),
+        contact_method=Method(case.contact_method) if case.contact_method else None,
+        user_id_chosen=bool(case.identity.user_id),
+        delivery_method=Method(case.delivery_method) if case.delivery_method else None,
+        activated=case.identity.is_active,
+    )
+
+
+def reset(case: EnrollmentCase, steps: Iterable[Step]) -> None:
+    """Forget the answers of `steps` (the caller saves the case)."""
+    for step in steps:
+        if step is Step.CONTACT:
+            case.contact_method = ""
+        elif step is Step.DELIVERY:
+            case.delivery_method = ""
