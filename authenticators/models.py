@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,8 +22,9 @@ class Identity(models.Model):
 
     cpr = models.CharField(_("CPR number"), max_length=10, unique=True)
     user_id = models.CharField(_("user-ID"), max_length=48, blank=True)
-    # The user-ID in lower case: the database keeps two people from holding the same one.
-    user_id_key = models.CharField(max_length=48, unique=True, null=True, editable=False)
+    # The user-ID in lower case, made in Python so that æ, ø and å fold the same way on every
+    # database; a unique constraint on it keeps two people from holding the same user-ID.
+    user_id_key = models.CharField(max_length=48, blank=True, editable=False)
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
     )
@@ -38,6 +40,11 @@ class Identity(models.Model):
     class Meta:
         verbose_name = _("identity")
         verbose_name_plural = _("identities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user_id_key"], condition=~Q(user_id_key=""), name="user_id_unique_ci"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.user_id or f"({self.get_status_display()})"
