@@ -175,8 +175,8 @@ class UserIdForm(forms.Form):
 
 class SlotChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: AppointmentSlot) -> str:
-        when = formats.date_format(timezone.localtime(obj.starts_at), "SHORT_DATETIME_FORMAT")
-        return f"{obj.office.name}, {when}"
+        starts = timezone.localtime(obj.starts_at)
+        return f"{obj.office.name}, {formats.date_format(starts, 'DATE_FORMAT')}, {starts:%H:%M}"
 
 
 def open_slots() -> QuerySet[AppointmentSlot]:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
+from django_htmx.middleware import HtmxDetails
 
 from authenticators.models import Identity
 from cpr.registry import get_registry
@@ -82,6 +83,12 @@ DELIVERY_HINTS = [
     ("post", _("To your address in the CPR register, within 15 days.")),
     ("pickup", _("Book a time at a Borgerservice office and bring valid ID.")),
 ]
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
 ACTIVATION_SESSION_KEY = "enrollment_activation_code"
 
 
@@ -188,7 +195,7 @@ def step_context(case: EnrollmentCase, step: Step) -> dict[str, Any]:
 
 
 @method_decorator([never_cache], name="dispatch")
-class StepView(DraftFormMixin, FormView):  # type: ignore[type-arg]
+class StepView(DraftFormMixin, FormView):
     """One step of enrollment. Refuses to show or take a step that is not reachable yet."""
 
     step: ClassVar[Step]
@@ -427,8 +434,8 @@ def receipt(request: HttpRequest) -> HttpResponse:
         return redirect("enrollment:start")
     context: dict[str, Any] = {"case": case, "identity": case.identity}
     if case.delivery_method == Method.APP:
-        shown = request.session.get(ACTIVATION_SESSION_KEY) or {}
-        activation = case.identity.activation_codes.filter(pk=shown.get("id")).first()
+        shown = request.session.get(ACTIVATION_SESSION_KEY) or {"id": 0}
+        activation = case.identity.activation_codes.filter(pk=shown["id"]).first()
         if activation is not None and activation.is_usable(timezone.now()):
             context.update(activation=activation, activation_code=shown["code"])
         return render(request, "enrollment/receipt_app.html", context)
@@ -491,7 +498,7 @@ def over_check_limit(request: HttpRequest) -> bool:
 
 
 @never_cache
-def check_user_id(request: HttpRequest) -> HttpResponse:
+def check_user_id(request: HtmxHttpRequest) -> HttpResponse:
     """Anyone may check a user-ID against the rules; who holds a taken one is never told."""
     form = UserIdForm(request.POST or None)
     context: dict[str, Any] = {"form": form, "draft_form_id": "page-form"}

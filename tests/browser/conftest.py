@@ -46,10 +46,29 @@ def check_accessibility(axe: Axe) -> Iterator[Any]:
     """Call with a page after each navigation; fails on any axe-core violation."""
 
     def check(page: Page) -> None:
-        results = axe.run(page)
+        if page.context.browser and _js_disabled(page):
+            # axe-core is JavaScript: look at the same page in a twin context that runs it.
+            twin = page.context.browser.new_context(storage_state=page.context.storage_state())
+            twin_page = twin.new_page()
+            twin_page.goto(page.url)
+            results = axe.run(twin_page)
+            twin.close()
+        else:
+            results = axe.run(page)
         assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
     yield check
+
+
+def _js_disabled(page: Page) -> bool:
+    return bool(getattr(page.context, "_portal_js_disabled", False))
+
+
+def new_context_without_javascript(browser: Any, **options: Any) -> Any:
+    """A browser context with JavaScript off, marked so the accessibility check knows."""
+    context = browser.new_context(java_script_enabled=False, **options)
+    context._portal_js_disabled = True
+    return context
 
 
 def screenshot(page: Page, name: str) -> Path:

@@ -1,0 +1,64 @@
+"""Admin for enrollment: offices and their appointment calendar, device orders, cases."""
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import AppointmentSlot, DeviceOrder, EnrollmentCase, Office
+
+
+class AppointmentSlotInline(admin.TabularInline[AppointmentSlot, Office]):
+    model = AppointmentSlot
+    fields = ["starts_at", "capacity", "booked"]
+    readonly_fields = ["booked"]
+    extra = 3
+
+
+@admin.register(Office)
+class OfficeAdmin(admin.ModelAdmin[Office]):
+    list_display = ["name", "city", "phone"]
+    search_fields = ["name", "city"]
+    inlines = [AppointmentSlotInline]
+
+
+@admin.register(AppointmentSlot)
+class AppointmentSlotAdmin(admin.ModelAdmin[AppointmentSlot]):
+    list_display = ["starts_at", "office", "capacity", "booked"]
+    list_filter = ["office"]
+    date_hierarchy = "starts_at"
+    readonly_fields = ["booked"]
+
+
+@admin.register(DeviceOrder)
+class DeviceOrderAdmin(admin.ModelAdmin[DeviceOrder]):
+    list_display = ["created_at", "identity", "kind", "delivery", "status", "slot"]
+    list_filter = ["status", "kind", "delivery"]
+    search_fields = ["identity__user_id"]
+    readonly_fields = ["identity", "case", "kind", "delivery", "address", "slot", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(EnrollmentCase)
+class EnrollmentCaseAdmin(admin.ModelAdmin[EnrollmentCase]):
+    list_display = ["identity", "channel", "status", "method", "updated_at", "expires_at"]
+    list_filter = ["status", "channel", "method"]
+    search_fields = ["identity__user_id"]
+    exclude = ["identity"]
+    readonly_fields = [
+        "channel",
+        "status",
+        "method",
+        "terms_version",
+        "terms_accepted_at",
+        "mobile",
+        "mobile_confirmed_at",
+        "email",
+        "email_confirmed_at",
+        "created_at",
+        "updated_at",
+        "expires_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

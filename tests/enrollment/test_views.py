@@ -1,0 +1,288 @@
+"""Enrollment pages through the test client: steps in order, bad input, resume, public check."""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+
+from authenticators.models import Identity
+from enrollment.models import DeviceOrder, EnrollmentCase
+
+from .conftest import latest_code
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def jonas(nemid_client: Callable[..., Client]) -> Client:
+    client = nemid_client()
+    client.get("/en/enrollment/")
+    return client
+
+
+def to_user_id_step(client: Client, capture) -> None:  # type: ignore[no-untyped-def]
+    client.post("/en/enrollment/method/", {"method": "app"})
+    client.post("/en/enrollment/terms/", {"accept": "on"})
+    with capture(execute=True):
+        client.post("/en/enrollment/contact/", {"mobile": "20304050"})
+    client.post(
+        "/en/enrollment/contact/confirm/",
+        {"channel": "sms", "sms-code": latest_code("+4520304050")},
+    )
+
+
+def test_without_nemid_the_steps_send_the_citizen_to_log_in(client: Client, db: None) -> None:
+    response = client.get("/en/enrollment/terms/")
+    assert response["Location"].startswith("/en/nemid/login/?next=")
+
+
+def test_an_unreachable_step_redirects_to_the_step_that_is_due(jonas: Client) -> None:
+    response = jonas.get("/en/enrollment/user-id/", follow=True)
+    assert response.redirect_chain[-1][0] == "/en/enrollment/method/"
+    assert "Finish this step first." in response.content.decode()
+
+
+def test_a_forged_post_to_a_later_step_changes_nothing(jonas: Client) -> None:
+    response = jonas.post("/en/enrollment/user-id/", {"user_id": "Forged.Order"})
+    assert response["Location"] == "/en/enrollment/method/"
+    assert Identity.objects.get(cpr="1505831235").user_id == ""
+
+
+def test_terms_not_ticked_gets_an_error_and_a_summary(jonas: Client) -> None:
+    jonas.post("/en/enrollment/method/", {"method": "app"})
+    html = jonas.post("/en/enrollment/terms/", {}).content.decode()
+    assert "Tick the box to show that you have read and understood the terms." in html
+    assert 'href="#id_accept"' in html
+
+
+def test_a_forged_method_is_refused(jonas: Client) -> None:
+    html = jonas.post("/en/enrollment/method/", {"method": "chip"}).content.decode()
+    assert "Choose the app, a code display or a code reader." in html
+    assert EnrollmentCase.objects.get().method == ""
+
+
+@pytest.mark.parametrize(
+    ("mobile", "message"),
+    [
+        ("", "The MitID app needs your mobile number."),
+        ("12", "That is not a valid phone number."),
+        ("not a number", "Type a mobile number, like 12 34 56 78"),
+        ("+45 99 99 99 99" * 3, "A phone number has at most 15 digits."),
+    ],
+)
+def test_a_bad_mobile_number_keeps_what_was_typed(jonas: Client, mobile: str, message: str) -> None:
+    jonas.post("/en/enrollment/method/", {"method": "app"})
+    jonas.post("/en/enrollment/terms/", {"accept": "on"})
+    html = jonas.post(
+        "/en/enrollment/contact/", {"mobile": mobile, "email": "jonas@example"}
+    ).content.decode()
+    assert message in html
+    assert "Type an e-mail address, like name@example.dk." in html
+    assert 'value="jonas@example"' in html
+
+
+def test_a_foreign_number_is_accepted_with_its_country_code(
+    jonas: Client, django_capture_on_commit_callbacks
+) -> None:
+    jonas.post("/en/enrollment/method/", {"method": "app"})
+    jonas.post("/en/enrollment/terms/", {"accept": "on"})
+    with django_capture_on_commit_callbacks(execute=True):
+        jonas.post("/en/enrollment/contact/", {"mobile": "+299 55 12 34"})
+    assert EnrollmentCase.objects.get().mobile == "+299551234"
+
+
+def test_a_wrong_code_says_how_many_tries_are_left(
+    jonas: Client, django_capture_on_commit_callbacks
+) -> None:
+    jonas.post("/en/enrollment/method/", {"method": "app"})
+    jonas.post("/en/enrollment/terms/", {"accept": "on"})
+    with django_capture_on_commit_callbacks(execute=True):
+        jonas.post("/en/enrollment/contact/", {"mobile": "20304050"})
+    wrong = "000000" if latest_code("+4520304050") != "000000" else "111111"
+    html = jonas.post(
+        "/en/enrollment/contact/confirm/", {"channel": "sms", "sms-code": wrong}
+    ).content.decode()
+    assert "The code is wrong. You can try 4 more times." in html
+
+
+def test_send_again_within_a_minute_is_refused_with_the_wait(
+    jonas: Client, django_capture_on_commit_callbacks
+) -> None:
+    jonas.post("/en/enrollment/method/", {"method": "app"})
+    jonas.post("/en/enrollment/terms/", {"accept": "on"})
+    with django_capture_on_commit_callbacks(execute=True):
+        jonas.post("/en/enrollment/contact/", {"mobile": "20304050"})
+    response = jonas.post(
+        "/en/enrollment/contact/confirm/", {"channel": "sms", "action": "resend"}, follow=True
+    )
+    assert "seconds before asking for a new code" in response.content.decode()
+
+
+def test_a_taken_user_id_gets_three_suggestions_and_keeps_the_wish(
+    jonas: Client, django_capture_on_commit_callbacks
+) -> None:
+    Identity.objects.create(cpr="0203754322", user_id="Mette", user_id_key="mette")
+    to_user_id_step(jonas, django_capture_on_commit_callbacks)
+    response = jonas.post("/en/enrollment/user-id/", {"user_id": "METTE"})
+    html = response.content.decode()
+    assert "Someone else has this user-ID already." in html
+    assert 'value="METTE"' in html
+    assert len(response.context["suggestions"]) == 3
+    assert "0203754322" not in html and "Karen" not in html
+
+
+def test_poul_is_not_offered_his_cpr_number_as_user_id(
+    nemid_client: Callable[..., Client], django_capture_on_commit_callbacks
+) -> None:
+    client = nemid_client("1107481109", "1107481109")
+    client.get("/en/enrollment/")
+    to_user_id_step(client, django_capture_on_commit_callbacks)
+    html = client.get("/en/enrollment/user-id/").content.decode()
+    assert 'value="1107481109"' not in html
+    html = client.post("/en/enrollment/user-id/", {"user_id": "1107481109"}).content.decode()
+    assert "Your CPR number cannot be your user-ID." in html
+
+
+def test_live_feedback_answers_htmx_with_a_fragment(
+    jonas: Client, django_capture_on_commit_callbacks
+) -> None:
+    to_user_id_step(jonas, django_capture_on_commit_callbacks)
+    response = jonas.post(
+        "/en/enrollment/user-id/feedback/", {"user_id": "ab"}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert "<html" not in html
+    assert "A user-ID must have at least 5 characters." in html
+    html = jonas.post(
+        "/en/enrollment/user-id/feedback/", {"user_id": "J()nas Jen5en"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "This user-ID meets the rules and is free." in html
+
+
+def test_after_submitting_the_steps_lead_to_the_receipt_and_a_double_submit_is_harmless(
+    nemid_client: Callable[..., Client], offices: None, django_capture_on_commit_callbacks
+) -> None:
+    client = nemid_client("0203754322", "karen.h")
+    client.get("/en/enrollment/")
+    client.post("/en/enrollment/method/", {"method": "kodeoplaeser"})
+    client.post("/en/enrollment/terms/", {"accept": "on"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en/enrollment/contact/", {"email": "karen@example.dk"})
+    client.post(
+        "/en/enrollment/contact/confirm/",
+        {"channel": "email", "email-code": latest_code("karen@example.dk")},
+    )
+    client.post("/en/enrollment/user-id/", {"user_id": "Karen Hansen"})
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post("/en/enrollment/delivery/", {"delivery": "post"})
+        second = client.post("/en/enrollment/delivery/", {"delivery": "post"})
+    assert first["Location"] == second["Location"] == "/en/enrollment/receipt/"
+    assert DeviceOrder.objects.count() == 1
+    assert client.get("/en/enrollment/terms/")["Location"] == "/en/enrollment/receipt/"
+    html = client.get("/en/enrollment/receipt/").content.decode()
+    assert "comes by post by" in html and "Søndergade 4" in html
+
+
+def test_pick_up_without_a_time_is_refused_inline(
+    nemid_client: Callable[..., Client], offices: None, django_capture_on_commit_callbacks
+) -> None:
+    client = nemid_client("0203754322", "karen.h")
+    client.get("/en/enrollment/")
+    client.post("/en/enrollment/method/", {"method": "kodeviser"})
+    client.post("/en/enrollment/terms/", {"accept": "on"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en/enrollment/contact/", {"email": "karen@example.dk"})
+    client.post(
+        "/en/enrollment/contact/confirm/",
+        {"channel": "email", "email-code": latest_code("karen@example.dk")},
+    )
+    client.post("/en/enrollment/user-id/", {"user_id": "Karen Hansen"})
+    html = client.post("/en/enrollment/delivery/", {"delivery": "pickup"}).content.decode()
+    assert "Choose a time to pick it up." in html
+    html = client.post(
+        "/en/enrollment/delivery/", {"delivery": "pickup", "slot": "999999"}
+    ).content.decode()
+    assert "That time is no longer free." in html
+    assert not DeviceOrder.objects.exists()
+
+
+def test_a_case_is_resumed_after_the_next_nemid_login(
+    nemid_client: Callable[..., Client], django_capture_on_commit_callbacks
+) -> None:
+    client = nemid_client()
+    client.get("/en/enrollment/")
+    client.post("/en/enrollment/method/", {"method": "app"})
+    client.post("/en/enrollment/terms/", {"accept": "on"})
+
+    client.post("/en/nemid/log-out/")
+    client = nemid_client()
+    html = client.get("/en/enrollment/").content.decode()
+    assert "Welcome back" in html
+    assert 'href="/en/enrollment/contact/"' in html
+
+
+def test_an_expired_case_starts_again_with_a_notice(jonas: Client) -> None:
+    EnrollmentCase.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    html = jonas.get("/en/enrollment/").content.decode()
+    assert "Your earlier enrollment had expired" in html
+    assert EnrollmentCase.objects.filter(status="open").count() == 1
+
+
+def test_someone_whose_mitid_is_active_is_told_so(nemid_client: Callable[..., Client]) -> None:
+    Identity.objects.create(
+        cpr="1505831235", user_id="Jonas.J", user_id_key="jonas.j", status=Identity.Status.ACTIVE
+    )
+    html = nemid_client().get("/en/enrollment/").content.decode()
+    assert "You already have MitID" in html
+
+
+def test_the_bank_channel_asks_now_or_later_then_shows_the_terms_first(
+    nemid_client: Callable[..., Client],
+) -> None:
+    client = nemid_client()
+    html = client.get("/en/enrollment/bank/").content.decode()
+    assert "Now it is your turn to get MitID" in html
+    assert "30 more days" in html
+    later = client.post("/en/enrollment/bank/", {"choice": "later"}).content.decode()
+    assert "Next time you log in, we will ask again." in later
+    assert client.post("/en/enrollment/bank/", {"choice": "now"})["Location"] == (
+        "/en/enrollment/terms/"
+    )
+    assert client.get("/en/enrollment/method/")["Location"] == "/en/enrollment/terms/"
+
+
+@pytest.mark.parametrize("language", ["da", "en", "kl"])
+def test_the_terms_can_be_read_and_downloaded_as_pdf(client: Client, language: str) -> None:
+    assert client.get(f"/{language}/enrollment/documents/terms/").status_code == 200
+    response = client.get(f"/{language}/enrollment/documents/terms.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert client.get(f"/{language}/enrollment/documents/nothing/").status_code == 404
+
+
+def test_the_public_check_says_free_or_why_not_and_never_who(client: Client, db: None) -> None:
+    cache.clear()
+    Identity.objects.create(cpr="0203754322", user_id="KarenH", user_id_key="karenh")
+    free = client.post("/en/enrollment/check-user-id/", {"user_id": "Fresh.Idea"})
+    assert "This user-ID meets the rules and is free." in free.content.decode()
+    taken = client.post("/en/enrollment/check-user-id/", {"user_id": "karenh"}).content.decode()
+    assert "Someone else has this user-ID already." in taken
+    assert "0203754322" not in taken and "Karen Hansen" not in taken
+    bad = client.post("/en/enrollment/check-user-id/", {"user_id": "211788-0967"})
+    assert "A user-ID cannot look like a CPR number." in bad.content.decode()
+    assert 'value="211788-0967"' in bad.content.decode()
+
+
+def test_the_public_check_is_rate_limited_per_client(client: Client, db: None, settings) -> None:
+    cache.clear()
+    settings.USER_ID_CHECKS_PER_WINDOW = 3
+    statuses = [
+        client.post("/en/enrollment/check-user-id/", {"user_id": f"guess{i}x"}).status_code
+        for i in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+    other = Client(REMOTE_ADDR="10.9.8.7")
+    assert other.post("/en/enrollment/check-user-id/", {"user_id": "guess9x"}).status_code == 200
