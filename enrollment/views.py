@@ -101,6 +101,13 @@ def login_redirect(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('nemid:login')}?{urlencode({'next': request.get_full_path()})}")
 
 
+def proven_case(request: HttpRequest) -> EnrollmentCase | None:
+    """The live enrollment case of the citizen proven by NemID in this session, if any."""
+    proof = nemid_session.proof(request)
+    identity = Identity.objects.filter(cpr=proof.cpr).first() if proof else None
+    return state.live_case(identity) if identity else None
+
+
 def refusal_message(error: services.EnrollmentError) -> str:
     return str(ERROR_MESSAGES[error.code]) % error.params
 
@@ -201,11 +208,9 @@ class StepView(DraftFormMixin, FormView):
     step: ClassVar[Step]
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        proof = nemid_session.proof(request)
-        if proof is None:
+        if nemid_session.proof(request) is None:
             return login_redirect(request)
-        identity = Identity.objects.filter(cpr=proof.cpr).first()
-        case = state.live_case(identity) if identity else None
+        case = proven_case(request)
         if case is None:
             messages.info(request, gettext("Start getting MitID here."))
             return redirect("enrollment:start")
@@ -425,11 +430,9 @@ class DeliveryView(StepView):
 @never_cache
 def receipt(request: HttpRequest) -> HttpResponse:
     """The end of enrollment: what happens next, in plain words."""
-    proof = nemid_session.proof(request)
-    if proof is None:
+    if nemid_session.proof(request) is None:
         return login_redirect(request)
-    identity = Identity.objects.filter(cpr=proof.cpr).first()
-    case = state.live_case(identity) if identity else None
+    case = proven_case(request)
     if case is None or not flow.is_submitted(state.facts(case)):
         return redirect("enrollment:start")
     context: dict[str, Any] = {"case": case, "identity": case.identity}
@@ -449,11 +452,9 @@ def receipt(request: HttpRequest) -> HttpResponse:
 @require_POST
 @never_cache
 def renew_activation_code(request: HttpRequest) -> HttpResponse:
-    proof = nemid_session.proof(request)
-    if proof is None:
+    if nemid_session.proof(request) is None:
         return login_redirect(request)
-    identity = Identity.objects.filter(cpr=proof.cpr).first()
-    case = state.live_case(identity) if identity else None
+    case = proven_case(request)
     if case is None or case.delivery_method != Method.APP:
         return redirect("enrollment:start")
     activation, code = services.issue_activation_code(case)

@@ -34,6 +34,22 @@ def to_user_id_step(client: Client, capture) -> None:  # type: ignore[no-untyped
     )
 
 
+def karen_at_delivery(nemid_client, method: str, capture) -> Client:  # type: ignore[no-untyped-def]
+    """Karen, with a confirmed e-mail and a user-ID, at the delivery step for `method`."""
+    client = nemid_client("0203754322", "karen.h")
+    client.get("/en/enrollment/")
+    client.post("/en/enrollment/method/", {"method": method})
+    client.post("/en/enrollment/terms/", {"accept": "on"})
+    with capture(execute=True):
+        client.post("/en/enrollment/contact/", {"email": "karen@example.dk"})
+    client.post(
+        "/en/enrollment/contact/confirm/",
+        {"channel": "email", "email-code": latest_code("karen@example.dk")},
+    )
+    client.post("/en/enrollment/user-id/", {"user_id": "Karen Hansen"})
+    return client
+
+
 def test_without_nemid_the_steps_send_the_citizen_to_log_in(client: Client, db: None) -> None:
     response = client.get("/en/enrollment/terms/")
     assert response["Location"].startswith("/en/nemid/login/?next=")
@@ -165,17 +181,7 @@ def test_live_feedback_answers_htmx_with_a_fragment(
 def test_after_submitting_the_steps_lead_to_the_receipt_and_a_double_submit_is_harmless(
     nemid_client: Callable[..., Client], offices: None, django_capture_on_commit_callbacks
 ) -> None:
-    client = nemid_client("0203754322", "karen.h")
-    client.get("/en/enrollment/")
-    client.post("/en/enrollment/method/", {"method": "kodeoplaeser"})
-    client.post("/en/enrollment/terms/", {"accept": "on"})
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post("/en/enrollment/contact/", {"email": "karen@example.dk"})
-    client.post(
-        "/en/enrollment/contact/confirm/",
-        {"channel": "email", "email-code": latest_code("karen@example.dk")},
-    )
-    client.post("/en/enrollment/user-id/", {"user_id": "Karen Hansen"})
+    client = karen_at_delivery(nemid_client, "kodeoplaeser", django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         first = client.post("/en/enrollment/delivery/", {"delivery": "post"})
         second = client.post("/en/enrollment/delivery/", {"delivery": "post"})
@@ -189,17 +195,7 @@ def test_after_submitting_the_steps_lead_to_the_receipt_and_a_double_submit_is_h
 def test_pick_up_without_a_time_is_refused_inline(
     nemid_client: Callable[..., Client], offices: None, django_capture_on_commit_callbacks
 ) -> None:
-    client = nemid_client("0203754322", "karen.h")
-    client.get("/en/enrollment/")
-    client.post("/en/enrollment/method/", {"method": "kodeviser"})
-    client.post("/en/enrollment/terms/", {"accept": "on"})
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post("/en/enrollment/contact/", {"email": "karen@example.dk"})
-    client.post(
-        "/en/enrollment/contact/confirm/",
-        {"channel": "email", "email-code": latest_code("karen@example.dk")},
-    )
-    client.post("/en/enrollment/user-id/", {"user_id": "Karen Hansen"})
+    client = karen_at_delivery(nemid_client, "kodeviser", django_capture_on_commit_callbacks)
     html = client.post("/en/enrollment/delivery/", {"delivery": "pickup"}).content.decode()
     assert "Choose a time to pick it up." in html
     html = client.post(
