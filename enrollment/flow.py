@@ -119,10 +119,6 @@ def is_submitted(facts: Facts) -> bool:
     return facts.method is not None and facts.delivery_method == facts.method
 
 
-def can_change(channel: Channel, step: Step, facts: Facts) -> bool:
-    return is_reachable(channel, step, facts) and not is_submitted(facts)
-
-
 def invalidated_by(step: Step) -> frozenset[Step]:
     """Every step whose answer no longer holds when `step`'s answer changes."""
     found: set[Step] = set()

@@ -209,7 +209,10 @@ class DeviceDeliveryForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if cleaned.get("delivery") == DeviceOrder.Delivery.PICKUP and not cleaned.get("slot"):
+        if cleaned.get("delivery") == DeviceOrder.Delivery.POST:
+            cleaned["slot"] = None  # a time chosen before switching to post is not booked
+            self.errors.pop("slot", None)
+        elif cleaned.get("delivery") == DeviceOrder.Delivery.PICKUP and not cleaned.get("slot"):
             self.add_error(
                 "slot",
                 ValidationError(_("Choose a time to pick it up."), code="slot_required"),

@@ -111,6 +111,7 @@ class CodeSend(models.Model):
 
     case = models.ForeignKey(EnrollmentCase, on_delete=models.CASCADE, related_name="sends")
     channel = models.CharField(max_length=5, choices=ContactChannel.choices)
+    address = models.CharField(max_length=254)
     sent_at = models.DateTimeField(db_index=True)
 
     def __str__(self) -> str:
@@ -214,7 +215,12 @@ class DeviceOrder(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["case"], condition=Q(case__isnull=False), name="one_order_per_case"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["identity", "kind"],
+                condition=Q(status__in=["ordered", "sent", "delivered", "collected"]),
+                name="one_open_order_per_device_kind",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -118,8 +118,12 @@ def send_code(case: EnrollmentCase, channel: ContactChannel, *, language: str) -
     from .tasks import send_contact_code
 
     now = timezone.now()
+    contact_code = ContactCode.objects.filter(case=case, channel=channel).first()
+    if contact_code is None:
+        raise EnrollmentError("no_code")
     sends = CodeSend.objects.filter(case=case, channel=channel)
-    last = sends.order_by("-sent_at").first()
+    # Once a minute per address, so that a corrected typo gets its code at once.
+    last = sends.filter(address=contact_code.address).order_by("-sent_at").first()
     wait = settings.CONTACT_CODE_RESEND_SECONDS
     if last is not None and (now - last.sent_at).total_seconds() < wait:
         seconds = wait - int((now - last.sent_at).total_seconds())
@@ -128,8 +132,7 @@ def send_code(case: EnrollmentCase, channel: ContactChannel, *, language: str) -
         settings.CONTACT_CODE_SENDS_PER_HOUR
     ):
         raise EnrollmentError("too_many_sends")
-    contact_code = ContactCode.objects.get(case=case, channel=channel)
-    CodeSend.objects.create(case=case, channel=channel, sent_at=now)
+    CodeSend.objects.create(case=case, channel=channel, address=contact_code.address, sent_at=now)
     transaction.on_commit(lambda: send_contact_code.delay(contact_code.pk, language))
 
 
@@ -246,10 +249,26 @@ def issue_activation_code(case: EnrollmentCase) -> tuple[AppActivationCode, str]
         expires_at=now + timedelta(minutes=settings.APP_ACTIVATION_CODE_MINUTES),
     )
     if case.delivery_method != Method.APP:
-        case.delivery_method = Method.APP
-        case.status = EnrollmentCase.Status.SUBMITTED
-        case.save(update_fields=["delivery_method", "status", "updated_at"])
+        submit(case, Method.APP)
     return activation, code
+
+
+def submit(case: EnrollmentCase, method: Method) -> None:
+    """The answers are final; the case now waits for activation, long enough for the post."""
+    case.delivery_method = method
+    case.status = EnrollmentCase.Status.SUBMITTED
+    case.expires_at = timezone.now() + timedelta(
+        days=settings.POST_DELIVERY_DAYS + settings.ENROLLMENT_CASE_DAYS
+    )
+    case.save(update_fields=["delivery_method", "status", "expires_at", "updated_at"])
+
+
+OPEN_ORDER_STATUSES = (
+    DeviceOrder.Status.ORDERED,
+    DeviceOrder.Status.SENT,
+    DeviceOrder.Status.DELIVERED,
+    DeviceOrder.Status.COLLECTED,
+)
 
 
 @dataclass(frozen=True)
@@ -276,8 +295,11 @@ def order_device(
         method = Method(case.method)
         if not method.is_device:
             raise EnrollmentError("not_a_device")
+        if case.identity.orders.filter(kind=method, status__in=OPEN_ORDER_STATUSES).exists():
+            raise EnrollmentError("order_exists")
         address = ""
         if delivery == DeviceOrder.Delivery.POST:
+            slot = None
             person = get_registry().lookup(case.identity.cpr)
             if person is None:
                 raise EnrollmentError("no_address")
@@ -298,9 +320,7 @@ def order_device(
             address=address,
             slot=slot,
         )
-        case.delivery_method = method
-        case.status = EnrollmentCase.Status.SUBMITTED
-        case.save(update_fields=["delivery_method", "status", "updated_at"])
+        submit(case, method)
         transaction.on_commit(lambda: confirm_device_order.delay(order.pk, language))
     return PlacedOrder(order, created=True)
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from authenticators.models import Identity
 
-from . import flow
+from . import documents, flow
 from .flow import Channel, Method, Step
 from .models import EnrollmentCase
 
@@ -34,6 +34,10 @@ def live_case(identity: Identity) -> EnrollmentCase | None:
     if case is not None and case.expires_at <= timezone.now():
         case.status = EnrollmentCase.Status.EXPIRED
         case.save(update_fields=["status", "updated_at"])
+        if not identity.is_active:
+            # An abandoned enrollment does not keep a user-ID from everyone else.
+            identity.user_id = identity.user_id_key = ""
+            identity.save(update_fields=["user_id", "user_id_key"])
         return None
     return case
 
@@ -70,7 +74,9 @@ def facts(case: EnrollmentCase) -> flow.Facts:
     return flow.Facts(
         identity_proven=True,
         started=case.started_at is not None,
-        terms_accepted=case.terms_accepted_at is not None,
+        # Terms accepted in an older version are asked for again.
+        terms_accepted=case.terms_accepted_at is not None
+        and case.terms_version == documents.TERMS.version,
         method=method_of(case),
         contact_method=Method(case.contact_method) if case.contact_method else None,
         user_id_chosen=bool(case.identity.user_id),

@@ -10,9 +10,11 @@ MIN_LENGTH = 5
 MAX_LENGTH = 48
 LETTERS = "abcdefghijklmnopqrstuvwxyzæøå"
 SPECIAL_CHARACTERS = "{}!#$^,*()_+-=:;?.@ "
-ALLOWED = frozenset(LETTERS + "0123456789" + SPECIAL_CHARACTERS)
+# Listed in both cases, and checked before any case folding: some other characters (the
+# Kelvin sign, the Ångström sign) lower-case into a-z or å.
+ALLOWED = frozenset(LETTERS + LETTERS.upper() + "0123456789" + SPECIAL_CHARACTERS)
 CPR_LIKE = re.compile(r"\d{6}[- ]?\d{4}")
-TEN_DIGITS = re.compile(r"\d{10}")
+DIGITS_AND_SEPARATORS = re.compile(r"[\d .\-/]+")
 
 MESSAGES = {
     "too_short": _("A user-ID must have at least %(limit)d characters."),
@@ -42,19 +44,22 @@ def rule_errors(value: str, *, cpr: str | None = None) -> list[ValidationError]:
         errors.append(user_id_error("too_short", limit=MIN_LENGTH))
     if len(value) > MAX_LENGTH:
         errors.append(user_id_error("too_long", limit=MAX_LENGTH))
-    bad = sorted({char for char in normalise_user_id(value) if char not in ALLOWED})
+    bad = sorted({char for char in value if char not in ALLOWED})
     if bad:
         shown = " ".join(f"“{char}”" for char in bad)
         errors.append(user_id_error("invalid_character", characters=shown))
     if value != value.strip(" "):
         errors.append(user_id_error("edge_space"))
-    digits = re.sub(r"[- ]", "", value)
-    if cpr and digits == cpr and CPR_LIKE.fullmatch(value.strip()):
-        errors.append(user_id_error("cpr_number"))
-    elif TEN_DIGITS.fullmatch(value):
-        errors.append(user_id_error("ten_digits"))
-    elif CPR_LIKE.fullmatch(value.strip()):
-        errors.append(user_id_error("looks_like_cpr"))
+    if DIGITS_AND_SEPARATORS.fullmatch(value.strip()):
+        digits = re.sub(r"\D", "", value)
+        if cpr and digits == cpr:
+            errors.append(user_id_error("cpr_number"))
+        elif len(digits) == 10 and digits == value:
+            errors.append(user_id_error("ten_digits"))
+        elif CPR_LIKE.fullmatch(value.strip()):
+            errors.append(user_id_error("looks_like_cpr"))
+        elif len(digits) == 10:
+            errors.append(user_id_error("ten_digits"))
     return errors
 
 
@@ -68,7 +73,9 @@ def holder_error(value: str, *, cpr: str | None = None) -> ValidationError | Non
     if Identity.objects.filter(user_id_key=key).exclude(cpr=cpr or "").exists():
         return user_id_error("taken")
     if ReservedUserId.objects.filter(user_id_key=key).exclude(cpr=cpr or "").exists():
-        return user_id_error("reserved")
+        # To someone not logged in, a reserved user-ID is simply taken: saying "reserved"
+        # would tell them it is somebody's NemID user-ID.
+        return user_id_error("reserved" if cpr else "taken")
     return None
 
 
@@ -87,6 +94,11 @@ def is_allowed(value: str, *, cpr: str | None = None) -> bool:
     except ValidationError:
         return False
     return True
+
+
+def offer(nemid_user_id: str, *, cpr: str) -> str:
+    """The user-ID to offer first: the person's NemID user-ID, when the rules allow it."""
+    return nemid_user_id if nemid_user_id and is_allowed(nemid_user_id, cpr=cpr) else ""
 
 
 def suggestions(wish: str, *, cpr: str | None = None, count: int = 3) -> list[str]:

@@ -5,7 +5,6 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -14,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -26,11 +25,11 @@ from cpr.registry import get_registry
 from nemid import session as nemid_session
 from pages.drafts import DraftFormMixin
 
-from . import documents, flow, services, state
+from . import documents, flow, rate_limits, services, state
 from .flow import Channel, Method, Step
 from .forms import CodeForm, ContactForm, DeviceDeliveryForm, MethodForm, TermsForm, UserIdForm
 from .models import ContactChannel, EnrollmentCase
-from .user_ids import is_allowed, suggestions
+from .user_ids import offer, suggestions
 
 STEP_URLS = {
     Step.NEMID: "nemid:login",
@@ -53,17 +52,26 @@ STEP_TITLES = {
     Step.ACTIVATE: _("Activate"),
 }
 ERROR_MESSAGES = {
-    "resend_too_soon": _("Wait %(seconds)d seconds before asking for a new code."),
+    "resend_too_soon": ngettext_lazy(
+        "Wait %(seconds)d second before asking for a new code.",
+        "Wait %(seconds)d seconds before asking for a new code.",
+        "seconds",
+    ),
     "too_many_sends": _("You have asked for many codes. Wait an hour, or call MitID support."),
     "no_code": _("Ask for a code first."),
     "code_expired": _("The code has expired. Ask for a new one."),
-    "wrong_code": _("The code is wrong. You can try %(left)d more times."),
+    "wrong_code": ngettext_lazy(
+        "The code is wrong. You can try %(left)d more time.",
+        "The code is wrong. You can try %(left)d more times.",
+        "left",
+    ),
     "too_many_attempts": _("Too many wrong codes. Ask for a new code."),
     "contact_incomplete": _("Confirm the contact details the chosen method needs."),
     "slot_taken": _("That time has just been taken. Choose another."),
     "slot_required": _("Choose a time to pick it up."),
     "no_address": _("We have no address for you in the CPR register. Choose pick-up instead."),
     "not_a_device": _("Choose a code display or code reader first."),
+    "order_exists": _("You have already ordered a device. It is on its way to you."),
 }
 METHOD_HINTS = [
     (Method.APP.value, _("On your smartphone or tablet. You approve with a swipe.")),
@@ -109,7 +117,7 @@ def proven_case(request: HttpRequest) -> EnrollmentCase | None:
 
 
 def refusal_message(error: services.EnrollmentError) -> str:
-    return str(ERROR_MESSAGES[error.code]) % error.params
+    return str(ERROR_MESSAGES[error.code] % error.params)
 
 
 def _open(request: HttpRequest, channel: Channel) -> state.Opened | HttpResponse:
@@ -165,8 +173,14 @@ class BankView(TemplateView):
             return opened
         self.case = opened.case
         facts = state.facts(self.case)
-        if request.method == "GET" and flow.is_done(Step.YOUR_TURN, facts):
-            return redirect(step_url(flow.next_step(state.channel_of(self.case), facts)))
+        channel = state.channel_of(self.case)
+        # A case begun at MitID.dk, or one already submitted, goes on where it is.
+        if (
+            channel is not Channel.BANK
+            or flow.is_submitted(facts)
+            or (request.method == "GET" and flow.is_done(Step.YOUR_TURN, facts))
+        ):
+            return redirect(step_url(flow.next_step(channel, facts)))
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -326,6 +340,8 @@ class ConfirmContactView(StepView):
         )
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not services.unconfirmed_channels(self.case):
+            return redirect("enrollment:contact")
         if request.POST.get("action") == "resend":
             try:
                 services.send_code(
@@ -362,15 +378,9 @@ class UserIdView(StepView):
         return {**super().get_form_kwargs(), "cpr": self.case.identity.cpr}
 
     def get_initial(self) -> dict[str, Any]:
-        offered = self.case.identity.user_id or self.nemid_user_id_offer()
+        identity = self.case.identity
+        offered = identity.user_id or offer(self.case.nemid_user_id, cpr=identity.cpr)
         return {"user_id": offered, **super().get_initial()}
-
-    def nemid_user_id_offer(self) -> str:
-        """The NemID user-ID, reserved for this person, when the rules allow it."""
-        nemid_id = self.case.nemid_user_id
-        if nemid_id and is_allowed(nemid_id, cpr=self.case.identity.cpr):
-            return nemid_id
-        return ""
 
     def form_invalid(self, form: Form) -> HttpResponse:
         response = super().form_invalid(form)
@@ -486,18 +496,6 @@ def document_pdf(request: HttpRequest, slug: str) -> FileResponse:
     )
 
 
-def over_check_limit(request: HttpRequest) -> bool:
-    """Count this client's user-ID checks in a fixed window."""
-    key = f"user-id-check:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=settings.USER_ID_CHECK_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=settings.USER_ID_CHECK_WINDOW_SECONDS)
-        count = 1
-    return count > settings.USER_ID_CHECKS_PER_WINDOW
-
-
 @never_cache
 def check_user_id(request: HtmxHttpRequest) -> HttpResponse:
     """Anyone may check a user-ID against the rules; who holds a taken one is never told."""
@@ -509,9 +507,10 @@ def check_user_id(request: HtmxHttpRequest) -> HttpResponse:
         else "enrollment/check_user_id.html"
     )
     if request.method == "POST":
-        if over_check_limit(request):
+        if rate_limits.over_user_id_check_limit(request):
             context["limited"] = True
-            return render(request, template, context, status=429)
+            # htmx does not swap in a 4xx answer; it gets the notice with a 200.
+            return render(request, template, context, status=200 if request.htmx else 429)
         context["checked"] = True
         if form.is_valid():
             context["available"] = True
@@ -526,12 +525,9 @@ def user_id_feedback(request: HttpRequest) -> HttpResponse:
     proof = nemid_session.proof(request)
     form = UserIdForm(request.POST or None, cpr=proof.cpr if proof else None)
     context: dict[str, Any] = {"form": form, "checked": request.method == "POST"}
-    if request.method == "POST" and over_check_limit(request):
+    if request.method == "POST" and rate_limits.over_user_id_check_limit(request):
         return render(
-            request,
-            "enrollment/_partials/user_id_feedback.html",
-            {**context, "limited": True},
-            status=429,
+            request, "enrollment/_partials/user_id_feedback.html", {**context, "limited": True}
         )
     if request.method == "POST":
         context["available"] = form.is_valid()

@@ -92,7 +92,6 @@ def test_after_the_delivery_step_the_answers_are_final() -> None:
         delivery_method=Method.APP,
     )
     assert flow.is_submitted(facts)
-    assert not flow.can_change(Channel.MITID, Step.METHOD, facts)
     assert flow.next_step(Channel.MITID, facts) is Step.ACTIVATE
 
 

@@ -282,3 +282,102 @@ def test_the_public_check_is_rate_limited_per_client(client: Client, db: None, s
     assert statuses == [200, 200, 200, 429]
     other = Client(REMOTE_ADDR="10.9.8.7")
     assert other.post("/en/enrollment/check-user-id/", {"user_id": "guess9x"}).status_code == 200
+
+
+def test_the_error_summary_links_to_the_radio_group(jonas: Client) -> None:
+    html = jonas.post("/en/enrollment/method/", {}).content.decode()
+    assert 'href="#id_method"' in html
+    assert 'fieldset id="id_method"' in html
+
+
+def test_the_bank_page_sends_a_mitid_dk_case_on_where_it_is(jonas: Client) -> None:
+    assert jonas.get("/en/enrollment/bank/")["Location"] == "/en/enrollment/method/"
+    assert jonas.post("/en/enrollment/bank/", {"choice": "now"})["Location"] == (
+        "/en/enrollment/method/"
+    )
+
+
+def test_send_again_after_confirming_goes_back_to_the_contact_step(
+    nemid_client: Callable[..., Client], offices: None, django_capture_on_commit_callbacks
+) -> None:
+    client = nemid_client("0203754322", "karen.h")
+    client.get("/en/enrollment/")
+    client.post("/en/enrollment/method/", {"method": "kodeviser"})
+    client.post("/en/enrollment/terms/", {"accept": "on"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en/enrollment/contact/", {"email": "karen@example.dk"})
+    code = latest_code("karen@example.dk")
+    client.post("/en/enrollment/contact/confirm/", {"channel": "email", "email-code": code})
+    replay = client.post(
+        "/en/enrollment/contact/confirm/", {"channel": "email", "action": "resend"}
+    )
+    assert replay.status_code == 302
+
+
+def test_a_post_order_never_keeps_a_time_chosen_before(
+    nemid_client: Callable[..., Client], offices: None, django_capture_on_commit_callbacks
+) -> None:
+    from enrollment.models import AppointmentSlot
+
+    client = karen_at_delivery(nemid_client, "kodeviser", django_capture_on_commit_callbacks)
+    slot = AppointmentSlot.objects.first()
+    assert slot is not None
+    client.post("/en/enrollment/delivery/", {"delivery": "post", "slot": str(slot.pk)})
+    order = DeviceOrder.objects.get()
+    slot.refresh_from_db()
+    assert (order.delivery, order.slot, slot.booked) == ("post", None, 0)
+
+
+def test_after_a_case_expires_a_second_order_of_the_same_device_is_refused(
+    nemid_client: Callable[..., Client], offices: None, django_capture_on_commit_callbacks
+) -> None:
+    client = karen_at_delivery(nemid_client, "kodeviser", django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en/enrollment/delivery/", {"delivery": "post"})
+    case = EnrollmentCase.objects.get()
+    assert case.expires_at > timezone.now() + timedelta(days=40), "it waits for the post"
+    EnrollmentCase.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    client = karen_at_delivery(nemid_client, "kodeviser", django_capture_on_commit_callbacks)
+    html = client.post("/en/enrollment/delivery/", {"delivery": "post"}).content.decode()
+    assert "You have already ordered a device." in html
+    assert DeviceOrder.objects.count() == 1
+
+
+def test_a_typo_in_the_number_can_be_corrected_at_once(
+    jonas: Client, django_capture_on_commit_callbacks
+) -> None:
+    jonas.post("/en/enrollment/method/", {"method": "app"})
+    jonas.post("/en/enrollment/terms/", {"accept": "on"})
+    with django_capture_on_commit_callbacks(execute=True):
+        jonas.post("/en/enrollment/contact/", {"mobile": "20304051"})
+        response = jonas.post("/en/enrollment/contact/", {"mobile": "20304050"})
+    assert response["Location"] == "/en/enrollment/contact/confirm/"
+    assert latest_code("+4520304050")
+
+
+def test_an_expired_enrollment_gives_its_user_id_back(
+    jonas: Client, django_capture_on_commit_callbacks
+) -> None:
+    to_user_id_step(jonas, django_capture_on_commit_callbacks)
+    jonas.post("/en/enrollment/user-id/", {"user_id": "Popular.Name"})
+    EnrollmentCase.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    jonas.get("/en/enrollment/")
+    assert Identity.objects.get(cpr="1505831235").user_id == ""
+
+
+def test_terms_accepted_in_an_older_version_are_asked_for_again(jonas: Client) -> None:
+    jonas.post("/en/enrollment/method/", {"method": "app"})
+    jonas.post("/en/enrollment/terms/", {"accept": "on"})
+    EnrollmentCase.objects.update(terms_version="2020-01")
+    assert jonas.get("/en/enrollment/contact/")["Location"] == "/en/enrollment/terms/"
+
+
+def test_htmx_gets_the_rate_limit_notice_with_a_200(client: Client, db: None, settings) -> None:
+    cache.clear()
+    settings.USER_ID_CHECKS_PER_WINDOW = 1
+    client.post("/en/enrollment/check-user-id/", {"user_id": "first.try"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        "/en/enrollment/check-user-id/", {"user_id": "second.try"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert "You have checked many user-IDs in a short time." in response.content.decode()
