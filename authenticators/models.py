@@ -1,9 +1,18 @@
 """A person's MitID: the identity (user-ID, status, level); authenticators join it later."""
 
+from binascii import unhexlify
+from datetime import timedelta
+from typing import Any, ClassVar
+
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import DeviceManager
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
 
 class AssuranceLevel(models.TextChoices):
@@ -12,7 +21,7 @@ class AssuranceLevel(models.TextChoices):
     HIGH = "high", _("High")
 
 
-class Identity(models.Model):
+class Identity(models.Model):  # type: ignore[django-manager-missing]  # django-otp is untyped
     """One per person (CPR number). The user-ID is unique whatever its case."""
 
     class Status(models.TextChoices):
@@ -36,6 +45,11 @@ class Identity(models.Model):
     )
     language = models.CharField(_("language"), max_length=5, default=settings.LANGUAGE_CODE)
     created_at = models.DateTimeField(auto_now_add=True)
+    # django-otp devices belong to a Django user (named `account` here, as `user_id` is the
+    # MitID user-ID); the identity gets one when it first needs one.
+    account = models.OneToOneField(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="identity"
+    )
 
     class Meta:
         verbose_name = _("identity")
@@ -52,3 +66,150 @@ class Identity(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    def ensure_user(self) -> User:
+        """The Django user the identity's devices belong to, made on first need."""
+        if self.account is None:
+            self.account = User.objects.create_user(username=f"mitid-{self.pk}", password=None)
+            self.save(update_fields=["account"])
+        return self.account
+
+
+class AuthenticatorStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACTIVE = "active", _("Active")
+    BLOCKED = "blocked", _("Blocked")
+    REVOKED = "revoked", _("Revoked")
+
+
+class AuthenticatorKind(models.TextChoices):
+    APP = "app", _("MitID app")
+    CODE_DISPLAY = "kodeviser", _("MitID code display")
+    CODE_READER = "kodeoplaeser", _("MitID code reader")
+    CHIP = "chip", _("MitID chip")
+
+
+class Authenticator(models.Model):
+    """What every kind of authenticator has: an owner, a status and an assurance level."""
+
+    identity = models.ForeignKey(
+        Identity, on_delete=models.CASCADE, related_name="%(class)ss", verbose_name=_("identity")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=8,
+        choices=AuthenticatorStatus.choices,
+        default=AuthenticatorStatus.PENDING,
+    )
+    level = models.CharField(
+        _("assurance level"),
+        max_length=12,
+        choices=AssuranceLevel.choices,
+        default=AssuranceLevel.SUBSTANTIAL,
+    )
+    activated_at = models.DateTimeField(_("activated"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_usable(self) -> bool:
+        """Only an active authenticator may ever complete a login or an approval."""
+        return self.status == AuthenticatorStatus.ACTIVE
+
+
+class HardwareToken(models.Model):
+    """A code display or code reader as it leaves the factory: a serial and a TOTP key."""
+
+    serial = models.CharField(_("serial number"), max_length=12, unique=True)
+    kind = models.CharField(
+        _("device"),
+        max_length=12,
+        choices=[
+            (k.value, k.label)
+            for k in (AuthenticatorKind.CODE_DISPLAY, AuthenticatorKind.CODE_READER)
+        ],
+    )
+    key = models.CharField(max_length=80, default=default_key, editable=False)
+    assigned_to = models.ForeignKey(
+        Identity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hardware_tokens",
+        verbose_name=_("assigned to"),
+    )
+
+    class Meta:
+        verbose_name = _("code device in stock")
+        verbose_name_plural = _("code devices in stock")
+        ordering = ["serial"]
+
+    def __str__(self) -> str:
+        return self.serial
+
+    def current_code(self) -> str:
+        """What the display shows when its button is pressed now."""
+        return f"{TOTP(unhexlify(self.key.encode()), step=30, digits=6).token():06d}"
+
+
+class CodeDevice(Authenticator, TOTPDevice):
+    """A registered code display or code reader, verified as TOTP by django-otp."""
+
+    token = models.OneToOneField(
+        HardwareToken, on_delete=models.PROTECT, related_name="device", verbose_name=_("device")
+    )
+
+    # django-otp's DeviceManager, typed for mypy (django-otp ships no type hints).
+    objects: "ClassVar[models.Manager[CodeDevice]]" = DeviceManager()
+
+    class Meta:
+        verbose_name = _("code device")
+        verbose_name_plural = _("code devices")
+
+    def __str__(self) -> str:
+        return f"{self.token.get_kind_display()} {self.token.serial}"
+
+    def get_throttle_factor(self) -> int:
+        return settings.CODE_DEVICE_THROTTLE_FACTOR
+
+    def verify_is_allowed(self) -> tuple[bool, dict[str, Any] | None]:
+        """Blocked or revoked devices never verify; three wrong codes in a row lock it."""
+        if not self.is_usable:
+            return False, {"reason": "not_active", "status": self.status}
+        if self.throttling_failure_count >= settings.CODE_DEVICE_MAX_FAILURES and (
+            self.throttling_failure_timestamp is not None
+        ):
+            until = self.throttling_failure_timestamp + timedelta(
+                minutes=settings.CODE_DEVICE_LOCK_MINUTES
+            )
+            if until > timezone.now():
+                return False, {"reason": "locked", "locked_until": until}
+        allowed, info = super().verify_is_allowed()
+        return bool(allowed), info
+
+
+class AuthenticatorEvent(models.Model):
+    """The history of an identity's authenticators: changes of status, and every use."""
+
+    class Kind(models.TextChoices):
+        ACTIVATED = "activated", _("Activated")
+        VERIFIED = "verified", _("Used")
+        REFUSED = "refused", _("Refused")
+        BLOCKED = "blocked", _("Blocked")
+        UNBLOCKED = "unblocked", _("Unblocked")
+        REVOKED = "revoked", _("Revoked")
+
+    identity = models.ForeignKey(Identity, on_delete=models.CASCADE, related_name="events")
+    device = models.CharField(max_length=64, help_text="django-otp persistent id")
+    kind = models.CharField(_("event"), max_length=9, choices=Kind.choices)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("authenticator event")
+        verbose_name_plural = _("authenticator events")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.device}"

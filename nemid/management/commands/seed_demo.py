@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from authenticators.stock import fill_stock
 from enrollment.demo import seed_offices
 from enrollment.services import reserve_nemid_user_ids
 from nemid.demo import seed_demo_people
@@ -25,6 +26,8 @@ class Command(BaseCommand):
         self.stdout.write(f"{reserve_nemid_user_ids()} NemID user-IDs reserved for their holders")
         offices, slots = seed_offices()
         self.stdout.write(f"{offices} Borgerservice offices with {slots} free appointment times")
+        made = fill_stock(code_displays=10, code_readers=5)
+        self.stdout.write(f"{made} code devices added to the stock")
         password = os.environ.get("DEMO_STAFF_PASSWORD", STAFF_PASSWORD_DEFAULT)
         user, created = get_user_model().objects.get_or_create(
             username=STAFF_USERNAME, defaults={"is_staff": True, "is_superuser": True}

@@ -1,0 +1,114 @@
+"""The contract every kind of authenticator keeps, run against each kind.
+
+Each kind gives a fixture making an active device, and a way to produce the next valid token
+for it (what the citizen would read off the device or approve in the app).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from authenticators import services
+from authenticators.models import (
+    AuthenticatorEvent,
+    AuthenticatorStatus,
+    CodeDevice,
+    HardwareToken,
+    Identity,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass
+class Kind:
+    device: CodeDevice
+    valid_token: Callable[[], str]
+    wrong_token: Callable[[], str]
+
+
+def code_device(kind: str) -> Kind:
+    identity = Identity.objects.create(cpr="1505831235", user_id="Jonas", user_id_key="jonas")
+    token = HardwareToken.objects.create(
+        serial=f"{kind[:2].upper()}00000001", kind=kind, assigned_to=identity
+    )
+    device = CodeDevice.objects.create(
+        identity=identity,
+        user=identity.ensure_user(),
+        name=token.serial,
+        token=token,
+        key=token.key,
+    )
+    services.activate(device)
+    device.refresh_from_db()
+
+    def wrong() -> str:
+        return f"{(int(token.current_code()) + 500_000) % 1_000_000:06d}"
+
+    return Kind(device, token.current_code, wrong)
+
+
+KINDS = {
+    "kodeviser": lambda: code_device("kodeviser"),
+    "kodeoplaeser": lambda: code_device("kodeoplaeser"),
+}
+
+
+@pytest.fixture(params=sorted(KINDS))
+def kind(request: pytest.FixtureRequest) -> Kind:
+    return KINDS[request.param]()
+
+
+def test_a_valid_token_verifies_and_the_use_is_recorded(kind: Kind) -> None:
+    assert services.verify(kind.device, kind.valid_token(), purpose="Log on to MitID.dk").ok
+    event = AuthenticatorEvent.objects.filter(kind=AuthenticatorEvent.Kind.VERIFIED).get()
+    assert event.detail == "Log on to MitID.dk"
+
+
+def test_a_wrong_token_is_refused(kind: Kind) -> None:
+    outcome = services.verify(kind.device, kind.wrong_token())
+    assert (outcome.ok, outcome.reason) == (False, "wrong_code")
+    assert AuthenticatorEvent.objects.filter(kind=AuthenticatorEvent.Kind.REFUSED).exists()
+
+
+def test_a_token_cannot_be_replayed(kind: Kind) -> None:
+    token = kind.valid_token()
+    assert services.verify(kind.device, token).ok
+    assert not services.verify(kind.device, token).ok
+
+
+def test_three_wrong_tokens_in_a_row_lock_the_device_for_a_while(kind: Kind, settings) -> None:
+    settings.CODE_DEVICE_MAX_FAILURES = 3
+    for _ in range(3):
+        services.verify(kind.device, kind.wrong_token())
+    locked = services.verify(kind.device, kind.valid_token())
+    assert (locked.ok, locked.reason) == (False, "locked")
+    assert locked.locked_until is not None
+
+    type(kind.device).objects.filter(pk=kind.device.pk).update(
+        throttling_failure_timestamp=timezone.now()
+        - timedelta(minutes=settings.CODE_DEVICE_LOCK_MINUTES + 1)
+    )
+    assert services.verify(kind.device, kind.valid_token()).ok
+
+
+@pytest.mark.parametrize("change", [services.block, services.revoke])
+def test_a_blocked_or_revoked_device_never_verifies(kind: Kind, change) -> None:  # type: ignore[no-untyped-def]
+    change(kind.device, reason="lost")
+    outcome = services.verify(kind.device, kind.valid_token())
+    assert (outcome.ok, outcome.reason) == (False, "not_active")
+    kind.device.refresh_from_db()
+    assert kind.device.status in (AuthenticatorStatus.BLOCKED, AuthenticatorStatus.REVOKED)
+
+
+def test_every_change_of_status_is_in_the_history(kind: Kind) -> None:
+    services.block(kind.device, reason="lost")
+    kinds = list(
+        AuthenticatorEvent.objects.filter(device=kind.device.persistent_id)
+        .order_by("at", "pk")
+        .values_list("kind", "detail")
+    )
+    assert kinds == [("activated", ""), ("blocked", "lost")]
