@@ -166,6 +166,14 @@ class CodeDevice(Authenticator, TOTPDevice):
     class Meta:
         verbose_name = _("code device")
         verbose_name_plural = _("code devices")
+        constraints = [
+            # A person holds at most one code display or code reader.
+            models.UniqueConstraint(
+                fields=["identity"],
+                condition=~Q(status="revoked"),
+                name="one_code_device_per_identity",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.token.get_kind_display()} {self.token.serial}"
@@ -174,8 +182,11 @@ class CodeDevice(Authenticator, TOTPDevice):
         return settings.CODE_DEVICE_THROTTLE_FACTOR
 
     def verify_is_allowed(self) -> tuple[bool, dict[str, Any] | None]:
-        """Blocked or revoked devices never verify; three wrong codes in a row lock it."""
-        if not self.is_usable:
+        """Blocked or revoked devices never verify; three wrong codes in a row lock it.
+
+        A pending device verifies: that is how its first code is checked at activation.
+        """
+        if self.status in (AuthenticatorStatus.BLOCKED, AuthenticatorStatus.REVOKED):
             return False, {"reason": "not_active", "status": self.status}
         if self.throttling_failure_count >= settings.CODE_DEVICE_MAX_FAILURES and (
             self.throttling_failure_timestamp is not None

@@ -2,11 +2,16 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import AuthenticatorEvent, AuthenticatorStatus, CodeDevice
+from .models import AuthenticatorEvent, AuthenticatorStatus, CodeDevice, HardwareToken, Identity
+
+if TYPE_CHECKING:
+    from enrollment.models import DeviceOrder
 
 Device = CodeDevice
 
@@ -66,3 +71,90 @@ def block(device: Device, *, reason: str) -> None:
 
 def revoke(device: Device, *, reason: str) -> None:
     _change_status(device, AuthenticatorStatus.REVOKED, AuthenticatorEvent.Kind.REVOKED, reason)
+
+
+# Fulfilling device orders, and activating a code device ----------------------------------
+
+
+class ActivationRefused(Exception):
+    """Activation said no; `code` names why."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@transaction.atomic
+def fulfil_order(order: "DeviceOrder", *, handed_out: bool) -> HardwareToken:
+    """Assign a device of the ordered kind from stock; the order is sent or handed out."""
+    from enrollment.models import DeviceOrder
+
+    order = DeviceOrder.objects.select_for_update().get(pk=order.pk)
+    if order.status not in (DeviceOrder.Status.ORDERED,):
+        raise ActivationRefused("order_not_open")
+    token = (
+        HardwareToken.objects.select_for_update(skip_locked=True)
+        .filter(kind=order.kind, assigned_to__isnull=True)
+        .first()
+    )
+    if token is None:
+        raise ActivationRefused("out_of_stock")
+    token.assigned_to = order.identity
+    token.save(update_fields=["assigned_to"])
+    order.token = token
+    order.status = DeviceOrder.Status.COLLECTED if handed_out else DeviceOrder.Status.SENT
+    order.save(update_fields=["token", "status"])
+    return token
+
+
+def activate_code_device(
+    *, identity: Identity, password: str, serial: str, code: str
+) -> CodeDevice:
+    """The citizen has the device: a new password, its serial, and the code it shows now."""
+    from enrollment.models import DeviceOrder, EnrollmentCase
+
+    with transaction.atomic():
+        identity = Identity.objects.select_for_update().get(pk=identity.pk)
+        token = HardwareToken.objects.filter(
+            serial__iexact=serial.strip(), assigned_to=identity
+        ).first()
+        if token is None:
+            raise ActivationRefused("unknown_serial")  # also someone else's: never say whose
+        if (
+            CodeDevice.objects.filter(identity=identity)
+            .exclude(status=AuthenticatorStatus.REVOKED)
+            .exclude(token=token)
+            .exists()
+        ):
+            raise ActivationRefused("has_code_device")
+        device, _created = CodeDevice.objects.get_or_create(
+            token=token,
+            defaults={
+                "identity": identity,
+                "user": identity.ensure_user(),
+                "name": token.serial,
+                "key": token.key,
+            },
+        )
+        if device.is_usable:
+            raise ActivationRefused("already_active")
+    # The first code is checked while the device is still pending, with django-otp's replay
+    # and throttle rules; a wrong one counts towards the lock.
+    if device.throttling_failure_count >= settings.CODE_DEVICE_MAX_FAILURES:
+        raise ActivationRefused("locked")
+    if not device.verify_token(code.strip()):
+        raise ActivationRefused("wrong_code")
+    with transaction.atomic():
+        account = identity.ensure_user()
+        account.set_password(password)
+        account.save(update_fields=["password"])
+        activate(device)
+        Identity.objects.filter(pk=identity.pk).update(status=Identity.Status.ACTIVE)
+        DeviceOrder.objects.filter(identity=identity, kind=token.kind).exclude(
+            status__in=[DeviceOrder.Status.CANCELLED, DeviceOrder.Status.LOST]
+        ).update(status=DeviceOrder.Status.ACTIVATED)
+        identity.cases.filter(status=EnrollmentCase.Status.SUBMITTED).update(
+            status=EnrollmentCase.Status.COMPLETED
+        )
+    device.refresh_from_db()
+    return device

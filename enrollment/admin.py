@@ -1,7 +1,11 @@
 """Admin for enrollment: offices and their appointment calendar, device orders, cases."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from authenticators.services import ActivationRefused, fulfil_order
 
 from .models import AppointmentSlot, DeviceOrder, EnrollmentCase, Office
 
@@ -30,10 +34,39 @@ class AppointmentSlotAdmin(admin.ModelAdmin[AppointmentSlot]):
 
 @admin.register(DeviceOrder)
 class DeviceOrderAdmin(admin.ModelAdmin[DeviceOrder]):
-    list_display = ["created_at", "identity", "kind", "delivery", "status", "slot"]
+    list_display = ["created_at", "identity", "kind", "delivery", "status", "slot", "token"]
     list_filter = ["status", "kind", "delivery"]
     search_fields = ["identity__user_id"]
-    readonly_fields = ["identity", "case", "kind", "delivery", "address", "slot", "created_at"]
+    readonly_fields = [
+        "identity",
+        "case",
+        "kind",
+        "delivery",
+        "address",
+        "slot",
+        "token",
+        "created_at",
+    ]
+    actions = ["send_from_stock", "hand_out_from_stock"]
+
+    @admin.action(description=_("Send by post (assign a device from stock)"))
+    def send_from_stock(self, request: HttpRequest, queryset: QuerySet[DeviceOrder]) -> None:
+        self._fulfil(request, queryset, handed_out=False)
+
+    @admin.action(description=_("Hand out at Borgerservice (assign a device from stock)"))
+    def hand_out_from_stock(self, request: HttpRequest, queryset: QuerySet[DeviceOrder]) -> None:
+        self._fulfil(request, queryset, handed_out=True)
+
+    def _fulfil(
+        self, request: HttpRequest, queryset: QuerySet[DeviceOrder], *, handed_out: bool
+    ) -> None:
+        for order in queryset:
+            try:
+                token = fulfil_order(order, handed_out=handed_out)
+            except ActivationRefused as refusal:
+                self.message_user(request, f"{order}: {refusal.code}", messages.ERROR)
+            else:
+                self.message_user(request, f"{order}: {token.serial}", messages.SUCCESS)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

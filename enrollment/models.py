@@ -207,6 +207,14 @@ class DeviceOrder(models.Model):
     slot = models.ForeignKey(
         AppointmentSlot, on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
     )
+    token = models.OneToOneField(
+        "authenticators.HardwareToken",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order",
+        verbose_name=_("serial number"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

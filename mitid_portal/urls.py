@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("", include("pages.urls")),
     path("nemid/", include("nemid.urls")),
     path("enrollment/", include("enrollment.urls")),
+    path("authenticators/", include("authenticators.urls")),
 )
 
 if settings.DEMO_MODE:

@@ -1,11 +1,16 @@
 """Shared fixtures: fast password hashing, the configured-interface caches, demo people."""
 
+from collections.abc import Callable
+
 import pytest
 from django.conf import LazySettings
+from django.test import Client
 
 from cpr.registry import get_registry
+from enrollment.services import reserve_nemid_user_ids
 from messaging.backends import get_sms_backend
-from nemid.provider import get_provider
+from nemid import session as nemid_session
+from nemid.provider import NemIDProof, get_provider
 
 
 @pytest.fixture(autouse=True)
@@ -31,3 +36,18 @@ def demo_people(db: None) -> None:
     from nemid.demo import seed_demo_people
 
     seed_demo_people()
+
+
+@pytest.fixture
+def nemid_client(client: Client, demo_people: None) -> Callable[[str], Client]:
+    """A client whose session holds a NemID proof for the given demo person's CPR."""
+    reserve_nemid_user_ids()
+
+    def log_in(cpr: str = "1505831235", nemid_user_id: str = "Jonas1983") -> Client:
+        request = type("R", (), {"session": client.session})()
+        nemid_session.remember_proof(request, NemIDProof(cpr=cpr, nemid_user_id=nemid_user_id))
+        request.session.save()
+        client.cookies["sessionid"] = request.session.session_key
+        return client
+
+    return log_in

@@ -1,0 +1,13 @@
+"""URLs of authenticator pages."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "authenticators"
+
+urlpatterns = [
+    path(
+        "code-device/activate/", views.ActivateCodeDeviceView.as_view(), name="activate_code_device"
+    ),
+]

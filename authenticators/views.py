@@ -1,0 +1,74 @@
+"""Authenticator pages: activating a code display or code reader."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import render
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.generic import FormView
+
+from enrollment.views import login_redirect
+from nemid import session as nemid_session
+from pages.drafts import DraftFormMixin
+
+from . import services
+from .forms import CodeDeviceActivationForm
+from .models import Identity
+
+REFUSALS = {
+    "unknown_serial": _(
+        "We cannot find a device with that serial number for you. Check the "
+        "number on the back of the device."
+    ),
+    "wrong_code": _("The code is wrong. Press the button on the device and type the new code."),
+    "locked": _("Too many wrong codes. Wait 15 minutes and try again, or call MitID support."),
+    "has_code_device": _("You already have a code display or code reader."),
+    "already_active": _("This device is already active."),
+}
+
+
+@method_decorator(
+    [never_cache, sensitive_post_parameters("password1", "password2", "code")], name="dispatch"
+)
+class ActivateCodeDeviceView(DraftFormMixin, FormView):
+    """Seed 002: log in with NemID again, create a password, type the serial and the code."""
+
+    template_name = "authenticators/activate_code_device.html"
+    form_class = CodeDeviceActivationForm
+    draft_fields = ("serial",)
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        proof = nemid_session.proof(request)
+        if proof is None:
+            return login_redirect(request)
+        identity = Identity.objects.filter(cpr=proof.cpr).first()
+        if identity is None or not identity.hardware_tokens.exists():
+            return render(request, "authenticators/no_device_yet.html")
+        self.identity = identity
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "identity": self.identity}
+
+    def form_valid(self, form: CodeDeviceActivationForm) -> HttpResponse:
+        try:
+            device = services.activate_code_device(
+                identity=self.identity,
+                password=form.cleaned_data["password1"],
+                serial=form.cleaned_data["serial"],
+                code=form.cleaned_data["code"],
+            )
+        except services.ActivationRefused as refusal:
+            field = "code" if refusal.code in ("wrong_code", "locked") else "serial"
+            form.add_error(field, ValidationError(REFUSALS[refusal.code], code=refusal.code))
+            return self.form_invalid(form)
+        self.identity.refresh_from_db()
+        return render(
+            self.request,
+            "authenticators/activated.html",
+            {"identity": self.identity, "device": device},
+        )
