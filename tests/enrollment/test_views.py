@@ -23,9 +23,14 @@ def jonas(nemid_client: Callable[..., Client]) -> Client:
     return client
 
 
-def to_user_id_step(client: Client, capture) -> None:  # type: ignore[no-untyped-def]
+def at_contact_step(client: Client) -> None:
+    """The app chosen and the terms accepted: the contact step is due."""
     client.post("/en/enrollment/method/", {"method": "app"})
     client.post("/en/enrollment/terms/", {"accept": "on"})
+
+
+def to_user_id_step(client: Client, capture) -> None:  # type: ignore[no-untyped-def]
+    at_contact_step(client)
     with capture(execute=True):
         client.post("/en/enrollment/contact/", {"mobile": "20304050"})
     client.post(
@@ -90,8 +95,7 @@ def test_a_forged_method_is_refused(jonas: Client) -> None:
     ],
 )
 def test_a_bad_mobile_number_keeps_what_was_typed(jonas: Client, mobile: str, message: str) -> None:
-    jonas.post("/en/enrollment/method/", {"method": "app"})
-    jonas.post("/en/enrollment/terms/", {"accept": "on"})
+    at_contact_step(jonas)
     html = jonas.post(
         "/en/enrollment/contact/", {"mobile": mobile, "email": "jonas@example"}
     ).content.decode()
@@ -103,8 +107,7 @@ def test_a_bad_mobile_number_keeps_what_was_typed(jonas: Client, mobile: str, me
 def test_a_foreign_number_is_accepted_with_its_country_code(
     jonas: Client, django_capture_on_commit_callbacks
 ) -> None:
-    jonas.post("/en/enrollment/method/", {"method": "app"})
-    jonas.post("/en/enrollment/terms/", {"accept": "on"})
+    at_contact_step(jonas)
     with django_capture_on_commit_callbacks(execute=True):
         jonas.post("/en/enrollment/contact/", {"mobile": "+299 55 12 34"})
     assert EnrollmentCase.objects.get().mobile == "+299551234"
@@ -113,8 +116,7 @@ def test_a_foreign_number_is_accepted_with_its_country_code(
 def test_a_wrong_code_says_how_many_tries_are_left(
     jonas: Client, django_capture_on_commit_callbacks
 ) -> None:
-    jonas.post("/en/enrollment/method/", {"method": "app"})
-    jonas.post("/en/enrollment/terms/", {"accept": "on"})
+    at_contact_step(jonas)
     with django_capture_on_commit_callbacks(execute=True):
         jonas.post("/en/enrollment/contact/", {"mobile": "20304050"})
     wrong = "000000" if latest_code("+4520304050") != "000000" else "111111"
@@ -127,8 +129,7 @@ def test_a_wrong_code_says_how_many_tries_are_left(
 def test_send_again_within_a_minute_is_refused_with_the_wait(
     jonas: Client, django_capture_on_commit_callbacks
 ) -> None:
-    jonas.post("/en/enrollment/method/", {"method": "app"})
-    jonas.post("/en/enrollment/terms/", {"accept": "on"})
+    at_contact_step(jonas)
     with django_capture_on_commit_callbacks(execute=True):
         jonas.post("/en/enrollment/contact/", {"mobile": "20304050"})
     response = jonas.post(
@@ -346,8 +347,7 @@ def test_after_a_case_expires_a_second_order_of_the_same_device_is_refused(
 def test_a_typo_in_the_number_can_be_corrected_at_once(
     jonas: Client, django_capture_on_commit_callbacks
 ) -> None:
-    jonas.post("/en/enrollment/method/", {"method": "app"})
-    jonas.post("/en/enrollment/terms/", {"accept": "on"})
+    at_contact_step(jonas)
     with django_capture_on_commit_callbacks(execute=True):
         jonas.post("/en/enrollment/contact/", {"mobile": "20304051"})
         response = jonas.post("/en/enrollment/contact/", {"mobile": "20304050"})
@@ -366,8 +366,7 @@ def test_an_expired_enrollment_gives_its_user_id_back(
 
 
 def test_terms_accepted_in_an_older_version_are_asked_for_again(jonas: Client) -> None:
-    jonas.post("/en/enrollment/method/", {"method": "app"})
-    jonas.post("/en/enrollment/terms/", {"accept": "on"})
+    at_contact_step(jonas)
     EnrollmentCase.objects.update(terms_version="2020-01")
     assert jonas.get("/en/enrollment/contact/")["Location"] == "/en/enrollment/terms/"
 
