@@ -1,7 +1,8 @@
 """A person's MitID: the identity (user-ID, status, level); authenticators join it later."""
 
+import secrets
 from binascii import unhexlify
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -10,9 +11,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_otp.models import DeviceManager
+from django_otp.models import Device, DeviceManager, ThrottlingMixin, TimestampMixin
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
+
+from . import app_keys
 
 
 class AssuranceLevel(models.TextChoices):
@@ -112,10 +115,35 @@ class Authenticator(models.Model):
     class Meta:
         abstract = True
 
+    # From django-otp's ThrottlingMixin, which every concrete kind also inherits.
+    throttling_failure_count: int
+    throttling_failure_timestamp: datetime | None
+
     @property
     def is_usable(self) -> bool:
         """Only an active authenticator may ever complete a login or an approval."""
         return self.status == AuthenticatorStatus.ACTIVE
+
+    def get_throttle_factor(self) -> int:
+        return settings.AUTHENTICATOR_THROTTLE_FACTOR
+
+    def verify_is_allowed(self) -> tuple[bool, dict[str, Any] | None]:
+        """Blocked or revoked devices never verify; three failures in a row lock a device.
+
+        A pending device verifies: that is how its first code is checked at activation.
+        """
+        if self.status in (AuthenticatorStatus.BLOCKED, AuthenticatorStatus.REVOKED):
+            return False, {"reason": "not_active", "status": self.status}
+        if self.throttling_failure_count >= settings.AUTHENTICATOR_MAX_FAILURES and (
+            self.throttling_failure_timestamp is not None
+        ):
+            until = self.throttling_failure_timestamp + timedelta(
+                minutes=settings.AUTHENTICATOR_LOCK_MINUTES
+            )
+            if until > timezone.now():
+                return False, {"reason": "locked", "locked_until": until}
+        allowed, info = super().verify_is_allowed()  # type: ignore[misc]
+        return bool(allowed), info
 
 
 class HardwareToken(models.Model):
@@ -178,26 +206,61 @@ class CodeDevice(Authenticator, TOTPDevice):
     def __str__(self) -> str:
         return f"{self.token.get_kind_display()} {self.token.serial}"
 
-    def get_throttle_factor(self) -> int:
-        return settings.CODE_DEVICE_THROTTLE_FACTOR
 
-    def verify_is_allowed(self) -> tuple[bool, dict[str, Any] | None]:
-        """Blocked or revoked devices never verify; three wrong codes in a row lock it.
+class AppDevice(Authenticator, TimestampMixin, ThrottlingMixin, Device):
+    """A MitID app installation holding one user-ID: it proves itself by signing challenges.
 
-        A pending device verifies: that is how its first code is checked at activation.
-        """
-        if self.status in (AuthenticatorStatus.BLOCKED, AuthenticatorStatus.REVOKED):
-            return False, {"reason": "not_active", "status": self.status}
-        if self.throttling_failure_count >= settings.CODE_DEVICE_MAX_FAILURES and (
-            self.throttling_failure_timestamp is not None
-        ):
-            until = self.throttling_failure_timestamp + timedelta(
-                minutes=settings.CODE_DEVICE_LOCK_MINUTES
+    The phone keeps the private key; the portal keeps the public key. An approval is a
+    signature over the challenge the portal issued, which is used up by the first answer.
+    """
+
+    installation_id = models.UUIDField(_("installation"))
+    public_key = models.TextField(_("public key"), help_text="base64 DER, P-256")
+    pin_hash = models.CharField(max_length=128, blank=True)
+    challenge = models.CharField(max_length=64, blank=True)
+    challenge_expires_at = models.DateTimeField(null=True, blank=True)
+
+    objects: "ClassVar[models.Manager[AppDevice]]" = DeviceManager()
+
+    class Meta:
+        verbose_name = _("MitID app")
+        verbose_name_plural = _("MitID apps")
+        constraints = [
+            # One installation may hold several user-IDs, each once.
+            models.UniqueConstraint(
+                fields=["installation_id", "identity"], name="one_app_per_installation_and_id"
             )
-            if until > timezone.now():
-                return False, {"reason": "locked", "locked_until": until}
-        allowed, info = super().verify_is_allowed()
-        return bool(allowed), info
+        ]
+
+    def __str__(self) -> str:
+        return self.name or str(self.installation_id)
+
+    def generate_challenge(self) -> str:
+        """A fresh challenge for the app to sign; an earlier unanswered one stops working."""
+        self.challenge = secrets.token_urlsafe(32)
+        self.challenge_expires_at = timezone.now() + timedelta(
+            seconds=settings.APP_CHALLENGE_SECONDS
+        )
+        self.save(update_fields=["challenge", "challenge_expires_at"])
+        return self.challenge
+
+    def verify_token(self, token: str) -> bool:
+        """`token` is the app's signature over the current challenge, which it uses up."""
+        allowed, _info = self.verify_is_allowed()
+        if not allowed:
+            return False
+        fresh = bool(self.challenge) and (
+            self.challenge_expires_at is not None and self.challenge_expires_at > timezone.now()
+        )
+        if fresh and app_keys.verify_signature(self.public_key, self.challenge.encode(), token):
+            self.challenge = ""
+            self.challenge_expires_at = None
+            self.throttle_reset(commit=False)
+            self.set_last_used_timestamp(commit=False)
+            self.save()
+            return True
+        self.throttle_increment(commit=True)
+        return False
 
 
 class AuthenticatorEvent(models.Model):

@@ -8,12 +8,19 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import AuthenticatorEvent, AuthenticatorStatus, CodeDevice, HardwareToken, Identity
+from .models import (
+    AppDevice,
+    AuthenticatorEvent,
+    AuthenticatorStatus,
+    CodeDevice,
+    HardwareToken,
+    Identity,
+)
 
 if TYPE_CHECKING:
     from enrollment.models import DeviceOrder
 
-Device = CodeDevice
+Device = CodeDevice | AppDevice
 
 
 @dataclass(frozen=True)
@@ -140,7 +147,7 @@ def activate_code_device(
             raise ActivationRefused("already_active")
     # The first code is checked while the device is still pending, with django-otp's replay
     # and throttle rules; a wrong one counts towards the lock.
-    if device.throttling_failure_count >= settings.CODE_DEVICE_MAX_FAILURES:
+    if device.throttling_failure_count >= settings.AUTHENTICATOR_MAX_FAILURES:
         raise ActivationRefused("locked")
     if not device.verify_token(code.strip()):
         raise ActivationRefused("wrong_code")

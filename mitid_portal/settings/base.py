@@ -193,10 +193,12 @@ NEMID_GRACE_DAYS = env_int("NEMID_GRACE_DAYS", 30)
 USER_ID_CHECKS_PER_WINDOW = env_int("USER_ID_CHECKS_PER_WINDOW", 30)
 USER_ID_CHECK_WINDOW_SECONDS = env_int("USER_ID_CHECK_WINDOW_SECONDS", 600)
 
-# Code devices: three wrong codes in a row lock the device for a while.
-CODE_DEVICE_MAX_FAILURES = env_int("CODE_DEVICE_MAX_FAILURES", 3)
-CODE_DEVICE_LOCK_MINUTES = env_int("CODE_DEVICE_LOCK_MINUTES", 15)
-CODE_DEVICE_THROTTLE_FACTOR = env_int("CODE_DEVICE_THROTTLE_FACTOR", 0)
+# Authenticators: three wrong codes or signatures in a row lock the device for a while.
+AUTHENTICATOR_MAX_FAILURES = env_int("AUTHENTICATOR_MAX_FAILURES", 3)
+AUTHENTICATOR_LOCK_MINUTES = env_int("AUTHENTICATOR_LOCK_MINUTES", 15)
+AUTHENTICATOR_THROTTLE_FACTOR = env_int("AUTHENTICATOR_THROTTLE_FACTOR", 0)
+# How long the app has to sign a challenge the portal gave it.
+APP_CHALLENGE_SECONDS = env_int("APP_CHALLENGE_SECONDS", 180)
 
 # Demo pages (the outbox, simulators) exist for trying the portal on one computer.
 DEMO_MODE = env_bool("DEMO_MODE", True)

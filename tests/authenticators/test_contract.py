@@ -4,6 +4,7 @@ Each kind gives a fixture making an active device, and a way to produce the next
 for it (what the citizen would read off the device or approve in the app).
 """
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -11,8 +12,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from authenticators import services
+from authenticators import app_keys, services
 from authenticators.models import (
+    AppDevice,
     AuthenticatorEvent,
     AuthenticatorStatus,
     CodeDevice,
@@ -25,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 @dataclass
 class Kind:
-    device: CodeDevice
+    device: CodeDevice | AppDevice
     valid_token: Callable[[], str]
     wrong_token: Callable[[], str]
 
@@ -51,9 +53,34 @@ def code_device(kind: str) -> Kind:
     return Kind(device, token.current_code, wrong)
 
 
+def app_device() -> Kind:
+    identity = Identity.objects.create(cpr="1505831235", user_id="Jonas", user_id_key="jonas")
+    private_key = app_keys.new_private_key()
+    device = AppDevice.objects.create(
+        identity=identity,
+        user=identity.ensure_user(),
+        name="Jonas's phone",
+        installation_id=uuid.uuid4(),
+        public_key=app_keys.public_key_to_b64(private_key.public_key()),
+    )
+    services.activate(device)
+    device.refresh_from_db()
+    other_key = app_keys.new_private_key()
+
+    def valid() -> str:
+        # The portal issues a challenge; the phone signs it with its own key.
+        return app_keys.sign(private_key, device.generate_challenge().encode())
+
+    def wrong() -> str:
+        return app_keys.sign(other_key, device.generate_challenge().encode())
+
+    return Kind(device, valid, wrong)
+
+
 KINDS = {
     "kodeviser": lambda: code_device("kodeviser"),
     "kodeoplaeser": lambda: code_device("kodeoplaeser"),
+    "app": app_device,
 }
 
 
@@ -81,7 +108,7 @@ def test_a_token_cannot_be_replayed(kind: Kind) -> None:
 
 
 def test_three_wrong_tokens_in_a_row_lock_the_device_for_a_while(kind: Kind, settings) -> None:
-    settings.CODE_DEVICE_MAX_FAILURES = 3
+    settings.AUTHENTICATOR_MAX_FAILURES = 3
     for _ in range(3):
         services.verify(kind.device, kind.wrong_token())
     locked = services.verify(kind.device, kind.valid_token())
@@ -90,7 +117,7 @@ def test_three_wrong_tokens_in_a_row_lock_the_device_for_a_while(kind: Kind, set
 
     type(kind.device).objects.filter(pk=kind.device.pk).update(
         throttling_failure_timestamp=timezone.now()
-        - timedelta(minutes=settings.CODE_DEVICE_LOCK_MINUTES + 1)
+        - timedelta(minutes=settings.AUTHENTICATOR_LOCK_MINUTES + 1)
     )
     assert services.verify(kind.device, kind.valid_token()).ok
 
@@ -112,3 +139,10 @@ def test_every_change_of_status_is_in_the_history(kind: Kind) -> None:
         .values_list("kind", "detail")
     )
     assert kinds == [("activated", ""), ("blocked", "lost")]
+
+
+def test_an_app_signature_over_an_expired_challenge_is_refused() -> None:
+    kind = app_device()
+    token = kind.valid_token()
+    AppDevice.objects.filter(pk=kind.device.pk).update(challenge_expires_at=timezone.now())
+    assert not services.verify(kind.device, token).ok
