@@ -217,6 +217,10 @@ class AppDevice(Authenticator, TimestampMixin, ThrottlingMixin, Device):
     installation_id = models.UUIDField(_("installation"))
     public_key = models.TextField(_("public key"), help_text="base64 DER, P-256")
     pin_hash = models.CharField(max_length=128, blank=True)
+    temporary_pin_hash = models.CharField(max_length=128, blank=True)
+    temporary_pin_expires_at = models.DateTimeField(null=True, blank=True)
+    notifications_accepted = models.BooleanField(_("notifications accepted"), default=False)
+    biometrics = models.BooleanField(_("biometrics"), default=False)
     challenge = models.CharField(max_length=64, blank=True)
     challenge_expires_at = models.DateTimeField(null=True, blank=True)
 

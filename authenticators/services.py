@@ -1,13 +1,17 @@
 """Authenticator services: the one way to verify a code, and every change of status."""
 
+import secrets
+import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
 
+from . import app_keys
 from .models import (
     AppDevice,
     AuthenticatorEvent,
@@ -18,7 +22,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from enrollment.models import DeviceOrder
+    from enrollment.models import AppActivationCode, DeviceOrder
 
 Device = CodeDevice | AppDevice
 
@@ -118,7 +122,7 @@ def activate_code_device(
     *, identity: Identity, password: str, serial: str, code: str
 ) -> CodeDevice:
     """The citizen has the device: a new password, its serial, and the code it shows now."""
-    from enrollment.models import DeviceOrder, EnrollmentCase
+    from enrollment.models import DeviceOrder
 
     with transaction.atomic():
         identity = Identity.objects.select_for_update().get(pk=identity.pk)
@@ -156,12 +160,136 @@ def activate_code_device(
         account.set_password(password)
         account.save(update_fields=["password"])
         activate(device)
-        Identity.objects.filter(pk=identity.pk).update(status=Identity.Status.ACTIVE)
+        _finish_enrollment(identity)
         DeviceOrder.objects.filter(identity=identity, kind=token.kind).exclude(
             status__in=[DeviceOrder.Status.CANCELLED, DeviceOrder.Status.LOST]
         ).update(status=DeviceOrder.Status.ACTIVATED)
-        identity.cases.filter(status=EnrollmentCase.Status.SUBMITTED).update(
-            status=EnrollmentCase.Status.COMPLETED
-        )
     device.refresh_from_db()
     return device
+
+
+# Activating the MitID app ----------------------------------------------------------------
+
+MAX_ACTIVE_APPS = 3
+
+
+def _activation_code_owner(user_id: str, activation_code: str) -> "AppActivationCode | None":
+    from enrollment.models import AppActivationCode
+    from enrollment.services import activation_code_hash
+    from enrollment.user_ids import normalise_user_id
+
+    candidate = (
+        AppActivationCode.objects.select_for_update()
+        .filter(
+            identity__user_id_key=normalise_user_id(user_id.strip()),
+            code_hash=activation_code_hash(activation_code.strip()),
+        )
+        .select_related("identity")
+        .first()
+    )
+    return candidate if candidate and candidate.is_usable(timezone.now()) else None
+
+
+def start_app_activation(
+    *, user_id: str, activation_code: str, public_key: str, installation_id: str, name: str
+) -> AppDevice:
+    """The app sends the user-ID, the activation code and its new public key."""
+    from .tasks import send_temporary_pin
+
+    try:
+        app_keys.public_key_from_b64(public_key)
+        installation = uuid.UUID(installation_id)
+    except (app_keys.InvalidKey, ValueError) as error:
+        raise ActivationRefused("invalid_key") from error
+    with transaction.atomic():
+        code = _activation_code_owner(user_id, activation_code)
+        if code is None:
+            raise ActivationRefused("invalid_activation_code")
+        identity = code.identity
+        if (
+            AppDevice.objects.filter(identity=identity, status=AuthenticatorStatus.ACTIVE).count()
+            >= MAX_ACTIVE_APPS
+        ):
+            raise ActivationRefused("too_many_apps")
+        code.used_at = timezone.now()
+        code.save(update_fields=["used_at"])
+        AppDevice.objects.filter(
+            identity=identity, installation_id=installation, status=AuthenticatorStatus.PENDING
+        ).delete()
+        device = AppDevice.objects.create(
+            identity=identity,
+            user=identity.ensure_user(),
+            name=name[:64],
+            installation_id=installation,
+            public_key=public_key,
+        )
+        transaction.on_commit(lambda: send_temporary_pin.delay(device.pk, identity.language))
+    return device
+
+
+def new_temporary_pin(device_id: int) -> tuple[AppDevice, str]:
+    """Make and keep (hashed) a temporary PIN; the caller sends it."""
+    pin = f"{secrets.randbelow(1_000_000):06d}"
+    with transaction.atomic():
+        device = AppDevice.objects.select_for_update().get(pk=device_id)
+        device.temporary_pin_hash = make_password(pin)
+        device.temporary_pin_expires_at = timezone.now() + timedelta(
+            minutes=settings.APP_TEMPORARY_PIN_MINUTES
+        )
+        device.save(update_fields=["temporary_pin_hash", "temporary_pin_expires_at"])
+    return device, pin
+
+
+def confirm_app_activation(
+    *,
+    device: AppDevice,
+    temporary_pin: str,
+    pin: str,
+    signature: str,
+    notifications_accepted: bool,
+    biometrics: bool,
+) -> AppDevice:
+    """The temporary PIN, a personal PIN, and a signature over the challenge prove the phone."""
+    if device.status != AuthenticatorStatus.PENDING:
+        raise ActivationRefused("not_pending")
+    if not (len(pin) == 6 and pin.isdigit()):
+        raise ActivationRefused("invalid_pin")
+    if not notifications_accepted:
+        raise ActivationRefused("notifications_required")
+    fresh = (
+        device.temporary_pin_expires_at is not None
+        and device.temporary_pin_expires_at > timezone.now()
+    )
+    if not fresh or not check_password(temporary_pin, device.temporary_pin_hash):
+        device.throttle_increment(commit=True)
+        raise ActivationRefused("wrong_temporary_pin")
+    if not device.verify_token(signature):
+        raise ActivationRefused("bad_signature")
+    with transaction.atomic():
+        device.pin_hash = make_password(pin)
+        device.temporary_pin_hash = ""
+        device.notifications_accepted = notifications_accepted
+        device.biometrics = biometrics
+        device.save(
+            update_fields=["pin_hash", "temporary_pin_hash", "notifications_accepted", "biometrics"]
+        )
+        activate(device)
+        _finish_enrollment(device.identity)
+    transaction.on_commit(lambda: notify_new_app(device.pk))
+    device.refresh_from_db()
+    return device
+
+
+def _finish_enrollment(identity: Identity) -> None:
+    from enrollment.models import EnrollmentCase
+
+    Identity.objects.filter(pk=identity.pk).update(status=Identity.Status.ACTIVE)
+    identity.cases.filter(status=EnrollmentCase.Status.SUBMITTED).update(
+        status=EnrollmentCase.Status.COMPLETED
+    )
+
+
+def notify_new_app(device_id: int) -> None:
+    from .tasks import notify_app_activated
+
+    notify_app_activated.delay(device_id)

@@ -10,6 +10,7 @@ from pages.views import switch_language
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/switch/", switch_language, name="switch_language"),
+    path("api/app/v1/", include("authenticators.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(

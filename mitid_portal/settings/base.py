@@ -199,6 +199,7 @@ AUTHENTICATOR_LOCK_MINUTES = env_int("AUTHENTICATOR_LOCK_MINUTES", 15)
 AUTHENTICATOR_THROTTLE_FACTOR = env_int("AUTHENTICATOR_THROTTLE_FACTOR", 0)
 # How long the app has to sign a challenge the portal gave it.
 APP_CHALLENGE_SECONDS = env_int("APP_CHALLENGE_SECONDS", 180)
+APP_TEMPORARY_PIN_MINUTES = env_int("APP_TEMPORARY_PIN_MINUTES", 10)
 
 # Demo pages (the outbox, simulators) exist for trying the portal on one computer.
 DEMO_MODE = env_bool("DEMO_MODE", True)

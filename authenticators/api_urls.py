@@ -1,0 +1,17 @@
+"""URLs of the App API, version 1 (outside the language prefixes: the app sends no language)."""
+
+from django.urls import path
+
+from . import api
+
+app_name = "app_api"
+
+urlpatterns = [
+    path("openapi.json", api.openapi, name="openapi"),
+    path("activations", api.start_activation, name="start_activation"),
+    path(
+        "activations/<uuid:installation_id>/confirm",
+        api.confirm_activation,
+        name="confirm_activation",
+    ),
+]

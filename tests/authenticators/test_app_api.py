@@ -1,0 +1,249 @@
+"""The App API: activation of the MitID app, checked against its OpenAPI document."""
+
+import json
+import re
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+
+from authenticators import app_keys
+from authenticators.api import STATUS
+from authenticators.models import AppDevice, Identity
+from enrollment import services as enrollment_services
+from enrollment import state
+from enrollment.flow import Channel, Method
+from enrollment.models import AppActivationCode, EnrollmentCase
+from messaging.models import OutboxMessage
+
+pytestmark = pytest.mark.django_db
+API = "/api/app/v1"
+
+
+@pytest.fixture
+def activation_code(demo_people: None) -> str:
+    """Jonas has enrolled for the app: confirmed mobile, user-ID, an activation code."""
+    case = state.open_case(
+        cpr="1505831235", nemid_user_id="Jonas1983", channel=Channel.MITID, language="en"
+    ).case
+    enrollment_services.choose_method(case, Method.APP)
+    EnrollmentCase.objects.filter(pk=case.pk).update(
+        mobile="+4520304050", mobile_confirmed_at=timezone.now(), contact_method="app"
+    )
+    case.refresh_from_db()
+    enrollment_services.choose_user_id(case, "J()nas Jen5en")
+    _activation, code = enrollment_services.issue_activation_code(case)
+    return code
+
+
+class Phone:
+    """The app's side of the conversation, as the simulator will speak it."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+        self.key = app_keys.new_private_key()
+        self.installation = str(uuid.uuid4())
+        self.challenge = ""
+
+    def post(self, path: str, body: Any, content_type: str = "application/json") -> Any:
+        data = json.dumps(body) if not isinstance(body, str) else body
+        return self.client.post(f"{API}{path}", data, content_type=content_type)
+
+    def start(self, code: str, user_id: str = "j()nas jen5en") -> Any:
+        response = self.post(
+            "/activations",
+            {
+                "user_id": user_id,
+                "activation_code": code,
+                "installation_id": self.installation,
+                "public_key": app_keys.public_key_to_b64(self.key.public_key()),
+                "device_name": "Jonas's phone",
+            },
+        )
+        if response.status_code == 201:
+            self.challenge = response.json()["challenge"]
+        return response
+
+    def confirm(self, temporary_pin: str, **overrides: Any) -> Any:
+        body = {
+            "user_id": "J()nas Jen5en",
+            "temporary_pin": temporary_pin,
+            "pin": "246810",
+            "signature": app_keys.sign(self.key, self.challenge.encode()),
+            "notifications_accepted": True,
+            "biometrics": False,
+            **overrides,
+        }
+        return self.post(f"/activations/{self.installation}/confirm", body)
+
+
+def temporary_pin() -> str:
+    message = OutboxMessage.objects.filter(body__contains="temporary PIN").first()
+    assert message is not None and message.recipient == "+4520304050"
+    match = re.search(r"\b(\d{6})\b", message.body)
+    assert match
+    return match.group(1)
+
+
+@pytest.fixture
+def phone(client: Client) -> Phone:
+    return Phone(client)
+
+
+def test_jonas_activates_the_app_through_the_api(
+    phone: Phone, activation_code: str, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        started = phone.start(activation_code)
+    assert started.status_code == 201
+    assert started.json()["status"] == "temporary_pin_sent"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = phone.confirm(temporary_pin())
+    assert confirmed.status_code == 200
+    assert confirmed.json() == {"status": "active", "level": "substantial"}
+    identity = Identity.objects.get(cpr="1505831235")
+    assert identity.status == "active"
+    device = AppDevice.objects.get()
+    assert device.pin_hash and "246810" not in device.pin_hash
+    assert OutboxMessage.objects.filter(body__contains="was activated on a device").exists()
+    assert EnrollmentCase.objects.get().status == "completed"
+
+
+def test_an_activation_code_works_once(phone: Phone, activation_code: str) -> None:
+    assert phone.start(activation_code).status_code == 201
+    again = Phone(phone.client).start(activation_code)
+    assert (again.status_code, again.json()["error"]["code"]) == (401, "invalid_activation_code")
+
+
+def test_an_expired_activation_code_is_refused(phone: Phone, activation_code: str) -> None:
+    AppActivationCode.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert phone.start(activation_code).json()["error"]["code"] == "invalid_activation_code"
+    assert not AppDevice.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "code"),
+    [
+        ("{not json", "application/json", 400, "malformed_json"),
+        ("[1, 2]", "application/json", 400, "malformed_json"),
+        ({"user_id": "x"}, "application/json", 400, "missing_field"),
+        ("user_id=x", "application/x-www-form-urlencoded", 415, "unsupported_media_type"),
+    ],
+)
+def test_malformed_requests_get_a_json_error_code(
+    phone: Phone, db: None, body: Any, content_type: str, status: int, code: str
+) -> None:
+    response = phone.post("/activations", body, content_type)
+    assert (response.status_code, response.json()["error"]["code"]) == (status, code)
+
+
+def test_a_key_that_is_not_p256_is_refused(phone: Phone, activation_code: str) -> None:
+    response = phone.post(
+        "/activations",
+        {
+            "user_id": "J()nas Jen5en",
+            "activation_code": activation_code,
+            "installation_id": phone.installation,
+            "public_key": "bm90IGEga2V5",
+        },
+    )
+    assert response.json()["error"]["code"] == "invalid_key"
+
+
+def test_a_wrong_temporary_pin_is_counted(
+    phone: Phone, activation_code: str, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        phone.start(activation_code)
+    wrong = "000000" if temporary_pin() != "000000" else "111111"
+    response = phone.confirm(wrong)
+    assert (response.status_code, response.json()["error"]["code"]) == (401, "wrong_temporary_pin")
+    device = AppDevice.objects.get()
+    assert (device.status, device.throttling_failure_count) == ("pending", 1)
+
+
+def test_a_signature_by_another_key_is_refused_and_changes_nothing(
+    phone: Phone, activation_code: str, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        phone.start(activation_code)
+    forged = app_keys.sign(app_keys.new_private_key(), phone.challenge.encode())
+    response = phone.confirm(temporary_pin(), signature=forged)
+    assert response.json()["error"]["code"] == "bad_signature"
+    assert AppDevice.objects.get().status == "pending"
+
+
+def test_a_replayed_confirmation_is_refused(
+    phone: Phone, activation_code: str, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        phone.start(activation_code)
+    pin = temporary_pin()
+    assert phone.confirm(pin).status_code == 200
+    replay = phone.confirm(pin)
+    assert (replay.status_code, replay.json()["error"]["code"]) == (409, "not_pending")
+
+
+def test_notifications_must_be_accepted(
+    phone: Phone, activation_code: str, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        phone.start(activation_code)
+    response = phone.confirm(temporary_pin(), notifications_accepted=False)
+    assert response.json()["error"]["code"] == "notifications_required"
+
+
+def test_at_most_three_active_apps(phone: Phone, activation_code: str) -> None:
+    identity = Identity.objects.get(cpr="1505831235")
+    for _ in range(3):
+        AppDevice.objects.create(
+            identity=identity,
+            user=identity.ensure_user(),
+            installation_id=uuid.uuid4(),
+            public_key=app_keys.public_key_to_b64(app_keys.new_private_key().public_key()),
+            status="active",
+        )
+    response = phone.start(activation_code)
+    assert (response.status_code, response.json()["error"]["code"]) == (409, "too_many_apps")
+
+
+def test_an_unknown_installation_is_not_found(phone: Phone, db: None) -> None:
+    response = phone.confirm("123456")
+    assert (response.status_code, response.json()["error"]["code"]) == (404, "not_found")
+
+
+# Checked against the OpenAPI document --------------------------------------------------
+
+
+@pytest.fixture
+def document(client: Client) -> dict[str, Any]:
+    response = client.get(f"{API}/openapi.json")
+    assert response.status_code == 200
+    return dict(response.json())
+
+
+def test_the_document_is_openapi_3_and_every_path_is_served(document: dict[str, Any]) -> None:
+    assert document["openapi"].startswith("3.")
+    for path in document["paths"]:
+        concrete = path.replace("{installation_id}", str(uuid.uuid4()))
+        try:
+            resolve(f"{API}{concrete}")
+        except Resolver404:
+            pytest.fail(f"{path} is in the document but not served")
+
+
+def test_every_error_code_is_declared_with_the_status_the_api_gives_it(
+    document: dict[str, Any],
+) -> None:
+    declared: dict[str, int] = {}
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            for status, response in operation["responses"].items():
+                for code in response.get("x-error-codes", []):
+                    declared[code] = int(status)
+    assert declared == STATUS
