@@ -2,9 +2,12 @@
 without JavaScript; both leave and come back to a saved case."""
 
 import re
+from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import Browser, Page, expect
 
 from enrollment.demo import seed_offices
@@ -62,8 +65,8 @@ EN = {
 }
 
 
-def test_jonas_gets_an_activation_code_for_the_app_in_danish(
-    page: Page, live_server: Any, demo: None, check_accessibility: Any
+def test_jonas_gets_an_activation_code_for_the_app_in_danish_and_activates_it(
+    page: Page, live_server: Any, demo: None, check_accessibility: Any, tmp_path: Path
 ) -> None:
     base = live_server.url
     nemid_login(page, base, "da", "Jonas1983", "Nemid-Jonas-1983", DA)
@@ -102,12 +105,56 @@ def test_jonas_gets_an_activation_code_for_the_app_in_danish(
     check_accessibility(page)
     screenshot(page, "enrollment-app-receipt-da")
 
-    # He leaves, and comes back later: the case is saved.
+    # Jonas types the code into the app: here the command-line app, over the App API.
+    phone = str(tmp_path / "phone.json")
+    call_command(
+        "mitid_app",
+        "--state",
+        phone,
+        "--url",
+        base,
+        "activate",
+        "--user-id",
+        "J()nas Jen5en",
+        "--activation-code",
+        code.inner_text(),
+        stdout=StringIO(),
+    )
+    out = StringIO()
+    call_command(
+        "mitid_app",
+        "--state",
+        phone,
+        "--url",
+        base,
+        "activate",
+        "--user-id",
+        "J()nas Jen5en",
+        "--temporary-pin",
+        latest_code("+4520304050"),
+        "--pin",
+        "246810",
+        stdout=out,
+    )
+    assert "active at level substantial" in out.getvalue()
+
+    # When he logs in with NemID again, the portal knows his MitID is active.
     page.get_by_role("button", name="Log ud").click()
     nemid_login(page, base, "da", "Jonas1983", "Nemid-Jonas-1983", DA)
-    expect(page.get_by_text("Velkommen tilbage")).to_be_visible()
-    page.get_by_role("link", name="Fortsæt").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Aktivér MitID appen")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Du har allerede MitID")
+
+
+def test_an_app_enrollment_is_saved_and_resumed(page: Page, live_server: Any, demo: None) -> None:
+    base = live_server.url
+    nemid_login(page, base, "en", "Jonas1983", "Nemid-Jonas-1983", EN)
+    page.get_by_role("link", name="Start").click()
+    page.get_by_label("MitID app").check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Log out").click()
+    nemid_login(page, base, "en", "Jonas1983", "Nemid-Jonas-1983", EN)
+    expect(page.get_by_text("Welcome back")).to_be_visible()
+    page.get_by_role("link", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Read and accept the terms")
 
 
 def test_karen_orders_a_code_display_for_pick_up_in_english_without_javascript(

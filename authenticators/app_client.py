@@ -1,0 +1,123 @@
+"""A MitID app simulator for the command line: its keys in a state file, and the App API.
+
+It speaks only HTTP to the portal, as a phone would; nothing here touches the database.
+"""
+
+import json
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from . import app_keys
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str) -> None:
+        super().__init__(f"{status} {code}")
+        self.status = status
+        self.code = code
+
+
+@dataclass
+class AppState:
+    """What the phone remembers: its installation id, and a key per user-ID it holds."""
+
+    path: Path
+    installation_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    accounts: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> "AppState":
+        if not path.exists():
+            return cls(path)
+        data = json.loads(path.read_text())
+        return cls(path, data["installation_id"], data.get("accounts", {}))
+
+    def save(self) -> None:
+        self.path.write_text(
+            json.dumps(
+                {"installation_id": self.installation_id, "accounts": self.accounts}, indent=2
+            )
+        )
+        self.path.chmod(0o600)
+
+    def private_key(self, user_id: str) -> ec.EllipticCurvePrivateKey:
+        pem = self.accounts[user_id]["private_key"].encode()
+        key = serialization.load_pem_private_key(pem, password=None)
+        assert isinstance(key, ec.EllipticCurvePrivateKey)
+        return key
+
+
+def _pem(key: ec.EllipticCurvePrivateKey) -> str:
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
+class AppClient:
+    def __init__(self, base_url: str, state: AppState) -> None:
+        self.base_url = base_url.rstrip("/") + "/api/app/v1"
+        self.state = state
+
+    def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        request = urllib.request.Request(  # noqa: S310 - the URL is the portal's, given by the user
+            self.base_url + path,
+            data=json.dumps(body).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
+                return dict(json.loads(response.read()))
+        except urllib.error.HTTPError as error:
+            try:
+                code = json.loads(error.read())["error"]["code"]
+            except (ValueError, KeyError, TypeError):
+                code = "http_error"
+            raise ApiError(error.code, code) from error
+
+    def start_activation(self, *, user_id: str, activation_code: str, device_name: str) -> None:
+        key = app_keys.new_private_key()
+        answer = self._post(
+            "/activations",
+            {
+                "user_id": user_id,
+                "activation_code": activation_code,
+                "installation_id": self.state.installation_id,
+                "device_name": device_name,
+                "public_key": app_keys.public_key_to_b64(key.public_key()),
+            },
+        )
+        self.state.accounts[user_id] = {
+            "private_key": _pem(key),
+            "challenge": answer["challenge"],
+            "status": "pending",
+        }
+        self.state.save()
+
+    def confirm_activation(self, *, user_id: str, temporary_pin: str, pin: str) -> dict[str, Any]:
+        account = self.state.accounts[user_id]
+        signature = app_keys.sign(self.state.private_key(user_id), account["challenge"].encode())
+        answer = self._post(
+            f"/activations/{self.state.installation_id}/confirm",
+            {
+                "user_id": user_id,
+                "temporary_pin": temporary_pin,
+                "pin": pin,
+                "signature": signature,
+                "notifications_accepted": True,
+                "biometrics": False,
+            },
+        )
+        account["status"] = answer["status"]
+        account.pop("challenge", None)
+        self.state.save()
+        return answer

@@ -1,0 +1,113 @@
+"""The command-line app activates over HTTP against a running portal."""
+
+import re
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from authenticators.models import AppDevice, Identity
+from enrollment import services as enrollment_services
+from enrollment import state
+from enrollment.flow import Channel, Method
+from enrollment.models import EnrollmentCase
+from messaging.models import OutboxMessage
+from nemid.demo import seed_demo_people
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def activation_code(transactional_db: None) -> str:
+    seed_demo_people()
+    case = state.open_case(
+        cpr="1505831235", nemid_user_id="Jonas1983", channel=Channel.MITID, language="en"
+    ).case
+    enrollment_services.choose_method(case, Method.APP)
+    EnrollmentCase.objects.filter(pk=case.pk).update(
+        mobile="+4520304050", mobile_confirmed_at=timezone.now(), contact_method="app"
+    )
+    case.refresh_from_db()
+    enrollment_services.choose_user_id(case, "Jonas.J")
+    return enrollment_services.issue_activation_code(case)[1]
+
+
+def mitid_app(*args: str) -> str:
+    out = StringIO()
+    call_command("mitid_app", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_activate_in_two_runs_as_the_sms_arrives_between_them(
+    live_server: Any, activation_code: str, tmp_path: Path
+) -> None:
+    state_file = str(tmp_path / "phone.json")
+    first = mitid_app(
+        "--state",
+        state_file,
+        "--url",
+        live_server.url,
+        "activate",
+        "--user-id",
+        "Jonas.J",
+        "--activation-code",
+        activation_code,
+    )
+    assert "temporary PIN is on its way" in first
+    sms = OutboxMessage.objects.get(body__contains="temporary PIN")
+    match = re.search(r"\b(\d{6})\b", sms.body)
+    assert match
+
+    second = mitid_app(
+        "--state",
+        state_file,
+        "--url",
+        live_server.url,
+        "activate",
+        "--user-id",
+        "Jonas.J",
+        "--temporary-pin",
+        match.group(1),
+        "--pin",
+        "135790",
+    )
+
+    assert "The MitID app is active at level substantial." in second
+    assert Identity.objects.get(cpr="1505831235").status == "active"
+    assert AppDevice.objects.get().status == "active"
+    assert (tmp_path / "phone.json").stat().st_mode & 0o077 == 0, "the key file is private"
+
+
+def test_a_refusal_is_told_with_its_code(
+    live_server: Any, activation_code: str, tmp_path: Path
+) -> None:
+    with pytest.raises(CommandError, match="invalid_activation_code"):
+        mitid_app(
+            "--state",
+            str(tmp_path / "p.json"),
+            "--url",
+            live_server.url,
+            "activate",
+            "--user-id",
+            "Jonas.J",
+            "--activation-code",
+            "WRNG-CODE",
+        )
+
+
+def test_an_unreachable_portal_is_said_plainly(tmp_path: Path, db: None) -> None:
+    with pytest.raises(CommandError, match="Cannot reach the portal"):
+        mitid_app(
+            "--state",
+            str(tmp_path / "p.json"),
+            "--url",
+            "http://127.0.0.1:9",
+            "activate",
+            "--user-id",
+            "x",
+            "--activation-code",
+            "y",
+        )
