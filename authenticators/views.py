@@ -17,7 +17,7 @@ from pages.drafts import DraftFormMixin
 
 from . import services
 from .forms import CodeDeviceActivationForm
-from .models import Identity
+from .models import HardwareToken, Identity
 
 REFUSALS = {
     "unknown_serial": _(
@@ -72,3 +72,17 @@ class ActivateCodeDeviceView(DraftFormMixin, FormView):
             "authenticators/activated.html",
             {"identity": self.identity, "device": device},
         )
+
+
+@never_cache
+def code_device_simulator(request: HttpRequest) -> HttpResponse:
+    """Demo only: the device in the citizen's hand. Type its serial, press its button."""
+    serial = (request.POST.get("serial") or "").strip()
+    context: dict[str, Any] = {"serial": serial, "draft_form_id": "page-form"}
+    if request.method == "POST":
+        token = HardwareToken.objects.filter(serial__iexact=serial).first()
+        if token is None:
+            context["error"] = _("There is no device with that serial number.")
+        else:
+            context.update(token=token, code=token.current_code())
+    return render(request, "authenticators/code_device_simulator.html", context)

@@ -21,4 +21,7 @@ urlpatterns += i18n_patterns(
 )
 
 if settings.DEMO_MODE:
-    urlpatterns += i18n_patterns(path("demo/", include("messaging.urls")))
+    urlpatterns += i18n_patterns(
+        path("demo/", include("messaging.urls")),
+        path("demo/", include("authenticators.demo_urls")),
+    )

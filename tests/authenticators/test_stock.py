@@ -28,3 +28,14 @@ def test_device_code_prints_what_the_device_shows_now() -> None:
 def test_device_code_of_an_unknown_serial_is_an_error() -> None:
     with pytest.raises(CommandError):
         call_command("device_code", "NOPE")
+
+
+def test_the_simulator_page_shows_what_the_device_shows(client) -> None:  # type: ignore[no-untyped-def]
+    fill_stock(code_displays=0, code_readers=1)
+    token = HardwareToken.objects.get()
+    html = client.post("/en/demo/code-device/", {"serial": token.serial.lower()}).content.decode()
+    assert f'data-code="{token.current_code()}"' in html
+    assert "Read the code aloud" in html
+    html = client.post("/en/demo/code-device/", {"serial": "NOPE"}).content.decode()
+    assert "There is no device with that serial number." in html
+    assert 'value="NOPE"' in html

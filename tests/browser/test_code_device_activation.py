@@ -58,7 +58,15 @@ def test_staff_hand_out_and_karen_activates_her_code_display(
     page.get_by_label("Create a MitID password").fill("Kaffe-og-kage-2026")
     page.get_by_label("Type the password again").fill("Kaffe-og-kage-2026")
     page.get_by_label("Serial number").fill(token.serial)
-    page.get_by_label("The code the device shows").fill(token.current_code())
+    # She presses the button on the device in her hand: the simulator page, in another tab.
+    device = page.context.new_page()
+    device.goto(f"{base}/en/demo/code-device/")
+    device.get_by_label("Serial number").fill(token.serial)
+    device.get_by_role("button", name="Press the button").click()
+    shown = device.get_by_test_id("device-code").inner_text()
+    check_accessibility(device)
+    device.close()
+    page.get_by_label("The code the device shows").fill(shown)
     page.get_by_role("button", name="Activate").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Your MitID is ready")
