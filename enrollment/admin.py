@@ -9,6 +9,11 @@ from authenticators.services import ActivationRefused, fulfil_order
 
 from .models import AppointmentSlot, DeviceOrder, EnrollmentCase, Office
 
+FULFIL_REFUSALS = {
+    "order_not_open": _("the order is no longer waiting to be sent or handed out"),
+    "out_of_stock": _("no device of this kind is in stock"),
+}
+
 
 class AppointmentSlotInline(admin.TabularInline[AppointmentSlot, Office]):
     model = AppointmentSlot
@@ -64,7 +69,8 @@ class DeviceOrderAdmin(admin.ModelAdmin[DeviceOrder]):
             try:
                 token = fulfil_order(order, handed_out=handed_out)
             except ActivationRefused as refusal:
-                self.message_user(request, f"{order}: {refusal.code}", messages.ERROR)
+                reason = FULFIL_REFUSALS.get(refusal.code, refusal.code)
+                self.message_user(request, f"{order}: {reason}", messages.ERROR)
             else:
                 self.message_user(request, f"{order}: {token.serial}", messages.SUCCESS)
 

@@ -155,3 +155,16 @@ def test_staff_hand_out_an_order_with_the_admin_action(client: Client, order: De
     assert response.status_code == 200
     order.refresh_from_db()
     assert order.status == "collected" and order.token is not None
+
+
+def test_the_admin_action_says_why_an_order_cannot_be_fulfilled(
+    client: Client, order: DeviceOrder
+) -> None:
+    HardwareToken.objects.filter(kind="kodeviser").delete()
+    client.force_login(get_user_model().objects.create_superuser("boss", password="pw-x"))
+    response = client.post(
+        "/admin/enrollment/deviceorder/",
+        {"action": "send_from_stock", "_selected_action": [order.pk]},
+        follow=True,
+    )
+    assert "ingen enhed af denne slags på lager" in response.content.decode()
