@@ -34,6 +34,7 @@ STATUS = {
     "not_found": 404,
     "not_pending": 409,
     "too_many_apps": 409,
+    "too_many_attempts": 429,
 }
 
 JsonView = Callable[[HttpRequest, dict[str, Any]], JsonResponse]

@@ -88,6 +88,7 @@ OPENAPI: dict[str, Any] = {
                         (401, ("invalid_activation_code",)),
                         (409, ("too_many_apps",)),
                         (415, ("unsupported_media_type",)),
+                        (429, ("too_many_attempts",)),
                     ),
                 },
             }
@@ -156,6 +157,7 @@ OPENAPI: dict[str, Any] = {
                         (404, ("not_found",)),
                         (409, ("not_pending",)),
                         (415, ("unsupported_media_type",)),
+                        (429, ("too_many_attempts",)),
                     ),
                 },
             }

@@ -11,7 +11,9 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
 
-from . import app_keys
+from enrollment.user_ids import normalise_user_id
+
+from . import app_keys, attempts
 from .models import (
     AppDevice,
     AuthenticatorEvent,
@@ -124,12 +126,15 @@ def activate_code_device(
     """The citizen has the device: a new password, its serial, and the code it shows now."""
     from enrollment.models import DeviceOrder
 
+    if attempts.is_locked("serial", str(identity.pk)):
+        raise ActivationRefused("locked")
     with transaction.atomic():
         identity = Identity.objects.select_for_update().get(pk=identity.pk)
         token = HardwareToken.objects.filter(
             serial__iexact=serial.strip(), assigned_to=identity
         ).first()
         if token is None:
+            attempts.count_failure("serial", str(identity.pk))
             raise ActivationRefused("unknown_serial")  # also someone else's: never say whose
         if (
             CodeDevice.objects.filter(identity=identity)
@@ -176,7 +181,6 @@ MAX_ACTIVE_APPS = 3
 def _activation_code_owner(user_id: str, activation_code: str) -> "AppActivationCode | None":
     from enrollment.models import AppActivationCode
     from enrollment.services import activation_code_hash
-    from enrollment.user_ids import normalise_user_id
 
     candidate = (
         AppActivationCode.objects.select_for_update()
@@ -201,9 +205,13 @@ def start_app_activation(
         installation = uuid.UUID(installation_id)
     except (app_keys.InvalidKey, ValueError) as error:
         raise ActivationRefused("invalid_key") from error
+    subject = normalise_user_id(user_id.strip())
+    if attempts.is_locked("activation-code", subject):
+        raise ActivationRefused("too_many_attempts")
     with transaction.atomic():
         code = _activation_code_owner(user_id, activation_code)
         if code is None:
+            attempts.count_failure("activation-code", subject)
             raise ActivationRefused("invalid_activation_code")
         identity = code.identity
         if (
@@ -252,6 +260,9 @@ def confirm_app_activation(
     """The temporary PIN, a personal PIN, and a signature over the challenge prove the phone."""
     if device.status != AuthenticatorStatus.PENDING:
         raise ActivationRefused("not_pending")
+    allowed, _info = device.verify_is_allowed()
+    if not allowed:
+        raise ActivationRefused("too_many_attempts")
     if not (len(pin) == 6 and pin.isdigit()):
         raise ActivationRefused("invalid_pin")
     if not notifications_accepted:

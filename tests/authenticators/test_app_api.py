@@ -247,3 +247,29 @@ def test_every_error_code_is_declared_with_the_status_the_api_gives_it(
                 for code in response.get("x-error-codes", []):
                     declared[code] = int(status)
     assert declared == STATUS
+
+
+def test_wrong_activation_codes_are_counted_and_then_refused(
+    phone: Phone, activation_code: str
+) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    codes = [phone.start("WRNG-CODE").json()["error"]["code"] for _ in range(6)]
+    assert codes == ["invalid_activation_code"] * 5 + ["too_many_attempts"]
+    right = phone.start(activation_code)
+    assert (right.status_code, right.json()["error"]["code"]) == (429, "too_many_attempts")
+    cache.clear()
+
+
+def test_the_temporary_pin_cannot_be_guessed_past_the_lock(
+    phone: Phone, activation_code: str, django_capture_on_commit_callbacks, settings
+) -> None:
+    settings.AUTHENTICATOR_MAX_FAILURES = 3
+    with django_capture_on_commit_callbacks(execute=True):
+        phone.start(activation_code)
+    pin = temporary_pin()
+    wrong = "000000" if pin != "000000" else "111111"
+    codes = [phone.confirm(wrong).json()["error"]["code"] for _ in range(4)]
+    assert codes == ["wrong_temporary_pin"] * 3 + ["too_many_attempts"]
+    assert phone.confirm(pin).json()["error"]["code"] == "too_many_attempts"

@@ -168,3 +168,23 @@ def test_the_admin_action_says_why_an_order_cannot_be_fulfilled(
         follow=True,
     )
     assert "ingen enhed af denne slags på lager" in response.content.decode()
+
+
+def test_guessing_serials_is_counted_and_then_refused(order: DeviceOrder) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    token = services.fulfil_order(order, handed_out=True)
+    codes = []
+    for guess in ["KV1", "KV2", "KV3", "KV4", "KV5", token.serial]:
+        try:
+            services.activate_code_device(
+                identity=order.identity,
+                password="a-long-pass-phrase",
+                serial=guess,
+                code=token.current_code(),
+            )
+        except services.ActivationRefused as refusal:
+            codes.append(refusal.code)
+    assert codes == ["unknown_serial"] * 5 + ["locked"]
+    cache.clear()
