@@ -11,8 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView
 
-from enrollment.views import login_redirect
 from nemid import session as nemid_session
+from nemid.views import redirect_to_login
 from pages.drafts import DraftFormMixin
 
 from . import services
@@ -44,7 +44,7 @@ class ActivateCodeDeviceView(DraftFormMixin, FormView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         proof = nemid_session.proof(request)
         if proof is None:
-            return login_redirect(request)
+            return redirect_to_login(request)
         identity = Identity.objects.filter(cpr=proof.cpr).first()
         if identity is None or not identity.hardware_tokens.exists():
             return render(request, "authenticators/no_device_yet.html")

@@ -6,15 +6,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from authenticators.models import Identity
+from authenticators.models import AuthenticatorKind, Identity
 
 from .flow import Channel, Method
 
-METHOD_CHOICES = [
-    (Method.APP.value, _("MitID app")),
-    (Method.CODE_DISPLAY.value, _("MitID code display")),
-    (Method.CODE_READER.value, _("MitID code reader")),
-]
+# The enrollment methods are the authenticator kinds one can start with (not the chip).
+METHOD_CHOICES = [(method.value, AuthenticatorKind(method.value).label) for method in Method]
 CHANNEL_CHOICES = [(Channel.MITID.value, "MitID.dk"), (Channel.BANK.value, _("Online bank"))]
 
 

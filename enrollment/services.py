@@ -196,10 +196,18 @@ def unconfirmed_channels(case: EnrollmentCase) -> list[ContactChannel]:
 
 
 def complete_contact(case: EnrollmentCase) -> None:
-    if not contact_requirement_met(case) or unconfirmed_channels(case):
+    if not complete_contact_if_ready(case):
         raise EnrollmentError("contact_incomplete")
+
+
+def complete_contact_if_ready(case: EnrollmentCase) -> bool:
+    """Finish the contact step once every given address is confirmed and the method's need
+    is met; False while something still waits for its code."""
+    if not contact_requirement_met(case) or unconfirmed_channels(case):
+        return False
     case.contact_method = case.method
     case.save(update_fields=["contact_method", "updated_at"])
+    return True
 
 
 # User-ID --------------------------------------------------------------------------------

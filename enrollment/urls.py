@@ -14,7 +14,6 @@ urlpatterns = [
     path("contact/", views.ContactView.as_view(), name="contact"),
     path("contact/confirm/", views.ConfirmContactView.as_view(), name="confirm_contact"),
     path("user-id/", views.UserIdView.as_view(), name="user_id"),
-    path("user-id/feedback/", views.user_id_feedback, name="user_id_feedback"),
     path("delivery/", views.DeliveryView.as_view(), name="delivery"),
     path("receipt/", views.receipt, name="receipt"),
     path("receipt/new-code/", views.renew_activation_code, name="renew_activation_code"),

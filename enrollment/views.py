@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -23,6 +22,7 @@ from django_htmx.middleware import HtmxDetails
 from authenticators.models import Identity
 from cpr.registry import get_registry
 from nemid import session as nemid_session
+from nemid.views import redirect_to_login
 from pages.drafts import DraftFormMixin
 
 from . import documents, flow, rate_limits, services, state
@@ -104,11 +104,6 @@ def step_url(step: Step | None) -> str:
     return reverse(STEP_URLS[step or Step.ACTIVATE])
 
 
-def login_redirect(request: HttpRequest) -> HttpResponse:
-    messages.info(request, gettext("Log in with NemID to get MitID."))
-    return redirect(f"{reverse('nemid:login')}?{urlencode({'next': request.get_full_path()})}")
-
-
 def proven_case(request: HttpRequest) -> EnrollmentCase | None:
     """The live enrollment case of the citizen proven by NemID in this session, if any."""
     proof = nemid_session.proof(request)
@@ -123,7 +118,7 @@ def refusal_message(error: services.EnrollmentError) -> str:
 def _open(request: HttpRequest, channel: Channel) -> state.Opened | HttpResponse:
     proof = nemid_session.proof(request)
     if proof is None:
-        return login_redirect(request)
+        return redirect_to_login(request)
     identity = Identity.objects.filter(cpr=proof.cpr).first()
     if identity is not None and identity.is_active:
         return render(request, "enrollment/already_active.html", {"identity": identity})
@@ -223,7 +218,7 @@ class StepView(DraftFormMixin, FormView):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if nemid_session.proof(request) is None:
-            return login_redirect(request)
+            return redirect_to_login(request)
         case = proven_case(request)
         if case is None:
             messages.info(request, gettext("Start getting MitID here."))
@@ -300,9 +295,8 @@ class ContactView(StepView):
         except services.EnrollmentError as error:
             form.add_error(None, ValidationError(refusal_message(error), code=error.code))
             return self.form_invalid(form)
-        if services.unconfirmed_channels(self.case):
+        if not services.complete_contact_if_ready(self.case):
             return redirect("enrollment:confirm_contact")
-        services.complete_contact(self.case)
         return redirect(self.next_url())
 
 
@@ -361,9 +355,8 @@ class ConfirmContactView(StepView):
         except services.EnrollmentError as error:
             form.add_error("code", ValidationError(refusal_message(error), code=error.code))
             return self.form_invalid(form)
-        if services.unconfirmed_channels(self.case):
+        if not services.complete_contact_if_ready(self.case):
             return redirect("enrollment:confirm_contact")
-        services.complete_contact(self.case)
         messages.success(self.request, gettext("Your contact details are confirmed."))
         return redirect(self.next_url())
 
@@ -441,7 +434,7 @@ class DeliveryView(StepView):
 def receipt(request: HttpRequest) -> HttpResponse:
     """The end of enrollment: what happens next, in plain words."""
     if nemid_session.proof(request) is None:
-        return login_redirect(request)
+        return redirect_to_login(request)
     case = proven_case(request)
     if case is None or not flow.is_submitted(state.facts(case)):
         return redirect("enrollment:start")
@@ -463,7 +456,7 @@ def receipt(request: HttpRequest) -> HttpResponse:
 @never_cache
 def renew_activation_code(request: HttpRequest) -> HttpResponse:
     if nemid_session.proof(request) is None:
-        return login_redirect(request)
+        return redirect_to_login(request)
     case = proven_case(request)
     if case is None or case.delivery_method != Method.APP:
         return redirect("enrollment:start")
@@ -498,8 +491,13 @@ def document_pdf(request: HttpRequest, slug: str) -> FileResponse:
 
 @never_cache
 def check_user_id(request: HtmxHttpRequest) -> HttpResponse:
-    """Anyone may check a user-ID against the rules; who holds a taken one is never told."""
-    form = UserIdForm(request.POST or None)
+    """Check a user-ID against the rules: the public page, and the live feedback (htmx).
+
+    Who holds a taken one is never told. A citizen proven by NemID is checked as themselves,
+    so their own reserved NemID user-ID counts as free for them.
+    """
+    proof = nemid_session.proof(request)
+    form = UserIdForm(request.POST or None, cpr=proof.cpr if proof else None)
     context: dict[str, Any] = {"form": form, "draft_form_id": "page-form"}
     template = (
         "enrollment/_partials/user_id_feedback.html"
@@ -515,20 +513,5 @@ def check_user_id(request: HtmxHttpRequest) -> HttpResponse:
         if form.is_valid():
             context["available"] = True
         elif form.has_code("taken") or form.has_code("reserved"):
-            context["suggestions"] = suggestions(form.data.get("user_id", ""))
+            context["suggestions"] = suggestions(form.data.get("user_id", ""), cpr=form.cpr)
     return render(request, template, context)
-
-
-@never_cache
-def user_id_feedback(request: HttpRequest) -> HttpResponse:
-    """Live feedback while the citizen types (htmx); the same words as a full submit."""
-    proof = nemid_session.proof(request)
-    form = UserIdForm(request.POST or None, cpr=proof.cpr if proof else None)
-    context: dict[str, Any] = {"form": form, "checked": request.method == "POST"}
-    if request.method == "POST" and rate_limits.over_user_id_check_limit(request):
-        return render(
-            request, "enrollment/_partials/user_id_feedback.html", {**context, "limited": True}
-        )
-    if request.method == "POST":
-        context["available"] = form.is_valid()
-    return render(request, "enrollment/_partials/user_id_feedback.html", context)

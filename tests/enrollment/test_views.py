@@ -168,13 +168,13 @@ def test_live_feedback_answers_htmx_with_a_fragment(
 ) -> None:
     to_user_id_step(jonas, django_capture_on_commit_callbacks)
     response = jonas.post(
-        "/en/enrollment/user-id/feedback/", {"user_id": "ab"}, HTTP_HX_REQUEST="true"
+        "/en/enrollment/check-user-id/", {"user_id": "ab"}, HTTP_HX_REQUEST="true"
     )
     html = response.content.decode()
     assert "<html" not in html
     assert "A user-ID must have at least 5 characters." in html
     html = jonas.post(
-        "/en/enrollment/user-id/feedback/", {"user_id": "J()nas Jen5en"}, HTTP_HX_REQUEST="true"
+        "/en/enrollment/check-user-id/", {"user_id": "J()nas Jen5en"}, HTTP_HX_REQUEST="true"
     ).content.decode()
     assert "This user-ID meets the rules and is free." in html
 
