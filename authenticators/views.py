@@ -2,11 +2,13 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView
@@ -25,7 +27,11 @@ REFUSALS = {
         "number on the back of the device."
     ),
     "wrong_code": _("The code is wrong. Press the button on the device and type the new code."),
-    "locked": _("Too many wrong codes. Wait 15 minutes and try again, or call MitID support."),
+    "locked": ngettext_lazy(
+        "Too many wrong codes. Wait %(minutes)s minute and try again, or call MitID support.",
+        "Too many wrong codes. Wait %(minutes)s minutes and try again, or call MitID support.",
+        "minutes",
+    ),
     "has_code_device": _("You already have a code display or code reader."),
     "already_active": _("This device is already active."),
 }
@@ -64,7 +70,8 @@ class ActivateCodeDeviceView(DraftFormMixin, FormView):
             )
         except services.ActivationRefused as refusal:
             field = "code" if refusal.code in ("wrong_code", "locked") else "serial"
-            form.add_error(field, ValidationError(REFUSALS[refusal.code], code=refusal.code))
+            message = REFUSALS[refusal.code] % {"minutes": settings.AUTHENTICATOR_LOCK_MINUTES}
+            form.add_error(field, ValidationError(message, code=refusal.code))
             return self.form_invalid(form)
         self.identity.refresh_from_db()
         return render(

@@ -3,6 +3,7 @@
 from typing import Any
 
 from celery import shared_task
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -22,10 +23,11 @@ def send_contact_code(self: Any, contact_code_id: int, language: str) -> None:
     contact_code, code = services.new_contact_code(contact_code_id)
     with translation.override(language):
         if contact_code.channel == ContactChannel.SMS:
-            body = render_to_string("enrollment/messages/code_sms.txt", {"code": code})
+            context = {"code": code, "minutes": settings.CONTACT_CODE_MINUTES}
+            body = render_to_string("enrollment/messages/code_sms.txt", context)
             delivery.send(channel="sms", to=contact_code.address, body=body.strip())
         else:
-            context = {"code": code, "address": contact_code.address}
+            context = {"code": code, "minutes": settings.CONTACT_CODE_MINUTES}
             subject = render_to_string("enrollment/messages/code_email_subject.txt", context)
             body = render_to_string("enrollment/messages/code_email.txt", context)
             delivery.send(

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.translation import get_language, gettext, ngettext_lazy
+from django.utils.translation import get_language, gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -87,10 +87,22 @@ METHOD_HINTS = [
         ),
     ),
 ]
-DELIVERY_HINTS = [
-    ("post", _("To your address in the CPR register, within 15 days.")),
-    ("pickup", _("Book a time at a Borgerservice office and bring valid ID.")),
-]
+
+
+def delivery_hints() -> list[tuple[str, str]]:
+    days = settings.POST_DELIVERY_DAYS
+    return [
+        (
+            "post",
+            ngettext(
+                "To your address in the CPR register, within %(days)s day.",
+                "To your address in the CPR register, within %(days)s days.",
+                days,
+            )
+            % {"days": days},
+        ),
+        ("pickup", gettext("Book a time at a Borgerservice office and bring valid ID.")),
+    ]
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -330,6 +342,7 @@ class ConfirmContactView(StepView):
             channel=channel,
             address=self.case.mobile if channel == ContactChannel.SMS else self.case.email,
             confirmed_mobile=self.case.mobile_confirmed_at is not None,
+            code_minutes=settings.CONTACT_CODE_MINUTES,
             **kwargs,
         )
 
@@ -408,7 +421,8 @@ class DeliveryView(StepView):
         return super().get_context_data(
             person=person,
             method=Method(self.case.method),
-            delivery_hints=DELIVERY_HINTS,
+            delivery_hints=delivery_hints(),
+            activation_minutes=settings.APP_ACTIVATION_CODE_MINUTES,
             **kwargs,
         )
 

@@ -24,6 +24,7 @@ class ContentPage(DeclaredTranslationsMixin, TemplateView):
         return super().get_context_data(
             digital_hotline=support.DIGITAL_HOTLINE,
             office=support.BORGERSERVICE_HERNING,
+            post_days=settings.POST_DELIVERY_DAYS,
             **kwargs,
         )
 

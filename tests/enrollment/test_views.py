@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from authenticators.models import Identity
 from enrollment.models import DeviceOrder, EnrollmentCase
+from messaging.models import OutboxMessage
 
 from .conftest import latest_code
 
@@ -380,3 +381,18 @@ def test_htmx_gets_the_rate_limit_notice_with_a_200(client: Client, db: None, se
     )
     assert response.status_code == 200
     assert "You have checked many user-IDs in a short time." in response.content.decode()
+
+
+def test_the_pages_state_the_code_lifetime_the_settings_give(
+    jonas: Client, django_capture_on_commit_callbacks, settings
+) -> None:
+    settings.CONTACT_CODE_MINUTES = 5
+    at_contact_step(jonas)
+    with django_capture_on_commit_callbacks(execute=True):
+        jonas.post("/en/enrollment/contact/", {"mobile": "20304050"})
+    assert (
+        "The code works for 5 minutes."
+        in jonas.get("/en/enrollment/contact/confirm/").content.decode()
+    )
+    sms = OutboxMessage.objects.get(recipient="+4520304050")
+    assert "It works for 5 minutes." in sms.body
