@@ -1,7 +1,7 @@
 """The App API that the MitID app calls: JSON under /api/app/v1/, no cookies.
 
 Requests are authenticated by what the phone holds: the activation code at first, then a
-signature with its device key over a challenge the portal issued.
+signature with its device key on every request (see `api_auth`).
 """
 
 import json
@@ -12,12 +12,12 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from enrollment.user_ids import normalise_user_id
 
-from . import services
-from .models import AppDevice, AuthenticatorStatus
+from . import api_auth, app_logins, services
+from .models import AppDevice, AppLogin, AuthenticatorStatus
 from .openapi import OPENAPI
 
 # HTTP status for each refusal code; the codes are the API's stable contract.
@@ -28,49 +28,71 @@ STATUS = {
     "invalid_key": 400,
     "invalid_pin": 400,
     "notifications_required": 400,
+    "invalid_frame": 400,
+    "pin_required": 400,
     "invalid_activation_code": 401,
     "wrong_temporary_pin": 401,
     "bad_signature": 401,
+    "unauthenticated": 401,
+    "stale_request": 401,
+    "replayed_request": 401,
+    "wrong_pin": 401,
+    "device_not_active": 403,
+    "not_for_this_app": 403,
     "not_found": 404,
     "not_pending": 409,
     "too_many_apps": 409,
+    "login_not_open": 409,
+    "scan_first": 409,
+    "stale_frame": 410,
+    "login_expired": 410,
     "too_many_attempts": 429,
 }
-
-JsonView = Callable[[HttpRequest, dict[str, Any]], JsonResponse]
 
 
 def error(code: str) -> JsonResponse:
     return JsonResponse({"error": {"code": code}}, status=STATUS[code])
 
 
-def json_endpoint(*fields: str) -> Callable[[Callable[..., JsonResponse]], Callable[..., Any]]:
-    """POST-only, JSON in and out, with the listed fields required."""
+def json_endpoint(
+    *fields: str, signed: bool = False, method: str = "POST"
+) -> Callable[[Callable[..., JsonResponse]], Callable[..., Any]]:
+    """JSON in and out, with the listed fields required.
+
+    A signed endpoint gets the app installation that signed the request as its `signer`.
+    """
 
     def decorate(view: Callable[..., JsonResponse]) -> Callable[..., Any]:
         @csrf_exempt
         @never_cache
-        @require_POST
+        @require_http_methods([method])
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if request.content_type != "application/json":
-                return error("unsupported_media_type")
+            body: dict[str, Any] = {}
+            if method == "POST":
+                if request.content_type != "application/json":
+                    return error("unsupported_media_type")
+                try:
+                    body = json.loads(request.body)
+                except (json.JSONDecodeError, UnicodeDecodeError):
+                    return error("malformed_json")
+                if not isinstance(body, dict):
+                    return error("malformed_json")
+                if any(not isinstance(body.get(field), str) or not body[field] for field in fields):
+                    return error("missing_field")
             try:
-                body = json.loads(request.body)
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                return error("malformed_json")
-            if not isinstance(body, dict):
-                return error("malformed_json")
-            if any(not isinstance(body.get(field), str) or not body[field] for field in fields):
-                return error("missing_field")
-            try:
+                if signed:
+                    kwargs["signer"] = api_auth.authenticate(request)
                 return view(request, body, *args, **kwargs)
-            except services.ActivationRefused as refusal:
+            except services.Refused as refusal:
                 return error(refusal.code)
 
         return wrapper
 
     return decorate
+
+
+# Activation ------------------------------------------------------------------------------
 
 
 @json_endpoint("user_id", "activation_code", "public_key", "installation_id")
@@ -83,7 +105,12 @@ def start_activation(request: HttpRequest, body: dict[str, Any]) -> JsonResponse
         name=str(body.get("device_name") or "MitID app"),
     )
     return JsonResponse(
-        {"status": "temporary_pin_sent", "challenge": device.generate_challenge()}, status=201
+        {
+            "status": "temporary_pin_sent",
+            "challenge": device.generate_challenge(),
+            "key_id": str(device.key_id),
+        },
+        status=201,
     )
 
 
@@ -111,6 +138,60 @@ def confirm_activation(
         biometrics=body.get("biometrics") is True,
     )
     return JsonResponse({"status": device.status, "level": device.level})
+
+
+# Logins to approve -----------------------------------------------------------------------
+
+
+def describe(login: AppLogin, signer: AppDevice) -> dict[str, Any]:
+    """A login as the app shows it, and what it must sign to approve it."""
+    account = app_logins.account_on_installation(signer, login)
+    return {
+        "token": str(login.token),
+        "status": login.current_status(),
+        "service": login.service,
+        "text": login.text,
+        "user_id": account.identity.user_id,
+        "key_id": str(account.key_id),
+        "signing_input": login.signing_input,
+        "expires_at": login.expires_at.isoformat(),
+    }
+
+
+@json_endpoint("frame", signed=True)
+def scan(request: HttpRequest, body: dict[str, Any], signer: AppDevice) -> JsonResponse:
+    login = app_logins.scan(signer=signer, frame_text=body["frame"])
+    return JsonResponse(describe(login, signer))
+
+
+@json_endpoint(signed=True, method="GET")
+def pending(request: HttpRequest, body: dict[str, Any], signer: AppDevice) -> JsonResponse:
+    return JsonResponse(
+        {"logins": [describe(login, signer) for login in app_logins.pending(signer)]}
+    )
+
+
+@json_endpoint("signature", signed=True)
+def approve(
+    request: HttpRequest, body: dict[str, Any], signer: AppDevice, token: str
+) -> JsonResponse:
+    pin = body.get("pin")
+    login = app_logins.approve(
+        signer=signer,
+        token=token,
+        signature=body["signature"],
+        pin=pin if isinstance(pin, str) else None,
+        biometrics=body.get("biometrics") is True,
+    )
+    return JsonResponse({"status": login.status})
+
+
+@json_endpoint(signed=True)
+def reject(
+    request: HttpRequest, body: dict[str, Any], signer: AppDevice, token: str
+) -> JsonResponse:
+    login = app_logins.reject(signer=signer, token=token)
+    return JsonResponse({"status": login.status})
 
 
 @require_GET

@@ -14,4 +14,8 @@ urlpatterns = [
         api.confirm_activation,
         name="confirm_activation",
     ),
+    path("logins", api.pending, name="pending"),
+    path("logins/scan", api.scan, name="scan"),
+    path("logins/<uuid:token>/approve", api.approve, name="approve"),
+    path("logins/<uuid:token>/reject", api.reject, name="reject"),
 ]

@@ -5,6 +5,7 @@ It speaks only HTTP to the portal, as a phone would; nothing here touches the da
 
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from . import app_keys
+from . import api_auth, app_keys
 
 
 class ApiError(Exception):
@@ -47,6 +48,9 @@ class AppState:
         )
         self.path.chmod(0o600)
 
+    def active_user_ids(self) -> list[str]:
+        return [uid for uid, account in self.accounts.items() if account["status"] == "active"]
+
     def private_key(self, user_id: str) -> ec.EllipticCurvePrivateKey:
         pem = self.accounts[user_id]["private_key"].encode()
         key = serialization.load_pem_private_key(pem, password=None)
@@ -67,12 +71,31 @@ class AppClient:
         self.base_url = base_url.rstrip("/") + "/api/app/v1"
         self.state = state
 
-    def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    def _post(
+        self, path: str, body: dict[str, Any], *, signed_by: str | None = None
+    ) -> dict[str, Any]:
+        return self._request("POST", path, json.dumps(body).encode(), signed_by)
+
+    def _get(self, path: str, *, signed_by: str) -> dict[str, Any]:
+        return self._request("GET", path, b"", signed_by)
+
+    def _request(
+        self, method: str, path: str, data: bytes, signed_by: str | None
+    ) -> dict[str, Any]:
+        headers = {"Content-Type": "application/json"} if method == "POST" else {}
+        if signed_by is not None:
+            headers["Authorization"] = api_auth.authorization_header(
+                key_id=self.state.accounts[signed_by]["key_id"],
+                private_key=self.state.private_key(signed_by),
+                method=method,
+                path=urllib.parse.urlsplit(self.base_url + path).path,
+                body=data,
+            )
         request = urllib.request.Request(  # noqa: S310 - the URL is the portal's, given by the user
             self.base_url + path,
-            data=json.dumps(body).encode(),
-            method="POST",
-            headers={"Content-Type": "application/json"},
+            data=data if method == "POST" else None,
+            method=method,
+            headers=headers,
         )
         try:
             with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
@@ -98,6 +121,7 @@ class AppClient:
         )
         self.state.accounts[user_id] = {
             "private_key": _pem(key),
+            "key_id": answer["key_id"],
             "challenge": answer["challenge"],
             "status": "pending",
         }
@@ -121,3 +145,42 @@ class AppClient:
         account.pop("challenge", None)
         self.state.save()
         return answer
+
+    # Logins ------------------------------------------------------------------------------
+
+    def signer(self) -> str:
+        """Any active user-ID on this phone can sign for the installation."""
+        active = self.state.active_user_ids()
+        if not active:
+            raise ApiError(0, "no_active_user_id")
+        return active[0]
+
+    def scan(self, frame: str) -> dict[str, Any]:
+        return self._post("/logins/scan", {"frame": frame}, signed_by=self.signer())
+
+    def pending(self) -> list[dict[str, Any]]:
+        return list(self._get("/logins", signed_by=self.signer())["logins"])
+
+    def _account_for(self, login: dict[str, Any]) -> str:
+        for user_id, account in self.state.accounts.items():
+            if account.get("key_id") == login["key_id"]:
+                return user_id
+        raise ApiError(0, "not_for_this_app")
+
+    def approve(self, login: dict[str, Any], *, pin: str) -> dict[str, Any]:
+        """Approve what the portal described; the signature covers exactly its text."""
+        user_id = self._account_for(login)
+        expected = [login["service"], login["text"]]
+        if login["signing_input"].split("\n")[-2:] != expected:
+            raise ApiError(0, "text_mismatch")  # never sign something other than what is shown
+        signature = app_keys.sign(self.state.private_key(user_id), login["signing_input"].encode())
+        return self._post(
+            f"/logins/{login['token']}/approve",
+            {"signature": signature, "pin": pin},
+            signed_by=user_id,
+        )
+
+    def reject(self, login: dict[str, Any]) -> dict[str, Any]:
+        return self._post(
+            f"/logins/{login['token']}/reject", {}, signed_by=self._account_for(login)
+        )

@@ -1,11 +1,13 @@
 """A person's MitID: the identity (user-ID, status, level); authenticators join it later."""
 
 import secrets
+import uuid
 from binascii import unhexlify
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import Q
@@ -215,13 +217,15 @@ class AppDevice(Authenticator, TimestampMixin, ThrottlingMixin, Device):
     """
 
     installation_id = models.UUIDField(_("installation"))
+    # Names the key in the app's signed requests; the app learns it when it registers the key.
+    key_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     public_key = models.TextField(_("public key"), help_text="base64 DER, P-256")
     pin_hash = models.CharField(max_length=128, blank=True)
     temporary_pin_hash = models.CharField(max_length=128, blank=True)
     temporary_pin_expires_at = models.DateTimeField(null=True, blank=True)
     notifications_accepted = models.BooleanField(_("notifications accepted"), default=False)
     biometrics = models.BooleanField(_("biometrics"), default=False)
-    challenge = models.CharField(max_length=64, blank=True)
+    challenge = models.TextField(blank=True)
     challenge_expires_at = models.DateTimeField(null=True, blank=True)
 
     objects: "ClassVar[models.Manager[AppDevice]]" = DeviceManager()
@@ -241,12 +245,20 @@ class AppDevice(Authenticator, TimestampMixin, ThrottlingMixin, Device):
 
     def generate_challenge(self) -> str:
         """A fresh challenge for the app to sign; an earlier unanswered one stops working."""
-        self.challenge = secrets.token_urlsafe(32)
-        self.challenge_expires_at = timezone.now() + timedelta(
-            seconds=settings.APP_CHALLENGE_SECONDS
+        return self.expect_signature_over(
+            secrets.token_urlsafe(32),
+            until=timezone.now() + timedelta(seconds=settings.APP_CHALLENGE_SECONDS),
         )
+
+    def expect_signature_over(self, message: str, *, until: datetime) -> str:
+        """The next token must be the app's signature over `message` (a transaction)."""
+        self.challenge = message
+        self.challenge_expires_at = until
         self.save(update_fields=["challenge", "challenge_expires_at"])
-        return self.challenge
+        return message
+
+    def check_pin(self, pin: str) -> bool:
+        return bool(self.pin_hash) and check_password(pin, self.pin_hash)
 
     def verify_token(self, token: str) -> bool:
         """`token` is the app's signature over the current challenge, which it uses up."""
@@ -291,3 +303,72 @@ class AuthenticatorEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.device}"
+
+
+class AppLogin(models.Model):
+    """A login waiting for the MitID app: shown as a live QR code, or opened on the same phone.
+
+    The token is public (it is in every QR frame); the secret keys the frames' auth codes and
+    never leaves the server. The nonce makes each approval's signed text unique.
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting for the app")
+        SCANNED = "scanned", _("Waiting for approval in the app")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        CANCELLED = "cancelled", _("Cancelled")
+        COMPLETED = "completed", _("Logged in")
+        # Not stored: a waiting or scanned login past `expires_at`.
+        EXPIRED = "expired", _("Expired")
+
+    OPEN = (Status.WAITING, Status.SCANNED)
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    secret = models.CharField(max_length=64, default=secrets.token_hex, editable=False)
+    nonce = models.CharField(max_length=64, default=secrets.token_urlsafe, editable=False)
+    identity = models.ForeignKey(
+        Identity, on_delete=models.CASCADE, null=True, related_name="app_logins"
+    )
+    # What the citizen typed: an unknown user-ID gets a login too, which can never be approved.
+    typed_user_id = models.CharField(max_length=48)
+    service = models.CharField(_("service"), max_length=100)
+    text = models.CharField(_("text"), max_length=200)
+    same_device = models.BooleanField(default=False)
+    status = models.CharField(
+        _("status"), max_length=9, choices=Status.choices, default=Status.WAITING
+    )
+    device = models.ForeignKey(
+        AppDevice, on_delete=models.SET_NULL, null=True, blank=True, related_name="logins"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("app login")
+        verbose_name_plural = _("app logins")
+        constraints = [
+            # One identity has at most one open app login: a new one cancels the old.
+            models.UniqueConstraint(
+                fields=["identity"],
+                condition=Q(status__in=["waiting", "scanned"]),
+                name="one_open_app_login_per_identity",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.typed_user_id} {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+    def current_status(self, now: datetime | None = None) -> str:
+        if self.status in self.OPEN and (now or timezone.now()) >= self.expires_at:
+            return self.Status.EXPIRED
+        return self.status
+
+    def seconds_since_start(self, now: datetime | None = None) -> int:
+        return int(((now or timezone.now()) - self.started_at).total_seconds())
+
+    @property
+    def signing_input(self) -> str:
+        """What the app signs to approve: this login, its nonce, and the text it shows."""
+        return "\n".join(["MitID approval", str(self.token), self.nonce, self.service, self.text])

@@ -26,6 +26,52 @@ def errors(*codes_by_status: tuple[int, tuple[str, ...]]) -> dict[str, Any]:
     }
 
 
+def json_content(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"application/json": {"schema": schema}}
+
+
+def obj(required: list[str], **properties: dict[str, Any]) -> dict[str, Any]:
+    schema = {"type": "object", "properties": properties}
+    return {**schema, "required": required} if required else schema
+
+
+STRING: dict[str, Any] = {"type": "string"}
+SIGNED: list[dict[str, list[str]]] = [{"deviceSignature": []}]
+SIGNED_ERRORS = (
+    (401, ("unauthenticated", "bad_signature", "stale_request", "replayed_request")),
+    (403, ("device_not_active",)),
+    (429, ("too_many_attempts",)),
+)
+LOGIN = obj(
+    ["token", "status", "service", "text", "user_id", "key_id", "signing_input", "expires_at"],
+    token={"type": "string", "format": "uuid"},
+    status={
+        "type": "string",
+        "enum": ["waiting", "scanned", "approved", "rejected", "cancelled", "completed", "expired"],
+    },
+    service=STRING,
+    text={"type": "string", "description": "what the citizen approves; show it as it is"},
+    user_id={"type": "string", "description": "the user-ID on this phone the login is for"},
+    key_id={"type": "string", "format": "uuid", "description": "the key to approve with"},
+    signing_input={"type": "string", "description": "sign exactly this to approve"},
+    expires_at={"type": "string", "format": "date-time"},
+)
+TOKEN_PARAMETER = {
+    "name": "token",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "format": "uuid"},
+}
+
+
+def merged_errors(*groups: tuple[int, tuple[str, ...]]) -> dict[str, Any]:
+    """Error responses, with the codes of one status from several groups listed together."""
+    by_status: dict[int, list[str]] = {}
+    for status, codes in groups:
+        by_status.setdefault(status, []).extend(codes)
+    return errors(*((status, tuple(codes)) for status, codes in sorted(by_status.items())))
+
+
 OPENAPI: dict[str, Any] = {
     "openapi": "3.0.3",
     "info": {
@@ -33,7 +79,16 @@ OPENAPI: dict[str, Any] = {
         "version": "1",
         "description": "What the MitID app calls. JSON only; no cookies. The app proves itself "
         "with the activation code, then with ECDSA P-256 signatures (DER, base64) by its "
-        "device key.",
+        "device key: every later request carries an `Authorization: MitID-Signature key-id=…, "
+        "created=…, nonce=…, signature=…` header, the signature being over the method, the "
+        "path with its query, `created` (Unix seconds), the nonce and the hex SHA-256 of the "
+        "body, joined by newlines. A request is good for 2 minutes either side of the "
+        "server's clock, and once.",
+    },
+    "components": {
+        "securitySchemes": {
+            "deviceSignature": {"type": "apiKey", "in": "header", "name": "Authorization"}
+        }
     },
     "servers": [{"url": "/api/app/v1"}],
     "paths": {
@@ -74,10 +129,15 @@ OPENAPI: dict[str, Any] = {
                             "application/json": {
                                 "schema": {
                                     "type": "object",
-                                    "required": ["status", "challenge"],
+                                    "required": ["status", "challenge", "key_id"],
                                     "properties": {
                                         "status": {"type": "string"},
                                         "challenge": {"type": "string"},
+                                        "key_id": {
+                                            "type": "string",
+                                            "format": "uuid",
+                                            "description": "names this key in signed requests",
+                                        },
                                     },
                                 }
                             }
@@ -158,6 +218,112 @@ OPENAPI: dict[str, Any] = {
                         (409, ("not_pending",)),
                         (415, ("unsupported_media_type",)),
                         (429, ("too_many_attempts",)),
+                    ),
+                },
+            }
+        },
+        "/logins": {
+            "get": {
+                "operationId": "pendingLogins",
+                "summary": "Logins this phone may approve: scanned here, or started on the phone",
+                "security": SIGNED,
+                "responses": {
+                    "200": {
+                        "description": "Open logins, oldest first",
+                        "content": json_content(
+                            obj(["logins"], logins={"type": "array", "items": LOGIN})
+                        ),
+                    },
+                    **merged_errors(*SIGNED_ERRORS),
+                },
+            }
+        },
+        "/logins/scan": {
+            "post": {
+                "operationId": "scanLogin",
+                "summary": "Send the text of a QR frame read off the screen",
+                "security": SIGNED,
+                "requestBody": {
+                    "required": True,
+                    "content": json_content(obj(["frame"], frame=STRING)),
+                },
+                "responses": {
+                    "200": {
+                        "description": "The login, to show and approve",
+                        "content": json_content(LOGIN),
+                    },
+                    **merged_errors(
+                        (400, ("malformed_json", "missing_field", "invalid_frame")),
+                        (403, ("not_for_this_app",)),
+                        (409, ("login_not_open",)),
+                        (410, ("stale_frame", "login_expired")),
+                        (415, ("unsupported_media_type",)),
+                        *SIGNED_ERRORS,
+                    ),
+                },
+            }
+        },
+        "/logins/{token}/approve": {
+            "post": {
+                "operationId": "approveLogin",
+                "summary": "Approve: the PIN of the user-ID, and a signature over signing_input",
+                "security": SIGNED,
+                "parameters": [TOKEN_PARAMETER],
+                "requestBody": {
+                    "required": True,
+                    "content": json_content(
+                        obj(
+                            ["signature"],
+                            signature={
+                                "type": "string",
+                                "description": "over signing_input, by key_id",
+                            },
+                            pin={"type": "string", "pattern": "^[0-9]{6}$"},
+                            biometrics={
+                                "type": "boolean",
+                                "description": "instead of the PIN, if chosen at activation",
+                            },
+                        )
+                    ),
+                },
+                "responses": {
+                    "200": {
+                        "description": "Approved",
+                        "content": json_content(obj(["status"], status=STRING)),
+                    },
+                    **merged_errors(
+                        (400, ("malformed_json", "missing_field", "pin_required")),
+                        (401, ("wrong_pin",)),
+                        (403, ("not_for_this_app",)),
+                        (404, ("not_found",)),
+                        (409, ("login_not_open", "scan_first")),
+                        (410, ("login_expired",)),
+                        (415, ("unsupported_media_type",)),
+                        *SIGNED_ERRORS,
+                    ),
+                },
+            }
+        },
+        "/logins/{token}/reject": {
+            "post": {
+                "operationId": "rejectLogin",
+                "summary": "Reject: the citizen did not start this login",
+                "security": SIGNED,
+                "parameters": [TOKEN_PARAMETER],
+                "requestBody": {"required": True, "content": json_content(obj([]))},
+                "responses": {
+                    "200": {
+                        "description": "Rejected",
+                        "content": json_content(obj(["status"], status=STRING)),
+                    },
+                    **merged_errors(
+                        (400, ("malformed_json",)),
+                        (403, ("not_for_this_app",)),
+                        (404, ("not_found",)),
+                        (409, ("login_not_open", "scan_first")),
+                        (410, ("login_expired",)),
+                        (415, ("unsupported_media_type",)),
+                        *SIGNED_ERRORS,
                     ),
                 },
             }

@@ -29,10 +29,18 @@ if TYPE_CHECKING:
 Device = CodeDevice | AppDevice
 
 
+class Refused(Exception):
+    """A service said no; `code` names why, and is what the App API answers."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
 @dataclass(frozen=True)
 class Verification:
     ok: bool
-    reason: str = ""  # "", "not_active", "locked", "wrong_code"
+    reason: str = ""  # "", "not_active", "locked", "wrong_pin", "wrong_code"
     locked_until: datetime | None = None
 
 
@@ -42,8 +50,14 @@ def record(device: Device, kind: str, detail: str = "") -> None:
     )
 
 
-def verify(device: Device, token: str, *, purpose: str = "") -> Verification:
-    """Check `token` on a locked row: status, throttling, the code itself; record the use."""
+def verify(
+    device: Device, token: str, *, purpose: str = "", pin: str | None = None
+) -> Verification:
+    """Check `token` on a locked row: status, throttling, the code itself; record the use.
+
+    An app approval also carries the PIN of the user-ID it approves for; a wrong one counts
+    towards the lock like a wrong code.
+    """
     with transaction.atomic():
         device = type(device).objects.select_for_update().get(pk=device.pk)
         allowed, info = device.verify_is_allowed()
@@ -52,6 +66,9 @@ def verify(device: Device, token: str, *, purpose: str = "") -> Verification:
             if reason not in ("not_active", "locked"):
                 reason = "locked"
             outcome = Verification(False, reason, (info or {}).get("locked_until"))
+        elif pin is not None and not (isinstance(device, AppDevice) and device.check_pin(pin)):
+            device.throttle_increment(commit=True)
+            outcome = Verification(False, "wrong_pin")
         elif device.verify_token(token):
             outcome = Verification(True)
         else:
@@ -89,12 +106,8 @@ def revoke(device: Device, *, reason: str) -> None:
 # Fulfilling device orders, and activating a code device ----------------------------------
 
 
-class ActivationRefused(Exception):
-    """Activation said no; `code` names why."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+class ActivationRefused(Refused):
+    """Activation said no."""
 
 
 @transaction.atomic

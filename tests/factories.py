@@ -1,8 +1,14 @@
 """factory_boy factories for the simulators' records."""
 
-import factory
+import uuid
 
+import factory
+from django.contrib.auth.hashers import make_password
+
+from authenticators import app_keys
+from authenticators.models import AppDevice, AuthenticatorStatus, Identity
 from cpr.models import RegisteredPerson
+from enrollment.user_ids import normalise_user_id
 from messaging.models import Channel, OutboxMessage
 from nemid.models import NemIDAccount
 
@@ -43,3 +49,41 @@ class OutboxMessageFactory(factory.django.DjangoModelFactory):
     sender = "MitID"
     recipient = "+4512345678"
     body = "Hello"
+
+
+class IdentityFactory(factory.django.DjangoModelFactory):
+    """An active MitID identity at level Substantial."""
+
+    class Meta:
+        model = Identity
+
+    cpr = factory.Sequence(lambda n: f"0202{80 + n % 20:02d}{2000 + n:04d}")
+    user_id = factory.Sequence(lambda n: f"Citizen {n}")
+    user_id_key = factory.LazyAttribute(lambda identity: normalise_user_id(identity.user_id))
+    status = Identity.Status.ACTIVE
+
+
+class AppDeviceFactory(factory.django.DjangoModelFactory):
+    """An active app installation; its private key is on `device.private_key` (tests only)."""
+
+    class Meta:
+        model = AppDevice
+
+    private_key = factory.LazyFunction(app_keys.new_private_key)
+    identity = factory.SubFactory(IdentityFactory)
+    user = factory.LazyAttribute(lambda device: device.identity.ensure_user())
+    name = "Phone"
+    installation_id = factory.LazyFunction(uuid.uuid4)
+    public_key = factory.LazyAttribute(
+        lambda device: app_keys.public_key_to_b64(device.private_key.public_key())
+    )
+    pin_hash = factory.LazyFunction(lambda: make_password("246810"))
+    notifications_accepted = True
+    status = AuthenticatorStatus.ACTIVE
+
+    @classmethod
+    def _create(cls, model_class: type[AppDevice], *args: object, **kwargs: object) -> AppDevice:
+        private_key = kwargs.pop("private_key", None)
+        device = super()._create(model_class, *args, **kwargs)
+        device.private_key = private_key
+        return device

@@ -200,6 +200,11 @@ AUTHENTICATOR_THROTTLE_FACTOR = env_int("AUTHENTICATOR_THROTTLE_FACTOR", 0)
 # How long the app has to sign a challenge the portal gave it.
 APP_CHALLENGE_SECONDS = env_int("APP_CHALLENGE_SECONDS", 180)
 APP_TEMPORARY_PIN_MINUTES = env_int("APP_TEMPORARY_PIN_MINUTES", 10)
+# A signed App API request is good for this long either side of the server's clock, and once.
+APP_REQUEST_MAX_SKEW_SECONDS = env_int("APP_REQUEST_MAX_SKEW_SECONDS", 120)
+# An app login expires after 3 minutes; a scanned QR frame older than a few seconds is refused.
+APP_LOGIN_SECONDS = env_int("APP_LOGIN_SECONDS", 180)
+APP_LOGIN_FRAME_MAX_AGE_SECONDS = env_int("APP_LOGIN_FRAME_MAX_AGE_SECONDS", 5)
 
 # Demo pages (the outbox, simulators) exist for trying the portal on one computer.
 DEMO_MODE = env_bool("DEMO_MODE", True)

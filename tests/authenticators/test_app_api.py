@@ -1,6 +1,5 @@
 """The App API: activation of the MitID app, checked against its OpenAPI document."""
 
-import json
 import re
 import uuid
 from datetime import timedelta
@@ -19,9 +18,9 @@ from enrollment import state
 from enrollment.flow import Channel, Method
 from enrollment.models import AppActivationCode, EnrollmentCase
 from messaging.models import OutboxMessage
+from tests.authenticators.conftest import API, AppApi
 
 pytestmark = pytest.mark.django_db
-API = "/api/app/v1"
 
 
 @pytest.fixture
@@ -43,15 +42,17 @@ def activation_code(demo_people: None) -> str:
 class Phone:
     """The app's side of the conversation, as the simulator will speak it."""
 
-    def __init__(self, client: Client) -> None:
-        self.client = client
+    def __init__(self, api: AppApi) -> None:
+        self.api = api
+        self.client = api.client
         self.key = app_keys.new_private_key()
         self.installation = str(uuid.uuid4())
         self.challenge = ""
 
-    def post(self, path: str, body: Any, content_type: str = "application/json") -> Any:
-        data = json.dumps(body) if not isinstance(body, str) else body
-        return self.client.post(f"{API}{path}", data, content_type=content_type)
+    def post(
+        self, path: str, body: Any, content_type: str = "application/json", *, valid: bool = True
+    ) -> Any:
+        return self.api.call("POST", path, body, content_type=content_type, valid_request=valid)
 
     def start(self, code: str, user_id: str = "j()nas jen5en") -> Any:
         response = self.post(
@@ -90,8 +91,8 @@ def temporary_pin() -> str:
 
 
 @pytest.fixture
-def phone(client: Client) -> Phone:
-    return Phone(client)
+def phone(app_api: AppApi) -> Phone:
+    return Phone(app_api)
 
 
 def test_jonas_activates_the_app_through_the_api(
@@ -116,7 +117,7 @@ def test_jonas_activates_the_app_through_the_api(
 
 def test_an_activation_code_works_once(phone: Phone, activation_code: str) -> None:
     assert phone.start(activation_code).status_code == 201
-    again = Phone(phone.client).start(activation_code)
+    again = Phone(phone.api).start(activation_code)
     assert (again.status_code, again.json()["error"]["code"]) == (401, "invalid_activation_code")
 
 
@@ -138,7 +139,7 @@ def test_an_expired_activation_code_is_refused(phone: Phone, activation_code: st
 def test_malformed_requests_get_a_json_error_code(
     phone: Phone, db: None, body: Any, content_type: str, status: int, code: str
 ) -> None:
-    response = phone.post("/activations", body, content_type)
+    response = phone.post("/activations", body, content_type, valid=False)
     assert (response.status_code, response.json()["error"]["code"]) == (status, code)
 
 
@@ -230,7 +231,9 @@ def document(client: Client) -> dict[str, Any]:
 def test_the_document_is_openapi_3_and_every_path_is_served(document: dict[str, Any]) -> None:
     assert document["openapi"].startswith("3.")
     for path in document["paths"]:
-        concrete = path.replace("{installation_id}", str(uuid.uuid4()))
+        concrete = path.replace("{installation_id}", str(uuid.uuid4())).replace(
+            "{token}", str(uuid.uuid4())
+        )
         try:
             resolve(f"{API}{concrete}")
         except Resolver404:

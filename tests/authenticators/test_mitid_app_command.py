@@ -1,6 +1,7 @@
 """The command-line app activates over HTTP against a running portal."""
 
 import re
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from authenticators import app_logins
 from authenticators.models import AppDevice, Identity
 from enrollment import services as enrollment_services
 from enrollment import state
@@ -79,6 +81,55 @@ def test_activate_in_two_runs_as_the_sms_arrives_between_them(
     assert Identity.objects.get(cpr="1505831235").status == "active"
     assert AppDevice.objects.get().status == "active"
     assert (tmp_path / "phone.json").stat().st_mode & 0o077 == 0, "the key file is private"
+
+
+@pytest.fixture
+def active_app(live_server: Any, activation_code: str, tmp_path: Path) -> list[str]:
+    """Jonas's app, activated by the command; returns the options that name it."""
+    options = ["--state", str(tmp_path / "phone.json"), "--url", live_server.url]
+    mitid_app(*options, "activate", "--user-id", "Jonas.J", "--activation-code", activation_code)
+    sms = OutboxMessage.objects.get(body__contains="temporary PIN")
+    pin = re.search(r"\b(\d{6})\b", sms.body)
+    assert pin
+    mitid_app(
+        *options, "activate", "--user-id", "Jonas.J", "--temporary-pin", pin[1], "--pin", "135790"
+    )
+    return options
+
+
+def test_scan_a_frame_and_approve_with_the_pin(active_app: list[str]) -> None:
+    login = app_logins.start(user_id="jonas.j", service="MitID.dk", text="Log on to MitID.dk")
+
+    scanned = mitid_app(*active_app, "scan", app_logins.frame(login))
+    assert "MitID.dk: Log on to MitID.dk" in scanned
+    assert str(login.token) in scanned
+
+    with pytest.raises(CommandError, match="wrong_pin"):
+        mitid_app(*active_app, "approve", "--pin", "000000")
+    approved = mitid_app(*active_app, "approve", str(login.token), "--pin", "135790")
+    assert "The login is approved." in approved
+    login.refresh_from_db()
+    assert login.status == "approved"
+
+
+def test_pending_and_reject_a_login_started_on_the_phone(active_app: list[str]) -> None:
+    assert "Nothing is waiting for you." in mitid_app(*active_app, "pending")
+    login = app_logins.start(
+        user_id="Jonas.J", service="MitID.dk", text="Log on to MitID.dk", same_device=True
+    )
+    assert str(login.token) in mitid_app(*active_app, "pending")
+    assert "The login is rejected." in mitid_app(*active_app, "reject")
+    login.refresh_from_db()
+    assert login.status == "rejected"
+
+
+def test_a_stale_frame_is_refused(active_app: list[str], settings: Any) -> None:
+    login = app_logins.start(user_id="jonas.j", service="MitID.dk", text="Log on to MitID.dk")
+    login.started_at -= timedelta(seconds=settings.APP_LOGIN_FRAME_MAX_AGE_SECONDS + 2)
+    login.save(update_fields=["started_at"])
+    first_frame = app_logins.frame(login, now=login.started_at)
+    with pytest.raises(CommandError, match="stale_frame"):
+        mitid_app(*active_app, "scan", first_frame)
 
 
 def test_a_refusal_is_told_with_its_code(

@@ -23,12 +23,20 @@ class Command(BaseCommand):
         activate.add_argument("--temporary-pin", help="from the SMS")
         activate.add_argument("--pin", help="your own 6-digit PIN")
         activate.add_argument("--device-name", default="Command-line MitID app")
+        scan = commands.add_parser("scan", help="read a login's QR code off the screen")
+        scan.add_argument("frame", help="the text of the QR code (mitid.…)")
+        commands.add_parser("pending", help="list the logins waiting for this app")
+        for name, text in (("approve", "approve a waiting login"), ("reject", "reject one")):
+            command = commands.add_parser(name, help=text)
+            command.add_argument("token", nargs="?", help="which login (when several wait)")
+            if name == "approve":
+                command.add_argument("--pin", help="the 6-digit PIN of the user-ID")
 
     def handle(self, *args: Any, **options: Any) -> None:
         state = AppState.load(options["state"])
         client = AppClient(options["url"], state)
         try:
-            self.activate(client, state, options)
+            getattr(self, options["command"])(client, state, options)
         except ApiError as error:
             raise CommandError(
                 f"The portal refused: {error.code} (HTTP {error.status})."
@@ -66,3 +74,50 @@ class Command(BaseCommand):
             raise CommandError("Give --pin with your own 6-digit PIN.")
         answer = client.confirm_activation(user_id=user_id, temporary_pin=temporary_pin, pin=pin)
         self.stdout.write(f"The MitID app is {answer['status']} at level {answer['level']}.")
+
+    def show(self, login: dict[str, Any]) -> None:
+        self.stdout.write(
+            f"{login['token']}  {login['status']:<8}  {login['user_id']}\n"
+            f"    {login['service']}: {login['text']}  (until {login['expires_at']})"
+        )
+
+    def scan(self, client: AppClient, state: AppState, options: dict[str, Any]) -> None:
+        login = client.scan(options["frame"])
+        self.show(login)
+        self.stdout.write(
+            "Read the text above. Approve only what you started yourself: "
+            f"manage.py mitid_app --state {state.path} approve {login['token']}"
+        )
+
+    def pending(self, client: AppClient, state: AppState, options: dict[str, Any]) -> None:
+        logins = client.pending()
+        if not logins:
+            self.stdout.write("Nothing is waiting for you.")
+        for login in logins:
+            self.show(login)
+
+    def chosen(self, client: AppClient, token: str | None) -> dict[str, Any]:
+        logins = client.pending()
+        if token is not None:
+            logins = [login for login in logins if login["token"] == token]
+        if len(logins) != 1:
+            raise CommandError(
+                "Nothing is waiting for you." if not logins else "Several logins wait; give one."
+            )
+        return logins[0]
+
+    def approve(self, client: AppClient, state: AppState, options: dict[str, Any]) -> None:
+        login = self.chosen(client, options["token"])
+        self.show(login)
+        pin = options["pin"]
+        if pin is None and sys.stdin.isatty():
+            pin = getpass.getpass(f"PIN for {login['user_id']}: ")
+        if not pin:
+            raise CommandError("Give --pin with the 6-digit PIN of the user-ID.")
+        answer = client.approve(login, pin=pin)
+        self.stdout.write(f"You approved. The login is {answer['status']}.")
+
+    def reject(self, client: AppClient, state: AppState, options: dict[str, Any]) -> None:
+        login = self.chosen(client, options["token"])
+        answer = client.reject(login)
+        self.stdout.write(f"You rejected it. The login is {answer['status']}.")

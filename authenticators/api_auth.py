@@ -1,0 +1,101 @@
+"""How the app proves itself on every request after activation: a signature by its key.
+
+    Authorization: MitID-Signature key-id=<uuid>, created=<unix seconds>, nonce=<random>,
+                   signature=<base64 DER ECDSA P-256 over the signing string>
+
+The signing string is the method, the path with its query, `created`, the nonce and the SHA-256
+of the body, one per line. A request is good for a short while and only once: the nonce is
+remembered in the cache (Redis when `REDIS_URL` is set, so every server process sees it).
+"""
+
+import hashlib
+import time
+import uuid
+
+from cryptography.hazmat.primitives.asymmetric import ec
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+from . import app_keys, attempts
+from .models import AppDevice, AuthenticatorStatus
+from .services import Refused
+
+SCHEME = "MitID-Signature"
+
+
+class Unauthenticated(Refused):
+    pass
+
+
+def signing_string(method: str, path: str, created: str, nonce: str, body: bytes) -> bytes:
+    digest = hashlib.sha256(body).hexdigest()
+    return "\n".join([method.upper(), path, created, nonce, digest]).encode()
+
+
+def parse_header(header: str) -> dict[str, str]:
+    scheme, _space, rest = header.partition(" ")
+    if scheme != SCHEME:
+        raise Unauthenticated("unauthenticated")
+    fields = {}
+    for part in rest.split(","):
+        name, equals, value = part.strip().partition("=")
+        if equals:
+            fields[name] = value
+    if not {"key-id", "created", "nonce", "signature"} <= fields.keys():
+        raise Unauthenticated("unauthenticated")
+    return fields
+
+
+def authenticate(request: HttpRequest) -> AppDevice:
+    """The active app installation that signed this request, or `Unauthenticated`."""
+    fields = parse_header(request.headers.get("Authorization", ""))
+    try:
+        key_id = uuid.UUID(fields["key-id"])
+        created = int(fields["created"])
+    except ValueError as error:
+        raise Unauthenticated("unauthenticated") from error
+    device = AppDevice.objects.filter(key_id=key_id).select_related("identity").first()
+    if device is None:
+        raise Unauthenticated("unauthenticated")
+    if attempts.is_locked("app-signature", str(key_id)):
+        raise Unauthenticated("too_many_attempts")
+    message = signing_string(
+        request.method or "GET",
+        request.get_full_path(),
+        fields["created"],
+        fields["nonce"],
+        request.body,
+    )
+    if not app_keys.verify_signature(device.public_key, message, fields["signature"]):
+        attempts.count_failure("app-signature", str(key_id))
+        raise Unauthenticated("bad_signature")
+    if abs(time.time() - created) > settings.APP_REQUEST_MAX_SKEW_SECONDS:
+        raise Unauthenticated("stale_request")
+    # Remembered for longer than a request stays good, so no replay outlives its nonce.
+    if not cache.add(
+        f"app-nonce:{key_id}:{fields['nonce'][:64]}",
+        True,
+        timeout=3 * settings.APP_REQUEST_MAX_SKEW_SECONDS,
+    ):
+        raise Unauthenticated("replayed_request")
+    if device.status != AuthenticatorStatus.ACTIVE:
+        raise Unauthenticated("device_not_active")
+    return device
+
+
+def authorization_header(
+    *,
+    key_id: str,
+    private_key: ec.EllipticCurvePrivateKey,
+    method: str,
+    path: str,
+    body: bytes,
+    created: int | None = None,
+    nonce: str | None = None,
+) -> str:
+    """The app's side: the header for a request (the simulators and tests use it)."""
+    created_text = str(int(time.time()) if created is None else created)
+    nonce = nonce or uuid.uuid4().hex
+    signature = app_keys.sign(private_key, signing_string(method, path, created_text, nonce, body))
+    return f"{SCHEME} key-id={key_id}, created={created_text}, nonce={nonce}, signature={signature}"

@@ -1,0 +1,218 @@
+"""Logins approved in the MitID app: start, scan a frame, approve or reject, and the outcome.
+
+The browser side (the QR page and its websocket) listens for status changes on the channel
+layer group `app-login.<token>`; only those changes cross the layer, never the frames.
+"""
+
+from datetime import datetime, timedelta
+from functools import partial
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from enrollment.user_ids import normalise_user_id
+
+from . import frames, services
+from .models import AppDevice, AppLogin, AuthenticatorStatus, Identity
+
+# Why a refused approval was refused, as the App API names it.
+_VERIFICATION_CODES = {
+    "not_active": "device_not_active",
+    "locked": "too_many_attempts",
+    "wrong_pin": "wrong_pin",
+    "wrong_code": "bad_signature",
+}
+
+
+class LoginRefused(services.Refused):
+    pass
+
+
+def group_name(login: AppLogin) -> str:
+    return f"app-login.{login.token}"
+
+
+def announce(login: AppLogin) -> None:
+    """Tell the browser waiting on this login, on whichever server process it is."""
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(
+            group_name(login), {"type": "login.status", "status": login.current_status()}
+        )
+
+
+def start(*, user_id: str, service: str, text: str, same_device: bool = False) -> AppLogin:
+    """A new login for whoever holds `user_id`; it replaces that person's open app login.
+
+    A second login replaces the first rather than being refused: a citizen who closed the tab
+    can start again at once, and nobody can keep someone else's login blocked for minutes by
+    starting one in their name. The replaced browser is told its login was cancelled.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        identity = (
+            Identity.objects.select_for_update()
+            .filter(user_id_key=normalise_user_id(user_id.strip()), status=Identity.Status.ACTIVE)
+            .first()
+        )
+        replaced: list[AppLogin] = []
+        if identity is not None:
+            replaced = list(AppLogin.objects.filter(identity=identity, status__in=AppLogin.OPEN))
+            AppLogin.objects.filter(pk__in=[old.pk for old in replaced]).update(
+                status=AppLogin.Status.CANCELLED, decided_at=now
+            )
+        login = AppLogin.objects.create(
+            identity=identity,
+            typed_user_id=user_id.strip()[:48],
+            service=service,
+            text=text,
+            same_device=same_device,
+            started_at=now,
+            expires_at=now + timedelta(seconds=settings.APP_LOGIN_SECONDS),
+        )
+        for old in replaced:
+            old.status = AppLogin.Status.CANCELLED
+            transaction.on_commit(partial(announce, old))
+    return login
+
+
+def frame(login: AppLogin, now: datetime | None = None) -> str:
+    """The QR text to show now."""
+    return frames.frame_text(str(login.token), login.secret, login.seconds_since_start(now))
+
+
+def account_on_installation(signer: AppDevice, login: AppLogin) -> AppDevice:
+    """The user-ID on the signer's phone that the login is for (a phone may hold several)."""
+    if login.identity_id is None:
+        raise LoginRefused("not_for_this_app")
+    device = (
+        AppDevice.objects.filter(
+            installation_id=signer.installation_id, identity_id=login.identity_id
+        )
+        .exclude(status=AuthenticatorStatus.PENDING)
+        .order_by("-activated_at")
+        .first()
+    )
+    if device is None:
+        raise LoginRefused("not_for_this_app")
+    if not device.is_usable:
+        raise LoginRefused("device_not_active")  # blocked or revoked: never approves
+    return device
+
+
+def scan(*, signer: AppDevice, frame_text: str, now: datetime | None = None) -> AppLogin:
+    """The app read a frame off the screen: it must be fresh, authentic and for this phone."""
+    now = now or timezone.now()
+    try:
+        scanned = frames.parse(frame_text)
+    except frames.InvalidFrame as error:
+        raise LoginRefused("invalid_frame") from error
+    with transaction.atomic():
+        login = AppLogin.objects.select_for_update().filter(token=scanned.token).first()
+        if login is None or not scanned.is_authentic(login.secret):
+            raise LoginRefused("invalid_frame")
+        age = login.seconds_since_start(now) - scanned.seconds
+        if not -1 <= age <= settings.APP_LOGIN_FRAME_MAX_AGE_SECONDS:
+            raise LoginRefused("stale_frame")
+        status = login.current_status(now)
+        if status == AppLogin.Status.EXPIRED:
+            raise LoginRefused("login_expired")
+        device = account_on_installation(signer, login)
+        if status == AppLogin.Status.SCANNED and login.device_id == device.pk:
+            return login  # the same phone scanned again
+        if status != AppLogin.Status.WAITING:
+            raise LoginRefused("login_not_open")
+        login.status = AppLogin.Status.SCANNED
+        login.device = device
+        login.save(update_fields=["status", "device"])
+        transaction.on_commit(lambda: announce(login))
+    return login
+
+
+def pending(signer: AppDevice, now: datetime | None = None) -> QuerySet[AppLogin]:
+    """Open logins this phone may approve: ones it scanned, and ones started on the phone."""
+    installation = AppDevice.objects.filter(
+        installation_id=signer.installation_id, status=AuthenticatorStatus.ACTIVE
+    )
+    return (
+        AppLogin.objects.filter(expires_at__gt=now or timezone.now())
+        .filter(
+            Q(status=AppLogin.Status.SCANNED, device__in=installation)
+            | Q(
+                status=AppLogin.Status.WAITING,
+                same_device=True,
+                identity__in=installation.values("identity"),
+            )
+        )
+        .select_related("identity")
+        .order_by("started_at")
+    )
+
+
+def _open_login_for(signer: AppDevice, token: str, now: datetime) -> tuple[AppLogin, AppDevice]:
+    login = AppLogin.objects.select_for_update().filter(token=token).first()
+    if login is None:
+        raise LoginRefused("not_found")
+    status = login.current_status(now)
+    if status == AppLogin.Status.EXPIRED:
+        raise LoginRefused("login_expired")
+    if status not in AppLogin.OPEN:
+        raise LoginRefused("login_not_open")
+    device = account_on_installation(signer, login)
+    if status == AppLogin.Status.SCANNED and login.device_id != device.pk:
+        raise LoginRefused("not_for_this_app")
+    if status == AppLogin.Status.WAITING and not login.same_device:
+        # A login shown as a QR code is approved only by the phone in front of the screen.
+        raise LoginRefused("scan_first")
+    return login, device
+
+
+def approve(
+    *, signer: AppDevice, token: str, signature: str, pin: str | None, biometrics: bool = False
+) -> AppLogin:
+    """The citizen approved in the app: the PIN (or biometrics) and a signature over the text."""
+    now = timezone.now()
+    with transaction.atomic():
+        login, device = _open_login_for(signer, token, now)
+        if pin is None and not (biometrics and device.biometrics):
+            raise LoginRefused("pin_required")
+        device.expect_signature_over(login.signing_input, until=login.expires_at)
+        outcome = services.verify(
+            device, signature, purpose=f"{login.service}: {login.text}", pin=pin
+        )
+        if outcome.ok:
+            login.status = AppLogin.Status.APPROVED
+            login.device = device
+            login.decided_at = now
+            login.save(update_fields=["status", "device", "decided_at"])
+            transaction.on_commit(lambda: announce(login))
+    # Raised outside the transaction, so that the refused attempt stays counted.
+    if not outcome.ok:
+        raise LoginRefused(_VERIFICATION_CODES[outcome.reason])
+    return login
+
+
+def reject(*, signer: AppDevice, token: str) -> AppLogin:
+    """The citizen did not start this login, or changed their mind."""
+    with transaction.atomic():
+        login, device = _open_login_for(signer, token, timezone.now())
+        login.status = AppLogin.Status.REJECTED
+        login.device = device
+        login.decided_at = timezone.now()
+        login.save(update_fields=["status", "device", "decided_at"])
+        transaction.on_commit(lambda: announce(login))
+    return login
+
+
+def cancel(login: AppLogin) -> None:
+    """The browser gave up (the citizen chose another way, or started again)."""
+    changed = AppLogin.objects.filter(pk=login.pk, status__in=AppLogin.OPEN).update(
+        status=AppLogin.Status.CANCELLED, decided_at=timezone.now()
+    )
+    if changed:
+        login.refresh_from_db()
+        transaction.on_commit(lambda: announce(login))

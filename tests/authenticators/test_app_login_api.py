@@ -1,0 +1,180 @@
+"""The App API for logins: signed requests, scan, pending, approve and reject."""
+
+import time
+from typing import Any
+
+import pytest
+
+from authenticators import api_auth, app_keys, app_logins, services
+from authenticators.models import AppDevice, AppLogin
+from tests.authenticators.conftest import API, AppApi
+from tests.factories import AppDeviceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def phone() -> AppDevice:
+    return AppDeviceFactory(identity__user_id="J()nas Jen5en")
+
+
+@pytest.fixture
+def login(phone: AppDevice) -> AppLogin:
+    return app_logins.start(user_id="J()nas Jen5en", service="MitID.dk", text="Log on to MitID.dk")
+
+
+def code(response: Any) -> tuple[int, str]:
+    return response.status_code, response.json()["error"]["code"]
+
+
+def test_scan_approve_and_the_login_is_approved(
+    app_api: AppApi, phone: AppDevice, login: AppLogin
+) -> None:
+    scanned = app_api.call("POST", "/logins/scan", {"frame": app_logins.frame(login)}, signer=phone)
+    assert scanned.status_code == 200
+    shown = scanned.json()
+    assert (shown["service"], shown["text"], shown["user_id"]) == (
+        "MitID.dk",
+        "Log on to MitID.dk",
+        "J()nas Jen5en",
+    )
+    assert shown["key_id"] == str(phone.key_id)
+
+    signature = app_keys.sign(phone.private_key, shown["signing_input"].encode())
+    approved = app_api.call(
+        "POST",
+        f"/logins/{login.token}/approve",
+        {"signature": signature, "pin": "246810"},
+        signer=phone,
+    )
+    assert approved.json() == {"status": "approved"}
+    login.refresh_from_db()
+    assert login.status == "approved"
+
+
+def test_pending_lists_a_login_started_on_the_phone(app_api: AppApi, phone: AppDevice) -> None:
+    started = app_logins.start(
+        user_id="j()nas jen5en", service="MitID.dk", text="Log on", same_device=True
+    )
+    listed = app_api.call("GET", "/logins", signer=phone).json()["logins"]
+    assert [entry["token"] for entry in listed] == [str(started.token)]
+
+
+def test_reject(app_api: AppApi, phone: AppDevice, login: AppLogin) -> None:
+    app_api.call("POST", "/logins/scan", {"frame": app_logins.frame(login)}, signer=phone)
+    rejected = app_api.call("POST", f"/logins/{login.token}/reject", {}, signer=phone)
+    assert rejected.json() == {"status": "rejected"}
+
+
+def test_a_request_without_a_signature_is_unauthenticated(
+    app_api: AppApi, phone: AppDevice
+) -> None:
+    response = app_api.call("GET", "/logins", valid_request=False)
+    assert code(response) == (401, "unauthenticated")
+
+
+def test_a_request_signed_by_another_key_is_refused_and_counted(
+    app_api: AppApi, phone: AppDevice
+) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    header = api_auth.authorization_header(
+        key_id=str(phone.key_id),
+        private_key=app_keys.new_private_key(),
+        method="GET",
+        path=f"{API}/logins",
+        body=b"",
+    )
+    codes = [
+        code(app_api.call("GET", "/logins", headers={"Authorization": header}))[1] for _ in range(6)
+    ]
+    assert codes == ["bad_signature"] * 5 + ["too_many_attempts"]
+    cache.clear()
+
+
+def test_a_signed_request_is_good_once(app_api: AppApi, phone: AppDevice) -> None:
+    header = api_auth.authorization_header(
+        key_id=str(phone.key_id),
+        private_key=phone.private_key,
+        method="GET",
+        path=f"{API}/logins",
+        body=b"",
+    )
+    assert app_api.call("GET", "/logins", headers={"Authorization": header}).status_code == 200
+    replay = app_api.call("GET", "/logins", headers={"Authorization": header})
+    assert code(replay) == (401, "replayed_request")
+
+
+def test_an_old_signed_request_is_stale(app_api: AppApi, phone: AppDevice, settings) -> None:
+    header = api_auth.authorization_header(
+        key_id=str(phone.key_id),
+        private_key=phone.private_key,
+        method="GET",
+        path=f"{API}/logins",
+        body=b"",
+        created=int(time.time()) - settings.APP_REQUEST_MAX_SKEW_SECONDS - 5,
+    )
+    response = app_api.call("GET", "/logins", headers={"Authorization": header})
+    assert code(response) == (401, "stale_request")
+
+
+def test_a_signature_covers_the_body(app_api: AppApi, phone: AppDevice, login: AppLogin) -> None:
+    header = api_auth.authorization_header(
+        key_id=str(phone.key_id),
+        private_key=phone.private_key,
+        method="POST",
+        path=f"{API}/logins/scan",
+        body=b'{"frame": "something else"}',
+    )
+    response = app_api.call(
+        "POST",
+        "/logins/scan",
+        {"frame": app_logins.frame(login)},
+        headers={"Authorization": header},
+    )
+    assert code(response) == (401, "bad_signature")
+    assert AppLogin.objects.get().status == "waiting"
+
+
+def test_a_blocked_app_is_refused_before_anything_else(
+    app_api: AppApi, phone: AppDevice, login: AppLogin
+) -> None:
+    services.block(phone, reason="lost")
+    response = app_api.call(
+        "POST", "/logins/scan", {"frame": app_logins.frame(login)}, signer=phone
+    )
+    assert code(response) == (403, "device_not_active")
+    assert AppLogin.objects.get().status == "waiting"
+
+
+def test_a_stale_frame_is_gone(
+    app_api: AppApi, phone: AppDevice, login: AppLogin, settings
+) -> None:
+    settings.APP_LOGIN_FRAME_MAX_AGE_SECONDS = 5
+    AppLogin.objects.update(started_at=login.started_at.replace(year=login.started_at.year - 1))
+    login.refresh_from_db()
+    old = app_logins.frame(login, now=login.started_at)
+    response = app_api.call("POST", "/logins/scan", {"frame": old}, signer=phone)
+    assert code(response) == (410, "stale_frame")
+
+
+def test_a_wrong_pin(app_api: AppApi, phone: AppDevice, login: AppLogin) -> None:
+    shown = app_api.call(
+        "POST", "/logins/scan", {"frame": app_logins.frame(login)}, signer=phone
+    ).json()
+    signature = app_keys.sign(phone.private_key, shown["signing_input"].encode())
+    response = app_api.call(
+        "POST",
+        f"/logins/{login.token}/approve",
+        {"signature": signature, "pin": "000000"},
+        signer=phone,
+    )
+    assert code(response) == (401, "wrong_pin")
+
+
+def test_malformed_frames_and_json(app_api: AppApi, phone: AppDevice) -> None:
+    not_a_frame = app_api.call("POST", "/logins/scan", {"frame": "hello"}, signer=phone)
+    assert code(not_a_frame) == (400, "invalid_frame")
+    not_json = app_api.call("POST", "/logins/scan", "{frame", signer=phone, valid_request=False)
+    assert code(not_json) == (400, "malformed_json")

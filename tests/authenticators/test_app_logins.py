@@ -1,0 +1,244 @@
+"""App logins as services: start, scan a frame, approve or reject, and every way to be refused."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from authenticators import app_keys, app_logins, services
+from authenticators.app_logins import LoginRefused
+from authenticators.models import AppDevice, AppLogin, AuthenticatorEvent
+from tests.factories import AppDeviceFactory, IdentityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def phone() -> AppDevice:
+    return AppDeviceFactory(identity__user_id="J()nas Jen5en")
+
+
+def start(user_id: str = "j()nas jen5en", **kwargs: object) -> AppLogin:
+    return app_logins.start(
+        user_id=user_id, service="MitID.dk", text="Log on to MitID.dk", **kwargs
+    )
+
+
+def sign(phone: AppDevice, login: AppLogin) -> str:
+    return app_keys.sign(phone.private_key, login.signing_input.encode())
+
+
+def refusal(call: object, *args: object, **kwargs: object) -> str:
+    with pytest.raises(LoginRefused) as refused:
+        call(*args, **kwargs)  # type: ignore[operator]
+    return refused.value.code
+
+
+def test_scan_then_approve_with_the_pin_and_a_signature(phone: AppDevice) -> None:
+    login = start()
+    assert login.identity == phone.identity  # the user-ID is found whatever its case
+
+    scanned = app_logins.scan(signer=phone, frame_text=app_logins.frame(login))
+    assert (scanned.status, scanned.device) == ("scanned", phone)
+
+    approved = app_logins.approve(
+        signer=phone, token=str(login.token), signature=sign(phone, login), pin="246810"
+    )
+    assert approved.status == "approved"
+    use = AuthenticatorEvent.objects.get(kind="verified")
+    assert use.detail == "MitID.dk: Log on to MitID.dk"
+
+
+def test_a_frame_older_than_a_few_seconds_is_refused(phone: AppDevice, settings) -> None:
+    login = start()
+    old_frame = app_logins.frame(login)
+    later = timezone.now() + timedelta(seconds=settings.APP_LOGIN_FRAME_MAX_AGE_SECONDS + 1)
+    assert refusal(app_logins.scan, signer=phone, frame_text=old_frame, now=later) == (
+        "stale_frame"
+    )
+    assert AppLogin.objects.get().status == "waiting"
+
+
+def test_a_frame_from_the_future_is_refused(phone: AppDevice) -> None:
+    login = start()
+    future = app_logins.frame(login, now=timezone.now() + timedelta(seconds=30))
+    assert refusal(app_logins.scan, signer=phone, frame_text=future) == "stale_frame"
+
+
+def test_a_frame_with_another_logins_auth_code_is_refused(phone: AppDevice) -> None:
+    login = start()
+    other = AppLogin.objects.create(
+        typed_user_id="someone", service="x", text="y", expires_at=login.expires_at
+    )
+    spliced = app_logins.frame(login).replace(str(login.token), str(other.token))
+    assert refusal(app_logins.scan, signer=phone, frame_text=spliced) == "invalid_frame"
+
+
+def test_someone_elses_phone_cannot_take_over_a_login(phone: AppDevice) -> None:
+    login = start()
+    stranger = AppDeviceFactory()
+    frame = app_logins.frame(login)
+    assert refusal(app_logins.scan, signer=stranger, frame_text=frame) == "not_for_this_app"
+
+
+def test_an_unknown_user_id_gets_a_login_that_can_never_be_approved(phone: AppDevice) -> None:
+    login = start("nobody at all")
+    assert login.identity is None
+    frame = app_logins.frame(login)
+    assert refusal(app_logins.scan, signer=phone, frame_text=frame) == "not_for_this_app"
+
+
+def test_a_qr_login_must_be_scanned_before_it_is_approved(phone: AppDevice) -> None:
+    login = start()
+    code = refusal(
+        app_logins.approve,
+        signer=phone,
+        token=str(login.token),
+        signature=sign(phone, login),
+        pin="246810",
+    )
+    assert code == "scan_first"
+
+
+def test_a_same_device_login_is_pending_and_approved_without_a_scan(phone: AppDevice) -> None:
+    login = start(same_device=True)
+    assert list(app_logins.pending(phone)) == [login]
+    app_logins.approve(
+        signer=phone, token=str(login.token), signature=sign(phone, login), pin="246810"
+    )
+    assert AppLogin.objects.get().status == "approved"
+    assert not app_logins.pending(phone).exists()
+
+
+def test_a_wrong_pin_is_refused_counted_and_changes_nothing(phone: AppDevice) -> None:
+    login = start()
+    app_logins.scan(signer=phone, frame_text=app_logins.frame(login))
+    code = refusal(
+        app_logins.approve,
+        signer=phone,
+        token=str(login.token),
+        signature=sign(phone, login),
+        pin="000000",
+    )
+    assert code == "wrong_pin"
+    phone.refresh_from_db()
+    assert phone.throttling_failure_count == 1
+    assert AppLogin.objects.get().status == "scanned"
+    assert AuthenticatorEvent.objects.get().kind == "refused"
+
+
+def test_a_signature_over_other_text_is_refused(phone: AppDevice) -> None:
+    login = start()
+    app_logins.scan(signer=phone, frame_text=app_logins.frame(login))
+    forged = app_keys.sign(
+        phone.private_key, login.signing_input.replace("MitID.dk", "Bank").encode()
+    )
+    code = refusal(
+        app_logins.approve, signer=phone, token=str(login.token), signature=forged, pin="246810"
+    )
+    assert code == "bad_signature"
+
+
+def test_a_second_approval_is_refused(phone: AppDevice) -> None:
+    login = start()
+    app_logins.scan(signer=phone, frame_text=app_logins.frame(login))
+    signature = sign(phone, login)
+    app_logins.approve(signer=phone, token=str(login.token), signature=signature, pin="246810")
+    code = refusal(
+        app_logins.approve, signer=phone, token=str(login.token), signature=signature, pin="246810"
+    )
+    assert code == "login_not_open"
+
+
+def test_an_expired_login_cannot_be_scanned_or_approved(phone: AppDevice) -> None:
+    login = start(same_device=True)
+    AppLogin.objects.update(expires_at=timezone.now())
+    login.refresh_from_db()
+    assert login.current_status() == "expired"
+    code = refusal(
+        app_logins.approve,
+        signer=phone,
+        token=str(login.token),
+        signature=sign(phone, login),
+        pin="246810",
+    )
+    assert code == "login_expired"
+    assert not app_logins.pending(phone).exists()
+
+
+def test_a_blocked_app_cannot_approve(phone: AppDevice) -> None:
+    login = start(same_device=True)
+    signature = sign(phone, login)
+    services.block(phone, reason="lost")
+    code = refusal(
+        app_logins.approve, signer=phone, token=str(login.token), signature=signature, pin="246810"
+    )
+    assert code == "device_not_active"
+    assert AppLogin.objects.get().status == "waiting"
+
+
+def test_a_new_login_replaces_the_open_one(phone: AppDevice) -> None:
+    first = start()
+    second = start()
+    first.refresh_from_db()
+    assert first.status == "cancelled"
+    assert second.status == "waiting"
+    frame = app_logins.frame(first)
+    assert refusal(app_logins.scan, signer=phone, frame_text=frame) == "login_not_open"
+
+
+def test_reject(phone: AppDevice) -> None:
+    login = start()
+    app_logins.scan(signer=phone, frame_text=app_logins.frame(login))
+    assert app_logins.reject(signer=phone, token=str(login.token)).status == "rejected"
+    assert refusal(app_logins.reject, signer=phone, token=str(login.token)) == "login_not_open"
+
+
+def test_one_phone_holds_two_user_ids_and_approves_with_the_right_one(phone: AppDevice) -> None:
+    partner = IdentityFactory(user_id="Karen K")
+    partners_account = AppDeviceFactory(
+        identity=partner, installation_id=phone.installation_id, name="Household tablet"
+    )
+    login = start("karen k")
+    scanned = app_logins.scan(signer=phone, frame_text=app_logins.frame(login))
+    assert scanned.device == partners_account
+    # Jonas's key cannot approve for Karen, nor can Jonas's PIN.
+    code = refusal(
+        app_logins.approve,
+        signer=phone,
+        token=str(login.token),
+        signature=sign(phone, login),
+        pin="246810",
+    )
+    assert code == "bad_signature"
+    app_logins.approve(
+        signer=phone,
+        token=str(login.token),
+        signature=sign(partners_account, login),
+        pin="246810",
+    )
+    assert AppLogin.objects.get(pk=login.pk).status == "approved"
+
+
+def test_the_browser_hears_each_change_on_the_channel_layer(
+    phone: AppDevice, django_capture_on_commit_callbacks
+) -> None:
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    login = start()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(app_logins.group_name(login), channel)
+    with django_capture_on_commit_callbacks(execute=True):
+        app_logins.scan(signer=phone, frame_text=app_logins.frame(login))
+    message = async_to_sync(layer.receive)(channel)
+    assert message == {"type": "login.status", "status": "scanned"}
+
+
+def test_the_token_in_a_request_must_exist(phone: AppDevice) -> None:
+    code = refusal(
+        app_logins.approve, signer=phone, token=str(uuid.uuid4()), signature="x", pin="1"
+    )
+    assert code == "not_found"
