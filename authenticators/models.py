@@ -17,7 +17,7 @@ from django_otp.models import Device, DeviceManager, ThrottlingMixin, TimestampM
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 
-from . import app_keys
+from . import app_keys, webauthn
 
 
 class AssuranceLevel(models.TextChoices):
@@ -269,6 +269,67 @@ class AppDevice(Authenticator, TimestampMixin, ThrottlingMixin, Device):
             self.challenge_expires_at is not None and self.challenge_expires_at > timezone.now()
         )
         if fresh and app_keys.verify_signature(self.public_key, self.challenge.encode(), token):
+            self.challenge = ""
+            self.challenge_expires_at = None
+            self.throttle_reset(commit=False)
+            self.set_last_used_timestamp(commit=False)
+            self.save()
+            return True
+        self.throttle_increment(commit=True)
+        return False
+
+
+class ChipDevice(Authenticator, TimestampMixin, ThrottlingMixin, Device):
+    """A MitID chip: a FIDO2 security key registered with WebAuthn.
+
+    It is registered in one step and confirmed, with the key, in a second step no sooner than
+    `confirm_after`; the wait gives the citizen time to hear of a chip they did not add.
+    """
+
+    credential_id = models.TextField(unique=True, help_text="websafe base64")
+    credential_data = models.TextField(help_text="websafe base64 of the attested credential")
+    sign_count = models.PositiveBigIntegerField(default=0)
+    confirm_after = models.DateTimeField(_("can be confirmed from"))
+    challenge = models.CharField(max_length=128, blank=True)
+    challenge_expires_at = models.DateTimeField(null=True, blank=True)
+
+    objects: "ClassVar[models.Manager[ChipDevice]]" = DeviceManager()
+
+    class Meta:
+        verbose_name = _("MitID chip")
+        verbose_name_plural = _("MitID chips")
+
+    def __str__(self) -> str:
+        return self.name or str(_("MitID chip"))
+
+    def generate_challenge(self) -> dict[str, Any]:
+        """Options for `navigator.credentials.get`; their challenge is this device's next."""
+        options, state = webauthn.assertion_options([self.credential])
+        self.challenge = state["challenge"]
+        self.challenge_expires_at = timezone.now() + timedelta(
+            seconds=settings.APP_CHALLENGE_SECONDS
+        )
+        self.save(update_fields=["challenge", "challenge_expires_at"])
+        return options
+
+    @property
+    def credential(self) -> webauthn.Credential:
+        return webauthn.credential_from_text(self.credential_data)
+
+    def verify_token(self, token: str) -> bool:
+        """`token` is the browser's assertion (JSON) over the current challenge, used up here."""
+        allowed, _info = self.verify_is_allowed()
+        if not allowed:
+            return False
+        fresh = bool(self.challenge) and (
+            self.challenge_expires_at is not None and self.challenge_expires_at > timezone.now()
+        )
+        counter = (
+            webauthn.verify_assertion(self.challenge, self.credential, token) if fresh else None
+        )
+        # A counter that does not go up means a replayed assertion or a cloned key.
+        if counter is not None and (counter > self.sign_count or counter == self.sign_count == 0):
+            self.sign_count = counter
             self.challenge = ""
             self.challenge_expires_at = None
             self.throttle_reset(commit=False)

@@ -4,20 +4,22 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from enrollment.user_ids import normalise_user_id
 
-from . import app_keys, attempts
+from . import app_keys, attempts, webauthn
 from .models import (
     AppDevice,
     AuthenticatorEvent,
     AuthenticatorStatus,
+    ChipDevice,
     CodeDevice,
     HardwareToken,
     Identity,
@@ -26,7 +28,7 @@ from .models import (
 if TYPE_CHECKING:
     from enrollment.models import AppActivationCode, DeviceOrder
 
-Device = CodeDevice | AppDevice
+Device = CodeDevice | AppDevice | ChipDevice
 
 
 class Refused(Exception):
@@ -317,3 +319,56 @@ def notify_new_app(device_id: int) -> None:
     from .tasks import notify_app_activated
 
     notify_app_activated.delay(device_id)
+
+
+# Registering and confirming a MitID chip ---------------------------------------------------
+
+
+def chip_registration_options(identity: Identity) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Options for the browser to register a chip; keep the state until the answer comes."""
+    if not identity.is_active:
+        raise ActivationRefused("identity_not_active")
+    existing = [chip.credential for chip in identity.chipdevices.exclude(status="revoked")]
+    return webauthn.registration_options(
+        user_handle=f"mitid-{identity.pk}".encode(), name=identity.user_id, existing=existing
+    )
+
+
+def register_chip(*, identity: Identity, state: dict[str, Any], response: str) -> ChipDevice:
+    """Step one: the chip is registered, and can be confirmed after the waiting period."""
+    from .tasks import notify_chip_registered
+
+    if not identity.is_active:
+        raise ActivationRefused("identity_not_active")
+    try:
+        credential = webauthn.complete_registration(state, response)
+    except webauthn.InvalidResponse as error:
+        raise ActivationRefused("invalid_chip_response") from error
+    credential_id = webauthn.credential_id_text(credential)
+    if ChipDevice.objects.filter(credential_id=credential_id).exists():
+        raise ActivationRefused("chip_already_registered")
+    chip = ChipDevice.objects.create(
+        identity=identity,
+        user=identity.ensure_user(),
+        name=str(_("MitID chip")),
+        credential_id=credential_id,
+        credential_data=webauthn.credential_to_text(credential),
+        confirm_after=timezone.now() + timedelta(hours=settings.CHIP_WAITING_HOURS),
+    )
+    transaction.on_commit(lambda: notify_chip_registered.delay(chip.pk))
+    return chip
+
+
+def confirm_chip(*, chip: ChipDevice, response: str) -> ChipDevice:
+    """Step two: after the wait, the citizen uses the chip once and it becomes active."""
+    if chip.status != AuthenticatorStatus.PENDING:
+        raise ActivationRefused("not_pending")
+    if timezone.now() < chip.confirm_after:
+        raise ActivationRefused("waiting_period")
+    if chip.throttling_failure_count >= settings.AUTHENTICATOR_MAX_FAILURES:
+        raise ActivationRefused("locked")
+    if not chip.verify_token(response):
+        raise ActivationRefused("invalid_chip_response")
+    activate(chip)
+    chip.refresh_from_db()
+    return chip

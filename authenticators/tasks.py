@@ -11,7 +11,7 @@ from messaging.backends import GatewayError
 from messaging.services import queue_email, queue_sms
 
 from . import services
-from .models import AppDevice, Identity
+from .models import AppDevice, ChipDevice, Identity
 
 
 def contact_details(identity: Identity) -> tuple[str, str]:
@@ -39,17 +39,28 @@ def send_temporary_pin(self: Any, device_id: int, language: str) -> None:
     delivery.send(channel="sms", to=mobile, body=body.strip())
 
 
+def notify(identity: Identity, template: str, context: dict[str, Any]) -> None:
+    """Send `authenticators/messages/<template>_{sms,subject,email}.txt` in their language."""
+    mobile, email = contact_details(identity)
+    with translation.override(identity.language):
+        if mobile:
+            body = render_to_string(f"authenticators/messages/{template}_sms.txt", context)
+            queue_sms(to=mobile, body=body.strip())
+        if email:
+            subject = render_to_string(f"authenticators/messages/{template}_subject.txt", context)
+            body = render_to_string(f"authenticators/messages/{template}_email.txt", context)
+            queue_email(to=email, subject=subject.strip(), body=body)
+
+
 @shared_task
 def notify_app_activated(device_id: int) -> None:
     """Tell the citizen by SMS and e-mail that the app was activated on a device."""
     device = AppDevice.objects.select_related("identity").get(pk=device_id)
-    mobile, email = contact_details(device.identity)
-    with translation.override(device.identity.language):
-        context = {"device": device}
-        if mobile:
-            body = render_to_string("authenticators/messages/app_activated_sms.txt", context)
-            queue_sms(to=mobile, body=body.strip())
-        if email:
-            subject = render_to_string("authenticators/messages/app_activated_subject.txt")
-            body = render_to_string("authenticators/messages/app_activated_email.txt", context)
-            queue_email(to=email, subject=subject.strip(), body=body)
+    notify(device.identity, "app_activated", {"device": device})
+
+
+@shared_task
+def notify_chip_registered(chip_id: int) -> None:
+    """Tell the citizen that a chip was added, and when it can be confirmed."""
+    chip = ChipDevice.objects.select_related("identity").get(pk=chip_id)
+    notify(chip.identity, "chip_registered", {"chip": chip})

@@ -206,6 +206,12 @@ APP_REQUEST_MAX_SKEW_SECONDS = env_int("APP_REQUEST_MAX_SKEW_SECONDS", 120)
 APP_LOGIN_SECONDS = env_int("APP_LOGIN_SECONDS", 180)
 APP_LOGIN_FRAME_MAX_AGE_SECONDS = env_int("APP_LOGIN_FRAME_MAX_AGE_SECONDS", 5)
 
+# The MitID chip (WebAuthn): the relying party is the host the portal is served on, and a new
+# chip is confirmed in a second step no sooner than this many hours after it was registered.
+WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID", "localhost")
+WEBAUTHN_RP_NAME = env_str("WEBAUTHN_RP_NAME", "MitID")
+CHIP_WAITING_HOURS = env_int("CHIP_WAITING_HOURS", 24)
+
 # Demo pages (the outbox, simulators) exist for trying the portal on one computer.
 DEMO_MODE = env_bool("DEMO_MODE", True)
 

@@ -17,17 +17,19 @@ from authenticators.models import (
     AppDevice,
     AuthenticatorEvent,
     AuthenticatorStatus,
+    ChipDevice,
     CodeDevice,
     HardwareToken,
     Identity,
 )
+from tests.authenticators.soft_chip import SoftChip
 
 pytestmark = pytest.mark.django_db
 
 
 @dataclass
 class Kind:
-    device: CodeDevice | AppDevice
+    device: CodeDevice | AppDevice | ChipDevice
     valid_token: Callable[[], str]
     wrong_token: Callable[[], str]
 
@@ -77,10 +79,33 @@ def app_device() -> Kind:
     return Kind(device, valid, wrong)
 
 
+def chip_device() -> Kind:
+    identity = Identity.objects.create(
+        cpr="1505831235", user_id="Jonas", user_id_key="jonas", status="active"
+    )
+    soft = SoftChip()
+    options, state = services.chip_registration_options(identity)
+    device = services.register_chip(identity=identity, state=state, response=soft.register(options))
+    services.activate(device)
+    device.refresh_from_db()
+    stranger = SoftChip()
+    stranger.credential_id = soft.credential_id  # the same credential ID, another key
+
+    def valid() -> str:
+        # The portal gives the browser options with a fresh challenge; the key signs it.
+        return soft.sign_in(device.generate_challenge())
+
+    def wrong() -> str:
+        return stranger.sign_in(device.generate_challenge())
+
+    return Kind(device, valid, wrong)
+
+
 KINDS = {
     "kodeviser": lambda: code_device("kodeviser"),
     "kodeoplaeser": lambda: code_device("kodeoplaeser"),
     "app": app_device,
+    "chip": chip_device,
 }
 
 
@@ -146,3 +171,11 @@ def test_an_app_signature_over_an_expired_challenge_is_refused() -> None:
     token = kind.valid_token()
     AppDevice.objects.filter(pk=kind.device.pk).update(challenge_expires_at=timezone.now())
     assert not services.verify(kind.device, token).ok
+
+
+def test_a_chip_whose_counter_goes_back_is_refused() -> None:
+    """A counter that does not go up means a cloned key answering with an old count."""
+    kind = chip_device()
+    assert services.verify(kind.device, kind.valid_token()).ok
+    ChipDevice.objects.filter(pk=kind.device.pk).update(sign_count=1000)
+    assert not services.verify(kind.device, kind.valid_token()).ok

@@ -1,0 +1,88 @@
+"""WebAuthn for the MitID chip, on python-fido2: options for the browser, and their answers.
+
+The relying party is the portal's host (`WEBAUTHN_RP_ID`); the key's own PIN or touch ID is
+required, so the chip alone is two factors: something you have and something you know.
+"""
+
+import json
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from fido2.server import Fido2Server
+from fido2.utils import websafe_decode, websafe_encode
+from fido2.webauthn import (
+    AttestedCredentialData,
+    AuthenticationResponse,
+    PublicKeyCredentialRpEntity,
+    PublicKeyCredentialUserEntity,
+    ResidentKeyRequirement,
+    UserVerificationRequirement,
+)
+
+Credential = AttestedCredentialData
+REQUIRED = UserVerificationRequirement.REQUIRED
+
+
+class InvalidResponse(ValueError):
+    """The browser's answer does not check out."""
+
+
+@cache
+def server(rp_id: str) -> Fido2Server:
+    return Fido2Server(PublicKeyCredentialRpEntity(name=settings.WEBAUTHN_RP_NAME, id=rp_id))
+
+
+def _server() -> Fido2Server:
+    return server(settings.WEBAUTHN_RP_ID)
+
+
+def registration_options(
+    *, user_handle: bytes, name: str, existing: list[Credential]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Options for `navigator.credentials.create`, and the state to keep until the answer."""
+    options, state = _server().register_begin(
+        PublicKeyCredentialUserEntity(id=user_handle, name=name, display_name=name),
+        credentials=existing,
+        resident_key_requirement=ResidentKeyRequirement.DISCOURAGED,
+        user_verification=REQUIRED,
+    )
+    return dict(options), dict(state)
+
+
+def complete_registration(state: dict[str, Any], response: str) -> Credential:
+    try:
+        auth_data = _server().register_complete(state, json.loads(response))
+    except (ValueError, KeyError, TypeError) as error:
+        raise InvalidResponse(str(error)) from error
+    if auth_data.credential_data is None:
+        raise InvalidResponse("no credential")
+    return auth_data.credential_data
+
+
+def assertion_options(credentials: list[Credential]) -> tuple[dict[str, Any], dict[str, Any]]:
+    options, state = _server().authenticate_begin(credentials, user_verification=REQUIRED)
+    return dict(options), dict(state)
+
+
+def verify_assertion(challenge: str, credential: Credential, response: str) -> int | None:
+    """The authenticator's signature counter if `response` is good, else None."""
+    state = {"challenge": challenge, "user_verification": REQUIRED}
+    try:
+        answer = AuthenticationResponse.from_dict(json.loads(response))
+        _server().authenticate_complete(state, [credential], answer)
+    except (ValueError, KeyError, TypeError):
+        return None
+    return int(answer.response.authenticator_data.counter)
+
+
+def credential_to_text(credential: Credential) -> str:
+    return websafe_encode(bytes(credential))
+
+
+def credential_from_text(text: str) -> Credential:
+    return AttestedCredentialData(websafe_decode(text))
+
+
+def credential_id_text(credential: Credential) -> str:
+    return websafe_encode(credential.credential_id)
