@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 STACK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mitid_portal
 STACK_REDIS_URL ?= redis://127.0.0.1:6379/0
-MESSAGE_DIRS := pages nemid cpr messaging enrollment authenticators mitid_portal templates
+MESSAGE_DIRS := pages nemid cpr messaging enrollment authenticators login mitid_portal templates
 MAKEMESSAGES := $(MANAGE) makemessages --locale da --locale en --locale kl --no-obsolete --add-location file --ignore '.venv/*' --ignore 'static/*' --ignore 'tests/*' --ignore 'bench/*'
 
 .PHONY: run test format install messages compilemessages check-messages lint test-services test-browser run-stack browser-deps ci clean

@@ -182,7 +182,7 @@ def approve(
             raise LoginRefused("pin_required")
         device.expect_signature_over(login.signing_input, until=login.expires_at)
         outcome = services.verify(
-            device, signature, purpose=f"{login.service}: {login.text}", pin=pin
+            device, signature, purpose=f"{login.service}: {login.text}", knowledge=pin
         )
         if outcome.ok:
             login.status = AppLogin.Status.APPROVED

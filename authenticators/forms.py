@@ -82,3 +82,12 @@ class CodeDeviceActivationForm(forms.Form):
                 ValidationError(_("The two passwords are not the same."), code="password_mismatch"),
             )
         return cleaned
+
+
+class WebAuthnForm(forms.Form):
+    """The browser's answer from the security key, filled in by static/portal/webauthn.js."""
+
+    credential = forms.CharField(
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Use your MitID chip when the browser asks for it.")},
+    )

@@ -208,6 +208,13 @@ class CodeDevice(Authenticator, TOTPDevice):
     def __str__(self) -> str:
         return f"{self.token.get_kind_display()} {self.token.serial}"
 
+    KNOWLEDGE = "password"
+
+    def check_knowledge(self, password: str) -> bool:
+        """A code device is used with the MitID password made when it was activated."""
+        account = self.identity.account
+        return account is not None and account.check_password(password)
+
 
 class AppDevice(Authenticator, TimestampMixin, ThrottlingMixin, Device):
     """A MitID app installation holding one user-ID: it proves itself by signing challenges.
@@ -257,7 +264,10 @@ class AppDevice(Authenticator, TimestampMixin, ThrottlingMixin, Device):
         self.save(update_fields=["challenge", "challenge_expires_at"])
         return message
 
-    def check_pin(self, pin: str) -> bool:
+    KNOWLEDGE = "pin"
+
+    def check_knowledge(self, pin: str) -> bool:
+        """Each user-ID on a phone has its own PIN."""
         return bool(self.pin_hash) and check_password(pin, self.pin_hash)
 
     def verify_token(self, token: str) -> bool:
@@ -301,6 +311,12 @@ class ChipDevice(Authenticator, TimestampMixin, ThrottlingMixin, Device):
 
     def __str__(self) -> str:
         return self.name or str(_("MitID chip"))
+
+    KNOWLEDGE = "pin"
+
+    def check_knowledge(self, value: str) -> bool:
+        """The chip checks its own PIN; the portal never sees it."""
+        return False
 
     def generate_challenge(self) -> dict[str, Any]:
         """Options for `navigator.credentials.get`; their challenge is this device's next."""

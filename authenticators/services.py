@@ -42,7 +42,7 @@ class Refused(Exception):
 @dataclass(frozen=True)
 class Verification:
     ok: bool
-    reason: str = ""  # "", "not_active", "locked", "wrong_pin", "wrong_code"
+    reason: str = ""  # "", "not_active", "locked", "wrong_pin", "wrong_password", "wrong_code"
     locked_until: datetime | None = None
 
 
@@ -53,12 +53,12 @@ def record(device: Device, kind: str, detail: str = "") -> None:
 
 
 def verify(
-    device: Device, token: str, *, purpose: str = "", pin: str | None = None
+    device: Device, token: str, *, purpose: str = "", knowledge: str | None = None
 ) -> Verification:
     """Check `token` on a locked row: status, throttling, the code itself; record the use.
 
-    An app approval also carries the PIN of the user-ID it approves for; a wrong one counts
-    towards the lock like a wrong code.
+    A login also carries what the citizen knows (the app's PIN for the user-ID, the code
+    device's password); a wrong one counts towards the lock like a wrong code.
     """
     with transaction.atomic():
         device = type(device).objects.select_for_update().get(pk=device.pk)
@@ -68,9 +68,9 @@ def verify(
             if reason not in ("not_active", "locked"):
                 reason = "locked"
             outcome = Verification(False, reason, (info or {}).get("locked_until"))
-        elif pin is not None and not (isinstance(device, AppDevice) and device.check_pin(pin)):
+        elif knowledge is not None and not device.check_knowledge(knowledge):
             device.throttle_increment(commit=True)
-            outcome = Verification(False, "wrong_pin")
+            outcome = Verification(False, f"wrong_{device.KNOWLEDGE}")
         elif device.verify_token(token):
             outcome = Verification(True)
         else:

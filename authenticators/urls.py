@@ -10,4 +10,6 @@ urlpatterns = [
     path(
         "code-device/activate/", views.ActivateCodeDeviceView.as_view(), name="activate_code_device"
     ),
+    path("chip/", views.ChipView.as_view(), name="chip"),
+    path("chip/<int:pk>/confirm/", views.ConfirmChipView.as_view(), name="confirm_chip"),
 ]

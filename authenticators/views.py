@@ -1,12 +1,16 @@
-"""Authenticator pages: activating a code display or code reader."""
+"""Authenticator pages: activating a code display or code reader; adding a MitID chip."""
 
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from django.views.decorators.cache import never_cache
@@ -18,8 +22,8 @@ from nemid.views import redirect_to_login
 from pages.drafts import DraftFormMixin
 
 from . import services
-from .forms import CodeDeviceActivationForm
-from .models import HardwareToken, Identity
+from .forms import CodeDeviceActivationForm, WebAuthnForm
+from .models import AuthenticatorStatus, ChipDevice, HardwareToken, Identity
 
 REFUSALS = {
     "unknown_serial": _(
@@ -93,3 +97,89 @@ def code_device_simulator(request: HttpRequest) -> HttpResponse:
         else:
             context.update(token=token, code=token.current_code())
     return render(request, "authenticators/code_device_simulator.html", context)
+
+
+# The MitID chip: added in two steps by someone logged in with MitID ----------------------
+
+CHIP_STATE_KEY = "chip_registration_state"
+CHIP_REFUSALS = {
+    "identity_not_active": _("A MitID chip can be added once your MitID is active."),
+    "invalid_chip_response": _("The chip could not be used. Try again."),
+    "chip_already_registered": _("This chip is already added to a MitID."),
+    "waiting_period": _("The chip cannot be confirmed yet."),
+    "not_pending": _("This chip is already confirmed."),
+    "locked": _("Too many failed attempts. Wait a while and try again."),
+}
+
+
+def mitid_login_required(view: Any) -> Any:
+    from login.views import mitid_login_required as required
+
+    return required(view)
+
+
+@method_decorator([never_cache, mitid_login_required], name="dispatch")
+class ChipView(FormView):
+    """Your chips, and step one: register a new one with the browser."""
+
+    template_name = "authenticators/chip.html"
+    form_class = WebAuthnForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        identity = self.request.mitid.identity  # type: ignore[attr-defined]
+        options, state = services.chip_registration_options(identity)
+        self.request.session[CHIP_STATE_KEY] = state
+        chips = identity.chipdevices.exclude(status=AuthenticatorStatus.REVOKED).order_by("pk")
+        return super().get_context_data(options=options, chips=chips, now=timezone.now(), **kwargs)
+
+    def form_valid(self, form: WebAuthnForm) -> HttpResponse:
+        state = self.request.session.pop(CHIP_STATE_KEY, None)
+        try:
+            if state is None:
+                raise services.ActivationRefused("invalid_chip_response")
+            chip = services.register_chip(
+                identity=self.request.mitid.identity,  # type: ignore[attr-defined]
+                state=state,
+                response=form.cleaned_data["credential"],
+            )
+        except services.ActivationRefused as refusal:
+            form.add_error(None, ValidationError(CHIP_REFUSALS[refusal.code], code=refusal.code))
+            return self.form_invalid(form)
+        when = date_format(localtime(chip.confirm_after), "DATETIME_FORMAT")
+        messages.success(
+            self.request,
+            _("The chip is added. Confirm it with the chip from %(when)s.") % {"when": when},
+        )
+        return redirect("authenticators:chip")
+
+
+@method_decorator([never_cache, mitid_login_required], name="dispatch")
+class ConfirmChipView(FormView):
+    """Step two, after the waiting period: use the chip once, and it is active."""
+
+    template_name = "authenticators/confirm_chip.html"
+    form_class = WebAuthnForm
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        self.chip = get_object_or_404(
+            ChipDevice,
+            pk=kwargs["pk"],
+            identity=request.mitid.identity,  # type: ignore[attr-defined]
+            status=AuthenticatorStatus.PENDING,
+        )
+        if timezone.now() < self.chip.confirm_after:
+            return redirect("authenticators:chip")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        options = self.chip.generate_challenge()
+        return super().get_context_data(chip=self.chip, options=options, **kwargs)
+
+    def form_valid(self, form: WebAuthnForm) -> HttpResponse:
+        try:
+            services.confirm_chip(chip=self.chip, response=form.cleaned_data["credential"])
+        except services.ActivationRefused as refusal:
+            form.add_error(None, ValidationError(CHIP_REFUSALS[refusal.code], code=refusal.code))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Your MitID chip is active. You can log in with it now."))
+        return redirect("authenticators:chip")

@@ -86,3 +86,12 @@ def credential_from_text(text: str) -> Credential:
 
 def credential_id_text(credential: Credential) -> str:
     return websafe_encode(credential.credential_id)
+
+
+def credential_id_of_response(response: str) -> str:
+    """The credential the browser says answered, as stored (websafe base64), or ""."""
+    try:
+        raw_id = json.loads(response).get("rawId") or ""
+        return websafe_encode(websafe_decode(str(raw_id)))
+    except (ValueError, AttributeError, TypeError):
+        return ""

@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("nemid/", include("nemid.urls")),
     path("enrollment/", include("enrollment.urls")),
     path("authenticators/", include("authenticators.urls")),
+    path("login/", include("login.urls")),
 )
 
 if settings.DEMO_MODE:

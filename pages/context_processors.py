@@ -1,4 +1,4 @@
-"""Values every page's layout needs: support contacts, demo mode, the NemID proof."""
+"""Values every page's layout needs: support contacts, demo mode, who is logged in."""
 
 from typing import Any
 
@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from login import session as login_session
 from nemid import session as nemid_session
 
 from . import support
@@ -16,4 +17,5 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "demo_mode": settings.DEMO_MODE,
         "mitid_support": support.MITID_SUPPORT,
         "nemid_proof": SimpleLazyObject(lambda: nemid_session.proof(request)),
+        "mitid_login": SimpleLazyObject(lambda: login_session.current(request)),
     }

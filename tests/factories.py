@@ -6,7 +6,13 @@ import factory
 from django.contrib.auth.hashers import make_password
 
 from authenticators import app_keys
-from authenticators.models import AppDevice, AuthenticatorStatus, Identity
+from authenticators.models import (
+    AppDevice,
+    AuthenticatorStatus,
+    CodeDevice,
+    HardwareToken,
+    Identity,
+)
 from cpr.models import RegisteredPerson
 from enrollment.user_ids import normalise_user_id
 from messaging.models import Channel, OutboxMessage
@@ -87,3 +93,25 @@ class AppDeviceFactory(factory.django.DjangoModelFactory):
         device = super()._create(model_class, *args, **kwargs)
         device.private_key = private_key
         return device
+
+
+def active_code_device(
+    identity: Identity,
+    *,
+    password: str = "Karens kodeord 7",  # noqa: S107 - a test person's password
+) -> CodeDevice:
+    """An active code display for `identity`, whose MitID password is `password`."""
+    token = HardwareToken.objects.create(
+        serial=f"KV{identity.pk:08d}", kind="kodeviser", assigned_to=identity
+    )
+    account = identity.ensure_user()
+    account.set_password(password)
+    account.save(update_fields=["password"])
+    return CodeDevice.objects.create(
+        identity=identity,
+        user=account,
+        name=token.serial,
+        token=token,
+        key=token.key,
+        status=AuthenticatorStatus.ACTIVE,
+    )

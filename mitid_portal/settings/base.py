@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "messaging",
     "enrollment",
     "authenticators",
+    "login",
 ]
 
 MIDDLEWARE = [
@@ -215,7 +216,7 @@ CHIP_WAITING_HOURS = env_int("CHIP_WAITING_HOURS", 24)
 # Demo pages (the outbox, simulators) exist for trying the portal on one computer.
 DEMO_MODE = env_bool("DEMO_MODE", True)
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login:start"
 
 LOGGING = {
     "version": 1,

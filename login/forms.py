@@ -1,0 +1,46 @@
+"""Login forms: validation only; errors carry codes."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from authenticators.forms import WebAuthnForm
+
+__all__ = ["CodeDeviceLoginForm", "UserIdForm", "WebAuthnForm"]
+
+
+class UserIdForm(forms.Form):
+    user_id = forms.CharField(
+        label=_("User-ID"),
+        max_length=48,
+        error_messages={
+            "required": _("Type your MitID user-ID."),
+            "max_length": _("A user-ID has at most 48 characters."),
+        },
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+
+
+class CodeDeviceLoginForm(forms.Form):
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=64,
+        error_messages={"required": _("Type your MitID password.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = forms.CharField(
+        label=_("The code the device shows"),
+        help_text=_("Press the button on the device, and type the 6 digits."),
+        max_length=7,
+        error_messages={"required": _("Type the code the device shows.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].replace(" ", "")
+        if not (len(code) == 6 and code.isdigit()):
+            raise ValidationError(_("The code is 6 digits."), code="invalid_format")
+        return code

@@ -1,0 +1,153 @@
+"""Logging in with MitID: where a user-ID goes next, and the checks of each way in."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from authenticators import services, webauthn
+from authenticators.models import (
+    AppDevice,
+    AuthenticatorStatus,
+    ChipDevice,
+    CodeDevice,
+    Identity,
+)
+from enrollment.user_ids import normalise_user_id
+
+# The ways in, in the order a person is offered them.
+APP, CODE_DEVICE, CHIP = "app", "code_device", "chip"
+METHODS = (APP, CODE_DEVICE, CHIP)
+KINDS: dict[str, type[AppDevice] | type[CodeDevice] | type[ChipDevice]] = {
+    APP: AppDevice,
+    CODE_DEVICE: CodeDevice,
+    CHIP: ChipDevice,
+}
+
+SERVICE = "MitID.dk"
+
+
+class LoginFailed(Exception):
+    def __init__(self, code: str, *, locked_until: datetime | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.locked_until = locked_until
+
+
+@dataclass(frozen=True)
+class Success:
+    identity: Identity
+    method: str
+    authenticator: str
+    level: str
+
+
+def identity_for(user_id: str) -> Identity | None:
+    """The active identity holding `user_id`, whatever its case."""
+    return Identity.objects.filter(
+        user_id_key=normalise_user_id(user_id.strip()), status=Identity.Status.ACTIVE
+    ).first()
+
+
+def methods_for(user_id: str) -> list[str]:
+    """The ways `user_id` can log in now; an unknown user-ID is sent the app's way."""
+    identity = identity_for(user_id)
+    if identity is None:
+        return [APP]
+    usable = [
+        method
+        for method, kind in KINDS.items()
+        if kind.objects.filter(identity=identity, status=AuthenticatorStatus.ACTIVE).exists()
+    ]
+    return usable or [APP]
+
+
+def _refused(outcome: services.Verification) -> LoginFailed:
+    if outcome.reason == "locked":
+        return LoginFailed("locked", locked_until=outcome.locked_until)
+    if outcome.reason == "not_active":
+        return LoginFailed("device_blocked")
+    return LoginFailed("wrong_credentials")
+
+
+def check_code_device(*, user_id: str, password: str, code: str, text: str) -> Success:
+    """The password and the code the device shows now; either wrong counts towards the lock."""
+    identity = identity_for(user_id)
+    device = (
+        CodeDevice.objects.filter(identity=identity)
+        .exclude(status__in=[AuthenticatorStatus.PENDING, AuthenticatorStatus.REVOKED])
+        .select_related("identity__account", "token")
+        .first()
+        if identity
+        else None
+    )
+    if identity is None or device is None:
+        make_password(password)  # as slow as a real check, so timing tells nothing
+        raise LoginFailed("wrong_credentials")
+    outcome = services.verify(device, code, purpose=f"{SERVICE}: {text}", knowledge=password)
+    if not outcome.ok:
+        raise _refused(outcome)
+    return Success(identity, CODE_DEVICE, str(device), device.level)
+
+
+def chip_options(user_id: str) -> dict[str, Any] | None:
+    """Options for `navigator.credentials.get` with the person's active chips, or None."""
+    identity = identity_for(user_id)
+    chips = (
+        list(ChipDevice.objects.filter(identity=identity, status=AuthenticatorStatus.ACTIVE))
+        if identity
+        else []
+    )
+    if not chips:
+        return None
+    options, state = webauthn.assertion_options([chip.credential for chip in chips])
+    ChipDevice.objects.filter(pk__in=[chip.pk for chip in chips]).update(
+        challenge=state["challenge"],
+        challenge_expires_at=timezone.now() + timedelta(seconds=settings.APP_CHALLENGE_SECONDS),
+    )
+    return options
+
+
+def check_chip(*, user_id: str, response: str, text: str) -> Success:
+    """The browser's answer from one of the person's chips."""
+    identity = identity_for(user_id)
+    credential_id = webauthn.credential_id_of_response(response)
+    chip = (
+        ChipDevice.objects.filter(identity=identity, credential_id=credential_id)
+        .exclude(status=AuthenticatorStatus.PENDING)
+        .first()
+        if identity and credential_id
+        else None
+    )
+    if identity is None or chip is None:
+        raise LoginFailed("wrong_credentials")
+    outcome = services.verify(chip, response, purpose=f"{SERVICE}: {text}")
+    if not outcome.ok:
+        raise _refused(outcome)
+    # The other chips' copies of the challenge go with it.
+    ChipDevice.objects.filter(identity=identity).update(challenge="", challenge_expires_at=None)
+    return Success(identity, CHIP, str(chip), chip.level)
+
+
+@transaction.atomic
+def complete_app_login(token: str) -> Success:
+    """The app approved: the browser takes the login, once."""
+    from authenticators.models import AppLogin
+
+    login = (
+        AppLogin.objects.select_for_update()
+        .select_related("identity", "device")
+        .filter(token=token)
+        .first()
+    )
+    if login is None or login.status != AppLogin.Status.APPROVED or login.device is None:
+        raise LoginFailed("not_approved")
+    if login.identity is None or not login.identity.is_active or not login.device.is_usable:
+        raise LoginFailed("device_blocked")
+    login.status = AppLogin.Status.COMPLETED
+    login.save(update_fields=["status"])
+    return Success(login.identity, APP, str(login.device), login.device.level)

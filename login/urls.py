@@ -1,0 +1,16 @@
+"""URLs of logging in with MitID."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "login"
+
+urlpatterns = [
+    path("", views.StartView.as_view(), name="start"),
+    path("app/", views.AppLoginView.as_view(), name="app"),
+    path("code-device/", views.CodeDeviceLoginView.as_view(), name="code_device"),
+    path("chip/", views.ChipLoginView.as_view(), name="chip"),
+    path("logged-in/", views.logged_in, name="logged_in"),
+    path("log-out/", views.log_out, name="log_out"),
+]

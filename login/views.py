@@ -1,0 +1,260 @@
+"""Login pages: the user-ID first, then the person's way in (app, code device or chip)."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import localtime
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from django.views.generic import FormView, TemplateView
+
+from authenticators import app_logins
+from authenticators.models import AppLogin
+from pages.drafts import DraftFormMixin
+
+from . import services, session
+from .forms import CodeDeviceLoginForm, UserIdForm, WebAuthnForm
+
+METHOD_URLS = {
+    services.APP: "login:app",
+    services.CODE_DEVICE: "login:code_device",
+    services.CHIP: "login:chip",
+}
+METHOD_NAMES = {
+    services.APP: _("MitID app"),
+    services.CODE_DEVICE: _("code display or code reader"),
+    services.CHIP: _("MitID chip"),
+}
+METHOD_LINKS = {
+    services.APP: _("Log in with the MitID app"),
+    services.CODE_DEVICE: _("Log in with your code device"),
+    services.CHIP: _("Log in with your MitID chip"),
+}
+FAILURES = {
+    "wrong_credentials": _("The user-ID, the password or the code is wrong. Try again."),
+    "device_blocked": _(
+        "This device is blocked. Use another way to log in, or call MitID support on 33 98 00 10."
+    ),
+}
+
+
+def login_text() -> str:
+    """What the citizen approves, in the language of the page."""
+    return gettext("Log on to MitID.dk")
+
+
+def safe_next(request: HttpRequest, candidate: str | None) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("login:logged_in")
+
+
+def redirect_to_login(request: HttpRequest) -> HttpResponse:
+    return redirect(f"{reverse('login:start')}?{urlencode({'next': request.get_full_path()})}")
+
+
+def mitid_login_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Only for someone logged in with MitID; `request.mitid` says who and how."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        logged_in = session.current(request)
+        if logged_in is None:
+            messages.info(request, gettext("Log in with MitID to continue."))
+            return redirect_to_login(request)
+        request.mitid = logged_in  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def finish(request: HttpRequest, success: services.Success) -> HttpResponse:
+    pending = session.pending(request)
+    next_url = pending.next_url if pending else reverse("login:logged_in")
+    session.log_in(
+        request,
+        identity=success.identity,
+        method=success.method,
+        authenticator=success.authenticator,
+        level=success.level,
+    )
+    return redirect(next_url)
+
+
+def failure_message(failure: services.LoginFailed) -> str:
+    if failure.code == "locked" and failure.locked_until is not None:
+        until = date_format(localtime(failure.locked_until), "TIME_FORMAT")
+        return gettext("Too many wrong attempts. Try again after %(time)s.") % {"time": until}
+    return str(FAILURES.get(failure.code, FAILURES["wrong_credentials"]))
+
+
+@method_decorator(never_cache, name="dispatch")
+class StartView(DraftFormMixin, FormView):
+    template_name = "login/start.html"
+    form_class = UserIdForm
+    draft_fields = ("user_id",)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        next_url = self.request.POST.get("next") or self.request.GET.get("next", "")
+        return super().get_context_data(next=next_url, **kwargs)
+
+    def form_valid(self, form: UserIdForm) -> HttpResponse:
+        user_id = form.cleaned_data["user_id"]
+        next_url = safe_next(self.request, self.request.POST.get("next"))
+        session.begin(self.request, user_id=user_id, next_url=next_url)
+        return redirect(METHOD_URLS[services.methods_for(user_id)[0]])
+
+
+class PendingLoginMixin:
+    """A page of a login in progress: it needs the user-ID typed on the first page."""
+
+    method: str
+    request: HttpRequest
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        pending = session.pending(request)
+        if pending is None:
+            messages.info(request, gettext("Type your user-ID to log in."))
+            return redirect("login:start")
+        self.pending = pending
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        others = [
+            (reverse(METHOD_URLS[method]), METHOD_LINKS[method])
+            for method in services.methods_for(self.pending.user_id)
+            if method != self.method
+        ]
+        context: dict[str, Any] = super().get_context_data(**kwargs)  # type: ignore[misc]
+        return {**context, "user_id": self.pending.user_id, "other_methods": others}
+
+
+def qr_svg(text: str) -> SafeString:
+    """The no-JavaScript QR code: drawn on the server (the page's script draws its own)."""
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=4)
+    return mark_safe(image.to_string(encoding="unicode"))  # noqa: S308 - our own SVG
+
+
+@method_decorator(never_cache, name="dispatch")
+class AppLoginView(PendingLoginMixin, TemplateView):
+    """Scan the live QR code with the app, or open the app on this phone; then approve."""
+
+    method = services.APP
+    template_name = "login/app.html"
+
+    def app_login(self, *, restart: bool = False, same_device: bool = False) -> AppLogin:
+        login = None
+        if self.pending.app_login and not restart:
+            login = AppLogin.objects.filter(token=self.pending.app_login).first()
+        if login is None:
+            login = app_logins.start(
+                user_id=self.pending.user_id,
+                service=services.SERVICE,
+                text=login_text(),
+                same_device=same_device,
+            )
+            session.wait_for_app_login(self.request, str(login.token))
+        return login
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        login = self.app_login()
+        status = login.current_status()
+        if status == AppLogin.Status.APPROVED:
+            try:
+                return finish(request, services.complete_app_login(str(login.token)))
+            except services.LoginFailed as failure:
+                messages.error(request, failure_message(failure))
+                return redirect("login:start")
+        context = self.get_context_data(login=login, status=status, **kwargs)
+        if status == AppLogin.Status.WAITING and not login.same_device:
+            context["qr"] = qr_svg(app_logins.frame(login))
+        return self.render_to_response(context)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Start again, or open the app on this phone instead of scanning."""
+        self.app_login(restart=True, same_device=request.POST.get("action") == "same_device")
+        return redirect("login:app")
+
+
+@method_decorator([never_cache, sensitive_post_parameters("password", "code")], name="dispatch")
+class CodeDeviceLoginView(PendingLoginMixin, FormView):
+    method = services.CODE_DEVICE
+    template_name = "login/code_device.html"
+    form_class = CodeDeviceLoginForm
+
+    def form_valid(self, form: CodeDeviceLoginForm) -> HttpResponse:
+        try:
+            success = services.check_code_device(
+                user_id=self.pending.user_id,
+                password=form.cleaned_data["password"],
+                code=form.cleaned_data["code"],
+                text=login_text(),
+            )
+        except services.LoginFailed as failure:
+            form.add_error(None, ValidationError(failure_message(failure), code=failure.code))
+            return self.form_invalid(form)
+        return finish(self.request, success)
+
+
+@method_decorator(never_cache, name="dispatch")
+class ChipLoginView(PendingLoginMixin, FormView):
+    """The browser asks the security key (static/portal/webauthn.js); no key, no page."""
+
+    method = services.CHIP
+    template_name = "login/chip.html"
+    form_class = WebAuthnForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        options = services.chip_options(self.pending.user_id)
+        return super().get_context_data(options=options, **kwargs)
+
+    def form_valid(self, form: WebAuthnForm) -> HttpResponse:
+        try:
+            success = services.check_chip(
+                user_id=self.pending.user_id,
+                response=form.cleaned_data["credential"],
+                text=login_text(),
+            )
+        except services.LoginFailed as failure:
+            message = failure_message(failure)
+            if failure.code == "wrong_credentials":
+                message = gettext("The chip could not be used. Try again.")
+            form.add_error(None, ValidationError(message, code=failure.code))
+            return self.form_invalid(form)
+        return finish(self.request, success)
+
+
+@never_cache
+@mitid_login_required
+def logged_in(request: HttpRequest) -> HttpResponse:
+    """Who is logged in, and how."""
+    mitid: session.LoggedIn = request.mitid  # type: ignore[attr-defined]
+    return render(
+        request,
+        "login/logged_in.html",
+        {"mitid": mitid, "method_name": METHOD_NAMES.get(mitid.method, mitid.method)},
+    )
+
+
+@require_POST
+def log_out(request: HttpRequest) -> HttpResponse:
+    session.log_out(request)
+    messages.success(request, gettext("You are logged out."))
+    return redirect("pages:front")

@@ -1,0 +1,216 @@
+"""Logging in with MitID through the pages: app, code device and chip."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from authenticators import app_keys, app_logins, services
+from authenticators.models import AppDevice, AppLogin, ChipDevice, CodeDevice, Identity
+from tests.authenticators.soft_chip import SoftChip
+from tests.factories import AppDeviceFactory, IdentityFactory, active_code_device
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def jonas_phone() -> AppDevice:
+    return AppDeviceFactory(identity__user_id="J()nas Jen5en")
+
+
+@pytest.fixture
+def karens_device() -> CodeDevice:
+    return active_code_device(IdentityFactory(user_id="Karen K"))
+
+
+def type_user_id(client: Client, user_id: str, next_url: str = "") -> str:
+    response = client.post("/en/login/", {"user_id": user_id, "next": next_url})
+    assert response.status_code == 302
+    return str(response["Location"])
+
+
+def test_an_unknown_user_id_gets_the_same_next_page_as_an_app_user(
+    client: Client, jonas_phone: AppDevice
+) -> None:
+    assert type_user_id(client, "j()nas jen5en") == "/en/login/app/"
+    assert type_user_id(Client(), "nobody-here") == "/en/login/app/"
+    page = Client()
+    type_user_id(page, "nobody-here")
+    assert b"<svg" in page.get("/en/login/app/").content
+
+
+def test_a_code_device_user_goes_to_the_code_device_page(
+    client: Client, karens_device: CodeDevice
+) -> None:
+    assert type_user_id(client, "KAREN K") == "/en/login/code-device/"
+
+
+def test_jonas_scans_approves_and_is_logged_in(client: Client, jonas_phone: AppDevice) -> None:
+    type_user_id(client, "J()nas Jen5en")
+    waiting = client.get("/en/login/app/")
+    assert b"<svg" in waiting.content
+    login = AppLogin.objects.get()
+
+    app_logins.scan(signer=jonas_phone, frame_text=app_logins.frame(login))
+    scanned = client.get("/en/login/app/")
+    assert "Approve in the MitID app." in scanned.content.decode()
+    assert "Log on to MitID.dk" in scanned.content.decode()
+
+    before = client.session.session_key
+    signature = app_keys.sign(jonas_phone.private_key, login.signing_input.encode())
+    app_logins.approve(
+        signer=jonas_phone, token=str(login.token), signature=signature, pin="246810"
+    )
+    done = client.get("/en/login/app/")
+    assert done["Location"] == "/en/login/logged-in/"
+    assert client.session.session_key != before, "the session key is rotated"
+
+    page = client.get("/en/login/logged-in/").content.decode()
+    assert "J()nas Jen5en" in page and "Substantial" in page and "MitID app" in page
+    assert AppLogin.objects.get().status == "completed"
+
+
+def test_a_rejected_login_says_so_and_can_start_again(
+    client: Client, jonas_phone: AppDevice
+) -> None:
+    type_user_id(client, "J()nas Jen5en")
+    client.get("/en/login/app/")
+    login = AppLogin.objects.get()
+    app_logins.scan(signer=jonas_phone, frame_text=app_logins.frame(login))
+    app_logins.reject(signer=jonas_phone, token=str(login.token))
+    page = client.get("/en/login/app/").content.decode()
+    assert "The login was rejected in the app." in page
+    assert "_auth_user_id" not in client.session
+
+    client.post("/en/login/app/", {"action": "restart"})
+    assert AppLogin.objects.filter(status="waiting").count() == 1
+
+
+def test_an_approval_by_a_device_blocked_since_is_not_a_login(
+    client: Client, jonas_phone: AppDevice
+) -> None:
+    type_user_id(client, "J()nas Jen5en")
+    client.get("/en/login/app/")
+    login = AppLogin.objects.get()
+    app_logins.scan(signer=jonas_phone, frame_text=app_logins.frame(login))
+    signature = app_keys.sign(jonas_phone.private_key, login.signing_input.encode())
+    app_logins.approve(
+        signer=jonas_phone, token=str(login.token), signature=signature, pin="246810"
+    )
+    services.block(jonas_phone, reason="stolen")
+    response = client.get("/en/login/app/", follow=True)
+    assert "This device is blocked." in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_open_the_app_on_this_phone_instead_of_scanning(
+    client: Client, jonas_phone: AppDevice
+) -> None:
+    type_user_id(client, "J()nas Jen5en")
+    client.get("/en/login/app/")
+    client.post("/en/login/app/", {"action": "same_device"})
+    page = client.get("/en/login/app/").content.decode()
+    assert "Open the MitID app on this phone and approve." in page
+    assert [login.same_device for login in app_logins.pending(jonas_phone)] == [True]
+
+
+def test_karen_logs_in_with_password_and_code(client: Client, karens_device: CodeDevice) -> None:
+    type_user_id(client, "Karen K", next_url="/en/authenticators/chip/")
+    response = client.post(
+        "/en/login/code-device/",
+        {"password": "Karens kodeord 7", "code": karens_device.token.current_code()},
+    )
+    assert response["Location"] == "/en/authenticators/chip/"
+    assert client.get("/en/login/logged-in/").status_code == 200
+
+
+@pytest.mark.parametrize("wrong", ["password", "code"])
+def test_a_wrong_password_or_code_is_refused_alike_and_counted(
+    client: Client, karens_device: CodeDevice, wrong: str
+) -> None:
+    type_user_id(client, "Karen K")
+    code = karens_device.token.current_code()
+    form = {"password": "Karens kodeord 7", "code": code}
+    form[wrong] = "Not it 12345" if wrong == "password" else f"{(int(code) + 1) % 10**6:06d}"
+    page = client.post("/en/login/code-device/", form).content.decode()
+    assert "The user-ID, the password or the code is wrong." in page
+    karens_device.refresh_from_db()
+    assert karens_device.throttling_failure_count == 1
+
+
+def test_three_wrong_attempts_lock_the_device(
+    client: Client, karens_device: CodeDevice, settings
+) -> None:
+    settings.AUTHENTICATOR_MAX_FAILURES = 3
+    type_user_id(client, "Karen K")
+    for _ in range(3):
+        client.post("/en/login/code-device/", {"password": "wrong password", "code": "123456"})
+    right = {"password": "Karens kodeord 7", "code": karens_device.token.current_code()}
+    page = client.post("/en/login/code-device/", right).content.decode()
+    assert "Too many wrong attempts." in page
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_typed_password_never_comes_back_in_the_page(
+    client: Client, karens_device: CodeDevice
+) -> None:
+    type_user_id(client, "Karen K")
+    page = client.post("/en/login/code-device/", {"password": "secret-ish 1", "code": "1"})
+    assert "secret-ish 1" not in page.content.decode()
+
+
+def test_pages_of_a_login_need_the_user_id_first(client: Client, db: None) -> None:
+    assert client.get("/en/login/app/")["Location"] == "/en/login/"
+
+
+def test_add_a_chip_wait_confirm_and_log_in_with_it(
+    client: Client, karens_device: CodeDevice
+) -> None:
+    type_user_id(client, "Karen K")
+    client.post(
+        "/en/login/code-device/",
+        {"password": "Karens kodeord 7", "code": karens_device.token.current_code()},
+    )
+    page = client.get("/en/authenticators/chip/")
+    options = page.context["options"]
+    soft = SoftChip()
+    added = client.post("/en/authenticators/chip/", {"credential": soft.register(options)})
+    assert added["Location"] == "/en/authenticators/chip/"
+    chip = ChipDevice.objects.get()
+    assert chip.status == "pending"
+    assert client.get(f"/en/authenticators/chip/{chip.pk}/confirm/").status_code == 302
+
+    ChipDevice.objects.update(confirm_after=timezone.now() - timedelta(seconds=1))
+    confirm = client.get(f"/en/authenticators/chip/{chip.pk}/confirm/")
+    client.post(
+        f"/en/authenticators/chip/{chip.pk}/confirm/",
+        {"credential": soft.sign_in(confirm.context["options"])},
+    )
+    chip.refresh_from_db()
+    assert chip.status == "active"
+
+    client.post("/en/login/log-out/")
+    fresh = Client()
+    assert type_user_id(fresh, "karen k") == "/en/login/code-device/"
+    chip_page = fresh.get("/en/login/chip/")
+    response = fresh.post(
+        "/en/login/chip/", {"credential": soft.sign_in(chip_page.context["options"])}
+    )
+    assert response["Location"] == "/en/login/logged-in/"
+    assert "MitID chip" in fresh.get("/en/login/logged-in/").content.decode()
+
+
+def test_the_chip_pages_need_a_mitid_login(client: Client, db: None) -> None:
+    response = client.get("/en/authenticators/chip/")
+    assert response["Location"].startswith("/en/login/?next=")
+
+
+def test_a_blocked_identity_is_logged_out(client: Client, karens_device: CodeDevice) -> None:
+    type_user_id(client, "Karen K")
+    client.post(
+        "/en/login/code-device/",
+        {"password": "Karens kodeord 7", "code": karens_device.token.current_code()},
+    )
+    Identity.objects.update(status="blocked")
+    assert client.get("/en/login/logged-in/").status_code == 302
