@@ -148,7 +148,8 @@ class ChipView(FormView):
         when = date_format(localtime(chip.confirm_after), "DATETIME_FORMAT")
         messages.success(
             self.request,
-            _("The chip is added. Confirm it with the chip from %(when)s.") % {"when": when},
+            _("The chip is added. Confirm it with the chip when the wait is over (%(when)s).")
+            % {"when": when},
         )
         return redirect("authenticators:chip")
 
