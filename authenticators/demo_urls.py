@@ -8,4 +8,5 @@ app_name = "authenticator_demo"
 
 urlpatterns = [
     path("code-device/", views.code_device_simulator, name="code_device"),
+    path("app/", views.app_simulator, name="app"),
 ]

@@ -2,6 +2,10 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,3 +87,24 @@ def test_database_and_redis_urls_switch_to_the_real_services() -> None:
         "False",
         "redis://cache.example:6379/0",
     ]
+
+
+@pytest.mark.django_db
+def test_the_demo_pages_are_not_served_without_demo_mode(client: Client, settings: Any) -> None:
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import mitid_portal.urls
+
+    settings.DEMO_MODE = False
+    importlib.reload(mitid_portal.urls)
+    clear_url_caches()
+    try:
+        for path in ("/en/demo/app/", "/en/demo/code-device/", "/en/demo/outbox/"):
+            assert client.get(path).status_code == 404, path
+    finally:
+        settings.DEMO_MODE = True
+        importlib.reload(mitid_portal.urls)
+        clear_url_caches()
+    assert client.get("/en/demo/app/").status_code == 200

@@ -1,0 +1,138 @@
+"""Jonas activates the app simulator on a phone, then logs in on a computer by scanning.
+
+The phone is a phone-sized browser page speaking only the App API with keys made by
+WebCrypto; it scans by reading a picture of the computer's QR code, as a camera would.
+"""
+
+import re
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Browser, expect
+
+from authenticators.models import AppDevice, AppLogin
+from enrollment import services as enrollment_services
+from enrollment import state
+from enrollment.flow import Channel, Method
+from enrollment.models import EnrollmentCase
+from messaging.models import OutboxMessage
+from nemid.demo import seed_demo_people
+
+from .conftest import DESKTOP, PHONE, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def activation_code(transactional_db: None) -> str:
+    """Jonas has enrolled for the app: confirmed mobile, user-ID, an activation code."""
+    seed_demo_people()
+    case = state.open_case(
+        cpr="1505831235", nemid_user_id="Jonas1983", channel=Channel.MITID, language="en"
+    ).case
+    enrollment_services.choose_method(case, Method.APP)
+    EnrollmentCase.objects.filter(pk=case.pk).update(
+        mobile="+4520304050", mobile_confirmed_at=timezone.now(), contact_method="app"
+    )
+    case.refresh_from_db()
+    enrollment_services.choose_user_id(case, "J()nas Jen5en")
+    return enrollment_services.issue_activation_code(case)[1]
+
+
+def temporary_pin() -> str:
+    sms = OutboxMessage.objects.filter(body__contains="temporary PIN").latest("pk")
+    found = re.search(r"\b(\d{6})\b", sms.body)
+    assert found
+    return found.group(1)
+
+
+def test_jonas_activates_the_app_simulator_and_logs_in_by_scanning(
+    browser: Browser,
+    live_server: Any,
+    activation_code: str,
+    check_accessibility: Any,
+    tmp_path: Any,
+) -> None:
+    base = live_server.url
+    phone = browser.new_context(viewport=PHONE, is_mobile=True).new_page()
+    phone.goto(f"{base}/en/demo/app/")
+    expect(phone.get_by_text("No user-ID on this phone yet.")).to_be_visible()
+    check_accessibility(phone)
+    phone.get_by_role("button", name="Add a user-ID").click()
+    phone.get_by_label("User-ID", exact=True).fill("j()nas jen5en")
+    phone.get_by_label("Activation code").fill(activation_code)
+    phone.get_by_role("button", name="Next").click()
+    expect(phone.get_by_text("A temporary PIN is on its way to you by SMS.")).to_be_visible()
+    phone.get_by_label("Temporary PIN from the SMS").fill(temporary_pin())
+    phone.get_by_label("Your own 6-digit PIN").fill("246810")
+    phone.get_by_label("Type the PIN again").fill("246810")
+    phone.get_by_label("Allow notifications from the MitID app").check()
+    check_accessibility(phone)
+    phone.get_by_role("button", name="Activate").click()
+    expect(phone.get_by_text("The MitID app is active for this user-ID.")).to_be_visible()
+    assert AppDevice.objects.get().status == "active"
+    screenshot(phone, "app-simulator-en-phone")
+
+    computer = browser.new_context(viewport=DESKTOP).new_page()
+    computer.goto(f"{base}/en/login/")
+    computer.get_by_label("User-ID").fill("J()nas Jen5en")
+    computer.get_by_role("button", name="Continue").click()
+    expect(computer.get_by_role("heading", level=1)).to_have_text("Log in with the MitID app")
+    check_accessibility(computer)
+    screenshot(computer, "login-app-qr-en-desktop")
+
+    # The phone's camera: a picture of the code on the computer's screen, taken now.
+    computer.reload()
+    picture = tmp_path / "qr.png"
+    computer.locator(".login-qr").screenshot(path=str(picture))
+    phone.get_by_role("button", name="Scan a QR code").click()
+    phone.get_by_label("Take a picture of the QR code").set_input_files(str(picture))
+    phone.get_by_role("button", name="Scan", exact=True).click()
+    expect(phone.get_by_text("Log on to MitID.dk")).to_be_visible()
+    screenshot(phone, "app-simulator-approve-en-phone")
+    phone.get_by_label("PIN", exact=True).fill("246810")
+    phone.get_by_role("button", name="Approve").click()
+    expect(phone.get_by_text("Approved. Go back to the screen.")).to_be_visible()
+
+    computer.reload()
+    expect(computer.get_by_role("heading", level=1)).to_have_text("You are logged in")
+    expect(computer.get_by_text("J()nas Jen5en").first).to_be_visible()
+    assert AppLogin.objects.get().status == "completed"
+    check_accessibility(computer)
+
+
+def test_a_wrong_pin_in_the_app_is_refused_and_nobody_is_logged_in(
+    browser: Browser, live_server: Any, activation_code: str, tmp_path: Any
+) -> None:
+    base = live_server.url
+    phone = browser.new_context(viewport=PHONE).new_page()
+    phone.goto(f"{base}/en/demo/app/")
+    phone.get_by_role("button", name="Add a user-ID").click()
+    phone.get_by_label("User-ID", exact=True).fill("J()nas Jen5en")
+    phone.get_by_label("Activation code").fill(activation_code)
+    phone.get_by_role("button", name="Next").click()
+    expect(phone.get_by_label("Temporary PIN from the SMS")).to_be_visible()
+    phone.get_by_label("Temporary PIN from the SMS").fill(temporary_pin())
+    phone.get_by_label("Your own 6-digit PIN").fill("246810")
+    phone.get_by_label("Type the PIN again").fill("246810")
+    phone.get_by_label("Allow notifications from the MitID app").check()
+    phone.get_by_role("button", name="Activate").click()
+    expect(phone.get_by_text("The MitID app is active for this user-ID.")).to_be_visible()
+
+    computer = browser.new_context(viewport=DESKTOP).new_page()
+    computer.goto(f"{base}/en/login/")
+    computer.get_by_label("User-ID").fill("J()nas Jen5en")
+    computer.get_by_role("button", name="Continue").click()
+    picture = tmp_path / "qr.png"
+    computer.locator(".login-qr").screenshot(path=str(picture))
+    phone.get_by_role("button", name="Scan a QR code").click()
+    phone.get_by_label("Take a picture of the QR code").set_input_files(str(picture))
+    phone.get_by_role("button", name="Scan", exact=True).click()
+    phone.get_by_label("PIN", exact=True).fill("000000")
+    phone.get_by_role("button", name="Approve").click()
+    expect(phone.get_by_text("The PIN is wrong.")).to_be_visible()
+
+    computer.reload()
+    expect(computer.get_by_text("Approve in the MitID app.")).to_be_visible()
+    assert AppLogin.objects.get().status == "scanned"
