@@ -28,7 +28,7 @@ compilemessages: install
 run: compilemessages
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) seed_demo
-	@echo "Serving the portal on http://$(HOST):$(PORT)/ (HTTP and websockets; Ctrl-C stops)"
+	@echo "Serving the portal on http://localhost:$(PORT)/ (HTTP and websockets; Ctrl-C stops)"
 	$(BIN)/uvicorn mitid_portal.asgi:application --host $(HOST) --port $(PORT) --lifespan off
 
 ## make test: install, then run the test suite on embedded defaults (SQLite, no services)

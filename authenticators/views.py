@@ -21,7 +21,7 @@ from nemid import session as nemid_session
 from nemid.views import redirect_to_login
 from pages.drafts import DraftFormMixin
 
-from . import services
+from . import services, webauthn
 from .forms import CodeDeviceActivationForm, WebAuthnForm
 from .models import AuthenticatorStatus, ChipDevice, HardwareToken, Identity
 
@@ -112,6 +112,13 @@ CHIP_REFUSALS = {
 }
 
 
+def wrong_host(request: HttpRequest) -> dict[str, str]:
+    """A chip answers only for the portal's own host name: say so instead of failing."""
+    if webauthn.serves(request.get_host()):
+        return {}
+    return {"chip_host": settings.WEBAUTHN_RP_ID}
+
+
 def mitid_login_required(view: Any) -> Any:
     from login.views import mitid_login_required as required
 
@@ -130,7 +137,9 @@ class ChipView(FormView):
         options, state = services.chip_registration_options(identity)
         self.request.session[CHIP_STATE_KEY] = state
         chips = identity.chipdevices.exclude(status=AuthenticatorStatus.REVOKED).order_by("pk")
-        return super().get_context_data(options=options, chips=chips, now=timezone.now(), **kwargs)
+        return super().get_context_data(
+            options=options, chips=chips, now=timezone.now(), **wrong_host(self.request), **kwargs
+        )
 
     def form_valid(self, form: WebAuthnForm) -> HttpResponse:
         state = self.request.session.pop(CHIP_STATE_KEY, None)
@@ -174,7 +183,9 @@ class ConfirmChipView(FormView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         options = self.chip.generate_challenge()
-        return super().get_context_data(chip=self.chip, options=options, **kwargs)
+        return super().get_context_data(
+            chip=self.chip, options=options, **wrong_host(self.request), **kwargs
+        )
 
     def form_valid(self, form: WebAuthnForm) -> HttpResponse:
         try:

@@ -95,3 +95,10 @@ def credential_id_of_response(response: str) -> str:
         return websafe_encode(websafe_decode(str(raw_id)))
     except (ValueError, AttributeError, TypeError):
         return ""
+
+
+def serves(host: str) -> bool:
+    """Whether a browser on `host` may use the portal's chips (the RP ID must match)."""
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    rp_id = settings.WEBAUTHN_RP_ID
+    return name == rp_id or name.endswith("." + rp_id)

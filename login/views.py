@@ -184,7 +184,8 @@ class AppLoginView(PendingLoginMixin, TemplateView):
                 return redirect("login:start")
         context = self.get_context_data(login=login, status=status, **kwargs)
         if status == AppLogin.Status.WAITING and not login.same_device:
-            context["qr"] = qr_svg(app_logins.frame(login))
+            context["frame"] = app_logins.frame(login)
+            context["qr"] = qr_svg(context["frame"])
         return self.render_to_response(context)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -222,8 +223,10 @@ class ChipLoginView(PendingLoginMixin, FormView):
     form_class = WebAuthnForm
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from authenticators.views import wrong_host
+
         options = services.chip_options(self.pending.user_id)
-        return super().get_context_data(options=options, **kwargs)
+        return super().get_context_data(options=options, **wrong_host(self.request), **kwargs)
 
     def form_valid(self, form: WebAuthnForm) -> HttpResponse:
         try:

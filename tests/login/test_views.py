@@ -214,3 +214,19 @@ def test_a_blocked_identity_is_logged_out(client: Client, karens_device: CodeDev
     )
     Identity.objects.update(status="blocked")
     assert client.get("/en/login/logged-in/").status_code == 302
+
+
+def test_the_chip_page_says_which_address_chips_work_on(
+    client: Client, karens_device: CodeDevice, settings
+) -> None:
+    settings.WEBAUTHN_RP_ID = "mitid.example.dk"
+    type_user_id(client, "Karen K")
+    client.post(
+        "/en/login/code-device/",
+        {"password": "Karens kodeord 7", "code": karens_device.token.current_code()},
+    )
+    page = client.get("/en/authenticators/chip/").content.decode()
+    assert "works only when the portal is opened at its own address (mitid.example.dk)" in page
+    settings.ALLOWED_HOSTS = ["*"]
+    page = client.get("/en/authenticators/chip/", HTTP_HOST="www.mitid.example.dk").content
+    assert b"works only when" not in page

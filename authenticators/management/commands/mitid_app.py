@@ -2,6 +2,7 @@
 
 import getpass
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -76,9 +77,10 @@ class Command(BaseCommand):
         self.stdout.write(f"The MitID app is {answer['status']} at level {answer['level']}.")
 
     def show(self, login: dict[str, Any]) -> None:
+        until = datetime.fromisoformat(login["expires_at"]).astimezone()
         self.stdout.write(
             f"{login['token']}  {login['status']:<8}  {login['user_id']}\n"
-            f"    {login['service']}: {login['text']}  (until {login['expires_at']})"
+            f"    {login['service']}: {login['text']}  (until {until:%H:%M:%S})"
         )
 
     def scan(self, client: AppClient, state: AppState, options: dict[str, Any]) -> None:
