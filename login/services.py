@@ -139,7 +139,7 @@ def complete_app_login(token: str) -> Success:
     from authenticators.models import AppLogin
 
     login = (
-        AppLogin.objects.select_for_update()
+        AppLogin.objects.select_for_update(of=("self",))
         .select_related("identity", "device")
         .filter(token=token)
         .first()
