@@ -10,7 +10,7 @@ STACK_REDIS_URL ?= redis://127.0.0.1:6379/0
 MESSAGE_DIRS := pages nemid cpr messaging enrollment authenticators login mitid_portal templates
 MAKEMESSAGES := $(MANAGE) makemessages --locale da --locale en --locale kl --no-obsolete --add-location file --ignore '.venv/*' --ignore 'static/*' --ignore 'tests/*' --ignore 'bench/*'
 
-.PHONY: run test format install messages compilemessages check-messages lint test-services test-browser run-stack browser-deps ci clean
+.PHONY: run test format install messages compilemessages check-messages lint test-services test-browser test-browser-stack run-stack browser-deps ci clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,10 +44,17 @@ test-services: compilemessages
 
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	@ldconfig -p | grep -q libzbar.so.0 || (apt-get update -qq && apt-get install -y -qq libzbar0 >/dev/null)
 
 ## Browser tests: Playwright driving Debian's chromium, with an axe-core check on every page.
 test-browser: compilemessages browser-deps
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -m browser -p no:xdist
+
+## The live QR login across two server processes joined by Redis, on PostgreSQL.
+test-browser-stack: compilemessages browser-deps
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mitid_portal} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/15} \
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -m browser -p no:xdist tests/browser/test_live_qr_login.py
 
 messages: install
 	$(MAKEMESSAGES)

@@ -8,7 +8,7 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
+from django_htmx.http import HttpResponseClientRedirect
 
 from authenticators import app_logins
 from authenticators.models import AppLogin
@@ -174,24 +175,48 @@ class AppLoginView(PendingLoginMixin, TemplateView):
         return login
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """The page, or (for htmx, when the live status changed) just its status part."""
         login = self.app_login()
         status = login.current_status()
         if status == AppLogin.Status.APPROVED:
             try:
-                return finish(request, services.complete_app_login(str(login.token)))
+                response = finish(request, services.complete_app_login(str(login.token)))
             except services.LoginFailed as failure:
                 messages.error(request, failure_message(failure))
-                return redirect("login:start")
+                response = redirect("login:start")
+            if request.htmx:  # type: ignore[attr-defined]
+                return HttpResponseClientRedirect(response["Location"])
+            return response
         context = self.get_context_data(login=login, status=status, **kwargs)
         if status == AppLogin.Status.WAITING and not login.same_device:
             context["frame"] = app_logins.frame(login)
             context["qr"] = qr_svg(context["frame"])
+        if request.htmx:  # type: ignore[attr-defined]
+            return render(request, "login/_app_status.html", context)
         return self.render_to_response(context)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         """Start again, or open the app on this phone instead of scanning."""
         self.app_login(restart=True, same_device=request.POST.get("action") == "same_device")
         return redirect("login:app")
+
+
+@never_cache
+def app_login_status(request: HttpRequest) -> JsonResponse:
+    """Polling, for browsers whose websocket does not get through: the status and the frame."""
+    pending = session.pending(request)
+    login = (
+        AppLogin.objects.filter(token=pending.app_login).first()
+        if pending and pending.app_login
+        else None
+    )
+    if login is None:
+        return JsonResponse({"status": "none"})
+    status = login.current_status()
+    answer = {"status": status}
+    if status == AppLogin.Status.WAITING and not login.same_device:
+        answer["frame"] = app_logins.frame(login)
+    return JsonResponse(answer)
 
 
 @method_decorator([never_cache, sensitive_post_parameters("password", "code")], name="dispatch")

@@ -1,5 +1,9 @@
 """Websocket routes; each app that serves a live page adds its consumers here."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-websocket_urlpatterns: list[URLPattern | URLResolver] = []
+from authenticators.consumers import AppLoginConsumer
+
+websocket_urlpatterns: list[URLPattern | URLResolver] = [
+    path("ws/login/app/", AppLoginConsumer.as_asgi()),
+]

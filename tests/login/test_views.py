@@ -230,3 +230,40 @@ def test_the_chip_page_says_which_address_chips_work_on(
     settings.ALLOWED_HOSTS = ["*"]
     page = client.get("/en/authenticators/chip/", HTTP_HOST="www.mitid.example.dk").content
     assert b"works only when" not in page
+
+
+def test_polling_gives_the_status_and_the_current_frame(
+    client: Client, jonas_phone: AppDevice
+) -> None:
+    from authenticators import frames
+
+    type_user_id(client, "J()nas Jen5en")
+    client.get("/en/login/app/")
+    login = AppLogin.objects.get()
+    answer = client.get("/en/login/app/status/").json()
+    assert answer["status"] == "waiting"
+    assert frames.parse(answer["frame"]).is_authentic(login.secret)
+
+    app_logins.scan(signer=jonas_phone, frame_text=answer["frame"])
+    assert client.get("/en/login/app/status/").json() == {"status": "scanned"}
+    assert Client().get("/en/login/app/status/").json() == {"status": "none"}
+
+
+def test_htmx_gets_the_status_part_and_a_client_redirect_once_approved(
+    client: Client, jonas_phone: AppDevice
+) -> None:
+    type_user_id(client, "J()nas Jen5en")
+    client.get("/en/login/app/")
+    login = AppLogin.objects.get()
+    app_logins.scan(signer=jonas_phone, frame_text=app_logins.frame(login))
+    part = client.get("/en/login/app/", headers={"HX-Request": "true"})
+    assert part.content.decode().startswith('<div id="app-login"')
+    assert "Approve in the MitID app." in part.content.decode()
+
+    signature = app_keys.sign(jonas_phone.private_key, login.signing_input.encode())
+    app_logins.approve(
+        signer=jonas_phone, token=str(login.token), signature=signature, pin="246810"
+    )
+    done = client.get("/en/login/app/", headers={"HX-Request": "true"})
+    assert done["HX-Redirect"] == "/en/login/logged-in/"
+    assert client.get("/en/login/logged-in/").status_code == 200

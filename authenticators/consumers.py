@@ -1,0 +1,90 @@
+"""The live QR code of an app login: frames next to the websocket, status over the layer.
+
+Each browser waiting on an app login holds one websocket. The consumer makes that login's
+frames itself, one a second (an HMAC, no database, no channel-layer message), and listens on
+the login's group for the few status changes (scanned, approved, rejected, cancelled), which
+may come from any server process.
+"""
+
+import asyncio
+import time
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from . import app_logins, frames
+from .models import AppLogin
+
+# Close codes (4000-4999 are the application's): the page says why and offers a new start.
+NO_LOGIN = 4403
+FINISHED = (
+    AppLogin.Status.APPROVED,
+    AppLogin.Status.REJECTED,
+    AppLogin.Status.CANCELLED,
+    AppLogin.Status.COMPLETED,
+    AppLogin.Status.EXPIRED,
+)
+
+
+@database_sync_to_async
+def _login_waited_on(session: Any) -> AppLogin | None:
+    """The app login this browser's session is waiting on, if any (never anyone else's)."""
+    from login import session as login_session
+
+    token = (session.get(login_session.PENDING_KEY) or {}).get("app_login") if session else None
+    return AppLogin.objects.filter(token=token).first() if token else None
+
+
+class AppLoginConsumer(AsyncJsonWebsocketConsumer):
+    login: AppLogin
+    group: str
+    ticker: asyncio.Task[None] | None = None
+
+    async def connect(self) -> None:
+        login = await _login_waited_on(self.scope.get("session"))
+        if login is None:
+            await self.close(code=NO_LOGIN)
+            return
+        self.login = login
+        self.group = app_logins.group_name(login)
+        await self.accept()
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        # The status may have changed before the group was joined: read it once more.
+        await database_sync_to_async(login.refresh_from_db)(fields=["status", "device"])
+        status = login.current_status()
+        await self.send_json({"type": "status", "status": status})
+        if status == AppLogin.Status.WAITING and not login.same_device:
+            self.ticker = asyncio.create_task(self.send_frames())
+
+    async def disconnect(self, code: int) -> None:
+        self.stop_frames()
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def send_frames(self) -> None:
+        """One frame a second, on the second, until the login is scanned or expires."""
+        started = self.login.started_at.timestamp()
+        expires = self.login.expires_at.timestamp()
+        token, secret = str(self.login.token), self.login.secret
+        while (now := time.time()) < expires:
+            seconds = int(now - started)
+            await self.send_json(
+                {"type": "frame", "frame": frames.frame_text(token, secret, seconds)}
+            )
+            await asyncio.sleep(started + seconds + 1 - time.time())
+        await self.send_json({"type": "status", "status": AppLogin.Status.EXPIRED})
+        await self.close()
+
+    def stop_frames(self) -> None:
+        if self.ticker is not None:
+            self.ticker.cancel()
+            self.ticker = None
+
+    async def login_status(self, event: dict[str, Any]) -> None:
+        """A status change from whichever process the app's request reached."""
+        if event["status"] != AppLogin.Status.WAITING:
+            self.stop_frames()
+        await self.send_json({"type": "status", "status": event["status"]})
+        if event["status"] in FINISHED:
+            await self.close()

@@ -1,0 +1,91 @@
+// The live QR login. A websocket brings a new frame every second and the login's status;
+// the frame is drawn here (qrcode-generator), so the server only sends a line of text. If the
+// websocket cannot get through (a proxy, an old browser), the page polls instead. On every
+// change of status htmx fetches the page's status part again; an approved login goes on to
+// the page the citizen came for. Without JavaScript the page refreshes itself.
+document.addEventListener("DOMContentLoaded", function () {
+  // Run once every deferred script (htmx among them) has loaded.
+  "use strict";
+  var OPEN = ["waiting", "scanned"];
+  var box = document.getElementById("app-login");
+  if (!box || OPEN.indexOf(box.dataset.status) < 0 || !window.htmx) { return; }
+  var status = box.dataset.status;
+  var socket = null;
+  var polling = null;
+
+  function draw(frame) {
+    var holder = document.getElementById("login-qr");
+    if (!holder || !window.qrcode) { return; }
+    var qr = window.qrcode(0, "M");
+    qr.addData(frame);
+    qr.make();
+    holder.innerHTML = qr.createSvgTag({ cellSize: 4, margin: 16, scalable: true });
+    holder.dataset.frame = frame;
+    var text = document.querySelector("[data-testid=qr-text]");
+    if (text) { text.textContent = frame; }
+  }
+
+  function stop() {
+    if (polling) { clearInterval(polling); polling = null; }
+    if (socket) { socket.onclose = null; socket.close(); socket = null; }
+  }
+
+  // One refresh at a time: a change that arrives while one is under way is fetched after it.
+  var refreshing = false;
+  var again = false;
+  function refresh() {
+    if (refreshing) { again = true; return; }
+    refreshing = true;
+    htmx.ajax("GET", box.dataset.refresh, { target: "#app-login", swap: "outerHTML" }).finally(function () {
+      refreshing = false;
+      if (again) { again = false; refresh(); }
+    });
+  }
+
+  function changed(next) {
+    if (next === status) { return; }
+    status = next;
+    if (OPEN.indexOf(status) < 0) { stop(); }
+    refresh();
+  }
+
+  function poll() {
+    fetch(box.dataset.poll, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (answer) {
+        if (answer.frame) { draw(answer.frame); }
+        changed(answer.status);
+      })
+      .catch(function () { /* the next poll tries again */ });
+  }
+
+  function startPolling() {
+    if (polling || OPEN.indexOf(status) < 0) { return; }
+    socket = null;
+    poll();
+    polling = setInterval(poll, 1000);
+  }
+
+  // Tell screen readers what changed, in the page's language (the text the server rendered).
+  document.body.addEventListener("htmx:afterSwap", function () {
+    var said = document.querySelector("#app-login [data-announce]");
+    var live = document.getElementById("app-login-announce");
+    if (said && live) { live.textContent = said.textContent.trim(); }
+  });
+
+  try {
+    socket = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + box.dataset.socket);
+  } catch (error) {
+    startPolling();
+    return;
+  }
+  socket.onmessage = function (event) {
+    var message = JSON.parse(event.data);
+    if (message.type === "frame") { draw(message.frame); }
+    if (message.type === "status") { changed(message.status); }
+  };
+  socket.onclose = function () {
+    // Closed before the login was decided: the connection is lost or blocked, so poll.
+    startPolling();
+  };
+});

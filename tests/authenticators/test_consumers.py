@@ -1,0 +1,208 @@
+"""The live QR websocket: frames made next to the socket, status changes over the layer."""
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.testing import WebsocketCommunicator
+from django.contrib.sessions.backends.db import SessionStore
+from django.utils import timezone
+
+from authenticators import app_keys, app_logins, frames
+from authenticators.models import AppDevice, AppLogin
+from login import session as login_session
+from mitid_portal.asgi import application
+from tests.factories import AppDeviceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def phone() -> AppDevice:
+    return AppDeviceFactory(identity__user_id="J()nas Jen5en")
+
+
+def browser_waiting_on(login: AppLogin | None) -> WebsocketCommunicator:
+    """A websocket from a browser whose session waits on `login` (or on nothing)."""
+    store = SessionStore()
+    if login is not None:
+        store[login_session.PENDING_KEY] = {
+            "user_id": login.typed_user_id,
+            "next_url": "/",
+            "app_login": str(login.token),
+        }
+    store.create()
+    return WebsocketCommunicator(
+        application,
+        "/ws/login/app/",
+        headers=[
+            (b"cookie", f"sessionid={store.session_key}".encode()),
+            (b"origin", b"http://testserver"),
+            (b"host", b"testserver"),
+        ],
+    )
+
+
+def start(**kwargs: Any) -> AppLogin:
+    return app_logins.start(
+        user_id="J()nas Jen5en", service="MitID.dk", text="Log on to MitID.dk", **kwargs
+    )
+
+
+def test_a_websocket_without_a_login_in_its_session_is_refused() -> None:
+    socket = browser_waiting_on(None)
+
+    async def connect() -> Any:
+        return await socket.connect()
+
+    assert async_to_sync(connect)() == (False, 4403)
+
+
+def test_a_websocket_from_another_site_is_refused(phone: AppDevice) -> None:
+    login = start()
+    socket = browser_waiting_on(login)
+    socket.scope["headers"] = [
+        (name, b"http://evil.example" if name == b"origin" else value)
+        for name, value in socket.scope["headers"]
+    ]
+
+    async def connect() -> Any:
+        return await socket.connect()
+
+    connected, _code = async_to_sync(connect)()
+    assert not connected
+
+
+def test_the_browser_gets_the_status_then_a_fresh_authentic_frame_each_second(
+    phone: AppDevice,
+) -> None:
+    login = start()
+    socket = browser_waiting_on(login)
+
+    async def talk() -> list[dict[str, Any]]:
+        connected, _ = await socket.connect()
+        assert connected
+        messages = [await socket.receive_json_from(timeout=3) for _ in range(3)]
+        await socket.disconnect()
+        return messages
+
+    status, first, second = async_to_sync(talk)()
+    assert status == {"type": "status", "status": "waiting"}
+    for message in (first, second):
+        frame = frames.parse(message["frame"])
+        assert frame.token == str(login.token)
+        assert frame.is_authentic(login.secret)
+        assert 0 <= login.seconds_since_start() - frame.seconds <= 2
+    assert frames.parse(second["frame"]).seconds == frames.parse(first["frame"]).seconds + 1
+
+
+def test_a_scan_and_an_approval_reach_the_browser(
+    phone: AppDevice, django_capture_on_commit_callbacks: Any
+) -> None:
+    login = start()
+    socket = browser_waiting_on(login)
+
+    async def talk() -> list[dict[str, Any]]:
+        await socket.connect()
+        await socket.receive_json_from(timeout=3)  # waiting
+        await socket.receive_json_from(timeout=3)  # a frame
+        await scan_and_approve()
+        messages = []
+        while True:
+            message = await socket.receive_json_from(timeout=3)
+            if message["type"] == "status":
+                messages.append(message)
+            if message.get("status") == "approved":
+                break
+        assert (await socket.receive_output(timeout=3))["type"] == "websocket.close"
+        return messages
+
+    async def scan_and_approve() -> None:
+        from channels.db import database_sync_to_async
+
+        @database_sync_to_async
+        def in_the_app() -> None:
+            with django_capture_on_commit_callbacks(execute=True):
+                app_logins.scan(signer=phone, frame_text=app_logins.frame(login))
+            signature = app_keys.sign(phone.private_key, login.signing_input.encode())
+            with django_capture_on_commit_callbacks(execute=True):
+                app_logins.approve(
+                    signer=phone, token=str(login.token), signature=signature, pin="246810"
+                )
+
+        await in_the_app()
+
+    statuses = [message["status"] for message in async_to_sync(talk)()]
+    assert statuses == ["scanned", "approved"]
+
+
+def test_an_expired_login_says_so_and_closes(phone: AppDevice) -> None:
+    login = start()
+    AppLogin.objects.filter(pk=login.pk).update(
+        started_at=timezone.now() - timedelta(seconds=179),
+        expires_at=timezone.now() + timedelta(seconds=1),
+    )
+
+    socket = browser_waiting_on(login)
+
+    async def talk() -> list[Any]:
+        await socket.connect()
+        seen = []
+        while True:
+            output = await socket.receive_output(timeout=4)
+            if output["type"] == "websocket.close":
+                return seen
+            seen.append(output)
+
+    seen = async_to_sync(talk)()
+    assert '"expired"' in seen[-1]["text"]
+
+
+def test_a_browser_gets_only_its_own_logins_frames(phone: AppDevice) -> None:
+    mine = start()
+    other = AppLogin.objects.create(
+        typed_user_id="someone", service="x", text="y", expires_at=mine.expires_at
+    )
+
+    socket = browser_waiting_on(mine)
+
+    async def first_frame() -> str:
+        await socket.connect()
+        await socket.receive_json_from(timeout=3)
+        frame = (await socket.receive_json_from(timeout=3))["frame"]
+        await socket.disconnect()
+        return str(frame)
+
+    frame = frames.parse(async_to_sync(first_frame)())
+    assert frame.token == str(mine.token) != str(other.token)
+
+
+def test_a_rejection_reaches_the_browser(
+    phone: AppDevice, django_capture_on_commit_callbacks: Any
+) -> None:
+    login = start()
+    socket = browser_waiting_on(login)
+
+    async def talk() -> list[str]:
+        from channels.db import database_sync_to_async
+
+        await socket.connect()
+        await socket.receive_json_from(timeout=3)
+
+        @database_sync_to_async
+        def scan_then_reject() -> None:
+            with django_capture_on_commit_callbacks(execute=True):
+                app_logins.scan(signer=phone, frame_text=app_logins.frame(login))
+            with django_capture_on_commit_callbacks(execute=True):
+                app_logins.reject(signer=phone, token=str(login.token))
+
+        await scan_then_reject()
+        statuses = []
+        while "rejected" not in statuses:
+            message = await socket.receive_json_from(timeout=3)
+            if message["type"] == "status":
+                statuses.append(message["status"])
+        return statuses
+
+    assert async_to_sync(talk)() == ["scanned", "rejected"]

@@ -1,0 +1,127 @@
+"""The headline: Jonas logs in on a computer by scanning the live QR code with his app.
+
+The portal runs in a real ASGI server process (websockets); the QR code is read off a
+screenshot with zbar, as a phone camera would, and the command-line app scans and approves.
+With `REDIS_URL` set, the app talks to a second server process: the approval crosses Redis
+to reach the browser's websocket.
+"""
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.core.management import call_command
+from PIL import Image
+from playwright.sync_api import Page, expect
+from pyzbar.pyzbar import decode
+
+from authenticators.app_client import AppState, _pem
+from authenticators.models import AppDevice, AppLogin
+from tests.asgi_server import asgi_server
+from tests.factories import AppDeviceFactory
+
+from .conftest import screenshot
+
+FRAME = re.compile(r"^mitid\.")
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def servers(transactional_db: None) -> Iterator[tuple[str, str]]:
+    """The browser's server and the app's: two processes when Redis joins them."""
+    environment = {"DEMO_MODE": "true", "CELERY_TASK_ALWAYS_EAGER": "true"}
+    with asgi_server(**environment) as browser_url:
+        if os.environ.get("REDIS_URL"):
+            with asgi_server(**environment) as app_url:
+                yield browser_url, app_url
+        else:
+            yield browser_url, browser_url
+
+
+@pytest.fixture
+def jonas_app(transactional_db: None, tmp_path: Path) -> tuple[AppDevice, Path]:
+    """Jonas's activated app, its key in the command-line app's state file."""
+    # The server process hashes with the real settings (Argon2), not the tests' fast MD5.
+    device = AppDeviceFactory(
+        identity__user_id="J()nas Jen5en",
+        pin_hash=Argon2PasswordHasher().encode("246810", Argon2PasswordHasher().salt()),
+    )
+    state = AppState(
+        tmp_path / "phone.json",
+        installation_id=str(device.installation_id),
+        accounts={
+            "J()nas Jen5en": {
+                "private_key": _pem(device.private_key),
+                "key_id": str(device.key_id),
+                "status": "active",
+            }
+        },
+    )
+    state.save()
+    return device, state.path
+
+
+def read_qr(page: Page, path: Path) -> str:
+    page.locator("#login-qr").screenshot(path=str(path))
+    (symbol,) = decode(Image.open(path))
+    return symbol.data.decode()
+
+
+def mitid_app(state: Path, url: str, *args: str) -> None:
+    call_command("mitid_app", "--state", str(state), "--url", url, *args)
+
+
+def test_jonas_scans_the_live_qr_code_and_the_browser_follows_without_a_reload(
+    page: Page,
+    servers: tuple[str, str],
+    jonas_app: tuple[AppDevice, Path],
+    tmp_path: Path,
+    check_accessibility: Any,
+) -> None:
+    browser_url, app_url = servers
+    _device, state = jonas_app
+    page.goto(f"{browser_url}/en/login/")
+    page.get_by_label("User-ID").fill("j()nas jen5en")
+    page.get_by_role("button", name="Continue").click()
+    qr = page.locator("#login-qr")
+    # The code is drawn in the browser and changes every second.
+    expect(qr).to_have_attribute("data-frame", FRAME)
+    first = qr.get_attribute("data-frame")
+    expect(qr).not_to_have_attribute("data-frame", first or "", timeout=3000)
+    check_accessibility(page)
+    screenshot(page, "login-live-qr-en-desktop")
+
+    frame = read_qr(page, tmp_path / "qr.png")
+    assert frame.startswith("mitid.")
+    mitid_app(state, app_url, "scan", frame)
+    expect(page.locator("#app-login").get_by_text("Approve in the MitID app.")).to_be_visible(
+        timeout=5000
+    )
+
+    mitid_app(state, app_url, "approve", "--pin", "246810")
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are logged in", timeout=5000)
+    assert AppLogin.objects.get().status == "completed"
+    check_accessibility(page)
+
+
+def test_a_rejection_shows_in_the_browser_with_a_way_to_start_again(
+    page: Page, servers: tuple[str, str], jonas_app: tuple[AppDevice, Path], tmp_path: Path
+) -> None:
+    browser_url, app_url = servers
+    _device, state = jonas_app
+    page.goto(f"{browser_url}/en/login/")
+    page.get_by_label("User-ID").fill("J()nas Jen5en")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("#login-qr")).to_have_attribute("data-frame", FRAME)
+    mitid_app(state, app_url, "scan", read_qr(page, tmp_path / "qr.png"))
+    mitid_app(state, app_url, "reject")
+    expect(
+        page.locator("#app-login").get_by_text("The login was rejected in the app.")
+    ).to_be_visible(timeout=5000)
+    page.get_by_role("button", name="Start again").click()
+    expect(page.locator("#login-qr")).to_have_attribute("data-frame", FRAME)
