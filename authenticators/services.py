@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from enrollment.user_ids import normalise_user_id
 
@@ -350,7 +349,6 @@ def register_chip(*, identity: Identity, state: dict[str, Any], response: str) -
     chip = ChipDevice.objects.create(
         identity=identity,
         user=identity.ensure_user(),
-        name=str(_("MitID chip")),
         credential_id=credential_id,
         credential_data=webauthn.credential_to_text(credential),
         confirm_after=timezone.now() + timedelta(hours=settings.CHIP_WAITING_HOURS),

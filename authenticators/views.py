@@ -138,7 +138,12 @@ class ChipView(FormView):
         self.request.session[CHIP_STATE_KEY] = state
         chips = identity.chipdevices.exclude(status=AuthenticatorStatus.REVOKED).order_by("pk")
         return super().get_context_data(
-            options=options, chips=chips, now=timezone.now(), **wrong_host(self.request), **kwargs
+            options=options,
+            chips=chips,
+            now=timezone.now(),
+            waiting_hours=settings.CHIP_WAITING_HOURS,
+            **wrong_host(self.request),
+            **kwargs,
         )
 
     def form_valid(self, form: WebAuthnForm) -> HttpResponse:

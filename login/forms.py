@@ -23,6 +23,13 @@ class UserIdForm(forms.Form):
     )
 
 
+class OneTimeCodeInput(forms.TextInput):
+    """A code is good once and for 30 seconds: never shown again when the form comes back."""
+
+    def format_value(self, value: object) -> None:
+        return None
+
+
 class CodeDeviceLoginForm(forms.Form):
     password = forms.CharField(
         label=_("Password"),
@@ -36,7 +43,7 @@ class CodeDeviceLoginForm(forms.Form):
         help_text=_("Press the button on the device, and type the 6 digits."),
         max_length=7,
         error_messages={"required": _("Type the code the device shows.")},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+        widget=OneTimeCodeInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
 
     def clean_code(self) -> str:

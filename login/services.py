@@ -42,7 +42,7 @@ class LoginFailed(Exception):
 class Success:
     identity: Identity
     method: str
-    authenticator: str
+    authenticator: str  # what tells this device from others: a serial, the phone's name
     level: str
 
 
@@ -91,7 +91,7 @@ def check_code_device(*, user_id: str, password: str, code: str, text: str) -> S
     outcome = services.verify(device, code, purpose=f"{SERVICE}: {text}", knowledge=password)
     if not outcome.ok:
         raise _refused(outcome)
-    return Success(identity, CODE_DEVICE, str(device), device.level)
+    return Success(identity, CODE_DEVICE, device.token.serial, device.level)
 
 
 def chip_options(user_id: str) -> dict[str, Any] | None:
@@ -130,7 +130,7 @@ def check_chip(*, user_id: str, response: str, text: str) -> Success:
         raise _refused(outcome)
     # The other chips' copies of the challenge go with it.
     ChipDevice.objects.filter(identity=identity).update(challenge="", challenge_expires_at=None)
-    return Success(identity, CHIP, str(chip), chip.level)
+    return Success(identity, CHIP, "", chip.level)
 
 
 @transaction.atomic
@@ -150,4 +150,4 @@ def complete_app_login(token: str) -> Success:
         raise LoginFailed("device_blocked")
     login.status = AppLogin.Status.COMPLETED
     login.save(update_fields=["status"])
-    return Success(login.identity, APP, str(login.device), login.device.level)
+    return Success(login.identity, APP, login.device.name, login.device.level)

@@ -1,10 +1,12 @@
-"""Template tags for the layout: the language switcher."""
+"""Template tags for the layout: the language switcher, the alerts' icons."""
 
 from typing import Any
 
 from django import template
 from django.conf import settings
 from django.template.context import RequestContext
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_info
 
 register = template.Library()
@@ -23,3 +25,14 @@ def language_switcher(context: RequestContext) -> dict[str, Any]:
         "form_id": context.get("draft_form_id"),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag
+def alert_icon(kind: str) -> str:
+    """The design system's icon for an alert of `kind` (error, warning, info, success)."""
+    return format_html(
+        '<svg class="icon-svg alert-icon" aria-hidden="true" focusable="false">'
+        '<use href="{}#{}"></use></svg>',
+        static("vendor/dkfds/img/all-svg-icons.svg"),
+        kind,
+    )
