@@ -146,7 +146,14 @@ def confirm_activation(
 def describe(login: AppLogin, signer: AppDevice) -> dict[str, Any]:
     """A login as the app shows it, and what it must sign to approve it."""
     account = app_logins.account_on_installation(signer, login)
+    typed = (
+        login.identity is not None
+        and login.identity.typed_codes
+        and login.status == AppLogin.Status.WAITING
+        and not login.same_device
+    )
     return {
+        **({"code": login.typed_code} if typed else {}),
         "token": str(login.token),
         "status": login.current_status(),
         "service": login.service,

@@ -4,6 +4,7 @@ The browser side (the QR page and its websocket) listens for status changes on t
 layer group `app-login.<token>`; only those changes cross the layer, never the frames.
 """
 
+import hmac
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -138,15 +139,14 @@ def pending(signer: AppDevice, now: datetime | None = None) -> QuerySet[AppLogin
     installation = AppDevice.objects.filter(
         installation_id=signer.installation_id, status=AuthenticatorStatus.ACTIVE
     )
+    identities = installation.values("identity")
     return (
         AppLogin.objects.filter(expires_at__gt=now or timezone.now())
         .filter(
             Q(status=AppLogin.Status.SCANNED, device__in=installation)
-            | Q(
-                status=AppLogin.Status.WAITING,
-                same_device=True,
-                identity__in=installation.values("identity"),
-            )
+            | Q(status=AppLogin.Status.SCANNED, device=None, identity__in=identities)
+            | Q(status=AppLogin.Status.WAITING, same_device=True, identity__in=identities)
+            | Q(status=AppLogin.Status.WAITING, identity__typed_codes=True, identity__in=identities)
         )
         .select_related("identity")
         .order_by("started_at")
@@ -163,7 +163,7 @@ def _open_login_for(signer: AppDevice, token: str, now: datetime) -> tuple[AppLo
     if status not in AppLogin.OPEN:
         raise LoginRefused("login_not_open")
     device = account_on_installation(signer, login)
-    if status == AppLogin.Status.SCANNED and login.device_id != device.pk:
+    if status == AppLogin.Status.SCANNED and login.device_id not in (None, device.pk):
         raise LoginRefused("not_for_this_app")
     if status == AppLogin.Status.WAITING and not login.same_device:
         # A login shown as a QR code is approved only by the phone in front of the screen.
@@ -205,6 +205,47 @@ def reject(*, signer: AppDevice, token: str) -> AppLogin:
         login.decided_at = timezone.now()
         login.save(update_fields=["status", "device", "decided_at"])
         transaction.on_commit(lambda: announce(login))
+    return login
+
+
+def enter_typed_code(*, token: str, code: str) -> AppLogin:
+    """Someone who cannot scan typed the code their app shows: as good as a scan.
+
+    Only a person who switched typed codes on ever gets a code in the app; for anyone else
+    every code is wrong, so the form tells nobody who has the setting. Three wrong codes end
+    the login.
+    """
+    with transaction.atomic():
+        login = (
+            AppLogin.objects.select_for_update(of=("self",))
+            .select_related("identity")
+            .filter(token=token)
+            .first()
+        )
+        if login is None:
+            raise LoginRefused("not_found")
+        status = login.current_status()
+        if status == AppLogin.Status.EXPIRED:
+            raise LoginRefused("login_expired")
+        if status != AppLogin.Status.WAITING or login.same_device:
+            raise LoginRefused("login_not_open")
+        right = (
+            login.identity is not None
+            and login.identity.typed_codes
+            and hmac.compare_digest(code.strip(), login.typed_code)
+        )
+        if not right:
+            login.typed_code_failures += 1
+            if login.too_many_typed_codes:
+                login.status = AppLogin.Status.CANCELLED
+                login.decided_at = timezone.now()
+            login.save(update_fields=["typed_code_failures", "status", "decided_at"])
+        else:
+            login.status = AppLogin.Status.SCANNED
+            login.save(update_fields=["status"])
+        transaction.on_commit(lambda: announce(login))
+    if not right:
+        raise LoginRefused("too_many_attempts" if login.status == "cancelled" else "wrong_code")
     return login
 
 

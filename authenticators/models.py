@@ -1,5 +1,7 @@
 """A person's MitID: the identity (user-ID, status, level); authenticators join it later."""
 
+import hashlib
+import hmac
 import secrets
 import uuid
 from binascii import unhexlify
@@ -49,6 +51,8 @@ class Identity(models.Model):  # type: ignore[django-manager-missing]  # django-
         default=AssuranceLevel.SUBSTANTIAL,
     )
     language = models.CharField(_("language"), max_length=5, default=settings.LANGUAGE_CODE)
+    # For people who cannot scan: the app shows a 4-digit code to type in the browser instead.
+    typed_codes = models.BooleanField(_("types a code instead of scanning"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # django-otp devices belong to a Django user (named `account` here, as `user_id` is the
     # MitID user-ID); the identity gets one when it first needs one.
@@ -421,6 +425,7 @@ class AppLogin(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     decided_at = models.DateTimeField(null=True, blank=True)
+    typed_code_failures = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("app login")
@@ -444,6 +449,16 @@ class AppLogin(models.Model):
 
     def seconds_since_start(self, now: datetime | None = None) -> int:
         return int(((now or timezone.now()) - self.started_at).total_seconds())
+
+    @property
+    def too_many_typed_codes(self) -> bool:
+        return self.typed_code_failures >= settings.AUTHENTICATOR_MAX_FAILURES
+
+    @property
+    def typed_code(self) -> str:
+        """The 4 digits the app shows, for someone who cannot scan, to type in the browser."""
+        digest = hmac.new(self.secret.encode(), b"typed-code", hashlib.sha256).hexdigest()
+        return f"{int(digest, 16) % 10_000:04d}"
 
     @property
     def signing_input(self) -> str:

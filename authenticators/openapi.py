@@ -54,6 +54,12 @@ LOGIN = obj(
     user_id={"type": "string", "description": "the user-ID on this phone the login is for"},
     key_id={"type": "string", "format": "uuid", "description": "the key to approve with"},
     signing_input={"type": "string", "description": "sign exactly this to approve"},
+    code={
+        "type": "string",
+        "pattern": "^[0-9]{4}$",
+        "description": "for someone who types codes instead of scanning: show it, to be typed "
+        "in the browser; approve once the login is scanned",
+    },
     expires_at={"type": "string", "format": "date-time"},
 )
 TOKEN_PARAMETER = {

@@ -46,6 +46,7 @@ METHOD_LINKS = {
     services.CODE_DEVICE: _("Log in with your code device"),
     services.CHIP: _("Log in with your MitID chip"),
 }
+TYPED_CODE_WRONG = _("That is not the code. Type the 4 digits your MitID app shows for this login.")
 FAILURES = {
     "wrong_credentials": _("The user-ID, the password or the code is wrong. Try again."),
     "device_blocked": _(
@@ -196,8 +197,27 @@ class AppLoginView(PendingLoginMixin, TemplateView):
         return self.render_to_response(context)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        """Start again, or open the app on this phone instead of scanning."""
-        self.app_login(restart=True, same_device=request.POST.get("action") == "same_device")
+        """Start again, open the app on this phone instead, or type the code the app shows."""
+        action = request.POST.get("action")
+        if action == "typed_code":
+            return self.typed_code(request, request.POST.get("code", ""))
+        self.app_login(restart=True, same_device=action == "same_device")
+        return redirect("login:app")
+
+    def typed_code(self, request: HttpRequest, code: str) -> HttpResponse:
+        login = self.app_login()
+        try:
+            app_logins.enter_typed_code(token=str(login.token), code=code)
+        except app_logins.LoginRefused as refusal:
+            if refusal.code == "wrong_code":
+                context = self.get_context_data(
+                    login=login, status=login.current_status(), typed_code_error=TYPED_CODE_WRONG
+                )
+                context["frame"] = app_logins.frame(login)
+                context["qr"] = qr_svg(context["frame"])
+                return self.render_to_response(context)
+            if refusal.code == "too_many_attempts":
+                messages.error(request, gettext("Too many wrong codes. Start again."))
         return redirect("login:app")
 
 

@@ -131,9 +131,10 @@
   }
   function present(login) {
     current = login;
-    ["service", "text", "user_id"].forEach(function (field) {
-      root.querySelector("[data-field='" + field + "']").textContent = login[field];
+    ["service", "text", "user_id", "code"].forEach(function (field) {
+      root.querySelector("[data-field='" + field + "']").textContent = login[field] || "";
     });
+    root.querySelector("[data-typed-code]").hidden = !login.code;
     show("approve");
   }
 

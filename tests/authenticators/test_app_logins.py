@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from authenticators import app_keys, app_logins, services
 from authenticators.app_logins import LoginRefused
-from authenticators.models import AppDevice, AppLogin, AuthenticatorEvent
+from authenticators.models import AppDevice, AppLogin, AuthenticatorEvent, Identity
 from tests.factories import AppDeviceFactory, IdentityFactory
 
 pytestmark = pytest.mark.django_db
@@ -242,3 +242,41 @@ def test_the_token_in_a_request_must_exist(phone: AppDevice) -> None:
         app_logins.approve, signer=phone, token=str(uuid.uuid4()), signature="x", pin="1"
     )
     assert code == "not_found"
+
+
+def test_someone_who_cannot_scan_types_the_code_the_app_shows(phone: AppDevice) -> None:
+    Identity.objects.filter(pk=phone.identity_id).update(typed_codes=True)
+    login = start()
+    (listed,) = app_logins.pending(phone)
+    assert listed == login  # the app lists it, with its code, without a scan
+
+    app_logins.enter_typed_code(token=str(login.token), code=login.typed_code)
+    login.refresh_from_db()
+    assert (login.status, login.device) == ("scanned", None)
+    app_logins.approve(
+        signer=phone, token=str(login.token), signature=sign(phone, login), pin="246810"
+    )
+    login.refresh_from_db()
+    assert (login.status, login.device) == ("approved", phone)
+
+
+def test_typed_codes_are_off_by_default_and_then_every_code_is_wrong(phone: AppDevice) -> None:
+    login = start()
+    assert not app_logins.pending(phone).exists()
+    code = refusal(app_logins.enter_typed_code, token=str(login.token), code=login.typed_code)
+    assert code == "wrong_code"
+
+
+def test_three_wrong_typed_codes_end_the_login(phone: AppDevice, settings) -> None:
+    settings.AUTHENTICATOR_MAX_FAILURES = 3
+    Identity.objects.filter(pk=phone.identity_id).update(typed_codes=True)
+    login = start()
+    wrong = f"{(int(login.typed_code) + 1) % 10_000:04d}"
+    codes = [
+        refusal(app_logins.enter_typed_code, token=str(login.token), code=wrong) for _ in range(3)
+    ]
+    assert codes == ["wrong_code", "wrong_code", "too_many_attempts"]
+    login.refresh_from_db()
+    assert login.status == "cancelled" and login.too_many_typed_codes
+    right = refusal(app_logins.enter_typed_code, token=str(login.token), code=login.typed_code)
+    assert right == "login_not_open"

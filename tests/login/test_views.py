@@ -267,3 +267,17 @@ def test_htmx_gets_the_status_part_and_a_client_redirect_once_approved(
     done = client.get("/en/login/app/", headers={"HX-Request": "true"})
     assert done["HX-Redirect"] == "/en/login/logged-in/"
     assert client.get("/en/login/logged-in/").status_code == 200
+
+
+def test_the_login_page_takes_the_typed_code_from_the_app(
+    client: Client, jonas_phone: AppDevice
+) -> None:
+    Identity.objects.filter(pk=jonas_phone.identity_id).update(typed_codes=True)
+    type_user_id(client, "J()nas Jen5en")
+    page = client.get("/en/login/app/").content.decode()
+    assert "Cannot scan the code?" in page
+    login = AppLogin.objects.get()
+    wrong = client.post("/en/login/app/", {"action": "typed_code", "code": "99999"})
+    assert "That is not the code." in wrong.content.decode()
+    client.post("/en/login/app/", {"action": "typed_code", "code": login.typed_code})
+    assert "Approve in the MitID app." in client.get("/en/login/app/").content.decode()

@@ -82,6 +82,8 @@ class Command(BaseCommand):
             f"{login['token']}  {login['status']:<8}  {login['user_id']}\n"
             f"    {login['service']}: {login['text']}  (until {until:%H:%M:%S})"
         )
+        if "code" in login:
+            self.stdout.write(f"    Type this code in the browser: {login['code']}")
 
     def scan(self, client: AppClient, state: AppState, options: dict[str, Any]) -> None:
         login = client.scan(options["frame"])
