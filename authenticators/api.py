@@ -5,6 +5,8 @@ signature with its device key on every request (see `api_auth`).
 """
 
 import json
+import logging
+import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -12,13 +14,15 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from enrollment.user_ids import normalise_user_id
 
 from . import api_auth, app_logins, services
 from .models import AppDevice, AppLogin, AuthenticatorStatus
 from .openapi import OPENAPI
+
+logger = logging.getLogger(__name__)
 
 # HTTP status for each refusal code; the codes are the API's stable contract.
 STATUS = {
@@ -29,7 +33,6 @@ STATUS = {
     "invalid_pin": 400,
     "notifications_required": 400,
     "invalid_frame": 400,
-    "pin_required": 400,
     "invalid_activation_code": 401,
     "wrong_temporary_pin": 401,
     "bad_signature": 401,
@@ -38,8 +41,12 @@ STATUS = {
     "replayed_request": 401,
     "wrong_pin": 401,
     "device_not_active": 403,
+    "installation_not_proven": 403,
     "not_for_this_app": 403,
     "not_found": 404,
+    "method_not_allowed": 405,
+    "already_active": 409,
+    "no_mobile": 409,
     "not_pending": 409,
     "too_many_apps": 409,
     "login_not_open": 409,
@@ -47,11 +54,12 @@ STATUS = {
     "stale_frame": 410,
     "login_expired": 410,
     "too_many_attempts": 429,
+    "server_error": 500,
 }
 
 
 def error(code: str) -> JsonResponse:
-    return JsonResponse({"error": {"code": code}}, status=STATUS[code])
+    return JsonResponse({"error": {"code": code}}, status=STATUS.get(code, 400))
 
 
 def json_endpoint(
@@ -65,9 +73,12 @@ def json_endpoint(
     def decorate(view: Callable[..., JsonResponse]) -> Callable[..., Any]:
         @csrf_exempt
         @never_cache
-        @require_http_methods([method])
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method != method:
+                response = error("method_not_allowed")
+                response["Allow"] = method
+                return response
             body: dict[str, Any] = {}
             if method == "POST":
                 if request.content_type != "application/json":
@@ -86,6 +97,10 @@ def json_endpoint(
                 return view(request, body, *args, **kwargs)
             except services.Refused as refusal:
                 return error(refusal.code)
+            except Exception:
+                # A phone gets JSON even when the portal fails; the log keeps the details.
+                logger.exception("App API %s failed", request.path)
+                return error("server_error")
 
         return wrapper
 
@@ -97,12 +112,15 @@ def json_endpoint(
 
 @json_endpoint("user_id", "activation_code", "public_key", "installation_id")
 def start_activation(request: HttpRequest, body: dict[str, Any]) -> JsonResponse:
+    # A phone that already holds a user-ID signs, to add another to the same installation.
+    signer = api_auth.authenticate(request) if "Authorization" in request.headers else None
     device = services.start_app_activation(
         user_id=body["user_id"],
         activation_code=body["activation_code"],
         public_key=body["public_key"],
         installation_id=body["installation_id"],
         name=str(body.get("device_name") or "MitID app"),
+        signer=signer,
     )
     return JsonResponse(
         {
@@ -116,7 +134,7 @@ def start_activation(request: HttpRequest, body: dict[str, Any]) -> JsonResponse
 
 @json_endpoint("user_id", "temporary_pin", "pin", "signature")
 def confirm_activation(
-    request: HttpRequest, body: dict[str, Any], installation_id: str
+    request: HttpRequest, body: dict[str, Any], installation_id: uuid.UUID
 ) -> JsonResponse:
     device = (
         AppDevice.objects.filter(
@@ -178,26 +196,33 @@ def pending(request: HttpRequest, body: dict[str, Any], signer: AppDevice) -> Js
     )
 
 
-@json_endpoint("signature", signed=True)
+@json_endpoint("signature", "pin", signed=True)
 def approve(
-    request: HttpRequest, body: dict[str, Any], signer: AppDevice, token: str
+    request: HttpRequest, body: dict[str, Any], signer: AppDevice, token: uuid.UUID
 ) -> JsonResponse:
-    pin = body.get("pin")
     login = app_logins.approve(
-        signer=signer,
-        token=token,
-        signature=body["signature"],
-        pin=pin if isinstance(pin, str) else None,
-        biometrics=body.get("biometrics") is True,
+        signer=signer, token=str(token), signature=body["signature"], pin=body["pin"]
     )
     return JsonResponse({"status": login.status})
 
 
+@json_endpoint("token", "autostart", signed=True)
+def open_on_phone(request: HttpRequest, body: dict[str, Any], signer: AppDevice) -> JsonResponse:
+    login = app_logins.open_on_phone(
+        signer=signer, token=body["token"], autostart=body["autostart"]
+    )
+    return JsonResponse(describe(login, signer))
+
+
+def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
+    return error("not_found")
+
+
 @json_endpoint(signed=True)
 def reject(
-    request: HttpRequest, body: dict[str, Any], signer: AppDevice, token: str
+    request: HttpRequest, body: dict[str, Any], signer: AppDevice, token: uuid.UUID
 ) -> JsonResponse:
-    login = app_logins.reject(signer=signer, token=token)
+    login = app_logins.reject(signer=signer, token=str(token))
     return JsonResponse({"status": login.status})
 
 

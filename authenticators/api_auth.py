@@ -55,11 +55,15 @@ def authenticate(request: HttpRequest) -> AppDevice:
         created = int(fields["created"])
     except ValueError as error:
         raise Unauthenticated("unauthenticated") from error
+    # Bad signatures are counted per client, not per key: a key ID alone must not be enough
+    # to lock someone's phone out.
+    client = request.META.get("REMOTE_ADDR", "")
+    if attempts.is_locked("app-signature", client):
+        raise Unauthenticated("too_many_attempts")
     device = AppDevice.objects.filter(key_id=key_id).select_related("identity").first()
     if device is None:
+        attempts.count_failure("app-signature", client)
         raise Unauthenticated("unauthenticated")
-    if attempts.is_locked("app-signature", str(key_id)):
-        raise Unauthenticated("too_many_attempts")
     message = signing_string(
         request.method or "GET",
         request.get_full_path(),
@@ -68,7 +72,7 @@ def authenticate(request: HttpRequest) -> AppDevice:
         request.body,
     )
     if not app_keys.verify_signature(device.public_key, message, fields["signature"]):
-        attempts.count_failure("app-signature", str(key_id))
+        attempts.count_failure("app-signature", client)
         raise Unauthenticated("bad_signature")
     if abs(time.time() - created) > settings.APP_REQUEST_MAX_SKEW_SECONDS:
         raise Unauthenticated("stale_request")

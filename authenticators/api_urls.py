@@ -1,6 +1,6 @@
 """URLs of the App API, version 1 (outside the language prefixes: the app sends no language)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from . import api
 
@@ -16,6 +16,9 @@ urlpatterns = [
     ),
     path("logins", api.pending, name="pending"),
     path("logins/scan", api.scan, name="scan"),
+    path("logins/open", api.open_on_phone, name="open"),
     path("logins/<uuid:token>/approve", api.approve, name="approve"),
     path("logins/<uuid:token>/reject", api.reject, name="reject"),
+    # Anything else under the API is a JSON 404, as a phone expects.
+    re_path(r"^(?P<path>.*)$", api.not_found),
 ]

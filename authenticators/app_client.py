@@ -4,6 +4,7 @@ It speaks only HTTP to the portal, as a phone would; nothing here touches the da
 """
 
 import json
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -41,12 +42,14 @@ class AppState:
         return cls(path, data["installation_id"], data.get("accounts", {}))
 
     def save(self) -> None:
-        self.path.write_text(
-            json.dumps(
-                {"installation_id": self.installation_id, "accounts": self.accounts}, indent=2
-            )
+        """Write the keys to a file only its owner can read, from its first byte."""
+        text = json.dumps(
+            {"installation_id": self.installation_id, "accounts": self.accounts}, indent=2
         )
-        self.path.chmod(0o600)
+        descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(descriptor, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(text)
 
     def active_user_ids(self) -> list[str]:
         return [uid for uid, account in self.accounts.items() if account["status"] == "active"]
@@ -109,6 +112,8 @@ class AppClient:
 
     def start_activation(self, *, user_id: str, activation_code: str, device_name: str) -> None:
         key = app_keys.new_private_key()
+        # A phone that already holds a user-ID proves it is the same installation.
+        active = self.state.active_user_ids()
         answer = self._post(
             "/activations",
             {
@@ -118,6 +123,7 @@ class AppClient:
                 "device_name": device_name,
                 "public_key": app_keys.public_key_to_b64(key.public_key()),
             },
+            signed_by=active[0] if active else None,
         )
         self.state.accounts[user_id] = {
             "private_key": _pem(key),
@@ -156,6 +162,12 @@ class AppClient:
         return active[0]
 
     def scan(self, frame: str) -> dict[str, Any]:
+        """A QR frame read off a screen, or the link a login page on this phone opened."""
+        if "#autostart=" in frame:
+            token, _dot, autostart = frame.split("#autostart=", 1)[1].partition(".")
+            return self._post(
+                "/logins/open", {"token": token, "autostart": autostart}, signed_by=self.signer()
+            )
         return self._post("/logins/scan", {"frame": frame}, signed_by=self.signer())
 
     def pending(self) -> list[dict[str, Any]]:

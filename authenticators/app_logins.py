@@ -5,6 +5,7 @@ layer group `app-login.<token>`; only those changes cross the layer, never the f
 """
 
 import hmac
+import uuid
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -134,8 +135,39 @@ def scan(*, signer: AppDevice, frame_text: str, now: datetime | None = None) -> 
     return login
 
 
+def open_on_phone(*, signer: AppDevice, token: str, autostart: str) -> AppLogin:
+    """The app was opened from the login page on the same phone, with the login's secret."""
+    with transaction.atomic():
+        login = AppLogin.objects.select_for_update().filter(token=_token(token)).first()
+        if login is None or not (
+            login.same_device and hmac.compare_digest(autostart, login.autostart)
+        ):
+            raise LoginRefused("not_found")
+        status = login.current_status()
+        if status == AppLogin.Status.EXPIRED:
+            raise LoginRefused("login_expired")
+        device = account_on_installation(signer, login)
+        if status == AppLogin.Status.SCANNED and login.device_id == device.pk:
+            return login
+        if status != AppLogin.Status.WAITING:
+            raise LoginRefused("login_not_open")
+        login.status = AppLogin.Status.SCANNED
+        login.device = device
+        login.save(update_fields=["status", "device"])
+        transaction.on_commit(lambda: announce(login))
+    return login
+
+
+def _token(text: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(text))
+    except ValueError as error:
+        raise LoginRefused("not_found") from error
+
+
 def pending(signer: AppDevice, now: datetime | None = None) -> QuerySet[AppLogin]:
-    """Open logins this phone may approve: ones it scanned, and ones started on the phone."""
+    """Open logins this phone may approve: ones it scanned or was opened for, and, for someone
+    who types codes instead of scanning, ones waiting for the code it shows."""
     installation = AppDevice.objects.filter(
         installation_id=signer.installation_id, status=AuthenticatorStatus.ACTIVE
     )
@@ -145,7 +177,6 @@ def pending(signer: AppDevice, now: datetime | None = None) -> QuerySet[AppLogin
         .filter(
             Q(status=AppLogin.Status.SCANNED, device__in=installation)
             | Q(status=AppLogin.Status.SCANNED, device=None, identity__in=identities)
-            | Q(status=AppLogin.Status.WAITING, same_device=True, identity__in=identities)
             | Q(status=AppLogin.Status.WAITING, identity__typed_codes=True, identity__in=identities)
         )
         .select_related("identity")
@@ -154,7 +185,7 @@ def pending(signer: AppDevice, now: datetime | None = None) -> QuerySet[AppLogin
 
 
 def _open_login_for(signer: AppDevice, token: str, now: datetime) -> tuple[AppLogin, AppDevice]:
-    login = AppLogin.objects.select_for_update().filter(token=token).first()
+    login = AppLogin.objects.select_for_update().filter(token=_token(token)).first()
     if login is None:
         raise LoginRefused("not_found")
     status = login.current_status(now)
@@ -165,21 +196,22 @@ def _open_login_for(signer: AppDevice, token: str, now: datetime) -> tuple[AppLo
     device = account_on_installation(signer, login)
     if status == AppLogin.Status.SCANNED and login.device_id not in (None, device.pk):
         raise LoginRefused("not_for_this_app")
-    if status == AppLogin.Status.WAITING and not login.same_device:
-        # A login shown as a QR code is approved only by the phone in front of the screen.
+    if status == AppLogin.Status.WAITING:
+        # Approved only by the phone in front of the screen (it scanned), or the phone the
+        # login was started on (the browser opened the app).
         raise LoginRefused("scan_first")
     return login, device
 
 
-def approve(
-    *, signer: AppDevice, token: str, signature: str, pin: str | None, biometrics: bool = False
-) -> AppLogin:
-    """The citizen approved in the app: the PIN (or biometrics) and a signature over the text."""
+def approve(*, signer: AppDevice, token: str, signature: str, pin: str) -> AppLogin:
+    """The citizen approved in the app: the PIN and a signature over the text.
+
+    The PIN is always sent: on a phone with biometrics the app unlocks the stored PIN with a
+    fingerprint or face, so the portal still checks something the citizen knows.
+    """
     now = timezone.now()
     with transaction.atomic():
         login, device = _open_login_for(signer, token, now)
-        if pin is None and not (biometrics and device.biometrics):
-            raise LoginRefused("pin_required")
         device.expect_signature_over(login.signing_input, until=login.expires_at)
         outcome = services.verify(
             device, signature, purpose=f"{login.service}: {login.text}", knowledge=pin
@@ -219,7 +251,7 @@ def enter_typed_code(*, token: str, code: str) -> AppLogin:
         login = (
             AppLogin.objects.select_for_update(of=("self",))
             .select_related("identity")
-            .filter(token=token)
+            .filter(token=_token(token))
             .first()
         )
         if login is None:

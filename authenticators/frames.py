@@ -9,6 +9,7 @@ goes stale within seconds, so the phone that approves must be in front of the sc
 import hashlib
 import hmac
 import re
+import uuid
 from dataclasses import dataclass
 
 PREFIX = "mitid"
@@ -42,4 +43,8 @@ def parse(text: str) -> Frame:
     if match is None:
         raise InvalidFrame(text[:80])
     token, seconds, code = match.groups()
+    try:
+        token = str(uuid.UUID(token))
+    except ValueError as error:
+        raise InvalidFrame(text[:80]) from error
     return Frame(token, int(seconds), code)

@@ -247,7 +247,9 @@ class AppDevice(Authenticator, TimestampMixin, ThrottlingMixin, Device):
         constraints = [
             # One installation may hold several user-IDs, each once.
             models.UniqueConstraint(
-                fields=["installation_id", "identity"], name="one_app_per_installation_and_id"
+                fields=["installation_id", "identity"],
+                condition=~Q(status="revoked"),
+                name="one_app_per_installation_and_id",
             )
         ]
 
@@ -316,21 +318,26 @@ class ChipDevice(Authenticator, TimestampMixin, ThrottlingMixin, Device):
     def __str__(self) -> str:
         return self.name or str(_("MitID chip"))
 
-    KNOWLEDGE = "pin"
+    # The chip checks its own PIN (user verification); the portal never sees a secret to check.
+    KNOWLEDGE = ""
 
     def check_knowledge(self, value: str) -> bool:
-        """The chip checks its own PIN; the portal never sees it."""
         return False
 
     def generate_challenge(self) -> dict[str, Any]:
         """Options for `navigator.credentials.get`; their challenge is this device's next."""
         options, state = webauthn.assertion_options([self.credential])
-        self.challenge = state["challenge"]
-        self.challenge_expires_at = timezone.now() + timedelta(
-            seconds=settings.APP_CHALLENGE_SECONDS
+        self.expect_assertion(
+            state["challenge"],
+            until=timezone.now() + timedelta(seconds=settings.APP_CHALLENGE_SECONDS),
         )
-        self.save(update_fields=["challenge", "challenge_expires_at"])
         return options
+
+    def expect_assertion(self, challenge: str, *, until: datetime) -> None:
+        """The next token must answer `challenge` (issued to a browser, kept in its session)."""
+        self.challenge = challenge
+        self.challenge_expires_at = until
+        self.save(update_fields=["challenge", "challenge_expires_at"])
 
     @property
     def credential(self) -> webauthn.Credential:
@@ -453,6 +460,12 @@ class AppLogin(models.Model):
     @property
     def too_many_typed_codes(self) -> bool:
         return self.typed_code_failures >= settings.AUTHENTICATOR_MAX_FAILURES
+
+    @property
+    def autostart(self) -> str:
+        """What the browser hands the app on the same phone (a link opening the app), in place
+        of a scan: it proves the app was opened from the screen that started the login."""
+        return hmac.new(self.secret.encode(), b"autostart", hashlib.sha256).hexdigest()[:32]
 
     @property
     def typed_code(self) -> str:

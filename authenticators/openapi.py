@@ -37,10 +37,13 @@ def obj(required: list[str], **properties: dict[str, Any]) -> dict[str, Any]:
 
 STRING: dict[str, Any] = {"type": "string"}
 SIGNED: list[dict[str, list[str]]] = [{"deviceSignature": []}]
+# Any operation may answer these: a wrong method, or the portal failing (still as JSON).
+COMMON_ERRORS = ((405, ("method_not_allowed",)), (500, ("server_error",)))
 SIGNED_ERRORS = (
     (401, ("unauthenticated", "bad_signature", "stale_request", "replayed_request")),
     (403, ("device_not_active",)),
     (429, ("too_many_attempts",)),
+    *COMMON_ERRORS,
 )
 LOGIN = obj(
     ["token", "status", "service", "text", "user_id", "key_id", "signing_input", "expires_at"],
@@ -149,12 +152,14 @@ OPENAPI: dict[str, Any] = {
                             }
                         },
                     },
-                    **errors(
+                    **merged_errors(
                         (400, ("malformed_json", "missing_field", "invalid_key")),
                         (401, ("invalid_activation_code",)),
-                        (409, ("too_many_apps",)),
+                        (403, ("installation_not_proven", "device_not_active")),
+                        (409, ("too_many_apps", "already_active", "no_mobile")),
                         (415, ("unsupported_media_type",)),
                         (429, ("too_many_attempts",)),
+                        *COMMON_ERRORS,
                     ),
                 },
             }
@@ -209,7 +214,8 @@ OPENAPI: dict[str, Any] = {
                             }
                         },
                     },
-                    **errors(
+                    **merged_errors(
+                        *COMMON_ERRORS,
                         (
                             400,
                             (
@@ -269,6 +275,40 @@ OPENAPI: dict[str, Any] = {
                 },
             }
         },
+        "/logins/open": {
+            "post": {
+                "operationId": "openLogin",
+                "summary": "The app was opened from a login page on the same phone",
+                "description": "The page links to the app with `#autostart=<token>.<autostart>`"
+                "; the app sends both here, in place of a scanned frame.",
+                "security": SIGNED,
+                "requestBody": {
+                    "required": True,
+                    "content": json_content(
+                        obj(
+                            ["token", "autostart"],
+                            token={"type": "string", "format": "uuid"},
+                            autostart=STRING,
+                        )
+                    ),
+                },
+                "responses": {
+                    "200": {
+                        "description": "The login, to show and approve",
+                        "content": json_content(LOGIN),
+                    },
+                    **merged_errors(
+                        (400, ("malformed_json", "missing_field")),
+                        (403, ("not_for_this_app",)),
+                        (404, ("not_found",)),
+                        (409, ("login_not_open",)),
+                        (410, ("login_expired",)),
+                        (415, ("unsupported_media_type",)),
+                        *SIGNED_ERRORS,
+                    ),
+                },
+            }
+        },
         "/logins/{token}/approve": {
             "post": {
                 "operationId": "approveLogin",
@@ -279,15 +319,15 @@ OPENAPI: dict[str, Any] = {
                     "required": True,
                     "content": json_content(
                         obj(
-                            ["signature"],
+                            ["signature", "pin"],
                             signature={
                                 "type": "string",
                                 "description": "over signing_input, by key_id",
                             },
-                            pin={"type": "string", "pattern": "^[0-9]{6}$"},
-                            biometrics={
-                                "type": "boolean",
-                                "description": "instead of the PIN, if chosen at activation",
+                            pin={
+                                "type": "string",
+                                "pattern": "^[0-9]{6}$",
+                                "description": "always; biometrics only unlock it on the phone",
                             },
                         )
                     ),
@@ -298,7 +338,7 @@ OPENAPI: dict[str, Any] = {
                         "content": json_content(obj(["status"], status=STRING)),
                     },
                     **merged_errors(
-                        (400, ("malformed_json", "missing_field", "pin_required")),
+                        (400, ("malformed_json", "missing_field")),
                         (401, ("wrong_pin",)),
                         (403, ("not_for_this_app",)),
                         (404, ("not_found",)),

@@ -47,7 +47,10 @@ class Verification:
 
 def record(device: Device, kind: str, detail: str = "") -> None:
     AuthenticatorEvent.objects.create(
-        identity_id=device.identity_id, device=device.persistent_id, kind=kind, detail=detail
+        identity_id=device.identity_id,
+        device=device.persistent_id,
+        kind=kind,
+        detail=detail[: AuthenticatorEvent._meta.get_field("detail").max_length],
     )
 
 
@@ -85,6 +88,8 @@ def verify(
 def _change_status(device: Device, status: str, event: str, reason: str) -> None:
     with transaction.atomic():
         device = type(device).objects.select_for_update().get(pk=device.pk)
+        if device.status == AuthenticatorStatus.REVOKED:
+            raise Refused("revoked")  # revoking is for ever
         device.status = status
         if status == AuthenticatorStatus.ACTIVE and device.activated_at is None:
             device.activated_at = timezone.now()
@@ -105,6 +110,15 @@ def revoke(device: Device, *, reason: str) -> None:
 
 
 # Fulfilling device orders, and activating a code device ----------------------------------
+
+# A refused first use at activation, as the activation pages and the App API name it.
+ACTIVATION_REFUSALS = {
+    "not_active": "device_blocked",
+    "locked": "locked",
+    "wrong_code": "wrong_code",
+    "wrong_pin": "wrong_code",
+    "wrong_password": "wrong_code",
+}
 
 
 class ActivationRefused(Refused):
@@ -141,7 +155,7 @@ def activate_code_device(
     from enrollment.models import DeviceOrder
 
     if attempts.is_locked("serial", str(identity.pk)):
-        raise ActivationRefused("locked")
+        raise ActivationRefused("too_many_serials")
     with transaction.atomic():
         identity = Identity.objects.select_for_update().get(pk=identity.pk)
         token = HardwareToken.objects.filter(
@@ -168,12 +182,11 @@ def activate_code_device(
         )
         if device.is_usable:
             raise ActivationRefused("already_active")
-    # The first code is checked while the device is still pending, with django-otp's replay
-    # and throttle rules; a wrong one counts towards the lock.
-    if device.throttling_failure_count >= settings.AUTHENTICATOR_MAX_FAILURES:
-        raise ActivationRefused("locked")
-    if not device.verify_token(code.strip()):
-        raise ActivationRefused("wrong_code")
+    # The first code is checked while the device is still pending, by the one verify service:
+    # locked row, replay and throttle rules, the attempt recorded.
+    outcome = verify(device, code.strip(), purpose="activation")
+    if not outcome.ok:
+        raise ActivationRefused(ACTIVATION_REFUSALS[outcome.reason])
     with transaction.atomic():
         account = identity.ensure_user()
         account.set_password(password)
@@ -208,10 +221,43 @@ def _activation_code_owner(user_id: str, activation_code: str) -> "AppActivation
     return candidate if candidate and candidate.is_usable(timezone.now()) else None
 
 
+def _active_apps(identity: Identity) -> int:
+    return AppDevice.objects.filter(identity=identity, status=AuthenticatorStatus.ACTIVE).count()
+
+
+def _mobile_of(identity: Identity) -> str:
+    from .tasks import contact_details
+
+    return contact_details(identity)[0]
+
+
+def _check_installation(
+    installation: uuid.UUID, identity: Identity, signer: AppDevice | None
+) -> None:
+    """A phone that already holds someone's user-ID adds another only if it proves it is that
+    phone, with a signature by a key it holds; otherwise anyone could join a household."""
+    others = (
+        AppDevice.objects.filter(installation_id=installation)
+        .exclude(identity=identity)
+        .exclude(status=AuthenticatorStatus.REVOKED)
+    )
+    if others.exists() and (signer is None or signer.installation_id != installation):
+        raise ActivationRefused("installation_not_proven")
+
+
 def start_app_activation(
-    *, user_id: str, activation_code: str, public_key: str, installation_id: str, name: str
+    *,
+    user_id: str,
+    activation_code: str,
+    public_key: str,
+    installation_id: str,
+    name: str,
+    signer: AppDevice | None = None,
 ) -> AppDevice:
-    """The app sends the user-ID, the activation code and its new public key."""
+    """The app sends the user-ID, the activation code and its new public key.
+
+    `signer` is the installation's own key when the phone already holds another user-ID.
+    """
     from .tasks import send_temporary_pin
 
     try:
@@ -228,20 +274,28 @@ def start_app_activation(
             attempts.count_failure("activation-code", subject)
             raise ActivationRefused("invalid_activation_code")
         identity = code.identity
-        if (
-            AppDevice.objects.filter(identity=identity, status=AuthenticatorStatus.ACTIVE).count()
-            >= MAX_ACTIVE_APPS
-        ):
+        if _active_apps(identity) >= MAX_ACTIVE_APPS:
             raise ActivationRefused("too_many_apps")
+        if not _mobile_of(identity):
+            raise ActivationRefused("no_mobile")  # the temporary PIN goes by SMS
+        _check_installation(installation, identity, signer)
+        earlier = (
+            AppDevice.objects.filter(identity=identity, installation_id=installation)
+            .exclude(status=AuthenticatorStatus.REVOKED)
+            .first()
+        )
+        if earlier is not None and earlier.status == AuthenticatorStatus.ACTIVE:
+            raise ActivationRefused("already_active")
+        if earlier is not None and earlier.status == AuthenticatorStatus.BLOCKED:
+            raise ActivationRefused("device_not_active")  # staff lift a block, not the phone
+        if earlier is not None:
+            earlier.delete()  # an activation never finished: start it again
         code.used_at = timezone.now()
         code.save(update_fields=["used_at"])
-        AppDevice.objects.filter(
-            identity=identity, installation_id=installation, status=AuthenticatorStatus.PENDING
-        ).delete()
         device = AppDevice.objects.create(
             identity=identity,
             user=identity.ensure_user(),
-            name=name[:64],
+            name=name.strip()[:40],
             installation_id=installation,
             public_key=public_key,
         )
@@ -271,36 +325,58 @@ def confirm_app_activation(
     notifications_accepted: bool,
     biometrics: bool,
 ) -> AppDevice:
-    """The temporary PIN, a personal PIN, and a signature over the challenge prove the phone."""
-    if device.status != AuthenticatorStatus.PENDING:
-        raise ActivationRefused("not_pending")
-    allowed, _info = device.verify_is_allowed()
-    if not allowed:
-        raise ActivationRefused("too_many_attempts")
+    """The temporary PIN, a personal PIN, and a signature over the challenge prove the phone.
+
+    All on locked rows (the identity, then the device), so that parallel guesses are counted
+    one by one and the limit of active apps holds however many activations run at once.
+    """
     if not (len(pin) == 6 and pin.isdigit()):
         raise ActivationRefused("invalid_pin")
     if not notifications_accepted:
         raise ActivationRefused("notifications_required")
-    fresh = (
-        device.temporary_pin_expires_at is not None
-        and device.temporary_pin_expires_at > timezone.now()
-    )
-    if not fresh or not check_password(temporary_pin, device.temporary_pin_hash):
-        device.throttle_increment(commit=True)
-        raise ActivationRefused("wrong_temporary_pin")
-    if not device.verify_token(signature):
-        raise ActivationRefused("bad_signature")
+    refusal = ""
     with transaction.atomic():
-        device.pin_hash = make_password(pin)
-        device.temporary_pin_hash = ""
-        device.notifications_accepted = notifications_accepted
-        device.biometrics = biometrics
-        device.save(
-            update_fields=["pin_hash", "temporary_pin_hash", "notifications_accepted", "biometrics"]
+        Identity.objects.select_for_update().get(pk=device.identity_id)
+        device = AppDevice.objects.select_for_update().get(pk=device.pk)
+        if device.status != AuthenticatorStatus.PENDING:
+            raise ActivationRefused("not_pending")
+        allowed, _info = device.verify_is_allowed()
+        if not allowed:
+            raise ActivationRefused("too_many_attempts")
+        if _active_apps(device.identity) >= MAX_ACTIVE_APPS:
+            raise ActivationRefused("too_many_apps")
+        fresh = (
+            device.temporary_pin_expires_at is not None
+            and device.temporary_pin_expires_at > timezone.now()
         )
-        activate(device)
-        _finish_enrollment(device.identity)
-    transaction.on_commit(lambda: notify_new_app(device.pk))
+        if not fresh or not check_password(temporary_pin, device.temporary_pin_hash):
+            device.throttle_increment(commit=True)
+            record(device, AuthenticatorEvent.Kind.REFUSED, "wrong_temporary_pin")
+            refusal = "wrong_temporary_pin"
+        else:
+            outcome = verify(device, signature, purpose="activation")
+            if not outcome.ok:
+                refusal = "too_many_attempts" if outcome.reason == "locked" else "bad_signature"
+            else:
+                device.refresh_from_db()
+                device.pin_hash = make_password(pin)
+                device.temporary_pin_hash = ""
+                device.notifications_accepted = notifications_accepted
+                device.biometrics = biometrics
+                device.save(
+                    update_fields=[
+                        "pin_hash",
+                        "temporary_pin_hash",
+                        "notifications_accepted",
+                        "biometrics",
+                    ]
+                )
+                activate(device)
+                _finish_enrollment(device.identity)
+                transaction.on_commit(lambda: notify_new_app(device.pk))
+    # Raised after the transaction, so that the refused attempt stays counted.
+    if refusal:
+        raise ActivationRefused(refusal)
     device.refresh_from_db()
     return device
 
@@ -363,10 +439,9 @@ def confirm_chip(*, chip: ChipDevice, response: str) -> ChipDevice:
         raise ActivationRefused("not_pending")
     if timezone.now() < chip.confirm_after:
         raise ActivationRefused("waiting_period")
-    if chip.throttling_failure_count >= settings.AUTHENTICATOR_MAX_FAILURES:
-        raise ActivationRefused("locked")
-    if not chip.verify_token(response):
-        raise ActivationRefused("invalid_chip_response")
+    outcome = verify(chip, response, purpose="activation")
+    if not outcome.ok:
+        raise ActivationRefused("locked" if outcome.reason == "locked" else "invalid_chip_response")
     activate(chip)
     chip.refresh_from_db()
     return chip

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView
 
+from login.decorators import mitid_login_required
 from nemid import session as nemid_session
 from nemid.views import redirect_to_login
 from pages.drafts import DraftFormMixin
@@ -36,6 +37,14 @@ REFUSALS = {
         "Too many wrong codes. Wait %(minutes)s minutes and try again, or call MitID support.",
         "minutes",
     ),
+    "too_many_serials": ngettext_lazy(
+        "Too many wrong serial numbers. Wait %(minutes)s minute and try again, or call MitID "
+        "support.",
+        "Too many wrong serial numbers. Wait %(minutes)s minutes and try again, or call MitID "
+        "support.",
+        "minutes",
+    ),
+    "device_blocked": _("This device is blocked. Call MitID support on 33 98 00 10."),
     "has_code_device": _("You already have a code display or code reader."),
     "already_active": _("This device is already active."),
 }
@@ -117,12 +126,6 @@ def wrong_host(request: HttpRequest) -> dict[str, str]:
     if webauthn.serves(request.get_host()):
         return {}
     return {"chip_host": settings.WEBAUTHN_RP_ID}
-
-
-def mitid_login_required(view: Any) -> Any:
-    from login.views import mitid_login_required as required
-
-    return required(view)
 
 
 @method_decorator([never_cache, mitid_login_required], name="dispatch")

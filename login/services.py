@@ -9,7 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from authenticators import services, webauthn
+from authenticators import attempts, services, webauthn
 from authenticators.models import (
     AppDevice,
     AuthenticatorStatus,
@@ -44,6 +44,7 @@ class Success:
     method: str
     authenticator: str  # what tells this device from others: a serial, the phone's name
     level: str
+    device: str  # django-otp persistent id: the session ends if this device is blocked
 
 
 def identity_for(user_id: str) -> Identity | None:
@@ -53,24 +54,22 @@ def identity_for(user_id: str) -> Identity | None:
     ).first()
 
 
-def methods_for(user_id: str) -> list[str]:
-    """The ways `user_id` can log in now; an unknown user-ID is sent the app's way."""
-    identity = identity_for(user_id)
-    if identity is None:
-        return [APP]
-    usable = [
-        method
-        for method, kind in KINDS.items()
-        if kind.objects.filter(identity=identity, status=AuthenticatorStatus.ACTIVE).exists()
-    ]
-    return usable or [APP]
-
-
 def _refused(outcome: services.Verification) -> LoginFailed:
     if outcome.reason == "locked":
         return LoginFailed("locked", locked_until=outcome.locked_until)
     if outcome.reason == "not_active":
         return LoginFailed("device_blocked")
+    return LoginFailed("wrong_credentials")
+
+
+def _unknown(user_id: str) -> LoginFailed:
+    """A user-ID with no such way in fails like a wrong password, and locks like one, so the
+    answers tell nobody whether the user-ID exists or what it has."""
+    subject = normalise_user_id(user_id.strip())
+    until = attempts.locked_until("login", subject)
+    if until is not None:
+        return LoginFailed("locked", locked_until=until)
+    attempts.count_failure("login", subject, limit=settings.AUTHENTICATOR_MAX_FAILURES)
     return LoginFailed("wrong_credentials")
 
 
@@ -87,33 +86,35 @@ def check_code_device(*, user_id: str, password: str, code: str, text: str) -> S
     )
     if identity is None or device is None:
         make_password(password)  # as slow as a real check, so timing tells nothing
+        raise _unknown(user_id)
+    if not device.is_usable:
+        # Only someone who knows the password learns that the device is blocked.
+        if device.check_knowledge(password):
+            raise LoginFailed("device_blocked")
         raise LoginFailed("wrong_credentials")
     outcome = services.verify(device, code, purpose=f"{SERVICE}: {text}", knowledge=password)
     if not outcome.ok:
         raise _refused(outcome)
-    return Success(identity, CODE_DEVICE, device.token.serial, device.level)
+    return Success(identity, CODE_DEVICE, device.token.serial, device.level, device.persistent_id)
 
 
-def chip_options(user_id: str) -> dict[str, Any] | None:
-    """Options for `navigator.credentials.get` with the person's active chips, or None."""
+def chip_options(user_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Options for `navigator.credentials.get`, and the state to keep in the session.
+
+    Everyone gets options, with the person's active chips if there are any, so the page
+    looks the same whoever typed the user-ID; nothing is written to anyone's chips.
+    """
     identity = identity_for(user_id)
     chips = (
         list(ChipDevice.objects.filter(identity=identity, status=AuthenticatorStatus.ACTIVE))
         if identity
         else []
     )
-    if not chips:
-        return None
-    options, state = webauthn.assertion_options([chip.credential for chip in chips])
-    ChipDevice.objects.filter(pk__in=[chip.pk for chip in chips]).update(
-        challenge=state["challenge"],
-        challenge_expires_at=timezone.now() + timedelta(seconds=settings.APP_CHALLENGE_SECONDS),
-    )
-    return options
+    return webauthn.assertion_options([chip.credential for chip in chips])
 
 
-def check_chip(*, user_id: str, response: str, text: str) -> Success:
-    """The browser's answer from one of the person's chips."""
+def check_chip(*, user_id: str, state: dict[str, Any], response: str, text: str) -> Success:
+    """The browser's answer from one of the person's chips, to the challenge in `state`."""
     identity = identity_for(user_id)
     credential_id = webauthn.credential_id_of_response(response)
     chip = (
@@ -124,13 +125,15 @@ def check_chip(*, user_id: str, response: str, text: str) -> Success:
         else None
     )
     if identity is None or chip is None:
-        raise LoginFailed("wrong_credentials")
+        raise _unknown(user_id)
+    chip.expect_assertion(
+        state["challenge"],
+        until=timezone.now() + timedelta(seconds=settings.APP_CHALLENGE_SECONDS),
+    )
     outcome = services.verify(chip, response, purpose=f"{SERVICE}: {text}")
     if not outcome.ok:
         raise _refused(outcome)
-    # The other chips' copies of the challenge go with it.
-    ChipDevice.objects.filter(identity=identity).update(challenge="", challenge_expires_at=None)
-    return Success(identity, CHIP, "", chip.level)
+    return Success(identity, CHIP, "", chip.level, chip.persistent_id)
 
 
 @transaction.atomic
@@ -150,4 +153,6 @@ def complete_app_login(token: str) -> Success:
         raise LoginFailed("device_blocked")
     login.status = AppLogin.Status.COMPLETED
     login.save(update_fields=["status"])
-    return Success(login.identity, APP, login.device.name, login.device.level)
+    return Success(
+        login.identity, APP, login.device.name, login.device.level, login.device.persistent_id
+    )

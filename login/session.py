@@ -11,8 +11,9 @@ from datetime import datetime
 from django.contrib import auth
 from django.http import HttpRequest
 from django.utils import timezone
+from django_otp.models import Device
 
-from authenticators.models import AssuranceLevel, Identity
+from authenticators.models import AssuranceLevel, AuthenticatorStatus, Identity
 
 PENDING_KEY = "mitid_login_pending"
 LOGGED_IN_KEY = "mitid_login"
@@ -50,9 +51,18 @@ class LoggedIn:
 
 
 def log_in(
-    request: HttpRequest, *, identity: Identity, method: str, authenticator: str, level: str
+    request: HttpRequest,
+    *,
+    identity: Identity,
+    method: str,
+    authenticator: str,
+    level: str,
+    device: str,
 ) -> None:
-    """Log the citizen in: a new session key, at the lower of the identity's and device's level."""
+    """Log the citizen in: a new session key, at the lower of the identity's and device's level.
+
+    `device` is the django-otp persistent id of the device used: blocking it ends the session.
+    """
     request.session.pop(PENDING_KEY, None)
     auth.login(request, identity.ensure_user(), backend="django.contrib.auth.backends.ModelBackend")
     request.session[LOGGED_IN_KEY] = {
@@ -60,12 +70,13 @@ def log_in(
         "method": method,
         "authenticator": authenticator,
         "level": min(identity.level, level, key=LEVELS.index),
+        "device": device,
         "at": timezone.now().isoformat(),
     }
 
 
 def current(request: HttpRequest) -> LoggedIn | None:
-    """Who is logged in with MitID, if anyone; a blocked identity is logged in no more."""
+    """Who is logged in with MitID, if anyone; a blocked identity or device ends it."""
     data = request.session.get(LOGGED_IN_KEY)
     if not data or not request.user.is_authenticated:
         return None
@@ -74,6 +85,9 @@ def current(request: HttpRequest) -> LoggedIn | None:
     ).first()
     if identity is None:
         return None
+    device = Device.from_persistent_id(data.get("device", ""))
+    if device is None or getattr(device, "status", None) != AuthenticatorStatus.ACTIVE:
+        return None  # the device used was blocked or revoked since: log in again
     return LoggedIn(
         identity=identity,
         method=data["method"],

@@ -1,11 +1,10 @@
 """Login pages: the user-ID first, then the person's way in (app, code device or chip)."""
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
@@ -13,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
@@ -26,10 +25,14 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from authenticators import app_logins
 from authenticators.models import AppLogin
+from authenticators.views import wrong_host
 from pages.drafts import DraftFormMixin
 
 from . import services, session
+from .decorators import mitid_login_required
 from .forms import CodeDeviceLoginForm, UserIdForm, WebAuthnForm
+
+CHIP_STATE_KEY = "chip_login_state"
 
 METHOD_URLS = {
     services.APP: "login:app",
@@ -68,25 +71,6 @@ def safe_next(request: HttpRequest, candidate: str | None) -> str:
     return reverse("login:logged_in")
 
 
-def redirect_to_login(request: HttpRequest) -> HttpResponse:
-    return redirect(f"{reverse('login:start')}?{urlencode({'next': request.get_full_path()})}")
-
-
-def mitid_login_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Only for someone logged in with MitID; `request.mitid` says who and how."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        logged_in = session.current(request)
-        if logged_in is None:
-            messages.info(request, gettext("Log in with MitID to continue."))
-            return redirect_to_login(request)
-        request.mitid = logged_in  # type: ignore[attr-defined]
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def finish(request: HttpRequest, success: services.Success) -> HttpResponse:
     pending = session.pending(request)
     next_url = pending.next_url if pending else reverse("login:logged_in")
@@ -96,6 +80,7 @@ def finish(request: HttpRequest, success: services.Success) -> HttpResponse:
         method=success.method,
         authenticator=success.authenticator,
         level=success.level,
+        device=success.device,
     )
     return redirect(next_url)
 
@@ -121,7 +106,9 @@ class StartView(DraftFormMixin, FormView):
         user_id = form.cleaned_data["user_id"]
         next_url = safe_next(self.request, self.request.POST.get("next"))
         session.begin(self.request, user_id=user_id, next_url=next_url)
-        return redirect(METHOD_URLS[services.methods_for(user_id)[0]])
+        # Everyone goes the app's way first, whoever the user-ID belongs to (if anyone), so
+        # the next page tells nobody who has MitID or which devices they hold.
+        return redirect(METHOD_URLS[services.APP])
 
 
 class PendingLoginMixin:
@@ -141,11 +128,20 @@ class PendingLoginMixin:
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         others = [
             (reverse(METHOD_URLS[method]), METHOD_LINKS[method])
-            for method in services.methods_for(self.pending.user_id)
+            for method in services.METHODS
             if method != self.method
         ]
         context: dict[str, Any] = super().get_context_data(**kwargs)  # type: ignore[misc]
         return {**context, "user_id": self.pending.user_id, "other_methods": others}
+
+
+def app_link(request: HttpRequest, login: AppLogin) -> str:
+    """The link that opens the app on this phone with the login's secret (in the fragment,
+    which no server sees), as a scan would have."""
+    base = settings.APP_LINK
+    if not base and settings.DEMO_MODE:
+        base = reverse("authenticator_demo:app")
+    return f"{base}#autostart={login.token}.{login.autostart}" if base else ""
 
 
 def qr_svg(text: str) -> SafeString:
@@ -189,6 +185,8 @@ class AppLoginView(PendingLoginMixin, TemplateView):
                 return HttpResponseClientRedirect(response["Location"])
             return response
         context = self.get_context_data(login=login, status=status, **kwargs)
+        if status == AppLogin.Status.WAITING and login.same_device:
+            context["app_link"] = app_link(request, login)
         if status == AppLogin.Status.WAITING and not login.same_device:
             context["frame"] = app_logins.frame(login)
             context["qr"] = qr_svg(context["frame"])
@@ -268,15 +266,18 @@ class ChipLoginView(PendingLoginMixin, FormView):
     form_class = WebAuthnForm
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from authenticators.views import wrong_host
-
-        options = services.chip_options(self.pending.user_id)
+        options, state = services.chip_options(self.pending.user_id)
+        self.request.session[CHIP_STATE_KEY] = state
         return super().get_context_data(options=options, **wrong_host(self.request), **kwargs)
 
     def form_valid(self, form: WebAuthnForm) -> HttpResponse:
+        state = self.request.session.pop(CHIP_STATE_KEY, None)
         try:
+            if state is None:
+                raise services.LoginFailed("wrong_credentials")
             success = services.check_chip(
                 user_id=self.pending.user_id,
+                state=state,
                 response=form.cleaned_data["credential"],
                 text=login_text(),
             )

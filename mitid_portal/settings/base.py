@@ -207,6 +207,10 @@ APP_REQUEST_MAX_SKEW_SECONDS = env_int("APP_REQUEST_MAX_SKEW_SECONDS", 120)
 APP_LOGIN_SECONDS = env_int("APP_LOGIN_SECONDS", 180)
 APP_LOGIN_FRAME_MAX_AGE_SECONDS = env_int("APP_LOGIN_FRAME_MAX_AGE_SECONDS", 5)
 
+# Where "Open the MitID app" on a phone-sized login page leads: the app's link (a universal
+# link in production). Without one, demo mode opens the app simulator page.
+APP_LINK = env_str("APP_LINK", "")
+
 # The MitID chip (WebAuthn): the relying party is the host the portal is served on, and a new
 # chip is confirmed in a second step no sooner than this many hours after it was registered.
 WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID", "localhost")

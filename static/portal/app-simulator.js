@@ -143,10 +143,11 @@
       var userId = form.user_id.value.trim();
       return crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"]).then(function (pair) {
         return crypto.subtle.exportKey("spki", pair.publicKey).then(function (spki) {
+          // A phone that already holds a user-ID signs, to prove it is the same installation.
           return call("POST", "/activations", {
             user_id: userId, activation_code: form.activation_code.value.trim(),
             installation_id: state.installation, public_key: b64(spki), device_name: "MitID app simulator"
-          });
+          }, signer());
         }).then(function (answer) {
           state.accounts[userId] = { key: pair.privateKey, keyId: answer.key_id, challenge: answer.challenge, status: "pending" };
           activating = userId;
@@ -189,8 +190,7 @@
         return Promise.reject(new Error("unknown")); // never sign other than what is shown
       }
       return sign(state.accounts[userId].key, current.signing_input).then(function (signature) {
-        var body = { signature: signature };
-        if (form.pin.value) { body.pin = form.pin.value; } else { body.biometrics = true; }
+        var body = { signature: signature, pin: form.pin.value };
         return call("POST", "/logins/" + current.token + "/approve", body, userId);
       }).then(function () { form.reset(); say(texts.approved); home(); });
     },
@@ -226,5 +226,14 @@
     if (target.dataset.go) { say(""); if (target.dataset.go === "home") { home(); } else { show(target.dataset.go); } }
     if (target.dataset.action) { actions[target.dataset.action]().catch(fail); }
   });
-  load().then(function () { home(true); });
+  // Opened from a login page on this phone: the link carries the login and its secret.
+  function openedFromPage() {
+    var match = /[#&]autostart=([0-9a-f-]{36})\.([0-9a-f]+)/.exec(location.hash);
+    if (!match || !signer()) { return false; }
+    history.replaceState(null, "", location.pathname);
+    call("POST", "/logins/open", { token: match[1], autostart: match[2] }, signer())
+      .then(present).catch(function (error) { home(true); fail(error); });
+    return true;
+  }
+  load().then(function () { if (!openedFromPage()) { home(true); } });
 })();

@@ -111,7 +111,7 @@ def test_jonas_activates_the_app_through_the_api(
     assert identity.status == "active"
     device = AppDevice.objects.get()
     assert device.pin_hash and "246810" not in device.pin_hash
-    assert OutboxMessage.objects.filter(body__contains="was activated on a device").exists()
+    assert OutboxMessage.objects.filter(body__contains="was activated on a new device").exists()
     assert EnrollmentCase.objects.get().status == "completed"
 
 
@@ -276,3 +276,68 @@ def test_the_temporary_pin_cannot_be_guessed_past_the_lock(
     codes = [phone.confirm(wrong).json()["error"]["code"] for _ in range(4)]
     assert codes == ["wrong_temporary_pin"] * 3 + ["too_many_attempts"]
     assert phone.confirm(pin).json()["error"]["code"] == "too_many_attempts"
+
+
+def test_the_limit_of_three_apps_holds_when_activations_are_confirmed(
+    activation_code: str, django_capture_on_commit_callbacks
+) -> None:
+    """Two activations started while two apps were active cannot both finish."""
+    from authenticators import services
+    from tests.factories import AppDeviceFactory
+
+    identity = Identity.objects.get(cpr="1505831235")
+    for _ in range(2):
+        AppDeviceFactory(identity=identity)
+    pending = []
+    for _ in range(2):
+        key = app_keys.new_private_key()
+        device = AppDeviceFactory(
+            identity=identity,
+            status="pending",
+            public_key=app_keys.public_key_to_b64(key.public_key()),
+        )
+        device.private_key = key
+        pending.append(device)
+    answers = []
+    for device in pending:
+        device, pin = services.new_temporary_pin(device.pk)
+        challenge = device.generate_challenge()
+        try:
+            services.confirm_app_activation(
+                device=device,
+                temporary_pin=pin,
+                pin="135790",
+                signature=app_keys.sign(pending[len(answers)].private_key, challenge.encode()),
+                notifications_accepted=True,
+                biometrics=False,
+            )
+            answers.append("active")
+        except services.ActivationRefused as refusal:
+            answers.append(refusal.code)
+    assert answers == ["active", "too_many_apps"]
+    assert AppDevice.objects.filter(identity=identity, status="active").count() == 3
+
+
+def test_activating_again_on_the_same_phone_is_refused_plainly(
+    phone: Phone, activation_code: str, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        phone.start(activation_code)
+    phone.confirm(temporary_pin())
+    identity = Identity.objects.get(cpr="1505831235")
+    _activation, code = enrollment_services.issue_activation_code(identity.cases.get())
+    again = phone.start(code)
+    assert (again.status_code, again.json()["error"]["code"]) == (409, "already_active")
+
+
+def test_a_phone_joins_another_persons_installation_only_by_proving_it(
+    phone: Phone, activation_code: str
+) -> None:
+    from tests.factories import AppDeviceFactory
+
+    AppDeviceFactory(identity__user_id="Karen K", installation_id=phone.installation)
+    response = phone.start(activation_code)
+    assert (response.status_code, response.json()["error"]["code"]) == (
+        403,
+        "installation_not_proven",
+    )

@@ -52,12 +52,39 @@ def test_scan_approve_and_the_login_is_approved(
     assert login.status == "approved"
 
 
-def test_pending_lists_a_login_started_on_the_phone(app_api: AppApi, phone: AppDevice) -> None:
+def test_a_login_started_on_the_phone_is_opened_by_its_link_then_pending(
+    app_api: AppApi, phone: AppDevice
+) -> None:
     started = app_logins.start(
         user_id="j()nas jen5en", service="MitID.dk", text="Log on", same_device=True
     )
+    assert app_api.call("GET", "/logins", signer=phone).json()["logins"] == []
+    wrong = app_api.call(
+        "POST", "/logins/open", {"token": str(started.token), "autostart": "x"}, signer=phone
+    )
+    assert code(wrong) == (404, "not_found")
+    opened = app_api.call(
+        "POST",
+        "/logins/open",
+        {"token": str(started.token), "autostart": started.autostart},
+        signer=phone,
+    )
+    assert opened.json()["status"] == "scanned"
     listed = app_api.call("GET", "/logins", signer=phone).json()["logins"]
     assert [entry["token"] for entry in listed] == [str(started.token)]
+
+
+def test_every_answer_is_json_even_a_wrong_method_or_path(app_api: AppApi, db: None) -> None:
+    wrong_method = app_api.client.get("/api/app/v1/logins/scan")
+    assert code(wrong_method) == (405, "method_not_allowed")
+    assert wrong_method["Allow"] == "POST"
+    assert app_api.client.get("/api/app/v1/nothing/here").json() == {"error": {"code": "not_found"}}
+
+
+def test_a_frame_whose_token_is_not_a_uuid_is_invalid(app_api: AppApi, phone: AppDevice) -> None:
+    frame = "mitid." + "-" * 36 + ".1." + "0" * 64
+    response = app_api.call("POST", "/logins/scan", {"frame": frame}, signer=phone)
+    assert code(response) == (400, "invalid_frame")
 
 
 def test_reject(app_api: AppApi, phone: AppDevice, login: AppLogin) -> None:

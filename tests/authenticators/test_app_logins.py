@@ -101,14 +101,34 @@ def test_a_qr_login_must_be_scanned_before_it_is_approved(phone: AppDevice) -> N
     assert code == "scan_first"
 
 
-def test_a_same_device_login_is_pending_and_approved_without_a_scan(phone: AppDevice) -> None:
+def test_a_same_device_login_is_opened_by_its_link_then_approved(phone: AppDevice) -> None:
     login = start(same_device=True)
+    assert not app_logins.pending(phone).exists(), "nothing is pushed to a phone"
+    app_logins.open_on_phone(signer=phone, token=str(login.token), autostart=login.autostart)
     assert list(app_logins.pending(phone)) == [login]
     app_logins.approve(
         signer=phone, token=str(login.token), signature=sign(phone, login), pin="246810"
     )
     assert AppLogin.objects.get().status == "approved"
     assert not app_logins.pending(phone).exists()
+
+
+def test_a_same_device_login_cannot_be_opened_without_its_secret(phone: AppDevice) -> None:
+    """Someone who types Jonas's user-ID and presses "Open the MitID app" on their own phone
+    gets nothing onto Jonas's phone: the link with the secret is on their screen only."""
+    login = start(same_device=True)
+    code = refusal(
+        app_logins.open_on_phone, signer=phone, token=str(login.token), autostart="0" * 32
+    )
+    assert code == "not_found"
+    code = refusal(
+        app_logins.approve,
+        signer=phone,
+        token=str(login.token),
+        signature=sign(phone, login),
+        pin="246810",
+    )
+    assert code == "scan_first"
 
 
 def test_a_wrong_pin_is_refused_counted_and_changes_nothing(phone: AppDevice) -> None:

@@ -186,5 +186,5 @@ def test_guessing_serials_is_counted_and_then_refused(order: DeviceOrder) -> Non
             )
         except services.ActivationRefused as refusal:
             codes.append(refusal.code)
-    assert codes == ["unknown_serial"] * 5 + ["locked"]
+    assert codes == ["unknown_serial"] * 5 + ["too_many_serials"]
     cache.clear()

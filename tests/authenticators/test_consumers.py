@@ -119,9 +119,9 @@ def test_a_scan_and_an_approval_reach_the_browser(
         return messages
 
     async def scan_and_approve() -> None:
-        from channels.db import database_sync_to_async
+        from asgiref.sync import sync_to_async
 
-        @database_sync_to_async
+        @sync_to_async
         def in_the_app() -> None:
             with django_capture_on_commit_callbacks(execute=True):
                 app_logins.scan(signer=phone, frame_text=app_logins.frame(login))
@@ -185,12 +185,12 @@ def test_a_rejection_reaches_the_browser(
     socket = browser_waiting_on(login)
 
     async def talk() -> list[str]:
-        from channels.db import database_sync_to_async
+        from asgiref.sync import sync_to_async
 
         await socket.connect()
         await socket.receive_json_from(timeout=3)
 
-        @database_sync_to_async
+        @sync_to_async
         def scan_then_reject() -> None:
             with django_capture_on_commit_callbacks(execute=True):
                 app_logins.scan(signer=phone, frame_text=app_logins.frame(login))

@@ -117,6 +117,10 @@ def test_pending_and_reject_a_login_started_on_the_phone(active_app: list[str]) 
     login = app_logins.start(
         user_id="Jonas.J", service="MitID.dk", text="Log on to MitID.dk", same_device=True
     )
+    assert "Nothing is waiting for you." in mitid_app(*active_app, "pending")
+    # The login page on the phone opens the app with a link; the app takes it as a scan.
+    link = f"/en/demo/app/#autostart={login.token}.{login.autostart}"
+    assert str(login.token) in mitid_app(*active_app, "scan", link)
     assert str(login.token) in mitid_app(*active_app, "pending")
     assert "The login is rejected." in mitid_app(*active_app, "reject")
     login.refresh_from_db()

@@ -64,6 +64,7 @@ def test_karen_adds_a_chip_and_logs_in_with_it(
     expect(page.get_by_role("heading", level=1)).to_have_text("Log in with MitID")
     page.get_by_label("User-ID").fill("karen k")
     page.get_by_role("button", name="Continue").click()
+    page.get_by_role("link", name="Log in with your code device").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Log in with your code device")
     check_accessibility(page)
     page.get_by_label("Password").fill("Kaffe-og-kage-2026")

@@ -40,10 +40,49 @@ def test_an_unknown_user_id_gets_the_same_next_page_as_an_app_user(
     assert b"<svg" in page.get("/en/login/app/").content
 
 
-def test_a_code_device_user_goes_to_the_code_device_page(
+def test_every_user_id_gets_the_same_next_page_and_the_same_ways_in(
+    client: Client, karens_device: CodeDevice, jonas_phone: AppDevice
+) -> None:
+    pages = []
+    for user_id in ("KAREN K", "j()nas jen5en", "nobody-here"):
+        browser = Client()
+        assert type_user_id(browser, user_id) == "/en/login/app/"
+        page = browser.get("/en/login/app/").content.decode()
+        pages.append(page[page.index("Other ways to log in") :].replace(user_id, "X"))
+    assert "Log in with your code device" in pages[0]
+    assert pages[0].count("<li>") == pages[1].count("<li>") == pages[2].count("<li>")
+
+
+def test_an_unknown_user_id_fails_and_locks_like_a_known_one(
+    client: Client, karens_device: CodeDevice, settings
+) -> None:
+    settings.AUTHENTICATOR_MAX_FAILURES = 3
+    answers = {}
+    for user_id in ("Karen K", "nobody-here"):
+        browser = Client()
+        type_user_id(browser, user_id)
+        answers[user_id] = [
+            "Too many wrong attempts." in page
+            for page in (
+                browser.post(
+                    "/en/login/code-device/", {"password": "wrong password", "code": "123456"}
+                ).content.decode()
+                for _ in range(4)
+            )
+        ]
+    assert answers["Karen K"] == answers["nobody-here"] == [False, False, False, True]
+
+
+def test_a_blocked_device_is_told_only_to_who_knows_the_password(
     client: Client, karens_device: CodeDevice
 ) -> None:
-    assert type_user_id(client, "KAREN K") == "/en/login/code-device/"
+    services.block(karens_device, reason="lost")
+    type_user_id(client, "Karen K")
+    code = karens_device.token.current_code()
+    wrong = client.post("/en/login/code-device/", {"password": "not it at all", "code": code})
+    assert "The user-ID, the password or the code is wrong." in wrong.content.decode()
+    right = client.post("/en/login/code-device/", {"password": "Karens kodeord 7", "code": code})
+    assert "This device is blocked." in right.content.decode()
 
 
 def test_jonas_scans_approves_and_is_logged_in(client: Client, jonas_phone: AppDevice) -> None:
@@ -110,9 +149,14 @@ def test_open_the_app_on_this_phone_instead_of_scanning(
     type_user_id(client, "J()nas Jen5en")
     client.get("/en/login/app/")
     client.post("/en/login/app/", {"action": "same_device"})
-    page = client.get("/en/login/app/").content.decode()
-    assert "Open the MitID app on this phone and approve." in page
-    assert [login.same_device for login in app_logins.pending(jonas_phone)] == [True]
+    page = client.get("/en/login/app/")
+    assert "Open the MitID app on this phone and approve." in page.content.decode()
+    login = AppLogin.objects.get(status="waiting")
+    assert page.context["app_link"] == (f"/en/demo/app/#autostart={login.token}.{login.autostart}")
+    # The phone's app is opened by that link, and only then holds the login.
+    assert not app_logins.pending(jonas_phone).exists()
+    app_logins.open_on_phone(signer=jonas_phone, token=str(login.token), autostart=login.autostart)
+    assert list(app_logins.pending(jonas_phone)) == [login]
 
 
 def test_karen_logs_in_with_password_and_code(client: Client, karens_device: CodeDevice) -> None:
@@ -192,7 +236,7 @@ def test_add_a_chip_wait_confirm_and_log_in_with_it(
 
     client.post("/en/login/log-out/")
     fresh = Client()
-    assert type_user_id(fresh, "karen k") == "/en/login/code-device/"
+    type_user_id(fresh, "karen k")
     chip_page = fresh.get("/en/login/chip/")
     response = fresh.post(
         "/en/login/chip/", {"credential": soft.sign_in(chip_page.context["options"])}
@@ -281,3 +325,16 @@ def test_the_login_page_takes_the_typed_code_from_the_app(
     assert "That is not the code." in wrong.content.decode()
     client.post("/en/login/app/", {"action": "typed_code", "code": login.typed_code})
     assert "Approve in the MitID app." in client.get("/en/login/app/").content.decode()
+
+
+def test_blocking_the_device_used_ends_the_session(
+    client: Client, karens_device: CodeDevice
+) -> None:
+    type_user_id(client, "Karen K")
+    client.post(
+        "/en/login/code-device/",
+        {"password": "Karens kodeord 7", "code": karens_device.token.current_code()},
+    )
+    assert client.get("/en/login/logged-in/").status_code == 200
+    services.block(karens_device, reason="lost")
+    assert client.get("/en/login/logged-in/")["Location"].startswith("/en/login/")

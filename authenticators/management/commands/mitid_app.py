@@ -25,7 +25,9 @@ class Command(BaseCommand):
         activate.add_argument("--pin", help="your own 6-digit PIN")
         activate.add_argument("--device-name", default="Command-line MitID app")
         scan = commands.add_parser("scan", help="read a login's QR code off the screen")
-        scan.add_argument("frame", help="the text of the QR code (mitid.…)")
+        scan.add_argument(
+            "frame", help="the text of the QR code (mitid.…), or the link a login page opened"
+        )
         commands.add_parser("pending", help="list the logins waiting for this app")
         for name, text in (("approve", "approve a waiting login"), ("reject", "reject one")):
             command = commands.add_parser(name, help=text)
