@@ -359,7 +359,7 @@ def confirm_app_activation(
                 refusal = "too_many_attempts" if outcome.reason == "locked" else "bad_signature"
             else:
                 device.refresh_from_db()
-                device.pin_hash = make_password(pin)
+                device.set_pin(pin)
                 device.temporary_pin_hash = ""
                 device.notifications_accepted = notifications_accepted
                 device.biometrics = biometrics

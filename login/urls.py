@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.StartView.as_view(), name="start"),
     path("app/", views.AppLoginView.as_view(), name="app"),
     path("app/status/", views.app_login_status, name="app_status"),
+    path("app/qr.svg", views.app_login_qr, name="app_qr"),
     path("code-device/", views.CodeDeviceLoginView.as_view(), name="code_device"),
     path("chip/", views.ChipLoginView.as_view(), name="chip"),
     path("logged-in/", views.logged_in, name="logged_in"),

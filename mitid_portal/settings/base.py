@@ -201,6 +201,9 @@ AUTHENTICATOR_THROTTLE_FACTOR = env_int("AUTHENTICATOR_THROTTLE_FACTOR", 0)
 # How long the app has to sign a challenge the portal gave it.
 APP_CHALLENGE_SECONDS = env_int("APP_CHALLENGE_SECONDS", 180)
 APP_TEMPORARY_PIN_MINUTES = env_int("APP_TEMPORARY_PIN_MINUTES", 10)
+# The key of the app PINs' keyed hashes; set it apart from SECRET_KEY, so that rotating that
+# key does not invalidate every PIN.
+PIN_HASH_KEY = env_str("PIN_HASH_KEY", "") or SECRET_KEY
 # A signed App API request is good for this long either side of the server's clock, and once.
 APP_REQUEST_MAX_SKEW_SECONDS = env_int("APP_REQUEST_MAX_SKEW_SECONDS", 120)
 # An app login expires after 3 minutes; a scanned QR frame older than a few seconds is refused.

@@ -9,6 +9,7 @@ DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY or SECRET_KEY.startswith("insecure-"):
     raise ImproperlyConfigured("Set SECRET_KEY to a long random value in production.")
+PIN_HASH_KEY = env_str("PIN_HASH_KEY", "") or SECRET_KEY
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -66,6 +66,10 @@ document.addEventListener("DOMContentLoaded", function () {
     polling = setInterval(poll, 1000);
   }
 
+  // The first frame comes with the page, so the code shows at once.
+  var first = document.getElementById("login-qr");
+  if (first && first.dataset.firstFrame) { draw(first.dataset.firstFrame); }
+
   // Tell screen readers what changed, in the page's language (the text the server rendered).
   document.body.addEventListener("htmx:afterSwap", function () {
     var said = document.querySelector("#app-login [data-announce]");

@@ -37,7 +37,7 @@ def test_an_unknown_user_id_gets_the_same_next_page_as_an_app_user(
     assert type_user_id(Client(), "nobody-here") == "/en/login/app/"
     page = Client()
     type_user_id(page, "nobody-here")
-    assert b"<svg" in page.get("/en/login/app/").content
+    assert b'data-first-frame="mitid.' in page.get("/en/login/app/").content
 
 
 def test_every_user_id_gets_the_same_next_page_and_the_same_ways_in(
@@ -88,8 +88,11 @@ def test_a_blocked_device_is_told_only_to_who_knows_the_password(
 def test_jonas_scans_approves_and_is_logged_in(client: Client, jonas_phone: AppDevice) -> None:
     type_user_id(client, "J()nas Jen5en")
     waiting = client.get("/en/login/app/")
-    assert b"<svg" in waiting.content
+    assert b'data-first-frame="mitid.' in waiting.content
     login = AppLogin.objects.get()
+    # Without JavaScript the page shows the code the server draws.
+    image = client.get("/en/login/app/qr.svg")
+    assert (image["Content-Type"], image.content[:4]) == ("image/svg+xml", b"<svg")
 
     app_logins.scan(signer=jonas_phone, frame_text=app_logins.frame(login))
     scanned = client.get("/en/login/app/")
