@@ -1,0 +1,178 @@
+"""What the benchmarks share: a fresh database, server processes, memory, wrk.
+
+Every benchmark runs the portal as deployed (PostgreSQL, Redis) on this machine, and measures
+a bare baseline on the same server in the same run, so that the ratio means something on a
+shared, noisy machine.
+"""
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+DATABASE = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mitid_bench")
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+RESULTS = ROOT / "bench" / "results"
+
+
+def environment(**extra: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": DATABASE,
+        "REDIS_URL": REDIS,
+        "CELERY_TASK_ALWAYS_EAGER": "true",
+        "PYTHONPATH": str(ROOT),
+        **extra,
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return env
+
+
+def setup_django() -> None:
+    os.environ.update(environment())
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def fresh_database() -> None:
+    """Drop and create the benchmark database, migrate it and load the demo data."""
+    import psycopg
+
+    name = DATABASE.rsplit("/", 1)[1]
+    with psycopg.connect(DATABASE.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    env = environment()
+    for command in (["migrate", "-v", "0"], ["seed_demo"], ["compilemessages", "-v", "0"]):
+        subprocess.run(
+            [PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True
+        )
+    subprocess.run(
+        [
+            str(BIN / "redis-cli") if (BIN / "redis-cli").exists() else "redis-cli",
+            "-u",
+            REDIS,
+            "flushdb",
+        ],
+        check=False,
+        capture_output=True,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+SERVERS = {
+    # name: command line (without the port); the production set-up is chosen from these.
+    "gunicorn-sync-2": [
+        str(BIN / "gunicorn"),
+        "bench.wsgi:application",
+        "--workers",
+        "2",
+        "--worker-class",
+        "sync",
+        "--log-level",
+        "warning",
+        "--bind",
+    ],
+    "uvicorn-2": [
+        str(BIN / "uvicorn"),
+        "bench.asgi:application",
+        "--workers",
+        "2",
+        "--lifespan",
+        "off",
+        "--log-level",
+        "warning",
+        "--no-access-log",
+        "--ws-per-message-deflate",
+        "false",
+        "--port",
+    ],
+    "uvicorn-1": [
+        str(BIN / "uvicorn"),
+        "bench.asgi:application",
+        "--lifespan",
+        "off",
+        "--log-level",
+        "warning",
+        "--no-access-log",
+        "--ws-per-message-deflate",
+        "false",
+        "--port",
+    ],
+}
+
+
+@contextmanager
+def server(name: str, **extra: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Serve the benchmark settings with one of SERVERS; yields (base URL, process)."""
+    port = free_port()
+    command = list(SERVERS[name])
+    command.append(f"127.0.0.1:{port}" if name.startswith("gunicorn") else str(port))
+    # Django keeps a connection per thread: persistent ones suit a WSGI worker's one thread,
+    # but under ASGI every thread of the pool would hold one open, so there they are closed.
+    connections = {"DB_CONN_MAX_AGE": "60" if name.startswith("gunicorn") else "0"}
+    process = subprocess.Popen(command, cwd=ROOT, env=environment(**connections, **extra))
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{name} did not start") from None
+                time.sleep(0.2)
+        time.sleep(1.0)  # let every worker come up
+        yield f"http://127.0.0.1:{port}", process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def rss_kb(pid: int) -> int:
+    """Resident memory of a process, in KB."""
+    text = Path(f"/proc/{pid}/status").read_text()
+    match = re.search(r"^VmRSS:\s+(\d+) kB", text, re.MULTILINE)
+    return int(match.group(1)) if match else 0
+
+
+def wrk(url: str, *, cookie: str = "", seconds: int = 10, connections: int = 16) -> float:
+    """Requests a second that wrk measures for one URL (fails on any non-2xx answer)."""
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    if "Non-2xx" in output:
+        raise RuntimeError(f"{url} answered with errors:\n{output}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def save(name: str, result: dict[str, object]) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    result = {"machine": os.uname().nodename, "at": time.strftime("%Y-%m-%d %H:%M:%S"), **result}
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
