@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+WS_PORT ?= 8001
 STACK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mitid_portal
 STACK_REDIS_URL ?= redis://127.0.0.1:6379/0
 MESSAGE_DIRS := pages nemid cpr messaging enrollment authenticators login mitid_portal templates
@@ -81,7 +82,9 @@ run-stack: compilemessages
 	DATABASE_URL=$(STACK_DATABASE_URL) REDIS_URL=$(STACK_REDIS_URL) DEBUG=false $(MANAGE) collectstatic --noinput -v 0
 	DATABASE_URL=$(STACK_DATABASE_URL) REDIS_URL=$(STACK_REDIS_URL) $(MANAGE) migrate --noinput -v 0
 	DATABASE_URL=$(STACK_DATABASE_URL) REDIS_URL=$(STACK_REDIS_URL) $(MANAGE) seed_demo
-	DATABASE_URL=$(STACK_DATABASE_URL) REDIS_URL=$(STACK_REDIS_URL) DEBUG=false PORT=$(PORT) $(BIN)/honcho start
+	@echo "Pages on http://localhost:$(PORT)/ (gunicorn), websockets on ws://localhost:$(WS_PORT)/ (uvicorn)"
+	DATABASE_URL=$(STACK_DATABASE_URL) REDIS_URL=$(STACK_REDIS_URL) DEBUG=false PORT=$(PORT) WS_PORT=$(WS_PORT) \
+		WEBSOCKET_URL=ws://localhost:$(WS_PORT) $(BIN)/honcho start
 
 ci: lint check-messages test test-services test-browser
 

@@ -9,14 +9,13 @@ import uuid
 from datetime import datetime, timedelta
 from functools import partial
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from enrollment.user_ids import normalise_user_id
+from mitid_portal import layers
 
 from . import frames, services
 from .models import AppDevice, AppLogin, AuthenticatorStatus, Identity
@@ -40,11 +39,7 @@ def group_name(login: AppLogin) -> str:
 
 def announce(login: AppLogin) -> None:
     """Tell the browser waiting on this login, on whichever server process it is."""
-    layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(
-            group_name(login), {"type": "login.status", "status": login.current_status()}
-        )
+    layers.group_send(group_name(login), {"type": "login.status", "status": login.current_status()})
 
 
 def start(*, user_id: str, service: str, text: str, same_device: bool = False) -> AppLogin:
@@ -91,14 +86,17 @@ def account_on_installation(signer: AppDevice, login: AppLogin) -> AppDevice:
     """The user-ID on the signer's phone that the login is for (a phone may hold several)."""
     if login.identity_id is None:
         raise LoginRefused("not_for_this_app")
-    device = (
-        AppDevice.objects.filter(
-            installation_id=signer.installation_id, identity_id=login.identity_id
+    if signer.identity_id == login.identity_id:
+        device: AppDevice | None = signer  # the usual case: the phone signed as this user-ID
+    else:
+        device = (
+            AppDevice.objects.filter(
+                installation_id=signer.installation_id, identity_id=login.identity_id
+            )
+            .exclude(status=AuthenticatorStatus.PENDING)
+            .order_by("-activated_at")
+            .first()
         )
-        .exclude(status=AuthenticatorStatus.PENDING)
-        .order_by("-activated_at")
-        .first()
-    )
     if device is None:
         raise LoginRefused("not_for_this_app")
     if not device.is_usable:
@@ -212,9 +210,12 @@ def approve(*, signer: AppDevice, token: str, signature: str, pin: str) -> AppLo
     now = timezone.now()
     with transaction.atomic():
         login, device = _open_login_for(signer, token, now)
-        device.expect_signature_over(login.signing_input, until=login.expires_at)
         outcome = services.verify(
-            device, signature, purpose=f"{login.service}: {login.text}", knowledge=pin
+            device,
+            signature,
+            purpose=f"{login.service}: {login.text}",
+            knowledge=pin,
+            challenge=(login.signing_input, login.expires_at),
         )
         if outcome.ok:
             login.status = AppLogin.Status.APPROVED

@@ -36,23 +36,30 @@ def _login_waited_on(session: Any) -> AppLogin | None:
     return AppLogin.objects.filter(token=token).first() if token else None
 
 
+@database_sync_to_async
+def _status(token: str) -> str:
+    login = AppLogin.objects.only("status", "expires_at").get(token=token)
+    return login.current_status()
+
+
 class AppLoginConsumer(AsyncJsonWebsocketConsumer):
-    login: AppLogin
+    """Thousands wait at once, so each keeps only what its frames need (about 1 KB)."""
+
     group: str
     ticker: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
-        login = await _login_waited_on(self.scope.get("session"))
+        login = await _login_waited_on(self.scope.pop("session", None))
         if login is None:
             await self.close(code=NO_LOGIN)
             return
-        self.login = login
+        self.token, self.secret = str(login.token), login.secret
+        self.started, self.expires = login.started_at.timestamp(), login.expires_at.timestamp()
         self.group = app_logins.group_name(login)
         await self.accept()
         await self.channel_layer.group_add(self.group, self.channel_name)
         # The status may have changed before the group was joined: read it once more.
-        await database_sync_to_async(login.refresh_from_db)(fields=["status", "device"])
-        status = login.current_status()
+        status = await _status(self.token)
         await self.send_json({"type": "status", "status": status})
         if status == AppLogin.Status.WAITING and not login.same_device:
             self.ticker = asyncio.create_task(self.send_frames())
@@ -64,15 +71,16 @@ class AppLoginConsumer(AsyncJsonWebsocketConsumer):
 
     async def send_frames(self) -> None:
         """One frame a second, on the second, until the login is scanned or expires."""
-        started = self.login.started_at.timestamp()
-        expires = self.login.expires_at.timestamp()
-        token, secret = str(self.login.token), self.login.secret
-        while (now := time.time()) < expires:
-            seconds = int(now - started)
+        started, expires, token, secret = self.started, self.expires, self.token, self.secret
+        seconds = int(time.time() - started)
+        while started + seconds < expires:
             await self.send_json(
                 {"type": "frame", "frame": frames.frame_text(token, secret, seconds)}
             )
-            await asyncio.sleep(started + seconds + 1 - time.time())
+            # Count the seconds rather than read them off the clock: a timer may wake a little
+            # early, and must not send the same frame again. A late one skips what it missed.
+            seconds = max(seconds + 1, int(time.time() - started))
+            await asyncio.sleep(max(0.0, started + seconds - time.time()))
         await self.send_json({"type": "status", "status": AppLogin.Status.EXPIRED})
         await self.close()
 

@@ -55,7 +55,12 @@ def record(device: Device, kind: str, detail: str = "") -> None:
 
 
 def verify(
-    device: Device, token: str, *, purpose: str = "", knowledge: str | None = None
+    device: Device,
+    token: str,
+    *,
+    purpose: str = "",
+    knowledge: str | None = None,
+    challenge: tuple[str, datetime] | None = None,
 ) -> Verification:
     """Check `token` on a locked row: status, throttling, the code itself; record the use.
 
@@ -64,6 +69,9 @@ def verify(
     """
     with transaction.atomic():
         device = type(device).objects.select_for_update().get(pk=device.pk)
+        if challenge is not None and isinstance(device, AppDevice):
+            # What the app must sign, issued with the transaction it approves.
+            device.challenge, device.challenge_expires_at = challenge
         allowed, info = device.verify_is_allowed()
         if not allowed:
             reason = str((info or {}).get("reason", "locked"))

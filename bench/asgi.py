@@ -13,15 +13,17 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.generic.websocket import AsyncJsonWebsocketConsumer  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.sessions import SessionMiddlewareStack  # noqa: E402
 from django.urls import path  # noqa: E402
 
 from mitid_portal.routing import websocket_urlpatterns  # noqa: E402
 
 
 class BareTicker(AsyncJsonWebsocketConsumer):
+    channel_layer_alias = None  # bare: no channel layer, no group, only the socket and a timer
+
     async def connect(self) -> None:
         await self.accept()
         self.ticker = asyncio.create_task(self.tick())
@@ -38,11 +40,37 @@ class BareTicker(AsyncJsonWebsocketConsumer):
         self.ticker.cancel()
 
 
+class BareGroupListener(AsyncJsonWebsocketConsumer):
+    """Joins a channel-layer group and passes on what is sent to it: a bare layer hop."""
+
+    async def connect(self) -> None:
+        self.group = self.scope["url_route"]["kwargs"]["group"]
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def bench_hop(self, event: dict[str, object]) -> None:
+        await self.send_json(event)
+
+    async def disconnect(self, code: int) -> None:
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+
+
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AuthMiddlewareStack(
-            URLRouter([*websocket_urlpatterns, path("ws/bench/bare/", BareTicker.as_asgi())])
+        "websocket": SessionMiddlewareStack(
+            URLRouter(
+                [
+                    *websocket_urlpatterns,
+                    path("ws/bench/bare/", BareTicker.as_asgi()),
+                    path("ws/bench/group/<str:group>/", BareGroupListener.as_asgi()),
+                ]
+            )
         ),
     }
 )
+
+if os.environ.get("BENCH_GC_THRESHOLD"):
+    import gc
+
+    gc.set_threshold(int(os.environ["BENCH_GC_THRESHOLD"]), 50, 1000)

@@ -90,6 +90,17 @@ SERVERS = {
         "warning",
         "--bind",
     ],
+    "gunicorn-sync-4": [
+        str(BIN / "gunicorn"),
+        "bench.wsgi:application",
+        "--workers",
+        "4",
+        "--worker-class",
+        "sync",
+        "--log-level",
+        "warning",
+        "--bind",
+    ],
     "uvicorn-2": [
         str(BIN / "uvicorn"),
         "bench.asgi:application",
@@ -120,14 +131,21 @@ SERVERS = {
 
 
 @contextmanager
-def server(name: str, **extra: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """Serve the benchmark settings with one of SERVERS; yields (base URL, process)."""
+def server(
+    name: str, *, websockets_only: bool = False, options: tuple[str, ...] = (), **extra: str
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Serve the benchmark settings with one of SERVERS; yields (base URL, process).
+
+    Django keeps a database connection per thread. Persistent ones suit a WSGI worker's one
+    thread, and a server of websockets only, whose consumers share one thread for the
+    database; an ASGI server of pages runs each request in a thread of its own, where a
+    persistent connection would be one per thread, so there they are closed.
+    """
     port = free_port()
-    command = list(SERVERS[name])
-    command.append(f"127.0.0.1:{port}" if name.startswith("gunicorn") else str(port))
-    # Django keeps a connection per thread: persistent ones suit a WSGI worker's one thread,
-    # but under ASGI every thread of the pool would hold one open, so there they are closed.
-    connections = {"DB_CONN_MAX_AGE": "60" if name.startswith("gunicorn") else "0"}
+    command = [*SERVERS[name], f"127.0.0.1:{port}" if name.startswith("gunicorn") else str(port)]
+    command.extend(options)
+    persistent = name.startswith("gunicorn") or websockets_only
+    connections = {"DB_CONN_MAX_AGE": "60" if persistent else "0"}
     process = subprocess.Popen(command, cwd=ROOT, env=environment(**connections, **extra))
     try:
         deadline = time.monotonic() + 30

@@ -8,17 +8,19 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mitid_portal.settings.base")
 # Django must be set up before anything imports models (consumers, routing).
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.sessions import SessionMiddlewareStack  # noqa: E402
 
 from mitid_portal.routing import websocket_urlpatterns  # noqa: E402
 
+# Websockets need the session (which login a browser waits on), not the user: the session
+# stack saves a user lookup per connection, and thousands connect at once.
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            SessionMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),
     }
 )

@@ -15,6 +15,7 @@ from . import support
 def portal(request: HttpRequest) -> dict[str, Any]:
     return {
         "demo_mode": settings.DEMO_MODE,
+        "websocket_url": settings.WEBSOCKET_URL,
         "mitid_support": support.MITID_SUPPORT,
         "nemid_proof": SimpleLazyObject(lambda: nemid_session.proof(request)),
         "mitid_login": SimpleLazyObject(lambda: login_session.current(request)),

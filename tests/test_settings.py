@@ -83,7 +83,7 @@ def test_database_and_redis_urls_switch_to_the_real_services() -> None:
     )
     assert result.stdout.split() == [
         "django.db.backends.postgresql",
-        "channels_redis.core.RedisChannelLayer",
+        "mitid_portal.channel_layers.WaitingRedisChannelLayer",
         "False",
         "redis://cache.example:6379/0",
     ]

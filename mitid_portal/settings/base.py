@@ -113,7 +113,9 @@ if REDIS_URL:
     # idle consumers (channels_redis issue 422); let the layer's own timeouts rule.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels_redis with a pool that waits for a free connection: thousands of
+            # websockets leaving their groups at once must queue, not fail.
+            "BACKEND": "mitid_portal.channel_layers.WaitingRedisChannelLayer",
             "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
         }
     }
@@ -224,6 +226,10 @@ APP_REQUEST_MAX_SKEW_SECONDS = env_int("APP_REQUEST_MAX_SKEW_SECONDS", 120)
 # An app login expires after 3 minutes; a scanned QR frame older than a few seconds is refused.
 APP_LOGIN_SECONDS = env_int("APP_LOGIN_SECONDS", 180)
 APP_LOGIN_FRAME_MAX_AGE_SECONDS = env_int("APP_LOGIN_FRAME_MAX_AGE_SECONDS", 5)
+
+# Where browsers open websockets: empty for the same origin (one ASGI server, or a proxy that
+# sends /ws/ to the websocket server); "ws://localhost:8001" when they are served apart.
+WEBSOCKET_URL = env_str("WEBSOCKET_URL", "").rstrip("/")
 
 # Where "Open the MitID app" on a phone-sized login page leads: the app's link (a universal
 # link in production). Without one, demo mode opens the app simulator page.

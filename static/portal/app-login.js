@@ -78,7 +78,11 @@ document.addEventListener("DOMContentLoaded", function () {
   });
 
   try {
-    socket = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + box.dataset.socket);
+    var address = box.dataset.socket;  // the same origin, or the websocket server's own
+    if (!/^wss?:/.test(address)) {
+      address = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + address;
+    }
+    socket = new WebSocket(address);
   } catch (error) {
     startPolling();
     return;

@@ -191,6 +191,7 @@ def test_a_blocked_app_cannot_approve(phone: AppDevice) -> None:
     login = start(same_device=True)
     signature = sign(phone, login)
     services.block(phone, reason="lost")
+    phone.refresh_from_db()  # as the App API loads the signer afresh for every request
     code = refusal(
         app_logins.approve, signer=phone, token=str(login.token), signature=signature, pin="246810"
     )

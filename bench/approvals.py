@@ -1,0 +1,213 @@
+"""(b) Approval to browser, across two processes through Redis.
+
+    python bench/approvals.py [--rate 200] [--seconds 10]
+
+Browsers wait on scanned logins over websockets to one process (uvicorn, websockets only);
+the app's approvals go at a steady rate to another (gunicorn, the App API). The latency is
+from the app sending its approval to the browser's websocket saying "approved": the App API's
+work (two signatures, the PIN, the database) and the hop through Redis. In the same run, a
+bare hop: this process sends to channel-layer groups that bare consumers on the websocket
+process pass straight on.
+"""
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import harness, people
+
+API = "/api/app/v1"
+
+
+def scanned_logins(phones: list[people.Phone]) -> list[Any]:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from authenticators.models import AppDevice, AppLogin
+
+    devices = {str(d.key_id): d for d in AppDevice.objects.select_related("identity")}
+    now = timezone.now()
+    return AppLogin.objects.bulk_create(
+        AppLogin(
+            identity=devices[phone.key_id].identity,
+            typed_user_id=phone.user_id,
+            service="MitID.dk",
+            text="Log på MitID.dk",
+            status=AppLogin.Status.SCANNED,
+            device=devices[phone.key_id],
+            started_at=now,
+            expires_at=now + timedelta(hours=1),
+        )
+        for phone in phones
+    )
+
+
+def approval(phone: people.Phone, login: Any) -> tuple[str, bytes, dict[str, str]]:
+    """The app's approval request, signed as the app signs it."""
+    from authenticators import api_auth, app_keys
+
+    path = f"{API}/logins/{login.token}/approve"
+    body = json.dumps(
+        {
+            "signature": app_keys.sign(phone.private_key, login.signing_input.encode()),
+            "pin": people.PIN,
+        }
+    ).encode()
+    header = api_auth.authorization_header(
+        key_id=phone.key_id, private_key=phone.private_key, method="POST", path=path, body=body
+    )
+    return path, body, {"Authorization": header, "Content-Type": "application/json"}
+
+
+async def approvals(
+    browser_ws: str, api: str, sessions: list[str], requests: list[Any], rate: int
+) -> dict[str, Any]:
+    import aiohttp
+    import websockets
+
+    arrived: dict[int, float] = {}
+    sent: dict[int, float] = {}
+    answered: list[float] = []
+    failures = 0
+    connected = asyncio.Event()
+    waiting = len(sessions)
+
+    async def browser(index: int, session_key: str) -> None:
+        nonlocal waiting
+        headers = {"Origin": "http://127.0.0.1", "Cookie": f"sessionid={session_key}"}
+        async with websockets.connect(
+            browser_ws + "/ws/login/app/",
+            additional_headers=headers,
+            compression=None,
+            open_timeout=120,
+            ping_interval=None,
+        ) as socket:
+            waiting -= 1
+            if waiting == 0:
+                connected.set()
+            async for text in socket:
+                if json.loads(text).get("status") == "approved":
+                    arrived[index] = time.time()
+                    return
+
+    browsers = []
+    for index, key in enumerate(sessions):
+        browsers.append(asyncio.create_task(browser(index, key)))
+        if index % 50 == 49:
+            await asyncio.sleep(0.05)
+    await asyncio.wait_for(connected.wait(), 300)
+    await asyncio.sleep(2)
+
+    async with aiohttp.ClientSession(api) as client:
+
+        async def approve(index: int, path: str, body: bytes, headers: dict[str, str]) -> None:
+            nonlocal failures
+            sent[index] = time.time()
+            async with client.post(path, data=body, headers=headers) as response:
+                await response.read()
+                answered.append(time.time() - sent[index])
+                if response.status != 200:
+                    failures += 1
+
+        start = time.monotonic()
+        tasks = []
+        for index, request in enumerate(requests):
+            await asyncio.sleep(max(0.0, start + index / rate - time.monotonic()))
+            tasks.append(asyncio.create_task(approve(index, *request)))
+        await asyncio.gather(*tasks)
+        elapsed = time.monotonic() - start
+    await asyncio.sleep(1)
+    for task in browsers:
+        task.cancel()
+    latencies = [arrived[i] - sent[i] for i in sent if i in arrived]
+    return {
+        "approvals": len(sent),
+        "rate_achieved": round(len(sent) / elapsed, 1),
+        "failures": failures,
+        "reached_browser": len(latencies),
+        "latency_p50_ms": round(1000 * harness.percentile(latencies, 0.5), 1),
+        "latency_p99_ms": round(1000 * harness.percentile(latencies, 0.99), 1),
+        "api_answer_p99_ms": round(1000 * harness.percentile(answered, 0.99), 1),
+    }
+
+
+async def bare_hops(browser_ws: str, count: int, rate: int) -> dict[str, Any]:
+    """A bare channel-layer hop: group_send here, a bare consumer passes it to a websocket."""
+    import websockets
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    latencies: list[float] = []
+    sockets = [
+        await websockets.connect(
+            f"{browser_ws}/ws/bench/group/hop-{n}/",
+            compression=None,
+            additional_headers={"Origin": "http://127.0.0.1"},
+            ping_interval=None,
+        )
+        for n in range(50)
+    ]
+
+    async def listen(socket: Any) -> None:
+        async for text in socket:
+            latencies.append(time.time() - json.loads(text)["sent"])
+
+    listeners = [asyncio.create_task(listen(socket)) for socket in sockets]
+    await asyncio.sleep(1)
+    start = time.monotonic()
+    for index in range(count):
+        await asyncio.sleep(max(0.0, start + index / rate - time.monotonic()))
+        await layer.group_send(f"hop-{index % 50}", {"type": "bench.hop", "sent": time.time()})
+    await asyncio.sleep(1)
+    for task in listeners:
+        task.cancel()
+    for socket in sockets:
+        await socket.close()
+    return {
+        "hops": len(latencies),
+        "latency_p50_ms": round(1000 * harness.percentile(latencies, 0.5), 1),
+        "latency_p99_ms": round(1000 * harness.percentile(latencies, 0.99), 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rate", type=int, default=200)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--api-server", default="gunicorn-sync-4")
+    args = parser.parse_args()
+    count = args.rate * args.seconds
+    harness.fresh_database()
+    harness.setup_django()
+    phones = people.make_phones(count, "approver")
+    logins = scanned_logins(phones)
+    sessions = people.waiting_sessions(logins)
+    requests = [approval(phone, login) for phone, login in zip(phones, logins, strict=True)]
+    with (
+        harness.server("uvicorn-1", websockets_only=True) as (browser_url, _a),
+        harness.server(args.api_server) as (api_url, _b),
+    ):
+        browser_ws = browser_url.replace("http://", "ws://")
+        portal = asyncio.run(approvals(browser_ws, api_url, sessions, requests, args.rate))
+        bare = asyncio.run(bare_hops(browser_ws, count, args.rate))
+    result = {"rate": args.rate, "api_server": args.api_server, "portal": portal, "bare": bare}
+    print(json.dumps(result))
+    ratio = portal["latency_p99_ms"] / max(bare["latency_p99_ms"], 0.1)
+    print("| approvals/s | to the browser p50 / p99 ms | bare hop p50 / p99 ms | p99 ratio |")
+    print("|---|---|---|---|")
+    print(
+        f"| {portal['rate_achieved']} | {portal['latency_p50_ms']} / {portal['latency_p99_ms']} "
+        f"| {bare['latency_p50_ms']} / {bare['latency_p99_ms']} | {ratio:.1f} |"
+    )
+    harness.save("approvals", result)
+
+
+if __name__ == "__main__":
+    main()
