@@ -206,7 +206,7 @@ def main() -> None:
         f"| {portal['rate_achieved']} | {portal['latency_p50_ms']} / {portal['latency_p99_ms']} "
         f"| {bare['latency_p50_ms']} / {bare['latency_p99_ms']} | {ratio:.1f} |"
     )
-    harness.save("approvals", result)
+    harness.save(f"approvals-{args.rate}", result)
 
 
 if __name__ == "__main__":

@@ -119,7 +119,7 @@ def main() -> None:
         f"| {portal['logins_per_second']} | {portal['login_p50_ms']} / {portal['login_p99_ms']} "
         f"| {bare:.0f} | {portal['logins_per_second'] / bare:.3f} |"
     )
-    harness.save("logins", result)
+    harness.save(f"logins-{args.server}", result)
 
 
 if __name__ == "__main__":
