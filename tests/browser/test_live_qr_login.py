@@ -17,7 +17,6 @@ from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core.management import call_command
 from PIL import Image
 from playwright.sync_api import Page, expect
-from pyzbar.pyzbar import decode
 
 from authenticators.app_client import AppState, _pem
 from authenticators.models import AppDevice, AppLogin
@@ -68,6 +67,10 @@ def jonas_app(transactional_db: None, tmp_path: Path) -> tuple[AppDevice, Path]:
 
 def read_qr(page: Page, path: Path) -> str:
     page.locator("#login-qr").screenshot(path=str(path))
+    # Imported here: zbar is a system library that only `make browser-deps` installs, and
+    # `make test` collects this module on machines without it.
+    from pyzbar.pyzbar import decode
+
     (symbol,) = decode(Image.open(path))
     return symbol.data.decode()
 
