@@ -54,6 +54,11 @@ class Identity(models.Model):  # type: ignore[django-manager-missing]  # django-
     language = models.CharField(_("language"), max_length=5, default=settings.LANGUAGE_CODE)
     # For people who cannot scan: the app shows a 4-digit code to type in the browser instead.
     typed_codes = models.BooleanField(_("types a code instead of scanning"), default=False)
+    notify_on_use = models.BooleanField(_("told of every use"), default=False)
+    # The in-person ID check behind level High: the document seen, never its whole number.
+    level_document = models.CharField(_("ID document seen"), max_length=20, blank=True)
+    level_document_last4 = models.CharField(_("its number ends in"), max_length=4, blank=True)
+    level_checked_at = models.DateTimeField(_("ID checked"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # django-otp devices belong to a Django user (named `account` here, as `user_id` is the
     # MitID user-ID); the identity gets one when it first needs one.
@@ -125,6 +130,13 @@ class Authenticator(models.Model):
     # From django-otp's ThrottlingMixin, which every concrete kind also inherits.
     throttling_failure_count: int
     throttling_failure_timestamp: datetime | None
+
+    @property
+    def label(self) -> str:
+        """How the citizen knows it: the kind, and the name they gave it or its serial."""
+        kind = str(self._meta.verbose_name)
+        name: str = getattr(self, "name", "")
+        return f"{kind} {name}" if name else kind
 
     @property
     def is_usable(self) -> bool:
@@ -211,6 +223,10 @@ class CodeDevice(Authenticator, TOTPDevice):
         ]
 
     def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
         return f"{self.token.get_kind_display()} {self.token.serial}"
 
     KNOWLEDGE = "password"
@@ -394,10 +410,14 @@ class AuthenticatorEvent(models.Model):
         BLOCKED = "blocked", _("Blocked")
         UNBLOCKED = "unblocked", _("Unblocked")
         REVOKED = "revoked", _("Revoked")
+        # Events of the whole MitID: `device` is empty.
+        IDENTITY_BLOCKED = "identity_blocked", _("MitID blocked")
+        IDENTITY_UNBLOCKED = "identity_unblocked", _("MitID block lifted")
+        LEVEL_RAISED = "level_raised", _("Assurance level raised")
 
     identity = models.ForeignKey(Identity, on_delete=models.CASCADE, related_name="events")
-    device = models.CharField(max_length=64, help_text="django-otp persistent id")
-    kind = models.CharField(_("event"), max_length=9, choices=Kind.choices)
+    device = models.CharField(max_length=64, blank=True, help_text="django-otp persistent id")
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
     detail = models.CharField(_("detail"), max_length=200, blank=True)
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 

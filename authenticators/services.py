@@ -106,15 +106,8 @@ def _change_status(device: Device, status: str, event: str, reason: str) -> None
 
 
 def activate(device: Device) -> None:
+    """Blocking, unblocking and revoking are in `lifecycle`: they are audited and told."""
     _change_status(device, AuthenticatorStatus.ACTIVE, AuthenticatorEvent.Kind.ACTIVATED, "")
-
-
-def block(device: Device, *, reason: str) -> None:
-    _change_status(device, AuthenticatorStatus.BLOCKED, AuthenticatorEvent.Kind.BLOCKED, reason)
-
-
-def revoke(device: Device, *, reason: str) -> None:
-    _change_status(device, AuthenticatorStatus.REVOKED, AuthenticatorEvent.Kind.REVOKED, reason)
 
 
 # Fulfilling device orders, and activating a code device ----------------------------------

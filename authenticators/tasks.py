@@ -1,10 +1,12 @@
-"""Celery tasks for authenticators: the temporary PIN, and the notice of a new app."""
+"""Celery tasks for authenticators: the temporary PIN, and what the citizen is told."""
 
 from typing import Any
 
 from celery import shared_task
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 from messaging import delivery
 from messaging.backends import GatewayError
@@ -64,3 +66,68 @@ def notify_chip_registered(chip_id: int) -> None:
     """Tell the citizen that a chip was added, and when it can be confirmed."""
     chip = ChipDevice.objects.select_related("identity").get(pk=chip_id)
     notify(chip.identity, "chip_registered", {"chip": chip})
+
+
+# What the citizen is told after a change of status (authenticators.lifecycle), by SMS and
+# e-mail. A device notice names the device with `%(device)s`.
+STATUS_NOTICES = {
+    "device_blocked": (
+        _("Your %(device)s is blocked"),
+        _(
+            "Your %(device)s has been blocked and can no longer be used with MitID. If you did "
+            "not ask for this, call MitID support on 33 98 00 10."
+        ),
+    ),
+    "device_unblocked": (
+        _("Your %(device)s works again"),
+        _(
+            "The block on your %(device)s was lifted after your identity was checked. If this "
+            "was not you, call MitID support on 33 98 00 10 at once."
+        ),
+    ),
+    "device_revoked": (
+        _("Your %(device)s is revoked"),
+        _(
+            "Your %(device)s has been revoked for good. You can order a new one when you are "
+            "logged in with MitID."
+        ),
+    ),
+    "identity_blocked": (
+        _("Your MitID is blocked"),
+        _(
+            "Your MitID has been blocked and cannot be used. Bring your ID to a Borgerservice "
+            "office to lift the block. If you did not ask for this, call MitID support on "
+            "33 98 00 10."
+        ),
+    ),
+    "identity_unblocked": (
+        _("Your MitID works again"),
+        _(
+            "The block on your MitID was lifted after your identity was checked. If this was "
+            "not you, call MitID support on 33 98 00 10 at once."
+        ),
+    ),
+    "level_raised": (
+        _("Your MitID is now at level High"),
+        _(
+            "After the check of your ID at Borgerservice, your MitID has assurance level High. "
+            "If this was not you, call MitID support on 33 98 00 10 at once."
+        ),
+    ),
+}
+
+
+@shared_task
+def notify_status_change(identity_id: int, notice: str, device_id: str = "") -> None:
+    """Tell the citizen, in their language, that an authenticator or their MitID changed.
+
+    `device_id` is the device's django-otp persistent id, named here rather than by the caller
+    so that the device's name is in the citizen's language, not the staff member's.
+    """
+    identity = Identity.objects.get(pk=identity_id)
+    device = Device.from_persistent_id(device_id) if device_id else None
+    subject, body = STATUS_NOTICES[notice]
+    with translation.override(identity.language):
+        name = {"device": device.label if device else ""}
+        context = {"subject": str(subject) % name, "body": str(body) % name}
+    notify(identity, "status_notice", context)

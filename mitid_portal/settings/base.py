@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "enrollment",
     "authenticators",
     "login",
+    "audit",
 ]
 
 MIDDLEWARE = [

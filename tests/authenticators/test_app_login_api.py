@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from authenticators import api_auth, app_keys, app_logins, services
+from authenticators import api_auth, app_keys, app_logins, lifecycle
 from authenticators.models import AppDevice, AppLogin
 from tests.authenticators.conftest import API, AppApi
 from tests.factories import AppDeviceFactory
@@ -167,7 +167,7 @@ def test_a_signature_covers_the_body(app_api: AppApi, phone: AppDevice, login: A
 def test_a_blocked_app_is_refused_before_anything_else(
     app_api: AppApi, phone: AppDevice, login: AppLogin
 ) -> None:
-    services.block(phone, reason="lost")
+    lifecycle.block_device(phone, reason="lost", by=None)
     response = app_api.call(
         "POST", "/logins/scan", {"frame": app_logins.frame(login)}, signer=phone
     )

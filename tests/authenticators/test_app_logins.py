@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from authenticators import app_keys, app_logins, services
+from authenticators import app_keys, app_logins, lifecycle
 from authenticators.app_logins import LoginRefused
 from authenticators.models import AppDevice, AppLogin, AuthenticatorEvent, Identity
 from tests.factories import AppDeviceFactory, IdentityFactory
@@ -190,7 +190,7 @@ def test_an_expired_login_cannot_be_scanned_or_approved(phone: AppDevice) -> Non
 def test_a_blocked_app_cannot_approve(phone: AppDevice) -> None:
     login = start(same_device=True)
     signature = sign(phone, login)
-    services.block(phone, reason="lost")
+    lifecycle.block_device(phone, reason="lost", by=None)
     phone.refresh_from_db()  # as the App API loads the signer afresh for every request
     code = refusal(
         app_logins.approve, signer=phone, token=str(login.token), signature=signature, pin="246810"

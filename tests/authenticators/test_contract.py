@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from authenticators import app_keys, services
+from authenticators import app_keys, lifecycle, services
 from authenticators.models import (
     AppDevice,
     AuthenticatorEvent,
@@ -147,9 +147,9 @@ def test_three_wrong_tokens_in_a_row_lock_the_device_for_a_while(kind: Kind, set
     assert services.verify(kind.device, kind.valid_token()).ok
 
 
-@pytest.mark.parametrize("change", [services.block, services.revoke])
+@pytest.mark.parametrize("change", [lifecycle.block_device, lifecycle.revoke_device])
 def test_a_blocked_or_revoked_device_never_verifies(kind: Kind, change) -> None:  # type: ignore[no-untyped-def]
-    change(kind.device, reason="lost")
+    change(kind.device, reason="lost", by=None)
     outcome = services.verify(kind.device, kind.valid_token())
     assert (outcome.ok, outcome.reason) == (False, "not_active")
     kind.device.refresh_from_db()
@@ -157,7 +157,7 @@ def test_a_blocked_or_revoked_device_never_verifies(kind: Kind, change) -> None:
 
 
 def test_every_change_of_status_is_in_the_history(kind: Kind) -> None:
-    services.block(kind.device, reason="lost")
+    lifecycle.block_device(kind.device, reason="lost", by=None)
     kinds = list(
         AuthenticatorEvent.objects.filter(device=kind.device.persistent_id)
         .order_by("at", "pk")

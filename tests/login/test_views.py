@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from authenticators import app_keys, app_logins, services
+from authenticators import app_keys, app_logins, lifecycle
 from authenticators.models import AppDevice, AppLogin, ChipDevice, CodeDevice, Identity
 from tests.authenticators.soft_chip import SoftChip
 from tests.factories import AppDeviceFactory, IdentityFactory, active_code_device
@@ -76,7 +76,7 @@ def test_an_unknown_user_id_fails_and_locks_like_a_known_one(
 def test_a_blocked_device_is_told_only_to_who_knows_the_password(
     client: Client, karens_device: CodeDevice
 ) -> None:
-    services.block(karens_device, reason="lost")
+    lifecycle.block_device(karens_device, reason="lost", by=None)
     type_user_id(client, "Karen K")
     code = karens_device.token.current_code()
     wrong = client.post("/en/login/code-device/", {"password": "not it at all", "code": code})
@@ -140,7 +140,7 @@ def test_an_approval_by_a_device_blocked_since_is_not_a_login(
     app_logins.approve(
         signer=jonas_phone, token=str(login.token), signature=signature, pin="246810"
     )
-    services.block(jonas_phone, reason="stolen")
+    lifecycle.block_device(jonas_phone, reason="stolen", by=None)
     response = client.get("/en/login/app/", follow=True)
     assert "This device is blocked." in response.content.decode()
     assert "_auth_user_id" not in client.session
@@ -339,5 +339,5 @@ def test_blocking_the_device_used_ends_the_session(
         {"password": "Karens kodeord 7", "code": karens_device.token.current_code()},
     )
     assert client.get("/en/login/logged-in/").status_code == 200
-    services.block(karens_device, reason="lost")
+    lifecycle.block_device(karens_device, reason="lost", by=None)
     assert client.get("/en/login/logged-in/")["Location"].startswith("/en/login/")

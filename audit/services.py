@@ -1,0 +1,34 @@
+"""Writing to the audit log; the only way entries are made."""
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser, User
+
+from .models import AuditEntry
+
+if TYPE_CHECKING:
+    from authenticators.models import Identity
+
+CITIZEN = "citizen"
+
+
+def record(
+    action: str,
+    *,
+    by: User | AnonymousUser | None,
+    identity: "Identity | None" = None,
+    target: str = "",
+    reason: str = "",
+    detail: str = "",
+) -> AuditEntry:
+    """Append an entry. `by` is the staff member, or None when the citizen acted themselves."""
+    staff = by if by is not None and by.is_authenticated else None
+    return AuditEntry.objects.create(
+        action=action,
+        actor=staff,
+        actor_name=staff.get_username() if staff is not None else CITIZEN,
+        identity=identity,
+        target=target[:200],
+        reason=reason[:200],
+        detail=detail[:200],
+    )

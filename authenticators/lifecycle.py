@@ -1,0 +1,229 @@
+"""Blocking, unblocking, revoking and raising the level: by the citizen or by staff.
+
+Each change runs on a locked row, shows in the citizen's history, is written to the audit log
+with who and why, and is told to the citizen by SMS and e-mail (a Celery task after the
+commit). `by` is the staff member, or None when the citizen acts on their own MitID.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.models import AuditEntry
+from audit.services import record as audit
+
+from .models import (
+    AppLogin,
+    AssuranceLevel,
+    AuthenticatorEvent,
+    AuthenticatorStatus,
+    Identity,
+)
+from .services import Device, Refused, record
+
+Actor = User | AnonymousUser | None
+
+
+class BlockReason(models.TextChoices):
+    LOST = "lost", _("Lost")
+    STOLEN = "stolen", _("Stolen")
+    MISUSE = "misuse", _("Suspected misuse")
+    OTHER = "other", _("Other")
+
+
+class IdDocument(models.TextChoices):
+    PASSPORT = "passport", _("Passport")
+    DRIVING_LICENCE = "driving_licence", _("Driving licence")
+    ID_CARD = "id_card", _("Identity card")
+    RESIDENCE_CARD = "residence_card", _("Residence card")
+
+
+@dataclass(frozen=True)
+class IdCheck:
+    """An ID document staff saw in person: its type and the last 4 characters of its number."""
+
+    document: str
+    last4: str
+
+    def __post_init__(self) -> None:
+        if self.document not in IdDocument.values:
+            raise Refused("id_check_missing")
+        if len(self.last4) != 4 or not self.last4.isalnum():
+            raise Refused("id_check_missing")
+
+    def __str__(self) -> str:
+        # The audit log keeps the document's code, the same in every staff member's language.
+        return f"{self.document} …{self.last4.upper()}"
+
+
+def _tell(identity: Identity, notice: str, device: Device | None = None) -> None:
+    from .tasks import notify_status_change
+
+    device_id = device.persistent_id if device is not None else ""
+    transaction.on_commit(lambda: notify_status_change.delay(identity.pk, notice, device_id))
+
+
+def _locked(device: Device) -> Device:
+    return type(device).objects.select_for_update().get(pk=device.pk)
+
+
+def _set_status(device: Device, status: str) -> None:
+    device.status = status
+    device.save(update_fields=["status"])
+
+
+# Authenticators ---------------------------------------------------------------------------
+
+
+def block_device(device: Device, *, reason: str, by: Actor, note: str = "") -> None:
+    """Block at once: a blocked device never completes a login or an approval again."""
+    if reason not in BlockReason.values:
+        raise Refused("reason_missing")
+    with transaction.atomic():
+        device = _locked(device)
+        if device.status == AuthenticatorStatus.REVOKED:
+            raise Refused("revoked")
+        if device.status == AuthenticatorStatus.BLOCKED:
+            raise Refused("already_blocked")
+        _set_status(device, AuthenticatorStatus.BLOCKED)
+        record(device, AuthenticatorEvent.Kind.BLOCKED, reason)
+        audit(
+            AuditEntry.Action.DEVICE_BLOCKED,
+            by=by,
+            identity=device.identity,
+            target=device.label,
+            reason=reason,
+            detail=note,
+        )
+        _tell(device.identity, "device_blocked", device)
+
+
+def unblock_device(device: Device, *, by: Actor, id_check: IdCheck) -> None:
+    """Staff lift a block after seeing the citizen's ID document; the lock count starts over."""
+    with transaction.atomic():
+        device = _locked(device)
+        if device.status != AuthenticatorStatus.BLOCKED:
+            raise Refused("not_blocked")
+        _set_status(device, AuthenticatorStatus.ACTIVE)
+        device.throttle_reset(commit=True)
+        record(device, AuthenticatorEvent.Kind.UNBLOCKED, "id_check")
+        audit(
+            AuditEntry.Action.DEVICE_UNBLOCKED,
+            by=by,
+            identity=device.identity,
+            target=device.label,
+            reason="id_check",
+            detail=str(id_check),
+        )
+        _tell(device.identity, "device_unblocked", device)
+
+
+def revoke_device(device: Device, *, reason: str, by: Actor, note: str = "") -> None:
+    """Revoking is for ever: the device can never be used or unblocked again."""
+    if reason not in BlockReason.values:
+        raise Refused("reason_missing")
+    with transaction.atomic():
+        device = _locked(device)
+        if device.status == AuthenticatorStatus.REVOKED:
+            raise Refused("revoked")
+        _set_status(device, AuthenticatorStatus.REVOKED)
+        record(device, AuthenticatorEvent.Kind.REVOKED, reason)
+        audit(
+            AuditEntry.Action.DEVICE_REVOKED,
+            by=by,
+            identity=device.identity,
+            target=device.label,
+            reason=reason,
+            detail=note,
+        )
+        _tell(device.identity, "device_revoked", device)
+
+
+# The whole MitID ---------------------------------------------------------------------------
+
+
+def _locked_identity(identity: Identity) -> Identity:
+    return Identity.objects.select_for_update().get(pk=identity.pk)
+
+
+def _identity_event(identity: Identity, kind: str, detail: str) -> None:
+    AuthenticatorEvent.objects.create(identity=identity, device="", kind=kind, detail=detail)
+
+
+def block_identity(identity: Identity, *, reason: str, by: Actor, note: str = "") -> None:
+    """Nothing of this MitID works until staff lift the block after an ID check."""
+    if reason not in BlockReason.values:
+        raise Refused("reason_missing")
+    with transaction.atomic():
+        identity = _locked_identity(identity)
+        if identity.status == Identity.Status.BLOCKED:
+            raise Refused("already_blocked")
+        if identity.status != Identity.Status.ACTIVE:
+            raise Refused("not_active")
+        identity.status = Identity.Status.BLOCKED
+        identity.save(update_fields=["status"])
+        # A login waiting in the app must not be approved after the block.
+        AppLogin.objects.filter(identity=identity, status__in=AppLogin.OPEN).update(
+            status=AppLogin.Status.CANCELLED, decided_at=timezone.now()
+        )
+        _identity_event(identity, AuthenticatorEvent.Kind.IDENTITY_BLOCKED, reason)
+        audit(
+            AuditEntry.Action.IDENTITY_BLOCKED,
+            by=by,
+            identity=identity,
+            target=identity.user_id,
+            reason=reason,
+            detail=note,
+        )
+        _tell(identity, "identity_blocked")
+
+
+def lift_identity_block(identity: Identity, *, by: Actor, id_check: IdCheck) -> None:
+    with transaction.atomic():
+        identity = _locked_identity(identity)
+        if identity.status != Identity.Status.BLOCKED:
+            raise Refused("not_blocked")
+        identity.status = Identity.Status.ACTIVE
+        identity.save(update_fields=["status"])
+        _identity_event(identity, AuthenticatorEvent.Kind.IDENTITY_UNBLOCKED, "id_check")
+        audit(
+            AuditEntry.Action.IDENTITY_UNBLOCKED,
+            by=by,
+            identity=identity,
+            target=identity.user_id,
+            reason="id_check",
+            detail=str(id_check),
+        )
+        _tell(identity, "identity_unblocked")
+
+
+def raise_to_high(identity: Identity, *, by: Actor, id_check: IdCheck) -> None:
+    """After an in-person ID check: the identity and its usable authenticators become High."""
+    with transaction.atomic():
+        identity = _locked_identity(identity)
+        if identity.status != Identity.Status.ACTIVE:
+            raise Refused("not_active")
+        if identity.level == AssuranceLevel.HIGH:
+            raise Refused("already_high")
+        identity.level = AssuranceLevel.HIGH
+        identity.level_document = id_check.document
+        identity.level_document_last4 = id_check.last4.upper()
+        identity.level_checked_at = timezone.now()
+        identity.save(
+            update_fields=["level", "level_document", "level_document_last4", "level_checked_at"]
+        )
+        for kind in (identity.appdevices, identity.codedevices, identity.chipdevices):
+            kind.filter(status=AuthenticatorStatus.ACTIVE).update(level=AssuranceLevel.HIGH)
+        _identity_event(identity, AuthenticatorEvent.Kind.LEVEL_RAISED, AssuranceLevel.HIGH)
+        audit(
+            AuditEntry.Action.LEVEL_RAISED,
+            by=by,
+            identity=identity,
+            target=identity.user_id,
+            reason="in_person_check",
+            detail=str(id_check),
+        )
+        _tell(identity, "level_raised")
