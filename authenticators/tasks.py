@@ -42,15 +42,15 @@ def send_temporary_pin(self: Any, device_id: int, language: str) -> None:
 
 
 def notify(identity: Identity, template: str, context: dict[str, Any]) -> None:
-    """Send `authenticators/messages/<template>_{sms,subject,email}.txt` in their language."""
+    """Send `<template>_{sms,subject,email}.txt` by SMS and e-mail, in their language."""
     mobile, email = contact_details(identity)
     with translation.override(identity.language):
         if mobile:
-            body = render_to_string(f"authenticators/messages/{template}_sms.txt", context)
+            body = render_to_string(f"{template}_sms.txt", context)
             queue_sms(to=mobile, body=body.strip())
         if email:
-            subject = render_to_string(f"authenticators/messages/{template}_subject.txt", context)
-            body = render_to_string(f"authenticators/messages/{template}_email.txt", context)
+            subject = render_to_string(f"{template}_subject.txt", context)
+            body = render_to_string(f"{template}_email.txt", context)
             queue_email(to=email, subject=subject.strip(), body=body)
 
 
@@ -58,14 +58,14 @@ def notify(identity: Identity, template: str, context: dict[str, Any]) -> None:
 def notify_app_activated(device_id: int) -> None:
     """Tell the citizen by SMS and e-mail that the app was activated on a device."""
     device = AppDevice.objects.select_related("identity").get(pk=device_id)
-    notify(device.identity, "app_activated", {"device": device})
+    notify(device.identity, "authenticators/messages/app_activated", {"device": device})
 
 
 @shared_task
 def notify_chip_registered(chip_id: int) -> None:
     """Tell the citizen that a chip was added, and when it can be confirmed."""
     chip = ChipDevice.objects.select_related("identity").get(pk=chip_id)
-    notify(chip.identity, "chip_registered", {"chip": chip})
+    notify(chip.identity, "authenticators/messages/chip_registered", {"chip": chip})
 
 
 # What the citizen is told after a change of status (authenticators.lifecycle), by SMS and
@@ -130,4 +130,4 @@ def notify_status_change(identity_id: int, notice: str, device_id: str = "") -> 
     with translation.override(identity.language):
         name = {"device": device.label if device else ""}
         context = {"subject": str(subject) % name, "body": str(body) % name}
-    notify(identity, "status_notice", context)
+    notify(identity, "authenticators/messages/status_notice", context)

@@ -213,6 +213,9 @@ class DeviceOrder(models.Model):
         verbose_name=_("serial number"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the status last changed: the post's delivery time and the reminders count from it.
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("device order")

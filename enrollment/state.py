@@ -32,23 +32,46 @@ def live_case(identity: Identity) -> EnrollmentCase | None:
     """The person's case in progress; an expired one is closed on the way."""
     case = identity.cases.filter(status__in=LIVE).first()
     if case is not None and case.expires_at <= timezone.now():
-        case.status = EnrollmentCase.Status.EXPIRED
-        case.save(update_fields=["status", "updated_at"])
-        if not identity.is_active:
-            # An abandoned enrollment does not keep a user-ID from everyone else.
-            identity.user_id = identity.user_id_key = ""
-            identity.save(update_fields=["user_id", "user_id_key"])
+        expire(case)
         return None
     return case
+
+
+def expire(case: EnrollmentCase) -> None:
+    case.status = EnrollmentCase.Status.EXPIRED
+    case.save(update_fields=["status", "updated_at"])
+    identity = case.identity
+    if not identity.is_active:
+        # An abandoned enrollment does not keep a user-ID from everyone else.
+        identity.user_id = identity.user_id_key = ""
+        identity.save(update_fields=["user_id", "user_id_key"])
+
+
+def expire_due_cases() -> int:
+    """Close every live case past its time (the beat schedule; a login closes its own too)."""
+    due = EnrollmentCase.objects.filter(status__in=LIVE, expires_at__lte=timezone.now())
+    expired = 0
+    for case in due.select_related("identity"):
+        with transaction.atomic():
+            locked = EnrollmentCase.objects.select_for_update().filter(pk=case.pk, status__in=LIVE)
+            if locked.exists():
+                expire(case)
+                expired += 1
+    return expired
+
+
+def remember_language(identity: Identity, language: str) -> None:
+    """SMS and e-mail, now and later, go out in the language the citizen last used with us."""
+    if language in dict(settings.LANGUAGES) and identity.language != language:
+        identity.language = language
+        identity.save(update_fields=["language"])
 
 
 @transaction.atomic
 def open_case(*, cpr: str, nemid_user_id: str, channel: Channel, language: str) -> Opened:
     """Resume the person's live case, or start a new one on `channel`."""
     identity, _created = Identity.objects.select_for_update().get_or_create(cpr=cpr)
-    if identity.language != language:
-        identity.language = language
-        identity.save(update_fields=["language"])
+    remember_language(identity, language)
     had_expired = identity.cases.filter(status__in=LIVE, expires_at__lte=timezone.now()).exists()
     case = live_case(identity)
     if case is not None:

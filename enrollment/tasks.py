@@ -1,18 +1,21 @@
-"""Celery tasks of enrollment: send a contact code, confirm a device order."""
+"""Celery tasks of enrollment: contact codes, device orders, and the beat's housekeeping."""
 
+from datetime import timedelta
 from typing import Any
 
 from celery import shared_task
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
+from authenticators.models import AppLogin
 from messaging import delivery
 from messaging.backends import GatewayError
 from messaging.services import queue_email, queue_sms
 
-from . import services
-from .models import ContactChannel, DeviceOrder
+from . import orders, services, state
+from .models import AppActivationCode, CodeSend, ContactChannel, ContactCode, DeviceOrder
 
 
 @shared_task(
@@ -54,3 +57,90 @@ def confirm_device_order(order_id: int, language: str) -> None:
             subject = render_to_string("enrollment/messages/order_email_subject.txt", context)
             body = render_to_string("enrollment/messages/order_email.txt", context)
             queue_email(to=case.email, subject=subject.strip(), body=body)
+
+
+# Device orders after they are placed (enrollment.orders) --------------------------------
+
+# What the citizen is told as their order moves on: (subject, text) with %(device)s and, where
+# a device was assigned, %(serial)s.
+ORDER_NOTICES = {
+    DeviceOrder.Status.SENT: (
+        _("Your %(device)s is on its way"),
+        _(
+            "Your %(device)s has been sent by post with an activation letter. Activate it on "
+            "MitID.dk when it arrives. If you did not order it, call MitID support on 33 98 00 10."
+        ),
+    ),
+    DeviceOrder.Status.DELIVERED: (
+        _("Your %(device)s should have arrived"),
+        _(
+            "The post has delivered your %(device)s. Activate it on MitID.dk with the serial "
+            "number %(serial)s on its back. If it has not come, call MitID support on 33 98 00 10."
+        ),
+    ),
+    DeviceOrder.Status.COLLECTED: (
+        _("You collected your %(device)s"),
+        _(
+            "You collected your %(device)s (serial number %(serial)s) at Borgerservice. "
+            "Activate it on MitID.dk."
+        ),
+    ),
+    DeviceOrder.Status.LOST: (
+        _("Your %(device)s was lost on its way"),
+        _(
+            "Your %(device)s was lost on its way to you and can never be used. Order a new one "
+            "on MitID.dk, or call MitID support on 33 98 00 10."
+        ),
+    ),
+    "reminder": (
+        _("Remember to activate your %(device)s"),
+        _(
+            "You have your %(device)s (serial number %(serial)s) but have not activated it yet. "
+            "Activate it on MitID.dk, or call MitID support on 33 98 00 10 if you need help."
+        ),
+    ),
+}
+
+
+@shared_task
+def notify_order(order_id: int, event: str) -> None:
+    """Tell the citizen how their device order moved on, in their language."""
+    from authenticators.tasks import notify
+
+    order = DeviceOrder.objects.select_related("identity", "token").get(pk=order_id)
+    subject, body = ORDER_NOTICES[event]
+    with translation.override(order.identity.language):
+        names = {
+            "device": order.get_kind_display(),
+            "serial": order.token.serial if order.token else "",
+        }
+        context = {"subject": str(subject) % names, "body": str(body) % names}
+    notify(order.identity, "authenticators/messages/status_notice", context)
+
+
+@shared_task
+def mark_posted_orders_delivered() -> int:
+    return orders.mark_posted_orders_delivered()
+
+
+@shared_task
+def remind_unactivated_devices() -> int:
+    return orders.remind_unactivated_devices()
+
+
+@shared_task
+def expire_enrollment_cases() -> int:
+    return state.expire_due_cases()
+
+
+@shared_task
+def clean_up() -> dict[str, int]:
+    """Delete what has served its purpose: old app logins and used or expired codes."""
+    before = timezone.now() - timedelta(days=settings.LOGIN_RETENTION_DAYS)
+    finished = ContactCode.objects.exclude(case__status__in=state.LIVE)
+    return {
+        "app_logins": AppLogin.objects.filter(expires_at__lt=before).delete()[0],
+        "activation_codes": AppActivationCode.objects.filter(expires_at__lt=before).delete()[0],
+        "code_sends": CodeSend.objects.filter(sent_at__lt=before).delete()[0],
+        "contact_codes": finished.delete()[0],
+    }

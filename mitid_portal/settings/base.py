@@ -134,7 +134,22 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# The housekeeping of `make run-stack`'s beat: order lifecycle, reminders, expiry, clean-up.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "orders-delivered-by-post": {
+        "task": "enrollment.tasks.mark_posted_orders_delivered",
+        "schedule": 3600.0,
+    },
+    "remind-unactivated-devices": {
+        "task": "enrollment.tasks.remind_unactivated_devices",
+        "schedule": 3600.0,
+    },
+    "expire-enrollment-cases": {
+        "task": "enrollment.tasks.expire_enrollment_cases",
+        "schedule": 3600.0,
+    },
+    "clean-up-logins-and-codes": {"task": "enrollment.tasks.clean_up", "schedule": 3600.0},
+}
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -208,6 +223,12 @@ CONTACT_CODE_RESEND_SECONDS = env_int("CONTACT_CODE_RESEND_SECONDS", 60)
 CONTACT_CODE_SENDS_PER_HOUR = env_int("CONTACT_CODE_SENDS_PER_HOUR", 5)
 APP_ACTIVATION_CODE_MINUTES = env_int("APP_ACTIVATION_CODE_MINUTES", 10)
 POST_DELIVERY_DAYS = env_int("POST_DELIVERY_DAYS", 15)
+# Once a device is sent, the post takes this long; then the order counts as delivered.
+POST_TRANSIT_DAYS = env_int("POST_TRANSIT_DAYS", 3)
+# A device delivered or handed out but not activated after this many days: remind once.
+ORDER_REMINDER_DAYS = env_int("ORDER_REMINDER_DAYS", 7)
+# App logins and used contact codes are kept this long for support, then deleted.
+LOGIN_RETENTION_DAYS = env_int("LOGIN_RETENTION_DAYS", 7)
 NEMID_GRACE_DAYS = env_int("NEMID_GRACE_DAYS", 30)
 USER_ID_CHECKS_PER_WINDOW = env_int("USER_ID_CHECKS_PER_WINDOW", 30)
 USER_ID_CHECK_WINDOW_SECONDS = env_int("USER_ID_CHECK_WINDOW_SECONDS", 600)

@@ -1,0 +1,127 @@
+"""A device order's life after it is placed: sent or handed out, delivered, activated, or lost.
+
+Which status may follow which is data. Staff move an order on in admin; the post's delivery
+and the reminders are Celery beat's. Every change is audited and told to the citizen.
+"""
+
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from audit.services import record as audit
+from authenticators import lifecycle
+from authenticators.models import AuthenticatorStatus, CodeDevice
+from authenticators.services import Refused, fulfil_order
+
+from .models import DeviceOrder
+
+Status = DeviceOrder.Status
+
+# What staff (or the post) may do next with an order in each status. Sending and handing out
+# assign a device from stock; activation is the citizen's, by activating the device.
+NEXT: dict[str, tuple[str, ...]] = {
+    Status.ORDERED: (Status.SENT, Status.COLLECTED, Status.CANCELLED),
+    Status.SENT: (Status.DELIVERED, Status.LOST),
+    Status.DELIVERED: (Status.LOST,),
+    Status.COLLECTED: (Status.LOST,),
+}
+
+
+def change_order_status(
+    order: DeviceOrder, *, status: str, by: User | AnonymousUser | None, reason: str = ""
+) -> DeviceOrder:
+    """Move `order` to `status` if that may follow; raises `Refused("order_status")` if not.
+
+    `by` is the staff member, or None for the post and the beat schedule.
+    """
+    with transaction.atomic():
+        order = DeviceOrder.objects.select_for_update().select_related("token").get(pk=order.pk)
+        if status not in NEXT.get(order.status, ()):
+            raise Refused("order_status")
+        if status in (Status.SENT, Status.COLLECTED):
+            fulfil_order(order, handed_out=status == Status.COLLECTED)
+            order.refresh_from_db()
+        else:
+            order.status = status
+        order.status_changed_at = timezone.now()
+        order.save(update_fields=["status", "status_changed_at"])
+        if status == Status.LOST and order.token is not None:
+            _revoke_lost_device(order)
+        audit(
+            AuditEntry.Action.ORDER_CHANGED,
+            by=by,
+            identity=order.identity,
+            target=f"{order.get_kind_display()} #{order.pk}",
+            reason=reason or status,
+            detail=order.token.serial if order.token else "",
+        )
+        _tell(order, status)
+    return order
+
+
+def _revoke_lost_device(order: DeviceOrder) -> None:
+    """A device lost on its way may be in someone else's hands: it can never be activated."""
+    device = CodeDevice.objects.filter(token=order.token).first()
+    if device is not None and device.status != AuthenticatorStatus.REVOKED:
+        lifecycle.revoke_device(device, reason="lost", by=None, note="order lost")
+
+
+def _tell(order: DeviceOrder, status: str) -> None:
+    from .tasks import notify_order
+
+    if status in NOTIFIED:
+        transaction.on_commit(lambda: notify_order.delay(order.pk, status))
+
+
+# The statuses the citizen hears of: a cancelled order was the citizen's own doing.
+NOTIFIED = (Status.SENT, Status.DELIVERED, Status.COLLECTED, Status.LOST)
+
+
+# The beat schedule --------------------------------------------------------------------------
+
+
+def orders_due_for_delivery() -> "QuerySet[DeviceOrder]":
+    """Sent by post long enough ago that the post has delivered them."""
+    sent_before = timezone.now() - timedelta(days=settings.POST_TRANSIT_DAYS)
+    return DeviceOrder.objects.filter(status=Status.SENT, status_changed_at__lte=sent_before)
+
+
+def mark_posted_orders_delivered() -> int:
+    delivered = 0
+    for order in orders_due_for_delivery():
+        try:
+            change_order_status(order, status=Status.DELIVERED, by=None, reason="post")
+        except Refused:
+            continue  # changed by staff since the query: theirs stands
+        delivered += 1
+    return delivered
+
+
+def orders_due_for_a_reminder() -> "QuerySet[DeviceOrder]":
+    """In the citizen's hands for a while and not activated, and not reminded yet."""
+    before = timezone.now() - timedelta(days=settings.ORDER_REMINDER_DAYS)
+    return DeviceOrder.objects.filter(
+        Q(status__in=(Status.DELIVERED, Status.COLLECTED)),
+        status_changed_at__lte=before,
+        reminded_at__isnull=True,
+    )
+
+
+def remind_unactivated_devices() -> int:
+    from .tasks import notify_order
+
+    reminded = 0
+    for order in orders_due_for_a_reminder():
+        # Only one run reminds an order, however many workers run the schedule.
+        if DeviceOrder.objects.filter(pk=order.pk, reminded_at__isnull=True).update(
+            reminded_at=timezone.now()
+        ):
+            transaction.on_commit(partial(notify_order.delay, order.pk, "reminder"))
+            reminded += 1
+    return reminded
