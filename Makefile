@@ -11,7 +11,7 @@ STACK_REDIS_URL ?= redis://127.0.0.1:6379/0
 MESSAGE_DIRS := pages nemid cpr messaging enrollment authenticators login mitid_portal templates
 MAKEMESSAGES := $(MANAGE) makemessages --locale da --locale en --locale kl --no-obsolete --add-location file --ignore '.venv/*' --ignore 'static/*' --ignore 'tests/*' --ignore 'bench/*'
 
-.PHONY: run test format install messages compilemessages check-messages lint test-services test-browser test-browser-stack run-stack browser-deps ci clean
+.PHONY: run test format install messages compilemessages check-messages translations-report check-translations lint test-services test-browser test-browser-stack run-stack browser-deps ci clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,14 @@ messages: install
 check-messages: install
 	scripts/check_messages.sh $(MAKEMESSAGES)
 
+## Translated, fuzzy and missing strings per language and app.
+translations-report: install
+	$(MANAGE) translations_report
+
+## The same, failing on any fuzzy or missing string in da, en or kl (CI).
+check-translations: install
+	$(MANAGE) translations_report --check
+
 ## make format: apply ruff's formatting and safe fixes.
 format: install
 	$(BIN)/ruff format .
@@ -86,7 +94,7 @@ run-stack: compilemessages
 	DATABASE_URL=$(STACK_DATABASE_URL) REDIS_URL=$(STACK_REDIS_URL) DEBUG=false PORT=$(PORT) WS_PORT=$(WS_PORT) \
 		WEBSOCKET_URL=ws://localhost:$(WS_PORT) $(BIN)/honcho start
 
-ci: lint check-messages test test-services test-browser
+ci: lint check-messages check-translations test test-services test-browser
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 test-artifacts

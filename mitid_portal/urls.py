@@ -8,6 +8,8 @@ from django.urls import include, path
 from pages.views import switch_language
 
 urlpatterns = [
+    # Before the admin, whose catch-all would take it: catalogue editing for translators.
+    path("admin/translations/", include("translations.urls")),
     path("admin/", admin.site.urls),
     path("i18n/switch/", switch_language, name="switch_language"),
     path("api/app/v1/", include("authenticators.api_urls")),

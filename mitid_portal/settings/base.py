@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "channels",
+    # Translators edit the catalogues in the browser (translations.urls guards it).
+    "rosetta",
+    "translations",
     "pages",
     "cpr",
     "nemid",
@@ -184,6 +187,22 @@ FORMAT_MODULE_PATH = ["mitid_portal.formats"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True
+
+# Rosetta (under /admin/translations/): our three languages and our own catalogue only, for
+# OTP-verified staff with the permission the group "Translators" gives. No machine
+# translation: it would send texts to a third party.
+ROSETTA_LANGUAGES = LANGUAGES
+ROSETTA_MESSAGES_SOURCE_LANGUAGE_CODE = "en"
+ROSETTA_MESSAGES_SOURCE_LANGUAGE_NAME = "English"
+ROSETTA_ACCESS_CONTROL_FUNCTION = "translations.access.can_edit_catalogues"
+ROSETTA_LOGIN_URL = "admin:login"
+ROSETTA_EXCLUDED_APPLICATIONS = ("rosetta", "django_otp", "django_otp.plugins.otp_totp")
+ROSETTA_POFILENAMES = ("django.po",)
+ROSETTA_ENABLE_TRANSLATION_SUGGESTIONS = False
+ROSETTA_SHOW_AT_ADMIN_PANEL = False
+ROSETTA_AUTO_COMPILE = True
+# Translators see the msgid's English next to a reference language of their choice.
+ROSETTA_ENABLE_REFLANG = True
 
 STATIC_URL = "static/"
 # In development WhiteNoise serves straight from the finders; collectstatic runs with DEBUG off.

@@ -1,0 +1,1 @@
+"""Translators' tools: the catalogue report, browser editing (rosetta) and locale formatting."""
