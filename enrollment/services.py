@@ -13,7 +13,7 @@ from authenticators.models import Identity
 from cpr.registry import get_registry
 from nemid.models import NemIDAccount
 
-from . import flow
+from . import flow, state
 from .flow import Method, Step
 from .models import (
     AppActivationCode,
@@ -80,6 +80,7 @@ def give_contact_details(
     case: EnrollmentCase, *, mobile: str, email: str, language: str
 ) -> list[ContactChannel]:
     """Save the numbers; send a code to each one that is new. Returns the channels to confirm."""
+    state.remember_language(case.identity, language)
     to_confirm = []
     for channel, address, field in (
         (ContactChannel.SMS, mobile, "mobile"),
@@ -329,6 +330,7 @@ def order_device(
             slot=slot,
         )
         submit(case, method)
+        state.remember_language(case.identity, language)
         transaction.on_commit(lambda: confirm_device_order.delay(order.pk, language))
     return PlacedOrder(order, created=True)
 

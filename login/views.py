@@ -14,7 +14,7 @@ from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timezone import localtime
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -25,6 +25,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from authenticators import app_logins
 from authenticators.models import AppLogin
 from authenticators.views import wrong_host
+from enrollment.state import remember_language
 from pages.drafts import DraftFormMixin
 
 from . import services, session
@@ -73,6 +74,8 @@ def safe_next(request: HttpRequest, candidate: str | None) -> str:
 def finish(request: HttpRequest, success: services.Success) -> HttpResponse:
     pending = session.pending(request)
     next_url = pending.next_url if pending else reverse("login:logged_in")
+    # SMS and e-mail from now on go out in the language the citizen logged in with.
+    remember_language(success.identity, get_language())
     session.log_in(
         request,
         identity=success.identity,
