@@ -70,9 +70,36 @@ def _locked(device: Device) -> Device:
     return type(device).objects.select_for_update().get(pk=device.pk)
 
 
-def _set_status(device: Device, status: str) -> None:
-    device.status = status
-    device.save(update_fields=["status"])
+def _change_device(
+    device: Device,
+    *,
+    to: str,
+    refusals: dict[str, str],
+    event: str,
+    action: str,
+    notice: str,
+    by: Actor,
+    reason: str,
+    detail: str,
+) -> Device:
+    """On the locked row: refuse by the current status, or change it, record, audit, tell."""
+    with transaction.atomic():
+        device = _locked(device)
+        if device.status in refusals:
+            raise Refused(refusals[device.status])
+        device.status = to
+        device.save(update_fields=["status"])
+        record(device, event, reason)
+        audit(
+            action,
+            by=by,
+            identity=device.identity,
+            target=device.label,
+            reason=reason,
+            detail=detail,
+        )
+        _tell(device.identity, notice, device)
+    return device
 
 
 # Authenticators ---------------------------------------------------------------------------
@@ -82,64 +109,58 @@ def block_device(device: Device, *, reason: str, by: Actor, note: str = "") -> N
     """Block at once: a blocked device never completes a login or an approval again."""
     if reason not in BlockReason.values:
         raise Refused("reason_missing")
-    with transaction.atomic():
-        device = _locked(device)
-        if device.status == AuthenticatorStatus.REVOKED:
-            raise Refused("revoked")
-        if device.status == AuthenticatorStatus.BLOCKED:
-            raise Refused("already_blocked")
-        _set_status(device, AuthenticatorStatus.BLOCKED)
-        record(device, AuthenticatorEvent.Kind.BLOCKED, reason)
-        audit(
-            AuditEntry.Action.DEVICE_BLOCKED,
-            by=by,
-            identity=device.identity,
-            target=device.label,
-            reason=reason,
-            detail=note,
-        )
-        _tell(device.identity, "device_blocked", device)
+    _change_device(
+        device,
+        to=AuthenticatorStatus.BLOCKED,
+        refusals={
+            AuthenticatorStatus.REVOKED: "revoked",
+            AuthenticatorStatus.BLOCKED: "already_blocked",
+        },
+        event=AuthenticatorEvent.Kind.BLOCKED,
+        action=AuditEntry.Action.DEVICE_BLOCKED,
+        notice="device_blocked",
+        by=by,
+        reason=reason,
+        detail=note,
+    )
 
 
 def unblock_device(device: Device, *, by: Actor, id_check: IdCheck) -> None:
     """Staff lift a block after seeing the citizen's ID document; the lock count starts over."""
     with transaction.atomic():
-        device = _locked(device)
-        if device.status != AuthenticatorStatus.BLOCKED:
-            raise Refused("not_blocked")
-        _set_status(device, AuthenticatorStatus.ACTIVE)
-        device.throttle_reset(commit=True)
-        record(device, AuthenticatorEvent.Kind.UNBLOCKED, "id_check")
-        audit(
-            AuditEntry.Action.DEVICE_UNBLOCKED,
+        device = _change_device(
+            device,
+            to=AuthenticatorStatus.ACTIVE,
+            refusals={
+                status: "not_blocked"
+                for status in AuthenticatorStatus.values
+                if status != AuthenticatorStatus.BLOCKED
+            },
+            event=AuthenticatorEvent.Kind.UNBLOCKED,
+            action=AuditEntry.Action.DEVICE_UNBLOCKED,
+            notice="device_unblocked",
             by=by,
-            identity=device.identity,
-            target=device.label,
             reason="id_check",
             detail=str(id_check),
         )
-        _tell(device.identity, "device_unblocked", device)
+        device.throttle_reset(commit=True)
 
 
 def revoke_device(device: Device, *, reason: str, by: Actor, note: str = "") -> None:
     """Revoking is for ever: the device can never be used or unblocked again."""
     if reason not in BlockReason.values:
         raise Refused("reason_missing")
-    with transaction.atomic():
-        device = _locked(device)
-        if device.status == AuthenticatorStatus.REVOKED:
-            raise Refused("revoked")
-        _set_status(device, AuthenticatorStatus.REVOKED)
-        record(device, AuthenticatorEvent.Kind.REVOKED, reason)
-        audit(
-            AuditEntry.Action.DEVICE_REVOKED,
-            by=by,
-            identity=device.identity,
-            target=device.label,
-            reason=reason,
-            detail=note,
-        )
-        _tell(device.identity, "device_revoked", device)
+    _change_device(
+        device,
+        to=AuthenticatorStatus.REVOKED,
+        refusals={AuthenticatorStatus.REVOKED: "revoked"},
+        event=AuthenticatorEvent.Kind.REVOKED,
+        action=AuditEntry.Action.DEVICE_REVOKED,
+        notice="device_revoked",
+        by=by,
+        reason=reason,
+        detail=note,
+    )
 
 
 # The whole MitID ---------------------------------------------------------------------------
