@@ -176,7 +176,10 @@ class UserIdForm(forms.Form):
 class SlotChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: AppointmentSlot) -> str:
         starts = timezone.localtime(obj.starts_at)
-        return f"{obj.office.name}, {formats.date_format(starts, 'DATE_FORMAT')}, {starts:%H:%M}"
+        return (
+            f"{obj.office.name}, {formats.date_format(starts, 'DATE_FORMAT')}, "
+            f"{formats.time_format(starts, 'TIME_FORMAT')}"
+        )
 
 
 def open_slots() -> QuerySet[AppointmentSlot]:

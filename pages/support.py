@@ -1,9 +1,24 @@
 """Where citizens get help: the support lines and the Borgerservice office of the demo."""
 
 from dataclasses import dataclass
+from datetime import time
 
+from django.utils.formats import time_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Hours:
+    """Opening hours, written the way of the language they are shown in: 08.00-20.00 in
+    Danish, 08:00-20:00 in English."""
+
+    opens: time
+    closes: time
+
+    def __str__(self) -> str:
+        opens, closes = (time_format(t, "TIME_FORMAT") for t in (self.opens, self.closes))
+        return f"{opens}–{closes}"
 
 
 @dataclass(frozen=True)
@@ -11,7 +26,7 @@ class SupportLine:
     name: "str | Promise"
     phone: str
     phone_international: str
-    hours: tuple[tuple[Promise, "str | Promise"], ...]
+    hours: tuple[tuple[Promise, "str | Promise | Hours"], ...]
 
 
 MITID_SUPPORT = SupportLine(
@@ -19,8 +34,8 @@ MITID_SUPPORT = SupportLine(
     phone="33 98 00 10",
     phone_international="+4533980010",
     hours=(
-        (_("Monday to Friday"), "08:00–20:00"),
-        (_("Weekends and public holidays"), "10:00–16:00"),
+        (_("Monday to Friday"), Hours(time(8), time(20))),
+        (_("Weekends and public holidays"), Hours(time(10), time(16))),
     ),
 )
 
