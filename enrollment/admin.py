@@ -1,18 +1,19 @@
 """Admin for enrollment: offices and their appointment calendar, device orders, cases."""
 
-from django.contrib import admin, messages
+from typing import Any
+
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from authenticators.services import ActivationRefused, fulfil_order
+from staff.admin_actions import StaffActionsMixin
 
+from . import orders
 from .models import AppointmentSlot, DeviceOrder, EnrollmentCase, Office
 
-FULFIL_REFUSALS = {
-    "order_not_open": _("the order is no longer waiting to be sent or handed out"),
-    "out_of_stock": _("no device of this kind is in stock"),
-}
+# Sending and handing out take a device from stock.
+FROM_STOCK = (DeviceOrder.Status.SENT, DeviceOrder.Status.COLLECTED)
 
 
 class AppointmentSlotInline(admin.TabularInline[AppointmentSlot, Office]):
@@ -38,43 +39,76 @@ class AppointmentSlotAdmin(admin.ModelAdmin[AppointmentSlot]):
 
 
 @admin.register(DeviceOrder)
-class DeviceOrderAdmin(admin.ModelAdmin[DeviceOrder]):
-    list_display = ["created_at", "identity", "kind", "delivery", "status", "slot", "token"]
+class DeviceOrderAdmin(StaffActionsMixin):
+    """Orders move on only through `enrollment.orders` (audited, told to the citizen)."""
+
+    list_display = [
+        "created_at",
+        "identity",
+        "kind",
+        "delivery",
+        "status",
+        "status_changed_at",
+        "slot",
+        "token",
+    ]
     list_filter = ["status", "kind", "delivery"]
-    search_fields = ["identity__user_id"]
+    list_select_related = ["identity", "token", "slot__office"]
+    search_fields = ["identity__user_id", "token__serial"]
     readonly_fields = [
         "identity",
         "case",
         "kind",
         "delivery",
+        "status",
+        "status_changed_at",
         "address",
         "slot",
         "token",
         "created_at",
     ]
-    actions = ["send_from_stock", "hand_out_from_stock"]
+    actions = ["send_from_stock", "hand_out_from_stock", "mark_delivered", "mark_lost"]
 
-    @admin.action(description=_("Send by post (assign a device from stock)"))
+    @admin.action(
+        description=_("Send by post (assign a device from stock)"), permissions=["change"]
+    )
     def send_from_stock(self, request: HttpRequest, queryset: QuerySet[DeviceOrder]) -> None:
-        self._fulfil(request, queryset, handed_out=False)
+        self._move(request, queryset, DeviceOrder.Status.SENT, done=_("sent with serial number"))
 
-    @admin.action(description=_("Hand out at Borgerservice (assign a device from stock)"))
+    @admin.action(
+        description=_("Hand out at Borgerservice (assign a device from stock)"),
+        permissions=["change"],
+    )
     def hand_out_from_stock(self, request: HttpRequest, queryset: QuerySet[DeviceOrder]) -> None:
-        self._fulfil(request, queryset, handed_out=True)
+        self._move(
+            request, queryset, DeviceOrder.Status.COLLECTED, done=_("handed out with serial number")
+        )
 
-    def _fulfil(
-        self, request: HttpRequest, queryset: QuerySet[DeviceOrder], *, handed_out: bool
+    @admin.action(description=_("Mark as delivered"), permissions=["change"])
+    def mark_delivered(self, request: HttpRequest, queryset: QuerySet[DeviceOrder]) -> None:
+        self._move(request, queryset, DeviceOrder.Status.DELIVERED, done=_("delivered"))
+
+    @admin.action(
+        description=_("Mark as lost (the device is revoked if it was assigned)"),
+        permissions=["change"],
+    )
+    def mark_lost(self, request: HttpRequest, queryset: QuerySet[DeviceOrder]) -> None:
+        self._move(request, queryset, DeviceOrder.Status.LOST, done=_("lost"))
+
+    def _move(
+        self, request: HttpRequest, queryset: QuerySet[DeviceOrder], status: str, *, done: Any
     ) -> None:
-        for order in queryset:
-            try:
-                token = fulfil_order(order, handed_out=handed_out)
-            except ActivationRefused as refusal:
-                reason = FULFIL_REFUSALS.get(refusal.code, refusal.code)
-                self.message_user(request, f"{order}: {reason}", messages.ERROR)
-            else:
-                self.message_user(request, f"{order}: {token.serial}", messages.SUCCESS)
+        def move(order: DeviceOrder) -> str:
+            moved = orders.change_order_status(order, status=status, by=request.user)
+            # Staff read the serial of the device they put in the envelope or hand over.
+            return moved.token.serial if moved.token and status in FROM_STOCK else ""
+
+        self.apply_to_each(request, queryset, move, done=str(done))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 

@@ -3,7 +3,6 @@
 from collections.abc import Callable
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 
 from authenticators import services
@@ -13,6 +12,7 @@ from enrollment import services as enrollment_services
 from enrollment import state
 from enrollment.flow import Channel, Method
 from enrollment.models import DeviceOrder, EnrollmentCase
+from tests.staff.helpers import log_in_staff, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -142,8 +142,7 @@ def test_karen_activates_her_device_in_the_browser_form(karen: Client, order: De
 
 
 def test_staff_hand_out_an_order_with_the_admin_action(client: Client, order: DeviceOrder) -> None:
-    staff = get_user_model().objects.create_superuser("boss", password="pw-for-tests")
-    client.force_login(staff)
+    log_in_staff(client, staff_member("boss", superuser=True))
     response = client.post(
         "/admin/enrollment/deviceorder/",
         {
@@ -161,7 +160,7 @@ def test_the_admin_action_says_why_an_order_cannot_be_fulfilled(
     client: Client, order: DeviceOrder
 ) -> None:
     HardwareToken.objects.filter(kind="kodeviser").delete()
-    client.force_login(get_user_model().objects.create_superuser("boss", password="pw-x"))
+    log_in_staff(client, staff_member("boss", superuser=True))
     response = client.post(
         "/admin/enrollment/deviceorder/",
         {"action": "send_from_stock", "_selected_action": [order.pk]},

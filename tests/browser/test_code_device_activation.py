@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from authenticators.models import HardwareToken
@@ -14,6 +15,7 @@ from enrollment.demo import seed_offices
 from enrollment.flow import Channel, Method
 from enrollment.services import reserve_nemid_user_ids
 from nemid.demo import seed_demo_people
+from staff.demo import current_code
 
 from .test_enrollment import EN, nemid_login
 
@@ -33,7 +35,8 @@ def karens_order(transactional_db: None) -> None:
     enrollment_services.accept_terms(case, version="2026-11")
     enrollment_services.choose_user_id(case, "karen.h")
     enrollment_services.order_device(case, delivery="post", slot=None, language="en")
-    get_user_model().objects.create_superuser("staff", password="Demo-Staff-2026")
+    staff = get_user_model().objects.create_superuser("staff", password="Demo-Staff-2026")
+    TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
 
 
 def test_staff_hand_out_and_karen_activates_her_code_display(
@@ -43,6 +46,9 @@ def test_staff_hand_out_and_karen_activates_her_code_display(
     page.goto(f"{base}/admin/enrollment/deviceorder/")
     page.get_by_label("Username").fill("staff")
     page.get_by_label("Password").fill("Demo-Staff-2026")
+    page.get_by_label("Code from your authenticator").fill(
+        current_code(TOTPDevice.objects.get(user__username="staff"))
+    )
     page.get_by_role("button", name="Log in").click()
     page.locator("input[name=_selected_action]").first.check()
     page.locator("select[name=action]").select_option("hand_out_from_stock")

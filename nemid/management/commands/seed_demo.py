@@ -1,22 +1,18 @@
-"""`manage.py seed_demo`: create the demo people and a demo staff user; safe to run again."""
+"""`manage.py seed_demo`: create the demo people and the demo staff; safe to run again."""
 
-import os
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from authenticators.stock import fill_stock
 from enrollment.demo import seed_offices
 from enrollment.services import reserve_nemid_user_ids
 from nemid.demo import seed_demo_people
-
-STAFF_USERNAME = "staff"
-STAFF_PASSWORD_DEFAULT = "Demo-Staff-2026"
+from staff.demo import seed_demo_staff
 
 
 class Command(BaseCommand):
-    help = "Create the demo people (CPR register, NemID) and a demo staff user. Idempotent."
+    help = "Create the demo people (CPR register, NemID) and the demo staff. Idempotent."
 
     def handle(self, *args: Any, **options: Any) -> None:
         for account in seed_demo_people():
@@ -28,12 +24,9 @@ class Command(BaseCommand):
         self.stdout.write(f"{offices} Borgerservice offices with {slots} free appointment times")
         made = fill_stock(code_displays=10, code_readers=5)
         self.stdout.write(f"{made} code devices added to the stock")
-        password = os.environ.get("DEMO_STAFF_PASSWORD", STAFF_PASSWORD_DEFAULT)
-        user, created = get_user_model().objects.get_or_create(
-            username=STAFF_USERNAME, defaults={"is_staff": True, "is_superuser": True}
-        )
-        if created or not user.check_password(password):
-            user.set_password(password)
-            user.is_staff = user.is_superuser = True
-            user.save()
-        self.stdout.write(f"Staff user {STAFF_USERNAME} for the admin and the outbox page")
+        for user in seed_demo_staff():
+            group = ", ".join(user.groups.values_list("name", flat=True))
+            self.stdout.write(
+                f"Staff user {user.username} ({group}): the admin with "
+                f"`manage.py staff_code {user.username}`, and the outbox page"
+            )

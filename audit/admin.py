@@ -1,0 +1,39 @@
+"""The audit log in admin: read by staff, written only by the services, changed by nobody."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditEntry
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
+    list_display = ["at", "actor_name", "action", "identity", "target", "reason", "detail"]
+    list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["identity"]
+    search_fields = ["identity__user_id"]
+    search_help_text = _("The citizen's user-ID.")
+    date_hierarchy = "at"
+    fields = readonly_fields = (
+        "at",
+        "actor",
+        "actor_name",
+        "action",
+        "identity",
+        "target",
+        "reason",
+        "detail",
+    )
+
+    # Append-only for everyone, superusers included: no add, change or delete views.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,373 @@
+"""Staff screens: people and their MitID, authenticators, the code device stock, and actions.
+
+Nothing here changes a MitID by editing fields: the pages are read-only and every change is
+an action that goes through a lifecycle service (audited, told to the citizen).
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from audit.models import AuditEntry
+from authenticators import lifecycle
+from authenticators.models import (
+    AppDevice,
+    AuthenticatorEvent,
+    ChipDevice,
+    CodeDevice,
+    HardwareToken,
+    Identity,
+)
+from cpr.models import RegisteredPerson
+
+from .admin_actions import StaffActionsMixin
+from .forms import BlockForm, IdCheckForm
+
+
+def mask_cpr(cpr: str) -> str:
+    """The date of birth only: `150583-****`. The whole number is searchable, never listed."""
+    return f"{cpr[:6]}-****" if len(cpr) == 10 else "****"
+
+
+def cpr_search_term(term: str) -> str:
+    """A search term as CPR digits (`150583-1235`, `1505831235`, `150583`), or ""."""
+    digits = term.replace("-", "").replace(" ", "")
+    return digits if digits.isdigit() and len(digits) in (6, 10) else ""
+
+
+class ReadOnlyMixin:
+    """Staff look; they change things only through actions."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+# Identities --------------------------------------------------------------------------------
+
+DEVICE_INLINE_FIELDS = ("status", "level", "activated_at", "last_used_at")
+
+
+class AppDeviceInline(ReadOnlyMixin, admin.TabularInline[AppDevice, Identity]):
+    model = AppDevice
+    fields = readonly_fields = (
+        "name",
+        *DEVICE_INLINE_FIELDS,
+    )
+    show_change_link = True
+    extra = 0
+
+
+class CodeDeviceInline(ReadOnlyMixin, admin.TabularInline[CodeDevice, Identity]):
+    model = CodeDevice
+    fields = readonly_fields = (
+        "label",
+        *DEVICE_INLINE_FIELDS,
+    )
+    show_change_link = True
+    extra = 0
+
+    @admin.display(description=_("device"))
+    def label(self, device: CodeDevice) -> str:
+        return device.label
+
+
+class ChipDeviceInline(ReadOnlyMixin, admin.TabularInline[ChipDevice, Identity]):
+    model = ChipDevice
+    fields = readonly_fields = (
+        "name",
+        *DEVICE_INLINE_FIELDS,
+    )
+    show_change_link = True
+    extra = 0
+
+
+class EventInline(ReadOnlyMixin, admin.TabularInline[AuthenticatorEvent, Identity]):
+    model = AuthenticatorEvent
+    fields = readonly_fields = (
+        "at",
+        "kind",
+        "detail",
+    )
+    extra = 0
+    verbose_name_plural = _("history")
+
+
+class AuditInline(ReadOnlyMixin, admin.TabularInline[AuditEntry, Identity]):
+    model = AuditEntry
+    fields = readonly_fields = (
+        "at",
+        "actor_name",
+        "action",
+        "target",
+        "reason",
+        "detail",
+    )
+    extra = 0
+
+
+@admin.register(Identity)
+class IdentityAdmin(ReadOnlyMixin, StaffActionsMixin):
+    list_display = ["user_id", "masked_cpr", "name", "status", "level", "created_at"]
+    list_filter = ["status", "level"]
+    # Searched in get_search_results: user-ID, name, CPR number.
+    search_fields = ["user_id"]
+    search_help_text = _("User-ID, name, or CPR number (whole, or the date of birth).")
+    fields = readonly_fields = (
+        "user_id",
+        "masked_cpr",
+        "name",
+        "status",
+        "level",
+        "level_document",
+        "level_document_last4",
+        "level_checked_at",
+        "language",
+        "typed_codes",
+        "notify_on_use",
+        "created_at",
+    )
+    inlines = [AppDeviceInline, CodeDeviceInline, ChipDeviceInline, EventInline, AuditInline]
+    actions = ["block_identity", "lift_identity_block", "raise_to_high"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Identity]:
+        person = RegisteredPerson.objects.filter(cpr=OuterRef("cpr"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                person_name=Concat(
+                    Subquery(person.values("given_name")[:1]),
+                    Value(" "),
+                    Subquery(person.values("family_name")[:1]),
+                )
+            )
+        )
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Identity], search_term: str
+    ) -> tuple[QuerySet[Identity], bool]:
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        matches = Q(user_id__icontains=term)
+        if cpr := cpr_search_term(term):
+            matches |= Q(cpr=cpr) if len(cpr) == 10 else Q(cpr__startswith=cpr)
+        named = Q()
+        for word in term.split():
+            named &= Q(given_name__icontains=word) | Q(family_name__icontains=word)
+        matches |= Q(cpr__in=RegisteredPerson.objects.filter(named).values("cpr"))
+        return queryset.filter(matches), False
+
+    @admin.display(description=_("CPR number"), ordering="cpr")
+    def masked_cpr(self, identity: Identity) -> str:
+        return mask_cpr(identity.cpr)
+
+    @admin.display(description=_("name"), ordering="person_name")
+    def name(self, identity: Identity) -> str:
+        return getattr(identity, "person_name", None) or "–"
+
+    def describe(self, obj: Any) -> str:
+        return f"{obj} ({mask_cpr(obj.cpr)})"
+
+    @admin.action(description=_("Block the whole MitID"), permissions=["block_identity"])
+    def block_identity(
+        self, request: HttpRequest, queryset: QuerySet[Identity]
+    ) -> TemplateResponse | None:
+        return self.run_with_form(
+            request,
+            queryset,
+            action="block_identity",
+            form_class=BlockForm,
+            title=str(_("Block the whole MitID")),
+            submit=str(_("Block")),
+            done=str(_("blocked")),
+            perform=lambda identity, form: lifecycle.block_identity(
+                identity,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            ),
+        )
+
+    @admin.action(
+        description=_("Lift the block (after an ID check)"), permissions=["lift_identity_block"]
+    )
+    def lift_identity_block(
+        self, request: HttpRequest, queryset: QuerySet[Identity]
+    ) -> TemplateResponse | None:
+        return self.run_with_form(
+            request,
+            queryset,
+            action="lift_identity_block",
+            form_class=IdCheckForm,
+            title=str(_("Lift the block after an ID check")),
+            submit=str(_("Lift the block")),
+            done=str(_("block lifted")),
+            perform=lambda identity, form: lifecycle.lift_identity_block(
+                identity, by=request.user, id_check=form.id_check()
+            ),
+        )
+
+    @admin.action(
+        description=_("Raise to level High (after an in-person ID check)"),
+        permissions=["raise_level"],
+    )
+    def raise_to_high(
+        self, request: HttpRequest, queryset: QuerySet[Identity]
+    ) -> TemplateResponse | None:
+        return self.run_with_form(
+            request,
+            queryset,
+            action="raise_to_high",
+            form_class=IdCheckForm,
+            title=str(_("Raise to level High after an in-person ID check")),
+            submit=str(_("Raise to High")),
+            done=str(_("raised to level High")),
+            perform=lambda identity, form: lifecycle.raise_to_high(
+                identity, by=request.user, id_check=form.id_check()
+            ),
+        )
+
+
+# Authenticators ----------------------------------------------------------------------------
+
+
+DEVICE_FIELDS: tuple[str, ...] = (
+    "identity",
+    "name",
+    "status",
+    "level",
+    "activated_at",
+    "last_used_at",
+)
+
+
+class DeviceAdmin(ReadOnlyMixin, StaffActionsMixin):
+    """The screens of each kind of authenticator, with block, unblock and revoke."""
+
+    list_display = ["__str__", "identity", "status", "level", "activated_at", "last_used_at"]
+    list_filter = ["status", "level"]
+    list_select_related = ["identity"]
+    search_fields = ["identity__user_id", "name"]
+    search_help_text = _("The holder's user-ID, or the device's name.")
+    fields = readonly_fields = DEVICE_FIELDS
+    actions = ["block", "unblock", "revoke"]
+
+    def describe(self, obj: Any) -> str:
+        return f"{obj.identity}: {obj.label}"
+
+    @admin.action(description=_("Block (reason required)"), permissions=["block_authenticator"])
+    def block(self, request: HttpRequest, queryset: QuerySet[Any]) -> TemplateResponse | None:
+        return self.run_with_form(
+            request,
+            queryset,
+            action="block",
+            form_class=BlockForm,
+            title=str(_("Block authenticators")),
+            submit=str(_("Block")),
+            done=str(_("blocked")),
+            perform=lambda device, form: lifecycle.block_device(
+                device,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            ),
+        )
+
+    @admin.action(
+        description=_("Unblock (after an ID check)"), permissions=["unblock_authenticator"]
+    )
+    def unblock(self, request: HttpRequest, queryset: QuerySet[Any]) -> TemplateResponse | None:
+        return self.run_with_form(
+            request,
+            queryset,
+            action="unblock",
+            form_class=IdCheckForm,
+            title=str(_("Unblock authenticators after an ID check")),
+            submit=str(_("Unblock")),
+            done=str(_("unblocked")),
+            perform=lambda device, form: lifecycle.unblock_device(
+                device, by=request.user, id_check=form.id_check()
+            ),
+        )
+
+    @admin.action(description=_("Revoke for ever"), permissions=["revoke_authenticator"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[Any]) -> TemplateResponse | None:
+        return self.run_with_form(
+            request,
+            queryset,
+            action="revoke",
+            form_class=BlockForm,
+            title=str(_("Revoke authenticators: they can never be used again")),
+            submit=str(_("Revoke for ever")),
+            done=str(_("revoked")),
+            perform=lambda device, form: lifecycle.revoke_device(
+                device,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            ),
+        )
+
+
+@admin.register(AppDevice)
+class AppDeviceAdmin(DeviceAdmin):
+    fields = readonly_fields = (
+        *DEVICE_FIELDS,
+        "installation_id",
+        "notifications_accepted",
+        "biometrics",
+    )
+
+
+@admin.register(CodeDevice)
+class CodeDeviceAdmin(DeviceAdmin):
+    list_display = ["label", *DeviceAdmin.list_display[1:]]
+    list_filter = ["token__kind", *DeviceAdmin.list_filter]
+    list_select_related = ["identity", "token"]
+    search_fields = ["identity__user_id", "token__serial"]
+    search_help_text = _("The holder's user-ID, or the serial number.")
+    fields = readonly_fields = (
+        "identity",
+        "label",
+        "status",
+        "level",
+        "activated_at",
+        "last_used_at",
+    )
+
+    @admin.display(description=_("device"), ordering="token__serial")
+    def label(self, device: CodeDevice) -> str:
+        return device.label
+
+
+@admin.register(ChipDevice)
+class ChipDeviceAdmin(DeviceAdmin):
+    fields = readonly_fields = (
+        *DEVICE_FIELDS,
+        "confirm_after",
+    )
+
+
+@admin.register(HardwareToken)
+class HardwareTokenAdmin(admin.ModelAdmin[HardwareToken]):
+    """The code displays and code readers in stock; assigned by fulfilling an order."""
+
+    list_display = ["serial", "kind", "assigned_to"]
+    list_filter = ["kind", ("assigned_to", admin.EmptyFieldListFilter)]
+    search_fields = ["serial", "assigned_to__user_id"]
+    readonly_fields = ["assigned_to"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,87 @@
+"""Forms for staff: the OTP login, and what an admin action needs before it runs.
+
+The forms only validate; errors carry codes. The actions themselves are services.
+"""
+
+from typing import Any
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+from django_otp.admin import OTPAdminAuthenticationForm
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from authenticators.lifecycle import BlockReason, IdCheck, IdDocument
+
+
+class StaffLoginForm(OTPAdminAuthenticationForm):
+    """Username, password and the code the staff member's TOTP device shows.
+
+    Staff hold one TOTP device, so it is chosen for them: django-otp would otherwise ask them
+    to pick it from a list after a first failed try. It is never a citizen's code device
+    (those are TOTP devices too, on the citizens' own accounts).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["otp_token"].label = _("Code from your authenticator")
+        self.fields["otp_token"].widget.attrs.update(
+            {"autocomplete": "one-time-code", "inputmode": "numeric"}
+        )
+
+    def _chosen_device(self, user: Any) -> Any:
+        device = super()._chosen_device(user)
+        if device is None:
+            own = TOTPDevice.objects.devices_for_user(user, confirmed=True).filter(
+                codedevice__isnull=True
+            )
+            if len(devices := list(own[:2])) == 1:
+                device = devices[0]
+        return device
+
+
+class BlockForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=BlockReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the reason.")},
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=200,
+        help_text=_("What the citizen told you; kept in the audit log. No CPR numbers."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class IdCheckForm(forms.Form):
+    """The ID document staff saw in person; without it nothing is unblocked or raised."""
+
+    document = forms.ChoiceField(
+        label=_("ID document checked"),
+        choices=[("", "---------"), *IdDocument.choices],
+        error_messages={"required": _("Record which ID document you checked.")},
+    )
+    last4 = forms.CharField(
+        label=_("Last 4 characters of its number"),
+        max_length=4,
+        validators=[
+            RegexValidator(
+                r"^[0-9A-Za-z]{4}$",
+                message=_("Type the last 4 letters or digits of the document's number."),
+                code="last4",
+            )
+        ],
+        error_messages={
+            "required": _("Type the last 4 characters of the document's number."),
+            "max_length": _("Type exactly 4 characters."),
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off", "size": 6}),
+    )
+
+    def id_check(self) -> IdCheck:
+        return IdCheck(
+            document=self.cleaned_data["document"], last4=self.cleaned_data["last4"].upper()
+        )

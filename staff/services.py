@@ -1,0 +1,37 @@
+"""Staff services beyond the lifecycle ones: refusals for want of a permission are audited."""
+
+from collections.abc import Sequence
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import models
+
+from audit.models import AuditEntry
+from audit.services import record as audit
+from authenticators.models import Identity
+
+
+def _identity_of(thing: models.Model) -> Identity | None:
+    if isinstance(thing, Identity):
+        return thing
+    identity = getattr(thing, "identity", None)
+    return identity if isinstance(identity, Identity) else None
+
+
+def record_permission_denied(
+    *, by: User | AnonymousUser, action: str, what: str, objects: Sequence[models.Model]
+) -> AuditEntry:
+    """A staff member tried an action their groups do not allow; nothing was done.
+
+    `what` names the kind of object (its admin), `objects` those selected. The entry names
+    the identity when all of them belong to one.
+    """
+    identities = {_identity_of(thing) for thing in objects}
+    identity = identities.pop() if len(identities) == 1 else None
+    return audit(
+        AuditEntry.Action.PERMISSION_DENIED,
+        by=by,
+        identity=identity,
+        target=f"{what}: {', '.join(str(thing) for thing in objects)}",
+        reason=action,
+        detail=",".join(str(thing.pk) for thing in objects),
+    )

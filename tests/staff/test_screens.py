@@ -1,0 +1,145 @@
+"""The admin screens: what staff see, how they search, and the read-only audit log."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from audit.models import AuditEntry
+from audit.services import record
+from authenticators import lifecycle
+from authenticators.models import AuthenticatorEvent
+from cpr.models import RegisteredPerson
+from tests.factories import AppDeviceFactory, IdentityFactory, active_code_device
+
+from .helpers import english_client, log_in_staff
+
+pytestmark = pytest.mark.django_db
+
+SCREENS = [
+    "/admin/authenticators/identity/",
+    "/admin/authenticators/appdevice/",
+    "/admin/authenticators/codedevice/",
+    "/admin/authenticators/chipdevice/",
+    "/admin/authenticators/hardwaretoken/",
+    "/admin/enrollment/deviceorder/",
+    "/admin/enrollment/appointmentslot/",
+    "/admin/audit/auditentry/",
+]
+
+
+@pytest.fixture
+def jonas() -> object:
+    RegisteredPerson.objects.create(
+        cpr="1505831235",
+        given_name="Jonas",
+        family_name="Jensen",
+        street="Vestergade 12",
+        postcode="7400",
+        city="Herning",
+    )
+    return IdentityFactory(cpr="1505831235", user_id="J()nas Jen5en")
+
+
+@pytest.mark.parametrize("url", SCREENS)
+def test_each_screen_opens_for_both_groups(desk: Client, phone_support: Client, url: str) -> None:
+    assert desk.get(url).status_code == 200
+    assert phone_support.get(url).status_code == 200
+
+
+def test_the_cpr_number_is_masked_in_the_list(desk: Client, jonas: object) -> None:
+    html = desk.get("/admin/authenticators/identity/").content.decode()
+    assert "150583-****" in html
+    assert "1505831235" not in html and "150583-1235" not in html
+    assert "Jonas Jensen" in html
+
+
+@pytest.mark.parametrize("term", ["1505831235", "150583-1235", "150583", "jensen", "jonas j"])
+def test_identities_are_found_by_cpr_and_name(desk: Client, jonas: object, term: str) -> None:
+    IdentityFactory(user_id="someone else")
+    found = desk.get("/admin/authenticators/identity/", {"q": term}).context["cl"].result_list
+    assert [identity.user_id for identity in found] == ["J()nas Jen5en"]
+
+
+def test_identities_are_found_by_user_id_in_any_case(desk: Client, jonas: object) -> None:
+    found = desk.get("/admin/authenticators/identity/", {"q": "J()NAS"}).context["cl"]
+    assert [identity.user_id for identity in found.result_list] == ["J()nas Jen5en"]
+
+
+def test_a_wrong_cpr_finds_nobody(desk: Client, jonas: object) -> None:
+    found = desk.get("/admin/authenticators/identity/", {"q": "1505831236"}).context["cl"]
+    assert list(found.result_list) == []
+
+
+def test_the_identity_page_shows_its_authenticators_and_history(
+    desk: Client, jonas: object
+) -> None:
+    app = AppDeviceFactory(identity=jonas, name="Jonas's phone")
+    lifecycle.block_device(app, reason="lost", by=None)
+    response = desk.get(f"/admin/authenticators/identity/{jonas.pk}/change/")  # type: ignore[attr-defined]
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Jonas&#x27;s phone" in html
+    assert "150583-****" in html and "1505831235" not in html
+    assert AuthenticatorEvent.objects.filter(identity=jonas, kind="blocked").exists()
+    assert "Authenticator blocked" in html  # the audit entry
+    assert 'name="_save"' not in html  # read-only
+
+
+def test_authenticators_filter_by_status_and_kind(desk: Client) -> None:
+    active = AppDeviceFactory(name="active one")
+    blocked = AppDeviceFactory(name="blocked one")
+    lifecycle.block_device(blocked, reason="lost", by=None)
+    found = desk.get("/admin/authenticators/appdevice/", {"status__exact": "blocked"})
+    assert list(found.context["cl"].result_list) == [blocked]
+    assert active not in found.context["cl"].result_list
+    device = active_code_device(IdentityFactory())
+    codes = desk.get("/admin/authenticators/codedevice/", {"token__kind": "kodeviser"})
+    assert list(codes.context["cl"].result_list) == [device]
+
+
+def test_device_pages_show_no_secret(desk: Client) -> None:
+    app = AppDeviceFactory()
+    html = desk.get(f"/admin/authenticators/appdevice/{app.pk}/change/").content.decode()
+    assert app.public_key not in html and app.pin_hash not in html
+
+
+@pytest.fixture
+def entry(superuser: User) -> AuditEntry:
+    return record("device_blocked", by=superuser, reason="lost")
+
+
+def test_the_audit_log_lists_who_what_and_why(desk: Client, entry: AuditEntry) -> None:
+    html = desk.get("/admin/audit/auditentry/").content.decode()
+    assert "root" in html and "Authenticator blocked" in html and "lost" in html
+
+
+def test_the_audit_log_is_read_only_even_for_a_superuser(
+    superuser: User, entry: AuditEntry
+) -> None:
+    client = log_in_staff(english_client(), superuser)
+    base = f"/admin/audit/auditentry/{entry.pk}"
+    assert client.get(f"{base}/change/").status_code == 200  # a view, without a form
+    assert 'name="_save"' not in client.get(f"{base}/change/").content.decode()
+    assert client.post(f"{base}/change/", {"reason": "other"}).status_code == 403
+    assert client.get(f"{base}/delete/").status_code == 403
+    assert client.post(f"{base}/delete/", {"post": "yes"}).status_code == 403
+    assert client.get("/admin/audit/auditentry/add/").status_code == 403
+    listing = client.get("/admin/audit/auditentry/")
+    assert listing.context["action_form"] is None  # no actions at all, so no "delete selected"
+    entry.refresh_from_db()
+    assert entry.reason == "lost"
+    assert AuditEntry.objects.count() == 1
+
+
+def test_the_audit_log_filters_by_action_and_searches_by_user_id(
+    desk: Client, superuser: User
+) -> None:
+    karen = IdentityFactory(user_id="karen.h")
+    record("device_blocked", by=superuser, identity=karen, reason="lost")
+    record("level_raised", by=superuser, reason="in_person_check")
+    by_action = desk.get("/admin/audit/auditentry/", {"action__exact": "level_raised"})
+    assert [e.action for e in by_action.context["cl"].result_list] == ["level_raised"]
+    by_user_id = desk.get("/admin/audit/auditentry/", {"q": "karen"})
+    assert [e.identity for e in by_user_id.context["cl"].result_list] == [karen]
+    by_actor = desk.get("/admin/audit/auditentry/", {"actor__id__exact": superuser.pk})
+    assert len(by_actor.context["cl"].result_list) == 2
