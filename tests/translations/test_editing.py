@@ -3,6 +3,7 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlencode
 
 import polib
 import pytest
@@ -142,3 +143,24 @@ def test_saving_writes_the_catalogue_in_gettext_layout_compiles_it_and_uses_it(
     assert po_path.with_suffix(".mo").exists()
     with translation.override("kl"):
         assert translation.gettext("Confirm") == "Uppernarsaguk!"
+
+
+def test_a_broken_placeholder_is_told_to_the_translator(
+    staff_client: Callable[..., Client], locale_copy: Path, settings: LazySettings
+) -> None:
+    settings.ROSETTA_MESSAGES_PER_PAGE = 1000
+    po = polib.pofile(str(locale_copy / "kl" / "LC_MESSAGES" / "django.po"))
+    entry = next(e for e in po if "python-format" in e.flags and not e.msgid_plural)
+    client = staff_client()
+    url = f"{FILES}kl/0/"
+    page = client.get(url, {"query": entry.msgid})
+    shown = next(e for e in page.context["rosetta_messages"] if e.msgid == entry.msgid)
+
+    response = client.post(
+        url + "?" + urlencode({"query": entry.msgid}),
+        {f"m_{shown.md5hash}": "%(nothing_like_it)s"},
+        follow=True,
+    )
+
+    errors = [str(m) for m in response.context["messages"]]
+    assert any("The catalogue was saved but has errors" in m for m in errors), errors
