@@ -60,10 +60,12 @@ def authenticate(request: HttpRequest) -> AppDevice:
     client = request.META.get("REMOTE_ADDR", "")
     if attempts.is_locked("app-signature", client):
         raise Unauthenticated("too_many_attempts")
-    device = AppDevice.objects.filter(key_id=key_id).select_related("identity").first()
-    if device is None:
+    # `get`, not `first`: the key ID is unique, and `first` would add an ORDER BY.
+    try:
+        device = AppDevice.objects.select_related("identity").get(key_id=key_id)
+    except AppDevice.DoesNotExist:
         attempts.count_failure("app-signature", client)
-        raise Unauthenticated("unauthenticated")
+        raise Unauthenticated("unauthenticated") from None
     message = signing_string(
         request.method or "GET",
         request.get_full_path(),

@@ -112,7 +112,13 @@ def scan(*, signer: AppDevice, frame_text: str, now: datetime | None = None) -> 
     except frames.InvalidFrame as error:
         raise LoginRefused("invalid_frame") from error
     with transaction.atomic():
-        login = AppLogin.objects.select_for_update().filter(token=scanned.token).first()
+        # The identity comes along (one query, not two): the App API describes the login.
+        login = (
+            AppLogin.objects.select_for_update(of=("self",))
+            .select_related("identity")
+            .filter(token=scanned.token)
+            .first()
+        )
         if login is None or not scanned.is_authentic(login.secret):
             raise LoginRefused("invalid_frame")
         age = login.seconds_since_start(now) - scanned.seconds
