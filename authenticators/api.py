@@ -166,7 +166,7 @@ def describe(login: AppLogin, signer: AppDevice) -> dict[str, Any]:
     account = app_logins.account_on_installation(signer, login)
     typed = (
         login.identity is not None
-        and login.identity.typed_codes
+        and login.identity.uses_typed_codes()
         and login.status == AppLogin.Status.WAITING
         and not login.same_device
     )

@@ -18,7 +18,7 @@ from enrollment.user_ids import normalise_user_id
 from mitid_portal import layers
 
 from . import frames, services
-from .models import AppDevice, AppLogin, AuthenticatorStatus, Identity
+from .models import AppDevice, AppLogin, AuthenticatorStatus, Identity, typed_codes_q
 
 # Why a refused approval was refused, as the App API names it.
 _VERIFICATION_CODES = {
@@ -181,7 +181,10 @@ def pending(signer: AppDevice, now: datetime | None = None) -> QuerySet[AppLogin
         .filter(
             Q(status=AppLogin.Status.SCANNED, device__in=installation)
             | Q(status=AppLogin.Status.SCANNED, device=None, identity__in=identities)
-            | Q(status=AppLogin.Status.WAITING, identity__typed_codes=True, identity__in=identities)
+            | (
+                Q(status=AppLogin.Status.WAITING, identity__in=identities)
+                & typed_codes_q("identity__", now)
+            )
         )
         .select_related("identity")
         .order_by("started_at")
@@ -219,7 +222,8 @@ def approve(*, signer: AppDevice, token: str, signature: str, pin: str) -> AppLo
         outcome = services.verify(
             device,
             signature,
-            purpose=f"{login.service}: {login.text}",
+            purpose=login.text,
+            service=login.service,
             knowledge=pin,
             challenge=(login.signing_input, login.expires_at),
         )
@@ -270,7 +274,7 @@ def enter_typed_code(*, token: str, code: str) -> AppLogin:
             raise LoginRefused("login_not_open")
         right = (
             login.identity is not None
-            and login.identity.typed_codes
+            and login.identity.uses_typed_codes()
             and hmac.compare_digest(code.strip(), login.typed_code)
         )
         if not right:

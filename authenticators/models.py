@@ -54,11 +54,21 @@ class Identity(models.Model):  # type: ignore[django-manager-missing]  # django-
     language = models.CharField(_("language"), max_length=5, default=settings.LANGUAGE_CODE)
     # For people who cannot scan: the app shows a 4-digit code to type in the browser instead.
     typed_codes = models.BooleanField(_("types a code instead of scanning"), default=False)
+    # A switch asked for in self-service takes effect only at `typed_codes_change_at` (a thief
+    # with a session cannot change how the next login works at once); until then `typed_codes`
+    # holds. Read the setting in force with `uses_typed_codes()` or `typed_codes_q()`.
+    typed_codes_requested = models.BooleanField(null=True, blank=True, editable=False)
+    typed_codes_change_at = models.DateTimeField(null=True, blank=True, editable=False)
     notify_on_use = models.BooleanField(_("told of every use"), default=False)
     # The in-person ID check behind level High: the document seen, never its whole number.
     level_document = models.CharField(_("ID document seen"), max_length=20, blank=True)
     level_document_last4 = models.CharField(_("its number ends in"), max_length=4, blank=True)
     level_checked_at = models.DateTimeField(_("ID checked"), null=True, blank=True)
+    # Confirmed contact details, where MitID tells the citizen about their MitID. Empty
+    # `contact_set_at`: never set here, read from the latest enrollment (one still under way).
+    mobile = models.CharField(_("mobile number"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    contact_set_at = models.DateTimeField(_("contact details confirmed"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # django-otp devices belong to a Django user (named `account` here, as `user_id` is the
     # MitID user-ID); the identity gets one when it first needs one.
@@ -82,12 +92,28 @@ class Identity(models.Model):  # type: ignore[django-manager-missing]  # django-
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
 
+    def uses_typed_codes(self, now: datetime | None = None) -> bool:
+        """Whether the app shows a code to type instead of the QR code, at `now`."""
+        change_at = self.typed_codes_change_at
+        if change_at is not None and change_at <= (now or timezone.now()):
+            return bool(self.typed_codes_requested)
+        return self.typed_codes
+
     def ensure_user(self) -> User:
         """The Django user the identity's devices belong to, made on first need."""
         if self.account is None:
             self.account = User.objects.create_user(username=f"mitid-{self.pk}", password=None)
             self.save(update_fields=["account"])
         return self.account
+
+
+def typed_codes_q(prefix: str = "", now: datetime | None = None) -> Q:
+    """`Identity.uses_typed_codes` as a query, for the identity at `prefix` ("identity__")."""
+    now = now or timezone.now()
+    due = Q(**{f"{prefix}typed_codes_change_at__lte": now})
+    return (due & Q(**{f"{prefix}typed_codes_requested": True})) | (
+        ~due & Q(**{f"{prefix}typed_codes": True})
+    )
 
 
 class AuthenticatorStatus(models.TextChoices):
@@ -414,10 +440,19 @@ class AuthenticatorEvent(models.Model):
         IDENTITY_BLOCKED = "identity_blocked", _("MitID blocked")
         IDENTITY_UNBLOCKED = "identity_unblocked", _("MitID block lifted")
         LEVEL_RAISED = "level_raised", _("Assurance level raised")
+        # Changes the citizen made in self-service.
+        USER_ID_CHANGED = "user_id_changed", _("User-ID changed")
+        CONTACT_CHANGED = "contact_changed", _("Contact details changed")
+        SETTING_CHANGED = "setting_changed", _("Setting changed")
+
+    # The kinds that are uses of an authenticator: the history of use.
+    USES = (Kind.VERIFIED, Kind.REFUSED)
 
     identity = models.ForeignKey(Identity, on_delete=models.CASCADE, related_name="events")
     device = models.CharField(max_length=64, blank=True, help_text="django-otp persistent id")
     kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    # For a use: the service the citizen logged in to or approved for (e.g. "MitID.dk").
+    service = models.CharField(_("service"), max_length=100, blank=True)
     detail = models.CharField(_("detail"), max_length=200, blank=True)
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 

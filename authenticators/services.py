@@ -45,11 +45,12 @@ class Verification:
     locked_until: datetime | None = None
 
 
-def record(device: Device, kind: str, detail: str = "") -> None:
-    AuthenticatorEvent.objects.create(
+def record(device: Device, kind: str, detail: str = "", *, service: str = "") -> AuthenticatorEvent:
+    return AuthenticatorEvent.objects.create(
         identity_id=device.identity_id,
         device=device.persistent_id,
         kind=kind,
+        service=service[: AuthenticatorEvent._meta.get_field("service").max_length],
         detail=detail[: AuthenticatorEvent._meta.get_field("detail").max_length],
     )
 
@@ -59,13 +60,16 @@ def verify(
     token: str,
     *,
     purpose: str = "",
+    service: str = "",
     knowledge: str | None = None,
     challenge: tuple[str, datetime] | None = None,
 ) -> Verification:
     """Check `token` on a locked row: status, throttling, the code itself; record the use.
 
     A login also carries what the citizen knows (the app's PIN for the user-ID, the code
-    device's password); a wrong one counts towards the lock like a wrong code.
+    device's password); a wrong one counts towards the lock like a wrong code. A use for a
+    `service` (a login or an approval, not an activation) is the citizen's history of use, and
+    is told to them when they asked to hear of every use.
     """
     with transaction.atomic():
         device = type(device).objects.select_for_update().get(pk=device.pk)
@@ -85,12 +89,21 @@ def verify(
             outcome = Verification(True)
         else:
             outcome = Verification(False, "wrong_code")
-        record(
+        event = record(
             device,
             AuthenticatorEvent.Kind.VERIFIED if outcome.ok else AuthenticatorEvent.Kind.REFUSED,
             purpose if outcome.ok else outcome.reason,
+            service=service,
         )
+        if outcome.ok and service and device.identity.notify_on_use:
+            _tell_use(event)
     return outcome
+
+
+def _tell_use(event: AuthenticatorEvent) -> None:
+    from .tasks import notify_use
+
+    transaction.on_commit(lambda: notify_use.delay(event.pk))
 
 
 def _change_status(device: Device, status: str, event: str, reason: str) -> None:
@@ -165,13 +178,18 @@ def activate_code_device(
         if token is None:
             attempts.count_failure("serial", str(identity.pk))
             raise ActivationRefused("unknown_serial")  # also someone else's: never say whose
-        if (
+        others = (
             CodeDevice.objects.filter(identity=identity)
             .exclude(status=AuthenticatorStatus.REVOKED)
             .exclude(token=token)
-            .exists()
-        ):
+        )
+        if others.exclude(status=AuthenticatorStatus.BLOCKED).exists():
             raise ActivationRefused("has_code_device")
+        for replaced in others:
+            # A blocked (lost) device gives way to its replacement, for good.
+            from .lifecycle import revoke_device
+
+            revoke_device(replaced, reason="lost", by=None, note=f"replaced by {token.serial}")
         device, _created = CodeDevice.objects.get_or_create(
             token=token,
             defaults={
@@ -385,6 +403,14 @@ def confirm_app_activation(
 def _finish_enrollment(identity: Identity) -> None:
     from enrollment.models import EnrollmentCase
 
+    from .tasks import contact_details
+
+    if identity.contact_set_at is None:
+        # From now on the identity holds the contact details confirmed in enrollment.
+        mobile, email = contact_details(identity)
+        Identity.objects.filter(pk=identity.pk).update(
+            mobile=mobile, email=email, contact_set_at=timezone.now()
+        )
     Identity.objects.filter(pk=identity.pk).update(status=Identity.Status.ACTIVE)
     identity.cases.filter(status=EnrollmentCase.Status.SUBMITTED).update(
         status=EnrollmentCase.Status.COMPLETED

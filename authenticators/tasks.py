@@ -5,6 +5,8 @@ from typing import Any
 from celery import shared_task
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
 
@@ -13,11 +15,14 @@ from messaging.backends import GatewayError
 from messaging.services import queue_email, queue_sms
 
 from . import services
-from .models import AppDevice, ChipDevice, Identity
+from .models import AppDevice, AuthenticatorEvent, ChipDevice, Identity
 
 
 def contact_details(identity: Identity) -> tuple[str, str]:
-    """The confirmed mobile number and e-mail from the person's latest enrollment."""
+    """The confirmed mobile number and e-mail: the identity's own once it has them (set when
+    MitID is activated, changed in self-service), until then those of the latest enrollment."""
+    if identity.contact_set_at is not None:
+        return identity.mobile, identity.email
     case = identity.cases.order_by("-updated_at").first()
     if case is None:
         return "", ""
@@ -130,4 +135,30 @@ def notify_status_change(identity_id: int, notice: str, device_id: str = "") -> 
     with translation.override(identity.language):
         name = {"device": device.label if device else ""}
         context = {"subject": str(subject) % name, "body": str(body) % name}
+    notify(identity, "authenticators/messages/status_notice", context)
+
+
+USE_NOTICE = (
+    _("Your MitID was used"),
+    _(
+        "Your MitID was used with your %(device)s for %(service)s at %(time)s. If this was not "
+        "you, block your MitID on MitID.dk at once or call MitID support on 33 98 00 10."
+    ),
+)
+
+
+@shared_task
+def notify_use(event_id: int) -> None:
+    """Tell a citizen who asked to hear of every use that their MitID was just used."""
+    event = AuthenticatorEvent.objects.select_related("identity").get(pk=event_id)
+    identity = event.identity
+    device = Device.from_persistent_id(event.device) if event.device else None
+    subject, body = USE_NOTICE
+    with translation.override(identity.language):
+        names = {
+            "device": device.label if device else "",
+            "service": event.service,
+            "time": date_format(localtime(event.at), "DATETIME_FORMAT"),
+        }
+        context = {"subject": str(subject), "body": str(body) % names}
     notify(identity, "authenticators/messages/status_notice", context)

@@ -3,9 +3,11 @@
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -122,9 +124,20 @@ def send_code(case: EnrollmentCase, channel: ContactChannel, *, language: str) -
     contact_code = ContactCode.objects.filter(case=case, channel=channel).first()
     if contact_code is None:
         raise EnrollmentError("no_code")
-    sends = CodeSend.objects.filter(case=case, channel=channel)
+    check_send_limits(
+        CodeSend.objects.filter(case=case, channel=channel), contact_code.address, now=now
+    )
+    CodeSend.objects.create(case=case, channel=channel, address=contact_code.address, sent_at=now)
+    transaction.on_commit(lambda: send_contact_code.delay(contact_code.pk, language))
+
+
+def check_send_limits(sends: "QuerySet[Any]", address: str, *, now: datetime) -> None:
+    """Refuse a send within the limits: once a minute per address, a few times an hour.
+
+    `sends` are the earlier sends of one channel (CodeSend rows, or self-service's own).
+    """
     # Once a minute per address, so that a corrected typo gets its code at once.
-    last = sends.filter(address=contact_code.address).order_by("-sent_at").first()
+    last = sends.filter(address=address).order_by("-sent_at").first()
     wait = settings.CONTACT_CODE_RESEND_SECONDS
     if last is not None and (now - last.sent_at).total_seconds() < wait:
         seconds = wait - int((now - last.sent_at).total_seconds())
@@ -133,21 +146,40 @@ def send_code(case: EnrollmentCase, channel: ContactChannel, *, language: str) -
         settings.CONTACT_CODE_SENDS_PER_HOUR
     ):
         raise EnrollmentError("too_many_sends")
-    CodeSend.objects.create(case=case, channel=channel, address=contact_code.address, sent_at=now)
-    transaction.on_commit(lambda: send_contact_code.delay(contact_code.pk, language))
+
+
+def renew_code(contact_code: Any) -> str:
+    """A fresh code on a locked code row (ContactCode or alike); only its hash is kept."""
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    now = timezone.now()
+    contact_code.code_hash = code_hash(contact_code, code)
+    contact_code.sent_at = now
+    contact_code.expires_at = now + timedelta(minutes=settings.CONTACT_CODE_MINUTES)
+    contact_code.failed_attempts = 0
+    contact_code.save()
+    return code
+
+
+def check_code(contact_code: Any, code: str, *, now: datetime) -> None:
+    """Check `code` against a locked code row; a wrong one is counted. Raises the refusal."""
+    if not contact_code.code_hash:
+        raise EnrollmentError("no_code")
+    if contact_code.failed_attempts >= settings.CONTACT_CODE_MAX_ATTEMPTS:
+        raise EnrollmentError("too_many_attempts")
+    if contact_code.is_expired(now):
+        raise EnrollmentError("code_expired")
+    if not constant_time_compare(code_hash(contact_code, code), contact_code.code_hash):
+        contact_code.failed_attempts += 1
+        contact_code.save(update_fields=["failed_attempts"])
+        left = settings.CONTACT_CODE_MAX_ATTEMPTS - contact_code.failed_attempts
+        raise EnrollmentError("wrong_code" if left else "too_many_attempts", left=left)
 
 
 def new_contact_code(contact_code_id: int) -> tuple[ContactCode, str]:
     """Make and store (hashed) a fresh code; the caller sends it. Older codes stop working."""
     with transaction.atomic():
         contact_code = ContactCode.objects.select_for_update().get(pk=contact_code_id)
-        code = f"{secrets.randbelow(1_000_000):06d}"
-        now = timezone.now()
-        contact_code.code_hash = code_hash(contact_code, code)
-        contact_code.sent_at = now
-        contact_code.expires_at = now + timedelta(minutes=settings.CONTACT_CODE_MINUTES)
-        contact_code.failed_attempts = 0
-        contact_code.save()
+        code = renew_code(contact_code)
     return contact_code, code
 
 
@@ -161,15 +193,10 @@ def confirm_code(case: EnrollmentCase, channel: ContactChannel, code: str) -> No
             raise EnrollmentError("no_code")
         if contact_code.confirmed_at is not None:
             return
-        if contact_code.failed_attempts >= settings.CONTACT_CODE_MAX_ATTEMPTS:
-            refusal = EnrollmentError("too_many_attempts")
-        elif contact_code.is_expired(now):
-            refusal = EnrollmentError("code_expired")
-        elif not constant_time_compare(code_hash(contact_code, code), contact_code.code_hash):
-            contact_code.failed_attempts += 1
-            contact_code.save(update_fields=["failed_attempts"])
-            left = settings.CONTACT_CODE_MAX_ATTEMPTS - contact_code.failed_attempts
-            refusal = EnrollmentError("wrong_code" if left else "too_many_attempts", left=left)
+        try:
+            check_code(contact_code, code, now=now)
+        except EnrollmentError as error:
+            refusal = error  # raised after the commit, so that a wrong code stays counted
         else:
             contact_code.confirmed_at = now
             contact_code.save(update_fields=["confirmed_at"])
@@ -214,12 +241,13 @@ def complete_contact_if_ready(case: EnrollmentCase) -> bool:
 # User-ID --------------------------------------------------------------------------------
 
 
-def choose_user_id(case: EnrollmentCase, value: str) -> None:
-    """Claim `value` for the person; the unique key settles two claims at the same moment."""
-    identity = case.identity
+def claim_user_id(identity: Identity, value: str) -> bool:
+    """Give `identity` the user-ID `value` if the rules allow it (raises ValidationError with
+    the rule's code); False if it holds it already. The unique key settles two claims at the
+    same moment."""
     validate_user_id(value, cpr=identity.cpr)
     if identity.user_id == value:
-        return
+        return False
     identity.user_id = value
     identity.user_id_key = normalise_user_id(value)
     try:
@@ -228,6 +256,13 @@ def choose_user_id(case: EnrollmentCase, value: str) -> None:
     except IntegrityError as error:
         identity.refresh_from_db()
         raise user_id_error("taken") from error
+    return True
+
+
+def choose_user_id(case: EnrollmentCase, value: str) -> None:
+    """Claim `value` for the person; the unique key settles two claims at the same moment."""
+    if not claim_user_id(case.identity, value):
+        return
     reset(case, flow.invalidated_by(Step.USER_ID))
     case.save(update_fields=["delivery_method", "updated_at"])
 
@@ -242,10 +277,10 @@ def activation_code_hash(code: str) -> str:
 
 
 @transaction.atomic
-def issue_activation_code(case: EnrollmentCase) -> tuple[AppActivationCode, str]:
-    """A new activation code for the app; any earlier one stops working."""
+def new_activation_code(identity: Identity, *, minutes: int) -> tuple[AppActivationCode, str]:
+    """A new activation code for the app, good for `minutes`; any earlier one stops working."""
     now = timezone.now()
-    identity = Identity.objects.select_for_update().get(pk=case.identity_id)
+    identity = Identity.objects.select_for_update().get(pk=identity.pk)
     identity.activation_codes.filter(used_at__isnull=True, replaced_at__isnull=True).update(
         replaced_at=now
     )
@@ -255,7 +290,16 @@ def issue_activation_code(case: EnrollmentCase) -> tuple[AppActivationCode, str]
         identity=identity,
         code_hash=activation_code_hash(code),
         created_at=now,
-        expires_at=now + timedelta(minutes=settings.APP_ACTIVATION_CODE_MINUTES),
+        expires_at=now + timedelta(minutes=minutes),
+    )
+    return activation, code
+
+
+@transaction.atomic
+def issue_activation_code(case: EnrollmentCase) -> tuple[AppActivationCode, str]:
+    """A new activation code for the app; any earlier one stops working."""
+    activation, code = new_activation_code(
+        case.identity, minutes=settings.APP_ACTIVATION_CODE_MINUTES
     )
     if case.delivery_method != Method.APP:
         submit(case, Method.APP)
@@ -286,6 +330,38 @@ class PlacedOrder:
     created: bool
 
 
+def place_order(
+    *,
+    identity: Identity,
+    kind: str,
+    delivery: str,
+    slot: AppointmentSlot | None,
+    case: EnrollmentCase | None = None,
+) -> DeviceOrder:
+    """Order a code device by post to the CPR address, or for pick-up at a booked time; in
+    the caller's transaction. Self-service orders one without an enrollment case."""
+    if identity.orders.filter(kind=kind, status__in=OPEN_ORDER_STATUSES).exists():
+        raise EnrollmentError("order_exists")
+    address = ""
+    if delivery == DeviceOrder.Delivery.POST:
+        slot = None
+        person = get_registry().lookup(identity.cpr)
+        if person is None:
+            raise EnrollmentError("no_address")
+        address = "\n".join((person.full_name, *person.address_lines))
+    else:
+        if slot is None:
+            raise EnrollmentError("slot_required")
+        slot = AppointmentSlot.objects.select_for_update().get(pk=slot.pk)
+        if slot.booked >= slot.capacity or slot.starts_at <= timezone.now():
+            raise EnrollmentError("slot_taken")
+        slot.booked += 1
+        slot.save(update_fields=["booked"])
+    return DeviceOrder.objects.create(
+        identity=identity, case=case, kind=kind, delivery=delivery, address=address, slot=slot
+    )
+
+
 def order_device(
     case: EnrollmentCase,
     *,
@@ -304,30 +380,8 @@ def order_device(
         method = Method(case.method)
         if not method.is_device:
             raise EnrollmentError("not_a_device")
-        if case.identity.orders.filter(kind=method, status__in=OPEN_ORDER_STATUSES).exists():
-            raise EnrollmentError("order_exists")
-        address = ""
-        if delivery == DeviceOrder.Delivery.POST:
-            slot = None
-            person = get_registry().lookup(case.identity.cpr)
-            if person is None:
-                raise EnrollmentError("no_address")
-            address = "\n".join((person.full_name, *person.address_lines))
-        else:
-            if slot is None:
-                raise EnrollmentError("slot_required")
-            slot = AppointmentSlot.objects.select_for_update().get(pk=slot.pk)
-            if slot.booked >= slot.capacity or slot.starts_at <= timezone.now():
-                raise EnrollmentError("slot_taken")
-            slot.booked += 1
-            slot.save(update_fields=["booked"])
-        order = DeviceOrder.objects.create(
-            identity=case.identity,
-            case=case,
-            kind=method,
-            delivery=delivery,
-            address=address,
-            slot=slot,
+        order = place_order(
+            identity=case.identity, kind=method, delivery=delivery, slot=slot, case=case
         )
         submit(case, method)
         state.remember_language(case.identity, language)

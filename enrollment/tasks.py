@@ -24,39 +24,46 @@ from .models import AppActivationCode, CodeSend, ContactChannel, ContactCode, De
 def send_contact_code(self: Any, contact_code_id: int, language: str) -> None:
     """Make a code and send it; the code exists only in this task and in the message."""
     contact_code, code = services.new_contact_code(contact_code_id)
+    deliver_code(contact_code.channel, contact_code.address, code, language)
+
+
+def deliver_code(channel: str, address: str, code: str, language: str) -> None:
+    """Send a contact code by SMS or e-mail (enrollment's, and self-service's)."""
     with translation.override(language):
-        if contact_code.channel == ContactChannel.SMS:
-            context = {"code": code, "minutes": settings.CONTACT_CODE_MINUTES}
+        context = {"code": code, "minutes": settings.CONTACT_CODE_MINUTES}
+        if channel == ContactChannel.SMS:
             body = render_to_string("enrollment/messages/code_sms.txt", context)
-            delivery.send(channel="sms", to=contact_code.address, body=body.strip())
+            delivery.send(channel="sms", to=address, body=body.strip())
         else:
-            context = {"code": code, "minutes": settings.CONTACT_CODE_MINUTES}
             subject = render_to_string("enrollment/messages/code_email_subject.txt", context)
             body = render_to_string("enrollment/messages/code_email.txt", context)
-            delivery.send(
-                channel="email", to=contact_code.address, subject=subject.strip(), body=body
-            )
+            delivery.send(channel="email", to=address, subject=subject.strip(), body=body)
 
 
 @shared_task
 def confirm_device_order(order_id: int, language: str) -> None:
     """Tell the citizen, by SMS and e-mail where confirmed, that their device is ordered."""
-    order = DeviceOrder.objects.select_related("case", "slot__office").get(pk=order_id)
+    from authenticators.tasks import contact_details
+
+    order = DeviceOrder.objects.select_related("case", "identity", "slot__office").get(pk=order_id)
     case = order.case
-    if case is None:
-        return
+    if case is not None:
+        mobile = case.mobile if case.mobile_confirmed_at else ""
+        email = case.email if case.email_confirmed_at else ""
+    else:  # ordered in self-service: the identity's confirmed contact details
+        mobile, email = contact_details(order.identity)
     with translation.override(language):
         context = {
             "order": order,
             "delivery_by": services.expected_post_delivery(order),
         }
-        if case.mobile and case.mobile_confirmed_at:
+        if mobile:
             body = render_to_string("enrollment/messages/order_sms.txt", context)
-            queue_sms(to=case.mobile, body=body.strip())
-        if case.email and case.email_confirmed_at:
+            queue_sms(to=mobile, body=body.strip())
+        if email:
             subject = render_to_string("enrollment/messages/order_email_subject.txt", context)
             body = render_to_string("enrollment/messages/order_email.txt", context)
-            queue_email(to=case.email, subject=subject.strip(), body=body)
+            queue_email(to=email, subject=subject.strip(), body=body)
 
 
 # Device orders after they are placed (enrollment.orders) --------------------------------

@@ -92,7 +92,7 @@ def check_code_device(*, user_id: str, password: str, code: str, text: str) -> S
         if device.check_knowledge(password):
             raise LoginFailed("device_blocked")
         raise LoginFailed("wrong_credentials")
-    outcome = services.verify(device, code, purpose=f"{SERVICE}: {text}", knowledge=password)
+    outcome = services.verify(device, code, purpose=text, service=SERVICE, knowledge=password)
     if not outcome.ok:
         raise _refused(outcome)
     return Success(identity, CODE_DEVICE, device.token.serial, device.level, device.persistent_id)
@@ -130,7 +130,7 @@ def check_chip(*, user_id: str, state: dict[str, Any], response: str, text: str)
         state["challenge"],
         until=timezone.now() + timedelta(seconds=settings.APP_CHALLENGE_SECONDS),
     )
-    outcome = services.verify(chip, response, purpose=f"{SERVICE}: {text}")
+    outcome = services.verify(chip, response, purpose=text, service=SERVICE)
     if not outcome.ok:
         raise _refused(outcome)
     return Success(identity, CHIP, "", chip.level, chip.persistent_id)

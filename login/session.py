@@ -48,6 +48,7 @@ class LoggedIn:
     authenticator: str
     level: str
     at: datetime
+    device: str = ""  # django-otp persistent id of the device logged in with
 
 
 def log_in(
@@ -94,6 +95,7 @@ def current(request: HttpRequest) -> LoggedIn | None:
         authenticator=data["authenticator"],
         level=data["level"],
         at=datetime.fromisoformat(data["at"]),
+        device=data.get("device", ""),
     )
 
 

@@ -68,12 +68,12 @@ def safe_next(request: HttpRequest, candidate: str | None) -> str:
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return reverse("login:logged_in")
+    return reverse("selfservice:overview")
 
 
 def finish(request: HttpRequest, success: services.Success) -> HttpResponse:
     pending = session.pending(request)
-    next_url = pending.next_url if pending else reverse("login:logged_in")
+    next_url = pending.next_url if pending else reverse("selfservice:overview")
     # SMS and e-mail from now on go out in the language the citizen logged in with.
     remember_language(success.identity, get_language())
     session.log_in(
@@ -302,13 +302,8 @@ class ChipLoginView(PendingLoginMixin, FormView):
 @never_cache
 @mitid_login_required
 def logged_in(request: HttpRequest) -> HttpResponse:
-    """Who is logged in, and how."""
-    mitid: session.LoggedIn = request.mitid  # type: ignore[attr-defined]
-    return render(
-        request,
-        "login/logged_in.html",
-        {"mitid": mitid, "method_name": METHOD_NAMES.get(mitid.method, mitid.method)},
-    )
+    """Who is logged in, and how: now the self-service overview (old links lead there)."""
+    return redirect("selfservice:overview")
 
 
 @require_POST

@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("enrollment/", include("enrollment.urls")),
     path("authenticators/", include("authenticators.urls")),
     path("login/", include("login.urls")),
+    path("selfservice/", include("selfservice.urls")),
 )
 
 if settings.DEMO_MODE:

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "login",
     "audit",
     "staff",
+    "selfservice",
 ]
 
 MIDDLEWARE = [
@@ -283,6 +284,13 @@ APP_LINK = env_str("APP_LINK", "")
 WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID", "localhost")
 WEBAUTHN_RP_NAME = env_str("WEBAUTHN_RP_NAME", "MitID")
 CHIP_WAITING_HOURS = env_int("CHIP_WAITING_HOURS", 24)
+
+# Self-service: a switch between scanning and typed codes takes effect after this long; the
+# activation code (and its QR code) for the app on another device lasts this long; blocking
+# a device asks for another one unless the citizen logged in with another one this recently.
+TYPED_CODES_WAIT_MINUTES = env_int("TYPED_CODES_WAIT_MINUTES", 60)
+SELFSERVICE_APP_CODE_MINUTES = env_int("SELFSERVICE_APP_CODE_MINUTES", 3)
+STEP_UP_MINUTES = env_int("STEP_UP_MINUTES", 5)
 
 # Demo pages (the outbox, simulators) exist for trying the portal on one computer.
 DEMO_MODE = env_bool("DEMO_MODE", True)

@@ -47,7 +47,7 @@ def test_scan_then_approve_with_the_pin_and_a_signature(phone: AppDevice) -> Non
     )
     assert approved.status == "approved"
     use = AuthenticatorEvent.objects.get(kind="verified")
-    assert use.detail == "MitID.dk: Log on to MitID.dk"
+    assert (use.service, use.detail) == ("MitID.dk", "Log on to MitID.dk")
 
 
 def test_a_frame_older_than_a_few_seconds_is_refused(phone: AppDevice, settings) -> None:

@@ -96,7 +96,7 @@ def test_jonas_activates_the_app_simulator_and_logs_in_by_scanning(
     expect(phone.get_by_text("Approved. Go back to the screen.")).to_be_visible()
 
     computer.reload()
-    expect(computer.get_by_role("heading", level=1)).to_have_text("You are logged in")
+    expect(computer.get_by_role("heading", level=1)).to_have_text("Your MitID")
     expect(computer.get_by_text("J()nas Jen5en").first).to_be_visible()
     assert AppLogin.objects.get().status == "completed"
     check_accessibility(computer)

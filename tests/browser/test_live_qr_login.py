@@ -107,7 +107,7 @@ def test_jonas_scans_the_live_qr_code_and_the_browser_follows_without_a_reload(
     )
 
     mitid_app(state, app_url, "approve", "--pin", "246810")
-    expect(page.get_by_role("heading", level=1)).to_have_text("You are logged in", timeout=5000)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your MitID", timeout=5000)
     assert AppLogin.objects.get().status == "completed"
     check_accessibility(page)
 

@@ -105,10 +105,10 @@ def test_jonas_scans_approves_and_is_logged_in(client: Client, jonas_phone: AppD
         signer=jonas_phone, token=str(login.token), signature=signature, pin="246810"
     )
     done = client.get("/en/login/app/")
-    assert done["Location"] == "/en/login/logged-in/"
+    assert done["Location"] == "/en/selfservice/"
     assert client.session.session_key != before, "the session key is rotated"
 
-    page = client.get("/en/login/logged-in/").content.decode()
+    page = client.get("/en/selfservice/").content.decode()
     assert "J()nas Jen5en" in page and "Substantial" in page and "MitID app" in page
     assert AppLogin.objects.get().status == "completed"
 
@@ -169,7 +169,7 @@ def test_karen_logs_in_with_password_and_code(client: Client, karens_device: Cod
         {"password": "Karens kodeord 7", "code": karens_device.token.current_code()},
     )
     assert response["Location"] == "/en/authenticators/chip/"
-    assert client.get("/en/login/logged-in/").status_code == 200
+    assert client.get("/en/selfservice/").status_code == 200
 
 
 @pytest.mark.parametrize("wrong", ["password", "code"])
@@ -244,8 +244,8 @@ def test_add_a_chip_wait_confirm_and_log_in_with_it(
     response = fresh.post(
         "/en/login/chip/", {"credential": soft.sign_in(chip_page.context["options"])}
     )
-    assert response["Location"] == "/en/login/logged-in/"
-    assert "MitID chip" in fresh.get("/en/login/logged-in/").content.decode()
+    assert response["Location"] == "/en/selfservice/"
+    assert "MitID chip" in fresh.get("/en/selfservice/").content.decode()
 
 
 def test_the_chip_pages_need_a_mitid_login(client: Client, db: None) -> None:
@@ -260,7 +260,7 @@ def test_a_blocked_identity_is_logged_out(client: Client, karens_device: CodeDev
         {"password": "Karens kodeord 7", "code": karens_device.token.current_code()},
     )
     Identity.objects.update(status="blocked")
-    assert client.get("/en/login/logged-in/").status_code == 302
+    assert client.get("/en/selfservice/").status_code == 302
 
 
 def test_the_chip_page_says_which_address_chips_work_on(
@@ -312,8 +312,8 @@ def test_htmx_gets_the_status_part_and_a_client_redirect_once_approved(
         signer=jonas_phone, token=str(login.token), signature=signature, pin="246810"
     )
     done = client.get("/en/login/app/", headers={"HX-Request": "true"})
-    assert done["HX-Redirect"] == "/en/login/logged-in/"
-    assert client.get("/en/login/logged-in/").status_code == 200
+    assert done["HX-Redirect"] == "/en/selfservice/"
+    assert client.get("/en/selfservice/").status_code == 200
 
 
 def test_the_login_page_takes_the_typed_code_from_the_app(
@@ -338,6 +338,6 @@ def test_blocking_the_device_used_ends_the_session(
         "/en/login/code-device/",
         {"password": "Karens kodeord 7", "code": karens_device.token.current_code()},
     )
-    assert client.get("/en/login/logged-in/").status_code == 200
+    assert client.get("/en/selfservice/").status_code == 200
     lifecycle.block_device(karens_device, reason="lost", by=None)
-    assert client.get("/en/login/logged-in/")["Location"].startswith("/en/login/")
+    assert client.get("/en/selfservice/")["Location"].startswith("/en/login/")

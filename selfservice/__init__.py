@@ -1,0 +1,1 @@
+"""The citizen's own MitID after logging in: overview, changes, blocking, new devices."""

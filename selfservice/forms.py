@@ -1,0 +1,137 @@
+"""Self-service forms: validation only; errors carry codes."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from authenticators.lifecycle import BlockReason
+from enrollment.forms import (
+    CodeForm,
+    DeviceDeliveryForm,
+    UserIdForm,
+    parse_mobile,
+)
+from enrollment.models import ContactChannel
+
+from .services import CODE_DEVICE_KINDS
+
+__all__ = [
+    "BlockForm",
+    "CodeForm",
+    "ContactForm",
+    "NotifyForm",
+    "OrderForm",
+    "TypedCodesForm",
+    "UserIdForm",
+]
+
+# What a citizen may give as the reason: "other" is for staff, who note what happened.
+CITIZEN_REASONS = [
+    (BlockReason.LOST.value, _("I have lost it")),
+    (BlockReason.STOLEN.value, _("It has been stolen")),
+    (BlockReason.MISUSE.value, _("I think someone else has used it")),
+]
+REASON_ERRORS = {
+    "required": _("Choose why you block it."),
+    "invalid_choice": _("Choose why you block it."),
+}
+
+
+class BlockForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why do you block it?"),
+        choices=CITIZEN_REASONS,
+        widget=forms.RadioSelect,
+        error_messages=REASON_ERRORS,
+    )
+
+
+class ContactForm(forms.Form):
+    """One new address at a time: a mobile number or an e-mail."""
+
+    channel = forms.ChoiceField(choices=ContactChannel.choices, widget=forms.HiddenInput)
+    mobile = forms.CharField(
+        label=_("New mobile number"),
+        help_text=_(
+            "Danish numbers without +45. For a number in another country, start with + "
+            "and the country code."
+        ),
+        required=False,
+        max_length=25,
+        error_messages={"max_length": _("A phone number has at most 15 digits.")},
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("New e-mail"),
+        required=False,
+        max_length=254,
+        error_messages={
+            "invalid": _("Type an e-mail address, like name@example.dk."),
+            "max_length": _("An e-mail address has at most 254 characters."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, *args: Any, channel: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].initial = channel
+        # Only the field of the channel being changed is shown and required.
+        shown, hidden = (
+            ("mobile", "email") if channel == ContactChannel.SMS else ("email", "mobile")
+        )
+        del self.fields[hidden]
+        self.fields[shown].required = True
+        self.fields[shown].error_messages["required"] = (
+            _("Type your new mobile number.") if shown == "mobile" else _("Type your new e-mail.")
+        )
+
+    def clean_mobile(self) -> str:
+        return parse_mobile(self.cleaned_data["mobile"])
+
+    def address(self) -> str:
+        return str(self.cleaned_data.get("mobile") or self.cleaned_data.get("email") or "")
+
+
+class NotifyForm(forms.Form):
+    notify_on_use = forms.TypedChoiceField(
+        label=_("Tell me by SMS and e-mail every time my MitID is used"),
+        choices=[("1", _("Yes, every time")), ("0", _("No"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose yes or no."),
+            "invalid_choice": _("Choose yes or no."),
+        },
+    )
+
+
+class TypedCodesForm(forms.Form):
+    typed_codes = forms.TypedChoiceField(
+        label=_("How do you log in with the app on a computer?"),
+        choices=[
+            ("0", _("I scan the QR code with the app")),
+            ("1", _("I type a code the app shows (for people who cannot scan)")),
+        ],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose scanning or typing a code."),
+            "invalid_choice": _("Choose scanning or typing a code."),
+        },
+    )
+
+
+class OrderForm(DeviceDeliveryForm):
+    """Which code device, and how to get it (enrollment's delivery form)."""
+
+    kind = forms.ChoiceField(
+        label=_("Which device?"),
+        choices=[(kind.value, kind.label) for kind in CODE_DEVICE_KINDS],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose a code display or a code reader."),
+            "invalid_choice": _("Choose a code display or a code reader."),
+        },
+    )
+    field_order = ["kind", "delivery", "slot"]

@@ -1,0 +1,346 @@
+"""Self-service's writes: each change the citizen makes to their own MitID goes through here.
+
+The work is done by the services that own it (enrollment's user-ID rules, contact codes and
+orders; the authenticators' lifecycle and activation); this module adds what self-service
+decides: who may do what, when a block needs another device, and the history shown.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from authenticators import lifecycle
+from authenticators.models import (
+    AppDevice,
+    AuthenticatorEvent,
+    AuthenticatorKind,
+    AuthenticatorStatus,
+    ChipDevice,
+    CodeDevice,
+    Identity,
+)
+from authenticators.services import MAX_ACTIVE_APPS, Device, Refused
+from enrollment import services as enrollment
+from enrollment.models import AppActivationCode, AppointmentSlot, ContactChannel, DeviceOrder
+
+from .models import ContactChange, ContactChangeSend
+
+# The kinds in URLs, and the devices behind them.
+KINDS: dict[str, type[AppDevice] | type[CodeDevice] | type[ChipDevice]] = {
+    "app": AppDevice,
+    "code_device": CodeDevice,
+    "chip": ChipDevice,
+}
+
+
+def kind_of(device: Device) -> str:
+    return next(kind for kind, model in KINDS.items() if isinstance(device, model))
+
+
+def devices_of(identity: Identity) -> list[Device]:
+    """The identity's authenticators that are not revoked: apps, code device, chips."""
+    found: list[Device] = []
+    for model in KINDS.values():
+        found.extend(
+            model.objects.filter(identity=identity).exclude(status=AuthenticatorStatus.REVOKED)
+        )
+    return found
+
+
+def device_of(identity: Identity, kind: str, pk: int) -> Device | None:
+    """One of the identity's own authenticators, in any status; None for anyone else's."""
+    model = KINDS.get(kind)
+    return model.objects.filter(identity=identity, pk=pk).first() if model else None
+
+
+def last_uses(identity: Identity) -> dict[str, datetime]:
+    """When each device (by persistent id) was last used for a login or an approval."""
+    rows = (
+        AuthenticatorEvent.objects.filter(identity=identity, kind=AuthenticatorEvent.Kind.VERIFIED)
+        .exclude(service="")
+        .values("device")
+        .annotate(last=Max("at"))
+    )
+    return {row["device"]: row["last"] for row in rows}
+
+
+@dataclass(frozen=True)
+class Use:
+    """One line of the history of use: a login or approval, or a change to the MitID."""
+
+    at: datetime
+    kind: str
+    outcome: str
+    service: str
+    authenticator: str
+    detail: str
+
+
+def history(identity: Identity, *, limit: int = 50) -> list[Use]:
+    """The newest events first: every use (time, service, authenticator, outcome) and every
+    change of status or setting."""
+    labels = {device.persistent_id: device.label for device in _all_devices(identity)}
+    events = AuthenticatorEvent.objects.filter(identity=identity).order_by("-at", "-pk")[:limit]
+    return [
+        Use(
+            at=event.at,
+            kind=event.kind,
+            outcome=event.get_kind_display(),
+            service=event.service,
+            authenticator=labels.get(event.device, ""),
+            detail=event.detail,
+        )
+        for event in events
+    ]
+
+
+def _all_devices(identity: Identity) -> list[Device]:
+    found: list[Device] = []
+    for model in KINDS.values():
+        found.extend(model.objects.filter(identity=identity))
+    return found
+
+
+def _event(identity: Identity, kind: str, detail: str) -> None:
+    AuthenticatorEvent.objects.create(identity=identity, device="", kind=kind, detail=detail)
+
+
+# User-ID and settings -----------------------------------------------------------------------
+
+
+def change_user_id(*, identity: Identity, value: str) -> bool:
+    """The same rules and the same claim as in enrollment; False if nothing changed.
+
+    Raises ValidationError with the rule's code (taken, reserved, too_short, ...).
+    """
+    with transaction.atomic():
+        identity = Identity.objects.select_for_update().get(pk=identity.pk)
+        if not enrollment.claim_user_id(identity, value):
+            return False
+        _event(identity, AuthenticatorEvent.Kind.USER_ID_CHANGED, "")
+    return True
+
+
+def set_notify_on_use(*, identity: Identity, on: bool) -> None:
+    """Be told by SMS and e-mail of every login and approval, or not."""
+    with transaction.atomic():
+        changed = (
+            Identity.objects.filter(pk=identity.pk)
+            .exclude(notify_on_use=on)
+            .update(notify_on_use=on)
+        )
+        if changed:
+            _event(identity, AuthenticatorEvent.Kind.SETTING_CHANGED, f"notify_on_use:{on:d}")
+    identity.notify_on_use = on
+
+
+def request_typed_codes(*, identity: Identity, on: bool, now: datetime | None = None) -> None:
+    """Switch between scanning the QR code and typing the app's code, after the wait.
+
+    The wait (TYPED_CODES_WAIT_MINUTES) means that someone with the citizen's session cannot
+    change how the next login works at once. Asking for the setting in force cancels a switch
+    still waiting.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Identity.objects.select_for_update().get(pk=identity.pk)
+        current = locked.uses_typed_codes(now)
+        locked.typed_codes = current  # a switch that has taken effect becomes the setting
+        if on == current:
+            locked.typed_codes_requested = None
+            locked.typed_codes_change_at = None
+        else:
+            locked.typed_codes_requested = on
+            locked.typed_codes_change_at = now + timedelta(
+                minutes=settings.TYPED_CODES_WAIT_MINUTES
+            )
+        locked.save(update_fields=["typed_codes", "typed_codes_requested", "typed_codes_change_at"])
+        _event(locked, AuthenticatorEvent.Kind.SETTING_CHANGED, f"typed_codes:{on:d}")
+    identity.refresh_from_db()
+
+
+# Contact details ----------------------------------------------------------------------------
+
+
+def give_contact(*, identity: Identity, channel: str, address: str, language: str) -> None:
+    """A new mobile number or e-mail: it is used once the code sent to it is typed."""
+    with transaction.atomic():
+        Identity.objects.select_for_update().get(pk=identity.pk)
+        ContactChange.objects.update_or_create(
+            identity=identity,
+            channel=channel,
+            defaults={
+                "address": address,
+                "code_hash": "",
+                "expires_at": None,
+                "failed_attempts": 0,
+                "confirmed_at": None,
+            },
+        )
+        send_contact_code(identity=identity, channel=channel, language=language)
+
+
+def pending_contact(identity: Identity, channel: str) -> ContactChange | None:
+    return ContactChange.objects.filter(
+        identity=identity, channel=channel, confirmed_at__isnull=True
+    ).first()
+
+
+def send_contact_code(*, identity: Identity, channel: str, language: str) -> None:
+    """Send (again) the code for a waiting change, within enrollment's limits."""
+    from .tasks import send_contact_change_code
+
+    now = timezone.now()
+    change = pending_contact(identity, channel)
+    if change is None:
+        raise enrollment.EnrollmentError("no_code")
+    enrollment.check_send_limits(
+        ContactChangeSend.objects.filter(identity=identity, channel=channel),
+        change.address,
+        now=now,
+    )
+    ContactChangeSend.objects.create(
+        identity=identity, channel=channel, address=change.address, sent_at=now
+    )
+    transaction.on_commit(lambda: send_contact_change_code.delay(change.pk, language))
+
+
+def confirm_contact(*, identity: Identity, channel: str, code: str) -> None:
+    """The right code makes the new address the identity's; raises EnrollmentError if not."""
+    refusal: enrollment.EnrollmentError | None = None
+    with transaction.atomic():
+        change = (
+            ContactChange.objects.select_for_update()
+            .filter(identity=identity, channel=channel, confirmed_at__isnull=True)
+            .first()
+        )
+        if change is None:
+            raise enrollment.EnrollmentError("no_code")
+        now = timezone.now()
+        try:
+            enrollment.check_code(change, code, now=now)
+        except enrollment.EnrollmentError as error:
+            refusal = error  # raised after the commit, so that a wrong code stays counted
+        else:
+            change.confirmed_at = now
+            change.save(update_fields=["confirmed_at"])
+            locked = Identity.objects.select_for_update().get(pk=identity.pk)
+            field = "mobile" if channel == ContactChannel.SMS else "email"
+            setattr(locked, field, change.address)
+            locked.contact_set_at = now
+            locked.save(update_fields=[field, "contact_set_at"])
+            _event(locked, AuthenticatorEvent.Kind.CONTACT_CHANGED, field)
+    if refusal is not None:
+        raise refusal
+    identity.refresh_from_db()
+
+
+# Blocking -----------------------------------------------------------------------------------
+
+
+def others_to_confirm_with(
+    *, identity: Identity, device: Device, logged_in_with: str, logged_in_at: datetime
+) -> list[Device]:
+    """The other devices the citizen must confirm a block with; empty: block at once.
+
+    Blocking is never harder than misuse: with no other usable device, the lost one is
+    blocked straight away. With one, the citizen confirms with it, unless they logged in with
+    it in the last STEP_UP_MINUTES, which is that very proof.
+    """
+    others = [
+        other
+        for other in devices_of(identity)
+        if other.is_usable and other.persistent_id != device.persistent_id
+    ]
+    recent = timezone.now() - logged_in_at <= timedelta(minutes=settings.STEP_UP_MINUTES)
+    if not others or (recent and logged_in_with in {o.persistent_id for o in others}):
+        return []
+    return others
+
+
+def block_lost_device(
+    *, identity: Identity, device: Device, reason: str, logged_in_with: str, logged_in_at: datetime
+) -> None:
+    """Block the citizen's own device at once; refused (`confirm_with_other`) when they must
+    first confirm with another device. Raises Refused: already_blocked, revoked, ..."""
+    if device.identity_id != identity.pk:
+        raise Refused("not_yours")
+    if device.status == AuthenticatorStatus.ACTIVE and others_to_confirm_with(
+        identity=identity, device=device, logged_in_with=logged_in_with, logged_in_at=logged_in_at
+    ):
+        raise Refused("confirm_with_other")
+    lifecycle.block_device(device, reason=reason, by=None)
+
+
+def block_whole_mitid(*, identity: Identity, reason: str) -> None:
+    """Nothing of the MitID works until staff lift the block after an ID check."""
+    lifecycle.block_identity(identity, reason=reason, by=None)
+
+
+# New devices --------------------------------------------------------------------------------
+
+
+def app_activation_code(*, identity: Identity) -> tuple[AppActivationCode, str]:
+    """An activation code for the app on another device, for a few minutes; an earlier one
+    stops working. At most MAX_ACTIVE_APPS apps (the activation checks this again)."""
+    if not identity.is_active:
+        raise Refused("not_active")
+    active = AppDevice.objects.filter(identity=identity, status=AuthenticatorStatus.ACTIVE)
+    if active.count() >= MAX_ACTIVE_APPS:
+        raise Refused("too_many_apps")
+    return enrollment.new_activation_code(identity, minutes=settings.SELFSERVICE_APP_CODE_MINUTES)
+
+
+CODE_DEVICE_KINDS = (AuthenticatorKind.CODE_DISPLAY, AuthenticatorKind.CODE_READER)
+
+
+def can_order_code_device(identity: Identity) -> bool:
+    """A person holds one code device: a replacement only once the old one is blocked."""
+    return not CodeDevice.objects.filter(
+        identity=identity, status__in=[AuthenticatorStatus.ACTIVE, AuthenticatorStatus.PENDING]
+    ).exists()
+
+
+def open_order(identity: Identity) -> DeviceOrder | None:
+    return (
+        identity.orders.filter(status__in=enrollment.OPEN_ORDER_STATUSES)
+        .select_related("slot__office")
+        .first()
+    )
+
+
+def order_code_device(
+    *,
+    identity: Identity,
+    kind: str,
+    delivery: str,
+    slot: AppointmentSlot | None,
+    language: str,
+) -> DeviceOrder:
+    """Order a code display or code reader with enrollment's order service (by post or for
+    pick-up), told by SMS and e-mail. Raises Refused: not_active, has_code_device,
+    order_exists, slot_taken, no_address, ..."""
+    from enrollment.tasks import confirm_device_order
+
+    if kind not in CODE_DEVICE_KINDS:
+        raise Refused("not_a_device")
+    with transaction.atomic():
+        identity = Identity.objects.select_for_update().get(pk=identity.pk)
+        if not identity.is_active:
+            raise Refused("not_active")
+        if not can_order_code_device(identity):
+            raise Refused("has_code_device")
+        if open_order(identity) is not None:
+            raise Refused("order_exists")
+        try:
+            order = enrollment.place_order(
+                identity=identity, kind=kind, delivery=delivery, slot=slot
+            )
+        except enrollment.EnrollmentError as error:
+            raise Refused(error.code) from error
+        transaction.on_commit(lambda: confirm_device_order.delay(order.pk, language))
+    return order

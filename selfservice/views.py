@@ -1,0 +1,541 @@
+"""Self-service pages: thin doors onto selfservice.services, for someone logged in with MitID.
+
+Ordering a code device also admits someone proven by NemID: a citizen whose only device is
+blocked cannot log in with MitID, and proves who they are with NemID, as in enrollment.
+"""
+
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import get_language, gettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.generic import FormView, TemplateView
+
+from authenticators.lifecycle import BlockReason
+from authenticators.models import AuthenticatorStatus, Identity
+from authenticators.services import MAX_ACTIVE_APPS, Device, Refused
+from cpr.registry import get_registry
+from enrollment.models import ContactChannel
+from enrollment.services import EnrollmentError, expected_post_delivery
+from enrollment.user_ids import suggestions
+from enrollment.views import ERROR_MESSAGES as CONTACT_CODE_ERRORS
+from enrollment.views import delivery_hints
+from login import session
+from login.decorators import mitid_login_required
+from login.services import APP, CHIP, CODE_DEVICE
+from login.views import METHOD_NAMES, METHOD_URLS
+from nemid import session as nemid_session
+from nemid.views import redirect_to_login as redirect_to_nemid
+from pages.drafts import DraftFormMixin
+from pages.translations import DeclaredTranslationsMixin
+
+from . import services
+from .forms import (
+    BlockForm,
+    CodeForm,
+    ContactForm,
+    NotifyForm,
+    OrderForm,
+    TypedCodesForm,
+    UserIdForm,
+)
+
+REFUSALS = {
+    "already_blocked": _("It is already blocked. Nothing was changed."),
+    "revoked": _("It is revoked and can never be used again. Nothing was changed."),
+    "not_active": _("Your MitID is not active. Nothing was changed."),
+    "not_yours": _("That is not one of your authenticators."),
+    "too_many_apps": ngettext_lazy(
+        "You already have the MitID app on %(max)d device. Block one before you add another.",
+        "You already have the MitID app on %(max)d devices. Block one before you add another.",
+        "max",
+    ),
+    "has_code_device": _(
+        "You already have a code device. Block it first if you have lost it; then you can "
+        "order a new one."
+    ),
+    "order_exists": _("You have already ordered a code device. It is on its way to you."),
+    "slot_taken": _("That time has just been taken. Choose another."),
+    "slot_required": _("Choose a time to pick it up."),
+    "no_address": _("We have no address for you in the CPR register. Choose pick-up instead."),
+    "not_a_device": _("Choose a code display or a code reader."),
+}
+# How each kind of device is confirmed with, by logging in with it again.
+KIND_METHODS = {"app": APP, "code_device": CODE_DEVICE, "chip": CHIP}
+BLOCKED_KEY = "selfservice_blocked"
+
+
+def refusal_message(code: str) -> str:
+    return str(REFUSALS.get(code, _("That could not be done. Nothing was changed."))) % {
+        "max": MAX_ACTIVE_APPS
+    }
+
+
+def mitid(request: HttpRequest) -> session.LoggedIn:
+    return request.mitid  # type: ignore[attr-defined]
+
+
+class SelfServicePage(DeclaredTranslationsMixin):
+    """A self-service page: written in every language; logged in with MitID; never cached."""
+
+    @method_decorator([never_cache, mitid_login_required])
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.identity: Identity = mitid(request).identity
+        return super().dispatch(request, *args, **kwargs)
+
+
+# The overview ------------------------------------------------------------------------------
+
+
+class OverviewView(SelfServicePage, TemplateView):
+    template_name = "selfservice/overview.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        identity = self.identity
+        uses = services.last_uses(identity)
+        devices = [
+            {
+                "device": device,
+                "kind": services.kind_of(device),
+                "last_used": uses.get(device.persistent_id),
+                "logged_in_with": device.persistent_id == mitid(self.request).device,
+            }
+            for device in services.devices_of(identity)
+        ]
+        now = timezone.now()
+        return super().get_context_data(
+            identity=identity,
+            mitid=mitid(self.request),
+            method_name=METHOD_NAMES.get(mitid(self.request).method, ""),
+            devices=devices,
+            history=services.history(identity),
+            typed_codes=identity.uses_typed_codes(now),
+            typed_codes_pending=(
+                identity.typed_codes_change_at is not None and identity.typed_codes_change_at > now
+            ),
+            can_order=services.can_order_code_device(identity),
+            order=services.open_order(identity),
+            **kwargs,
+        )
+
+
+# User-ID -----------------------------------------------------------------------------------
+
+
+class UserIdView(SelfServicePage, DraftFormMixin, FormView):
+    template_name = "selfservice/user_id.html"
+    form_class = UserIdForm
+    draft_fields = ("user_id",)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "cpr": self.identity.cpr}
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"user_id": self.identity.user_id, **super().get_initial()}
+
+    def form_invalid(self, form: Form) -> HttpResponse:
+        response = super().form_invalid(form)
+        if isinstance(form, UserIdForm) and (form.has_code("taken") or form.has_code("reserved")):
+            response.context_data["suggestions"] = suggestions(  # type: ignore[attr-defined]
+                form.data.get("user_id", ""), cpr=self.identity.cpr
+            )
+        return response
+
+    def form_valid(self, form: UserIdForm) -> HttpResponse:
+        try:
+            changed = services.change_user_id(
+                identity=self.identity, value=form.cleaned_data["user_id"]
+            )
+        except ValidationError as error:
+            form.add_error("user_id", error)
+            return self.form_invalid(form)
+        if changed:
+            messages.success(self.request, gettext("Your user-ID is changed."))
+        return redirect("selfservice:overview")
+
+
+# Contact details ---------------------------------------------------------------------------
+
+
+def channel_from(request: HttpRequest) -> str:
+    wanted = request.POST.get("channel") or request.GET.get("channel")
+    return wanted if wanted in ContactChannel.values else ContactChannel.SMS
+
+
+def contact_refusal(error: EnrollmentError) -> str:
+    return str(CONTACT_CODE_ERRORS[error.code] % error.params)
+
+
+class ContactView(SelfServicePage, DraftFormMixin, FormView):
+    """Give a new mobile number or e-mail; a code is sent to it."""
+
+    template_name = "selfservice/contact.html"
+    form_class = ContactForm
+    draft_fields = ("channel", "mobile", "email")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "channel": channel_from(self.request)}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            channel=channel_from(self.request), identity=self.identity, **kwargs
+        )
+
+    def form_valid(self, form: ContactForm) -> HttpResponse:
+        channel = form.cleaned_data["channel"]
+        try:
+            services.give_contact(
+                identity=self.identity,
+                channel=channel,
+                address=form.address(),
+                language=get_language(),
+            )
+        except EnrollmentError as error:
+            form.add_error(None, ValidationError(contact_refusal(error), code=error.code))
+            return self.form_invalid(form)
+        return redirect(f"{reverse('selfservice:confirm_contact')}?channel={channel}")
+
+
+class ConfirmContactView(SelfServicePage, FormView):
+    """Type the code sent to the new address; send it again."""
+
+    template_name = "selfservice/confirm_contact.html"
+    form_class = CodeForm
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.channel = channel_from(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if services.pending_contact(self.identity, self.channel) is None:
+            return redirect("selfservice:overview")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        change = services.pending_contact(self.identity, self.channel)
+        return super().get_context_data(
+            channel=self.channel,
+            address=change.address if change else "",
+            code_minutes=settings.CONTACT_CODE_MINUTES,
+            **kwargs,
+        )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.POST.get("action") == "resend":
+            try:
+                services.send_contact_code(
+                    identity=self.identity, channel=self.channel, language=get_language()
+                )
+                messages.success(request, gettext("We have sent a new code."))
+            except EnrollmentError as error:
+                messages.error(request, contact_refusal(error))
+            return redirect(f"{reverse('selfservice:confirm_contact')}?channel={self.channel}")
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: CodeForm) -> HttpResponse:
+        try:
+            services.confirm_contact(
+                identity=self.identity, channel=self.channel, code=form.cleaned_data["code"]
+            )
+        except EnrollmentError as error:
+            form.add_error("code", ValidationError(contact_refusal(error), code=error.code))
+            return self.form_invalid(form)
+        messages.success(self.request, gettext("Your contact details are changed."))
+        return redirect("selfservice:overview")
+
+
+# Settings: notified of every use, typed codes ---------------------------------------------
+
+
+class SettingsView(SelfServicePage, TemplateView):
+    """Two small forms on one page, each with its own submit button."""
+
+    template_name = "selfservice/settings.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        identity = self.identity
+        now = timezone.now()
+        kwargs.setdefault(
+            "notify_form",
+            NotifyForm(
+                initial={"notify_on_use": "1" if identity.notify_on_use else "0"}, prefix="notify"
+            ),
+        )
+        wanted = (
+            identity.typed_codes_requested
+            if identity.typed_codes_change_at and identity.typed_codes_change_at > now
+            else identity.uses_typed_codes(now)
+        )
+        kwargs.setdefault(
+            "typed_form",
+            TypedCodesForm(initial={"typed_codes": "1" if wanted else "0"}, prefix="typed"),
+        )
+        return super().get_context_data(
+            identity=identity,
+            typed_codes=identity.uses_typed_codes(now),
+            typed_codes_change_at=(
+                identity.typed_codes_change_at
+                if identity.typed_codes_change_at and identity.typed_codes_change_at > now
+                else None
+            ),
+            wait_minutes=settings.TYPED_CODES_WAIT_MINUTES,
+            **kwargs,
+        )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.POST.get("action") == "notify":
+            notify_form = NotifyForm(request.POST, prefix="notify")
+            if not notify_form.is_valid():
+                return self.render_to_response(self.get_context_data(notify_form=notify_form))
+            services.set_notify_on_use(
+                identity=self.identity, on=notify_form.cleaned_data["notify_on_use"]
+            )
+            messages.success(request, gettext("Your choice is saved."))
+            return redirect("selfservice:settings")
+        typed_form = TypedCodesForm(request.POST, prefix="typed")
+        if not typed_form.is_valid():
+            return self.render_to_response(self.get_context_data(typed_form=typed_form))
+        services.request_typed_codes(
+            identity=self.identity, on=typed_form.cleaned_data["typed_codes"]
+        )
+        messages.success(request, gettext("Your choice is saved."))
+        return redirect("selfservice:settings")
+
+
+# Blocking ---------------------------------------------------------------------------------
+
+
+class BlockDeviceView(SelfServicePage, FormView):
+    """ "I have lost it": block at once, or first confirm with another device."""
+
+    template_name = "selfservice/block_device.html"
+    form_class = BlockForm
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        logged_in = session.current(request)
+        if logged_in is not None:
+            device = services.device_of(logged_in.identity, kwargs["kind"], kwargs["pk"])
+            if device is None:
+                raise Http404
+            self.device: Device = device
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self) -> dict[str, Any]:
+        reason = self.request.GET.get("reason")
+        return {"reason": reason} if reason in BlockReason.values else {}
+
+    def others(self) -> list[Device]:
+        logged_in = mitid(self.request)
+        if self.device.status != AuthenticatorStatus.ACTIVE:
+            return []
+        return services.others_to_confirm_with(
+            identity=self.identity,
+            device=self.device,
+            logged_in_with=logged_in.device,
+            logged_in_at=logged_in.at,
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        others = self.others()
+        return super().get_context_data(
+            device=self.device,
+            others=others,
+            methods=sorted(
+                {
+                    KIND_METHODS[services.kind_of(other)]: METHOD_NAMES[
+                        KIND_METHODS[services.kind_of(other)]
+                    ]
+                    for other in others
+                }.items()
+            ),
+            is_session_device=self.device.persistent_id == mitid(self.request).device,
+            **kwargs,
+        )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        method = request.POST.get("confirm_with")
+        if method in METHOD_URLS:
+            # Confirm with another device: log in again with it, and come back here.
+            reason = request.POST.get("reason", "")
+            back = request.path + (f"?reason={reason}" if reason in BlockReason.values else "")
+            session.begin(request, user_id=self.identity.user_id, next_url=back)
+            return redirect(METHOD_URLS[method])
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: BlockForm) -> HttpResponse:
+        logged_in = mitid(self.request)
+        try:
+            services.block_lost_device(
+                identity=self.identity,
+                device=self.device,
+                reason=form.cleaned_data["reason"],
+                logged_in_with=logged_in.device,
+                logged_in_at=logged_in.at,
+            )
+        except Refused as refusal:
+            if refusal.code == "confirm_with_other":
+                return self.render_to_response(self.get_context_data(form=form))
+            form.add_error(None, ValidationError(refusal_message(refusal.code), code=refusal.code))
+            return self.form_invalid(form)
+        return blocked(
+            self.request,
+            what="device",
+            label=self.device.label,
+            kind=services.kind_of(self.device),
+        )
+
+
+class BlockMitIDView(SelfServicePage, FormView):
+    """ "Block my whole MitID": until staff lift it after an ID check."""
+
+    template_name = "selfservice/block_mitid.html"
+    form_class = BlockForm
+
+    def form_valid(self, form: BlockForm) -> HttpResponse:
+        try:
+            services.block_whole_mitid(identity=self.identity, reason=form.cleaned_data["reason"])
+        except Refused as refusal:
+            form.add_error(None, ValidationError(refusal_message(refusal.code), code=refusal.code))
+            return self.form_invalid(form)
+        return blocked(self.request, what="identity", label="", kind="")
+
+
+def blocked(request: HttpRequest, *, what: str, label: str, kind: str) -> HttpResponse:
+    """After a block: if the session's device or the MitID is blocked, the citizen is logged
+    out (say so); the result page needs no login."""
+    logged_out = session.current(request) is None
+    if logged_out:
+        session.log_out(request)
+    request.session[BLOCKED_KEY] = {
+        "what": what,
+        "label": label,
+        "kind": kind,
+        "logged_out": logged_out,
+    }
+    return redirect("selfservice:blocked")
+
+
+@method_decorator(never_cache, name="dispatch")
+class BlockedView(DeclaredTranslationsMixin, TemplateView):
+    template_name = "selfservice/blocked.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        done = request.session.get(BLOCKED_KEY)
+        if not done:
+            return redirect("selfservice:overview")
+        return self.render_to_response(self.get_context_data(done=done))
+
+
+# New devices ------------------------------------------------------------------------------
+
+APP_CODE_KEY = "selfservice_app_code"
+
+
+class AddAppView(SelfServicePage, TemplateView):
+    """An activation code for the app on another device, and a QR code of it."""
+
+    template_name = "selfservice/add_app.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        shown = self.request.session.get(APP_CODE_KEY) or {"id": 0}
+        activation = self.identity.activation_codes.filter(pk=shown["id"]).first()
+        context: dict[str, Any] = {
+            "minutes": settings.SELFSERVICE_APP_CODE_MINUTES,
+            "max_apps": MAX_ACTIVE_APPS,
+        }
+        if activation is not None and activation.is_usable(timezone.now()):
+            context.update(activation=activation, activation_code=shown["code"])
+        return super().get_context_data(**context, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            activation, code = services.app_activation_code(identity=self.identity)
+        except Refused as refusal:
+            messages.error(request, refusal_message(refusal.code))
+            return redirect("selfservice:add_app")
+        request.session[APP_CODE_KEY] = {"id": activation.pk, "code": code}
+        return redirect("selfservice:add_app")
+
+
+@never_cache
+@mitid_login_required
+def app_code_qr(request: HttpRequest) -> HttpResponse:
+    """The activation code as a QR code, drawn on the server, while it is good."""
+    shown = request.session.get(APP_CODE_KEY) or {"id": 0}
+    activation = mitid(request).identity.activation_codes.filter(pk=shown["id"]).first()
+    if activation is None or not activation.is_usable(timezone.now()):
+        raise Http404
+    image = qrcode.make(
+        shown["code"], image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=4
+    )
+    return HttpResponse(image.to_string(), content_type="image/svg+xml")
+
+
+@method_decorator(never_cache, name="dispatch")
+class OrderView(DeclaredTranslationsMixin, DraftFormMixin, FormView):
+    """Order a code display or code reader: logged in with MitID, or proven by NemID (when
+    the only device is blocked, MitID cannot be used to log in)."""
+
+    template_name = "selfservice/order.html"
+    form_class = OrderForm
+    draft_fields = ("kind", "delivery", "slot")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        logged_in = session.current(request)
+        proof = nemid_session.proof(request)
+        identity = (
+            logged_in.identity
+            if logged_in
+            else Identity.objects.filter(cpr=proof.cpr).first()
+            if proof
+            else None
+        )
+        if identity is None:
+            if proof is not None:
+                return render(request, "selfservice/no_mitid.html")
+            return redirect_to_nemid(request)
+        self.identity = identity
+        if not identity.is_active:
+            return render(request, "selfservice/no_mitid.html", {"identity": identity})
+        order = services.open_order(identity)
+        if order is not None:
+            return render(request, "selfservice/ordered.html", self.receipt(order))
+        if not services.can_order_code_device(identity):
+            messages.info(request, refusal_message("has_code_device"))
+            return redirect("selfservice:overview")
+        return super().dispatch(request, *args, **kwargs)
+
+    def receipt(self, order: Any) -> dict[str, Any]:
+        return {"order": order, "delivery_by": expected_post_delivery(order)}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            person=get_registry().lookup(self.identity.cpr),
+            delivery_hints=delivery_hints(),
+            **kwargs,
+        )
+
+    def form_valid(self, form: OrderForm) -> HttpResponse:
+        try:
+            services.order_code_device(
+                identity=self.identity,
+                kind=form.cleaned_data["kind"],
+                delivery=form.cleaned_data["delivery"],
+                slot=form.cleaned_data.get("slot"),
+                language=get_language(),
+            )
+        except Refused as refusal:
+            form.add_error(None, ValidationError(refusal_message(refusal.code), code=refusal.code))
+            return self.form_invalid(form)
+        return redirect("selfservice:order")

@@ -1,0 +1,273 @@
+"""Self-service pages through the test client: login, the overview, blocking, ordering."""
+
+import re
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.utils.http import urlencode
+
+from authenticators.models import CodeDevice, Identity
+from enrollment.models import DeviceOrder
+from login import session
+from messaging.models import OutboxMessage
+from nemid import session as nemid_session
+from nemid.provider import NemIDProof
+from tests.factories import AppDeviceFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/en/selfservice/",
+    "/en/selfservice/user-id/",
+    "/en/selfservice/contact/?channel=sms",
+    "/en/selfservice/settings/",
+    "/en/selfservice/block/",
+    "/en/selfservice/app/",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_needs_a_mitid_login_and_comes_back_after_it(client: Client, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"/en/login/?{urlencode({'next': url})}"
+
+
+@pytest.mark.parametrize("url", PAGES)
+@pytest.mark.parametrize("language", ["da", "en", "kl"])
+def test_every_page_is_shown_never_cached_in_every_language(
+    logged_in: Callable[..., Client],
+    karen: Identity,
+    kodeviser: CodeDevice,
+    url: str,
+    language: str,
+) -> None:
+    client = logged_in(karen, kodeviser)
+    response = client.get(url.replace("/en/", f"/{language}/"))
+    assert response.status_code == 200
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_the_login_goes_to_the_overview(
+    client: Client, karen: Identity, kodeviser: CodeDevice
+) -> None:
+    client.post("/en/login/", {"user_id": "karen.h"})
+    response = client.post(
+        "/en/login/code-device/",
+        {"password": "Karens kodeord 7", "code": kodeviser.token.current_code()},
+    )
+    assert response["Location"] == "/en/selfservice/"
+    page = client.get("/en/selfservice/").content.decode()
+    for fact in ("karen.h", "Substantial", "+4520304050", "karen@example.dk", kodeviser.label):
+        assert fact in page
+    assert "History of use" in page and "MitID.dk" in page
+    assert client.get("/en/login/logged-in/")["Location"] == "/en/selfservice/"
+
+
+def test_a_login_with_an_unsafe_next_goes_to_the_overview(
+    client: Client, karen: Identity, kodeviser: CodeDevice
+) -> None:
+    client.post("/en/login/", {"user_id": "karen.h", "next": "https://evil.example/"})
+    response = client.post(
+        "/en/login/code-device/",
+        {"password": "Karens kodeord 7", "code": kodeviser.token.current_code()},
+    )
+    assert response["Location"] == "/en/selfservice/"
+
+
+def block_url(device: CodeDevice) -> str:
+    return f"/en/selfservice/authenticators/code_device/{device.pk}/block/"
+
+
+def test_blocking_the_device_logged_in_with_logs_out_and_offers_a_new_one(
+    logged_in: Callable[..., Client], karen: Identity, kodeviser: CodeDevice
+) -> None:
+    client = logged_in(karen, kodeviser)
+    response = client.post(block_url(kodeviser), {"reason": "lost"})
+    assert response["Location"] == "/en/selfservice/blocked/"
+    kodeviser.refresh_from_db()
+    assert kodeviser.status == "blocked"
+    page = client.get("/en/selfservice/blocked/").content.decode()
+    assert "You are logged out" in page
+    assert 'href="/en/selfservice/order/"' in page
+    assert client.get("/en/selfservice/").status_code == 302  # logged out
+
+
+def test_a_block_without_a_reason_is_an_error_in_the_summary(
+    logged_in: Callable[..., Client], karen: Identity, kodeviser: CodeDevice
+) -> None:
+    client = logged_in(karen, kodeviser)
+    response = client.post(block_url(kodeviser), {})
+    assert response.status_code == 200
+    assert response.context["form"].has_error("reason", "required")
+    assert "portal-error-summary" in response.content.decode()
+    kodeviser.refresh_from_db()
+    assert kodeviser.status == "active"
+
+
+def test_a_second_block_is_refused_with_a_message(
+    logged_in: Callable[..., Client], karen: Identity, kodeviser: CodeDevice
+) -> None:
+    phone = AppDeviceFactory(identity=karen)
+    client = logged_in(karen, phone)
+    CodeDevice.objects.filter(pk=kodeviser.pk).update(status="blocked")
+    response = client.post(block_url(kodeviser), {"reason": "lost"})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors().as_data()[0].code == "already_blocked"
+
+
+def test_a_revoked_device_cannot_be_blocked(
+    logged_in: Callable[..., Client], karen: Identity, kodeviser: CodeDevice
+) -> None:
+    phone = AppDeviceFactory(identity=karen)
+    client = logged_in(karen, phone)
+    CodeDevice.objects.filter(pk=kodeviser.pk).update(status="revoked")
+    response = client.post(block_url(kodeviser), {"reason": "lost"})
+    assert response.context["form"].non_field_errors().as_data()[0].code == "revoked"
+
+
+def test_someone_elses_device_is_not_found(
+    logged_in: Callable[..., Client], karen: Identity, kodeviser: CodeDevice
+) -> None:
+    stranger = AppDeviceFactory()
+    client = logged_in(karen, kodeviser)
+    response = client.post(
+        f"/en/selfservice/authenticators/app/{stranger.pk}/block/", {"reason": "lost"}
+    )
+    assert response.status_code == 404
+    stranger.refresh_from_db()
+    assert stranger.status == "active"
+
+
+def test_a_post_without_csrf_is_refused_and_nothing_changes(
+    karen: Identity, kodeviser: CodeDevice
+) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(karen.ensure_user())
+    s = client.session
+    s[session.LOGGED_IN_KEY] = {
+        "identity": karen.pk,
+        "method": "code_device",
+        "authenticator": "",
+        "level": "substantial",
+        "device": kodeviser.persistent_id,
+        "at": "2026-12-02T08:00:00+00:00",
+    }
+    s.save()
+    response = client.post(block_url(kodeviser), {"reason": "lost"})
+    assert response.status_code == 403
+    kodeviser.refresh_from_db()
+    assert kodeviser.status == "active"
+
+
+def test_with_another_device_the_block_page_asks_to_confirm_with_it(
+    logged_in: Callable[..., Client], karen: Identity, kodeviser: CodeDevice
+) -> None:
+    AppDeviceFactory(identity=karen)
+    client = logged_in(karen, kodeviser)
+    page = client.get(block_url(kodeviser)).content.decode()
+    assert "Confirm with your MitID app" in page
+    response = client.post(block_url(kodeviser), {"reason": "lost"})
+    kodeviser.refresh_from_db()
+    assert (response.status_code, kodeviser.status) == (200, "active")
+    response = client.post(block_url(kodeviser), {"reason": "stolen", "confirm_with": "app"})
+    assert response["Location"] == "/en/login/app/"
+    pending = client.session[session.PENDING_KEY]
+    assert (pending["user_id"], pending["next_url"]) == (
+        "karen.h",
+        f"{block_url(kodeviser)}?reason=stolen",
+    )
+
+
+def test_blocking_the_whole_mitid_logs_out(
+    logged_in: Callable[..., Client], karen: Identity, kodeviser: CodeDevice
+) -> None:
+    client = logged_in(karen, kodeviser)
+    response = client.post("/en/selfservice/block/", {"reason": "misuse"})
+    assert response["Location"] == "/en/selfservice/blocked/"
+    karen.refresh_from_db()
+    assert karen.status == "blocked"
+    assert "Borgerservice" in client.get("/en/selfservice/blocked/").content.decode()
+
+
+def test_settings_switch_notices_on_and_ask_for_typed_codes(
+    logged_in: Callable[..., Client], karen: Identity, kodeviser: CodeDevice
+) -> None:
+    client = logged_in(karen, kodeviser)
+    client.post("/en/selfservice/settings/", {"action": "notify", "notify-notify_on_use": "1"})
+    client.post("/en/selfservice/settings/", {"action": "typed", "typed-typed_codes": "1"})
+    karen.refresh_from_db()
+    assert karen.notify_on_use
+    assert karen.typed_codes_requested and not karen.uses_typed_codes()
+    assert "Your change takes effect at" in client.get("/en/selfservice/settings/").content.decode()
+    response = client.post("/en/selfservice/settings/", {"action": "notify"})
+    assert response.context["notify_form"].has_error("notify_on_use", "required")
+
+
+def test_the_user_id_page_keeps_what_was_typed_and_says_why(
+    logged_in: Callable[..., Client], karen: Identity, kodeviser: CodeDevice
+) -> None:
+    client = logged_in(karen, kodeviser)
+    response = client.post("/en/selfservice/user-id/", {"user_id": "211788-0967"})
+    assert response.context["form"].has_error("user_id", "looks_like_cpr")
+    assert 'value="211788-0967"' in response.content.decode()
+    response = client.post("/en/selfservice/user-id/", {"user_id": "Karen Hansen 1975"})
+    assert response["Location"] == "/en/selfservice/"
+
+
+def test_contact_change_and_confirm(
+    logged_in: Callable[..., Client],
+    karen: Identity,
+    kodeviser: CodeDevice,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    client = logged_in(karen, kodeviser)
+    response = client.post("/en/selfservice/contact/", {"channel": "sms", "mobile": "12"})
+    assert response.context["form"].has_error("mobile", "invalid_phone")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/en/selfservice/contact/", {"channel": "sms", "mobile": "21 21 21 21"}
+        )
+    assert response["Location"] == "/en/selfservice/contact/confirm/?channel=sms"
+    response = client.post("/en/selfservice/contact/confirm/?channel=sms", {"code": "000000"})
+    assert response.context["form"].has_error("code", "wrong_code")
+    sms = OutboxMessage.objects.get(recipient="+4521212121").body
+    code = re.search(r"\b(\d{6})\b", sms)
+    assert code
+    response = client.post("/en/selfservice/contact/confirm/?channel=sms", {"code": code.group(1)})
+    assert response["Location"] == "/en/selfservice/"
+    karen.refresh_from_db()
+    assert karen.mobile == "+4521212121"
+
+
+def test_the_app_page_shows_a_code_and_its_qr(
+    logged_in: Callable[..., Client], karen: Identity, kodeviser: CodeDevice
+) -> None:
+    client = logged_in(karen, kodeviser)
+    assert client.get("/en/selfservice/app/qr.svg").status_code == 404
+    client.post("/en/selfservice/app/")
+    page = client.get("/en/selfservice/app/").content.decode()
+    assert 'data-testid="activation-code"' in page
+    qr = client.get("/en/selfservice/app/qr.svg")
+    assert (qr.status_code, qr["Content-Type"]) == (200, "image/svg+xml")
+
+
+def test_after_a_block_the_order_page_takes_a_nemid_proof(
+    client: Client, karen: Identity, kodeviser: CodeDevice
+) -> None:
+    from authenticators import lifecycle
+
+    lifecycle.block_device(kodeviser, reason="lost", by=None)
+    response = client.get("/en/selfservice/order/")
+    assert response["Location"].startswith("/en/nemid/login/?next=%2Fen%2Fselfservice%2Forder%2F")
+    request = type("R", (), {"session": client.session})()
+    nemid_session.remember_proof(request, NemIDProof(cpr=karen.cpr, nemid_user_id="karen.h"))
+    request.session.save()
+    client.cookies["sessionid"] = request.session.session_key
+    response = client.post("/en/selfservice/order/", {"kind": "kodeviser"})
+    assert response.context["form"].has_error("delivery", "required")
+    response = client.post("/en/selfservice/order/", {"kind": "kodeviser", "delivery": "post"})
+    assert response["Location"] == "/en/selfservice/order/"
+    assert DeviceOrder.objects.get(identity=karen).kind == "kodeviser"
+    assert "Your code device is ordered" in client.get("/en/selfservice/order/").content.decode()
