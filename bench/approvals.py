@@ -1,6 +1,6 @@
 """(b) Approval to browser, across two processes through Redis.
 
-    python bench/approvals.py [--rate 200] [--seconds 10]
+    python -m bench.approvals [--rate 200] [--seconds 10] [--api-server gunicorn-sync-4]
 
 Browsers wait on scanned logins over websockets to one process (uvicorn, websockets only);
 the app's approvals go at a steady rate to another (gunicorn, the App API). The latency is
@@ -67,7 +67,12 @@ def approval(phone: people.Phone, login: Any) -> tuple[str, bytes, dict[str, str
 
 
 async def approvals(
-    browser_ws: str, api: str, sessions: list[str], requests: list[Any], rate: int
+    browser_ws: str,
+    api: str,
+    sessions: list[str],
+    requests: list[Any],
+    rate: int,
+    meter: harness.CpuMeter,
 ) -> dict[str, Any]:
     import aiohttp
     import websockets
@@ -116,6 +121,7 @@ async def approvals(
                 if response.status != 200:
                     failures += 1
 
+        meter.start()
         start = time.monotonic()
         tasks = []
         for index, request in enumerate(requests):
@@ -123,6 +129,8 @@ async def approvals(
             tasks.append(asyncio.create_task(approve(index, *request)))
         await asyncio.gather(*tasks)
         elapsed = time.monotonic() - start
+        await asyncio.sleep(0.2)  # the last answers' way to their browsers
+        cpu = meter.stop(len(sent))
     await asyncio.sleep(1)
     for task in browsers:
         task.cancel()
@@ -135,6 +143,7 @@ async def approvals(
         "latency_p50_ms": round(1000 * harness.percentile(latencies, 0.5), 1),
         "latency_p99_ms": round(1000 * harness.percentile(latencies, 0.99), 1),
         "api_answer_p99_ms": round(1000 * harness.percentile(answered, 0.99), 1),
+        **cpu,
     }
 
 
@@ -191,11 +200,12 @@ def main() -> None:
     sessions = people.waiting_sessions(logins)
     requests = [approval(phone, login) for phone, login in zip(phones, logins, strict=True)]
     with (
-        harness.server("uvicorn-1", websockets_only=True) as (browser_url, _a),
-        harness.server(args.api_server) as (api_url, _b),
+        harness.server("uvicorn-1", websockets_only=True) as (browser_url, websockets),
+        harness.server(args.api_server) as (api_url, api),
     ):
         browser_ws = browser_url.replace("http://", "ws://")
-        portal = asyncio.run(approvals(browser_ws, api_url, sessions, requests, args.rate))
+        meter = harness.CpuMeter(websocket_server=websockets.pid, api_server=api.pid)
+        portal = asyncio.run(approvals(browser_ws, api_url, sessions, requests, args.rate, meter))
         bare = asyncio.run(bare_hops(browser_ws, count, args.rate))
     result = {"rate": args.rate, "api_server": args.api_server, "portal": portal, "bare": bare}
     print(json.dumps(result))

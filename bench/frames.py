@@ -1,6 +1,6 @@
 """(a) Pending QR logins one server process holds, sending each a frame a second.
 
-    python bench/frames.py [--logins 1000,5000,10000] [--seconds 20]
+    python -m bench.frames [--logins 1000,5000,10000] [--seconds 20] [--save-as frames]
 
 For each count, one uvicorn process (Redis channel layer, PostgreSQL) serves that many
 browsers waiting on a login over `/ws/login/app/`; then a fresh process serves as many
@@ -168,6 +168,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--logins", default="1000,5000,10000")
     parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--save-as", default="frames", help="name of the results file")
     args = parser.parse_args()
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
@@ -191,7 +192,7 @@ def main() -> None:
             f"({bare['lag_p50_ms']} / {bare['lag_p99_ms']}) "
             f"| {ratio:.2f} | {ours['frames']:,} of {ours['frames_expected']:,} |"
         )
-    harness.save("frames", {"rows": rows, "seconds": args.seconds})
+    harness.save(args.save_as, {"rows": rows, "seconds": args.seconds})
 
 
 if __name__ == "__main__":

@@ -174,6 +174,96 @@ def rss_kb(pid: int) -> int:
     return int(match.group(1)) if match else 0
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_ticks(pid: int, *, children: bool = False) -> int:
+    """User and system CPU of a process (plus its reaped children's), in clock ticks."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime
+    if children:
+        ticks += int(fields[13]) + int(fields[14])  # cutime, cstime
+    return ticks
+
+
+def _processes() -> list[tuple[int, int, str]]:
+    """(pid, parent pid, command line) of every process."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        found.append((int(entry.name), int(stat.rsplit(")", 1)[1].split()[1]), command))
+    return found
+
+
+class CpuMeter:
+    """CPU time spent by each party of a benchmark between `start()` and `stop()`.
+
+    The load generator shares the machine's two cores with the servers, so what it uses is
+    measured too: `client` is this process, each named server is its process and all its
+    descendants (gunicorn's and uvicorn's workers), `postgres` every process of the
+    PostgreSQL server (other users' backends included, if any), `redis` the Redis server, and
+    `machine` all CPU time of the machine (from /proc/stat) against the cores available.
+    """
+
+    def __init__(self, **servers: int) -> None:
+        self.servers = servers
+        self.started: dict[str, int] = {}
+        self.wall = 0.0
+
+    def _snapshot(self) -> dict[str, int]:
+        processes = _processes()
+        children: dict[int, list[int]] = {}
+        for pid, parent, _command in processes:
+            children.setdefault(parent, []).append(pid)
+
+        def tree(root: int) -> int:
+            return _cpu_ticks(root, children=True) + sum(tree(c) for c in children.get(root, []))
+
+        snapshot = {"client": _cpu_ticks(os.getpid())}
+        for name, pid in self.servers.items():
+            snapshot[name] = tree(pid)
+        postmasters = [p for p, parent, c in processes if "postgres -D" in c]
+        snapshot["postgres"] = sum(tree(p) for p in postmasters)
+        snapshot["redis"] = sum(_cpu_ticks(p) for p, _parent, c in processes if "redis-server" in c)
+        cpu = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+        snapshot["machine"] = sum(int(v) for v in cpu[:8]) - int(cpu[3]) - int(cpu[4])
+        return snapshot
+
+    def start(self) -> None:
+        self.wall = time.monotonic()
+        self.started = self._snapshot()
+
+    def stop(self, operations: int) -> dict[str, object]:
+        """CPU milliseconds per operation for each party, and how busy the cores were."""
+        ended = self._snapshot()
+        wall = time.monotonic() - self.wall
+        per = {
+            name: round(
+                1000 * (ended[name] - self.started[name]) / CLOCK_TICKS / max(operations, 1), 2
+            )
+            for name in ended
+        }
+        busy = (ended["machine"] - self.started["machine"]) / CLOCK_TICKS
+        return {
+            "cpu_ms_per_operation": per,
+            "machine_busy_share": round(busy / (wall * (os.cpu_count() or 1)), 2),
+            "client_share_of_machine_cpu": round(
+                (ended["client"] - self.started["client"])
+                / max(ended["machine"] - self.started["machine"], 1),
+                2,
+            ),
+        }
+
+
 def wrk(url: str, *, cookie: str = "", seconds: int = 10, connections: int = 16) -> float:
     """Requests a second that wrk measures for one URL (fails on any non-2xx answer)."""
     command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", url]

@@ -1,6 +1,6 @@
 """(c) Complete logins a second with the app, start to session, on this machine.
 
-    python bench/logins.py [--users 32] [--seconds 20]
+    python -m bench.logins [--users 32] [--seconds 20] [--server gunicorn-sync-2]
 
 Each simulated citizen, in a loop: opens the login page, types the user-ID, opens the app
 page (a new login), the app scans the frame from the page and approves (signed, with the
@@ -27,7 +27,9 @@ FRAME = re.compile(r'data-first-frame="(mitid\.[^"]+)"')
 API = "/api/app/v1"
 
 
-async def citizens(base: str, phones: list[people.Phone], seconds: int) -> dict[str, Any]:
+async def citizens(
+    base: str, phones: list[people.Phone], seconds: int, meter: harness.CpuMeter
+) -> dict[str, Any]:
     import aiohttp
 
     from authenticators import api_auth, app_keys
@@ -81,9 +83,11 @@ async def citizens(base: str, phones: list[people.Phone], seconds: int) -> dict[
                     failures.append(repr(error)[:200])
         await app.close()
 
+    meter.start()
     started = time.monotonic()
     await asyncio.gather(*(citizen(phone) for phone in phones))
     elapsed = time.monotonic() - started
+    cpu = meter.stop(len(done))
     return {
         "logins": len(done),
         "failures": len(failures),
@@ -91,6 +95,7 @@ async def citizens(base: str, phones: list[people.Phone], seconds: int) -> dict[
         "logins_per_second": round(len(done) / elapsed, 1),
         "login_p50_ms": round(1000 * harness.percentile(done, 0.5), 1) if done else None,
         "login_p99_ms": round(1000 * harness.percentile(done, 0.99), 1) if done else None,
+        **cpu,
     }
 
 
@@ -106,9 +111,10 @@ def main() -> None:
     from bench.pages import sessions
 
     plain, _proven = sessions()
-    with harness.server(args.server) as (base, _process):
+    with harness.server(args.server) as (base, process):
         bare_before = harness.wrk(f"{base}/da/bench/bare/", cookie=plain, seconds=8)
-        portal = asyncio.run(citizens(base, phones, args.seconds))
+        meter = harness.CpuMeter(server=process.pid)
+        portal = asyncio.run(citizens(base, phones, args.seconds, meter))
         bare_after = harness.wrk(f"{base}/da/bench/bare/", cookie=plain, seconds=8)
     bare = (bare_before + bare_after) / 2
     result = {"server": args.server, "users": args.users, "portal": portal, "bare_page_rps": bare}

@@ -1,0 +1,168 @@
+"""Where an approval's and a complete login's time goes, in-process, through Django's WSGI stack.
+
+    python -m bench.profile_api [--count 200] [--fresh] [--profile approve|scan|login]
+
+Times each step of the login (the six requests of bench/logins.py) without a profiler, with
+its database queries and Redis commands counted, then profiles one kind of request (or whole
+logins) over the other half of `--count` logins with pyinstrument (`pip install pyinstrument`,
+not a project requirement). `--fresh` makes the benchmark database first (bench/harness.py);
+without it the existing one is used.
+"""
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import harness, people
+
+API = "/api/app/v1"
+FRAME = re.compile(r'data-first-frame="(mitid\.[^"]+)"')
+
+
+class Counter:
+    """Counts database queries (Django) and Redis commands (redis-py) per step."""
+
+    def __init__(self) -> None:
+        self.queries = 0
+        self.redis = 0
+
+    def install(self) -> None:
+        from django.db import connection
+        from redis.client import Redis
+
+        connection.execute_wrappers.append(self._query)
+        original = Redis.execute_command
+
+        def counted(client: Any, *args: Any, **kwargs: Any) -> Any:
+            self.redis += 1
+            return original(client, *args, **kwargs)
+
+        Redis.execute_command = counted  # type: ignore[method-assign]
+
+    def _query(self, execute: Callable[..., Any], sql: str, *args: Any) -> Any:
+        self.queries += 1
+        return execute(sql, *args)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=200)
+    parser.add_argument("--fresh", action="store_true")
+    parser.add_argument("--profile", choices=["approve", "scan", "login", "none"], default="none")
+    args = parser.parse_args()
+    if args.fresh:
+        harness.fresh_database()
+    harness.setup_django()
+    from django.test import Client
+
+    from authenticators import api_auth, app_keys
+
+    phones = people.make_phones(args.count, f"profile{time.time_ns() % 10**6}")
+    counter = Counter()
+    counter.install()
+    steps: dict[str, list[tuple[float, float, int, int]]] = defaultdict(list)
+
+    def step(name: str, call: Callable[[], Any]) -> Any:
+        queries, redis = counter.queries, counter.redis
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = call()
+        steps[name].append(
+            (
+                time.perf_counter() - wall,
+                time.process_time() - cpu,
+                counter.queries - queries,
+                counter.redis - redis,
+            )
+        )
+        return result
+
+    def signed(phone: people.Phone, path: str, body: bytes) -> dict[str, str]:
+        header = api_auth.authorization_header(
+            key_id=phone.key_id, private_key=phone.private_key, method="POST", path=path, body=body
+        )
+        return {"HTTP_AUTHORIZATION": header}
+
+    app = Client()
+
+    def login(phone: people.Phone) -> None:
+        web = Client()
+        web.handler = app.handler  # a new handler would load the middleware (whitenoise scans)
+        assert step("GET login page", lambda: web.get("/da/login/")).status_code == 200
+        typed = step("POST user-ID", lambda: web.post("/da/login/", {"user_id": phone.user_id}))
+        assert typed.status_code == 302, typed.status_code
+        page = step("GET app page (start)", lambda: web.get("/da/login/app/"))
+        frame = FRAME.search(page.content.decode())
+        assert frame, "no frame"
+        body = json.dumps({"frame": frame.group(1)}).encode()
+        path = f"{API}/logins/scan"
+        headers = signed(phone, path, body)  # the phone's work, not timed
+        scan = step(
+            "API scan",
+            lambda: app.post(path, body, content_type="application/json", **headers),
+        )
+        assert scan.status_code == 200, scan.content
+        described = scan.json()
+        signature = app_keys.sign(phone.private_key, described["signing_input"].encode())
+        body = json.dumps({"signature": signature, "pin": people.PIN}).encode()
+        path = f"{API}/logins/{described['token']}/approve"
+        headers = signed(phone, path, body)
+        ok = step(
+            "API approve",
+            lambda: app.post(path, body, content_type="application/json", **headers),
+        )
+        assert ok.status_code == 200, ok.content
+        done = step("GET app page (session)", lambda: web.get("/da/login/app/"))
+        assert done.status_code == 302 and done["Location"].endswith("/login/logged-in/")
+
+    half = args.count // 2
+    for phone in phones[:10]:  # warm up: imports, templates, connections
+        login(phone)
+    steps.clear()
+    for phone in phones[10:half]:
+        login(phone)
+    print(f"{'step':<24} {'wall ms':>8} {'cpu ms':>8} {'queries':>8} {'redis':>6}")
+    total_wall = total_cpu = 0.0
+    for name, runs in steps.items():
+        wall = 1000 * sum(r[0] for r in runs) / len(runs)
+        cpu = 1000 * sum(r[1] for r in runs) / len(runs)
+        total_wall += wall
+        total_cpu += cpu
+        print(
+            f"{name:<24} {wall:8.2f} {cpu:8.2f} {runs[-1][2]:8d} {runs[-1][3]:6d}",
+        )
+    print(f"{'a complete login':<24} {total_wall:8.2f} {total_cpu:8.2f}")
+
+    if args.profile == "none":
+        return
+    # Profile the rest of the logins: all of each (`login`), or only one kind of request.
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.0002)
+    wanted = {"scan": "API scan", "approve": "API approve"}.get(args.profile)
+    timed = step
+
+    def profiled(name: str, call: Callable[[], Any]) -> Any:
+        if wanted is not None and name != wanted:
+            return call()
+        profiler.start()
+        try:
+            return timed(name, call)
+        finally:
+            profiler.stop()
+
+    step = profiled
+    for phone in phones[half:]:
+        login(phone)
+    print(profiler.output_text(unicode=False, color=False, show_all=False))
+
+
+if __name__ == "__main__":
+    main()
