@@ -7,12 +7,15 @@ decides: who may do what, when a block needs another device, and the history sho
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from audit.models import AuditEntry
+from audit.services import record as audit
 from authenticators import lifecycle
 from authenticators.models import (
     AppDevice,
@@ -28,6 +31,7 @@ from enrollment import services as enrollment
 from enrollment.models import AppActivationCode, AppointmentSlot, ContactChannel, DeviceOrder
 
 from .models import ContactChange, ContactChangeSend
+from .tasks import tell_replaced_address
 
 # The kinds in URLs, and the devices behind them.
 KINDS: dict[str, type[AppDevice] | type[CodeDevice] | type[ChipDevice]] = {
@@ -105,8 +109,10 @@ def _all_devices(identity: Identity) -> list[Device]:
     return found
 
 
-def _event(identity: Identity, kind: str, detail: str) -> None:
+def _event(identity: Identity, kind: str, detail: str, *, action: str, target: str = "") -> None:
+    """The change in the citizen's history and, done by the citizen, in the audit log."""
     AuthenticatorEvent.objects.create(identity=identity, device="", kind=kind, detail=detail)
+    audit(action, by=None, identity=identity, target=target, reason=detail)
 
 
 # User-ID and settings -----------------------------------------------------------------------
@@ -119,9 +125,16 @@ def change_user_id(*, identity: Identity, value: str) -> bool:
     """
     with transaction.atomic():
         identity = Identity.objects.select_for_update().get(pk=identity.pk)
+        before = identity.user_id
         if not enrollment.claim_user_id(identity, value):
             return False
-        _event(identity, AuthenticatorEvent.Kind.USER_ID_CHANGED, "")
+        _event(
+            identity,
+            AuthenticatorEvent.Kind.USER_ID_CHANGED,
+            "",
+            action=AuditEntry.Action.USER_ID_CHANGED,
+            target=f"{before} → {identity.user_id}",
+        )
     return True
 
 
@@ -134,7 +147,12 @@ def set_notify_on_use(*, identity: Identity, on: bool) -> None:
             .update(notify_on_use=on)
         )
         if changed:
-            _event(identity, AuthenticatorEvent.Kind.SETTING_CHANGED, f"notify_on_use:{on:d}")
+            _event(
+                identity,
+                AuthenticatorEvent.Kind.SETTING_CHANGED,
+                f"notify_on_use:{on:d}",
+                action=AuditEntry.Action.SETTING_CHANGED,
+            )
     identity.notify_on_use = on
 
 
@@ -159,7 +177,12 @@ def request_typed_codes(*, identity: Identity, on: bool, now: datetime | None = 
                 minutes=settings.TYPED_CODES_WAIT_MINUTES
             )
         locked.save(update_fields=["typed_codes", "typed_codes_requested", "typed_codes_change_at"])
-        _event(locked, AuthenticatorEvent.Kind.SETTING_CHANGED, f"typed_codes:{on:d}")
+        _event(
+            locked,
+            AuthenticatorEvent.Kind.SETTING_CHANGED,
+            f"typed_codes:{on:d}",
+            action=AuditEntry.Action.SETTING_CHANGED,
+        )
     identity.refresh_from_db()
 
 
@@ -230,10 +253,22 @@ def confirm_contact(*, identity: Identity, channel: str, code: str) -> None:
             change.save(update_fields=["confirmed_at"])
             locked = Identity.objects.select_for_update().get(pk=identity.pk)
             field = "mobile" if channel == ContactChannel.SMS else "email"
+            replaced = getattr(locked, field)
             setattr(locked, field, change.address)
             locked.contact_set_at = now
             locked.save(update_fields=[field, "contact_set_at"])
-            _event(locked, AuthenticatorEvent.Kind.CONTACT_CHANGED, field)
+            # The addresses stay out of the audit log: they are in the identity's record.
+            _event(
+                locked,
+                AuthenticatorEvent.Kind.CONTACT_CHANGED,
+                field,
+                action=AuditEntry.Action.CONTACT_CHANGED,
+            )
+            if replaced and replaced != change.address:
+                # Someone who took over the session cannot quietly move the notices away.
+                transaction.on_commit(
+                    partial(tell_replaced_address.delay, locked.pk, channel, replaced)
+                )
     if refusal is not None:
         raise refusal
     identity.refresh_from_db()

@@ -1,13 +1,19 @@
-"""Celery tasks of self-service: the code that confirms new contact details."""
+"""Celery tasks of self-service: the code that confirms new contact details, and the notice
+to the address they replace."""
 
 from typing import Any
 
 from celery import shared_task
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
+from authenticators.models import Identity
 from enrollment import services as enrollment
+from enrollment.models import ContactChannel
 from enrollment.tasks import deliver_code
 from messaging.backends import GatewayError
+from messaging.services import queue_email, queue_sms
 
 from .models import ContactChange
 
@@ -23,3 +29,23 @@ def send_contact_change_code(self: Any, change_id: int, language: str) -> None:
             return
         code = enrollment.renew_code(change)
     deliver_code(change.channel, change.address, code, language)
+
+
+@shared_task
+def tell_replaced_address(identity_id: int, channel: str, address: str) -> None:
+    """Tell the old number or address that MitID's notices now go elsewhere."""
+    identity = Identity.objects.get(pk=identity_id)
+    with translation.override(identity.language):
+        if channel == ContactChannel.SMS:
+            body = _(
+                "The mobile number for your MitID was changed. If this was not you, call MitID "
+                "support on 33 98 00 10 at once."
+            )
+            queue_sms(to=address, body=str(body))
+        else:
+            body = _(
+                "The e-mail address for your MitID was changed. If this was not you, call "
+                "MitID support on 33 98 00 10 at once."
+            )
+            subject = _("Your MitID e-mail address was changed")
+            queue_email(to=address, subject=str(subject), body=f"{body}\n\nMitID\n")

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from authenticators import app_logins, lifecycle
 from authenticators import services as authenticator_services
 from authenticators.models import AppLogin, AuthenticatorEvent, CodeDevice, Identity
@@ -76,6 +77,8 @@ def test_the_user_id_changes_under_the_same_rules(karen: Identity) -> None:
     karen.refresh_from_db()
     assert (karen.user_id, karen.user_id_key) == ("Karen H 2026", "karen h 2026")
     assert AuthenticatorEvent.objects.filter(identity=karen, kind="user_id_changed").exists()
+    entry = AuditEntry.objects.get(action="user_id_changed")
+    assert (entry.actor_name, entry.target) == ("citizen", "karen.h → Karen H 2026")
     assert login_services.identity_for("KAREN H 2026") == karen
     assert login_services.identity_for("karen.h") is None
 
@@ -162,9 +165,14 @@ def test_a_new_mobile_is_used_once_its_code_is_typed(
     with pytest.raises(EnrollmentError) as error:
         services.confirm_contact(identity=karen, channel="sms", code="000000")
     assert error.value.code == "wrong_code"
-    services.confirm_contact(identity=karen, channel="sms", code=code.group(1))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.confirm_contact(identity=karen, channel="sms", code=code.group(1))
     assert contact_details(karen) == ("+4521212121", "karen@example.dk")
     assert AuthenticatorEvent.objects.filter(kind="contact_changed", detail="mobile").exists()
+    assert AuditEntry.objects.filter(action="contact_changed", reason="mobile").count() == 1
+    # The old number hears of it: someone in the session cannot quietly move the notices.
+    (notice,) = sent_to("+4520304050")
+    assert "mobile number for your MitID was changed" in notice
 
 
 def test_resends_keep_enrollments_limits(karen: Identity) -> None:
