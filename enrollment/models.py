@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from authenticators.models import AuthenticatorKind, Identity
@@ -172,7 +173,7 @@ class AppointmentSlot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.office} {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.office} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
 
 class DeviceOrder(models.Model):

@@ -158,3 +158,13 @@ def test_the_beat_schedule_names_real_tasks() -> None:
     app.loader.import_default_modules()
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in app.tasks
+
+
+def test_an_appointment_is_named_in_local_time(db: None) -> None:
+    from datetime import UTC, datetime
+
+    from enrollment.models import AppointmentSlot, Office
+
+    office = Office.objects.create(name="Borgerservice Herning", city="Herning")
+    slot = AppointmentSlot(office=office, starts_at=datetime(2026, 7, 1, 8, 0, tzinfo=UTC))
+    assert str(slot).endswith("2026-07-01 10:00")  # Copenhagen in summer is UTC+2
