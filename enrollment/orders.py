@@ -41,7 +41,12 @@ def change_order_status(
     `by` is the staff member, or None for the post and the beat schedule.
     """
     with transaction.atomic():
-        order = DeviceOrder.objects.select_for_update().select_related("token").get(pk=order.pk)
+        # Only the order's row: PostgreSQL refuses FOR UPDATE on the nullable side of a join.
+        order = (
+            DeviceOrder.objects.select_for_update(of=("self",))
+            .select_related("token")
+            .get(pk=order.pk)
+        )
         if status not in NEXT.get(order.status, ()):
             raise Refused("order_status")
         if status in (Status.SENT, Status.COLLECTED):
