@@ -6,6 +6,7 @@ from celery import shared_task
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
@@ -13,6 +14,7 @@ from django_otp.models import Device
 from messaging import delivery
 from messaging.backends import GatewayError
 from messaging.services import queue_email, queue_sms
+from pages.support import MITID_SUPPORT
 
 from . import services
 from .models import AppDevice, AuthenticatorEvent, ChipDevice, Identity
@@ -46,9 +48,16 @@ def send_temporary_pin(self: Any, device_id: int, language: str) -> None:
     delivery.send(channel="sms", to=mobile, body=body.strip())
 
 
+def notice(message: "str | Promise", **names: str) -> str:
+    """A notice's text in the active language, with MitID support's number as `%(phone)s`
+    (kept out of the catalogues, so that no translation can get it wrong)."""
+    return str(message) % {"phone": MITID_SUPPORT.phone, **names}
+
+
 def notify(identity: Identity, template: str, context: dict[str, Any]) -> None:
     """Send `<template>_{sms,subject,email}.txt` by SMS and e-mail, in their language."""
     mobile, email = contact_details(identity)
+    context = {"support_phone": MITID_SUPPORT.phone, **context}
     with translation.override(identity.language):
         if mobile:
             body = render_to_string(f"{template}_sms.txt", context)
@@ -80,14 +89,14 @@ STATUS_NOTICES = {
         _("Your %(device)s is blocked"),
         _(
             "Your %(device)s has been blocked and can no longer be used with MitID. If you did "
-            "not ask for this, call MitID support on 33 98 00 10."
+            "not ask for this, call MitID support on %(phone)s."
         ),
     ),
     "device_unblocked": (
         _("Your %(device)s works again"),
         _(
             "The block on your %(device)s was lifted after your identity was checked. If this "
-            "was not you, call MitID support on 33 98 00 10 at once."
+            "was not you, call MitID support on %(phone)s at once."
         ),
     ),
     "device_revoked": (
@@ -102,28 +111,28 @@ STATUS_NOTICES = {
         _(
             "Your MitID has been blocked and cannot be used. Bring your ID to a Borgerservice "
             "office to lift the block. If you did not ask for this, call MitID support on "
-            "33 98 00 10."
+            "%(phone)s."
         ),
     ),
     "identity_unblocked": (
         _("Your MitID works again"),
         _(
             "The block on your MitID was lifted after your identity was checked. If this was "
-            "not you, call MitID support on 33 98 00 10 at once."
+            "not you, call MitID support on %(phone)s at once."
         ),
     ),
     "level_raised": (
         _("Your MitID is now at level High"),
         _(
             "After the check of your ID at Borgerservice, your MitID has assurance level High. "
-            "If this was not you, call MitID support on 33 98 00 10 at once."
+            "If this was not you, call MitID support on %(phone)s at once."
         ),
     ),
 }
 
 
 @shared_task
-def notify_status_change(identity_id: int, notice: str, device_id: str = "") -> None:
+def notify_status_change(identity_id: int, change: str, device_id: str = "") -> None:
     """Tell the citizen, in their language, that an authenticator or their MitID changed.
 
     `device_id` is the device's django-otp persistent id, named here rather than by the caller
@@ -131,10 +140,10 @@ def notify_status_change(identity_id: int, notice: str, device_id: str = "") -> 
     """
     identity = Identity.objects.get(pk=identity_id)
     device = Device.from_persistent_id(device_id) if device_id else None
-    subject, body = STATUS_NOTICES[notice]
+    subject, body = STATUS_NOTICES[change]
     with translation.override(identity.language):
-        name = {"device": device.label if device else ""}
-        context = {"subject": str(subject) % name, "body": str(body) % name}
+        name = device.label if device else ""
+        context = {"subject": notice(subject, device=name), "body": notice(body, device=name)}
     notify(identity, "authenticators/messages/status_notice", context)
 
 
@@ -142,7 +151,7 @@ USE_NOTICE = (
     _("Your MitID was used"),
     _(
         "Your MitID was used with your %(device)s for %(service)s at %(time)s. If this was not "
-        "you, block your MitID on MitID.dk at once or call MitID support on 33 98 00 10."
+        "you, block your MitID on MitID.dk at once or call MitID support on %(phone)s."
     ),
 )
 
@@ -160,5 +169,5 @@ def notify_use(event_id: int) -> None:
             "service": event.service,
             "time": date_format(localtime(event.at), "DATETIME_FORMAT"),
         }
-        context = {"subject": str(subject), "body": str(body) % names}
+        context = {"subject": notice(subject), "body": notice(body, **names)}
     notify(identity, "authenticators/messages/status_notice", context)

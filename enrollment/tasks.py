@@ -75,14 +75,14 @@ ORDER_NOTICES = {
         _("Your %(device)s is on its way"),
         _(
             "Your %(device)s has been sent by post with an activation letter. Activate it on "
-            "MitID.dk when it arrives. If you did not order it, call MitID support on 33 98 00 10."
+            "MitID.dk when it arrives. If you did not order it, call MitID support on %(phone)s."
         ),
     ),
     DeviceOrder.Status.DELIVERED: (
         _("Your %(device)s should have arrived"),
         _(
             "The post has delivered your %(device)s. Activate it on MitID.dk with the serial "
-            "number %(serial)s on its back. If it has not come, call MitID support on 33 98 00 10."
+            "number %(serial)s on its back. If it has not come, call MitID support on %(phone)s."
         ),
     ),
     DeviceOrder.Status.COLLECTED: (
@@ -96,14 +96,14 @@ ORDER_NOTICES = {
         _("Your %(device)s was lost on its way"),
         _(
             "Your %(device)s was lost on its way to you and can never be used. Order a new one "
-            "on MitID.dk, or call MitID support on 33 98 00 10."
+            "on MitID.dk, or call MitID support on %(phone)s."
         ),
     ),
     "reminder": (
         _("Remember to activate your %(device)s"),
         _(
             "You have your %(device)s (serial number %(serial)s) but have not activated it yet. "
-            "Activate it on MitID.dk, or call MitID support on 33 98 00 10 if you need help."
+            "Activate it on MitID.dk, or call MitID support on %(phone)s if you need help."
         ),
     ),
 }
@@ -112,16 +112,16 @@ ORDER_NOTICES = {
 @shared_task
 def notify_order(order_id: int, event: str) -> None:
     """Tell the citizen how their device order moved on, in their language."""
-    from authenticators.tasks import notify
+    from authenticators.tasks import notice, notify
 
     order = DeviceOrder.objects.select_related("identity", "token").get(pk=order_id)
     subject, body = ORDER_NOTICES[event]
     with translation.override(order.identity.language):
         names = {
-            "device": order.get_kind_display(),
+            "device": str(order.get_kind_display()),
             "serial": order.token.serial if order.token else "",
         }
-        context = {"subject": str(subject) % names, "body": str(body) % names}
+        context = {"subject": notice(subject, **names), "body": notice(body, **names)}
     notify(order.identity, "authenticators/messages/status_notice", context)
 
 

@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from authenticators.models import Identity
+from authenticators.tasks import notice
 from enrollment import services as enrollment
 from enrollment.models import ContactChannel
 from enrollment.tasks import deliver_code
@@ -39,13 +40,13 @@ def tell_replaced_address(identity_id: int, channel: str, address: str) -> None:
         if channel == ContactChannel.SMS:
             body = _(
                 "The mobile number for your MitID was changed. If this was not you, call MitID "
-                "support on 33 98 00 10 at once."
+                "support on %(phone)s at once."
             )
-            queue_sms(to=address, body=str(body))
+            queue_sms(to=address, body=notice(body))
         else:
             body = _(
                 "The e-mail address for your MitID was changed. If this was not you, call "
-                "MitID support on 33 98 00 10 at once."
+                "MitID support on %(phone)s at once."
             )
             subject = _("Your MitID e-mail address was changed")
-            queue_email(to=address, subject=str(subject), body=f"{body}\n\nMitID\n")
+            queue_email(to=address, subject=notice(subject), body=f"{notice(body)}\n\nMitID\n")

@@ -65,6 +65,7 @@ def test_the_citizen_blocks_a_lost_device_and_is_told_in_their_language(
     assert device.status == "blocked"
     assert [channel for channel, _body in sent] == ["sms", "email"]
     assert f"Your MitID code display {device.token.serial} has been blocked" in sent[0][1]
+    assert "call MitID support on 33 98 00 10." in sent[0][1]
     entry = AuditEntry.objects.get()
     assert (entry.action, entry.actor, entry.actor_name, entry.reason) == (
         "device_blocked",
