@@ -1,4 +1,4 @@
-"""The demo staff: one in Borgerservice, one in Support, each with a TOTP device."""
+"""The demo staff: one each in Borgerservice, Support and Translators, with a TOTP device."""
 
 import os
 from dataclasses import dataclass
@@ -22,6 +22,7 @@ class DemoStaff:
 DEMO_STAFF = (
     DemoStaff("staff", "Borgerservice", "DEMO_STAFF_PASSWORD", "Demo-Staff-2026"),
     DemoStaff("support", "Support", "DEMO_SUPPORT_PASSWORD", "Demo-Support-2026"),
+    DemoStaff("translator", "Translators", "DEMO_TRANSLATOR_PASSWORD", "Demo-Translator-2026"),
 )
 
 

@@ -18,7 +18,7 @@ def seed() -> None:
     call_command("seed_demo", stdout=StringIO())
 
 
-def test_seed_demo_makes_staff_in_borgerservice_and_support_and_can_run_again() -> None:
+def test_seed_demo_makes_staff_in_borgerservice_support_and_translators_and_can_run_again() -> None:
     seed()
     keys = dict(TOTPDevice.objects.values_list("user__username", "key"))
     seed()
@@ -31,7 +31,10 @@ def test_seed_demo_makes_staff_in_borgerservice_and_support_and_can_run_again() 
     assert support.check_password("Demo-Support-2026")
     # The keys stay: a phone set up with one keeps working after another seed.
     assert dict(TOTPDevice.objects.values_list("user__username", "key")) == keys
-    assert TOTPDevice.objects.count() == 2
+    assert TOTPDevice.objects.count() == 3
+    translator = User.objects.get(username="translator")
+    assert translator.has_perm("translations.edit_catalogues")
+    assert not translator.has_perm("staff.block_authenticator")
 
 
 def test_staff_code_prints_the_code_that_logs_the_demo_staff_in(client: Client) -> None:
