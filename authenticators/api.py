@@ -63,11 +63,16 @@ def error(code: str) -> JsonResponse:
 
 
 def json_endpoint(
-    *fields: str, signed: bool = False, method: str = "POST"
+    *fields: str,
+    signed: bool = False,
+    method: str = "POST",
+    when_blocked: Callable[..., None] | None = None,
 ) -> Callable[[Callable[..., JsonResponse]], Callable[..., Any]]:
     """JSON in and out, with the listed fields required.
 
-    A signed endpoint gets the app installation that signed the request as its `signer`.
+    A signed endpoint gets the app installation that signed the request as its `signer`. When
+    that app is blocked or revoked, the request is refused; `when_blocked(device, body, **url
+    parameters)` first lets the login it was meant for say so to the browser.
     """
 
     def decorate(view: Callable[..., JsonResponse]) -> Callable[..., Any]:
@@ -95,6 +100,10 @@ def json_endpoint(
                 if signed:
                     kwargs["signer"] = api_auth.authenticate(request)
                 return view(request, body, *args, **kwargs)
+            except api_auth.DeviceNotActive as refusal:
+                if when_blocked is not None:
+                    when_blocked(refusal.device, body, **kwargs)
+                return error(refusal.code)
             except services.Refused as refusal:
                 return error(refusal.code)
             except Exception:
@@ -183,7 +192,15 @@ def describe(login: AppLogin, signer: AppDevice) -> dict[str, Any]:
     }
 
 
-@json_endpoint("frame", signed=True)
+def _blocked_scan(device: AppDevice, body: dict[str, Any]) -> None:
+    app_logins.refuse_blocked_app(device=device, frame_text=body["frame"])
+
+
+def _blocked_approval(device: AppDevice, body: dict[str, Any], token: uuid.UUID) -> None:
+    app_logins.refuse_blocked_app(device=device, token=str(token))
+
+
+@json_endpoint("frame", signed=True, when_blocked=_blocked_scan)
 def scan(request: HttpRequest, body: dict[str, Any], signer: AppDevice) -> JsonResponse:
     login = app_logins.scan(signer=signer, frame_text=body["frame"])
     return JsonResponse(describe(login, signer))
@@ -196,7 +213,7 @@ def pending(request: HttpRequest, body: dict[str, Any], signer: AppDevice) -> Js
     )
 
 
-@json_endpoint("signature", "pin", signed=True)
+@json_endpoint("signature", "pin", signed=True, when_blocked=_blocked_approval)
 def approve(
     request: HttpRequest, body: dict[str, Any], signer: AppDevice, token: uuid.UUID
 ) -> JsonResponse:

@@ -28,6 +28,14 @@ class Unauthenticated(Refused):
     pass
 
 
+class DeviceNotActive(Unauthenticated):
+    """The request is authentic, but its app is blocked or revoked: it may do nothing."""
+
+    def __init__(self, device: AppDevice) -> None:
+        super().__init__("device_not_active")
+        self.device = device
+
+
 def signing_string(method: str, path: str, created: str, nonce: str, body: bytes) -> bytes:
     digest = hashlib.sha256(body).hexdigest()
     return "\n".join([method.upper(), path, created, nonce, digest]).encode()
@@ -86,7 +94,7 @@ def authenticate(request: HttpRequest) -> AppDevice:
     ):
         raise Unauthenticated("replayed_request")
     if device.status != AuthenticatorStatus.ACTIVE:
-        raise Unauthenticated("device_not_active")
+        raise DeviceNotActive(device)
     return device
 
 

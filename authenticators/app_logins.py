@@ -104,26 +104,32 @@ def account_on_installation(signer: AppDevice, login: AppLogin) -> AppDevice:
     return device
 
 
-def scan(*, signer: AppDevice, frame_text: str, now: datetime | None = None) -> AppLogin:
-    """The app read a frame off the screen: it must be fresh, authentic and for this phone."""
-    now = now or timezone.now()
+def _scanned_login(frame_text: str, now: datetime) -> AppLogin:
+    """The login of a fresh, authentic frame, its row locked (inside a transaction)."""
     try:
         scanned = frames.parse(frame_text)
     except frames.InvalidFrame as error:
         raise LoginRefused("invalid_frame") from error
+    # The identity comes along (one query, not two): the App API describes the login.
+    login = (
+        AppLogin.objects.select_for_update(of=("self",))
+        .select_related("identity")
+        .filter(token=scanned.token)
+        .first()
+    )
+    if login is None or not scanned.is_authentic(login.secret):
+        raise LoginRefused("invalid_frame")
+    age = login.seconds_since_start(now) - scanned.seconds
+    if not -1 <= age <= settings.APP_LOGIN_FRAME_MAX_AGE_SECONDS:
+        raise LoginRefused("stale_frame")
+    return login
+
+
+def scan(*, signer: AppDevice, frame_text: str, now: datetime | None = None) -> AppLogin:
+    """The app read a frame off the screen: it must be fresh, authentic and for this phone."""
+    now = now or timezone.now()
     with transaction.atomic():
-        # The identity comes along (one query, not two): the App API describes the login.
-        login = (
-            AppLogin.objects.select_for_update(of=("self",))
-            .select_related("identity")
-            .filter(token=scanned.token)
-            .first()
-        )
-        if login is None or not scanned.is_authentic(login.secret):
-            raise LoginRefused("invalid_frame")
-        age = login.seconds_since_start(now) - scanned.seconds
-        if not -1 <= age <= settings.APP_LOGIN_FRAME_MAX_AGE_SECONDS:
-            raise LoginRefused("stale_frame")
+        login = _scanned_login(frame_text, now)
         status = login.current_status(now)
         if status == AppLogin.Status.EXPIRED:
             raise LoginRefused("login_expired")
@@ -237,6 +243,37 @@ def approve(*, signer: AppDevice, token: str, signature: str, pin: str) -> AppLo
     if not outcome.ok:
         raise LoginRefused(_VERIFICATION_CODES[outcome.reason])
     return login
+
+
+def refuse_blocked_app(*, device: AppDevice, frame_text: str = "", token: str = "") -> None:
+    """A blocked or revoked app scanned its person's login, or tried to approve the login it
+    scanned before the block: the login ends, and the browser says why.
+
+    Only the person's own open login is touched, found by a fresh, authentic frame (the phone
+    is in front of that screen) or by the phone's earlier scan; anything else stays as it was.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        try:
+            login = (
+                _scanned_login(frame_text, now)
+                if frame_text
+                else AppLogin.objects.select_for_update()
+                .filter(token=_token(token), device__installation_id=device.installation_id)
+                .first()
+            )
+        except LoginRefused:
+            return
+        if (
+            login is None
+            or login.identity_id != device.identity_id
+            or login.current_status(now) not in AppLogin.OPEN
+        ):
+            return
+        login.status = AppLogin.Status.BLOCKED
+        login.decided_at = now
+        login.save(update_fields=["status", "decided_at"])
+        transaction.on_commit(lambda: announce(login))
 
 
 def reject(*, signer: AppDevice, token: str) -> AppLogin:

@@ -2,8 +2,8 @@
 
 Each browser waiting on an app login holds one websocket. The consumer makes that login's
 frames itself, one a second (an HMAC, no database, no channel-layer message), and listens on
-the login's group for the few status changes (scanned, approved, rejected, cancelled), which
-may come from any server process.
+the login's group for the few status changes (scanned, approved, rejected, blocked,
+cancelled), which may come from any server process.
 """
 
 import asyncio
@@ -21,6 +21,7 @@ NO_LOGIN = 4403
 FINISHED = (
     AppLogin.Status.APPROVED,
     AppLogin.Status.REJECTED,
+    AppLogin.Status.BLOCKED,
     AppLogin.Status.CANCELLED,
     AppLogin.Status.COMPLETED,
     AppLogin.Status.EXPIRED,

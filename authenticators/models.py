@@ -477,6 +477,8 @@ class AppLogin(models.Model):
         SCANNED = "scanned", _("Waiting for approval in the app")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
+        # A blocked or revoked app of the person scanned or tried to approve: the browser says so.
+        BLOCKED = "blocked", _("Refused: the app is blocked")
         CANCELLED = "cancelled", _("Cancelled")
         COMPLETED = "completed", _("Logged in")
         # Not stored: a waiting or scanned login past `expires_at`.

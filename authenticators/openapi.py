@@ -50,7 +50,16 @@ LOGIN = obj(
     token={"type": "string", "format": "uuid"},
     status={
         "type": "string",
-        "enum": ["waiting", "scanned", "approved", "rejected", "cancelled", "completed", "expired"],
+        "enum": [
+            "waiting",
+            "scanned",
+            "approved",
+            "rejected",
+            "blocked",
+            "cancelled",
+            "completed",
+            "expired",
+        ],
     },
     service=STRING,
     text={"type": "string", "description": "what the citizen approves; show it as it is"},

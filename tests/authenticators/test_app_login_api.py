@@ -164,7 +164,7 @@ def test_a_signature_covers_the_body(app_api: AppApi, phone: AppDevice, login: A
     assert AppLogin.objects.get().status == "waiting"
 
 
-def test_a_blocked_app_is_refused_before_anything_else(
+def test_a_blocked_app_is_refused_and_its_persons_login_says_why(
     app_api: AppApi, phone: AppDevice, login: AppLogin
 ) -> None:
     lifecycle.block_device(phone, reason="lost", by=None)
@@ -172,7 +172,33 @@ def test_a_blocked_app_is_refused_before_anything_else(
         "POST", "/logins/scan", {"frame": app_logins.frame(login)}, signer=phone
     )
     assert code(response) == (403, "device_not_active")
+    login.refresh_from_db()
+    # The phone is in front of the screen: the browser learns why nobody is logged in.
+    assert (login.status, login.device_id) == ("blocked", None)
+
+
+def test_someone_elses_blocked_app_changes_nothing(app_api: AppApi, login: AppLogin) -> None:
+    stranger = AppDeviceFactory(status="blocked")
+    response = app_api.call(
+        "POST", "/logins/scan", {"frame": app_logins.frame(login)}, signer=stranger
+    )
+    assert code(response) == (403, "device_not_active")
     assert AppLogin.objects.get().status == "waiting"
+
+
+def test_an_app_blocked_after_it_scanned_cannot_approve_and_the_login_ends(
+    app_api: AppApi, phone: AppDevice, login: AppLogin
+) -> None:
+    app_api.call("POST", "/logins/scan", {"frame": app_logins.frame(login)}, signer=phone)
+    lifecycle.block_device(phone, reason="stolen", by=None)
+    response = app_api.call(
+        "POST",
+        f"/logins/{login.token}/approve",
+        {"signature": "x", "pin": "246810"},
+        signer=phone,
+    )
+    assert code(response) == (403, "device_not_active")
+    assert AppLogin.objects.get().status == "blocked"
 
 
 def test_a_stale_frame_is_gone(

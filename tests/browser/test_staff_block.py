@@ -135,7 +135,12 @@ def test_staff_block_jonass_app_and_unblock_it_after_an_id_check(
     citizen_starts_a_qr_login(jonas, server)
     with pytest.raises(CommandError, match="device_not_active"):
         mitid_app(state, server, "scan", read_qr(jonas, tmp_path / "qr1.png"))
-    expect(jonas.locator("#login-qr")).to_have_attribute("data-frame", FRAME)
+    # The browser hears it live and says why, with a way to start again.
+    expect(jonas.locator("#app-login")).to_contain_text(
+        "The MitID app that scanned the code is blocked"
+    )
+    expect(jonas.locator("#login-qr")).to_have_count(0)
+    screenshot(jonas, "login-app-blocked-en")
     assert not AppLogin.objects.filter(status__in=["approved", "completed"]).exists()
 
     # At Borgerservice: no unblocking without the ID check; with his passport, it is unblocked.

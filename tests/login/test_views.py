@@ -129,6 +129,22 @@ def test_a_rejected_login_says_so_and_can_start_again(
     assert AppLogin.objects.filter(status="waiting").count() == 1
 
 
+def test_a_scan_by_the_persons_blocked_app_says_why_nobody_is_logged_in(
+    client: Client, jonas_phone: AppDevice
+) -> None:
+    type_user_id(client, "J()nas Jen5en")
+    client.get("/en/login/app/")
+    login = AppLogin.objects.get()
+    lifecycle.block_device(jonas_phone, reason="lost", by=None)
+    jonas_phone.refresh_from_db()
+    app_logins.refuse_blocked_app(device=jonas_phone, frame_text=app_logins.frame(login))
+    page = client.get("/en/login/app/").content.decode()
+    assert "The MitID app that scanned the code is blocked, so nobody is logged in." in page
+    assert "_auth_user_id" not in client.session
+    client.post("/en/login/app/", {"action": "restart"})
+    assert AppLogin.objects.filter(status="waiting").count() == 1
+
+
 def test_an_approval_by_a_device_blocked_since_is_not_a_login(
     client: Client, jonas_phone: AppDevice
 ) -> None:
