@@ -16,6 +16,7 @@ from enrollment import services, state
 from enrollment.flow import Channel, Method
 from enrollment.models import EnrollmentCase
 from messaging.models import Message, OutboxMessage
+from pages.support import MITID_SUPPORT
 from tests.factories import AppDeviceFactory, IdentityFactory, active_code_device
 
 pytestmark = pytest.mark.django_db
@@ -56,11 +57,11 @@ def test_the_app_notice_is_in_the_identitys_language_whatever_is_active(
         tasks.notify_app_activated(device.pk)
 
     sms = Message.objects.get(channel="sms")
-    expected = sms_in("kl", "authenticators/messages/app_activated_sms.txt", {"device": device})
+    context = {"device": device, "support_phone": MITID_SUPPORT.phone}
+    expected = sms_in("kl", "authenticators/messages/app_activated_sms.txt", context)
     assert sms.body == expected
-    assert expected != sms_in(
-        "da", "authenticators/messages/app_activated_sms.txt", {"device": device}
-    )
+    assert MITID_SUPPORT.phone in sms.body
+    assert expected != sms_in("da", "authenticators/messages/app_activated_sms.txt", context)
     email = Message.objects.get(channel="email")
     with translation.override("kl"):
         subject = render_to_string(
