@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from authenticators.models import AuthenticatorKind, Identity
 
@@ -190,7 +191,8 @@ class DeviceOrder(models.Model):
         COLLECTED = "collected", _("Collected")
         ACTIVATED = "activated", _("Activated")
         CANCELLED = "cancelled", _("Cancelled")
-        LOST = "lost", _("Lost")
+        # Lost in the post: a word of its own in Danish ("bortkommet"), unlike a lost phone.
+        LOST = "lost", pgettext_lazy("device order", "Lost")
 
     identity = models.ForeignKey(Identity, on_delete=models.CASCADE, related_name="orders")
     case = models.ForeignKey(

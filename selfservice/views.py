@@ -161,7 +161,7 @@ class UserIdView(SelfServicePage, DraftFormMixin, FormView):
             form.add_error("user_id", error)
             return self.form_invalid(form)
         if changed:
-            messages.success(self.request, gettext("Your user-ID is changed."))
+            messages.success(self.request, gettext("Your user-ID has been changed."))
         return redirect("selfservice:overview")
 
 
@@ -251,7 +251,7 @@ class ConfirmContactView(SelfServicePage, FormView):
         except EnrollmentError as error:
             form.add_error("code", ValidationError(contact_refusal(error), code=error.code))
             return self.form_invalid(form)
-        messages.success(self.request, gettext("Your contact details are changed."))
+        messages.success(self.request, gettext("Your contact details have been changed."))
         return redirect("selfservice:overview")
 
 
