@@ -14,11 +14,14 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from authenticators.models import CodeDevice, Identity
 from enrollment.services import reserve_nemid_user_ids
 from nemid.demo import seed_demo_people
 from nemid.models import NemIDAccount
+from tests.factories import active_code_device
 from translations.leaks import LeakFinder, project_leak_finder
 
 from .conftest import ARTIFACTS, DESKTOP, PHONE
@@ -66,6 +69,26 @@ def leak_finder() -> LeakFinder:
 def people(transactional_db: None) -> None:
     seed_demo_people()
     reserve_nemid_user_ids()
+
+
+KAREN_PASSWORD = "Kaffe-og-kage-2026"
+
+
+def karens_code_display() -> CodeDevice:
+    """Karen has MitID with a code display (made once; each language logs in again)."""
+    karen, _created = Identity.objects.get_or_create(
+        cpr="0203754322",
+        defaults={
+            "user_id": "karen.h",
+            "user_id_key": "karen.h",
+            "status": Identity.Status.ACTIVE,
+            "mobile": "+4520304050",
+            "email": "karen@example.dk",
+            "contact_set_at": timezone.now(),
+        },
+    )
+    device = CodeDevice.objects.filter(identity=karen).first()
+    return device or active_code_device(karen, password=KAREN_PASSWORD)
 
 
 def keep_screenshots(page: Page, name: str) -> None:
@@ -139,6 +162,30 @@ def test_every_main_page_speaks_only_its_own_language(
     check("mitid-login-app")
     log_in_with_nemid(page, base, language)
     check("enrollment-start")
+
+    # Self-service, logged in with MitID (Karen's code display), every page of it.
+    karen = karens_code_display()
+    page.goto(f"{base}/{language}/login/")
+    page.locator("input[name=user_id]").fill("karen.h")
+    page.locator("#page-form button[type=submit]").click()
+    page.goto(f"{base}/{language}/login/code-device/")
+    page.locator("input[name=password]").fill(KAREN_PASSWORD)
+    CodeDevice.objects.filter(pk=karen.pk).update(last_t=-1)  # a fresh code in each language
+    page.locator("input[name=code]").fill(karen.token.current_code())
+    page.locator("#page-form button[type=submit]").click()
+    page.wait_for_url(f"**/{language}/selfservice/")
+    for name, path in [
+        ("selfservice", ""),
+        ("selfservice-user-id", "user-id/"),
+        ("selfservice-contact", "contact/"),
+        ("selfservice-settings", "settings/"),
+        ("selfservice-app", "app/"),
+        ("selfservice-order", "order/"),
+        ("selfservice-block-device", f"authenticators/code_device/{karen.pk}/block/"),
+        ("selfservice-block-mitid", "block/"),
+    ]:
+        page.goto(f"{base}/{language}/selfservice/{path}")
+        check(name)
 
     report = "\n".join(f"{where}:\n  " + "\n  ".join(leaks) for where, leaks in found.items())
     assert not found, f"Text in another language than {language}:\n{report}"
