@@ -65,7 +65,9 @@ def parse_mobile(value: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-class ContactForm(forms.Form):
+class ContactFields(forms.Form):
+    """A mobile number and an e-mail, as enrollment and self-service ask for them."""
+
     mobile = forms.CharField(
         label=_("Mobile number"),
         help_text=_(
@@ -88,6 +90,12 @@ class ContactForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
+    def clean_mobile(self) -> str:
+        value = self.cleaned_data["mobile"]
+        return parse_mobile(value) if value.strip() else ""
+
+
+class ContactForm(ContactFields):
     def __init__(self, *args: Any, method: Method, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.method = method
@@ -101,10 +109,6 @@ class ContactForm(forms.Form):
             )
         else:
             self.fields["email"].help_text = _("Give a mobile number, an e-mail, or both.")
-
-    def clean_mobile(self) -> str:
-        value = self.cleaned_data["mobile"]
-        return parse_mobile(value) if value.strip() else ""
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

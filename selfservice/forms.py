@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from authenticators.lifecycle import BlockReason
 from enrollment.forms import (
     CodeForm,
+    ContactFields,
     DeviceDeliveryForm,
     UserIdForm,
-    parse_mobile,
 )
 from enrollment.models import ContactChannel
 
@@ -47,35 +47,16 @@ class BlockForm(forms.Form):
     )
 
 
-class ContactForm(forms.Form):
+class ContactForm(ContactFields):
     """One new address at a time: a mobile number or an e-mail."""
 
     channel = forms.ChoiceField(choices=ContactChannel.choices, widget=forms.HiddenInput)
-    mobile = forms.CharField(
-        label=_("New mobile number"),
-        help_text=_(
-            "Danish numbers without +45. For a number in another country, start with + "
-            "and the country code."
-        ),
-        required=False,
-        max_length=25,
-        error_messages={"max_length": _("A phone number has at most 15 digits.")},
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-    )
-    email = forms.EmailField(
-        label=_("New e-mail"),
-        required=False,
-        max_length=254,
-        error_messages={
-            "invalid": _("Type an e-mail address, like name@example.dk."),
-            "max_length": _("An e-mail address has at most 254 characters."),
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
 
     def __init__(self, *args: Any, channel: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["channel"].initial = channel
+        self.fields["mobile"].label = _("New mobile number")
+        self.fields["email"].label = _("New e-mail")
         # Only the field of the channel being changed is shown and required.
         shown, hidden = (
             ("mobile", "email") if channel == ContactChannel.SMS else ("email", "mobile")
@@ -85,9 +66,6 @@ class ContactForm(forms.Form):
         self.fields[shown].error_messages["required"] = (
             _("Type your new mobile number.") if shown == "mobile" else _("Type your new e-mail.")
         )
-
-    def clean_mobile(self) -> str:
-        return parse_mobile(self.cleaned_data["mobile"])
 
     def address(self) -> str:
         return str(self.cleaned_data.get("mobile") or self.cleaned_data.get("email") or "")

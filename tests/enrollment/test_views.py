@@ -125,6 +125,7 @@ def test_a_wrong_code_says_how_many_tries_are_left(
         "/en/enrollment/contact/confirm/", {"channel": "sms", "sms-code": wrong}
     ).content.decode()
     assert "The code is wrong. You can try 4 more times." in html
+    assert '<a href="/en/enrollment/contact/">Change mobile number</a>' in html
 
 
 def test_send_again_within_a_minute_is_refused_with_the_wait(

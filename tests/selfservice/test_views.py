@@ -232,6 +232,9 @@ def test_contact_change_and_confirm(
     assert response["Location"] == "/en/selfservice/contact/confirm/?channel=sms"
     response = client.post("/en/selfservice/contact/confirm/?channel=sms", {"code": "000000"})
     assert response.context["form"].has_error("code", "wrong_code")
+    page = response.content.decode()
+    assert "We have sent a code to 21 21 21 21." in page
+    assert '<a href="/en/selfservice/contact/?channel=sms">Change mobile number</a>' in page
     sms = OutboxMessage.objects.get(recipient="+4521212121").body
     code = re.search(r"\b(\d{6})\b", sms)
     assert code
