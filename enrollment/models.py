@@ -81,10 +81,13 @@ class ContactChannel(models.TextChoices):
     EMAIL = "email", _("E-mail")
 
 
-class ContactCode(models.Model):
-    """The code that confirms a mobile number or e-mail address; only its hash is kept."""
+class AddressCode(models.Model):
+    """The code that confirms a mobile number or e-mail address; only its hash is kept.
 
-    case = models.ForeignKey(EnrollmentCase, on_delete=models.CASCADE, related_name="codes")
+    Enrollment's codes belong to a case, self-service's to the identity; `services.renew_code`
+    and `services.check_code` serve both.
+    """
+
     channel = models.CharField(max_length=5, choices=ContactChannel.choices)
     address = models.CharField(max_length=254)
     code_hash = models.CharField(max_length=128, blank=True)
@@ -94,9 +97,7 @@ class ContactCode(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["case", "channel"], name="one_code_per_channel")
-        ]
+        abstract = True
 
     def __str__(self) -> str:
         return f"{self.channel} {self.address}"
@@ -105,16 +106,32 @@ class ContactCode(models.Model):
         return self.expires_at is None or self.expires_at <= now
 
 
-class CodeSend(models.Model):
-    """When a code was sent: resends are limited per minute and per hour."""
+class AddressCodeSend(models.Model):
+    """When a code was sent: resends are limited per minute and per hour
+    (`services.check_send_limits`)."""
 
-    case = models.ForeignKey(EnrollmentCase, on_delete=models.CASCADE, related_name="sends")
     channel = models.CharField(max_length=5, choices=ContactChannel.choices)
     address = models.CharField(max_length=254)
     sent_at = models.DateTimeField(db_index=True)
 
+    class Meta:
+        abstract = True
+
     def __str__(self) -> str:
         return f"{self.channel} {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class ContactCode(AddressCode):
+    case = models.ForeignKey(EnrollmentCase, on_delete=models.CASCADE, related_name="codes")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "channel"], name="one_code_per_channel")
+        ]
+
+
+class CodeSend(AddressCodeSend):
+    case = models.ForeignKey(EnrollmentCase, on_delete=models.CASCADE, related_name="sends")
 
 
 class AppActivationCode(models.Model):

@@ -18,6 +18,7 @@ from nemid.models import NemIDAccount
 from . import flow, state
 from .flow import Method, Step
 from .models import (
+    AddressCode,
     AppActivationCode,
     AppointmentSlot,
     CodeSend,
@@ -73,7 +74,7 @@ def choose_method(case: EnrollmentCase, method: Method) -> None:
 # Contact details ------------------------------------------------------------------------
 
 
-def code_hash(contact_code: ContactCode, code: str) -> str:
+def code_hash(contact_code: AddressCode, code: str) -> str:
     return salted_hmac("enrollment.contact-code", f"{contact_code.pk}:{code}").hexdigest()
 
 
@@ -148,8 +149,8 @@ def check_send_limits(sends: "QuerySet[Any]", address: str, *, now: datetime) ->
         raise EnrollmentError("too_many_sends")
 
 
-def renew_code(contact_code: Any) -> str:
-    """A fresh code on a locked code row (ContactCode or alike); only its hash is kept."""
+def renew_code(contact_code: AddressCode) -> str:
+    """A fresh code on a locked code row; only its hash is kept."""
     code = f"{secrets.randbelow(1_000_000):06d}"
     now = timezone.now()
     contact_code.code_hash = code_hash(contact_code, code)
@@ -160,7 +161,7 @@ def renew_code(contact_code: Any) -> str:
     return code
 
 
-def check_code(contact_code: Any, code: str, *, now: datetime) -> None:
+def check_code(contact_code: AddressCode, code: str, *, now: datetime) -> None:
     """Check `code` against a locked code row; a wrong one is counted. Raises the refusal."""
     if not contact_code.code_hash:
         raise EnrollmentError("no_code")
