@@ -10,6 +10,8 @@ if TYPE_CHECKING:
     from authenticators.models import Identity
 
 CITIZEN = "citizen"
+# The portal itself, on Celery beat's schedule (the post's delivery, reminders).
+SYSTEM = "system"
 
 
 def record(
@@ -20,13 +22,15 @@ def record(
     target: str = "",
     reason: str = "",
     detail: str = "",
+    unless_staff: str = CITIZEN,
 ) -> AuditEntry:
-    """Append an entry. `by` is the staff member, or None when the citizen acted themselves."""
+    """Append an entry. `by` is the staff member; without one, `unless_staff` names who acted:
+    the citizen on their own MitID, or the system."""
     staff = by if by is not None and by.is_authenticated else None
     return AuditEntry.objects.create(
         action=action,
         actor=staff,
-        actor_name=staff.get_username() if staff is not None else CITIZEN,
+        actor_name=staff.get_username() if staff is not None else unless_staff,
         identity=identity,
         target=target[:200],
         reason=reason[:200],

@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from audit.services import SYSTEM
 from audit.services import record as audit
 from authenticators import lifecycle
 from authenticators.models import AuthenticatorStatus, CodeDevice
@@ -65,6 +66,7 @@ def change_order_status(
             target=f"{order.get_kind_display()} #{order.pk}",
             reason=reason or status,
             detail=order.token.serial if order.token else "",
+            unless_staff=SYSTEM,  # the post and the beat schedule; the citizen never moves one
         )
         _tell(order, status)
     return order

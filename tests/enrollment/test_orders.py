@@ -108,7 +108,7 @@ def test_the_post_delivers_after_its_transit_time(
         assert tasks.mark_posted_orders_delivered() == 1
     order.refresh_from_db()
     assert order.status == "delivered"
-    assert AuditEntry.objects.filter(actor_name="citizen", reason="post").count() == 1
+    assert AuditEntry.objects.filter(actor_name="system", reason="post").count() == 1
     assert any("KV0000001" in body and "delivered" in body for body in sms())
 
 
