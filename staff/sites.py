@@ -1,7 +1,13 @@
 """The admin site staff use: password plus a code from their own TOTP device (django-otp)."""
 
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminSite
+
+from translations.access import can_edit_catalogues
 
 from .forms import StaffLoginForm
 
@@ -18,3 +24,29 @@ class StaffAdminSite(OTPAdminSite):
     def __init__(self, name: str = "admin") -> None:
         # Named "admin", not django-otp's "otpadmin": the project reverses `admin:...`.
         super().__init__(name)
+
+    def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[Any]:
+        """The models staff may see, and for translators the catalogue editor (rosetta, which
+        is no model of the admin's, under /admin/translations/)."""
+        apps = super().get_app_list(request, app_label)
+        if app_label in (None, "translations") and can_edit_catalogues(request.user):
+            url = reverse("rosetta-file-list", kwargs={"po_filter": "project"})
+            apps.append(
+                {
+                    "name": _("Translations"),
+                    "app_label": "translations",
+                    "app_url": url,
+                    "has_module_perms": True,
+                    "models": [
+                        {
+                            "name": _("Catalogues: Danish, English, Greenlandic"),
+                            "object_name": "Catalogue",
+                            "admin_url": url,
+                            "add_url": None,
+                            "view_only": True,
+                            "perms": {"view": True},
+                        }
+                    ],
+                }
+            )
+        return apps

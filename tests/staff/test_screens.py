@@ -11,7 +11,7 @@ from authenticators.models import AuthenticatorEvent
 from cpr.models import RegisteredPerson
 from tests.factories import AppDeviceFactory, IdentityFactory, active_code_device
 
-from .helpers import english_client, log_in_staff
+from .helpers import english_client, log_in_staff, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +143,14 @@ def test_the_audit_log_filters_by_action_and_searches_by_user_id(
     assert [e.identity for e in by_user_id.context["cl"].result_list] == [karen]
     by_actor = desk.get("/admin/audit/auditentry/", {"actor__id__exact": superuser.pk})
     assert len(by_actor.context["cl"].result_list) == 2
+
+
+def test_translators_find_the_catalogue_editor_on_the_admin_index(db: None) -> None:
+    translator = staff_member("tove", "Translators")
+    page = log_in_staff(english_client(), translator).get("/admin/").content.decode()
+    assert 'href="/admin/translations/files/project/"' in page
+    assert "Catalogues: Danish, English, Greenlandic" in page
+
+
+def test_other_staff_are_not_shown_the_catalogue_editor(desk: Client) -> None:
+    assert "/admin/translations/" not in desk.get("/admin/").content.decode()
