@@ -59,7 +59,7 @@ def test_karen_blocks_her_lost_code_display_and_orders_a_new_one(
     base = live_server.url
     log_in_with_code_device(page, base, "en", karens_kodeviser)
     expect(page.get_by_role("heading", level=1)).to_have_text("Your MitID")
-    expect(page.get_by_text("+4520304050")).to_be_visible()
+    expect(page.get_by_text("20 30 40 50")).to_be_visible()
     expect(page.get_by_role("cell", name="MitID.dk")).to_be_visible()  # her login, in the history
     check_accessibility(page)
 
