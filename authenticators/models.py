@@ -99,6 +99,17 @@ class Identity(models.Model):  # type: ignore[django-manager-missing]  # django-
             return bool(self.typed_codes_requested)
         return self.typed_codes
 
+    def typed_codes_switch_at(self, now: datetime | None = None) -> datetime | None:
+        """When a switch the citizen asked for takes effect, while it still waits."""
+        change_at = self.typed_codes_change_at
+        return change_at if change_at is not None and change_at > (now or timezone.now()) else None
+
+    def wants_typed_codes(self, now: datetime | None = None) -> bool:
+        """What the citizen last chose: a switch still waiting, or the setting in force."""
+        if self.typed_codes_switch_at(now) is not None:
+            return bool(self.typed_codes_requested)
+        return self.uses_typed_codes(now)
+
     def ensure_user(self) -> User:
         """The Django user the identity's devices belong to, made on first need."""
         if self.account is None:

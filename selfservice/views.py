@@ -121,9 +121,7 @@ class OverviewView(SelfServicePage, TemplateView):
             devices=devices,
             history=services.history(identity),
             typed_codes=identity.uses_typed_codes(now),
-            typed_codes_pending=(
-                identity.typed_codes_change_at is not None and identity.typed_codes_change_at > now
-            ),
+            typed_codes_pending=identity.typed_codes_switch_at(now) is not None,
             can_order=services.can_order_code_device(identity),
             order=services.open_order(identity),
             **kwargs,
@@ -272,11 +270,7 @@ class SettingsView(SelfServicePage, TemplateView):
                 initial={"notify_on_use": "1" if identity.notify_on_use else "0"}, prefix="notify"
             ),
         )
-        wanted = (
-            identity.typed_codes_requested
-            if identity.typed_codes_change_at and identity.typed_codes_change_at > now
-            else identity.uses_typed_codes(now)
-        )
+        wanted = identity.wants_typed_codes(now)
         kwargs.setdefault(
             "typed_form",
             TypedCodesForm(initial={"typed_codes": "1" if wanted else "0"}, prefix="typed"),
@@ -284,11 +278,7 @@ class SettingsView(SelfServicePage, TemplateView):
         return super().get_context_data(
             identity=identity,
             typed_codes=identity.uses_typed_codes(now),
-            typed_codes_change_at=(
-                identity.typed_codes_change_at
-                if identity.typed_codes_change_at and identity.typed_codes_change_at > now
-                else None
-            ),
+            typed_codes_change_at=identity.typed_codes_switch_at(now),
             wait_minutes=settings.TYPED_CODES_WAIT_MINUTES,
             **kwargs,
         )

@@ -127,6 +127,10 @@ def test_typed_codes_take_effect_after_the_wait(karen: Identity, settings) -> No
     karen.refresh_from_db()
     assert not karen.uses_typed_codes(now + timedelta(minutes=59))
     assert karen.uses_typed_codes(now + timedelta(minutes=60))
+    # What the settings page shows: the choice made, and when it takes effect.
+    assert karen.wants_typed_codes(now) and not karen.uses_typed_codes(now)
+    assert karen.typed_codes_switch_at(now) == now + timedelta(minutes=60)
+    assert karen.typed_codes_switch_at(now + timedelta(minutes=60)) is None
     # The login reads the setting in force: before the wait, every typed code is wrong.
     login = app_logins.start(user_id="karen.h", service="MitID.dk", text="Log on")
     with pytest.raises(app_logins.LoginRefused):
