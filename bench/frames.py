@@ -134,9 +134,12 @@ async def hold(
     open_seconds = time.monotonic() - opened
     await asyncio.sleep(3)  # every connection past its first frame
     after = harness.rss_kb(server_pid)
+    meter = harness.CpuMeter(server=server_pid)
+    meter.start()
     measuring.set()
     await asyncio.sleep(seconds)
     measuring.clear()
+    cpu = meter.stop(len(lags))
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
@@ -153,6 +156,7 @@ async def hold(
         "lag_p90_ms": round(1000 * harness.percentile(lags, 0.90), 1) if lags else None,
         "lag_max_ms": round(1000 * max(lags), 1) if lags else None,
         "late_100ms": sum(1 for lag in lags if lag > 0.1),
+        **cpu,  # per frame
     }
 
 

@@ -210,8 +210,9 @@ class CpuMeter:
     The load generator shares the machine's two cores with the servers, so what it uses is
     measured too: `client` is this process, each named server is its process and all its
     descendants (gunicorn's and uvicorn's workers), `postgres` every process of the
-    PostgreSQL server (other users' backends included, if any), `redis` the Redis server, and
-    `machine` all CPU time of the machine (from /proc/stat) against the cores available.
+    PostgreSQL server (other users' backends included, if any), `redis` the Redis server;
+    `machine` is all CPU time of the machine (from /proc/stat), and `other` what it spent
+    besides them: the kernel's loopback networking, and other people's work on this machine.
     """
 
     def __init__(self, **servers: int) -> None:
@@ -234,8 +235,11 @@ class CpuMeter:
         postmasters = [p for p, parent, c in processes if "postgres -D" in c]
         snapshot["postgres"] = sum(tree(p) for p in postmasters)
         snapshot["redis"] = sum(_cpu_ticks(p) for p, _parent, c in processes if "redis-server" in c)
-        cpu = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
-        snapshot["machine"] = sum(int(v) for v in cpu[:8]) - int(cpu[3]) - int(cpu[4])
+        # user, nice, system, idle, iowait, irq, softirq, steal: busy is all but idle, iowait
+        # and steal (time the hypervisor gave to another machine).
+        cpu = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+        snapshot["machine"] = cpu[0] + cpu[1] + cpu[2] + cpu[5] + cpu[6]
+        snapshot["steal"] = cpu[7]
         return snapshot
 
     def start(self) -> None:
@@ -246,21 +250,22 @@ class CpuMeter:
         """CPU milliseconds per operation for each party, and how busy the cores were."""
         ended = self._snapshot()
         wall = time.monotonic() - self.wall
-        per = {
-            name: round(
-                1000 * (ended[name] - self.started[name]) / CLOCK_TICKS / max(operations, 1), 2
-            )
-            for name in ended
-        }
-        busy = (ended["machine"] - self.started["machine"]) / CLOCK_TICKS
+        spent = {name: ended[name] - self.started[name] for name in ended}
+        steal = spent.pop("steal")
+        # Whatever the machine did besides the parties: the kernel's loopback networking, and
+        # other people's work on this shared machine (a run where it is large was disturbed).
+        spent["other"] = spent["machine"] - sum(
+            ticks for name, ticks in spent.items() if name != "machine"
+        )
+        cores = wall * (os.cpu_count() or 1)
         return {
-            "cpu_ms_per_operation": per,
-            "machine_busy_share": round(busy / (wall * (os.cpu_count() or 1)), 2),
-            "client_share_of_machine_cpu": round(
-                (ended["client"] - self.started["client"])
-                / max(ended["machine"] - self.started["machine"], 1),
-                2,
-            ),
+            "cpu_ms_per_operation": {
+                name: round(1000 * ticks / CLOCK_TICKS / max(operations, 1), 2)
+                for name, ticks in spent.items()
+            },
+            "machine_busy_share": round(spent["machine"] / CLOCK_TICKS / cores, 2),
+            "steal_share": round(steal / CLOCK_TICKS / cores, 2),
+            "client_share_of_machine_cpu": round(spent["client"] / max(spent["machine"], 1), 2),
         }
 
 

@@ -77,7 +77,9 @@ async def citizens(
                         assert ok.status == 200, await ok.text()
                     async with web.get("/da/login/app/", allow_redirects=False) as session:
                         assert session.status == 302, session.status
-                        assert session.headers["Location"].endswith("/login/logged-in/")
+                        # Logged in: on to the page after login, not back to a login page.
+                        assert "/login/" not in session.headers["Location"], session.headers
+                        assert "sessionid" in session.cookies, "no new session"
                     done.append(time.monotonic() - started)
                 except (AssertionError, aiohttp.ClientError) as error:
                     failures.append(repr(error)[:200])

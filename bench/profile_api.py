@@ -6,7 +6,8 @@ Times each step of the login (the six requests of bench/logins.py) without a pro
 its database queries and Redis commands counted, then profiles one kind of request (or whole
 logins) over the other half of `--count` logins with pyinstrument (`pip install pyinstrument`,
 not a project requirement). `--fresh` makes the benchmark database first (bench/harness.py);
-without it the existing one is used.
+without it the existing one is used. Saves bench/results/profile-login.json, and the
+profile as bench/results/profile-<what>.txt.
 """
 
 import argparse
@@ -120,7 +121,9 @@ def main() -> None:
         )
         assert ok.status_code == 200, ok.content
         done = step("GET app page (session)", lambda: web.get("/da/login/app/"))
-        assert done.status_code == 302 and done["Location"].endswith("/login/logged-in/")
+        # Logged in: on to the page after login (not back to a login page), with a new session.
+        assert done.status_code == 302 and "/login/" not in done["Location"], done["Location"]
+        assert web.session.get("mitid_login"), "not logged in"
 
     half = args.count // 2
     for phone in phones[:10]:  # warm up: imports, templates, connections
@@ -130,15 +133,24 @@ def main() -> None:
         login(phone)
     print(f"{'step':<24} {'wall ms':>8} {'cpu ms':>8} {'queries':>8} {'redis':>6}")
     total_wall = total_cpu = 0.0
+    table = {}
     for name, runs in steps.items():
         wall = 1000 * sum(r[0] for r in runs) / len(runs)
         cpu = 1000 * sum(r[1] for r in runs) / len(runs)
         total_wall += wall
         total_cpu += cpu
+        table[name] = {
+            "wall_ms": round(wall, 2),
+            "cpu_ms": round(cpu, 2),
+            "queries": runs[-1][2],
+            "redis_commands": runs[-1][3],
+        }
         print(
             f"{name:<24} {wall:8.2f} {cpu:8.2f} {runs[-1][2]:8d} {runs[-1][3]:6d}",
         )
     print(f"{'a complete login':<24} {total_wall:8.2f} {total_cpu:8.2f}")
+    table["a complete login"] = {"wall_ms": round(total_wall, 2), "cpu_ms": round(total_cpu, 2)}
+    harness.save("profile-login", {"logins": half - 10, "steps": table})
 
     if args.profile == "none":
         return
@@ -161,7 +173,9 @@ def main() -> None:
     step = profiled
     for phone in phones[half:]:
         login(phone)
-    print(profiler.output_text(unicode=False, color=False, show_all=False))
+    text = profiler.output_text(unicode=False, color=False, show_all=False)
+    print(text)
+    (harness.RESULTS / f"profile-{args.profile}.txt").write_text(text)
 
 
 if __name__ == "__main__":
