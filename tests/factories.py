@@ -1,9 +1,11 @@
 """factory_boy factories for the simulators' records."""
 
 import uuid
+from datetime import timedelta
 
 import factory
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from authenticators import app_keys
 from authenticators.models import (
@@ -14,6 +16,7 @@ from authenticators.models import (
     Identity,
 )
 from cpr.models import RegisteredPerson
+from enrollment.models import DeviceOrder, EnrollmentCase
 from enrollment.user_ids import normalise_user_id
 from messaging.models import Channel, OutboxMessage
 from nemid.models import NemIDAccount
@@ -115,3 +118,24 @@ def active_code_device(
         key=token.key,
         status=AuthenticatorStatus.ACTIVE,
     )
+
+
+def karen_awaiting_a_code_display() -> Identity:
+    """Karen, enrolling, has chosen a code display; her mobile number is confirmed."""
+    identity = IdentityFactory(user_id="karen.h", language="en", status="pending")
+    EnrollmentCase.objects.create(
+        identity=identity,
+        channel="mitid",
+        status="submitted",
+        method="kodeviser",
+        mobile="+4520304050",
+        mobile_confirmed_at=timezone.now(),
+        expires_at=timezone.now() + timedelta(days=30),
+    )
+    return identity
+
+
+def code_display_order(identity: Identity) -> DeviceOrder:
+    """Her order of a code display by post, with one in stock (serial KV0000001)."""
+    HardwareToken.objects.create(serial="KV0000001", kind="kodeviser")
+    return DeviceOrder.objects.create(identity=identity, kind="kodeviser", delivery="post")

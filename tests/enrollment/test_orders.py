@@ -7,12 +7,16 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from authenticators.models import AppLogin, HardwareToken, Identity
+from authenticators.models import AppLogin, Identity
 from authenticators.services import Refused
 from enrollment import orders, state, tasks
 from enrollment.models import AppActivationCode, DeviceOrder, EnrollmentCase
 from messaging.models import OutboxMessage
-from tests.factories import IdentityFactory, active_code_device
+from tests.factories import (
+    active_code_device,
+    code_display_order,
+    karen_awaiting_a_code_display,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,23 +28,12 @@ def staff() -> User:
 
 @pytest.fixture
 def karen() -> Identity:
-    identity = IdentityFactory(user_id="karen.h", language="en", status="pending")
-    EnrollmentCase.objects.create(
-        identity=identity,
-        channel="mitid",
-        status="submitted",
-        method="kodeviser",
-        mobile="+4520304050",
-        mobile_confirmed_at=timezone.now(),
-        expires_at=timezone.now() + timedelta(days=30),
-    )
-    return identity
+    return karen_awaiting_a_code_display()
 
 
 @pytest.fixture
 def order(karen: Identity) -> DeviceOrder:
-    HardwareToken.objects.create(serial="KV0000001", kind="kodeviser")
-    return DeviceOrder.objects.create(identity=karen, kind="kodeviser", delivery="post")
+    return code_display_order(karen)
 
 
 def sms() -> list[str]:

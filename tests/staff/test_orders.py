@@ -1,16 +1,13 @@
 """Device orders in admin: sent or handed out from stock, delivered, lost; audited."""
 
-from datetime import timedelta
-
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
-from django.utils import timezone
 
 from audit.models import AuditEntry
 from authenticators.models import HardwareToken, Identity
-from enrollment.models import DeviceOrder, EnrollmentCase
-from tests.factories import IdentityFactory
+from enrollment.models import DeviceOrder
+from tests.factories import code_display_order, karen_awaiting_a_code_display
 
 from .test_actions import act, said
 
@@ -21,23 +18,12 @@ ORDERS = "/admin/enrollment/deviceorder/"
 
 @pytest.fixture
 def karen() -> Identity:
-    identity = IdentityFactory(user_id="karen.h", language="en", status="pending")
-    EnrollmentCase.objects.create(
-        identity=identity,
-        channel="mitid",
-        status="submitted",
-        method="kodeviser",
-        mobile="+4520304050",
-        mobile_confirmed_at=timezone.now(),
-        expires_at=timezone.now() + timedelta(days=30),
-    )
-    return identity
+    return karen_awaiting_a_code_display()
 
 
 @pytest.fixture
 def order(karen: Identity) -> DeviceOrder:
-    HardwareToken.objects.create(serial="KV0000001", kind="kodeviser")
-    return DeviceOrder.objects.create(identity=karen, kind="kodeviser", delivery="post")
+    return code_display_order(karen)
 
 
 def test_send_from_stock_names_the_serial_and_is_audited_with_the_staff_member(
