@@ -168,6 +168,8 @@ def activate_code_device(
     """The citizen has the device: a new password, its serial, and the code it shows now."""
     from enrollment.models import DeviceOrder
 
+    from .lifecycle import revoke_device  # lifecycle builds on this module
+
     if attempts.is_locked("serial", str(identity.pk)):
         raise ActivationRefused("too_many_serials")
     with transaction.atomic():
@@ -187,8 +189,6 @@ def activate_code_device(
             raise ActivationRefused("has_code_device")
         for replaced in others:
             # A blocked (lost) device gives way to its replacement, for good.
-            from .lifecycle import revoke_device
-
             revoke_device(replaced, reason="lost", by=None, note=f"replaced by {token.serial}")
         device, _created = CodeDevice.objects.get_or_create(
             token=token,
