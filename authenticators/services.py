@@ -240,11 +240,11 @@ def _activation_code_owner(user_id: str, activation_code: str) -> "AppActivation
     return candidate if candidate and candidate.is_usable(timezone.now()) else None
 
 
-def _active_apps(identity: Identity) -> int:
+def active_apps(identity: Identity) -> int:
     return AppDevice.objects.filter(identity=identity, status=AuthenticatorStatus.ACTIVE).count()
 
 
-def _mobile_of(identity: Identity) -> str:
+def mobile_of(identity: Identity) -> str:
     from .tasks import contact_details
 
     return contact_details(identity)[0]
@@ -293,9 +293,9 @@ def start_app_activation(
             attempts.count_failure("activation-code", subject)
             raise ActivationRefused("invalid_activation_code")
         identity = code.identity
-        if _active_apps(identity) >= MAX_ACTIVE_APPS:
+        if active_apps(identity) >= MAX_ACTIVE_APPS:
             raise ActivationRefused("too_many_apps")
-        if not _mobile_of(identity):
+        if not mobile_of(identity):
             raise ActivationRefused("no_mobile")  # the temporary PIN goes by SMS
         _check_installation(installation, identity, signer)
         earlier = (
@@ -362,7 +362,7 @@ def confirm_app_activation(
         allowed, _info = device.verify_is_allowed()
         if not allowed:
             raise ActivationRefused("too_many_attempts")
-        if _active_apps(device.identity) >= MAX_ACTIVE_APPS:
+        if active_apps(device.identity) >= MAX_ACTIVE_APPS:
             raise ActivationRefused("too_many_apps")
         fresh = (
             device.temporary_pin_expires_at is not None

@@ -26,7 +26,7 @@ from authenticators.models import (
     CodeDevice,
     Identity,
 )
-from authenticators.services import MAX_ACTIVE_APPS, Device, Refused
+from authenticators.services import MAX_ACTIVE_APPS, Device, Refused, active_apps, mobile_of
 from enrollment import services as enrollment
 from enrollment.models import AppActivationCode, AppointmentSlot, ContactChannel, DeviceOrder
 
@@ -324,9 +324,10 @@ def app_activation_code(*, identity: Identity) -> tuple[AppActivationCode, str]:
     stops working. At most MAX_ACTIVE_APPS apps (the activation checks this again)."""
     if not identity.is_active:
         raise Refused("not_active")
-    active = AppDevice.objects.filter(identity=identity, status=AuthenticatorStatus.ACTIVE)
-    if active.count() >= MAX_ACTIVE_APPS:
+    if active_apps(identity) >= MAX_ACTIVE_APPS:
         raise Refused("too_many_apps")
+    if not mobile_of(identity):
+        raise Refused("no_mobile")  # the temporary PIN goes by SMS: such a code could not work
     return enrollment.new_activation_code(identity, minutes=settings.SELFSERVICE_APP_CODE_MINUTES)
 
 

@@ -29,7 +29,7 @@ from cpr.registry import get_registry
 from enrollment.models import ContactChannel
 from enrollment.services import EnrollmentError, expected_post_delivery
 from enrollment.user_ids import suggestions
-from enrollment.views import ERROR_MESSAGES as CONTACT_CODE_ERRORS
+from enrollment.views import ERROR_MESSAGES as ENROLLMENT_ERRORS
 from enrollment.views import delivery_hints
 from login import session
 from login.decorators import mitid_login_required
@@ -51,7 +51,10 @@ from .forms import (
     UserIdForm,
 )
 
+# What self-service says when a service says no: its own codes, and enrollment's for the
+# contact codes and orders it shares.
 REFUSALS = {
+    **ENROLLMENT_ERRORS,
     "already_blocked": _("It is already blocked. Nothing was changed."),
     "revoked": _("It is revoked and can never be used again. Nothing was changed."),
     "not_active": _("Your MitID is not active. Nothing was changed."),
@@ -65,21 +68,19 @@ REFUSALS = {
         "You already have a code device. Block it first if you have lost it; then you can "
         "order a new one."
     ),
-    "order_exists": _("You have already ordered a code device. It is on its way to you."),
-    "slot_taken": _("That time has just been taken. Choose another."),
-    "slot_required": _("Choose a time to pick it up."),
-    "no_address": _("We have no address for you in the CPR register. Choose pick-up instead."),
-    "not_a_device": _("Choose a code display or a code reader."),
+    "no_mobile": _(
+        "The MitID app sends you a temporary PIN by SMS. Give your mobile number first."
+    ),
 }
 # How each kind of device is confirmed with, by logging in with it again.
 KIND_METHODS = {"app": APP, "code_device": CODE_DEVICE, "chip": CHIP}
 BLOCKED_KEY = "selfservice_blocked"
 
 
-def refusal_message(code: str) -> str:
-    return str(REFUSALS.get(code, _("That could not be done. Nothing was changed."))) % {
-        "max": MAX_ACTIVE_APPS
-    }
+def refusal_message(code: str, **params: Any) -> str:
+    """The refusal in words; `%` before `str`, so that a plural picks its form by number."""
+    message = REFUSALS.get(code, _("That could not be done. Nothing was changed."))
+    return str(message % {"max": MAX_ACTIVE_APPS, **params})
 
 
 def mitid(request: HttpRequest) -> session.LoggedIn:
@@ -171,10 +172,6 @@ def channel_from(request: HttpRequest) -> str:
     return wanted if wanted in ContactChannel.values else ContactChannel.SMS
 
 
-def contact_refusal(error: EnrollmentError) -> str:
-    return str(CONTACT_CODE_ERRORS[error.code] % error.params)
-
-
 class ContactView(SelfServicePage, DraftFormMixin, FormView):
     """Give a new mobile number or e-mail; a code is sent to it."""
 
@@ -200,7 +197,9 @@ class ContactView(SelfServicePage, DraftFormMixin, FormView):
                 language=get_language(),
             )
         except EnrollmentError as error:
-            form.add_error(None, ValidationError(contact_refusal(error), code=error.code))
+            form.add_error(
+                None, ValidationError(refusal_message(error.code, **error.params), code=error.code)
+            )
             return self.form_invalid(form)
         return redirect(f"{reverse('selfservice:confirm_contact')}?channel={channel}")
 
@@ -237,7 +236,7 @@ class ConfirmContactView(SelfServicePage, FormView):
                 )
                 messages.success(request, gettext("We have sent a new code."))
             except EnrollmentError as error:
-                messages.error(request, contact_refusal(error))
+                messages.error(request, refusal_message(error.code, **error.params))
             return redirect(f"{reverse('selfservice:confirm_contact')}?channel={self.channel}")
         return super().post(request, *args, **kwargs)
 
@@ -247,7 +246,10 @@ class ConfirmContactView(SelfServicePage, FormView):
                 identity=self.identity, channel=self.channel, code=form.cleaned_data["code"]
             )
         except EnrollmentError as error:
-            form.add_error("code", ValidationError(contact_refusal(error), code=error.code))
+            form.add_error(
+                "code",
+                ValidationError(refusal_message(error.code, **error.params), code=error.code),
+            )
             return self.form_invalid(form)
         messages.success(self.request, gettext("Your contact details have been changed."))
         return redirect("selfservice:overview")

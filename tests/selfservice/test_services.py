@@ -313,6 +313,16 @@ def test_an_app_activation_code_lasts_three_minutes_and_at_most_three_apps(
     assert refusal.value.code == "too_many_apps"
 
 
+def test_no_app_activation_code_without_a_mobile_for_the_temporary_pin(
+    karen: Identity,
+) -> None:
+    Identity.objects.filter(pk=karen.pk).update(mobile="")
+    karen.refresh_from_db()
+    with pytest.raises(Refused) as refusal:
+        services.app_activation_code(identity=karen)
+    assert refusal.value.code == "no_mobile"
+
+
 def test_a_code_device_is_ordered_only_once_the_old_one_is_blocked(
     karen: Identity, kodeviser: CodeDevice, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]

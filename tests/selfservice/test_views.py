@@ -256,6 +256,21 @@ def test_the_app_page_shows_a_code_and_its_qr(
     assert (qr.status_code, qr["Content-Type"]) == (200, "image/svg+xml")
 
 
+@pytest.mark.parametrize("language", ["en", "da", "kl"])
+def test_with_three_apps_the_app_page_says_so_in_words(
+    logged_in: Callable[..., Client], karen: Identity, kodeviser: CodeDevice, language: str
+) -> None:
+    AppDeviceFactory.create_batch(3, identity=karen)
+    client = logged_in(karen, kodeviser)
+    response = client.post(f"/{language}/selfservice/app/", follow=True)
+    (message,) = [str(m) for m in response.context["messages"]]
+    assert "3" in message
+    if language == "en":
+        assert message == (
+            "You already have the MitID app on 3 devices. Block one before you add another."
+        )
+
+
 def test_after_a_block_the_order_page_takes_a_nemid_proof(
     client: Client, karen: Identity, kodeviser: CodeDevice
 ) -> None:
