@@ -45,6 +45,12 @@ def kind_of(device: Device) -> str:
     return next(kind for kind, model in KINDS.items() if isinstance(device, model))
 
 
+def can_log_in_with_mitid(identity: Identity) -> bool:
+    """Whether any authenticator of the identity still works: then MitID, not NemID, proves
+    who orders a new device (a NemID password alone must not put one in the post)."""
+    return any(device.is_usable for device in devices_of(identity))
+
+
 def devices_of(identity: Identity) -> list[Device]:
     """The identity's authenticators that are not revoked: apps, code device, chips."""
     found: list[Device] = []

@@ -1,7 +1,8 @@
 """Self-service pages: thin doors onto selfservice.services, for someone logged in with MitID.
 
-Ordering a code device also admits someone proven by NemID: a citizen whose only device is
-blocked cannot log in with MitID, and proves who they are with NemID, as in enrollment.
+Ordering a code device also admits someone proven by NemID, but only when none of their
+authenticators works (`services.can_log_in_with_mitid`): a citizen whose only device is blocked
+cannot log in with MitID, and proves who they are with NemID, as in enrollment.
 """
 
 from typing import Any
@@ -32,7 +33,7 @@ from enrollment.user_ids import suggestions
 from enrollment.views import ERROR_MESSAGES as ENROLLMENT_ERRORS
 from enrollment.views import delivery_hints
 from login import session
-from login.decorators import mitid_login_required
+from login.decorators import mitid_login_required, redirect_to_login
 from login.services import APP, CHIP, CODE_DEVICE
 from login.views import METHOD_NAMES, METHOD_URLS
 from nemid import session as nemid_session
@@ -497,6 +498,9 @@ class OrderView(DeclaredTranslationsMixin, DraftFormMixin, FormView):
             if proof is not None:
                 return render(request, "selfservice/no_mitid.html")
             return redirect_to_nemid(request)
+        if logged_in is None and services.can_log_in_with_mitid(identity):
+            messages.info(request, gettext("Log in with MitID to continue."))
+            return redirect_to_login(request)
         self.identity = identity
         if not identity.is_active:
             return render(request, "selfservice/no_mitid.html", {"identity": identity})

@@ -271,6 +271,16 @@ def test_with_three_apps_the_app_page_says_so_in_words(
         )
 
 
+def test_nemid_alone_does_not_order_a_device_for_a_mitid_that_still_works(
+    nemid_client: Callable[..., Client], karen: Identity
+) -> None:
+    AppDeviceFactory(identity=karen)  # her app works: MitID, not NemID, proves who orders
+    client = nemid_client(cpr=karen.cpr, nemid_user_id="karen.h")
+    response = client.post("/en/selfservice/order/", {"kind": "kodeviser", "delivery": "post"})
+    assert response["Location"].startswith("/en/login/?next=%2Fen%2Fselfservice%2Forder%2F")
+    assert not DeviceOrder.objects.filter(identity=karen).exists()
+
+
 def test_after_a_block_the_order_page_takes_a_nemid_proof(
     client: Client, karen: Identity, kodeviser: CodeDevice
 ) -> None:
