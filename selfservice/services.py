@@ -173,6 +173,8 @@ def request_typed_codes(*, identity: Identity, on: bool, now: datetime | None = 
     with transaction.atomic():
         locked = Identity.objects.select_for_update().get(pk=identity.pk)
         current = locked.uses_typed_codes(now)
+        if on == current and locked.typed_codes_switch_at(now) is None:
+            return  # nothing asked that is not already so: no history, no audit entry
         locked.typed_codes = current  # a switch that has taken effect becomes the setting
         if on == current:
             locked.typed_codes_requested = None

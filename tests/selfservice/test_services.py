@@ -119,6 +119,16 @@ def test_an_activation_is_no_use_to_be_told_of(
     assert sent_to(karen.mobile) == []
 
 
+def test_saving_the_typed_codes_setting_unchanged_records_nothing(karen: Identity) -> None:
+    services.request_typed_codes(identity=karen, on=False)
+    services.request_typed_codes(identity=karen, on=False)
+    assert not AuthenticatorEvent.objects.filter(identity=karen, kind="setting_changed").exists()
+    assert not AuditEntry.objects.filter(identity=karen).exists()
+    services.request_typed_codes(identity=karen, on=True)
+    services.request_typed_codes(identity=karen, on=False)  # cancels the switch waiting
+    assert AuthenticatorEvent.objects.filter(identity=karen, kind="setting_changed").count() == 2
+
+
 def test_typed_codes_take_effect_after_the_wait(karen: Identity, settings) -> None:  # type: ignore[no-untyped-def]
     settings.TYPED_CODES_WAIT_MINUTES = 60
     phone = AppDeviceFactory(identity=karen)
