@@ -14,6 +14,8 @@ class ContactChange(AddressCode):
     """A new mobile number or e-mail address, used only once its code is typed."""
 
     identity = models.ForeignKey(Identity, on_delete=models.CASCADE, related_name="contact_changes")
+    # The address it took the place of, once confirmed: told of the change, then forgotten.
+    replaced = models.CharField(max_length=254, blank=True)
 
     class Meta:
         constraints = [

@@ -257,11 +257,12 @@ def confirm_contact(*, identity: Identity, channel: str, code: str) -> None:
         except enrollment.EnrollmentError as error:
             refusal = error  # raised after the commit, so that a wrong code stays counted
         else:
-            change.confirmed_at = now
-            change.save(update_fields=["confirmed_at"])
             locked = Identity.objects.select_for_update().get(pk=identity.pk)
             field = "mobile" if channel == ContactChannel.SMS else "email"
             replaced = getattr(locked, field)
+            change.confirmed_at = now
+            change.replaced = replaced if replaced != change.address else ""
+            change.save(update_fields=["confirmed_at", "replaced"])
             setattr(locked, field, change.address)
             locked.contact_set_at = now
             locked.save(update_fields=[field, "contact_set_at"])
@@ -272,11 +273,9 @@ def confirm_contact(*, identity: Identity, channel: str, code: str) -> None:
                 field,
                 action=AuditEntry.Action.CONTACT_CHANGED,
             )
-            if replaced and replaced != change.address:
+            if change.replaced:
                 # Someone who took over the session cannot quietly move the notices away.
-                transaction.on_commit(
-                    partial(tell_replaced_address.delay, locked.pk, channel, replaced)
-                )
+                transaction.on_commit(partial(tell_replaced_address.delay, change.pk))
     if refusal is not None:
         raise refusal
     identity.refresh_from_db()

@@ -8,7 +8,6 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from authenticators.models import Identity
 from authenticators.tasks import notice
 from enrollment import services as enrollment
 from enrollment.models import ContactChannel
@@ -33,20 +32,31 @@ def send_contact_change_code(self: Any, change_id: int, language: str) -> None:
 
 
 @shared_task
-def tell_replaced_address(identity_id: int, channel: str, address: str) -> None:
-    """Tell the old number or address that MitID's notices now go elsewhere."""
-    identity = Identity.objects.get(pk=identity_id)
-    with translation.override(identity.language):
-        if channel == ContactChannel.SMS:
-            body = _(
-                "The mobile number for your MitID was changed. If this was not you, call MitID "
-                "support on %(phone)s at once."
-            )
-            queue_sms(to=address, body=notice(body))
-        else:
-            body = _(
-                "The e-mail address for your MitID was changed. If this was not you, call "
-                "MitID support on %(phone)s at once."
-            )
-            subject = _("Your MitID e-mail address was changed")
-            queue_email(to=address, subject=notice(subject), body=f"{notice(body)}\n\nMitID\n")
+def tell_replaced_address(change_id: int) -> None:
+    """Tell the old number or address that MitID's notices now go elsewhere; then forget it.
+
+    The message is queued in the same transaction (its delivery task retries), and the
+    forgetting makes a second run of this task send nothing.
+    """
+    with transaction.atomic():
+        change = (
+            ContactChange.objects.select_for_update().select_related("identity").get(pk=change_id)
+        )
+        address, change.replaced = change.replaced, ""
+        if not address:
+            return
+        change.save(update_fields=["replaced"])
+        with translation.override(change.identity.language):
+            if change.channel == ContactChannel.SMS:
+                body = _(
+                    "The mobile number for your MitID was changed. If this was not you, call "
+                    "MitID support on %(phone)s at once."
+                )
+                queue_sms(to=address, body=notice(body))
+            else:
+                body = _(
+                    "The e-mail address for your MitID was changed. If this was not you, call "
+                    "MitID support on %(phone)s at once."
+                )
+                subject = _("Your MitID e-mail address was changed")
+                queue_email(to=address, subject=notice(subject), body=f"{notice(body)}\n\nMitID\n")

@@ -21,6 +21,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import get_language, gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
 from authenticators.lifecycle import BlockReason
@@ -211,6 +212,7 @@ class ConfirmContactView(SelfServicePage, FormView):
     template_name = "selfservice/confirm_contact.html"
     form_class = CodeForm
 
+    @method_decorator(sensitive_post_parameters("code"))
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.channel = channel_from(request)
         return super().dispatch(request, *args, **kwargs)

@@ -187,6 +187,14 @@ def test_a_new_mobile_is_used_once_its_code_is_typed(
     # The old number hears of it: someone in the session cannot quietly move the notices.
     (notice,) = sent_to("+4520304050")
     assert "mobile number for your MitID was changed" in notice
+    # The old number is forgotten once told: the task run again sends nothing.
+    from selfservice.models import ContactChange
+    from selfservice.tasks import tell_replaced_address
+
+    change = ContactChange.objects.get(identity=karen, channel="sms")
+    assert change.replaced == ""
+    tell_replaced_address(change.pk)
+    assert len(sent_to("+4520304050")) == 1
 
 
 def test_resends_keep_enrollments_limits(karen: Identity) -> None:
