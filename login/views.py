@@ -2,8 +2,6 @@
 
 from typing import Any
 
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -26,6 +24,7 @@ from authenticators import app_logins
 from authenticators.models import AppLogin
 from authenticators.views import wrong_host
 from enrollment.state import remember_language
+from pages import qr
 from pages.drafts import DraftFormMixin
 
 from . import services, session
@@ -160,10 +159,7 @@ def app_login_qr(request: HttpRequest) -> HttpResponse:
     login = _waited_on(request)
     if login is None or login.current_status() != AppLogin.Status.WAITING:
         return HttpResponse(status=404)
-    image = qrcode.make(
-        app_logins.frame(login), image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=4
-    )
-    return HttpResponse(image.to_string(), content_type="image/svg+xml")
+    return qr.svg_response(app_logins.frame(login))
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -18,30 +18,23 @@ from audit.models import AuditEntry
 from audit.services import record as audit
 from authenticators import lifecycle
 from authenticators.models import (
-    AppDevice,
     AuthenticatorEvent,
     AuthenticatorKind,
     AuthenticatorStatus,
-    ChipDevice,
     CodeDevice,
     Identity,
 )
 from authenticators.services import MAX_ACTIVE_APPS, Device, Refused, active_apps, mobile_of
 from enrollment import services as enrollment
 from enrollment.models import AppActivationCode, AppointmentSlot, ContactChannel, DeviceOrder
+from login.services import KINDS
 
 from .models import ContactChange, ContactChangeSend
 from .tasks import tell_replaced_address
 
-# The kinds in URLs, and the devices behind them.
-KINDS: dict[str, type[AppDevice] | type[CodeDevice] | type[ChipDevice]] = {
-    "app": AppDevice,
-    "code_device": CodeDevice,
-    "chip": ChipDevice,
-}
-
 
 def kind_of(device: Device) -> str:
+    """The device's kind as in URLs, which is also the way to log in with it (login.KINDS)."""
     return next(kind for kind, model in KINDS.items() if isinstance(device, model))
 
 
@@ -51,13 +44,12 @@ def can_log_in_with_mitid(identity: Identity) -> bool:
     return any(device.is_usable for device in devices_of(identity))
 
 
-def devices_of(identity: Identity) -> list[Device]:
-    """The identity's authenticators that are not revoked: apps, code device, chips."""
+def devices_of(identity: Identity, *, revoked: bool = False) -> list[Device]:
+    """The identity's authenticators (apps, code device, chips), revoked ones if asked for."""
     found: list[Device] = []
     for model in KINDS.values():
-        found.extend(
-            model.objects.filter(identity=identity).exclude(status=AuthenticatorStatus.REVOKED)
-        )
+        devices = model.objects.filter(identity=identity)
+        found.extend(devices if revoked else devices.exclude(status=AuthenticatorStatus.REVOKED))
     return found
 
 
@@ -93,7 +85,7 @@ class Use:
 def history(identity: Identity, *, limit: int = 50) -> list[Use]:
     """The newest events first: every use (time, service, authenticator, outcome) and every
     change of status or setting."""
-    labels = {device.persistent_id: device.label for device in _all_devices(identity)}
+    labels = {device.persistent_id: device.label for device in devices_of(identity, revoked=True)}
     events = AuthenticatorEvent.objects.filter(identity=identity).order_by("-at", "-pk")[:limit]
     return [
         Use(
@@ -106,13 +98,6 @@ def history(identity: Identity, *, limit: int = 50) -> list[Use]:
         )
         for event in events
     ]
-
-
-def _all_devices(identity: Identity) -> list[Device]:
-    found: list[Device] = []
-    for model in KINDS.values():
-        found.extend(model.objects.filter(identity=identity))
-    return found
 
 
 def _event(identity: Identity, kind: str, detail: str, *, action: str, target: str = "") -> None:

@@ -7,8 +7,6 @@ cannot log in with MitID, and proves who they are with NemID, as in enrollment.
 
 from typing import Any
 
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -35,10 +33,10 @@ from enrollment.views import ERROR_MESSAGES as ENROLLMENT_ERRORS
 from enrollment.views import delivery_hints
 from login import session
 from login.decorators import mitid_login_required, redirect_to_login
-from login.services import APP, CHIP, CODE_DEVICE
 from login.views import METHOD_NAMES, METHOD_URLS
 from nemid import session as nemid_session
 from nemid.views import redirect_to_login as redirect_to_nemid
+from pages import qr
 from pages.drafts import DraftFormMixin
 from pages.translations import DeclaredTranslationsMixin
 
@@ -74,8 +72,6 @@ REFUSALS = {
         "The MitID app sends you a temporary PIN by SMS. Give your mobile number first."
     ),
 }
-# How each kind of device is confirmed with, by logging in with it again.
-KIND_METHODS = {"app": APP, "code_device": CODE_DEVICE, "chip": CHIP}
 BLOCKED_KEY = "selfservice_blocked"
 
 
@@ -341,26 +337,24 @@ class BlockDeviceView(SelfServicePage, FormView):
             logged_in_at=logged_in.at,
         )
 
+    def methods(self, others: list[Device]) -> list[tuple[str, str]]:
+        """The ways to log in that confirm the block: a device's kind is its way in."""
+        kinds = {services.kind_of(other) for other in others}
+        return sorted((kind, str(METHOD_NAMES[kind])) for kind in kinds)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         others = self.others()
         return super().get_context_data(
             device=self.device,
             others=others,
-            methods=sorted(
-                {
-                    KIND_METHODS[services.kind_of(other)]: METHOD_NAMES[
-                        KIND_METHODS[services.kind_of(other)]
-                    ]
-                    for other in others
-                }.items()
-            ),
+            methods=self.methods(others),
             is_session_device=self.device.persistent_id == mitid(self.request).device,
             **kwargs,
         )
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         method = request.POST.get("confirm_with")
-        if method in METHOD_URLS:
+        if method in dict(self.methods(self.others())):
             # Confirm with another device: log in again with it, and come back here.
             reason = request.POST.get("reason", "")
             back = request.path + (f"?reason={reason}" if reason in BlockReason.values else "")
@@ -471,10 +465,7 @@ def app_code_qr(request: HttpRequest) -> HttpResponse:
     activation = mitid(request).identity.activation_codes.filter(pk=shown["id"]).first()
     if activation is None or not activation.is_usable(timezone.now()):
         raise Http404
-    image = qrcode.make(
-        shown["code"], image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=4
-    )
-    return HttpResponse(image.to_string(), content_type="image/svg+xml")
+    return qr.svg_response(shown["code"])
 
 
 @method_decorator(never_cache, name="dispatch")
