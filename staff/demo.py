@@ -8,6 +8,8 @@ from django.db import transaction
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .services import own_totp_devices
+
 DEVICE_NAME = "Demo authenticator"
 
 
@@ -27,13 +29,8 @@ DEMO_STAFF = (
 
 
 def staff_device(user: User) -> TOTPDevice | None:
-    """The staff member's own TOTP device (never a citizen's code device, also TOTP)."""
-    return (
-        TOTPDevice.objects.devices_for_user(user, confirmed=True)
-        .filter(codedevice__isnull=True)
-        .order_by("pk")
-        .first()
-    )
+    """The staff member's own TOTP device, the first if they have several."""
+    return own_totp_devices(user).first()
 
 
 def current_code(device: TOTPDevice) -> str:

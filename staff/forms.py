@@ -9,9 +9,10 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminAuthenticationForm
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from authenticators.lifecycle import BlockReason, IdCheck, IdDocument
+
+from .services import own_totp_devices
 
 
 class StaffLoginForm(OTPAdminAuthenticationForm):
@@ -31,12 +32,8 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
 
     def _chosen_device(self, user: Any) -> Any:
         device = super()._chosen_device(user)
-        if device is None:
-            own = TOTPDevice.objects.devices_for_user(user, confirmed=True).filter(
-                codedevice__isnull=True
-            )
-            if len(devices := list(own[:2])) == 1:
-                device = devices[0]
+        if device is None and len(devices := list(own_totp_devices(user)[:2])) == 1:
+            device = devices[0]
         return device
 
 
@@ -54,6 +51,18 @@ class BlockForm(forms.Form):
         help_text=_("What the citizen told you; kept in the audit log. No CPR numbers."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("reason") == BlockReason.OTHER and not cleaned.get("note", "").strip():
+            # "Other" alone tells the next person at the desk nothing.
+            self.add_error(
+                "note",
+                forms.ValidationError(
+                    _("Say what happened when the reason is Other."), code="note_required"
+                ),
+            )
+        return cleaned
 
 
 class IdCheckForm(forms.Form):

@@ -1,13 +1,26 @@
-"""Staff services beyond the lifecycle ones: refusals for want of a permission are audited."""
+"""Staff services beyond the lifecycle ones: their own OTP devices, and refusals for want of a
+permission, which are audited."""
 
 from collections.abc import Sequence
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
+from django.db.models import QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditEntry
 from audit.services import record as audit
 from authenticators.models import Identity
+
+
+def own_totp_devices(user: User) -> "QuerySet[TOTPDevice]":
+    """The staff member's own TOTP devices: never a citizen's code device, which is a TOTP
+    device too (on the citizen's account)."""
+    return (
+        TOTPDevice.objects.devices_for_user(user, confirmed=True)
+        .filter(codedevice__isnull=True)
+        .order_by("pk")
+    )
 
 
 def _identity_of(thing: models.Model) -> Identity | None:

@@ -260,3 +260,12 @@ def test_the_services_are_what_the_admin_calls(app: AppDevice) -> None:
     lifecycle.block_device(app, reason="lost", by=None)
     lifecycle.unblock_device(app, by=None, id_check=IdCheck("passport", "1234"))
     assert Identity.objects.get(pk=app.identity_id).status == "active"
+
+
+def test_the_reason_other_needs_a_note() -> None:
+    from staff.forms import BlockForm
+
+    form = BlockForm({"reason": "other", "note": "  "})
+    assert form.has_error("note", "note_required")
+    assert BlockForm({"reason": "other", "note": "Found the phone in a taxi"}).is_valid()
+    assert BlockForm({"reason": "lost", "note": ""}).is_valid()
