@@ -9,8 +9,7 @@ from django.test import Client
 
 from audit.models import AuditEntry
 from authenticators import lifecycle
-from authenticators.lifecycle import IdCheck
-from authenticators.models import AppDevice, Identity
+from authenticators.models import AppDevice
 from tests.factories import AppDeviceFactory, IdentityFactory, active_code_device
 
 from .helpers import english_client, log_in_staff
@@ -253,13 +252,6 @@ def test_the_form_page_carries_a_csrf_token_that_works(borgerservice: User, app:
     assert response.status_code == 302
     app.refresh_from_db()
     assert app.status == "blocked"
-
-
-def test_the_services_are_what_the_admin_calls(app: AppDevice) -> None:
-    # The same change without the admin: the admin adds nothing but the door.
-    lifecycle.block_device(app, reason="lost", by=None)
-    lifecycle.unblock_device(app, by=None, id_check=IdCheck("passport", "1234"))
-    assert Identity.objects.get(pk=app.identity_id).status == "active"
 
 
 def test_the_reason_other_needs_a_note() -> None:

@@ -59,11 +59,12 @@ def test_a_logged_in_but_unverified_staff_member_is_sent_to_the_login(
 
 def test_staff_without_a_totp_device_cannot_log_in(db: None) -> None:
     User.objects.create_user("nodevice", password=PASSWORD, is_staff=True, is_superuser=True)
-    response = english_client().post(
+    client = english_client()
+    response = client.post(
         "/admin/login/", {"username": "nodevice", "password": PASSWORD, "otp_token": "123456"}
     )
     assert response.status_code == 200
-    assert english_client().get("/admin/").status_code == 302
+    assert client.get("/admin/").status_code == 302
 
 
 def test_a_citizens_code_device_is_never_a_staff_login(db: None) -> None:
