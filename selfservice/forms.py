@@ -48,13 +48,11 @@ class BlockForm(forms.Form):
 
 
 class ContactForm(ContactFields):
-    """One new address at a time: a mobile number or an e-mail."""
-
-    channel = forms.ChoiceField(choices=ContactChannel.choices, widget=forms.HiddenInput)
+    """One new address at a time: a mobile number or an e-mail. The view decides which
+    (`channel`); the page carries it in a hidden input of its own."""
 
     def __init__(self, *args: Any, channel: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["channel"].initial = channel
         self.fields["mobile"].label = _("New mobile number")
         self.fields["email"].label = _("New e-mail")
         # Only the field of the channel being changed is shown and required.

@@ -186,7 +186,7 @@ class ContactView(SelfServicePage, DraftFormMixin, FormView):
         )
 
     def form_valid(self, form: ContactForm) -> HttpResponse:
-        channel = form.cleaned_data["channel"]
+        channel = channel_from(self.request)
         try:
             services.give_contact(
                 identity=self.identity,

@@ -216,6 +216,16 @@ def test_the_user_id_page_keeps_what_was_typed_and_says_why(
     assert response["Location"] == "/en/selfservice/"
 
 
+def test_a_tampered_channel_falls_back_to_the_mobile_number(
+    logged_in: Callable[..., Client], karen: Identity, kodeviser: CodeDevice
+) -> None:
+    client = logged_in(karen, kodeviser)
+    response = client.post("/en/selfservice/contact/", {"channel": "fax", "email": "x@y.dk"})
+    assert response.status_code == 200
+    assert response.context["form"].has_error("mobile", "required")
+    assert "Type your new mobile number." in response.content.decode()
+
+
 def test_contact_change_and_confirm(
     logged_in: Callable[..., Client],
     karen: Identity,
