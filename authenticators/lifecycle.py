@@ -170,7 +170,8 @@ def _locked_identity(identity: Identity) -> Identity:
     return Identity.objects.select_for_update().get(pk=identity.pk)
 
 
-def _identity_event(identity: Identity, kind: str, detail: str) -> None:
+def record_identity_event(identity: Identity, kind: str, detail: str) -> None:
+    """An event of the whole MitID (no device) in the citizen's history."""
     AuthenticatorEvent.objects.create(identity=identity, device="", kind=kind, detail=detail)
 
 
@@ -190,7 +191,7 @@ def block_identity(identity: Identity, *, reason: str, by: Actor, note: str = ""
         AppLogin.objects.filter(identity=identity, status__in=AppLogin.OPEN).update(
             status=AppLogin.Status.CANCELLED, decided_at=timezone.now()
         )
-        _identity_event(identity, AuthenticatorEvent.Kind.IDENTITY_BLOCKED, reason)
+        record_identity_event(identity, AuthenticatorEvent.Kind.IDENTITY_BLOCKED, reason)
         audit(
             AuditEntry.Action.IDENTITY_BLOCKED,
             by=by,
@@ -209,7 +210,7 @@ def lift_identity_block(identity: Identity, *, by: Actor, id_check: IdCheck) -> 
             raise Refused("not_blocked")
         identity.status = Identity.Status.ACTIVE
         identity.save(update_fields=["status"])
-        _identity_event(identity, AuthenticatorEvent.Kind.IDENTITY_UNBLOCKED, "id_check")
+        record_identity_event(identity, AuthenticatorEvent.Kind.IDENTITY_UNBLOCKED, "id_check")
         audit(
             AuditEntry.Action.IDENTITY_UNBLOCKED,
             by=by,
@@ -238,7 +239,7 @@ def raise_to_high(identity: Identity, *, by: Actor, id_check: IdCheck) -> None:
         )
         for kind in (identity.appdevices, identity.codedevices, identity.chipdevices):
             kind.filter(status=AuthenticatorStatus.ACTIVE).update(level=AssuranceLevel.HIGH)
-        _identity_event(identity, AuthenticatorEvent.Kind.LEVEL_RAISED, AssuranceLevel.HIGH)
+        record_identity_event(identity, AuthenticatorEvent.Kind.LEVEL_RAISED, AssuranceLevel.HIGH)
         audit(
             AuditEntry.Action.LEVEL_RAISED,
             by=by,

@@ -102,7 +102,7 @@ def history(identity: Identity, *, limit: int = 50) -> list[Use]:
 
 def _event(identity: Identity, kind: str, detail: str, *, action: str, target: str = "") -> None:
     """The change in the citizen's history and, done by the citizen, in the audit log."""
-    AuthenticatorEvent.objects.create(identity=identity, device="", kind=kind, detail=detail)
+    lifecycle.record_identity_event(identity, kind, detail)
     audit(action, by=None, identity=identity, target=target, reason=detail)
 
 
