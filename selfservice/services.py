@@ -79,7 +79,6 @@ class Use:
     outcome: str
     service: str
     authenticator: str
-    detail: str
 
 
 def history(identity: Identity, *, limit: int = 50) -> list[Use]:
@@ -94,7 +93,6 @@ def history(identity: Identity, *, limit: int = 50) -> list[Use]:
             outcome=event.get_kind_display(),
             service=event.service,
             authenticator=labels.get(event.device, ""),
-            detail=event.detail,
         )
         for event in events
     ]
