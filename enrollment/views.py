@@ -374,7 +374,22 @@ class ConfirmContactView(StepView):
         return redirect(self.next_url())
 
 
-class UserIdView(StepView):
+class UserIdSuggestionsMixin(FormView):
+    """A taken or reserved user-ID is answered with free ones (enrollment and self-service)."""
+
+    def user_id_cpr(self) -> str:
+        raise NotImplementedError
+
+    def form_invalid(self, form: Form) -> HttpResponse:
+        response = super().form_invalid(form)
+        if isinstance(form, UserIdForm) and (form.has_code("taken") or form.has_code("reserved")):
+            response.context_data["suggestions"] = suggestions(  # type: ignore[attr-defined]
+                form.data.get("user_id", ""), cpr=self.user_id_cpr()
+            )
+        return response
+
+
+class UserIdView(UserIdSuggestionsMixin, StepView):
     step = Step.USER_ID
     template_name = "enrollment/steps/user_id.html"
     form_class = UserIdForm
@@ -388,13 +403,8 @@ class UserIdView(StepView):
         offered = identity.user_id or offer(self.case.nemid_user_id, cpr=identity.cpr)
         return {"user_id": offered, **super().get_initial()}
 
-    def form_invalid(self, form: Form) -> HttpResponse:
-        response = super().form_invalid(form)
-        if isinstance(form, UserIdForm) and (form.has_code("taken") or form.has_code("reserved")):
-            response.context_data["suggestions"] = suggestions(  # type: ignore[attr-defined]
-                form.data.get("user_id", ""), cpr=self.case.identity.cpr
-            )
-        return response
+    def user_id_cpr(self) -> str:
+        return self.case.identity.cpr
 
     def form_valid(self, form: UserIdForm) -> HttpResponse:
         try:

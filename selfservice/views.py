@@ -10,7 +10,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,9 +27,8 @@ from authenticators.services import MAX_ACTIVE_APPS, Device, Refused
 from cpr.registry import get_registry
 from enrollment.models import ContactChannel
 from enrollment.services import EnrollmentError, expected_post_delivery
-from enrollment.user_ids import suggestions
 from enrollment.views import ERROR_MESSAGES as ENROLLMENT_ERRORS
-from enrollment.views import delivery_hints
+from enrollment.views import UserIdSuggestionsMixin, delivery_hints
 from login import session
 from login.decorators import mitid_login_required, redirect_to_login
 from login.views import METHOD_NAMES, METHOD_URLS
@@ -130,7 +128,7 @@ class OverviewView(SelfServicePage, TemplateView):
 # User-ID -----------------------------------------------------------------------------------
 
 
-class UserIdView(SelfServicePage, DraftFormMixin, FormView):
+class UserIdView(SelfServicePage, DraftFormMixin, UserIdSuggestionsMixin):
     template_name = "selfservice/user_id.html"
     form_class = UserIdForm
     draft_fields = ("user_id",)
@@ -141,13 +139,8 @@ class UserIdView(SelfServicePage, DraftFormMixin, FormView):
     def get_initial(self) -> dict[str, Any]:
         return {"user_id": self.identity.user_id, **super().get_initial()}
 
-    def form_invalid(self, form: Form) -> HttpResponse:
-        response = super().form_invalid(form)
-        if isinstance(form, UserIdForm) and (form.has_code("taken") or form.has_code("reserved")):
-            response.context_data["suggestions"] = suggestions(  # type: ignore[attr-defined]
-                form.data.get("user_id", ""), cpr=self.identity.cpr
-            )
-        return response
+    def user_id_cpr(self) -> str:
+        return self.identity.cpr
 
     def form_valid(self, form: UserIdForm) -> HttpResponse:
         try:

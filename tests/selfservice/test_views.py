@@ -13,7 +13,7 @@ from login import session
 from messaging.models import OutboxMessage
 from nemid import session as nemid_session
 from nemid.provider import NemIDProof
-from tests.factories import AppDeviceFactory
+from tests.factories import AppDeviceFactory, IdentityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -212,6 +212,11 @@ def test_the_user_id_page_keeps_what_was_typed_and_says_why(
     response = client.post("/en/selfservice/user-id/", {"user_id": "211788-0967"})
     assert response.context["form"].has_error("user_id", "looks_like_cpr")
     assert 'value="211788-0967"' in response.content.decode()
+    IdentityFactory(user_id="Taken Name")
+    response = client.post("/en/selfservice/user-id/", {"user_id": "taken name"})
+    assert response.context["form"].has_error("user_id", "taken")
+    assert len(response.context["suggestions"]) == 3
+    assert response.context["suggestions"][0] in response.content.decode()
     response = client.post("/en/selfservice/user-id/", {"user_id": "Karen Hansen 1975"})
     assert response["Location"] == "/en/selfservice/"
 
