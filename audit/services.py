@@ -1,13 +1,9 @@
 """Writing to the audit log; the only way entries are made."""
 
-from typing import TYPE_CHECKING
-
 from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Model
 
 from .models import AuditEntry
-
-if TYPE_CHECKING:
-    from authenticators.models import Identity
 
 CITIZEN = "citizen"
 # The portal itself, on Celery beat's schedule (the post's delivery, reminders).
@@ -18,7 +14,7 @@ def record(
     action: str,
     *,
     by: User | AnonymousUser | None,
-    identity: "Identity | None" = None,
+    identity: Model | None = None,  # the MitID (authenticators.Identity) it concerns
     target: str = "",
     reason: str = "",
     detail: str = "",
@@ -31,7 +27,7 @@ def record(
         action=action,
         actor=staff,
         actor_name=staff.get_username() if staff is not None else unless_staff,
-        identity=identity,
+        identity_id=identity.pk if identity is not None else None,
         target=target[:200],
         reason=reason[:200],
         detail=detail[:200],

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import AuditEntry
 from audit.services import record as audit
 
+from . import tasks
 from .models import (
     AppLogin,
     AssuranceLevel,
@@ -60,10 +61,8 @@ class IdCheck:
 
 
 def _tell(identity: Identity, notice: str, device: Device | None = None) -> None:
-    from .tasks import notify_status_change
-
     device_id = device.persistent_id if device is not None else ""
-    transaction.on_commit(lambda: notify_status_change.delay(identity.pk, notice, device_id))
+    transaction.on_commit(lambda: tasks.notify_status_change.delay(identity.pk, notice, device_id))
 
 
 def _locked(device: Device) -> Device:

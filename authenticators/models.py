@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import Q
@@ -323,6 +323,23 @@ class AppDevice(Authenticator, TimestampMixin, ThrottlingMixin, Device):
         self.challenge_expires_at = until
         self.save(update_fields=["challenge", "challenge_expires_at"])
         return message
+
+    def issue_temporary_pin(self) -> str:
+        """A new temporary PIN, kept hashed and valid for a while; the caller sends it."""
+        pin = f"{secrets.randbelow(1_000_000):06d}"
+        self.temporary_pin_hash = make_password(pin)
+        self.temporary_pin_expires_at = timezone.now() + timedelta(
+            minutes=settings.APP_TEMPORARY_PIN_MINUTES
+        )
+        self.save(update_fields=["temporary_pin_hash", "temporary_pin_expires_at"])
+        return pin
+
+    def check_temporary_pin(self, pin: str) -> bool:
+        fresh = (
+            self.temporary_pin_expires_at is not None
+            and self.temporary_pin_expires_at > timezone.now()
+        )
+        return fresh and check_password(pin, self.temporary_pin_hash)
 
     KNOWLEDGE = "pin"
 

@@ -1,15 +1,11 @@
-"""URLs of authenticator pages."""
+"""The device core's demo page (only with DEMO_MODE): the code device in the citizen's hand."""
 
 from django.urls import path
 
 from . import views
 
-app_name = "authenticators"
+app_name = "authenticator_demo"
 
 urlpatterns = [
-    path(
-        "code-device/activate/", views.ActivateCodeDeviceView.as_view(), name="activate_code_device"
-    ),
-    path("chip/", views.ChipView.as_view(), name="chip"),
-    path("chip/<int:pk>/confirm/", views.ConfirmChipView.as_view(), name="confirm_chip"),
+    path("code-device/", views.code_device_simulator, name="code_device"),
 ]

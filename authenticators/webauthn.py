@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 from fido2.server import Fido2Server
 from fido2.utils import websafe_decode, websafe_encode
 from fido2.webauthn import (
@@ -102,3 +103,10 @@ def serves(host: str) -> bool:
     name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
     rp_id = settings.WEBAUTHN_RP_ID
     return name == rp_id or name.endswith("." + rp_id)
+
+
+def wrong_host(request: HttpRequest) -> dict[str, str]:
+    """A chip answers only for the portal's own host name: say so instead of failing."""
+    if serves(request.get_host()):
+        return {}
+    return {"chip_host": settings.WEBAUTHN_RP_ID}

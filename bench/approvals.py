@@ -51,7 +51,8 @@ def scanned_logins(phones: list[people.Phone]) -> list[Any]:
 
 def approval(phone: people.Phone, login: Any) -> tuple[str, bytes, dict[str, str]]:
     """The app's approval request, signed as the app signs it."""
-    from authenticators import api_auth, app_keys
+    from app_api import auth as api_auth
+    from authenticators import app_keys
 
     path = f"{API}/logins/{login.token}/approve"
     body = json.dumps(

@@ -32,7 +32,8 @@ async def citizens(
 ) -> dict[str, Any]:
     import aiohttp
 
-    from authenticators import api_auth, app_keys
+    from app_api import auth as api_auth
+    from authenticators import app_keys
 
     done: list[float] = []
     failures: list[str] = []

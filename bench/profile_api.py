@@ -64,7 +64,8 @@ def main() -> None:
     harness.setup_django()
     from django.test import Client
 
-    from authenticators import api_auth, app_keys
+    from app_api import auth as api_auth
+    from authenticators import app_keys
 
     phones = people.make_phones(args.count, f"profile{time.time_ns() % 10**6}")
     counter = Counter()

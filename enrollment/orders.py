@@ -17,8 +17,8 @@ from audit.models import AuditEntry
 from audit.services import SYSTEM
 from audit.services import record as audit
 from authenticators import lifecycle
-from authenticators.models import AuthenticatorStatus, CodeDevice
-from authenticators.services import Refused, fulfil_order
+from authenticators.models import AuthenticatorStatus, CodeDevice, HardwareToken
+from authenticators.services import Refused
 
 from .models import DeviceOrder
 
@@ -32,6 +32,27 @@ NEXT: dict[str, tuple[str, ...]] = {
     Status.DELIVERED: (Status.LOST,),
     Status.COLLECTED: (Status.LOST,),
 }
+
+
+@transaction.atomic
+def fulfil_order(order: DeviceOrder, *, handed_out: bool) -> HardwareToken:
+    """Assign a device of the ordered kind from stock; the order is sent or handed out."""
+    order = DeviceOrder.objects.select_for_update().get(pk=order.pk)
+    if order.status not in (DeviceOrder.Status.ORDERED,):
+        raise Refused("order_not_open")
+    token = (
+        HardwareToken.objects.select_for_update(skip_locked=True)
+        .filter(kind=order.kind, assigned_to__isnull=True)
+        .first()
+    )
+    if token is None:
+        raise Refused("out_of_stock")
+    token.assigned_to = order.identity
+    token.save(update_fields=["assigned_to"])
+    order.token = token
+    order.status = DeviceOrder.Status.COLLECTED if handed_out else DeviceOrder.Status.SENT
+    order.save(update_fields=["token", "status"])
+    return token
 
 
 def change_order_status(

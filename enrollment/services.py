@@ -1,24 +1,21 @@
 """Enrollment's writes with side effects: each answer, code and order goes through here."""
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
 
 from authenticators.models import Identity
 from cpr.registry import get_registry
 from nemid.models import NemIDAccount
 
 from . import flow, state
+from .codes import check_code, check_send_limits, new_activation_code
+from .errors import EnrollmentError
 from .flow import Method, Step
 from .models import (
-    AddressCode,
     AppActivationCode,
     AppointmentSlot,
     CodeSend,
@@ -30,16 +27,6 @@ from .models import (
 )
 from .state import reset
 from .user_ids import normalise_user_id, user_id_error, validate_user_id
-
-
-class EnrollmentError(Exception):
-    """A refusal the citizen can act on; `code` names it, `params` fill its message."""
-
-    def __init__(self, code: str, **params: object) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
-
 
 # Bank channel: "your turn" --------------------------------------------------------------
 
@@ -72,10 +59,6 @@ def choose_method(case: EnrollmentCase, method: Method) -> None:
 
 
 # Contact details ------------------------------------------------------------------------
-
-
-def code_hash(contact_code: AddressCode, code: str) -> str:
-    return salted_hmac("enrollment.contact-code", f"{contact_code.pk}:{code}").hexdigest()
 
 
 @transaction.atomic
@@ -130,58 +113,6 @@ def send_code(case: EnrollmentCase, channel: ContactChannel, *, language: str) -
     )
     CodeSend.objects.create(case=case, channel=channel, address=contact_code.address, sent_at=now)
     transaction.on_commit(lambda: send_contact_code.delay(contact_code.pk, language))
-
-
-def check_send_limits(sends: "QuerySet[Any]", address: str, *, now: datetime) -> None:
-    """Refuse a send within the limits: once a minute per address, a few times an hour.
-
-    `sends` are the earlier sends of one channel (CodeSend rows, or self-service's own).
-    """
-    # Once a minute per address, so that a corrected typo gets its code at once.
-    last = sends.filter(address=address).order_by("-sent_at").first()
-    wait = settings.CONTACT_CODE_RESEND_SECONDS
-    if last is not None and (now - last.sent_at).total_seconds() < wait:
-        seconds = wait - int((now - last.sent_at).total_seconds())
-        raise EnrollmentError("resend_too_soon", seconds=seconds)
-    if sends.filter(sent_at__gt=now - timedelta(hours=1)).count() >= (
-        settings.CONTACT_CODE_SENDS_PER_HOUR
-    ):
-        raise EnrollmentError("too_many_sends")
-
-
-def renew_code(contact_code: AddressCode) -> str:
-    """A fresh code on a locked code row; only its hash is kept."""
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    now = timezone.now()
-    contact_code.code_hash = code_hash(contact_code, code)
-    contact_code.sent_at = now
-    contact_code.expires_at = now + timedelta(minutes=settings.CONTACT_CODE_MINUTES)
-    contact_code.failed_attempts = 0
-    contact_code.save()
-    return code
-
-
-def check_code(contact_code: AddressCode, code: str, *, now: datetime) -> None:
-    """Check `code` against a locked code row; a wrong one is counted. Raises the refusal."""
-    if not contact_code.code_hash:
-        raise EnrollmentError("no_code")
-    if contact_code.failed_attempts >= settings.CONTACT_CODE_MAX_ATTEMPTS:
-        raise EnrollmentError("too_many_attempts")
-    if contact_code.is_expired(now):
-        raise EnrollmentError("code_expired")
-    if not constant_time_compare(code_hash(contact_code, code), contact_code.code_hash):
-        contact_code.failed_attempts += 1
-        contact_code.save(update_fields=["failed_attempts"])
-        left = settings.CONTACT_CODE_MAX_ATTEMPTS - contact_code.failed_attempts
-        raise EnrollmentError("wrong_code" if left else "too_many_attempts", left=left)
-
-
-def new_contact_code(contact_code_id: int) -> tuple[ContactCode, str]:
-    """Make and store (hashed) a fresh code; the caller sends it. Older codes stop working."""
-    with transaction.atomic():
-        contact_code = ContactCode.objects.select_for_update().get(pk=contact_code_id)
-        code = renew_code(contact_code)
-    return contact_code, code
 
 
 def confirm_code(case: EnrollmentCase, channel: ContactChannel, code: str) -> None:
@@ -269,31 +200,6 @@ def choose_user_id(case: EnrollmentCase, value: str) -> None:
 
 
 # Getting the app, or ordering a device --------------------------------------------------
-
-ACTIVATION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-def activation_code_hash(code: str) -> str:
-    return salted_hmac("enrollment.app-activation", code.replace("-", "").upper()).hexdigest()
-
-
-@transaction.atomic
-def new_activation_code(identity: Identity, *, minutes: int) -> tuple[AppActivationCode, str]:
-    """A new activation code for the app, good for `minutes`; any earlier one stops working."""
-    now = timezone.now()
-    identity = Identity.objects.select_for_update().get(pk=identity.pk)
-    identity.activation_codes.filter(used_at__isnull=True, replaced_at__isnull=True).update(
-        replaced_at=now
-    )
-    raw = "".join(secrets.choice(ACTIVATION_ALPHABET) for _ in range(8))
-    code = f"{raw[:4]}-{raw[4:]}"
-    activation = AppActivationCode.objects.create(
-        identity=identity,
-        code_hash=activation_code_hash(code),
-        created_at=now,
-        expires_at=now + timedelta(minutes=minutes),
-    )
-    return activation, code
 
 
 @transaction.atomic

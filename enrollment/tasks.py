@@ -5,17 +5,13 @@ from typing import Any
 
 from celery import shared_task
 from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.translation import gettext_lazy as _
+from django.utils import timezone
 
 from authenticators.models import AppLogin
-from messaging import delivery
 from messaging.backends import GatewayError
-from messaging.services import queue_email, queue_sms
 
-from . import orders, services, state
-from .models import AppActivationCode, CodeSend, ContactChannel, ContactCode, DeviceOrder
+from . import codes, notices, orders, state
+from .models import AppActivationCode, CodeSend, ContactCode
 
 
 @shared_task(
@@ -23,106 +19,20 @@ from .models import AppActivationCode, CodeSend, ContactChannel, ContactCode, De
 )
 def send_contact_code(self: Any, contact_code_id: int, language: str) -> None:
     """Make a code and send it; the code exists only in this task and in the message."""
-    contact_code, code = services.new_contact_code(contact_code_id)
-    deliver_code(contact_code.channel, contact_code.address, code, language)
-
-
-def deliver_code(channel: str, address: str, code: str, language: str) -> None:
-    """Send a contact code by SMS or e-mail (enrollment's, and self-service's)."""
-    with translation.override(language):
-        context = {"code": code, "minutes": settings.CONTACT_CODE_MINUTES}
-        if channel == ContactChannel.SMS:
-            body = render_to_string("enrollment/messages/code_sms.txt", context)
-            delivery.send(channel="sms", to=address, body=body.strip())
-        else:
-            subject = render_to_string("enrollment/messages/code_email_subject.txt", context)
-            body = render_to_string("enrollment/messages/code_email.txt", context)
-            delivery.send(channel="email", to=address, subject=subject.strip(), body=body)
+    contact_code, code = codes.new_contact_code(contact_code_id)
+    notices.deliver_code(contact_code.channel, contact_code.address, code, language)
 
 
 @shared_task
 def confirm_device_order(order_id: int, language: str) -> None:
     """Tell the citizen, by SMS and e-mail where confirmed, that their device is ordered."""
-    from authenticators.tasks import contact_details
-
-    order = DeviceOrder.objects.select_related("case", "identity", "slot__office").get(pk=order_id)
-    case = order.case
-    if case is not None:
-        mobile = case.mobile if case.mobile_confirmed_at else ""
-        email = case.email if case.email_confirmed_at else ""
-    else:  # ordered in self-service: the identity's confirmed contact details
-        mobile, email = contact_details(order.identity)
-    with translation.override(language):
-        context = {
-            "order": order,
-            "delivery_by": services.expected_post_delivery(order),
-        }
-        if mobile:
-            body = render_to_string("enrollment/messages/order_sms.txt", context)
-            queue_sms(to=mobile, body=body.strip())
-        if email:
-            subject = render_to_string("enrollment/messages/order_email_subject.txt", context)
-            body = render_to_string("enrollment/messages/order_email.txt", context)
-            queue_email(to=email, subject=subject.strip(), body=body)
-
-
-# Device orders after they are placed (enrollment.orders) --------------------------------
-
-# What the citizen is told as their order moves on: (subject, text) with %(device)s and, where
-# a device was assigned, %(serial)s.
-ORDER_NOTICES = {
-    DeviceOrder.Status.SENT: (
-        _("Your %(device)s is on its way"),
-        _(
-            "Your %(device)s has been sent by post with an activation letter. Activate it on "
-            "MitID.dk when it arrives. If you did not order it, call MitID support on %(phone)s."
-        ),
-    ),
-    DeviceOrder.Status.DELIVERED: (
-        _("Your %(device)s should have arrived"),
-        _(
-            "The post has delivered your %(device)s. Activate it on MitID.dk with the serial "
-            "number %(serial)s on its back. If it has not come, call MitID support on %(phone)s."
-        ),
-    ),
-    DeviceOrder.Status.COLLECTED: (
-        _("You collected your %(device)s"),
-        _(
-            "You collected your %(device)s (serial number %(serial)s) at Borgerservice. "
-            "Activate it on MitID.dk."
-        ),
-    ),
-    DeviceOrder.Status.LOST: (
-        _("Your %(device)s was lost on its way"),
-        _(
-            "Your %(device)s was lost on its way to you and can never be used. Order a new one "
-            "on MitID.dk, or call MitID support on %(phone)s."
-        ),
-    ),
-    "reminder": (
-        _("Remember to activate your %(device)s"),
-        _(
-            "You have your %(device)s (serial number %(serial)s) but have not activated it yet. "
-            "Activate it on MitID.dk, or call MitID support on %(phone)s if you need help."
-        ),
-    ),
-}
+    notices.tell_order_placed(order_id, language)
 
 
 @shared_task
 def notify_order(order_id: int, event: str) -> None:
     """Tell the citizen how their device order moved on, in their language."""
-    from authenticators.tasks import notice, notify
-
-    order = DeviceOrder.objects.select_related("identity", "token").get(pk=order_id)
-    subject, body = ORDER_NOTICES[event]
-    with translation.override(order.identity.language):
-        names = {
-            "device": str(order.get_kind_display()),
-            "serial": order.token.serial if order.token else "",
-        }
-        context = {"subject": notice(subject, **names), "body": notice(body, **names)}
-    notify(order.identity, "authenticators/messages/status_notice", context)
+    notices.tell_order_moved(order_id, event)
 
 
 @shared_task

@@ -6,6 +6,11 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from authenticators.models import Identity
+from authenticators.user_ids import normalise_user_id
+
+from .models import ReservedUserId
+
 MIN_LENGTH = 5
 MAX_LENGTH = 48
 LETTERS = "abcdefghijklmnopqrstuvwxyzæøå"
@@ -30,11 +35,6 @@ MESSAGES = {
     "taken": _("Someone else has this user-ID already. Choose another."),
     "reserved": _("This user-ID is reserved for someone else. Choose another."),
 }
-
-
-def normalise_user_id(value: str) -> str:
-    """The form two user-IDs are compared in: capital and small letters are the same."""
-    return value.lower()
 
 
 def rule_errors(value: str, *, cpr: str | None = None) -> list[ValidationError]:
@@ -65,10 +65,6 @@ def rule_errors(value: str, *, cpr: str | None = None) -> list[ValidationError]:
 
 def holder_error(value: str, *, cpr: str | None = None) -> ValidationError | None:
     """`taken` or `reserved` when somebody other than `cpr` holds or has reserved `value`."""
-    from authenticators.models import Identity
-
-    from .models import ReservedUserId
-
     key = normalise_user_id(value)
     if Identity.objects.filter(user_id_key=key).exclude(cpr=cpr or "").exists():
         return user_id_error("taken")

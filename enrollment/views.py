@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.translation import get_language, gettext, ngettext, ngettext_lazy
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -22,12 +22,14 @@ from django_htmx.middleware import HtmxDetails
 from authenticators.models import Identity
 from cpr.registry import get_registry
 from nemid import session as nemid_session
-from nemid.views import redirect_to_login
+from nemid.session import redirect_to_login
 from pages.drafts import DraftFormMixin
 
 from . import documents, flow, rate_limits, services, state
+from .errors import EnrollmentError, refusal_message
 from .flow import Channel, Method, Step
 from .forms import CodeForm, ContactForm, DeviceDeliveryForm, MethodForm, TermsForm, UserIdForm
+from .mixins import UserIdSuggestionsMixin, delivery_hints
 from .models import ContactChannel, EnrollmentCase
 from .user_ids import offer, suggestions
 
@@ -51,28 +53,6 @@ STEP_TITLES = {
     Step.DELIVERY: _("Get the app or order a device"),
     Step.ACTIVATE: _("Activate"),
 }
-ERROR_MESSAGES = {
-    "resend_too_soon": ngettext_lazy(
-        "Wait %(seconds)d second before asking for a new code.",
-        "Wait %(seconds)d seconds before asking for a new code.",
-        "seconds",
-    ),
-    "too_many_sends": _("You have asked for many codes. Wait an hour, or call MitID support."),
-    "no_code": _("Ask for a code first."),
-    "code_expired": _("The code has expired. Ask for a new one."),
-    "wrong_code": ngettext_lazy(
-        "The code is wrong. You can try %(left)d more time.",
-        "The code is wrong. You can try %(left)d more times.",
-        "left",
-    ),
-    "too_many_attempts": _("Too many wrong codes. Ask for a new code."),
-    "contact_incomplete": _("Confirm the contact details the chosen method needs."),
-    "slot_taken": _("That time has just been taken. Choose another."),
-    "slot_required": _("Choose a time to pick it up."),
-    "no_address": _("We have no address for you in the CPR register. Choose pick-up instead."),
-    "not_a_device": _("Choose a code display or code reader first."),
-    "order_exists": _("You have already ordered a device. It is on its way to you."),
-}
 METHOD_HINTS = [
     (Method.APP.value, _("On your smartphone or tablet. You approve with a swipe.")),
     (
@@ -87,22 +67,6 @@ METHOD_HINTS = [
         ),
     ),
 ]
-
-
-def delivery_hints() -> list[tuple[str, str]]:
-    days = settings.POST_DELIVERY_DAYS
-    return [
-        (
-            "post",
-            ngettext(
-                "To your address in the CPR register, within %(days)s day.",
-                "To your address in the CPR register, within %(days)s days.",
-                days,
-            )
-            % {"days": days},
-        ),
-        ("pickup", gettext("Book a time at a Borgerservice office and bring valid ID.")),
-    ]
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -121,10 +85,6 @@ def proven_case(request: HttpRequest) -> EnrollmentCase | None:
     proof = nemid_session.proof(request)
     identity = Identity.objects.filter(cpr=proof.cpr).first() if proof else None
     return state.live_case(identity) if identity else None
-
-
-def refusal_message(error: services.EnrollmentError) -> str:
-    return str(ERROR_MESSAGES[error.code] % error.params)
 
 
 def _open(request: HttpRequest, channel: Channel) -> state.Opened | HttpResponse:
@@ -304,7 +264,7 @@ class ContactView(StepView):
                 email=form.cleaned_data["email"],
                 language=get_language(),
             )
-        except services.EnrollmentError as error:
+        except EnrollmentError as error:
             form.add_error(None, ValidationError(refusal_message(error), code=error.code))
             return self.form_invalid(form)
         if not services.complete_contact_if_ready(self.case):
@@ -355,7 +315,7 @@ class ConfirmContactView(StepView):
                     self.case, ContactChannel(self.channel()), language=get_language()
                 )
                 messages.success(request, gettext("We have sent a new code."))
-            except services.EnrollmentError as error:
+            except EnrollmentError as error:
                 messages.error(request, refusal_message(error))
             return redirect(f"{reverse('enrollment:confirm_contact')}?channel={self.channel()}")
         return super().post(request, *args, **kwargs)
@@ -365,28 +325,13 @@ class ConfirmContactView(StepView):
             services.confirm_code(
                 self.case, ContactChannel(self.channel()), form.cleaned_data["code"]
             )
-        except services.EnrollmentError as error:
+        except EnrollmentError as error:
             form.add_error("code", ValidationError(refusal_message(error), code=error.code))
             return self.form_invalid(form)
         if not services.complete_contact_if_ready(self.case):
             return redirect("enrollment:confirm_contact")
         messages.success(self.request, gettext("Your contact details are confirmed."))
         return redirect(self.next_url())
-
-
-class UserIdSuggestionsMixin(FormView):
-    """A taken or reserved user-ID is answered with free ones (enrollment and self-service)."""
-
-    def user_id_cpr(self) -> str:
-        raise NotImplementedError
-
-    def form_invalid(self, form: Form) -> HttpResponse:
-        response = super().form_invalid(form)
-        if isinstance(form, UserIdForm) and (form.has_code("taken") or form.has_code("reserved")):
-            response.context_data["suggestions"] = suggestions(  # type: ignore[attr-defined]
-                form.data.get("user_id", ""), cpr=self.user_id_cpr()
-            )
-        return response
 
 
 class UserIdView(UserIdSuggestionsMixin, StepView):
@@ -448,7 +393,7 @@ class DeliveryView(StepView):
                 slot=form.cleaned_data.get("slot"),
                 language=get_language(),
             )
-        except services.EnrollmentError as error:
+        except EnrollmentError as error:
             form.add_error(None, ValidationError(refusal_message(error), code=error.code))
             return self.form_invalid(form)
         return redirect("enrollment:receipt")

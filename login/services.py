@@ -10,23 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from authenticators import attempts, services, webauthn
-from authenticators.models import (
-    AppDevice,
-    AuthenticatorStatus,
-    ChipDevice,
-    CodeDevice,
-    Identity,
-)
-from enrollment.user_ids import normalise_user_id
-
-# The ways in, in the order a person is offered them.
-APP, CODE_DEVICE, CHIP = "app", "code_device", "chip"
-METHODS = (APP, CODE_DEVICE, CHIP)
-KINDS: dict[str, type[AppDevice] | type[CodeDevice] | type[ChipDevice]] = {
-    APP: AppDevice,
-    CODE_DEVICE: CodeDevice,
-    CHIP: ChipDevice,
-}
+from authenticators.kinds import APP, CHIP, CODE_DEVICE
+from authenticators.models import AppLogin, AuthenticatorStatus, ChipDevice, CodeDevice, Identity
+from authenticators.user_ids import normalise_user_id
 
 SERVICE = "MitID.dk"
 
@@ -139,8 +125,6 @@ def check_chip(*, user_id: str, state: dict[str, Any], response: str, text: str)
 @transaction.atomic
 def complete_app_login(token: str) -> Success:
     """The app approved: the browser takes the login, once."""
-    from authenticators.models import AppLogin
-
     login = (
         AppLogin.objects.select_for_update(of=("self",))
         .select_related("identity", "device")

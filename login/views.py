@@ -20,34 +20,19 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 from django_htmx.http import HttpResponseClientRedirect
 
-from authenticators import app_logins
+from authenticators import kinds
 from authenticators.models import AppLogin
-from authenticators.views import wrong_host
+from authenticators.webauthn import wrong_host
 from enrollment.state import remember_language
 from pages import qr
 from pages.drafts import DraftFormMixin
 
-from . import services, session
+from . import app_logins, methods, services, session
 from .decorators import mitid_login_required
 from .forms import CodeDeviceLoginForm, UserIdForm, WebAuthnForm
 
 CHIP_STATE_KEY = "chip_login_state"
 
-METHOD_URLS = {
-    services.APP: "login:app",
-    services.CODE_DEVICE: "login:code_device",
-    services.CHIP: "login:chip",
-}
-METHOD_NAMES = {
-    services.APP: _("MitID app"),
-    services.CODE_DEVICE: _("code display or code reader"),
-    services.CHIP: _("MitID chip"),
-}
-METHOD_LINKS = {
-    services.APP: _("Log in with the MitID app"),
-    services.CODE_DEVICE: _("Log in with your code device"),
-    services.CHIP: _("Log in with your MitID chip"),
-}
 TYPED_CODE_WRONG = _("That is not the code. Type the 4 digits your MitID app shows for this login.")
 FAILURES = {
     "wrong_credentials": _("The user-ID, the password or the code is wrong. Try again."),
@@ -109,7 +94,7 @@ class StartView(DraftFormMixin, FormView):
         session.begin(self.request, user_id=user_id, next_url=next_url)
         # Everyone goes the app's way first, whoever the user-ID belongs to (if anyone), so
         # the next page tells nobody who has MitID or which devices they hold.
-        return redirect(METHOD_URLS[services.APP])
+        return redirect(methods.URLS[kinds.APP])
 
 
 class PendingLoginMixin:
@@ -128,8 +113,8 @@ class PendingLoginMixin:
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         others = [
-            (reverse(METHOD_URLS[method]), METHOD_LINKS[method])
-            for method in services.METHODS
+            (reverse(methods.URLS[method]), methods.LINKS[method])
+            for method in kinds.METHODS
             if method != self.method
         ]
         context: dict[str, Any] = super().get_context_data(**kwargs)  # type: ignore[misc]
@@ -141,7 +126,7 @@ def app_link(request: HttpRequest, login: AppLogin) -> str:
     which no server sees), as a scan would have."""
     base = settings.APP_LINK
     if not base and settings.DEMO_MODE:
-        base = reverse("authenticator_demo:app")
+        base = reverse("app_demo:app")
     return f"{base}#autostart={login.token}.{login.autostart}" if base else ""
 
 
@@ -166,7 +151,7 @@ def app_login_qr(request: HttpRequest) -> HttpResponse:
 class AppLoginView(PendingLoginMixin, TemplateView):
     """Scan the live QR code with the app, or open the app on this phone; then approve."""
 
-    method = services.APP
+    method = kinds.APP
     template_name = "login/app.html"
 
     def app_login(self, *, restart: bool = False, same_device: bool = False) -> AppLogin:
@@ -244,7 +229,7 @@ def app_login_status(request: HttpRequest) -> JsonResponse:
 
 @method_decorator([never_cache, sensitive_post_parameters("password", "code")], name="dispatch")
 class CodeDeviceLoginView(PendingLoginMixin, FormView):
-    method = services.CODE_DEVICE
+    method = kinds.CODE_DEVICE
     template_name = "login/code_device.html"
     form_class = CodeDeviceLoginForm
 
@@ -266,7 +251,7 @@ class CodeDeviceLoginView(PendingLoginMixin, FormView):
 class ChipLoginView(PendingLoginMixin, FormView):
     """The browser asks the security key (static/portal/webauthn.js); no key, no page."""
 
-    method = services.CHIP
+    method = kinds.CHIP
     template_name = "login/chip.html"
     form_class = WebAuthnForm
 

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from authenticators.consumers import AppLoginConsumer
+from login.consumers import AppLoginConsumer
 
 websocket_urlpatterns: list[URLPattern | URLResolver] = [
     path("ws/login/app/", AppLoginConsumer.as_asgi()),

@@ -12,14 +12,14 @@ urlpatterns = [
     path("admin/translations/", include("translations.urls")),
     path("admin/", admin.site.urls),
     path("i18n/switch/", switch_language, name="switch_language"),
-    path("api/app/v1/", include("authenticators.api_urls")),
+    path("api/app/v1/", include("app_api.urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("pages.urls")),
     path("nemid/", include("nemid.urls")),
     path("enrollment/", include("enrollment.urls")),
-    path("authenticators/", include("authenticators.urls")),
+    path("authenticators/", include("activation.urls")),
     path("login/", include("login.urls")),
     path("selfservice/", include("selfservice.urls")),
 )
@@ -27,5 +27,6 @@ urlpatterns += i18n_patterns(
 if settings.DEMO_MODE:
     urlpatterns += i18n_patterns(
         path("demo/", include("messaging.urls")),
-        path("demo/", include("authenticators.demo_urls")),
+        path("demo/", include("authenticators.urls")),
+        path("demo/", include("app_api.demo_urls")),
     )

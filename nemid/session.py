@@ -2,10 +2,15 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .provider import KeyChallenge, NemIDProof
 
@@ -70,3 +75,9 @@ def proof(request: HttpRequest) -> SessionProof | None:
 
 def log_out(request: HttpRequest) -> None:
     request.session.flush()
+
+
+def redirect_to_login(request: HttpRequest) -> HttpResponse:
+    """Send a citizen who has not proven who they are to the NemID login, and back here."""
+    messages.info(request, gettext("Log in with NemID to get MitID."))
+    return redirect(f"{reverse('nemid:login')}?{urlencode({'next': request.get_full_path()})}")

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpRespons
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -21,12 +21,6 @@ from .forms import CredentialsForm, KeyCodeForm, refusal_error
 from .provider import NemIDRefused, get_provider
 
 RESTART_CODES = {"key_code_used", "challenge_expired"}
-
-
-def redirect_to_login(request: HttpRequest) -> HttpResponse:
-    """Send a citizen who has not proven who they are to the NemID login, and back here."""
-    messages.info(request, gettext("Log in with NemID to get MitID."))
-    return redirect(f"{reverse('nemid:login')}?{urlencode({'next': request.get_full_path()})}")
 
 
 def safe_next(request: HttpRequest, candidate: str | None) -> str:

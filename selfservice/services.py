@@ -17,6 +17,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from audit.services import record as audit
 from authenticators import lifecycle
+from authenticators.kinds import KINDS
 from authenticators.models import (
     AuthenticatorEvent,
     AuthenticatorKind,
@@ -25,9 +26,10 @@ from authenticators.models import (
     Identity,
 )
 from authenticators.services import MAX_ACTIVE_APPS, Device, Refused, active_apps, mobile_of
+from enrollment import codes
 from enrollment import services as enrollment
+from enrollment.errors import EnrollmentError
 from enrollment.models import AppActivationCode, AppointmentSlot, ContactChannel, DeviceOrder
-from login.services import KINDS
 
 from .models import ContactChange, ContactChangeSend
 from .tasks import tell_replaced_address
@@ -211,8 +213,8 @@ def send_contact_code(*, identity: Identity, channel: str, language: str) -> Non
     now = timezone.now()
     change = pending_contact(identity, channel)
     if change is None:
-        raise enrollment.EnrollmentError("no_code")
-    enrollment.check_send_limits(
+        raise EnrollmentError("no_code")
+    codes.check_send_limits(
         ContactChangeSend.objects.filter(identity=identity, channel=channel),
         change.address,
         now=now,
@@ -225,7 +227,7 @@ def send_contact_code(*, identity: Identity, channel: str, language: str) -> Non
 
 def confirm_contact(*, identity: Identity, channel: str, code: str) -> None:
     """The right code makes the new address the identity's; raises EnrollmentError if not."""
-    refusal: enrollment.EnrollmentError | None = None
+    refusal: EnrollmentError | None = None
     with transaction.atomic():
         change = (
             ContactChange.objects.select_for_update()
@@ -233,11 +235,11 @@ def confirm_contact(*, identity: Identity, channel: str, code: str) -> None:
             .first()
         )
         if change is None:
-            raise enrollment.EnrollmentError("no_code")
+            raise EnrollmentError("no_code")
         now = timezone.now()
         try:
-            enrollment.check_code(change, code, now=now)
-        except enrollment.EnrollmentError as error:
+            codes.check_code(change, code, now=now)
+        except EnrollmentError as error:
             refusal = error  # raised after the commit, so that a wrong code stays counted
         else:
             locked = Identity.objects.select_for_update().get(pk=identity.pk)
@@ -318,7 +320,7 @@ def app_activation_code(*, identity: Identity) -> tuple[AppActivationCode, str]:
         raise Refused("too_many_apps")
     if not mobile_of(identity):
         raise Refused("no_mobile")  # the temporary PIN goes by SMS: such a code could not work
-    return enrollment.new_activation_code(identity, minutes=settings.SELFSERVICE_APP_CODE_MINUTES)
+    return codes.new_activation_code(identity, minutes=settings.SELFSERVICE_APP_CODE_MINUTES)
 
 
 CODE_DEVICE_KINDS = (AuthenticatorKind.CODE_DISPLAY, AuthenticatorKind.CODE_READER)
@@ -366,7 +368,7 @@ def order_code_device(
             order = enrollment.place_order(
                 identity=identity, kind=kind, delivery=delivery, slot=slot
             )
-        except enrollment.EnrollmentError as error:
+        except EnrollmentError as error:
             raise Refused(error.code) from error
         transaction.on_commit(lambda: confirm_device_order.delay(order.pk, language))
     return order

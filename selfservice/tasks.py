@@ -8,10 +8,10 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from authenticators.tasks import notice
-from enrollment import services as enrollment
+from authenticators.notices import notice
+from enrollment import codes
 from enrollment.models import ContactChannel
-from enrollment.tasks import deliver_code
+from enrollment.notices import deliver_code
 from messaging.backends import GatewayError
 from messaging.services import queue_email, queue_sms
 
@@ -27,7 +27,7 @@ def send_contact_change_code(self: Any, change_id: int, language: str) -> None:
         change = ContactChange.objects.select_for_update().get(pk=change_id)
         if change.confirmed_at is not None:
             return
-        code = enrollment.renew_code(change)
+        code = codes.renew_code(change)
     deliver_code(change.channel, change.address, code, language)
 
 

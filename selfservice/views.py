@@ -21,19 +21,20 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
+from authenticators import kinds
 from authenticators.lifecycle import BlockReason
 from authenticators.models import AuthenticatorStatus, Identity
 from authenticators.services import MAX_ACTIVE_APPS, Device, Refused
 from cpr.registry import get_registry
+from enrollment.errors import ERROR_MESSAGES as ENROLLMENT_ERRORS
+from enrollment.errors import EnrollmentError
+from enrollment.mixins import UserIdSuggestionsMixin, delivery_hints
 from enrollment.models import ContactChannel
-from enrollment.services import EnrollmentError, expected_post_delivery
-from enrollment.views import ERROR_MESSAGES as ENROLLMENT_ERRORS
-from enrollment.views import UserIdSuggestionsMixin, delivery_hints
-from login import session
+from enrollment.services import expected_post_delivery
+from login import methods, session
 from login.decorators import mitid_login_required, redirect_to_login
-from login.views import METHOD_NAMES, METHOD_URLS
 from nemid import session as nemid_session
-from nemid.views import redirect_to_login as redirect_to_nemid
+from nemid.session import redirect_to_login as redirect_to_nemid
 from pages import qr
 from pages.drafts import DraftFormMixin
 from pages.translations import DeclaredTranslationsMixin
@@ -114,7 +115,7 @@ class OverviewView(SelfServicePage, TemplateView):
         return super().get_context_data(
             identity=identity,
             mitid=mitid(self.request),
-            method_name=METHOD_NAMES.get(mitid(self.request).method, ""),
+            method_name=kinds.NAMES.get(mitid(self.request).method, ""),
             devices=devices,
             history=services.history(identity),
             typed_codes=identity.uses_typed_codes(now),
@@ -332,8 +333,8 @@ class BlockDeviceView(SelfServicePage, FormView):
 
     def methods(self, others: list[Device]) -> list[tuple[str, str]]:
         """The ways to log in that confirm the block: a device's kind is its way in."""
-        kinds = {services.kind_of(other) for other in others}
-        return sorted((kind, str(METHOD_NAMES[kind])) for kind in kinds)
+        offered = {services.kind_of(other) for other in others}
+        return sorted((kind, str(kinds.NAMES[kind])) for kind in offered)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         others = self.others()
@@ -352,7 +353,7 @@ class BlockDeviceView(SelfServicePage, FormView):
             reason = request.POST.get("reason", "")
             back = request.path + (f"?reason={reason}" if reason in BlockReason.values else "")
             session.begin(request, user_id=self.identity.user_id, next_url=back)
-            return redirect(METHOD_URLS[method])
+            return redirect(methods.URLS[method])
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: BlockForm) -> HttpResponse:

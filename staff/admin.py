@@ -25,6 +25,7 @@ from authenticators.models import (
 )
 from cpr.models import RegisteredPerson
 
+from . import admin_enrollment  # noqa: F401  (registers enrollment's screens)
 from .admin_actions import StaffActionsMixin
 from .forms import BlockForm, IdCheckForm
 

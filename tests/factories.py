@@ -15,9 +15,9 @@ from authenticators.models import (
     HardwareToken,
     Identity,
 )
+from authenticators.user_ids import normalise_user_id
 from cpr.models import RegisteredPerson
 from enrollment.models import DeviceOrder, EnrollmentCase
-from enrollment.user_ids import normalise_user_id
 from messaging.models import Channel, OutboxMessage
 from nemid.models import NemIDAccount
 

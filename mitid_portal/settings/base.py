@@ -46,10 +46,14 @@ INSTALLED_APPS = [
     "messaging",
     "enrollment",
     "authenticators",
+    "activation",
     "login",
+    "app_api",
     "audit",
     "staff",
     "selfservice",
+    # The root: it wires the rest, and holds the commands that need all of it (seed_demo).
+    "mitid_portal",
 ]
 
 MIDDLEWARE = [
@@ -82,7 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "pages.context_processors.portal",
+                "mitid_portal.context_processors.portal",
             ],
         },
     },

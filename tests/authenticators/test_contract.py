@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from activation import services as activation
 from authenticators import app_keys, lifecycle, services
 from authenticators.models import (
     AppDevice,
@@ -84,8 +85,10 @@ def chip_device() -> Kind:
         cpr="1505831235", user_id="Jonas", user_id_key="jonas", status="active"
     )
     soft = SoftChip()
-    options, state = services.chip_registration_options(identity)
-    device = services.register_chip(identity=identity, state=state, response=soft.register(options))
+    options, state = activation.chip_registration_options(identity)
+    device = activation.register_chip(
+        identity=identity, state=state, response=soft.register(options)
+    )
     services.activate(device)
     device.refresh_from_db()
     stranger = SoftChip()

@@ -18,7 +18,7 @@ from django.core.management import call_command
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from authenticators.app_client import AppState, _pem
+from app_api.client import AppState, _pem
 from authenticators.models import AppDevice, AppLogin
 from tests.asgi_server import asgi_server
 from tests.factories import AppDeviceFactory

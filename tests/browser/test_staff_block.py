@@ -18,8 +18,8 @@ from django.core.management import CommandError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, expect
 
+from app_api.client import AppState, _pem
 from audit.models import AuditEntry
-from authenticators.app_client import AppState, _pem
 from authenticators.models import AppDevice, AppLogin
 from staff.demo import current_code
 from tests.asgi_server import asgi_server

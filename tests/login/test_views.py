@@ -6,8 +6,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from authenticators import app_keys, app_logins, lifecycle
+from authenticators import app_keys, lifecycle
 from authenticators.models import AppDevice, AppLogin, ChipDevice, CodeDevice, Identity
+from login import app_logins
 from tests.authenticators.soft_chip import SoftChip
 from tests.factories import AppDeviceFactory, IdentityFactory, active_code_device
 
@@ -298,7 +299,7 @@ def test_the_chip_page_says_which_address_chips_work_on(
 def test_polling_gives_the_status_and_the_current_frame(
     client: Client, jonas_phone: AppDevice
 ) -> None:
-    from authenticators import frames
+    from login import frames
 
     type_user_id(client, "J()nas Jen5en")
     client.get("/en/login/app/")

@@ -7,15 +7,17 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from activation import services as activation
 from audit.models import AuditEntry
-from authenticators import app_logins, lifecycle
+from authenticators import lifecycle
 from authenticators import services as authenticator_services
 from authenticators.models import AppLogin, AuthenticatorEvent, CodeDevice, Identity
+from authenticators.notices import contact_details
 from authenticators.services import Refused
-from authenticators.tasks import contact_details
 from enrollment.demo import seed_offices
+from enrollment.errors import EnrollmentError
 from enrollment.models import AppointmentSlot, DeviceOrder, EnrollmentCase
-from enrollment.services import EnrollmentError
+from login import app_logins
 from login import services as login_services
 from messaging.models import OutboxMessage
 from selfservice import services
@@ -216,7 +218,7 @@ def test_contact_details_move_onto_the_identity_at_activation(db: None) -> None:
         expires_at=timezone.now() + timedelta(days=1),
     )
     assert contact_details(identity) == ("+4522222222", "")  # enrollment still under way
-    authenticator_services._finish_enrollment(identity)
+    activation.finish_enrollment(identity)
     identity.refresh_from_db()
     assert (identity.mobile, identity.email, identity.is_active) == ("+4522222222", "", True)
     assert identity.contact_set_at is not None
@@ -382,7 +384,7 @@ def test_the_new_device_replaces_the_blocked_one_at_activation(
 
     lifecycle.block_device(kodeviser, reason="lost", by=None)
     token = HardwareToken.objects.create(serial="KV99999999", kind="kodeviser", assigned_to=karen)
-    device = authenticator_services.activate_code_device(
+    device = activation.activate_code_device(
         identity=karen, password="Nyt kodeord 2026", serial=token.serial, code=token.current_code()
     )
     kodeviser.refresh_from_db()

@@ -9,7 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.utils import timezone
 
-from authenticators import services
+from activation import services as activation
 from authenticators.models import AppDevice, AuthenticatorStatus
 from tests.factories import AppDeviceFactory
 
@@ -34,7 +34,7 @@ def test_parallel_temporary_pin_guesses_stop_at_the_limit(transactional_db: None
     def guess(pin: str) -> None:
         start.wait()
         try:
-            services.confirm_app_activation(
+            activation.confirm_app_activation(
                 device=AppDevice.objects.get(pk=device.pk),
                 temporary_pin=pin,
                 pin="246810",
@@ -43,7 +43,7 @@ def test_parallel_temporary_pin_guesses_stop_at_the_limit(transactional_db: None
                 biometrics=False,
             )
             answers.append("accepted")
-        except services.ActivationRefused as refusal:
+        except activation.ActivationRefused as refusal:
             answers.append(refusal.code)
         finally:
             connection.close()

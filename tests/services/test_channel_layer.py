@@ -28,7 +28,7 @@ def test_a_group_message_crosses_the_redis_layer() -> None:
 
 def test_sync_code_sends_to_a_group_through_one_kept_loop() -> None:
     """Views and tasks send with mitid_portal.layers: no new event loop or connection each time."""
-    from mitid_portal import layers
+    from login import layers
 
     layer = get_channel_layer()
 

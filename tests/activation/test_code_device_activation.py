@@ -5,11 +5,12 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
-from authenticators import services
+from activation import services as activation
 from authenticators.models import AuthenticatorStatus, CodeDevice, HardwareToken, Identity
+from authenticators.services import Refused
 from authenticators.stock import fill_stock
+from enrollment import orders, state
 from enrollment import services as enrollment_services
-from enrollment import state
 from enrollment.flow import Channel, Method
 from enrollment.models import DeviceOrder, EnrollmentCase
 from tests.staff.helpers import log_in_staff, staff_member
@@ -29,7 +30,7 @@ def order(demo_people: None) -> DeviceOrder:
 
 
 def test_fulfilling_an_order_assigns_a_device_of_its_kind_from_stock(order: DeviceOrder) -> None:
-    token = services.fulfil_order(order, handed_out=False)
+    token = orders.fulfil_order(order, handed_out=False)
     order.refresh_from_db()
     assert (token.kind, token.assigned_to, order.status, order.token) == (
         "kodeviser",
@@ -37,21 +38,21 @@ def test_fulfilling_an_order_assigns_a_device_of_its_kind_from_stock(order: Devi
         "sent",
         token,
     )
-    with pytest.raises(services.ActivationRefused) as refused:
-        services.fulfil_order(order, handed_out=False)
+    with pytest.raises(Refused) as refused:
+        orders.fulfil_order(order, handed_out=False)
     assert refused.value.code == "order_not_open"
 
 
 def test_an_empty_stock_is_said_plainly(order: DeviceOrder) -> None:
     HardwareToken.objects.filter(kind="kodeviser").delete()
-    with pytest.raises(services.ActivationRefused) as refused:
-        services.fulfil_order(order, handed_out=True)
+    with pytest.raises(Refused) as refused:
+        orders.fulfil_order(order, handed_out=True)
     assert refused.value.code == "out_of_stock"
 
 
 def test_activation_makes_the_identity_active_at_substantial(order: DeviceOrder) -> None:
-    token = services.fulfil_order(order, handed_out=True)
-    device = services.activate_code_device(
+    token = orders.fulfil_order(order, handed_out=True)
+    device = activation.activate_code_device(
         identity=order.identity,
         password="a-long-pass-phrase",
         serial=token.serial.lower(),
@@ -66,12 +67,12 @@ def test_activation_makes_the_identity_active_at_substantial(order: DeviceOrder)
 
 
 def test_a_wrong_serial_and_someone_elses_serial_get_the_same_answer(order: DeviceOrder) -> None:
-    services.fulfil_order(order, handed_out=True)
+    orders.fulfil_order(order, handed_out=True)
     others = HardwareToken.objects.filter(assigned_to__isnull=True).first()
     assert others is not None
     for serial in ("KV99999999", others.serial):
-        with pytest.raises(services.ActivationRefused) as refused:
-            services.activate_code_device(
+        with pytest.raises(activation.ActivationRefused) as refused:
+            activation.activate_code_device(
                 identity=order.identity, password="a-long-pass-phrase", serial=serial, code="123456"
             )
         assert refused.value.code == "unknown_serial"
@@ -79,10 +80,10 @@ def test_a_wrong_serial_and_someone_elses_serial_get_the_same_answer(order: Devi
 
 
 def test_a_wrong_code_is_counted_and_changes_nothing(order: DeviceOrder, settings) -> None:
-    token = services.fulfil_order(order, handed_out=True)
+    token = orders.fulfil_order(order, handed_out=True)
     wrong = f"{(int(token.current_code()) + 1) % 1_000_000:06d}"
-    with pytest.raises(services.ActivationRefused):
-        services.activate_code_device(
+    with pytest.raises(activation.ActivationRefused):
+        activation.activate_code_device(
             identity=order.identity, password="a-long-pass-phrase", serial=token.serial, code=wrong
         )
     device = CodeDevice.objects.get()
@@ -106,7 +107,7 @@ def karen(client: Client, order: DeviceOrder, nemid_client: Callable[..., Client
 def test_password_rules_are_explained_and_the_serial_stays(
     karen: Client, order: DeviceOrder, password: str, message: str
 ) -> None:
-    token = services.fulfil_order(order, handed_out=True)
+    token = orders.fulfil_order(order, handed_out=True)
     html = karen.post(
         "/en/authenticators/code-device/activate/",
         {
@@ -127,7 +128,7 @@ def test_before_the_device_is_sent_the_page_says_so(karen: Client) -> None:
 
 
 def test_karen_activates_her_device_in_the_browser_form(karen: Client, order: DeviceOrder) -> None:
-    token = services.fulfil_order(order, handed_out=True)
+    token = orders.fulfil_order(order, handed_out=True)
     html = karen.post(
         "/en/authenticators/code-device/activate/",
         {
@@ -173,17 +174,17 @@ def test_guessing_serials_is_counted_and_then_refused(order: DeviceOrder) -> Non
     from django.core.cache import cache
 
     cache.clear()
-    token = services.fulfil_order(order, handed_out=True)
+    token = orders.fulfil_order(order, handed_out=True)
     codes = []
     for guess in ["KV1", "KV2", "KV3", "KV4", "KV5", token.serial]:
         try:
-            services.activate_code_device(
+            activation.activate_code_device(
                 identity=order.identity,
                 password="a-long-pass-phrase",
                 serial=guess,
                 code=token.current_code(),
             )
-        except services.ActivationRefused as refusal:
+        except activation.ActivationRefused as refusal:
             codes.append(refusal.code)
     assert codes == ["unknown_serial"] * 5 + ["too_many_serials"]
     cache.clear()

@@ -1,7 +1,7 @@
 """The App API that the MitID app calls: JSON under /api/app/v1/, no cookies.
 
 Requests are authenticated by what the phone holds: the activation code at first, then a
-signature with its device key on every request (see `api_auth`).
+signature with its device key on every request (see `app_api.auth`).
 """
 
 import json
@@ -16,10 +16,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
-from enrollment.user_ids import normalise_user_id
+from activation import services as activation
+from authenticators.models import AppDevice, AppLogin, AuthenticatorStatus
+from authenticators.services import Refused
+from authenticators.user_ids import normalise_user_id
+from login import app_logins
 
-from . import api_auth, app_logins, services
-from .models import AppDevice, AppLogin, AuthenticatorStatus
+from . import auth as api_auth
 from .openapi import OPENAPI
 
 logger = logging.getLogger(__name__)
@@ -104,7 +107,7 @@ def json_endpoint(
                 if when_blocked is not None:
                     when_blocked(refusal.device, body, **kwargs)
                 return error(refusal.code)
-            except services.Refused as refusal:
+            except Refused as refusal:
                 return error(refusal.code)
             except Exception:
                 # A phone gets JSON even when the portal fails; the log keeps the details.
@@ -123,7 +126,7 @@ def json_endpoint(
 def start_activation(request: HttpRequest, body: dict[str, Any]) -> JsonResponse:
     # A phone that already holds a user-ID signs, to add another to the same installation.
     signer = api_auth.authenticate(request) if "Authorization" in request.headers else None
-    device = services.start_app_activation(
+    device = activation.start_app_activation(
         user_id=body["user_id"],
         activation_code=body["activation_code"],
         public_key=body["public_key"],
@@ -156,7 +159,7 @@ def confirm_activation(
     )
     if device is None:
         return error("not_found")
-    device = services.confirm_app_activation(
+    device = activation.confirm_app_activation(
         device=device,
         temporary_pin=body["temporary_pin"],
         pin=body["pin"],

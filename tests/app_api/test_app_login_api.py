@@ -5,9 +5,11 @@ from typing import Any
 
 import pytest
 
-from authenticators import api_auth, app_keys, app_logins, lifecycle
+from app_api import auth as api_auth
+from authenticators import app_keys, lifecycle
 from authenticators.models import AppDevice, AppLogin
-from tests.authenticators.conftest import API, AppApi
+from login import app_logins
+from tests.app_api.conftest import API, AppApi
 from tests.factories import AppDeviceFactory
 
 pytestmark = pytest.mark.django_db

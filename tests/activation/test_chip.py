@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from authenticators import services
+from activation import services as activation
 from authenticators.models import ChipDevice, Identity
 from messaging.models import OutboxMessage
 from tests.authenticators.soft_chip import SoftChip
@@ -20,8 +20,8 @@ def identity() -> Identity:
 
 
 def register(identity: Identity, chip: SoftChip) -> ChipDevice:
-    options, state = services.chip_registration_options(identity)
-    return services.register_chip(identity=identity, state=state, response=chip.register(options))
+    options, state = activation.chip_registration_options(identity)
+    return activation.register_chip(identity=identity, state=state, response=chip.register(options))
 
 
 def test_a_registered_chip_waits_then_is_confirmed_with_the_key(
@@ -33,12 +33,12 @@ def test_a_registered_chip_waits_then_is_confirmed_with_the_key(
     assert chip.confirm_after - timezone.now() > timedelta(hours=settings.CHIP_WAITING_HOURS - 1)
 
     too_early = soft.sign_in(chip.generate_challenge())
-    with pytest.raises(services.ActivationRefused, match="waiting_period"):
-        services.confirm_chip(chip=chip, response=too_early)
+    with pytest.raises(activation.ActivationRefused, match="waiting_period"):
+        activation.confirm_chip(chip=chip, response=too_early)
 
     ChipDevice.objects.filter(pk=chip.pk).update(confirm_after=timezone.now())
     chip.refresh_from_db()
-    confirmed = services.confirm_chip(chip=chip, response=soft.sign_in(chip.generate_challenge()))
+    confirmed = activation.confirm_chip(chip=chip, response=soft.sign_in(chip.generate_challenge()))
     assert (confirmed.status, confirmed.level) == ("active", "substantial")
 
 
@@ -67,16 +67,16 @@ def test_the_citizen_is_told_a_chip_was_added(
 def test_a_chip_is_offered_only_to_an_active_identity(identity: Identity) -> None:
     Identity.objects.filter(pk=identity.pk).update(status="pending")
     identity.refresh_from_db()
-    with pytest.raises(services.ActivationRefused, match="identity_not_active"):
-        services.chip_registration_options(identity)
+    with pytest.raises(activation.ActivationRefused, match="identity_not_active"):
+        activation.chip_registration_options(identity)
 
 
 def test_an_answer_to_another_challenge_is_refused(identity: Identity) -> None:
     soft = SoftChip()
-    _options, state = services.chip_registration_options(identity)
-    other_options, _other_state = services.chip_registration_options(identity)
-    with pytest.raises(services.ActivationRefused, match="invalid_chip_response"):
-        services.register_chip(
+    _options, state = activation.chip_registration_options(identity)
+    other_options, _other_state = activation.chip_registration_options(identity)
+    with pytest.raises(activation.ActivationRefused, match="invalid_chip_response"):
+        activation.register_chip(
             identity=identity, state=state, response=soft.register(other_options)
         )
     assert not ChipDevice.objects.exists()
@@ -84,23 +84,25 @@ def test_an_answer_to_another_challenge_is_refused(identity: Identity) -> None:
 
 def test_an_answer_from_another_site_is_refused(identity: Identity) -> None:
     phishing = SoftChip(origin="https://mitid-login.example")
-    options, state = services.chip_registration_options(identity)
-    with pytest.raises(services.ActivationRefused, match="invalid_chip_response"):
-        services.register_chip(identity=identity, state=state, response=phishing.register(options))
+    options, state = activation.chip_registration_options(identity)
+    with pytest.raises(activation.ActivationRefused, match="invalid_chip_response"):
+        activation.register_chip(
+            identity=identity, state=state, response=phishing.register(options)
+        )
 
 
 def test_a_chip_without_its_pin_is_refused(identity: Identity) -> None:
     soft = SoftChip()
     soft.user_verified = False
-    options, state = services.chip_registration_options(identity)
-    with pytest.raises(services.ActivationRefused, match="invalid_chip_response"):
-        services.register_chip(identity=identity, state=state, response=soft.register(options))
+    options, state = activation.chip_registration_options(identity)
+    with pytest.raises(activation.ActivationRefused, match="invalid_chip_response"):
+        activation.register_chip(identity=identity, state=state, response=soft.register(options))
 
 
 def test_the_same_chip_is_registered_once(identity: Identity) -> None:
     soft = SoftChip()
     register(identity, soft)
-    options, state = services.chip_registration_options(identity)
+    options, state = activation.chip_registration_options(identity)
     assert options["publicKey"]["excludeCredentials"], "the browser is told to skip the chip"
-    with pytest.raises(services.ActivationRefused, match="chip_already_registered"):
-        services.register_chip(identity=identity, state=state, response=soft.register(options))
+    with pytest.raises(activation.ActivationRefused, match="chip_already_registered"):
+        activation.register_chip(identity=identity, state=state, response=soft.register(options))

@@ -9,8 +9,9 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
-from authenticators import app_keys, app_logins, frames
+from authenticators import app_keys
 from authenticators.models import AppDevice, AppLogin
+from login import app_logins, frames
 from login import session as login_session
 from mitid_portal.asgi import application
 from tests.factories import AppDeviceFactory

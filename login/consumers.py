@@ -13,8 +13,10 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from authenticators.models import AppLogin
+
 from . import app_logins, frames
-from .models import AppLogin
+from . import session as login_session
 
 # Close codes (4000-4999 are the application's): the page says why and offers a new start.
 NO_LOGIN = 4403
@@ -31,8 +33,6 @@ FINISHED = (
 @database_sync_to_async
 def _login_waited_on(session: Any) -> AppLogin | None:
     """The app login this browser's session is waiting on, if any (never anyone else's)."""
-    from login import session as login_session
-
     token = (session.get(login_session.PENDING_KEY) or {}).get("app_login") if session else None
     return AppLogin.objects.filter(token=token).first() if token else None
 

@@ -8,8 +8,7 @@ from django.utils.functional import SimpleLazyObject
 
 from login import session as login_session
 from nemid import session as nemid_session
-
-from . import support
+from pages import support
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:

@@ -16,7 +16,9 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from . import api_auth, app_keys
+from authenticators import app_keys
+
+from . import auth as api_auth
 
 
 class ApiError(Exception):

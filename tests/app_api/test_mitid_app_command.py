@@ -10,12 +10,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from authenticators import app_logins
 from authenticators.models import AppDevice, Identity
 from enrollment import services as enrollment_services
 from enrollment import state
 from enrollment.flow import Channel, Method
 from enrollment.models import EnrollmentCase
+from login import app_logins
 from messaging.models import OutboxMessage
 from nemid.demo import seed_demo_people
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from authenticators.app_client import ApiError, AppClient, AppState
+from app_api.client import ApiError, AppClient, AppState
 
 
 class Command(BaseCommand):

@@ -6,9 +6,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from authenticators import app_keys, app_logins, lifecycle
-from authenticators.app_logins import LoginRefused
+from authenticators import app_keys, lifecycle
 from authenticators.models import AppDevice, AppLogin, AuthenticatorEvent, Identity
+from login import app_logins
+from login.app_logins import LoginRefused
 from tests.factories import AppDeviceFactory, IdentityFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,15 +10,15 @@ from django.test import Client
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
+from app_api.views import STATUS
 from authenticators import app_keys
-from authenticators.api import STATUS
 from authenticators.models import AppDevice, Identity
 from enrollment import services as enrollment_services
 from enrollment import state
 from enrollment.flow import Channel, Method
 from enrollment.models import AppActivationCode, EnrollmentCase
 from messaging.models import OutboxMessage
-from tests.authenticators.conftest import API, AppApi
+from tests.app_api.conftest import API, AppApi
 
 pytestmark = pytest.mark.django_db
 
@@ -282,7 +282,7 @@ def test_the_limit_of_three_apps_holds_when_activations_are_confirmed(
     activation_code: str, django_capture_on_commit_callbacks
 ) -> None:
     """Two activations started while two apps were active cannot both finish."""
-    from authenticators import services
+    from activation import services as activation
     from tests.factories import AppDeviceFactory
 
     identity = Identity.objects.get(cpr="1505831235")
@@ -300,10 +300,10 @@ def test_the_limit_of_three_apps_holds_when_activations_are_confirmed(
         pending.append(device)
     answers = []
     for device in pending:
-        device, pin = services.new_temporary_pin(device.pk)
+        pin = device.issue_temporary_pin()
         challenge = device.generate_challenge()
         try:
-            services.confirm_app_activation(
+            activation.confirm_app_activation(
                 device=device,
                 temporary_pin=pin,
                 pin="135790",
@@ -312,7 +312,7 @@ def test_the_limit_of_three_apps_holds_when_activations_are_confirmed(
                 biometrics=False,
             )
             answers.append("active")
-        except services.ActivationRefused as refusal:
+        except activation.ActivationRefused as refusal:
             answers.append(refusal.code)
     assert answers == ["active", "too_many_apps"]
     assert AppDevice.objects.filter(identity=identity, status="active").count() == 3

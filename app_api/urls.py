@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from . import api
+from . import views as api
 
 app_name = "app_api"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from authenticators import frames
+from login import frames
 
 # Swedish BankID's published example: qrStartToken, qrStartSecret, and the auth codes of
 # seconds 0 and 1. Our frames use the same HMAC, under the prefix "mitid".

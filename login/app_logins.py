@@ -14,11 +14,11 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from enrollment.user_ids import normalise_user_id
-from mitid_portal import layers
+from authenticators import services
+from authenticators.models import AppDevice, AppLogin, AuthenticatorStatus, Identity, typed_codes_q
+from authenticators.user_ids import normalise_user_id
 
-from . import frames, services
-from .models import AppDevice, AppLogin, AuthenticatorStatus, Identity, typed_codes_q
+from . import frames, layers
 
 # Why a refused approval was refused, as the App API names it.
 _VERIFICATION_CODES = {

@@ -8,7 +8,7 @@ from django.test import Client
 from openapi_core import OpenAPI
 from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
 
-from authenticators import api_auth
+from app_api import auth as api_auth
 from authenticators.models import AppDevice
 
 API = "/api/app/v1"

@@ -17,9 +17,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from . import app_keys, attempts
-from .models import AppDevice, AuthenticatorStatus
-from .services import Refused
+from authenticators import app_keys, attempts
+from authenticators.models import AppDevice, AuthenticatorStatus
+from authenticators.services import Refused
 
 SCHEME = "MitID-Signature"
 

@@ -1,4 +1,7 @@
-"""Admin for enrollment: offices and their appointment calendar, device orders, cases."""
+"""Staff screens for enrollment: offices and their appointment calendar, device orders, cases.
+
+They live with the staff side because their actions are staff actions (permissions, audit).
+"""
 
 from typing import Any
 
@@ -7,10 +10,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from staff.admin_actions import StaffActionsMixin
+from enrollment import orders
+from enrollment.models import AppointmentSlot, DeviceOrder, EnrollmentCase, Office
 
-from . import orders
-from .models import AppointmentSlot, DeviceOrder, EnrollmentCase, Office
+from .admin_actions import StaffActionsMixin
 
 # Sending and handing out take a device from stock.
 FROM_STOCK = (DeviceOrder.Status.SENT, DeviceOrder.Status.COLLECTED)

@@ -1,0 +1,84 @@
+"""Activation forms: validation only; errors carry codes."""
+
+import re
+from typing import Any
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from authenticators.models import Identity
+
+TEN_DIGITS_IN_A_ROW = re.compile(r"\d{10}")
+
+
+class CodeDeviceActivationForm(forms.Form):
+    password1 = forms.CharField(
+        label=_("Create a MitID password"),
+        help_text=_("8 to 64 characters. It must not contain your user-ID or 10 digits in a row."),
+        strip=False,
+        max_length=64,
+        error_messages={
+            "required": _("Create a password."),
+            "max_length": _("The password can have at most 64 characters."),
+        },
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Type the password again"),
+        strip=False,
+        max_length=64,
+        error_messages={"required": _("Type the password again.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    serial = forms.CharField(
+        label=_("Serial number"),
+        help_text=_("Printed on the back of the device."),
+        max_length=20,
+        error_messages={"required": _("Type the serial number from the back of the device.")},
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"}),
+    )
+    code = forms.CharField(
+        label=_("The code the device shows"),
+        help_text=_("Press the button on the device, and type the 6 digits."),
+        max_length=6,
+        error_messages={"required": _("Type the code the device shows.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+    def __init__(self, *args: Any, identity: Identity, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.identity = identity
+
+    def clean_password1(self) -> str:
+        password: str = self.cleaned_data["password1"]
+        if len(password) < 8:
+            raise ValidationError(
+                _("The password must have at least 8 characters."), code="too_short"
+            )
+        if self.identity.user_id and self.identity.user_id.lower() in password.lower():
+            raise ValidationError(
+                _("The password must not contain your user-ID."), code="contains_user_id"
+            )
+        if TEN_DIGITS_IN_A_ROW.search(password):
+            raise ValidationError(
+                _("The password must not contain 10 digits in a row."), code="ten_digits"
+            )
+        validate_password(password, user=self.identity.account)
+        return password
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].replace(" ", "")
+        if not (len(code) == 6 and code.isdigit()):
+            raise ValidationError(_("The code is 6 digits."), code="invalid_format")
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
+            self.add_error(
+                "password2",
+                ValidationError(_("The two passwords are not the same."), code="password_mismatch"),
+            )
+        return cleaned

@@ -1,0 +1,310 @@
+"""Activation: an activation code, an order or a chip becomes an active authenticator.
+
+These acts cross enrollment (the case, the activation code, the order) and the device core
+(the identity, the devices, `verify`), so they live above both.
+"""
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from authenticators import app_keys, attempts, lifecycle, notices, services, tasks, webauthn
+from authenticators.models import (
+    AppDevice,
+    AuthenticatorEvent,
+    AuthenticatorStatus,
+    ChipDevice,
+    CodeDevice,
+    HardwareToken,
+    Identity,
+)
+from authenticators.services import Refused
+from authenticators.user_ids import normalise_user_id
+from enrollment.codes import activation_code_hash
+from enrollment.models import AppActivationCode, DeviceOrder, EnrollmentCase
+
+# A refused first use at activation, as the activation pages and the App API name it.
+ACTIVATION_REFUSALS = {
+    "not_active": "device_blocked",
+    "locked": "locked",
+    "wrong_code": "wrong_code",
+    "wrong_pin": "wrong_code",
+    "wrong_password": "wrong_code",
+}
+
+
+class ActivationRefused(Refused):
+    """Activation said no."""
+
+
+def _activation_code_owner(user_id: str, activation_code: str) -> AppActivationCode | None:
+    candidate = (
+        AppActivationCode.objects.select_for_update()
+        .filter(
+            identity__user_id_key=normalise_user_id(user_id.strip()),
+            code_hash=activation_code_hash(activation_code.strip()),
+        )
+        .select_related("identity")
+        .first()
+    )
+    return candidate if candidate and candidate.is_usable(timezone.now()) else None
+
+
+def activate_code_device(
+    *, identity: Identity, password: str, serial: str, code: str
+) -> CodeDevice:
+    """The citizen has the device: a new password, its serial, and the code it shows now."""
+    if attempts.is_locked("serial", str(identity.pk)):
+        raise ActivationRefused("too_many_serials")
+    with transaction.atomic():
+        identity = Identity.objects.select_for_update().get(pk=identity.pk)
+        token = HardwareToken.objects.filter(
+            serial__iexact=serial.strip(), assigned_to=identity
+        ).first()
+        if token is None:
+            attempts.count_failure("serial", str(identity.pk))
+            raise ActivationRefused("unknown_serial")  # also someone else's: never say whose
+        others = (
+            CodeDevice.objects.filter(identity=identity)
+            .exclude(status=AuthenticatorStatus.REVOKED)
+            .exclude(token=token)
+        )
+        if others.exclude(status=AuthenticatorStatus.BLOCKED).exists():
+            raise ActivationRefused("has_code_device")
+        for replaced in others:
+            # A blocked (lost) device gives way to its replacement, for good.
+            lifecycle.revoke_device(
+                replaced, reason="lost", by=None, note=f"replaced by {token.serial}"
+            )
+        device, _created = CodeDevice.objects.get_or_create(
+            token=token,
+            defaults={
+                "identity": identity,
+                "user": identity.ensure_user(),
+                "name": token.serial,
+                "key": token.key,
+            },
+        )
+        if device.is_usable:
+            raise ActivationRefused("already_active")
+    # The first code is checked while the device is still pending, by the one verify service:
+    # locked row, replay and throttle rules, the attempt recorded.
+    outcome = services.verify(device, code.strip(), purpose="activation")
+    if not outcome.ok:
+        raise ActivationRefused(ACTIVATION_REFUSALS[outcome.reason])
+    with transaction.atomic():
+        account = identity.ensure_user()
+        account.set_password(password)
+        account.save(update_fields=["password"])
+        services.activate(device)
+        finish_enrollment(identity)
+        DeviceOrder.objects.filter(identity=identity, kind=token.kind).exclude(
+            status__in=[DeviceOrder.Status.CANCELLED, DeviceOrder.Status.LOST]
+        ).update(status=DeviceOrder.Status.ACTIVATED)
+    device.refresh_from_db()
+    return device
+
+
+# Activating the MitID app ----------------------------------------------------------------
+
+
+def _check_installation(
+    installation: uuid.UUID, identity: Identity, signer: AppDevice | None
+) -> None:
+    """A phone that already holds someone's user-ID adds another only if it proves it is that
+    phone, with a signature by a key it holds; otherwise anyone could join a household."""
+    others = (
+        AppDevice.objects.filter(installation_id=installation)
+        .exclude(identity=identity)
+        .exclude(status=AuthenticatorStatus.REVOKED)
+    )
+    if others.exists() and (signer is None or signer.installation_id != installation):
+        raise ActivationRefused("installation_not_proven")
+
+
+def start_app_activation(
+    *,
+    user_id: str,
+    activation_code: str,
+    public_key: str,
+    installation_id: str,
+    name: str,
+    signer: AppDevice | None = None,
+) -> AppDevice:
+    """The app sends the user-ID, the activation code and its new public key.
+
+    `signer` is the installation's own key when the phone already holds another user-ID.
+    """
+    try:
+        app_keys.public_key_from_b64(public_key)
+        installation = uuid.UUID(installation_id)
+    except (app_keys.InvalidKey, ValueError) as error:
+        raise ActivationRefused("invalid_key") from error
+    subject = normalise_user_id(user_id.strip())
+    if attempts.is_locked("activation-code", subject):
+        raise ActivationRefused("too_many_attempts")
+    with transaction.atomic():
+        code = _activation_code_owner(user_id, activation_code)
+        if code is None:
+            attempts.count_failure("activation-code", subject)
+            raise ActivationRefused("invalid_activation_code")
+        identity = code.identity
+        if services.active_apps(identity) >= services.MAX_ACTIVE_APPS:
+            raise ActivationRefused("too_many_apps")
+        if not services.mobile_of(identity):
+            raise ActivationRefused("no_mobile")  # the temporary PIN goes by SMS
+        _check_installation(installation, identity, signer)
+        earlier = (
+            AppDevice.objects.filter(identity=identity, installation_id=installation)
+            .exclude(status=AuthenticatorStatus.REVOKED)
+            .first()
+        )
+        if earlier is not None and earlier.status == AuthenticatorStatus.ACTIVE:
+            raise ActivationRefused("already_active")
+        if earlier is not None and earlier.status == AuthenticatorStatus.BLOCKED:
+            raise ActivationRefused("device_not_active")  # staff lift a block, not the phone
+        if earlier is not None:
+            earlier.delete()  # an activation never finished: start it again
+        code.used_at = timezone.now()
+        code.save(update_fields=["used_at"])
+        device = AppDevice.objects.create(
+            identity=identity,
+            user=identity.ensure_user(),
+            name=name.strip()[:40],
+            installation_id=installation,
+            public_key=public_key,
+        )
+        transaction.on_commit(lambda: tasks.send_temporary_pin.delay(device.pk, identity.language))
+    return device
+
+
+def confirm_app_activation(
+    *,
+    device: AppDevice,
+    temporary_pin: str,
+    pin: str,
+    signature: str,
+    notifications_accepted: bool,
+    biometrics: bool,
+) -> AppDevice:
+    """The temporary PIN, a personal PIN, and a signature over the challenge prove the phone.
+
+    All on locked rows (the identity, then the device), so that parallel guesses are counted
+    one by one and the limit of active apps holds however many activations run at once.
+    """
+    if not (len(pin) == 6 and pin.isdigit()):
+        raise ActivationRefused("invalid_pin")
+    if not notifications_accepted:
+        raise ActivationRefused("notifications_required")
+    refusal = ""
+    with transaction.atomic():
+        Identity.objects.select_for_update().get(pk=device.identity_id)
+        device = AppDevice.objects.select_for_update().get(pk=device.pk)
+        if device.status != AuthenticatorStatus.PENDING:
+            raise ActivationRefused("not_pending")
+        allowed, _info = device.verify_is_allowed()
+        if not allowed:
+            raise ActivationRefused("too_many_attempts")
+        if services.active_apps(device.identity) >= services.MAX_ACTIVE_APPS:
+            raise ActivationRefused("too_many_apps")
+        if not device.check_temporary_pin(temporary_pin):
+            device.throttle_increment(commit=True)
+            services.record(device, AuthenticatorEvent.Kind.REFUSED, "wrong_temporary_pin")
+            refusal = "wrong_temporary_pin"
+        else:
+            outcome = services.verify(device, signature, purpose="activation")
+            if not outcome.ok:
+                refusal = "too_many_attempts" if outcome.reason == "locked" else "bad_signature"
+            else:
+                device.refresh_from_db()
+                device.set_pin(pin)
+                device.temporary_pin_hash = ""
+                device.notifications_accepted = notifications_accepted
+                device.biometrics = biometrics
+                device.save(
+                    update_fields=[
+                        "pin_hash",
+                        "temporary_pin_hash",
+                        "notifications_accepted",
+                        "biometrics",
+                    ]
+                )
+                services.activate(device)
+                finish_enrollment(device.identity)
+                transaction.on_commit(lambda: notify_new_app(device.pk))
+    # Raised after the transaction, so that the refused attempt stays counted.
+    if refusal:
+        raise ActivationRefused(refusal)
+    device.refresh_from_db()
+    return device
+
+
+def finish_enrollment(identity: Identity) -> None:
+    """The first authenticator is active: the MitID is, and its enrollment case is complete."""
+    if identity.contact_set_at is None:
+        # From now on the identity holds the contact details confirmed in enrollment.
+        mobile, email = notices.contact_details(identity)
+        Identity.objects.filter(pk=identity.pk).update(
+            mobile=mobile, email=email, contact_set_at=timezone.now()
+        )
+    Identity.objects.filter(pk=identity.pk).update(status=Identity.Status.ACTIVE)
+    identity.cases.filter(status=EnrollmentCase.Status.SUBMITTED).update(
+        status=EnrollmentCase.Status.COMPLETED
+    )
+
+
+def notify_new_app(device_id: int) -> None:
+    tasks.notify_app_activated.delay(device_id)
+
+
+# Registering and confirming a MitID chip ---------------------------------------------------
+
+
+def chip_registration_options(identity: Identity) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Options for the browser to register a chip; keep the state until the answer comes."""
+    if not identity.is_active:
+        raise ActivationRefused("identity_not_active")
+    existing = [chip.credential for chip in identity.chipdevices.exclude(status="revoked")]
+    return webauthn.registration_options(
+        user_handle=f"mitid-{identity.pk}".encode(), name=identity.user_id, existing=existing
+    )
+
+
+def register_chip(*, identity: Identity, state: dict[str, Any], response: str) -> ChipDevice:
+    """Step one: the chip is registered, and can be confirmed after the waiting period."""
+    if not identity.is_active:
+        raise ActivationRefused("identity_not_active")
+    try:
+        credential = webauthn.complete_registration(state, response)
+    except webauthn.InvalidResponse as error:
+        raise ActivationRefused("invalid_chip_response") from error
+    credential_id = webauthn.credential_id_text(credential)
+    if ChipDevice.objects.filter(credential_id=credential_id).exists():
+        raise ActivationRefused("chip_already_registered")
+    chip = ChipDevice.objects.create(
+        identity=identity,
+        user=identity.ensure_user(),
+        credential_id=credential_id,
+        credential_data=webauthn.credential_to_text(credential),
+        confirm_after=timezone.now() + timedelta(hours=settings.CHIP_WAITING_HOURS),
+    )
+    transaction.on_commit(lambda: tasks.notify_chip_registered.delay(chip.pk))
+    return chip
+
+
+def confirm_chip(*, chip: ChipDevice, response: str) -> ChipDevice:
+    """Step two: after the wait, the citizen uses the chip once and it becomes active."""
+    if chip.status != AuthenticatorStatus.PENDING:
+        raise ActivationRefused("not_pending")
+    if timezone.now() < chip.confirm_after:
+        raise ActivationRefused("waiting_period")
+    outcome = services.verify(chip, response, purpose="activation")
+    if not outcome.ok:
+        raise ActivationRefused("locked" if outcome.reason == "locked" else "invalid_chip_response")
+    services.activate(chip)
+    chip.refresh_from_db()
+    return chip

@@ -1,0 +1,15 @@
+"""URLs of authenticator pages."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "authenticators"
+
+urlpatterns = [
+    path(
+        "code-device/activate/", views.ActivateCodeDeviceView.as_view(), name="activate_code_device"
+    ),
+    path("chip/", views.ChipView.as_view(), name="chip"),
+    path("chip/<int:pk>/confirm/", views.ConfirmChipView.as_view(), name="confirm_chip"),
+]

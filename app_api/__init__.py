@@ -1,0 +1,1 @@
+"""The App API: signed JSON that the MitID app speaks to the portal."""
