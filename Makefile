@@ -8,7 +8,7 @@ PORT ?= 8000
 WS_PORT ?= 8001
 STACK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mitid_portal
 STACK_REDIS_URL ?= redis://127.0.0.1:6379/0
-MESSAGE_DIRS := pages nemid cpr messaging enrollment authenticators login mitid_portal templates
+MESSAGE_DIRS := pages nemid cpr messaging audit enrollment authenticators activation login app_api selfservice staff translations mitid_portal templates
 MAKEMESSAGES := $(MANAGE) makemessages --locale da --locale en --locale kl --no-obsolete --add-location file --ignore '.venv/*' --ignore 'static/*' --ignore 'tests/*' --ignore 'bench/*'
 
 .PHONY: run test format install messages compilemessages check-messages translations-report check-translations lint test-services test-browser test-browser-stack run-stack browser-deps ci clean
@@ -77,10 +77,12 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+## Lint, types, and the import layers of ../shared/ARCHITECTURE.md (the contracts in pyproject.toml).
 lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports
 
 ## Runs the portal as a deployer would: PostgreSQL, Redis, a Celery worker and beat (Procfile).
 run-stack: compilemessages

@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from authenticators.models import Identity
+from pages import documents
 
-from . import documents, flow
+from . import flow
 from .flow import Channel, Method, Step
 from .models import EnrollmentCase
 

@@ -23,9 +23,10 @@ from authenticators.models import Identity
 from cpr.registry import get_registry
 from nemid import session as nemid_session
 from nemid.session import redirect_to_login
+from pages import documents
 from pages.drafts import DraftFormMixin
 
-from . import documents, flow, rate_limits, services, state
+from . import flow, rate_limits, services, state
 from .errors import EnrollmentError, refusal_message
 from .flow import Channel, Method, Step
 from .forms import CodeForm, ContactForm, DeviceDeliveryForm, MethodForm, TermsForm, UserIdForm

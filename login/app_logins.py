@@ -33,6 +33,24 @@ class LoginRefused(services.Refused):
     pass
 
 
+Status = AppLogin.Status
+
+# Which status may follow which, and nothing else: the app login's state machine as data.
+# Expired is never stored (a waiting or scanned login past its time); the rest are final.
+NEXT: dict[str, tuple[str, ...]] = {
+    Status.WAITING: (Status.SCANNED, Status.CANCELLED, Status.BLOCKED),
+    Status.SCANNED: (Status.APPROVED, Status.REJECTED, Status.CANCELLED, Status.BLOCKED),
+    Status.APPROVED: (Status.COMPLETED,),
+}
+# A decision is the end of the wait: the moment is kept.
+DECISIONS = (Status.APPROVED, Status.REJECTED, Status.BLOCKED, Status.CANCELLED)
+
+
+def may_become(status: str) -> list[str]:
+    """The statuses a login can move to `status` from (for a query over many logins)."""
+    return [before for before, after in NEXT.items() if status in after]
+
+
 def group_name(login: AppLogin) -> str:
     return f"app-login.{login.token}"
 
@@ -40,6 +58,25 @@ def group_name(login: AppLogin) -> str:
 def announce(login: AppLogin) -> None:
     """Tell the browser waiting on this login, on whichever server process it is."""
     layers.group_send(group_name(login), {"type": "login.status", "status": login.current_status()})
+
+
+def move(login: AppLogin, to: str, *, device: AppDevice | None = None) -> None:
+    """The one way a login changes status, on its locked row: refused unless `NEXT` allows
+    it; the browser waiting on it hears of it after the commit (completing is the browser's
+    own request, so nobody else waits for it)."""
+    if to not in NEXT.get(login.status, ()):
+        raise LoginRefused("login_not_open")
+    login.status = to
+    fields = ["status"]
+    if device is not None:
+        login.device = device
+        fields.append("device")
+    if to in DECISIONS:
+        login.decided_at = timezone.now()
+        fields.append("decided_at")
+    login.save(update_fields=fields)
+    if to != Status.COMPLETED:
+        transaction.on_commit(partial(announce, login))
 
 
 def start(*, user_id: str, service: str, text: str, same_device: bool = False) -> AppLogin:
@@ -58,10 +95,13 @@ def start(*, user_id: str, service: str, text: str, same_device: bool = False) -
         )
         replaced: list[AppLogin] = []
         if identity is not None:
-            replaced = list(AppLogin.objects.filter(identity=identity, status__in=AppLogin.OPEN))
-            AppLogin.objects.filter(pk__in=[old.pk for old in replaced]).update(
-                status=AppLogin.Status.CANCELLED, decided_at=now
+            replaced = list(
+                AppLogin.objects.filter(
+                    identity=identity, status__in=may_become(Status.CANCELLED)
+                ).select_for_update()
             )
+            for old in replaced:
+                move(old, Status.CANCELLED)
         login = AppLogin.objects.create(
             identity=identity,
             typed_user_id=user_id.strip()[:48],
@@ -71,9 +111,6 @@ def start(*, user_id: str, service: str, text: str, same_device: bool = False) -
             started_at=now,
             expires_at=now + timedelta(seconds=settings.APP_LOGIN_SECONDS),
         )
-        for old in replaced:
-            old.status = AppLogin.Status.CANCELLED
-            transaction.on_commit(partial(announce, old))
     return login
 
 
@@ -134,14 +171,11 @@ def scan(*, signer: AppDevice, frame_text: str, now: datetime | None = None) -> 
         if status == AppLogin.Status.EXPIRED:
             raise LoginRefused("login_expired")
         device = account_on_installation(signer, login)
-        if status == AppLogin.Status.SCANNED and login.device_id == device.pk:
+        if status == Status.SCANNED and login.device_id == device.pk:
             return login  # the same phone scanned again
-        if status != AppLogin.Status.WAITING:
+        if status != Status.WAITING:
             raise LoginRefused("login_not_open")
-        login.status = AppLogin.Status.SCANNED
-        login.device = device
-        login.save(update_fields=["status", "device"])
-        transaction.on_commit(lambda: announce(login))
+        move(login, Status.SCANNED, device=device)
     return login
 
 
@@ -157,14 +191,11 @@ def open_on_phone(*, signer: AppDevice, token: str, autostart: str) -> AppLogin:
         if status == AppLogin.Status.EXPIRED:
             raise LoginRefused("login_expired")
         device = account_on_installation(signer, login)
-        if status == AppLogin.Status.SCANNED and login.device_id == device.pk:
+        if status == Status.SCANNED and login.device_id == device.pk:
             return login
-        if status != AppLogin.Status.WAITING:
+        if status != Status.WAITING:
             raise LoginRefused("login_not_open")
-        login.status = AppLogin.Status.SCANNED
-        login.device = device
-        login.save(update_fields=["status", "device"])
-        transaction.on_commit(lambda: announce(login))
+        move(login, Status.SCANNED, device=device)
     return login
 
 
@@ -234,11 +265,7 @@ def approve(*, signer: AppDevice, token: str, signature: str, pin: str) -> AppLo
             challenge=(login.signing_input, login.expires_at),
         )
         if outcome.ok:
-            login.status = AppLogin.Status.APPROVED
-            login.device = device
-            login.decided_at = now
-            login.save(update_fields=["status", "device", "decided_at"])
-            transaction.on_commit(lambda: announce(login))
+            move(login, Status.APPROVED, device=device)
     # Raised outside the transaction, so that the refused attempt stays counted.
     if not outcome.ok:
         raise LoginRefused(_VERIFICATION_CODES[outcome.reason])
@@ -270,21 +297,14 @@ def refuse_blocked_app(*, device: AppDevice, frame_text: str = "", token: str = 
             or login.current_status(now) not in AppLogin.OPEN
         ):
             return
-        login.status = AppLogin.Status.BLOCKED
-        login.decided_at = now
-        login.save(update_fields=["status", "decided_at"])
-        transaction.on_commit(lambda: announce(login))
+        move(login, Status.BLOCKED)
 
 
 def reject(*, signer: AppDevice, token: str) -> AppLogin:
     """The citizen did not start this login, or changed their mind."""
     with transaction.atomic():
         login, device = _open_login_for(signer, token, timezone.now())
-        login.status = AppLogin.Status.REJECTED
-        login.device = device
-        login.decided_at = timezone.now()
-        login.save(update_fields=["status", "device", "decided_at"])
-        transaction.on_commit(lambda: announce(login))
+        move(login, Status.REJECTED, device=device)
     return login
 
 
@@ -314,26 +334,19 @@ def enter_typed_code(*, token: str, code: str) -> AppLogin:
             and login.identity.uses_typed_codes()
             and hmac.compare_digest(code.strip(), login.typed_code)
         )
-        if not right:
-            login.typed_code_failures += 1
-            if login.too_many_typed_codes:
-                login.status = AppLogin.Status.CANCELLED
-                login.decided_at = timezone.now()
-            login.save(update_fields=["typed_code_failures", "status", "decided_at"])
-        else:
-            login.status = AppLogin.Status.SCANNED
-            login.save(update_fields=["status"])
-        transaction.on_commit(lambda: announce(login))
-    if not right:
-        raise LoginRefused("too_many_attempts" if login.status == "cancelled" else "wrong_code")
-    return login
+        if right:
+            move(login, Status.SCANNED)
+            return login
+        login.typed_code_failures += 1
+        login.save(update_fields=["typed_code_failures"])
+        if login.too_many_typed_codes:
+            move(login, Status.CANCELLED)
+    raise LoginRefused("too_many_attempts" if login.status == Status.CANCELLED else "wrong_code")
 
 
 def cancel(login: AppLogin) -> None:
     """The browser gave up (the citizen chose another way, or started again)."""
-    changed = AppLogin.objects.filter(pk=login.pk, status__in=AppLogin.OPEN).update(
-        status=AppLogin.Status.CANCELLED, decided_at=timezone.now()
-    )
-    if changed:
-        login.refresh_from_db()
-        transaction.on_commit(lambda: announce(login))
+    with transaction.atomic():
+        locked = AppLogin.objects.select_for_update().filter(pk=login.pk).first()
+        if locked is not None and locked.status in may_become(Status.CANCELLED):
+            move(locked, Status.CANCELLED)

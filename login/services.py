@@ -14,6 +14,8 @@ from authenticators.kinds import APP, CHIP, CODE_DEVICE
 from authenticators.models import AppLogin, AuthenticatorStatus, ChipDevice, CodeDevice, Identity
 from authenticators.user_ids import normalise_user_id
 
+from . import app_logins
+
 SERVICE = "MitID.dk"
 
 
@@ -135,8 +137,7 @@ def complete_app_login(token: str) -> Success:
         raise LoginFailed("not_approved")
     if login.identity is None or not login.identity.is_active or not login.device.is_usable:
         raise LoginFailed("device_blocked")
-    login.status = AppLogin.Status.COMPLETED
-    login.save(update_fields=["status"])
+    app_logins.move(login, AppLogin.Status.COMPLETED)
     return Success(
         login.identity, APP, login.device.name, login.device.level, login.device.persistent_id
     )

@@ -302,3 +302,31 @@ def test_three_wrong_typed_codes_end_the_login(phone: AppDevice, settings) -> No
     assert login.status == "cancelled" and login.too_many_typed_codes
     right = refusal(app_logins.enter_typed_code, token=str(login.token), code=login.typed_code)
     assert right == "login_not_open"
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "allowed"),
+    [
+        ("waiting", "scanned", True),
+        ("scanned", "approved", True),
+        ("approved", "completed", True),
+        ("waiting", "approved", False),  # nobody approves what no phone has scanned
+        ("rejected", "scanned", False),
+        ("cancelled", "approved", False),
+        ("completed", "completed", False),  # a login is taken once
+    ],
+)
+def test_a_login_moves_only_as_the_table_allows(
+    phone: AppDevice, before: str, after: str, allowed: bool
+) -> None:
+    login = start()
+    AppLogin.objects.filter(pk=login.pk).update(status=before)
+    login.refresh_from_db()
+    if allowed:
+        app_logins.move(login, after)
+        login.refresh_from_db()
+        assert login.status == after
+    else:
+        assert refusal(app_logins.move, login, after) == "login_not_open"
+        login.refresh_from_db()
+        assert login.status == before
