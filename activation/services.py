@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from authenticators import app_keys, attempts, lifecycle, notices, services, tasks, webauthn
+from authenticators import app_keys, attempts, lifecycle, notices, services, webauthn
 from authenticators.models import (
     AppDevice,
     AuthenticatorEvent,
@@ -178,7 +178,7 @@ def start_app_activation(
             installation_id=installation,
             public_key=public_key,
         )
-        transaction.on_commit(lambda: tasks.send_temporary_pin.delay(device.pk, identity.language))
+        notices.send_temporary_pin(device.pk, identity.language)
     return device
 
 
@@ -235,7 +235,7 @@ def confirm_app_activation(
                 )
                 services.activate(device)
                 finish_enrollment(device.identity)
-                transaction.on_commit(lambda: notify_new_app(device.pk))
+                notices.tell_app_activated(device.pk)
     # Raised after the transaction, so that the refused attempt stays counted.
     if refusal:
         raise ActivationRefused(refusal)
@@ -255,10 +255,6 @@ def finish_enrollment(identity: Identity) -> None:
     identity.cases.filter(status=EnrollmentCase.Status.SUBMITTED).update(
         status=EnrollmentCase.Status.COMPLETED
     )
-
-
-def notify_new_app(device_id: int) -> None:
-    tasks.notify_app_activated.delay(device_id)
 
 
 # Registering and confirming a MitID chip ---------------------------------------------------
@@ -285,14 +281,15 @@ def register_chip(*, identity: Identity, state: dict[str, Any], response: str) -
     credential_id = webauthn.credential_id_text(credential)
     if ChipDevice.objects.filter(credential_id=credential_id).exists():
         raise ActivationRefused("chip_already_registered")
-    chip = ChipDevice.objects.create(
-        identity=identity,
-        user=identity.ensure_user(),
-        credential_id=credential_id,
-        credential_data=webauthn.credential_to_text(credential),
-        confirm_after=timezone.now() + timedelta(hours=settings.CHIP_WAITING_HOURS),
-    )
-    transaction.on_commit(lambda: tasks.notify_chip_registered.delay(chip.pk))
+    with transaction.atomic():
+        chip = ChipDevice.objects.create(
+            identity=identity,
+            user=identity.ensure_user(),
+            credential_id=credential_id,
+            credential_data=webauthn.credential_to_text(credential),
+            confirm_after=timezone.now() + timedelta(hours=settings.CHIP_WAITING_HOURS),
+        )
+        notices.tell_chip_registered(chip.pk)
     return chip
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import AuditEntry
 from audit.services import record as audit
 
-from . import tasks
+from . import notices
 from .models import (
     AppLogin,
     AssuranceLevel,
@@ -62,7 +62,7 @@ class IdCheck:
 
 def _tell(identity: Identity, notice: str, device: Device | None = None) -> None:
     device_id = device.persistent_id if device is not None else ""
-    transaction.on_commit(lambda: tasks.notify_status_change.delay(identity.pk, notice, device_id))
+    notices.tell_status_change(identity.pk, notice, device_id)
 
 
 def _locked(device: Device) -> Device:

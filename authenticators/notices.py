@@ -1,4 +1,8 @@
-"""What a citizen is told about their MitID, and to which address: SMS and e-mail texts."""
+"""What a citizen is told about their MitID, and to which address: SMS and e-mail texts.
+
+Each notice is queued in the outbox inside the caller's transaction (messaging.services), so
+it is sent if and only if the change that caused it is committed.
+"""
 
 from typing import Any
 
@@ -10,7 +14,6 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
 
-from messaging import delivery
 from messaging.services import queue_email, queue_sms
 from pages.support import MITID_SUPPORT
 
@@ -31,7 +34,8 @@ def contact_details(identity: Identity) -> tuple[str, str]:
 
 
 def send_temporary_pin(device_id: int, language: str) -> None:
-    """Make the temporary PIN and send it by SMS; it exists only here and in the SMS."""
+    """Make the temporary PIN and queue it by SMS; only its hash is kept, and the SMS's text
+    is blanked once delivered."""
     device = AppDevice.objects.select_related("identity").get(pk=device_id)
     mobile, _email = contact_details(device.identity)
     if not mobile:
@@ -39,7 +43,7 @@ def send_temporary_pin(device_id: int, language: str) -> None:
     pin = device.issue_temporary_pin()
     with translation.override(language):
         body = render_to_string("authenticators/messages/temporary_pin_sms.txt", {"pin": pin})
-    delivery.send(channel="sms", to=mobile, body=body.strip())
+    queue_sms(to=mobile, body=body.strip(), sensitive=True)
 
 
 def notice(message: "str | Promise", **names: str) -> str:

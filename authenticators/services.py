@@ -6,7 +6,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from . import notices, tasks
+from . import notices
 from .models import (
     AppDevice,
     AuthenticatorEvent,
@@ -90,7 +90,7 @@ def verify(
 
 
 def _tell_use(event: AuthenticatorEvent) -> None:
-    transaction.on_commit(lambda: tasks.notify_use.delay(event.pk))
+    notices.tell_use(event.pk)
 
 
 def _change_status(device: Device, status: str, event: str, reason: str) -> None:

@@ -1,7 +1,8 @@
 """The saved enrollment: cases, contact codes, activation codes, offices and device orders."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -253,3 +254,8 @@ class DeviceOrder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.identity}"
+
+    @property
+    def expected_delivery(self) -> datetime:
+        """When a device sent by post should have arrived, as the citizen is told."""
+        return self.created_at + timedelta(days=settings.POST_DELIVERY_DAYS)

@@ -9,7 +9,6 @@ from authenticators.notices import contact_details, notice, notify
 from messaging import delivery
 from messaging.services import queue_email, queue_sms
 
-from . import services
 from .models import ContactChannel, DeviceOrder
 
 
@@ -38,7 +37,7 @@ def tell_order_placed(order_id: int, language: str) -> None:
     with translation.override(language):
         context = {
             "order": order,
-            "delivery_by": services.expected_post_delivery(order),
+            "delivery_by": order.expected_delivery,
         }
         if mobile:
             body = render_to_string("enrollment/messages/order_sms.txt", context)

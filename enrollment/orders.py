@@ -5,7 +5,6 @@ and the reminders are Celery beat's. Every change is audited and told to the cit
 """
 
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
@@ -20,6 +19,7 @@ from authenticators import lifecycle
 from authenticators.models import AuthenticatorStatus, CodeDevice, HardwareToken
 from authenticators.services import Refused
 
+from . import notices
 from .models import DeviceOrder
 
 Status = DeviceOrder.Status
@@ -101,10 +101,8 @@ def _revoke_lost_device(order: DeviceOrder) -> None:
 
 
 def _tell(order: DeviceOrder, status: str) -> None:
-    from .tasks import notify_order
-
     if status in NOTIFIED:
-        transaction.on_commit(lambda: notify_order.delay(order.pk, status))
+        notices.tell_order_moved(order.pk, status)
 
 
 # The statuses the citizen hears of: a cancelled order was the citizen's own doing.
@@ -142,14 +140,13 @@ def orders_due_for_a_reminder() -> "QuerySet[DeviceOrder]":
 
 
 def remind_unactivated_devices() -> int:
-    from .tasks import notify_order
-
     reminded = 0
     for order in orders_due_for_a_reminder():
         # Only one run reminds an order, however many workers run the schedule.
-        if DeviceOrder.objects.filter(pk=order.pk, reminded_at__isnull=True).update(
-            reminded_at=timezone.now()
-        ):
-            transaction.on_commit(partial(notify_order.delay, order.pk, "reminder"))
-            reminded += 1
+        with transaction.atomic():
+            if DeviceOrder.objects.filter(pk=order.pk, reminded_at__isnull=True).update(
+                reminded_at=timezone.now()
+            ):
+                notices.tell_order_moved(order.pk, "reminder")
+                reminded += 1
     return reminded

@@ -1,7 +1,7 @@
 """Enrollment's writes with side effects: each answer, code and order goes through here."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -11,8 +11,8 @@ from authenticators.models import Identity
 from cpr.registry import get_registry
 from nemid.models import NemIDAccount
 
-from . import flow, state
-from .codes import check_code, check_send_limits, new_activation_code
+from . import flow, notices, state
+from .codes import check_code, check_send_limits, new_activation_code, renew_code
 from .errors import EnrollmentError
 from .flow import Method, Step
 from .models import (
@@ -101,18 +101,20 @@ def give_contact_details(
 
 
 def send_code(case: EnrollmentCase, channel: ContactChannel, *, language: str) -> None:
-    """Schedule a new code, within the limits: once a minute, a few times an hour."""
-    from .tasks import send_contact_code
-
+    """Send a new code, within the limits: once a minute, a few times an hour. The code and its
+    message are made in the caller's transaction (the outbox sends it after the commit)."""
     now = timezone.now()
-    contact_code = ContactCode.objects.filter(case=case, channel=channel).first()
+    contact_code = (
+        ContactCode.objects.select_for_update().filter(case=case, channel=channel).first()
+    )
     if contact_code is None:
         raise EnrollmentError("no_code")
     check_send_limits(
         CodeSend.objects.filter(case=case, channel=channel), contact_code.address, now=now
     )
     CodeSend.objects.create(case=case, channel=channel, address=contact_code.address, sent_at=now)
-    transaction.on_commit(lambda: send_contact_code.delay(contact_code.pk, language))
+    code = renew_code(contact_code)
+    notices.deliver_code(contact_code.channel, contact_code.address, code, language)
 
 
 def confirm_code(case: EnrollmentCase, channel: ContactChannel, code: str) -> None:
@@ -277,8 +279,6 @@ def order_device(
     language: str,
 ) -> PlacedOrder:
     """Order the chosen device once; a repeated submit returns the order already placed."""
-    from .tasks import confirm_device_order
-
     with transaction.atomic():
         case = EnrollmentCase.objects.select_for_update().select_related("identity").get(pk=case.pk)
         existing = case.orders.first()
@@ -292,12 +292,8 @@ def order_device(
         )
         submit(case, method)
         state.remember_language(case.identity, language)
-        transaction.on_commit(lambda: confirm_device_order.delay(order.pk, language))
+        notices.tell_order_placed(order.pk, language)
     return PlacedOrder(order, created=True)
-
-
-def expected_post_delivery(order: DeviceOrder) -> datetime:
-    return order.created_at + timedelta(days=settings.POST_DELIVERY_DAYS)
 
 
 # Reservations ---------------------------------------------------------------------------

@@ -416,9 +416,7 @@ def receipt(request: HttpRequest) -> HttpResponse:
             context.update(activation=activation, activation_code=shown["code"])
         return render(request, "enrollment/receipt_app.html", context)
     order = case.orders.select_related("slot__office").first()
-    context.update(
-        order=order, delivery_by=services.expected_post_delivery(order) if order else None
-    )
+    context.update(order=order, delivery_by=order.expected_delivery if order else None)
     return render(request, "enrollment/receipt_device.html", context)
 
 

@@ -7,12 +7,17 @@ loop in a thread of its own and hands it each message; the in-memory layer (one 
 """
 
 import asyncio
+import logging
 import threading
 from concurrent.futures import Future
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
+
+logger = logging.getLogger(__name__)
+
+SEND_TIMEOUT_SECONDS = 1.0
 
 _loop: asyncio.AbstractEventLoop | None = None
 _lock = threading.Lock()
@@ -28,6 +33,9 @@ def _background_loop() -> asyncio.AbstractEventLoop:
 
 
 def group_send(group: str, message: dict[str, Any]) -> None:
+    """Send now, or log why not. The status change is committed already (the app's answer
+    stands); a browser that missed it learns it when it next asks (its polling fallback, or a
+    reload), so a Redis blip must not turn the app's request into an error."""
     layer = get_channel_layer()
     if layer is None:
         return
@@ -37,4 +45,8 @@ def group_send(group: str, message: dict[str, Any]) -> None:
     sent: Future[None] = asyncio.run_coroutine_threadsafe(
         layer.group_send(group, message), _background_loop()
     )
-    sent.result(timeout=5)  # a lost status would leave a browser waiting: fail loudly
+    try:
+        sent.result(timeout=SEND_TIMEOUT_SECONDS)
+    except Exception:
+        sent.cancel()
+        logger.warning("Channel layer send to %s failed", group, exc_info=True)

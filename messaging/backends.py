@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
 
+import requests
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
@@ -26,6 +27,8 @@ class SMS:
     to: str
     body: str
     sender: str = ""
+    # The sender's idempotency key: a gateway takes one message per key and recipient.
+    key: str = ""
 
 
 class SMSBackend(Protocol):
@@ -44,13 +47,17 @@ class OutboxSMSBackend:
 
     def send_messages(self, messages: Sequence[SMS]) -> int:
         OutboxMessage.objects.bulk_create(
-            OutboxMessage(
-                channel=Channel.SMS,
-                sender=sms.sender or settings.SMS_SENDER,
-                recipient=sms.to,
-                body=sms.body,
-            )
-            for sms in messages
+            (
+                OutboxMessage(
+                    channel=Channel.SMS,
+                    sender=sms.sender or settings.SMS_SENDER,
+                    recipient=sms.to,
+                    body=sms.body,
+                    key=sms.key,
+                )
+                for sms in messages
+            ),
+            ignore_conflicts=True,  # a message tried again with its key: taken once
         )
         return len(messages)
 
@@ -60,14 +67,44 @@ class OutboxEmailBackend(BaseEmailBackend):
 
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         OutboxMessage.objects.bulk_create(
-            OutboxMessage(
-                channel=Channel.EMAIL,
-                sender=email.from_email,
-                recipient=recipient,
-                subject=str(email.subject),
-                body=str(email.body),
-            )
-            for email in email_messages
-            for recipient in email.recipients()
+            (
+                OutboxMessage(
+                    channel=Channel.EMAIL,
+                    sender=email.from_email,
+                    recipient=recipient,
+                    subject=str(email.subject),
+                    body=str(email.body),
+                    key=email.extra_headers.get("X-Idempotency-Key", ""),
+                )
+                for email in email_messages
+                for recipient in email.recipients()
+            ),
+            ignore_conflicts=True,
         )
         return len(email_messages)
+
+
+class HttpSMSBackend:
+    """An SMS gateway over HTTP, in the shape most providers offer: one JSON POST a message to
+    `SMS_GATEWAY_URL`, with the idempotency key in a header so a repeated try is sent once.
+    Anything but a 2xx answer, or no answer within `SMS_GATEWAY_TIMEOUT_SECONDS`, is a
+    GatewayError (tried again)."""
+
+    def send_messages(self, messages: Sequence[SMS]) -> int:
+        for sms in messages:
+            try:
+                answer = requests.post(
+                    settings.SMS_GATEWAY_URL,
+                    json={
+                        "to": sms.to,
+                        "from": sms.sender or settings.SMS_SENDER,
+                        "text": sms.body,
+                    },
+                    headers={"Idempotency-Key": sms.key} if sms.key else {},
+                    timeout=settings.SMS_GATEWAY_TIMEOUT_SECONDS,
+                )
+            except requests.RequestException as error:
+                raise GatewayError(f"SMS gateway unreachable: {type(error).__name__}") from error
+            if not 200 <= answer.status_code < 300:
+                raise GatewayError(f"SMS gateway answered {answer.status_code}")
+        return len(messages)

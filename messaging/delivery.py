@@ -1,38 +1,96 @@
-"""Handing one queued message to its gateway, exactly once."""
+"""Handing one queued message to its gateway: tried until delivered, delivered once."""
+
+import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
-from .backends import SMS, get_sms_backend
+from .backends import SMS, GatewayError, get_sms_backend
 from .models import Channel, Message
+
+logger = logging.getLogger(__name__)
+
+# How long Celery waits before the next try after a gateway error, by tries so far: 2, 4, 8 s
+# and so on, at most 10 minutes.
+MAX_RETRY_SECONDS = 600
+
+
+def retry_in(attempts: int) -> int:
+    return int(min(MAX_RETRY_SECONDS, 2**attempts))
+
+
+class RetryLater(Exception):
+    """The gateway failed; try again in `seconds` (a Celery retry; the sweep if that is lost)."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(f"retry in {seconds} s")
+        self.seconds = seconds
 
 
 def deliver(message_id: int) -> bool:
-    """Send the message unless it was sent already; return whether this call sent it."""
+    """Send the message unless it was sent already; return whether this call sent it.
+
+    The row is locked only to take the try: the gateway call runs outside the transaction,
+    and the message's key lets the gateway drop a second copy if this try is repeated after a
+    crash between sending and marking it sent. Raises RetryLater when the gateway failed and
+    another try should follow; after OUTBOX_MAX_ATTEMPTS tries the message is given up on.
+    """
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message_id)
-        if message.status == Message.Status.SENT:
+        if message.status != Message.Status.QUEUED:
             return False
         message.attempts += 1
-        message.save(update_fields=["attempts"])
-    send(channel=message.channel, to=message.recipient, subject=message.subject, body=message.body)
-    Message.objects.filter(pk=message.pk).update(status=Message.Status.SENT, sent_at=timezone.now())
+        # The lease: the sweep leaves the message alone while this try and its retry run.
+        message.next_attempt_at = timezone.now() + timedelta(
+            seconds=retry_in(message.attempts) + settings.OUTBOX_RETRY_SECONDS
+        )
+        message.save(update_fields=["attempts", "next_attempt_at"])
+    try:
+        send(
+            channel=message.channel,
+            to=message.recipient,
+            subject=message.subject,
+            body=message.body,
+            key=str(message.key),
+        )
+    except GatewayError as error:
+        if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            give_up(message_id)
+            return False
+        logger.warning("Message %s: gateway failed (%s); tried again later", message_id, error)
+        raise RetryLater(retry_in(message.attempts)) from error
+    Message.objects.filter(pk=message.pk).update(
+        status=Message.Status.SENT,
+        sent_at=timezone.now(),
+        # A code or PIN lives no longer than its delivery.
+        **({"body": ""} if message.sensitive else {}),
+    )
     return True
 
 
-def send(*, channel: str, to: str, body: str, subject: str = "") -> None:
+def send(*, channel: str, to: str, body: str, subject: str = "", key: str = "") -> None:
     """Hand one message to the SMS or e-mail gateway now; raises GatewayError to retry."""
     if channel == Channel.SMS:
-        get_sms_backend().send_messages([SMS(to=to, body=body)])
-    else:
+        get_sms_backend().send_messages([SMS(to=to, body=body, key=key)])
+        return
+    headers = {"X-Idempotency-Key": key} if key else {}
+    try:
         EmailMessage(
-            subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]
+            subject=subject,
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[to],
+            headers=headers,
         ).send()
+    except OSError as error:  # SMTP refused or unreachable: try again later
+        raise GatewayError(str(error)) from error
 
 
 def give_up(message_id: int) -> None:
+    logger.error("Message %s could not be delivered; given up", message_id)
     Message.objects.filter(pk=message_id).exclude(status=Message.Status.SENT).update(
         status=Message.Status.FAILED
     )

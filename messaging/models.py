@@ -1,7 +1,18 @@
 """Messages the portal sends, and the outbox where the simulated gateways deliver them."""
 
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def first_sweep() -> datetime:
+    """A message not delivered by then is handed to Celery again by the sweep."""
+    return timezone.now() + timedelta(seconds=settings.OUTBOX_RETRY_SECONDS)
 
 
 class Channel(models.TextChoices):
@@ -10,7 +21,10 @@ class Channel(models.TextChoices):
 
 
 class Message(models.Model):
-    """A message the portal has queued for delivery; delivered once by a Celery task."""
+    """The transactional outbox: a message written in the same transaction as the change that
+    causes it, handed to Celery after the commit, and swept up again by Celery beat until it is
+    delivered. The gateway gets `key` with it, so a delivery tried twice reaches the citizen
+    once."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -27,6 +41,12 @@ class Message(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The idempotency key the gateway is given with every try of this message.
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # When the sweep may hand it to Celery again: a lease while a try is under way.
+    next_attempt_at = models.DateTimeField(default=first_sweep, db_index=True)
+    # The text holds a secret (a code, a temporary PIN): it is blanked once delivered.
+    sensitive = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("message")
@@ -46,11 +66,19 @@ class OutboxMessage(models.Model):
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     body = models.TextField(_("text"))
     delivered_at = models.DateTimeField(_("delivered"), auto_now_add=True)
+    # The sender's idempotency key: the simulated gateway, like a real one, takes a message
+    # with the same key and recipient once.
+    key = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("outbox message")
         verbose_name_plural = _("outbox")
         ordering = ["-delivered_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "recipient"], condition=~Q(key=""), name="outbox_once_per_key"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.recipient}"

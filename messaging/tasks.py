@@ -1,24 +1,20 @@
-"""Celery tasks that deliver queued messages, retrying while a gateway is down."""
+"""Celery doors of the outbox: deliver one message, and sweep up those still waiting."""
 
 from typing import Any
 
 from celery import shared_task
 
-from . import delivery
-from .backends import GatewayError
+from . import delivery, services
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=(GatewayError, ConnectionError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=8,
-)
+@shared_task(bind=True, max_retries=None)
 def deliver_message(self: Any, message_id: int) -> bool:
     try:
         return delivery.deliver(message_id)
-    except (GatewayError, ConnectionError):
-        if self.request.retries >= self.max_retries:
-            delivery.give_up(message_id)
-        raise
+    except delivery.RetryLater as later:
+        raise self.retry(exc=later, countdown=later.seconds) from later
+
+
+@shared_task
+def sweep_outbox() -> int:
+    return services.sweep()

@@ -7,7 +7,6 @@ decides: who may do what, when a block needs another device, and the history sho
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -27,12 +26,13 @@ from authenticators.models import (
 )
 from authenticators.services import MAX_ACTIVE_APPS, Device, Refused, active_apps, mobile_of
 from enrollment import codes
+from enrollment import notices as enrollment_notices
 from enrollment import services as enrollment
 from enrollment.errors import EnrollmentError
 from enrollment.models import AppActivationCode, AppointmentSlot, ContactChannel, DeviceOrder
 
+from . import notices
 from .models import ContactChange, ContactChangeSend
-from .tasks import tell_replaced_address
 
 
 def kind_of(device: Device) -> str:
@@ -208,21 +208,20 @@ def pending_contact(identity: Identity, channel: str) -> ContactChange | None:
 
 def send_contact_code(*, identity: Identity, channel: str, language: str) -> None:
     """Send (again) the code for a waiting change, within enrollment's limits."""
-    from .tasks import send_contact_change_code
-
     now = timezone.now()
-    change = pending_contact(identity, channel)
-    if change is None:
-        raise EnrollmentError("no_code")
-    codes.check_send_limits(
-        ContactChangeSend.objects.filter(identity=identity, channel=channel),
-        change.address,
-        now=now,
-    )
-    ContactChangeSend.objects.create(
-        identity=identity, channel=channel, address=change.address, sent_at=now
-    )
-    transaction.on_commit(lambda: send_contact_change_code.delay(change.pk, language))
+    with transaction.atomic():
+        change = pending_contact(identity, channel)
+        if change is None:
+            raise EnrollmentError("no_code")
+        codes.check_send_limits(
+            ContactChangeSend.objects.filter(identity=identity, channel=channel),
+            change.address,
+            now=now,
+        )
+        ContactChangeSend.objects.create(
+            identity=identity, channel=channel, address=change.address, sent_at=now
+        )
+        notices.send_contact_change_code(change.pk, language)
 
 
 def confirm_contact(*, identity: Identity, channel: str, code: str) -> None:
@@ -260,7 +259,7 @@ def confirm_contact(*, identity: Identity, channel: str, code: str) -> None:
             )
             if change.replaced:
                 # Someone who took over the session cannot quietly move the notices away.
-                transaction.on_commit(partial(tell_replaced_address.delay, change.pk))
+                notices.tell_replaced_address(change.pk)
     if refusal is not None:
         raise refusal
     identity.refresh_from_db()
@@ -352,8 +351,6 @@ def order_code_device(
     """Order a code display or code reader with enrollment's order service (by post or for
     pick-up), told by SMS and e-mail. Raises Refused: not_active, has_code_device,
     order_exists, slot_taken, no_address, ..."""
-    from enrollment.tasks import confirm_device_order
-
     if kind not in CODE_DEVICE_KINDS:
         raise Refused("not_a_device")
     with transaction.atomic():
@@ -370,5 +367,5 @@ def order_code_device(
             )
         except EnrollmentError as error:
             raise Refused(error.code) from error
-        transaction.on_commit(lambda: confirm_device_order.delay(order.pk, language))
+        enrollment_notices.tell_order_placed(order.pk, language)
     return order

@@ -1,62 +1,15 @@
-"""Celery tasks of self-service: the code that confirms new contact details, and the notice
-to the address they replace."""
-
-from typing import Any
+"""Celery doors of self-service (for tasks queued before the outbox): call `notices`."""
 
 from celery import shared_task
-from django.db import transaction
-from django.utils import translation
-from django.utils.translation import gettext_lazy as _
 
-from authenticators.notices import notice
-from enrollment import codes
-from enrollment.models import ContactChannel
-from enrollment.notices import deliver_code
-from messaging.backends import GatewayError
-from messaging.services import queue_email, queue_sms
-
-from .models import ContactChange
+from . import notices
 
 
-@shared_task(
-    bind=True, autoretry_for=(GatewayError, ConnectionError), retry_backoff=True, max_retries=5
-)
-def send_contact_change_code(self: Any, change_id: int, language: str) -> None:
-    """Make a code (enrollment's machinery) and send it to the new address."""
-    with transaction.atomic():
-        change = ContactChange.objects.select_for_update().get(pk=change_id)
-        if change.confirmed_at is not None:
-            return
-        code = codes.renew_code(change)
-    deliver_code(change.channel, change.address, code, language)
+@shared_task
+def send_contact_change_code(change_id: int, language: str) -> None:
+    notices.send_contact_change_code(change_id, language)
 
 
 @shared_task
 def tell_replaced_address(change_id: int) -> None:
-    """Tell the old number or address that MitID's notices now go elsewhere; then forget it.
-
-    The message is queued in the same transaction (its delivery task retries), and the
-    forgetting makes a second run of this task send nothing.
-    """
-    with transaction.atomic():
-        change = (
-            ContactChange.objects.select_for_update().select_related("identity").get(pk=change_id)
-        )
-        address, change.replaced = change.replaced, ""
-        if not address:
-            return
-        change.save(update_fields=["replaced"])
-        with translation.override(change.identity.language):
-            if change.channel == ContactChannel.SMS:
-                body = _(
-                    "The mobile number for your MitID was changed. If this was not you, call "
-                    "MitID support on %(phone)s at once."
-                )
-                queue_sms(to=address, body=notice(body))
-            else:
-                body = _(
-                    "The e-mail address for your MitID was changed. If this was not you, call "
-                    "MitID support on %(phone)s at once."
-                )
-                subject = _("Your MitID e-mail address was changed")
-                queue_email(to=address, subject=notice(subject), body=f"{notice(body)}\n\nMitID\n")
+    notices.tell_replaced_address(change_id)

@@ -30,7 +30,6 @@ from enrollment.errors import ERROR_MESSAGES as ENROLLMENT_ERRORS
 from enrollment.errors import EnrollmentError
 from enrollment.mixins import UserIdSuggestionsMixin, delivery_hints
 from enrollment.models import ContactChannel
-from enrollment.services import expected_post_delivery
 from login import methods, session
 from login.decorators import mitid_login_required, redirect_to_login
 from nemid import session as nemid_session
@@ -500,7 +499,7 @@ class OrderView(DeclaredTranslationsMixin, DraftFormMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def receipt(self, order: Any) -> dict[str, Any]:
-        return {"order": order, "delivery_by": expected_post_delivery(order)}
+        return {"order": order, "delivery_by": order.expected_delivery}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(

@@ -144,6 +144,19 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request hands work to the broker after its commit. With the broker down that must fail in
+# about a second (logged; the outbox's sweep sends later), not block for kombu's 20 s of retries.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_TASK_IGNORE_RESULT = True
 # The housekeeping of `make run-stack`'s beat: order lifecycle, reminders, expiry, clean-up.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "orders-delivered-by-post": {
@@ -234,6 +247,18 @@ SMS_BACKEND = env_str("SMS_BACKEND", "messaging.backends.OutboxSMSBackend")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "messaging.backends.OutboxEmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "MitID <no-reply@mitid.example>")
 SMS_SENDER = env_str("SMS_SENDER", "MitID")
+# The HTTP SMS gateway (messaging.backends.HttpSMSBackend): where it posts, and how long it waits.
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL")
+SMS_GATEWAY_TIMEOUT_SECONDS = env_int("SMS_GATEWAY_TIMEOUT_SECONDS", 5)
+# The outbox: a message still waiting this long after a try is handed to Celery again by the
+# beat's sweep (which runs this often); after OUTBOX_MAX_ATTEMPTS tries it is given up on.
+OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 60)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 10)
+# Messages whose hand-off to Celery was lost (a broker or worker down) are sent again.
+CELERY_BEAT_SCHEDULE["sweep-outbox"] = {
+    "task": "messaging.tasks.sweep_outbox",
+    "schedule": float(OUTBOX_RETRY_SECONDS),
+}
 
 NEMID_MAX_FAILURES = env_int("NEMID_MAX_FAILURES", 5)
 NEMID_LOCKOUT_MINUTES = env_int("NEMID_LOCKOUT_MINUTES", 15)

@@ -70,9 +70,11 @@ def test_the_app_notice_is_in_the_identitys_language_whatever_is_active(
     assert email.subject == subject
 
 
-def test_the_temporary_pin_is_in_the_identitys_language(karen_kl: Identity) -> None:
+def test_the_temporary_pin_is_in_the_identitys_language(
+    karen_kl: Identity, django_capture_on_commit_callbacks: Callable
+) -> None:
     device = AppDeviceFactory(identity=karen_kl, status="pending")
-    with translation.override("en"):
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
         tasks.send_temporary_pin(device.pk, karen_kl.language)
 
     body = OutboxMessage.objects.get(recipient=MOBILE).body

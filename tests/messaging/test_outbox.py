@@ -1,0 +1,168 @@
+"""The outbox: written with the change, handed to Celery after the commit without ever holding
+up the request, swept up again when the hand-off was lost, and delivered once."""
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import kombu.pools
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from messaging import delivery, services
+from messaging.backends import SMS, GatewayError, HttpSMSBackend
+from messaging.models import Message, OutboxMessage
+from messaging.services import queue_sms
+from mitid_portal.celery import app as celery_app
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_rolled_back_change_leaves_no_message_behind() -> None:
+    with pytest.raises(RuntimeError), transaction.atomic():
+        queue_sms(to="+4512345678", body="never")
+        raise RuntimeError("the change failed")
+    assert not Message.objects.exists()
+
+
+def fresh_connections() -> None:
+    kombu.pools.reset()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker_down() -> Iterator[None]:
+    """Celery pointed at a broker nobody answers on (port 1 refuses at once)."""
+    conf = celery_app.conf
+    saved = conf.broker_url, conf.task_always_eager
+    conf.broker_url, conf.task_always_eager = "redis://127.0.0.1:1/0", False
+    fresh_connections()
+    try:
+        yield
+    finally:
+        conf.broker_url, conf.task_always_eager = saved
+        fresh_connections()
+
+
+def test_a_broker_that_is_down_neither_raises_nor_holds_up_the_request(
+    broker_down: None, django_capture_on_commit_callbacks, caplog
+) -> None:
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        message = queue_sms(to="+4512345678", body="Your code is 123456", sensitive=True)
+    assert time.monotonic() - started < 2
+    message.refresh_from_db()
+    assert message.status == Message.Status.QUEUED  # kept for the sweep
+    assert "the outbox sweep will" in caplog.text
+
+
+def test_the_sweep_hands_over_what_is_due_and_leases_it(
+    django_capture_on_commit_callbacks,
+) -> None:
+    past = timezone.now() - timedelta(seconds=1)
+    due = Message.objects.create(channel="sms", recipient="+4511111111", body="due")
+    Message.objects.filter(pk=due.pk).update(next_attempt_at=past)
+    later = Message.objects.create(channel="sms", recipient="+4522222222", body="not yet")
+
+    assert services.sweep() == 1  # Celery runs eagerly here: handed over is delivered
+    due.refresh_from_db()
+    later.refresh_from_db()
+    assert (due.status, later.status) == ("sent", "queued")
+    assert list(OutboxMessage.objects.values_list("body", flat=True)) == ["due"]
+    assert services.sweep() == 0
+
+
+def test_a_secret_lives_no_longer_than_its_delivery(django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        message = queue_sms(to="+4512345678", body="Your code is 123456", sensitive=True)
+    message.refresh_from_db()
+    assert (message.status, message.body) == ("sent", "")
+    assert OutboxMessage.objects.get().body == "Your code is 123456"  # the citizen's phone
+
+
+def test_a_try_repeated_after_a_crash_reaches_the_citizen_once() -> None:
+    """The gateway got the message, then the worker died before marking it sent: the next
+    try carries the same key, and the gateway takes it once."""
+    message = Message.objects.create(channel="sms", recipient="+4511111111", body="once")
+    delivery.send(channel="sms", to=message.recipient, body=message.body, key=str(message.key))
+    assert delivery.deliver(message.pk) is True
+    assert OutboxMessage.objects.count() == 1
+
+
+def test_an_email_tried_twice_is_delivered_once() -> None:
+    message = Message.objects.create(
+        channel="email", recipient="karen@example.dk", subject="Hi", body="once"
+    )
+    delivery.send(channel="email", to=message.recipient, body="once", key=str(message.key))
+    assert delivery.deliver(message.pk) is True
+    assert OutboxMessage.objects.count() == 1
+
+
+class Refusing:
+    def send_messages(self, messages: object) -> int:
+        raise GatewayError("down")
+
+
+def test_a_message_is_given_up_after_its_last_try(settings) -> None:
+    settings.SMS_BACKEND = "tests.messaging.test_outbox.Refusing"
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    message = Message.objects.create(channel="sms", recipient="+4511111111", body="lost")
+    with pytest.raises(delivery.RetryLater) as later:
+        delivery.deliver(message.pk)
+    assert later.value.seconds == 2
+    assert delivery.deliver(message.pk) is False
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("failed", 2)
+
+
+class Gateway(BaseHTTPRequestHandler):
+    """An HTTP SMS gateway that fails its first `failures` posts, then takes each key once."""
+
+    failures = 0
+    taken: dict[str, dict[str, str]] = {}
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        if Gateway.failures > 0:
+            Gateway.failures -= 1
+            self.send_response(503)
+        else:
+            Gateway.taken.setdefault(self.headers.get("Idempotency-Key", ""), body)
+            self.send_response(202)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def gateway(settings) -> Iterator[type[Gateway]]:
+    server = HTTPServer(("127.0.0.1", 0), Gateway)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.server_port}/messages"
+    Gateway.failures, Gateway.taken = 0, {}
+    yield Gateway
+    server.shutdown()
+
+
+def test_the_http_gateway_gets_the_key_and_its_failures_are_retried(
+    gateway: type[Gateway],
+) -> None:
+    gateway.failures = 1
+    backend = HttpSMSBackend()
+    with pytest.raises(GatewayError):
+        backend.send_messages([SMS(to="+4511111111", body="hello", key="k1")])
+    backend.send_messages([SMS(to="+4511111111", body="hello", key="k1")])
+    backend.send_messages([SMS(to="+4511111111", body="hello", key="k1")])
+    assert gateway.taken == {"k1": {"to": "+4511111111", "from": "MitID", "text": "hello"}}
+
+
+def test_an_unreachable_http_gateway_is_a_gateway_error(settings) -> None:
+    settings.SMS_GATEWAY_URL = "http://127.0.0.1:1/messages"
+    with pytest.raises(GatewayError):
+        HttpSMSBackend().send_messages([SMS(to="+4511111111", body="hello")])
