@@ -11,7 +11,7 @@ STACK_REDIS_URL ?= redis://127.0.0.1:6379/0
 MESSAGE_DIRS := pages nemid cpr messaging audit enrollment authenticators activation login app_api selfservice staff translations mitid_portal templates
 MAKEMESSAGES := $(MANAGE) makemessages --locale da --locale en --locale kl --no-obsolete --add-location file --ignore '.venv/*' --ignore 'static/*' --ignore 'tests/*' --ignore 'bench/*'
 
-.PHONY: run test format install messages compilemessages check-messages translations-report check-translations lint test-services test-browser test-browser-stack run-stack browser-deps ci clean
+.PHONY: run test format install messages test-api-schema compilemessages check-messages translations-report check-translations lint test-services test-browser test-browser-stack run-stack browser-deps ci clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ test-browser-stack: compilemessages browser-deps
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mitid_portal} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/15} \
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -m browser -p no:xdist tests/browser/test_live_qr_login.py
+
+## schemathesis against the App API's OpenAPI document, every check (CI).
+test-api-schema: install
+	scripts/api_schema_check.sh
 
 messages: install
 	$(MAKEMESSAGES)

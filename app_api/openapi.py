@@ -35,10 +35,16 @@ def obj(required: list[str], **properties: dict[str, Any]) -> dict[str, Any]:
     return {**schema, "required": required} if required else schema
 
 
-STRING: dict[str, Any] = {"type": "string"}
+STRING: dict[str, Any] = {"type": "string", "minLength": 1}
 SIGNED: list[dict[str, list[str]]] = [{"deviceSignature": []}]
 # Any operation may answer these: a wrong method, or the portal failing (still as JSON).
-COMMON_ERRORS = ((405, ("method_not_allowed",)), (500, ("server_error",)))
+COMMON_ERRORS = (
+    (422, ("invalid_text",)),
+    (404, ("not_found",)),
+    (405, ("method_not_allowed",)),
+    (413, ("payload_too_large",)),
+    (500, ("server_error",)),
+)
 SIGNED_ERRORS = (
     (401, ("unauthenticated", "bad_signature", "stale_request", "replayed_request")),
     (403, ("device_not_active",)),
@@ -127,10 +133,10 @@ OPENAPI: dict[str, Any] = {
                                     "installation_id",
                                 ],
                                 "properties": {
-                                    "user_id": {"type": "string"},
-                                    "activation_code": {"type": "string"},
+                                    "user_id": STRING,
+                                    "activation_code": STRING,
                                     "public_key": {
-                                        "type": "string",
+                                        **STRING,
                                         "description": "P-256, base64 DER SPKI",
                                     },
                                     "installation_id": {"type": "string", "format": "uuid"},
@@ -162,7 +168,8 @@ OPENAPI: dict[str, Any] = {
                         },
                     },
                     **merged_errors(
-                        (400, ("malformed_json", "missing_field", "invalid_key")),
+                        (400, ("malformed_json", "missing_field")),
+                        (422, ("invalid_key",)),
                         (401, ("invalid_activation_code",)),
                         (403, ("installation_not_proven", "device_not_active")),
                         (409, ("too_many_apps", "already_active", "no_mobile")),
@@ -193,13 +200,10 @@ OPENAPI: dict[str, Any] = {
                                 "type": "object",
                                 "required": ["user_id", "temporary_pin", "pin", "signature"],
                                 "properties": {
-                                    "user_id": {"type": "string"},
-                                    "temporary_pin": {"type": "string"},
+                                    "user_id": STRING,
+                                    "temporary_pin": STRING,
                                     "pin": {"type": "string", "pattern": "^[0-9]{6}$"},
-                                    "signature": {
-                                        "type": "string",
-                                        "description": "over the challenge",
-                                    },
+                                    "signature": {**STRING, "description": "over the challenge"},
                                     "notifications_accepted": {"type": "boolean"},
                                     "biometrics": {"type": "boolean"},
                                 },
@@ -225,15 +229,8 @@ OPENAPI: dict[str, Any] = {
                     },
                     **merged_errors(
                         *COMMON_ERRORS,
-                        (
-                            400,
-                            (
-                                "malformed_json",
-                                "missing_field",
-                                "invalid_pin",
-                                "notifications_required",
-                            ),
-                        ),
+                        (400, ("malformed_json", "missing_field", "invalid_pin")),
+                        (422, ("notifications_required",)),
                         (401, ("wrong_temporary_pin", "bad_signature")),
                         (404, ("not_found",)),
                         (409, ("not_pending",)),
@@ -329,10 +326,7 @@ OPENAPI: dict[str, Any] = {
                     "content": json_content(
                         obj(
                             ["signature", "pin"],
-                            signature={
-                                "type": "string",
-                                "description": "over signing_input, by key_id",
-                            },
+                            signature={**STRING, "description": "over signing_input, by key_id"},
                             pin={
                                 "type": "string",
                                 "pattern": "^[0-9]{6}$",

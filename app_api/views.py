@@ -11,10 +11,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET
 
 from activation import services as activation
 from authenticators.models import AppDevice, AppLogin, AuthenticatorStatus
@@ -30,12 +30,16 @@ logger = logging.getLogger(__name__)
 # HTTP status for each refusal code; the codes are the API's stable contract.
 STATUS = {
     "unsupported_media_type": 415,
+    "payload_too_large": 413,
     "malformed_json": 400,
     "missing_field": 400,
-    "invalid_key": 400,
     "invalid_pin": 400,
-    "notifications_required": 400,
     "invalid_frame": 400,
+    # Well-formed JSON that the schema allows, whose content cannot be taken: a key not on the
+    # curve, text with a NUL or half a surrogate pair, notifications declined.
+    "invalid_text": 422,
+    "invalid_key": 422,
+    "notifications_required": 422,
     "invalid_activation_code": 401,
     "wrong_temporary_pin": 401,
     "bad_signature": 401,
@@ -65,16 +69,48 @@ def error(code: str) -> JsonResponse:
     return JsonResponse({"error": {"code": code}}, status=STATUS.get(code, 400))
 
 
+def _has_bad_text(value: Any) -> bool:
+    """Text no database or client can hold: a NUL, or half of a UTF-16 surrogate pair (JSON's
+    `\\ud800` escapes decode to such strings)."""
+    if isinstance(value, str):
+        return "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value)
+    if isinstance(value, dict):
+        return any(_has_bad_text(key) or _has_bad_text(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_bad_text(item) for item in value)
+    return False
+
+
+def _read_body(request: HttpRequest, fields: tuple[str, ...]) -> tuple[dict[str, Any], str]:
+    """The JSON object of a POST, or the code of what is wrong with it."""
+    if request.content_type != "application/json":
+        return {}, "unsupported_media_type"
+    try:
+        body = json.loads(request.body)
+    except RequestDataTooBig:
+        return {}, "payload_too_large"
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        return {}, "malformed_json"
+    if not isinstance(body, dict):
+        return {}, "malformed_json"
+    if _has_bad_text(body):
+        return {}, "invalid_text"
+    if any(not isinstance(body.get(field), str) or not body[field] for field in fields):
+        return {}, "missing_field"
+    return body, ""
+
+
 def json_endpoint(
     *fields: str,
     signed: bool = False,
     method: str = "POST",
     when_blocked: Callable[..., None] | None = None,
 ) -> Callable[[Callable[..., JsonResponse]], Callable[..., Any]]:
-    """JSON in and out, with the listed fields required.
+    """JSON in and out, with the listed fields required (non-empty strings).
 
-    A signed endpoint gets the app installation that signed the request as its `signer`. When
-    that app is blocked or revoked, the request is refused; `when_blocked(device, body, **url
+    A signed endpoint checks the signature first: a request that does not prove which app sent
+    it learns nothing else. It gets the app installation that signed as its `signer`. When that
+    app is blocked or revoked, the request is refused; `when_blocked(device, body, **url
     parameters)` first lets the login it was meant for say so to the browser.
     """
 
@@ -87,24 +123,15 @@ def json_endpoint(
                 response = error("method_not_allowed")
                 response["Allow"] = method
                 return response
-            body: dict[str, Any] = {}
-            if method == "POST":
-                if request.content_type != "application/json":
-                    return error("unsupported_media_type")
-                try:
-                    body = json.loads(request.body)
-                except (json.JSONDecodeError, UnicodeDecodeError):
-                    return error("malformed_json")
-                if not isinstance(body, dict):
-                    return error("malformed_json")
-                if any(not isinstance(body.get(field), str) or not body[field] for field in fields):
-                    return error("missing_field")
+            body, problem = _read_body(request, fields) if method == "POST" else ({}, "")
             try:
                 if signed:
                     kwargs["signer"] = api_auth.authenticate(request)
+                if problem:
+                    return error(problem)
                 return view(request, body, *args, **kwargs)
             except api_auth.DeviceNotActive as refusal:
-                if when_blocked is not None:
+                if when_blocked is not None and not problem:
                     when_blocked(refusal.device, body, **kwargs)
                 return error(refusal.code)
             except Refused as refusal:
@@ -234,7 +261,10 @@ def open_on_phone(request: HttpRequest, body: dict[str, Any], signer: AppDevice)
     return JsonResponse(describe(login, signer))
 
 
+@csrf_exempt
+@never_cache
 def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
+    """Any other path under the API, with any method: JSON, as a phone expects."""
     return error("not_found")
 
 
@@ -246,6 +276,10 @@ def reject(
     return JsonResponse({"status": login.status})
 
 
-@require_GET
+@csrf_exempt
 def openapi(request: HttpRequest) -> JsonResponse:
+    if request.method not in ("GET", "HEAD"):
+        response = error("method_not_allowed")
+        response["Allow"] = "GET, HEAD"
+        return response
     return JsonResponse(OPENAPI)

@@ -134,6 +134,16 @@ def test_an_expired_activation_code_is_refused(phone: Phone, activation_code: st
         ("[1, 2]", "application/json", 400, "malformed_json"),
         ({"user_id": "x"}, "application/json", 400, "missing_field"),
         ("user_id=x", "application/x-www-form-urlencoded", 415, "unsupported_media_type"),
+        # Text no database can hold: half a surrogate pair, a NUL (a 500 before).
+        ('{"user_id": "J\\ud800nas"}', "application/json", 422, "invalid_text"),
+        ('{"user_id": "Jo\\u0000nas"}', "application/json", 422, "invalid_text"),
+        # An empty string is a missing field (the document says minLength 1).
+        (
+            {"user_id": "", "activation_code": "x", "public_key": "x", "installation_id": "x"},
+            "application/json",
+            400,
+            "missing_field",
+        ),
     ],
 )
 def test_malformed_requests_get_a_json_error_code(
@@ -141,6 +151,38 @@ def test_malformed_requests_get_a_json_error_code(
 ) -> None:
     response = phone.post("/activations", body, content_type, valid=False)
     assert (response.status_code, response.json()["error"]["code"]) == (status, code)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/no-such-thing"),  # the CSRF page's HTML before
+        ("DELETE", "/logins"),
+        ("PUT", "/openapi.json"),
+        ("POST", "/logins/not-a-uuid/approve"),
+    ],
+)
+def test_every_answer_under_the_api_is_json(
+    client: Client, db: None, method: str, path: str
+) -> None:
+    response = client.generic(method, f"{API}{path}", "{}", content_type="application/json")
+    assert response["Content-Type"] == "application/json"
+    assert response.status_code in (404, 405)
+    assert response.json()["error"]["code"] in ("not_found", "method_not_allowed")
+
+
+def test_a_signed_endpoint_asks_for_the_signature_before_anything_else(
+    client: Client, db: None
+) -> None:
+    response = client.post(f"{API}/logins/scan", "{}", content_type="application/json")
+    assert (response.status_code, response.json()["error"]["code"]) == (401, "unauthenticated")
+
+
+def test_a_body_too_large_is_refused_in_json(client: Client, db: None, settings) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    body = '{"user_id": "' + "x" * 200 + '"}'
+    response = client.post(f"{API}/activations", body, content_type="application/json")
+    assert (response.status_code, response.json()["error"]["code"]) == (413, "payload_too_large")
 
 
 def test_a_key_that_is_not_p256_is_refused(phone: Phone, activation_code: str) -> None:
