@@ -11,7 +11,7 @@ STACK_REDIS_URL ?= redis://127.0.0.1:6379/0
 MESSAGE_DIRS := pages nemid cpr messaging audit enrollment authenticators activation login app_api selfservice staff translations mitid_portal templates
 MAKEMESSAGES := $(MANAGE) makemessages --locale da --locale en --locale kl --no-obsolete --add-location file --ignore '.venv/*' --ignore 'static/*' --ignore 'tests/*' --ignore 'bench/*'
 
-.PHONY: run test format install messages test-api-schema compilemessages check-messages translations-report check-translations lint test-services test-browser test-browser-stack run-stack browser-deps ci clean
+.PHONY: run test format install messages test-api-schema test-faults compilemessages check-messages translations-report check-translations lint test-services test-browser test-browser-stack run-stack browser-deps ci clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +41,7 @@ test-services: compilemessages
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mitid_portal} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/15} \
 	CELERY_TASK_ALWAYS_EAGER=true \
-	$(BIN)/pytest -q -n 2 -m 'not browser'
+	$(BIN)/pytest -q -n 2 -m 'not browser and not faults'
 
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
@@ -56,6 +56,16 @@ test-browser-stack: compilemessages browser-deps
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mitid_portal} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/15} \
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -m browser -p no:xdist tests/browser/test_live_qr_login.py
+
+## Fault tests: a Redis of their own stopped and started, a Celery worker killed, an SMS
+## gateway failing; on PostgreSQL, with a real worker and beat.
+test-faults: compilemessages
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mitid_faults} \
+	REDIS_URL=redis://127.0.0.1:$${FAULT_REDIS_PORT:-6391}/0 \
+	SMS_BACKEND=messaging.backends.HttpSMSBackend \
+	SMS_GATEWAY_URL=http://127.0.0.1:$${FAULT_GATEWAY_PORT:-8391}/messages \
+	OUTBOX_RETRY_SECONDS=2 CELERY_TASK_ALWAYS_EAGER=false \
+	$(BIN)/pytest -q -m faults -p no:xdist tests/faults
 
 ## schemathesis against the App API's OpenAPI document, every check (CI).
 test-api-schema: install

@@ -6,23 +6,23 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from authenticators.notices import contact_details, notice, notify
-from messaging import delivery
 from messaging.services import queue_email, queue_sms
 
 from .models import ContactChannel, DeviceOrder
 
 
 def deliver_code(channel: str, address: str, code: str, language: str) -> None:
-    """Send a contact code by SMS or e-mail (enrollment's, and self-service's)."""
+    """Queue a contact code by SMS or e-mail (enrollment's, and self-service's); the code is
+    blanked from the outbox once delivered."""
     with translation.override(language):
         context = {"code": code, "minutes": settings.CONTACT_CODE_MINUTES}
         if channel == ContactChannel.SMS:
             body = render_to_string("enrollment/messages/code_sms.txt", context)
-            delivery.send(channel="sms", to=address, body=body.strip())
+            queue_sms(to=address, body=body.strip(), sensitive=True)
         else:
             subject = render_to_string("enrollment/messages/code_email_subject.txt", context)
             body = render_to_string("enrollment/messages/code_email.txt", context)
-            delivery.send(channel="email", to=address, subject=subject.strip(), body=body)
+            queue_email(to=address, subject=subject.strip(), body=body, sensitive=True)
 
 
 def tell_order_placed(order_id: int, language: str) -> None:
