@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from authenticators import app_keys, attempts, lifecycle, notices, services, webauthn
+from authenticators import app_keys, lifecycle, notices, services, webauthn
 from authenticators.models import (
     AppDevice,
     AuthenticatorEvent,
@@ -26,6 +26,7 @@ from authenticators.services import Refused
 from authenticators.user_ids import normalise_user_id
 from enrollment.codes import activation_code_hash
 from enrollment.models import AppActivationCode, DeviceOrder, EnrollmentCase
+from pages import attempts
 
 # A refused first use at activation, as the activation pages and the App API name it.
 ACTIVATION_REFUSALS = {

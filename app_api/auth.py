@@ -17,9 +17,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from authenticators import app_keys, attempts
+from authenticators import app_keys
 from authenticators.models import AppDevice, AuthenticatorStatus
 from authenticators.services import Refused
+from pages import attempts
+from pages.clients import client_address
 
 SCHEME = "MitID-Signature"
 
@@ -64,8 +66,8 @@ def authenticate(request: HttpRequest) -> AppDevice:
     except ValueError as error:
         raise Unauthenticated("unauthenticated") from error
     # Bad signatures are counted per client, not per key: a key ID alone must not be enough
-    # to lock someone's phone out.
-    client = request.META.get("REMOTE_ADDR", "")
+    # to lock someone's phone out. The client is the one behind the proxy, not the proxy.
+    client = client_address(request)
     if attempts.is_locked("app-signature", client):
         raise Unauthenticated("too_many_attempts")
     # `get`, not `first`: the key ID is unique, and `first` would add an ORDER BY.

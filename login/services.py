@@ -9,10 +9,11 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from authenticators import attempts, services, webauthn
+from authenticators import services, webauthn
 from authenticators.kinds import APP, CHIP, CODE_DEVICE
 from authenticators.models import AppLogin, AuthenticatorStatus, ChipDevice, CodeDevice, Identity
 from authenticators.user_ids import normalise_user_id
+from pages import attempts
 
 from . import app_logins
 
@@ -50,19 +51,39 @@ def _refused(outcome: services.Verification) -> LoginFailed:
     return LoginFailed("wrong_credentials")
 
 
-def _unknown(user_id: str) -> LoginFailed:
+def _unknown(user_id: str, *, password: str | None = None) -> LoginFailed:
     """A user-ID with no such way in fails like a wrong password, and locks like one, so the
-    answers tell nobody whether the user-ID exists or what it has."""
+    answers tell nobody whether the user-ID exists or what it has. A password is hashed as a
+    real check hashes one (after the lock, as a real device's lock comes first), so that the
+    time taken tells nothing either."""
     subject = normalise_user_id(user_id.strip())
     until = attempts.locked_until("login", subject)
     if until is not None:
         return LoginFailed("locked", locked_until=until)
+    if password is not None:
+        make_password(password)
     attempts.count_failure("login", subject, limit=settings.AUTHENTICATOR_MAX_FAILURES)
     return LoginFailed("wrong_credentials")
 
 
-def check_code_device(*, user_id: str, password: str, code: str, text: str) -> Success:
-    """The password and the code the device shows now; either wrong counts towards the lock."""
+def check_code_device(
+    *, user_id: str, password: str, code: str, text: str, client: str = ""
+) -> Success:
+    """The password and the code the device shows now; either wrong counts towards the lock.
+
+    A client address that failed too often is refused before anything is looked up or hashed.
+    """
+    until = attempts.client_locked_until("code-device-login", client)
+    if until is not None:
+        raise LoginFailed("client_locked", locked_until=until)
+    try:
+        return _check_code_device(user_id=user_id, password=password, code=code, text=text)
+    except LoginFailed:
+        attempts.count_client_failure("code-device-login", client)
+        raise
+
+
+def _check_code_device(*, user_id: str, password: str, code: str, text: str) -> Success:
     identity = identity_for(user_id)
     device = (
         CodeDevice.objects.filter(identity=identity)
@@ -73,8 +94,7 @@ def check_code_device(*, user_id: str, password: str, code: str, text: str) -> S
         else None
     )
     if identity is None or device is None:
-        make_password(password)  # as slow as a real check, so timing tells nothing
-        raise _unknown(user_id)
+        raise _unknown(user_id, password=password)
     if not device.is_usable:
         # Only someone who knows the password learns that the device is blocked.
         if device.check_knowledge(password):

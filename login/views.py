@@ -25,6 +25,7 @@ from authenticators.models import AppLogin
 from authenticators.webauthn import wrong_host
 from enrollment.state import remember_language
 from pages import qr
+from pages.clients import client_address
 from pages.drafts import DraftFormMixin
 
 from . import app_logins, methods, services, session
@@ -72,6 +73,11 @@ def finish(request: HttpRequest, success: services.Success) -> HttpResponse:
 
 
 def failure_message(failure: services.LoginFailed) -> str:
+    if failure.code == "client_locked" and failure.locked_until is not None:
+        until = date_format(localtime(failure.locked_until), "TIME_FORMAT")
+        return gettext("Too many failed logins from your connection. Try again after %(time)s.") % {
+            "time": until
+        }
     if failure.code == "locked" and failure.locked_until is not None:
         until = date_format(localtime(failure.locked_until), "TIME_FORMAT")
         return gettext("Too many wrong attempts. Try again after %(time)s.") % {"time": until}
@@ -240,6 +246,7 @@ class CodeDeviceLoginView(PendingLoginMixin, FormView):
                 password=form.cleaned_data["password"],
                 code=form.cleaned_data["code"],
                 text=login_text(),
+                client=client_address(self.request),
             )
         except services.LoginFailed as failure:
             form.add_error(None, ValidationError(failure_message(failure), code=failure.code))

@@ -1,5 +1,7 @@
 """NemID login forms: validation only; refusals from NemID become errors by code."""
 
+from datetime import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -17,6 +19,15 @@ REFUSAL_MESSAGES = {
     "key_code_used": _("This key card code has already been used. Log in again to get a new key."),
     "challenge_expired": _("Too much time has passed since you typed your password. Log in again."),
 }
+
+
+def client_locked_error(until: datetime) -> ValidationError:
+    """This connection failed too often: the same for every user-ID, known or not."""
+    return ValidationError(
+        _("Too many failed logins from your connection. Try again after %(time)s."),
+        code="client_locked",
+        params={"time": formats.time_format(timezone.localtime(until), "TIME_FORMAT")},
+    )
 
 
 def refusal_error(refusal: NemIDRefused) -> ValidationError:

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
+from pages import attempts
+
 from .models import Challenge, NemIDAccount, UsedKey
 from .provider import KeyChallenge, NemIDProof, NemIDRefused
 
@@ -26,9 +28,7 @@ class SimulatedNemID:
                 .first()
             )
             if account is None:
-                # Spend the time a real check costs, so timing does not tell who has NemID.
-                make_password(password)
-                refusal = NemIDRefused("invalid_credentials")
+                refusal = self._unknown(user_id, password, now)
             elif account.is_locked(now):
                 refusal = NemIDRefused("locked", locked_until=account.locked_until)
             elif not account.check_password(password):
@@ -85,6 +85,27 @@ class SimulatedNemID:
             card_number=account.keycard_number,
             expires_at=challenge.expires_at,
         )
+
+    def _unknown(self, user_id: str, password: str, now: datetime) -> NemIDRefused:
+        """A user-ID nobody has answers as one with a wrong password: the same work (a hash,
+        unless locked), the same count of failures, and the same lock after as many, so
+        neither the answer nor its time tells who has NemID (Poul's user-ID is his CPR
+        number)."""
+        subject = user_id.strip().lower()
+        until = attempts.locked_until("nemid-unknown", subject)
+        if until is not None:
+            return NemIDRefused("locked", locked_until=until)
+        make_password(password)
+        attempts.count_failure(
+            "nemid-unknown",
+            subject,
+            limit=settings.NEMID_MAX_FAILURES,
+            minutes=settings.NEMID_LOCKOUT_MINUTES,
+        )
+        until = attempts.locked_until("nemid-unknown", subject)
+        if until is not None:
+            return NemIDRefused("locked", locked_until=until)
+        return NemIDRefused("invalid_credentials")
 
     def _fail(self, account: NemIDAccount, now: datetime, refusal: NemIDRefused) -> NemIDRefused:
         account.register_failure(now)

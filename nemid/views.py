@@ -14,10 +14,12 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView
 
+from pages import attempts
+from pages.clients import client_address
 from pages.drafts import DraftFormMixin
 
 from . import session
-from .forms import CredentialsForm, KeyCodeForm, refusal_error
+from .forms import CredentialsForm, KeyCodeForm, client_locked_error, refusal_error
 from .provider import NemIDRefused, get_provider
 
 RESTART_CODES = {"key_code_used", "challenge_expired"}
@@ -42,11 +44,18 @@ class LoginView(DraftFormMixin, FormView):
         return super().get_context_data(next=next_url, **kwargs)
 
     def form_valid(self, form: CredentialsForm) -> HttpResponse:
+        # Before NemID is asked (and a password hashed): a flood from one address stops here.
+        client = client_address(self.request)
+        until = attempts.client_locked_until("nemid", client)
+        if until is not None:
+            form.add_error("password", client_locked_error(until))
+            return self.form_invalid(form)
         try:
             challenge = get_provider().check_password(
                 user_id=form.cleaned_data["user_id"], password=form.cleaned_data["password"]
             )
         except NemIDRefused as refusal:
+            attempts.count_client_failure("nemid", client)
             form.add_error("password", refusal_error(refusal))
             return self.form_invalid(form)
         next_url = safe_next(self.request, self.request.POST.get("next"))

@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 import pytest
 from django.conf import LazySettings
+from django.core.cache import cache
 from django.test import Client
 
 from cpr.registry import get_registry
@@ -23,6 +24,12 @@ def _fast_hashing(settings: LazySettings) -> None:
 def _outbox_email(settings: LazySettings) -> None:
     # pytest-django swaps in the locmem e-mail backend; the tests read the outbox, as the demo does.
     settings.EMAIL_BACKEND = "messaging.backends.OutboxEmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    # Lock-outs and per-client counts live in the cache: each test starts with none.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -290,6 +290,11 @@ USER_ID_CHECK_WINDOW_SECONDS = env_int("USER_ID_CHECK_WINDOW_SECONDS", 600)
 # Authenticators: three wrong codes or signatures in a row lock the device for a while.
 AUTHENTICATOR_MAX_FAILURES = env_int("AUTHENTICATOR_MAX_FAILURES", 3)
 AUTHENTICATOR_LOCK_MINUTES = env_int("AUTHENTICATOR_LOCK_MINUTES", 15)
+# Failed logins (NemID, code device) one client address may make in a window before it must
+# wait; checked before any password is hashed. Many citizens may share an address (a
+# workplace, a phone network), so the limit is far above one person's.
+CLIENT_FAILURES_PER_WINDOW = env_int("CLIENT_FAILURES_PER_WINDOW", 30)
+CLIENT_FAILURE_WINDOW_MINUTES = env_int("CLIENT_FAILURE_WINDOW_MINUTES", 15)
 AUTHENTICATOR_THROTTLE_FACTOR = env_int("AUTHENTICATOR_THROTTLE_FACTOR", 0)
 # How long the app has to sign a challenge the portal gave it.
 APP_CHALLENGE_SECONDS = env_int("APP_CHALLENGE_SECONDS", 180)
