@@ -8,6 +8,11 @@ PORT ?= 8000
 WS_PORT ?= 8001
 STACK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mitid_portal
 STACK_REDIS_URL ?= redis://127.0.0.1:6379/0
+# Where the browser opens the live QR login's websocket; empty: the page's own origin (/ws/),
+# as behind the proxy of deploy/nginx.conf.
+STACK_WEBSOCKET_URL ?= ws://localhost:$(WS_PORT)
+# Addresses of reverse proxies whose X-Forwarded-For is believed (comma-separated).
+TRUSTED_PROXIES ?=
 MESSAGE_DIRS := pages nemid cpr messaging audit enrollment authenticators activation login app_api selfservice staff translations mitid_portal templates
 MAKEMESSAGES := $(MANAGE) makemessages --locale da --locale en --locale kl --no-obsolete --add-location file --ignore '.venv/*' --ignore 'static/*' --ignore 'tests/*' --ignore 'bench/*'
 
@@ -108,7 +113,7 @@ run-stack: compilemessages
 	DATABASE_URL=$(STACK_DATABASE_URL) REDIS_URL=$(STACK_REDIS_URL) $(MANAGE) seed_demo
 	@echo "Pages on http://localhost:$(PORT)/ (gunicorn), websockets on ws://localhost:$(WS_PORT)/ (uvicorn)"
 	DATABASE_URL=$(STACK_DATABASE_URL) REDIS_URL=$(STACK_REDIS_URL) DEBUG=false PORT=$(PORT) WS_PORT=$(WS_PORT) \
-		WEBSOCKET_URL=ws://localhost:$(WS_PORT) $(BIN)/honcho start
+		WEBSOCKET_URL=$(STACK_WEBSOCKET_URL) TRUSTED_PROXIES=$(TRUSTED_PROXIES) $(BIN)/honcho start
 
 ci: lint check-messages check-translations test test-services test-browser
 

@@ -94,3 +94,17 @@ def give_up(message_id: int) -> None:
     Message.objects.filter(pk=message_id).exclude(status=Message.Status.SENT).update(
         status=Message.Status.FAILED
     )
+
+
+def claim_due(*, limit: int = 500) -> list[int]:
+    """The queued messages whose time has come (a lost hand-off, a worker that died with it),
+    each given a new lease first, so that two sweeps do not both take it."""
+    now = timezone.now()
+    due = list(
+        Message.objects.filter(status=Message.Status.QUEUED, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    lease = now + timedelta(seconds=settings.OUTBOX_RETRY_SECONDS)
+    Message.objects.filter(pk__in=due).update(next_attempt_at=lease)
+    return due

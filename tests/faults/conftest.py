@@ -181,3 +181,11 @@ def celery(transactional_db: None, redis: Redis, tmp_path: Path) -> Iterator[Cel
     finally:
         parts.stop()
         celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(redis: Redis) -> None:
+    """The suite's cache clearing, once this test's Redis is up (it is the cache)."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -13,10 +13,11 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from messaging import delivery, services
+from messaging import delivery
 from messaging.backends import SMS, GatewayError, HttpSMSBackend
 from messaging.models import Message, OutboxMessage
 from messaging.services import queue_sms
+from messaging.tasks import sweep_outbox
 from mitid_portal.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db
@@ -69,12 +70,12 @@ def test_the_sweep_hands_over_what_is_due_and_leases_it(
     Message.objects.filter(pk=due.pk).update(next_attempt_at=past)
     later = Message.objects.create(channel="sms", recipient="+4522222222", body="not yet")
 
-    assert services.sweep() == 1  # Celery runs eagerly here: handed over is delivered
+    assert sweep_outbox() == 1  # Celery runs eagerly here: handed over is delivered
     due.refresh_from_db()
     later.refresh_from_db()
     assert (due.status, later.status) == ("sent", "queued")
     assert list(OutboxMessage.objects.values_list("body", flat=True)) == ["due"]
-    assert services.sweep() == 0
+    assert sweep_outbox() == 0
 
 
 def test_a_secret_lives_no_longer_than_its_delivery(django_capture_on_commit_callbacks) -> None:
