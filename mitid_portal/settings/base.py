@@ -22,6 +22,9 @@ SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-do-not-use-in-produ
 DEBUG = env_bool("DEBUG", True)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR blocks, comma-separated);
+# none by default, so the peer's address is the client (pages.clients.client_address).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 
 INSTALLED_APPS = [
     # Django's admin on our OTP-protected site (staff.sites.StaffAdminSite).
