@@ -160,8 +160,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "clean-up-logins-and-codes": {"task": "enrollment.tasks.clean_up", "schedule": 3600.0},
 }
 
+# Argon2id at OWASP's minimum cost (mitid_portal/hashers.py); Django's Argon2 hashes still
+# verify and are upgraded on the next login.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "mitid_portal.hashers.PortalArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
