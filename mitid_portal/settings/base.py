@@ -56,6 +56,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every line logged for a request carries its id, and the access log
+    # sees every response (static files included).
+    "pages.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -143,6 +146,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The worker logs through LOGGING below (JSON, CPR numbers masked), not Celery's own handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # The housekeeping of `make run-stack`'s beat: order lifecycle, reminders, expiry, clean-up.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "orders-delivered-by-post": {
@@ -302,13 +307,31 @@ DEMO_MODE = env_bool("DEMO_MODE", True)
 
 LOGIN_URL = "login:start"
 
+# One JSON object a line on stderr, with the request's id; query strings cut off and CPR
+# numbers masked in every record, whoever logs it (pages/logs.py). The access log is the
+# portal's own (logger "portal.access"), the same under uvicorn and gunicorn.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "pages.logs.RequestIdFilter"},
+        "no_query_strings": {"()": "pages.logs.DropQueryStrings"},
+        "mask_cpr": {"()": "pages.logs.MaskCPRNumbers"},
+    },
+    "formatters": {"json": {"()": "pages.logs.JSONFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id", "no_query_strings", "mask_cpr"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # uvicorn set up its own handlers before it loaded Django: its lines go through ours,
+        # and its access log (with query strings) is off, since the portal writes one.
+        "uvicorn": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "uvicorn.access": {"handlers": [], "propagate": False},
         "django.db.backends": {"level": "INFO"},
         # fpdf2 subsets fonts through fontTools, which narrates every table it touches.
         "fontTools": {"level": "WARNING"},
