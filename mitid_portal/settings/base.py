@@ -330,7 +330,7 @@ LOGGING = {
     "loggers": {
         # uvicorn set up its own handlers before it loaded Django: its lines go through ours,
         # and its access log (with query strings) is off, since the portal writes one.
-        "uvicorn": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "uvicorn": {"handlers": ["console"], "propagate": False},
         "uvicorn.access": {"handlers": [], "propagate": False},
         "django.db.backends": {"level": "INFO"},
         # fpdf2 subsets fonts through fontTools, which narrates every table it touches.
