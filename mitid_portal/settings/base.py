@@ -6,9 +6,11 @@ services when set.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONE, SELF
 from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "django_htmx",
+    "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "channels",
@@ -60,6 +63,9 @@ MIDDLEWARE = [
     # sees every response (static files included).
     "pages.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that static files carry the headers too.
+    "pages.security.PermissionsPolicyMiddleware",
+    "pages.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -284,6 +290,53 @@ APP_LOGIN_FRAME_MAX_AGE_SECONDS = env_int("APP_LOGIN_FRAME_MAX_AGE_SECONDS", 5)
 # Where browsers open websockets: empty for the same origin (one ASGI server, or a proxy that
 # sends /ws/ to the websocket server); "ws://localhost:8001" when they are served apart.
 WEBSOCKET_URL = env_str("WEBSOCKET_URL", "").rstrip("/")
+
+# Content-Security-Policy (django-csp; pages.security adds ws(s)://<this host> to connect-src):
+# scripts and styles only from our own files, no inline script or style anywhere, not even the
+# admin's and rosetta's; nothing framed, no plugins. `data:` images only for rosetta's icons.
+_websocket_origin = urlsplit(WEBSOCKET_URL)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF]
+        + ([f"{_websocket_origin.scheme}://{_websocket_origin.netloc}"] if WEBSOCKET_URL else []),
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy (pages.security): every powerful feature off, for us and any frame,
+# except WebAuthn on our own origin (the MitID chip registers and logs in with it). The app
+# simulator takes its picture through a file input, which needs no camera permission.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+} | {"publickey-credentials-create": ["self"], "publickey-credentials-get": ["self"]}
 
 # Where "Open the MitID app" on a phone-sized login page leads: the app's link (a universal
 # link in production). Without one, demo mode opens the app simulator page.
