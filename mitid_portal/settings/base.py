@@ -5,6 +5,7 @@ channel layer, a local-memory cache and runs Celery tasks eagerly. Both switch t
 services when set.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -38,6 +39,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.forms",
+    # Throttles staff logins to the admin (see AXES_* below).
+    "axes",
     "django_htmx",
     "csp",
     "django_otp",
@@ -76,6 +79,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first: a locked-out username and client is refused before any password hash is
+# computed. It logs nobody in itself (and has no get_user), so sessions name ModelBackend.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 FORM_RENDERER = "pages.forms.PortalFormRenderer"
@@ -360,6 +372,19 @@ DEMO_MODE = env_bool("DEMO_MODE", True)
 
 LOGIN_URL = "login:start"
 
+# Staff logins (the admin): after STAFF_LOGIN_MAX_FAILURES wrong passwords from one client for
+# one username, that pair is locked out for STAFF_LOGIN_LOCK_MINUTES (counted in the database,
+# so every process sees it). Wrong TOTP codes are throttled by django-otp on the device.
+AXES_FAILURE_LIMIT = env_int("STAFF_LOGIN_MAX_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("STAFF_LOGIN_LOCK_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "pages.clients.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "staff.lockout.locked_out"
+# Every staff login, failed or not, is in the audit log; axes keeps only the failures.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
+
 # One JSON object a line on stderr, with the request's id; query strings cut off and CPR
 # numbers masked in every record, whoever logs it (pages/logs.py). The access log is the
 # portal's own (logger "portal.access"), the same under uvicorn and gunicorn.
@@ -386,6 +411,9 @@ LOGGING = {
         "uvicorn": {"handlers": ["console"], "propagate": False},
         "uvicorn.access": {"handlers": [], "propagate": False},
         "django.db.backends": {"level": "INFO"},
+        # django-axes narrates every start and failure; lock-outs are warnings, and every
+        # staff login is in the audit log.
+        "axes": {"level": "WARNING"},
         # fpdf2 subsets fonts through fontTools, which narrates every table it touches.
         "fontTools": {"level": "WARNING"},
     },
