@@ -33,6 +33,8 @@ class AuditEntry(models.Model):
         CONTACT_CHANGED = "contact_changed", _("Contact details changed")
         SETTING_CHANGED = "setting_changed", _("Setting changed")
         PERMISSION_DENIED = "permission_denied", _("Refused: no permission")
+        STAFF_LOGIN = "staff_login", _("Staff login")
+        STAFF_LOGIN_FAILED = "staff_login_failed", _("Staff login failed")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True, editable=False)
     # Null when the citizen acted on their own MitID; `actor_name` keeps the name even if a

@@ -8,6 +8,8 @@ from .models import AuditEntry
 CITIZEN = "citizen"
 # The portal itself, on Celery beat's schedule (the post's delivery, reminders).
 SYSTEM = "system"
+# A failed staff login for a username that is no account.
+UNKNOWN_USER = "unknown user"
 
 
 def record(

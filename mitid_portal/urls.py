@@ -5,9 +5,12 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from pages.health import health
 from pages.views import switch_language
 
 urlpatterns = [
+    # For load balancers and monitors: no language prefix, no session, JSON.
+    path("health/", health, name="health"),
     # Before the admin, whose catch-all would take it: catalogue editing for translators.
     path("admin/translations/", include("translations.urls")),
     path("admin/", admin.site.urls),

@@ -45,7 +45,15 @@ class NemIDAccount(models.Model):
         self.password = make_password(raw_password)
 
     def check_password(self, raw_password: str) -> bool:
-        return check_password(raw_password, self.password)
+        """The same hasher as staff passwords (the first of PASSWORD_HASHERS); a hash made
+        with older parameters is replaced by one with the current ones on a right password."""
+
+        def upgrade(raw: str) -> None:
+            self.set_password(raw)
+            if self.pk is not None:
+                self.save(update_fields=["password"])
+
+        return check_password(raw_password, self.password, setter=upgrade)
 
     def is_locked(self, now: datetime) -> bool:
         return self.locked_until is not None and self.locked_until > now

@@ -1,5 +1,5 @@
-"""Staff services beyond the lifecycle ones: their own OTP devices, and refusals for want of a
-permission, which are audited."""
+"""Staff services beyond the lifecycle ones: their own OTP devices, refusals for want of a
+permission, and logins, which are audited."""
 
 from collections.abc import Sequence
 
@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditEntry
+from audit.services import UNKNOWN_USER
 from audit.services import record as audit
 from authenticators.models import Identity
 
@@ -47,4 +48,40 @@ def record_permission_denied(
         target=f"{what}: {', '.join(str(thing) for thing in objects)}",
         reason=action,
         detail=",".join(str(thing.pk) for thing in objects),
+    )
+
+
+# Why a staff login failed, from the login form's error codes (Django's and django-otp's).
+LOGIN_FAILURES = {
+    "invalid_login": "wrong_password",
+    "inactive": "wrong_password",
+    "token_required": "no_code",
+    "invalid_token": "wrong_code",
+    "n_failed_attempts": "code_throttled",
+    "verification_not_allowed": "code_throttled",
+    "device_required": "no_device",
+}
+LOCKED_OUT = "locked_out"
+
+
+def record_staff_login(*, user: User, client: str) -> AuditEntry:
+    return audit(AuditEntry.Action.STAFF_LOGIN, by=user, detail=f"client {client}")
+
+
+def record_failed_staff_login(
+    *, username: str, error_codes: Sequence[str], locked_out: bool, client: str
+) -> AuditEntry:
+    """A failed try: the account it was for (when the username is one), why, and from where.
+
+    A username that is no account is not written down: it is often a password typed into the
+    wrong field.
+    """
+    account = User.objects.filter(username=username).first() if username else None
+    reasons = {LOGIN_FAILURES.get(code, code) for code in error_codes}
+    return audit(
+        AuditEntry.Action.STAFF_LOGIN_FAILED,
+        by=account,
+        unless_staff=UNKNOWN_USER,
+        reason=LOCKED_OUT if locked_out else ",".join(sorted(reasons)),
+        detail=f"client {client}",
     )

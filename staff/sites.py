@@ -2,13 +2,16 @@
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.contrib.auth.models import User
+from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminSite
 
+from pages.clients import client_address
 from translations.access import can_edit_catalogues
 
+from . import services
 from .forms import StaffLoginForm
 
 
@@ -24,6 +27,26 @@ class StaffAdminSite(OTPAdminSite):
     def __init__(self, name: str = "admin") -> None:
         # Named "admin", not django-otp's "otpadmin": the project reverses `admin:...`.
         super().__init__(name)
+
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
+        """Django's admin login (password, then the TOTP code), each try audited. django-axes
+        refuses a locked-out username and client before the password is checked."""
+        response = super().login(request, extra_context)
+        if request.method != "POST":
+            return response
+        client = client_address(request)
+        if isinstance(response, HttpResponseRedirect) and isinstance(request.user, User):
+            services.record_staff_login(user=request.user, client=client)
+        else:
+            form = getattr(response, "context_data", {}).get("form")
+            errors = form.errors.as_data() if form is not None else {}
+            services.record_failed_staff_login(
+                username=request.POST.get("username", ""),
+                error_codes=[e.code or "invalid" for field in errors.values() for e in field],
+                locked_out=bool(getattr(request, "axes_locked_out", False)),
+                client=client,
+            )
+        return response
 
     def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[Any]:
         """The models staff may see, and for translators the catalogue editor (rosetta, which

@@ -36,6 +36,8 @@ def test_production_settings_pass_the_deploy_check_once_given_secrets() -> None:
         DJANGO_SETTINGS_MODULE="mitid_portal.settings.production",
         SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
         ALLOWED_HOSTS="mitid.example",
+        DATABASE_URL="postgres://u@db.example:5432/portal",
+        REDIS_URL="redis://cache.example:6379/0",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -47,6 +49,47 @@ def test_production_settings_refuse_to_start_without_a_secret_key() -> None:
     )
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
+
+
+def import_production_settings(**env: str) -> subprocess.CompletedProcess[str]:
+    """Import the production settings in a new process whose environment holds only `env`."""
+    clean = {"PATH": os.environ["PATH"], "SECRET_KEY": "a-long-random-secret-" + "x" * 40}
+    return subprocess.run(
+        [sys.executable, "-c", "import mitid_portal.settings.production"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_settings_refuse_to_start_without_database_and_redis() -> None:
+    result = import_production_settings()
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: Set DATABASE_URL and REDIS_URL in production" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("given", "missing"),
+    [
+        ({"DATABASE_URL": "postgres://u@db.example:5432/portal"}, "REDIS_URL"),
+        ({"REDIS_URL": "redis://cache.example:6379/0", "DATABASE_URL": ""}, "DATABASE_URL"),
+    ],
+)
+def test_production_settings_name_the_one_variable_missing(
+    given: dict[str, str], missing: str
+) -> None:
+    result = import_production_settings(**given)
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: Set {missing} in production" in result.stderr
+
+
+def test_production_settings_start_with_database_and_redis() -> None:
+    result = import_production_settings(
+        DATABASE_URL="postgres://u@db.example:5432/portal", REDIS_URL="redis://cache.example:6379/0"
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_embedded_defaults_need_no_service() -> None:

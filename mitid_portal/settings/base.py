@@ -5,10 +5,13 @@ channel layer, a local-memory cache and runs Celery tasks eagerly. Both switch t
 services when set.
 """
 
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONE, SELF
 from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +39,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.forms",
+    # Throttles staff logins to the admin (see AXES_* below).
+    "axes",
     "django_htmx",
+    "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "channels",
@@ -60,7 +66,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every line logged for a request carries its id, and the access log
+    # sees every response (static files included).
+    "pages.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that static files carry the headers too.
+    "pages.security.PermissionsPolicyMiddleware",
+    "pages.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -71,6 +83,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first: a locked-out username and client is refused before any password hash is
+# computed. It logs nobody in itself (and has no get_user), so sessions name ModelBackend.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 FORM_RENDERER = "pages.forms.PortalFormRenderer"
@@ -160,6 +181,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_max": 0.5,
 }
 CELERY_TASK_IGNORE_RESULT = True
+# The worker logs through LOGGING below (JSON, CPR numbers masked), not Celery's own handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # The housekeeping of `make run-stack`'s beat: order lifecycle, reminders, expiry, clean-up.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "orders-delivered-by-post": {
@@ -177,8 +200,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "clean-up-logins-and-codes": {"task": "enrollment.tasks.clean_up", "schedule": 3600.0},
 }
 
+# Argon2id at OWASP's minimum cost (mitid_portal/hashers.py); Django's Argon2 hashes still
+# verify and are upgraded on the next login.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "mitid_portal.hashers.PortalArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -312,6 +337,53 @@ APP_LOGIN_FRAME_MAX_AGE_SECONDS = env_int("APP_LOGIN_FRAME_MAX_AGE_SECONDS", 5)
 # sends /ws/ to the websocket server); "ws://localhost:8001" when they are served apart.
 WEBSOCKET_URL = env_str("WEBSOCKET_URL", "").rstrip("/")
 
+# Content-Security-Policy (django-csp; pages.security adds ws(s)://<this host> to connect-src):
+# scripts and styles only from our own files, no inline script or style anywhere, not even the
+# admin's and rosetta's; nothing framed, no plugins. `data:` images only for rosetta's icons.
+_websocket_origin = urlsplit(WEBSOCKET_URL)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF]
+        + ([f"{_websocket_origin.scheme}://{_websocket_origin.netloc}"] if WEBSOCKET_URL else []),
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy (pages.security): every powerful feature off, for us and any frame,
+# except WebAuthn on our own origin (the MitID chip registers and logs in with it). The app
+# simulator takes its picture through a file input, which needs no camera permission.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+} | {"publickey-credentials-create": ["self"], "publickey-credentials-get": ["self"]}
+
 # Where "Open the MitID app" on a phone-sized login page leads: the app's link (a universal
 # link in production). Without one, demo mode opens the app simulator page.
 APP_LINK = env_str("APP_LINK", "")
@@ -334,14 +406,48 @@ DEMO_MODE = env_bool("DEMO_MODE", True)
 
 LOGIN_URL = "login:start"
 
+# Staff logins (the admin): after STAFF_LOGIN_MAX_FAILURES wrong passwords from one client for
+# one username, that pair is locked out for STAFF_LOGIN_LOCK_MINUTES (counted in the database,
+# so every process sees it). Wrong TOTP codes are throttled by django-otp on the device.
+AXES_FAILURE_LIMIT = env_int("STAFF_LOGIN_MAX_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("STAFF_LOGIN_LOCK_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "pages.clients.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "staff.lockout.locked_out"
+# Every staff login, failed or not, is in the audit log; axes keeps only the failures.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
+
+# One JSON object a line on stderr, with the request's id; query strings cut off and CPR
+# numbers masked in every record, whoever logs it (pages/logs.py). The access log is the
+# portal's own (logger "portal.access"), the same under uvicorn and gunicorn.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "pages.logs.RequestIdFilter"},
+        "no_query_strings": {"()": "pages.logs.DropQueryStrings"},
+        "mask_cpr": {"()": "pages.logs.MaskCPRNumbers"},
+    },
+    "formatters": {"json": {"()": "pages.logs.JSONFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id", "no_query_strings", "mask_cpr"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # uvicorn set up its own handlers before it loaded Django: its lines go through ours,
+        # and its access log (with query strings) is off, since the portal writes one.
+        "uvicorn": {"handlers": ["console"], "propagate": False},
+        "uvicorn.access": {"handlers": [], "propagate": False},
         "django.db.backends": {"level": "INFO"},
+        # django-axes narrates every start and failure; lock-outs are warnings, and every
+        # staff login is in the audit log.
+        "axes": {"level": "WARNING"},
         # fpdf2 subsets fonts through fontTools, which narrates every table it touches.
         "fontTools": {"level": "WARNING"},
     },

@@ -11,6 +11,16 @@ if not SECRET_KEY or SECRET_KEY.startswith("insecure-"):
     raise ImproperlyConfigured("Set SECRET_KEY to a long random value in production.")
 PIN_HASH_KEY = env_str("PIN_HASH_KEY", "") or SECRET_KEY
 
+# The embedded defaults (SQLite, a cache and channel layer per process, Celery run inline) are
+# for one computer; in production they would quietly split limits, lock-outs and websockets
+# between processes. Refuse to start instead of falling back to them.
+_missing = [name for name in ("DATABASE_URL", "REDIS_URL") if not env_str(name)]
+if _missing:
+    raise ImproperlyConfigured(
+        f"Set {' and '.join(_missing)} in production: "
+        "the portal needs PostgreSQL and Redis there, not its embedded defaults."
+    )
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -20,6 +30,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"  # noqa: F405
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# Load balancers probe the health check over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
