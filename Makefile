@@ -35,7 +35,7 @@ run: compilemessages
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) seed_demo
 	@echo "Serving the portal on http://localhost:$(PORT)/ (HTTP and websockets; Ctrl-C stops)"
-	$(BIN)/uvicorn mitid_portal.asgi:application --host $(HOST) --port $(PORT) --lifespan off
+	$(BIN)/uvicorn mitid_portal.asgi:application --host $(HOST) --port $(PORT) --lifespan off --no-proxy-headers
 
 ## make test: install, then run the test suite on embedded defaults (SQLite, no services)
 test: compilemessages

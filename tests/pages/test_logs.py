@@ -172,7 +172,12 @@ def test_make_runs_server_logs_no_query_string_and_no_cpr_number(tmp_path: Path)
                 time.sleep(0.1)
         base = f"http://127.0.0.1:{port}"
         for path in (f"/health/?q={CPR}", f"/da/?q=150583-1235&next=/x/?y={CPR}"):
-            with urllib.request.urlopen(base + path, timeout=10) as response:  # noqa: S310
+            # A forged X-Forwarded-For: uvicorn must not make it the client's address (the
+            # portal's own client_address decides, from TRUSTED_PROXIES).
+            request = urllib.request.Request(
+                base + path, headers={"X-Forwarded-For": "203.0.113.9"}
+            )
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
                 assert response.status == 200
         # A websocket handshake with a query string, refused (no Origin): uvicorn logs it.
         with socket.create_connection(("127.0.0.1", port), timeout=5) as ws:
@@ -191,5 +196,7 @@ def test_make_runs_server_logs_no_query_string_and_no_cpr_number(tmp_path: Path)
     lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
     paths = [e["path"] for e in lines if e["logger"] == "portal.access"]
     assert paths == ["/health/", "/da/"], text
+    clients = {e["client"] for e in lines if e["logger"] == "portal.access"}
+    assert clients == {"127.0.0.1"}, text
     assert any("WebSocket /ws/login/app/" in str(e["message"]) for e in lines), text
     assert "?" not in text and CPR not in text and "150583-1235" not in text, text
