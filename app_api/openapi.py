@@ -271,7 +271,8 @@ OPENAPI: dict[str, Any] = {
                         "content": json_content(LOGIN),
                     },
                     **merged_errors(
-                        (400, ("malformed_json", "missing_field", "invalid_frame")),
+                        (400, ("malformed_json", "missing_field")),
+                        (422, ("invalid_frame",)),
                         (403, ("not_for_this_app",)),
                         (409, ("login_not_open",)),
                         (410, ("stale_frame", "login_expired")),

@@ -34,9 +34,10 @@ STATUS = {
     "malformed_json": 400,
     "missing_field": 400,
     "invalid_pin": 400,
-    "invalid_frame": 400,
     # Well-formed JSON that the schema allows, whose content cannot be taken: a key not on the
-    # curve, text with a NUL or half a surrogate pair, notifications declined.
+    # curve, text with a NUL or half a surrogate pair, notifications declined, a QR text that
+    # is not one of ours.
+    "invalid_frame": 422,
     "invalid_text": 422,
     "invalid_key": 422,
     "notifications_required": 422,

@@ -86,7 +86,7 @@ def test_every_answer_is_json_even_a_wrong_method_or_path(app_api: AppApi, db: N
 def test_a_frame_whose_token_is_not_a_uuid_is_invalid(app_api: AppApi, phone: AppDevice) -> None:
     frame = "mitid." + "-" * 36 + ".1." + "0" * 64
     response = app_api.call("POST", "/logins/scan", {"frame": frame}, signer=phone)
-    assert code(response) == (400, "invalid_frame")
+    assert code(response) == (422, "invalid_frame")
 
 
 def test_reject(app_api: AppApi, phone: AppDevice, login: AppLogin) -> None:
@@ -230,6 +230,6 @@ def test_a_wrong_pin(app_api: AppApi, phone: AppDevice, login: AppLogin) -> None
 
 def test_malformed_frames_and_json(app_api: AppApi, phone: AppDevice) -> None:
     not_a_frame = app_api.call("POST", "/logins/scan", {"frame": "hello"}, signer=phone)
-    assert code(not_a_frame) == (400, "invalid_frame")
+    assert code(not_a_frame) == (422, "invalid_frame")
     not_json = app_api.call("POST", "/logins/scan", "{frame", signer=phone, valid_request=False)
     assert code(not_json) == (400, "malformed_json")
