@@ -4,11 +4,13 @@ import hashlib
 import uuid
 from datetime import datetime
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from authenticators.models import AppDevice, Identity
+from enrollment.models import AddressCode
 
 
 def token_hash(token: str) -> str:
@@ -102,3 +104,39 @@ class AppCopy(models.Model):
     def signing_input(self) -> str:
         """What the old app signs to let the new phone have the MitID."""
         return "\n".join(["MitID copy", str(self.public_id), self.nonce])
+
+
+class DeskEnrollment(AddressCode):
+    """MitID made at a Borgerservice desk by staff, step by step (`activation.desk.STEPS`).
+
+    The inherited address code is the mobile number or e-mail the citizen confirms by reading
+    out the code sent to it. The MitID (identity, user-ID, device) is made at the last step.
+    """
+
+    class State(models.TextChoices):
+        USER_ID = "user_id", _("Choose the user-ID")
+        CONTACT = "contact", _("Confirm a mobile number or e-mail")
+        METHOD = "method", _("Hand out a code device or give an app activation code")
+        PASSWORD = "password", _("The citizen types a password at the desk")
+        DONE = "done", _("MitID created")
+
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    cpr = models.CharField(_("CPR number"), max_length=10)
+    name = models.CharField(_("name"), max_length=200)
+    document = models.CharField(_("ID document seen"), max_length=20)
+    document_last4 = models.CharField(_("its number ends in"), max_length=4)
+    level = models.CharField(_("assurance level"), max_length=12)
+    state = models.CharField(_("step"), max_length=8, choices=State.choices)
+    user_id = models.CharField(_("user-ID"), max_length=48, blank=True)
+    identity = models.ForeignKey(
+        Identity, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    serial = models.CharField(_("serial number"), max_length=12, blank=True)
+    created_at = models.DateTimeField(_("started"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("MitID at the desk")
+        verbose_name_plural = _("MitID at the desk")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_state_display()})"

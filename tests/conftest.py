@@ -49,6 +49,18 @@ def _outbox_email(settings: LazySettings) -> None:
     settings.EMAIL_BACKEND = "messaging.backends.OutboxEmailBackend"
 
 
+@pytest.fixture(scope="session")
+def _passport_root(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return str(tmp_path_factory.mktemp("demo-passports"))
+
+
+@pytest.fixture(autouse=True)
+def _passports_outside_the_repository(settings: LazySettings, _passport_root: str) -> None:
+    # seed_demo writes demo passports and CSCA keys; never into the working tree's var/.
+    settings.PASSPORT_CSCA_DIR = f"{_passport_root}/csca"
+    settings.PASSPORT_DEMO_DIR = f"{_passport_root}/demo"
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     # Lock-outs and per-client counts live in the cache: each test starts with none.
