@@ -173,7 +173,8 @@ def send_code(*, desk: DeskEnrollment, channel: str, address: str, by: Staff) ->
         desk.confirmed_at = None
         code = codes.renew_code(desk)
         language = desk.identity.language if desk.identity else settings.LANGUAGE_CODE
-        transaction.on_commit(lambda: deliver_code(channel, desk.address, code, language))
+        # Written to the outbox in this transaction: sent only if the code is kept.
+        deliver_code(channel, desk.address, code, language)
     return desk
 
 
