@@ -3,6 +3,7 @@
 It speaks only HTTP to the portal, as a phone would; nothing here touches the database.
 """
 
+import base64
 import json
 import os
 import urllib.error
@@ -198,3 +199,142 @@ class AppClient:
         return self._post(
             f"/logins/{login['token']}/reject", {}, signed_by=self._account_for(login)
         )
+
+    # The passport road ------------------------------------------------------------------------
+
+    def passport_road(
+        self,
+        *,
+        passport: dict[str, Any],
+        terms_version: str,
+        user_id: str,
+        cpr: str = "",
+        p_code: str = "",
+        face: bytes | None = None,
+        language: str = "da",
+        helper: bool = False,
+        on_step: Any = None,
+    ) -> str:
+        """Accept the terms, read the MRZ, then the chip, take the face picture and choose the
+        user-ID; returns the enrollment token for the last step (`passport_app`, or a helper's
+        `passport_copy` / `passport_order`). A helper's app signs every step."""
+        signer = self.signer() if helper else None
+        say = on_step or (lambda text: None)
+        answer = self._post(
+            "/passport/enrollments",
+            {
+                "terms_accepted": True,
+                "terms_version": terms_version,
+                **({"cpr": cpr} if cpr else {"p_code": p_code}),
+                "language": language,
+            },
+            signed_by=signer,
+        )
+        token = str(answer["enrollment_token"])
+        say("terms accepted")
+        self._post(
+            "/passport/mrz", {"enrollment_token": token, "mrz": passport["mrz"]}, signed_by=signer
+        )
+        say("passport's machine-readable zone read")
+        chip = {name: passport[name] for name in ("dg1", "dg2", "sod")}
+        self._post("/passport/chip", {"enrollment_token": token, **chip}, signed_by=signer)
+        say("passport's chip read and checked")
+        picture = base64.b64encode(face).decode() if face is not None else passport["face"]
+        self._post(
+            "/passport/face", {"enrollment_token": token, "picture": picture}, signed_by=signer
+        )
+        say("face matched")
+        self._post(
+            "/passport/user-id", {"enrollment_token": token, "user_id": user_id}, signed_by=signer
+        )
+        say("user-ID chosen")
+        return token
+
+    def _new_account(
+        self, user_id: str, key: ec.EllipticCurvePrivateKey, answer: dict[str, Any]
+    ) -> None:
+        self.state.accounts[user_id] = {
+            "private_key": _pem(key),
+            "key_id": answer["key_id"],
+            "challenge": answer["challenge"],
+            "status": "pending",
+        }
+        self.state.save()
+
+    def passport_app(self, *, token: str, user_id: str, mobile: str, device_name: str) -> str:
+        """This phone gets the MitID: its key, and the temporary PIN by SMS to `mobile`."""
+        key = app_keys.new_private_key()
+        active = self.state.active_user_ids()
+        answer = self._post(
+            "/passport/app",
+            {
+                "enrollment_token": token,
+                "mobile": mobile,
+                "installation_id": self.state.installation_id,
+                "device_name": device_name,
+                "public_key": app_keys.public_key_to_b64(key.public_key()),
+            },
+            signed_by=active[0] if active else None,
+        )
+        user_id = str(answer.get("user_id") or user_id)
+        self._new_account(user_id, key, answer)
+        return user_id
+
+    def passport_copy(self, *, token: str, mobile: str) -> dict[str, Any]:
+        """A helper's app: the QR code for the helped person's own phone."""
+        return self._post(
+            "/passport/copy", {"enrollment_token": token, "mobile": mobile}, signed_by=self.signer()
+        )
+
+    def passport_order(self, *, token: str, kind: str, mobile: str) -> dict[str, Any]:
+        """A helper's app: a code device by post for the helped person."""
+        return self._post(
+            "/passport/order",
+            {"enrollment_token": token, "kind": kind, "mobile": mobile},
+            signed_by=self.signer(),
+        )
+
+    # Copying the app to a new phone ----------------------------------------------------------
+
+    def show_copy(self, *, user_id: str | None = None) -> dict[str, Any]:
+        """The old phone: a QR code for the new one; remembered for `approve_copy`."""
+        signer = user_id or self.signer()
+        answer = self._post("/copies", {}, signed_by=signer)
+        self.state.accounts[signer]["copy"] = json.dumps(
+            {"copy_id": answer["copy_id"], "signing_input": answer["signing_input"]}
+        )
+        self.state.save()
+        return answer
+
+    def approve_copy(self, *, pin: str, user_id: str | None = None) -> dict[str, Any]:
+        """The old phone confirms the copy it showed, with the PIN of the user-ID."""
+        signer = user_id or self.signer()
+        shown = self.state.accounts[signer].get("copy")
+        if not shown:
+            raise ApiError(0, "no_copy_shown")
+        copy = json.loads(shown)
+        signature = app_keys.sign(self.state.private_key(signer), copy["signing_input"].encode())
+        answer = self._post(
+            f"/copies/{copy['copy_id']}/approve",
+            {"pin": pin, "signature": signature},
+            signed_by=signer,
+        )
+        self.state.accounts[signer].pop("copy", None)
+        self.state.save()
+        return answer
+
+    def scan_copy(self, *, qr: str, user_id: str, device_name: str) -> dict[str, Any]:
+        """The new phone scanned the old one's QR code and typed the user-ID."""
+        key = app_keys.new_private_key()
+        answer = self._post(
+            "/copies/scan",
+            {
+                "qr": qr,
+                "user_id": user_id,
+                "installation_id": self.state.installation_id,
+                "device_name": device_name,
+                "public_key": app_keys.public_key_to_b64(key.public_key()),
+            },
+        )
+        self._new_account(user_id, key, answer)
+        return answer

@@ -9,7 +9,19 @@ ERROR = {
         "error": {
             "type": "object",
             "required": ["code"],
-            "properties": {"code": {"type": "string"}},
+            "properties": {
+                "code": {"type": "string"},
+                "reasons": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "user_id_invalid: the rules it breaks (too_short, ...)",
+                },
+                "suggestions": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "user_id_taken: free user-IDs close to the wish",
+                },
+            },
         }
     },
 }
@@ -380,3 +392,285 @@ OPENAPI: dict[str, Any] = {
         },
     },
 }
+
+
+# The roads without NemID -------------------------------------------------------------------
+
+# A step of the passport road: the enrollment token in the body; a helper's app signs.
+OPTIONALLY_SIGNED: list[dict[str, list[str]]] = [{}, {"deviceSignature": []}]
+SIGNER_ERRORS = (
+    (401, ("unauthenticated", "bad_signature", "stale_request", "replayed_request")),
+    (403, ("device_not_active",)),
+    (429, ("too_many_attempts",)),
+)
+STEP_ERRORS = (
+    (400, ("malformed_json", "missing_field")),
+    (403, ("not_for_this_app",)),
+    (404, ("enrollment_not_found",)),
+    (409, ("wrong_step", "enrollment_closed")),
+    (410, ("enrollment_expired",)),
+    (415, ("unsupported_media_type",)),
+    *SIGNER_ERRORS,
+    *COMMON_ERRORS,
+)
+B64 = {"type": "string", "format": "byte"}
+NEXT = obj(["next"], next=STRING)
+NEW_APP = obj(
+    ["status", "challenge", "key_id"],
+    status={"type": "string", "enum": ["temporary_pin_sent", "waiting_for_old_app"]},
+    challenge={
+        "type": "string",
+        "description": "sign it when confirming (POST activations/{installation_id}/confirm)",
+    },
+    key_id={"type": "string", "format": "uuid"},
+    user_id={"type": "string"},
+)
+NEW_KEY = {
+    "public_key": {"type": "string", "description": "P-256, base64 DER SPKI"},
+    "installation_id": {"type": "string", "format": "uuid"},
+    "device_name": STRING,
+}
+COPY = obj(
+    ["qr", "copy_id", "expires_at"],
+    qr={"type": "string", "description": "show it as a QR code; valid 3 minutes, once"},
+    copy_id={"type": "string", "format": "uuid"},
+    signing_input={"type": "string", "description": "sign it to approve the copy"},
+    expires_at={"type": "string", "format": "date-time"},
+)
+
+
+def operation(
+    operation_id: str,
+    summary: str,
+    request: dict[str, Any],
+    answer: tuple[int, str, dict[str, Any]],
+    *error_groups: tuple[int, tuple[str, ...]],
+    security: list[dict[str, list[str]]] | None = None,
+    parameters: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    status, description, schema = answer
+    return {
+        "post": {
+            "operationId": operation_id,
+            "summary": summary,
+            **({"security": security} if security is not None else {}),
+            **({"parameters": parameters} if parameters else {}),
+            "requestBody": {"required": True, "content": json_content(request)},
+            "responses": {
+                str(status): {"description": description, "content": json_content(schema)},
+                **merged_errors(*error_groups),
+            },
+        }
+    }
+
+
+PASSPORT_CHECKS = (
+    "mrz_invalid",
+    "mrz_check_digit",
+    "not_a_passport",
+    "passport_expired",
+)
+CHIP_CHECKS = (
+    "chip_malformed",
+    "chip_data_altered",
+    "chip_signature_invalid",
+    "chip_signer_untrusted",
+    "chip_mrz_mismatch",
+    "passport_mismatch",
+)
+
+OPENAPI["paths"].update(
+    {
+        "/passport/enrollments": operation(
+            "startPassportEnrollment",
+            "The passport road: the terms accepted, and the person's CPR number or P-code "
+            "(signed by a helper's app when it runs the road for someone else)",
+            obj(
+                ["terms_version"],
+                terms_accepted={"type": "boolean", "enum": [True]},
+                terms_version=STRING,
+                cpr=STRING,
+                p_code={"type": "string", "description": "for someone without a CPR number"},
+                language={"type": "string", "enum": ["da", "en", "kl"]},
+            ),
+            (
+                201,
+                "Started; send the enrollment token with every step",
+                obj(
+                    ["enrollment_token", "next", "expires_at"],
+                    enrollment_token=STRING,
+                    next=STRING,
+                    has_mitid={
+                        "type": "boolean",
+                        "description": "the person has a user-ID: type it (a recovery)",
+                    },
+                    expires_at={"type": "string", "format": "date-time"},
+                ),
+            ),
+            (
+                400,
+                ("malformed_json", "missing_field", "terms_not_accepted", "person_number_missing"),
+            ),
+            (403, ("identity_blocked", "cannot_help_yourself")),
+            (404, ("person_not_found", "p_code_not_found")),
+            (415, ("unsupported_media_type",)),
+            *SIGNER_ERRORS,
+            *COMMON_ERRORS,
+            security=OPTIONALLY_SIGNED,
+        ),
+        "/passport/mrz": operation(
+            "readPassportMrz",
+            "The machine-readable zone read by the camera (ICAO 9303 TD3, two lines)",
+            obj(["enrollment_token", "mrz"], enrollment_token=STRING, mrz=STRING),
+            (
+                200,
+                "Read; now the chip",
+                obj(["next", "document_number"], next=STRING, document_number=STRING),
+            ),
+            (422, PASSPORT_CHECKS),
+            *STEP_ERRORS,
+            security=OPTIONALLY_SIGNED,
+        ),
+        "/passport/chip": operation(
+            "readPassportChip",
+            "The chip's DG1, DG2 and EF.SOD (base64), checked by passive authentication",
+            obj(
+                ["enrollment_token", "dg1", "dg2", "sod"],
+                enrollment_token=STRING,
+                dg1=B64,
+                dg2=B64,
+                sod=B64,
+            ),
+            (200, "Authentic and the person's; now the face", NEXT),
+            (422, CHIP_CHECKS),
+            *STEP_ERRORS,
+            security=OPTIONALLY_SIGNED,
+        ),
+        "/passport/face": operation(
+            "matchPassportFace",
+            "A picture of the face, matched against the chip's portrait",
+            obj(["enrollment_token", "picture"], enrollment_token=STRING, picture=B64),
+            (200, "The same face; now the user-ID", NEXT),
+            (422, ("face_mismatch", "face_unreadable")),
+            *STEP_ERRORS,
+            security=OPTIONALLY_SIGNED,
+        ),
+        "/passport/user-id": operation(
+            "choosePassportUserId",
+            "A new user-ID by the rules; someone with MitID already types their own",
+            obj(["enrollment_token", "user_id"], enrollment_token=STRING, user_id=STRING),
+            (200, "Chosen: next is `app`, or `copy_or_order` for a helper", NEXT),
+            (409, ("user_id_taken",)),
+            (422, ("user_id_invalid", "not_your_user_id")),
+            *STEP_ERRORS,
+            security=OPTIONALLY_SIGNED,
+        ),
+        "/passport/app": operation(
+            "startPassportApp",
+            "The citizen's own phone: its key and mobile number; a temporary PIN goes by SMS",
+            obj(
+                ["enrollment_token", "mobile", "public_key", "installation_id"],
+                enrollment_token=STRING,
+                mobile=STRING,
+                **NEW_KEY,
+            ),
+            (201, "Confirm with POST activations/{installation_id}/confirm", NEW_APP),
+            (400, ("invalid_mobile",)),
+            (422, ("invalid_key",)),
+            (403, ("installation_not_proven", "identity_blocked")),
+            (409, ("user_id_taken", "too_many_apps", "already_active")),
+            *STEP_ERRORS,
+            security=OPTIONALLY_SIGNED,
+        ),
+        "/passport/copy": operation(
+            "copyForHelped",
+            "A helper's app shows a QR code for the helped person's own new phone",
+            obj(["enrollment_token", "mobile"], enrollment_token=STRING, mobile=STRING),
+            (201, "Show the QR code; the new phone scans it (POST copies/scan)", COPY),
+            (400, ("invalid_mobile",)),
+            (403, ("identity_blocked",)),
+            (409, ("user_id_taken", "too_many_apps")),
+            *STEP_ERRORS,
+            security=SIGNED,
+        ),
+        "/passport/order": operation(
+            "orderForHelped",
+            "A helper's app orders a code device by post for the helped person",
+            obj(
+                ["enrollment_token", "kind", "mobile"],
+                enrollment_token=STRING,
+                kind={"type": "string", "enum": ["kodeviser", "kodeoplaeser"]},
+                mobile=STRING,
+            ),
+            (201, "Ordered", obj(["status", "kind"], status=STRING, kind=STRING)),
+            (400, ("invalid_mobile", "invalid_kind")),
+            (403, ("identity_blocked",)),
+            (409, ("user_id_taken", "order_exists", "no_address")),
+            *STEP_ERRORS,
+            security=SIGNED,
+        ),
+        "/copies": operation(
+            "showCopyCode",
+            "An active app shows a QR code to copy itself to a new phone",
+            obj([]),
+            (201, "Show the QR code; valid 3 minutes, once", COPY),
+            (400, ("malformed_json",)),
+            (409, ("too_many_apps",)),
+            (415, ("unsupported_media_type",)),
+            *SIGNED_ERRORS,
+            security=SIGNED,
+        ),
+        "/copies/scan": operation(
+            "scanCopyCode",
+            "The new phone scanned the QR code: the user-ID typed there, and its new key",
+            obj(
+                ["qr", "user_id", "public_key", "installation_id"],
+                qr=STRING,
+                user_id=STRING,
+                **NEW_KEY,
+            ),
+            (
+                201,
+                "Registered; the old app confirms (or, for someone helped, the SMS comes)",
+                NEW_APP,
+            ),
+            (400, ("malformed_json", "missing_field", "copy_code_invalid")),
+            (403, ("installation_not_proven",)),
+            (409, ("copy_code_used", "too_many_apps", "already_active")),
+            (410, ("copy_code_expired",)),
+            (415, ("unsupported_media_type",)),
+            (422, ("not_your_user_id", "invalid_key")),
+            *COMMON_ERRORS,
+        ),
+        "/copies/{copy_id}/approve": operation(
+            "approveCopy",
+            "The old app confirms the copy: its PIN and a signature over signing_input",
+            obj(
+                ["pin", "signature"],
+                pin={"type": "string", "pattern": "^[0-9]{6}$"},
+                signature={"type": "string", "description": "over signing_input, by this key"},
+            ),
+            (
+                200,
+                "Approved: the new phone's temporary PIN is on its way",
+                obj(["status"], status=STRING),
+            ),
+            (400, ("malformed_json", "missing_field")),
+            (401, ("wrong_pin",)),
+            (404, ("not_found",)),
+            (409, ("copy_not_scanned", "copy_code_used")),
+            (410, ("copy_code_expired",)),
+            (415, ("unsupported_media_type",)),
+            *SIGNED_ERRORS,
+            security=SIGNED,
+            parameters=[
+                {
+                    "name": "copy_id",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "format": "uuid"},
+                }
+            ],
+        ),
+    }
+)

@@ -35,6 +35,8 @@ class AuditEntry(models.Model):
         PERMISSION_DENIED = "permission_denied", _("Refused: no permission")
         STAFF_LOGIN = "staff_login", _("Staff login")
         STAFF_LOGIN_FAILED = "staff_login_failed", _("Staff login failed")
+        DESK_CREATED = "desk_created", _("MitID created at Borgerservice")
+        DESK_REFUSED = "desk_refused", _("Refused at Borgerservice")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True, editable=False)
     # Null when the citizen acted on their own MitID; `actor_name` keeps the name even if a

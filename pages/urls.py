@@ -15,6 +15,7 @@ urlpatterns = [
         name="alternatives",
     ),
     path("safety/", ContentPage.as_view(template_name="pages/safety.html"), name="safety"),
+    path("levels/", ContentPage.as_view(template_name="pages/levels.html"), name="levels"),
     path("help/", ContentPage.as_view(template_name="pages/help.html"), name="help"),
     # Written in Danish only so far; other languages get the trilingual notice.
     path(

@@ -25,7 +25,10 @@ from authenticators.models import (
 )
 from cpr.models import RegisteredPerson
 
-from . import admin_enrollment  # noqa: F401  (registers enrollment's screens)
+from . import (
+    admin_desk,  # noqa: F401  (registers MitID at the desk)
+    admin_enrollment,  # noqa: F401  (registers enrollment's screens)
+)
 from .admin_actions import StaffActionsMixin
 from .forms import BlockForm, IdCheckForm
 

@@ -94,3 +94,64 @@ class IdCheckForm(forms.Form):
         return IdCheck(
             document=self.cleaned_data["document"], last4=self.cleaned_data["last4"].upper()
         )
+
+
+# MitID at the Borgerservice desk (activation.desk) -------------------------------------------
+
+
+class DeskStartForm(forms.Form):
+    cpr = forms.CharField(
+        label=_("CPR number"),
+        max_length=11,
+        validators=[RegexValidator(r"^\d{6}-?\d{4}$", _("Type the 10 digits of the CPR number."))],
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    document = forms.ChoiceField(
+        label=_("ID document seen"), choices=IdDocument.choices, widget=forms.RadioSelect
+    )
+    last4 = forms.CharField(
+        label=_("Last 4 characters of its number"),
+        min_length=4,
+        max_length=4,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    checked_for_high = forms.BooleanField(
+        label=_("I checked the document in person for level High"),
+        required=False,
+        help_text=_("A passport, identity card or driving licence gives level High."),
+    )
+
+
+class DeskUserIdForm(forms.Form):
+    user_id = forms.CharField(
+        label=_("The user-ID the citizen brought"), max_length=60, strip=False
+    )
+
+
+class DeskSendCodeForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=_("Send a code by"),
+        choices=[("sms", _("SMS")), ("email", _("E-mail"))],
+        widget=forms.RadioSelect,
+    )
+    address = forms.CharField(label=_("Mobile number or e-mail"), max_length=254)
+
+
+class DeskCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("The code the citizen reads out"),
+        max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class DeskMethodForm(forms.Form):
+    method = forms.ChoiceField(
+        label=_("How the citizen will use MitID"),
+        choices=[
+            ("kodeviser", _("Hand out a code display from stock")),
+            ("kodeoplaeser", _("Hand out a code reader from stock")),
+            ("app", _("Give an activation code for the MitID app")),
+        ],
+        widget=forms.RadioSelect,
+    )

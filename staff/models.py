@@ -17,6 +17,7 @@ class StaffAction(models.Model):
             ("block_identity", _("Can block a whole MitID")),
             ("lift_identity_block", _("Can lift the block of a MitID after an ID check")),
             ("raise_level", _("Can raise a MitID to level High after an ID check")),
+            ("create_at_desk", _("Can create MitID at the Borgerservice desk")),
         ]
         verbose_name = _("staff action")
         verbose_name_plural = _("staff actions")

@@ -1,5 +1,6 @@
 """Shared fixtures: fast password hashing, the configured-interface caches, demo people."""
 
+import json
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -7,11 +8,13 @@ from django.conf import LazySettings
 from django.core.cache import cache
 from django.test import Client
 
+from cpr.persons import get_person_register
 from cpr.registry import get_registry
 from enrollment.services import reserve_nemid_user_ids
 from messaging.backends import get_sms_backend
 from nemid import session as nemid_session
 from nemid.provider import NemIDProof, get_provider
+from passports.checks import clear_caches as clear_passport_checks
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -46,6 +49,18 @@ def _outbox_email(settings: LazySettings) -> None:
     settings.EMAIL_BACKEND = "messaging.backends.OutboxEmailBackend"
 
 
+@pytest.fixture(scope="session")
+def _passport_root(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return str(tmp_path_factory.mktemp("demo-passports"))
+
+
+@pytest.fixture(autouse=True)
+def _passports_outside_the_repository(settings: LazySettings, _passport_root: str) -> None:
+    # seed_demo writes demo passports and CSCA keys; never into the working tree's var/.
+    settings.PASSPORT_CSCA_DIR = f"{_passport_root}/csca"
+    settings.PASSPORT_DEMO_DIR = f"{_passport_root}/demo"
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     # Lock-outs and per-client counts live in the cache: each test starts with none.
@@ -54,8 +69,9 @@ def _fresh_cache() -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_interfaces() -> None:
-    for cached in (get_registry, get_provider, get_sms_backend):
+    for cached in (get_registry, get_provider, get_sms_backend, get_person_register):
         cached.cache_clear()
+    clear_passport_checks()
 
 
 @pytest.fixture
@@ -78,3 +94,18 @@ def nemid_client(client: Client, demo_people: None) -> Callable[[str], Client]:
         return client
 
     return log_in
+
+
+@pytest.fixture
+def demo_passports(
+    demo_people: None, settings: LazySettings, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, dict[str, str]]:
+    """seed_demo's passports, signed by a demo CSCA made for this test and trusted by it."""
+    from mitid_portal.demo_passports import seed_demo_passports
+
+    root = tmp_path_factory.mktemp("passports")
+    settings.PASSPORT_CSCA_DIR = str(root / "csca")
+    settings.PASSPORT_DEMO_DIR = str(root / "demo")
+    clear_passport_checks()
+    paths = seed_demo_passports()
+    return {path.stem: json.loads(path.read_text()) for path in paths}

@@ -16,7 +16,9 @@ def test_seed_demo_creates_the_demo_people_and_can_run_again() -> None:
     secrets_before = dict(NemIDAccount.objects.values_list("user_id", "keycard_secret"))
     call_command("seed_demo", stdout=StringIO())
 
-    assert RegisteredPerson.objects.count() == 3
+    # The three NemID people and Sofie, who never had NemID; each has a passport file.
+    assert RegisteredPerson.objects.count() == 4
+    assert RegisteredPerson.objects.exclude(passport_number="").count() == 4
     jonas = NemIDAccount.objects.get(user_id="Jonas1983")
     assert jonas.check_password("Nemid-Jonas-1983")
     assert NemIDAccount.objects.get(user_id="karen.h").check_password("Nemid-Karen-1975")

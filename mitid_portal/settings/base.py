@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "translations",
     "pages",
     "cpr",
+    "passports",
     "nemid",
     "messaging",
     "enrollment",
@@ -287,6 +288,23 @@ CELERY_BEAT_SCHEDULE["sweep-outbox"] = {
     "task": "messaging.tasks.sweep_outbox",
     "schedule": float(OUTBOX_RETRY_SECONDS),
 }
+# The person register that the passport road and the desk check people against (CPR numbers,
+# and P-codes for people without one), and the passport checks.
+PERSON_REGISTER = env_str("PERSON_REGISTER", "cpr.persons.SimulatedPersonRegister")
+PASSPORT_MRZ_CHECKER = env_str("PASSPORT_MRZ_CHECKER", "passports.mrz.ICAOMRZChecker")
+PASSPORT_CHIP_VERIFIER = env_str("PASSPORT_CHIP_VERIFIER", "passports.chip.PassiveAuthentication")
+FACE_MATCHER = env_str("FACE_MATCHER", "passports.face.SimulatedFaceMatcher")
+# The country signing CA certificates (PEM) whose passports the chip check accepts; seed_demo
+# puts the demo CSCAs' there, and the demo passports (and the CSCAs' keys) in PASSPORT_DEMO_DIR.
+PASSPORT_CSCA_DIR = env_str("PASSPORT_CSCA_DIR", str(BASE_DIR / "var" / "csca"))
+PASSPORT_DEMO_DIR = env_str("PASSPORT_DEMO_DIR", str(BASE_DIR / "var" / "passports"))
+# A face picture must score at least this against the chip's portrait.
+FACE_MATCH_THRESHOLD = float(env_str("FACE_MATCH_THRESHOLD", "0.8"))
+# A passport enrollment in the app must finish within this long; refusals it may take.
+PASSPORT_ENROLLMENT_MINUTES = env_int("PASSPORT_ENROLLMENT_MINUTES", 30)
+PASSPORT_MAX_REFUSALS = env_int("PASSPORT_MAX_REFUSALS", 5)
+# The QR code an app shows to be copied to a new phone lasts this long, and is used once.
+APP_COPY_SECONDS = env_int("APP_COPY_SECONDS", 180)
 
 NEMID_MAX_FAILURES = env_int("NEMID_MAX_FAILURES", 5)
 NEMID_LOCKOUT_MINUTES = env_int("NEMID_LOCKOUT_MINUTES", 15)

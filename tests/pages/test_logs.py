@@ -174,7 +174,7 @@ def test_make_runs_server_logs_no_query_string_and_no_cpr_number(tmp_path: Path)
         for path in (f"/health/?q={CPR}", f"/da/?q=150583-1235&next=/x/?y={CPR}"):
             # A forged X-Forwarded-For: uvicorn must not make it the client's address (the
             # portal's own client_address decides, from TRUSTED_PROXIES).
-            request = urllib.request.Request(
+            request = urllib.request.Request(  # noqa: S310 - the test server's own URL
                 base + path, headers={"X-Forwarded-For": "203.0.113.9"}
             )
             with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310

@@ -36,6 +36,7 @@ def test_the_groups_hold_the_staff_permissions() -> None:
         "block_identity",
         "lift_identity_block",
         "raise_level",
+        "create_at_desk",
     }
     assert codenames("Support") == {"block_authenticator", "block_identity"}
 

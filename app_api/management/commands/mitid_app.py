@@ -9,6 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from app_api.client import ApiError, AppClient, AppState
+from pages.documents import TERMS
+from passports.demo import read_passport
 
 
 class Command(BaseCommand):
@@ -29,6 +31,42 @@ class Command(BaseCommand):
             "frame", help="the text of the QR code (mitid.…), or the link a login page opened"
         )
         commands.add_parser("pending", help="list the logins waiting for this app")
+        for name, text in (
+            ("passport", "get MitID with a passport: this phone becomes the person's app"),
+            ("help-passport", "help someone else get MitID with their passport, on this app"),
+        ):
+            road = commands.add_parser(name, help=text)
+            road.add_argument("--passport", required=True, type=Path, help="a passport file")
+            who = road.add_mutually_exclusive_group(required=True)
+            who.add_argument("--cpr", help="the person's CPR number")
+            who.add_argument("--p-code", help="a P-code, for someone without a CPR number")
+            road.add_argument("--user-id", required=True, help="a new user-ID, or the one held")
+            road.add_argument("--mobile", required=True, help="the temporary PIN goes here")
+            road.add_argument("--face", type=Path, help="a picture of the face (PNG)")
+            road.add_argument("--language", default="da", choices=["da", "en", "kl"])
+            if name == "passport":
+                road.add_argument("--temporary-pin", help="from the SMS")
+                road.add_argument("--pin", help="your own 6-digit PIN")
+                road.add_argument("--device-name", default="Command-line MitID app")
+            else:
+                end = road.add_mutually_exclusive_group(required=True)
+                end.add_argument(
+                    "--copy", action="store_true", help="show a QR code for their own phone"
+                )
+                end.add_argument(
+                    "--order",
+                    choices=["kodeviser", "kodeoplaeser"],
+                    help="order a code device by post to them",
+                )
+        show = commands.add_parser("copy-show", help="show a QR code to copy this app")
+        show.add_argument("--user-id", help="which user-ID on this phone (when several)")
+        approve_copy = commands.add_parser("copy-approve", help="confirm the copy with the PIN")
+        approve_copy.add_argument("--user-id", help="which user-ID on this phone")
+        approve_copy.add_argument("--pin", help="the 6-digit PIN of the user-ID")
+        scan_copy = commands.add_parser("copy-scan", help="on the new phone: scan the QR code")
+        scan_copy.add_argument("qr", help="the text of the QR code (mitid-copy.…)")
+        scan_copy.add_argument("--user-id", required=True, help="the user-ID being copied")
+        scan_copy.add_argument("--device-name", default="Command-line MitID app")
         for name, text in (("approve", "approve a waiting login"), ("reject", "reject one")):
             command = commands.add_parser(name, help=text)
             command.add_argument("token", nargs="?", help="which login (when several wait)")
@@ -39,7 +77,7 @@ class Command(BaseCommand):
         state = AppState.load(options["state"])
         client = AppClient(options["url"], state)
         try:
-            getattr(self, options["command"])(client, state, options)
+            getattr(self, options["command"].replace("-", "_"))(client, state, options)
         except ApiError as error:
             raise CommandError(
                 f"The portal refused: {error.code} (HTTP {error.status})."
@@ -50,7 +88,7 @@ class Command(BaseCommand):
     def activate(self, client: AppClient, state: AppState, options: dict[str, Any]) -> None:
         user_id = options["user_id"]
         pending = state.accounts.get(user_id, {}).get("status") == "pending"
-        if options["activation_code"]:
+        if options.get("activation_code"):
             client.start_activation(
                 user_id=user_id,
                 activation_code=options["activation_code"],
@@ -77,6 +115,82 @@ class Command(BaseCommand):
             raise CommandError("Give --pin with your own 6-digit PIN.")
         answer = client.confirm_activation(user_id=user_id, temporary_pin=temporary_pin, pin=pin)
         self.stdout.write(f"The MitID app is {answer['status']} at level {answer['level']}.")
+
+    def _road(self, client: AppClient, options: dict[str, Any], *, helper: bool) -> str:
+        try:
+            passport = read_passport(options["passport"])
+        except (OSError, ValueError, KeyError) as error:
+            raise CommandError(f"Cannot read the passport file: {error}") from error
+        self.stdout.write(f"The terms (version {TERMS.version}):")
+        for point in TERMS.summary:
+            self.stdout.write(f"  - {point}")
+        self.stdout.write("You accept them by going on.")
+        face = options["face"].read_bytes() if options["face"] else None
+        return client.passport_road(
+            passport=passport,
+            terms_version=TERMS.version,
+            user_id=options["user_id"],
+            cpr=options["cpr"] or "",
+            p_code=options["p_code"] or "",
+            face=face,
+            language=options["language"],
+            helper=helper,
+            on_step=lambda text: self.stdout.write(f"OK: {text}"),
+        )
+
+    def passport(self, client: AppClient, state: AppState, options: dict[str, Any]) -> None:
+        token = self._road(client, options, helper=False)
+        options["user_id"] = client.passport_app(
+            token=token,
+            user_id=options["user_id"],
+            mobile=options["mobile"],
+            device_name=options["device_name"],
+        )
+        self.stdout.write("A temporary PIN is on its way to you by SMS.")
+        self.activate(client, state, options)
+
+    def help_passport(self, client: AppClient, state: AppState, options: dict[str, Any]) -> None:
+        token = self._road(client, options, helper=True)
+        if options["copy"]:
+            answer = client.passport_copy(token=token, mobile=options["mobile"])
+            until = datetime.fromisoformat(answer["expires_at"]).astimezone()
+            self.stdout.write(
+                f"Show this QR code to the other phone (until {until:%H:%M:%S}), and look away "
+                f"while they type their user-ID and PIN:\n{answer['qr']}\n"
+                "On their phone: manage.py mitid_app --state THEIR-PHONE.json copy-scan "
+                "QR --user-id THEIR-USER-ID"
+            )
+            return
+        answer = client.passport_order(token=token, kind=options["order"], mobile=options["mobile"])
+        self.stdout.write(f"A {answer['kind']} is {answer['status']}; it comes by post.")
+
+    def copy_show(self, client: AppClient, state: AppState, options: dict[str, Any]) -> None:
+        answer = client.show_copy(user_id=options["user_id"])
+        until = datetime.fromisoformat(answer["expires_at"]).astimezone()
+        self.stdout.write(
+            f"Scan this QR code with the new phone before {until:%H:%M:%S}:\n{answer['qr']}\n"
+            f"Then confirm here: manage.py mitid_app --state {state.path} copy-approve"
+        )
+
+    def copy_approve(self, client: AppClient, state: AppState, options: dict[str, Any]) -> None:
+        pin = options["pin"]
+        if pin is None and sys.stdin.isatty():
+            pin = getpass.getpass("Your PIN, to let the new phone have your MitID: ")
+        if not pin:
+            raise CommandError("Give --pin with the 6-digit PIN of the user-ID.")
+        client.approve_copy(pin=pin, user_id=options["user_id"])
+        self.stdout.write("Approved. The new phone gets a temporary PIN by SMS.")
+
+    def copy_scan(self, client: AppClient, state: AppState, options: dict[str, Any]) -> None:
+        answer = client.scan_copy(
+            qr=options["qr"], user_id=options["user_id"], device_name=options["device_name"]
+        )
+        if answer["status"] == "waiting_for_old_app":
+            self.stdout.write("Now confirm on the old phone with its PIN (copy-approve).")
+        self.stdout.write(
+            f"When the SMS arrives, run: manage.py mitid_app --state {state.path} activate "
+            f"--user-id '{options['user_id']}' --temporary-pin NNNNNN --pin NNNNNN"
+        )
 
     def show(self, login: dict[str, Any]) -> None:
         until = datetime.fromisoformat(login["expires_at"]).astimezone()

@@ -10,6 +10,8 @@ from enrollment.services import reserve_nemid_user_ids
 from nemid.demo import seed_demo_people
 from staff.demo import seed_demo_staff
 
+from ...demo_passports import seed_demo_passports
+
 
 class Command(BaseCommand):
     help = "Create the demo people (CPR register, NemID) and the demo staff. Idempotent."
@@ -20,6 +22,11 @@ class Command(BaseCommand):
                 f"NemID user-ID {account.user_id} (key card {account.keycard_number})"
             )
         self.stdout.write(f"{reserve_nemid_user_ids()} NemID user-IDs reserved for their holders")
+        passports = seed_demo_passports()
+        self.stdout.write(
+            f"{len(passports)} demo passports in {passports[0].parent} (for `mitid_app passport`);"
+            " Sofie Holm (CPR 080404-4128) never had NemID"
+        )
         offices, slots = seed_offices()
         self.stdout.write(f"{offices} Borgerservice offices with {slots} free appointment times")
         made = fill_stock(code_displays=10, code_readers=5)

@@ -1,0 +1,158 @@
+"""Copying the app to a new phone by QR code (seed 004).
+
+The active app shows a QR code valid `APP_COPY_SECONDS` (3 minutes) and used once; the new
+phone scans it, the citizen types their user-ID there and the old app confirms with its PIN
+and a signature; the new phone then gets a temporary PIN by SMS and the citizen chooses its
+PIN (`services.confirm_app_activation`, which tells the citizen that an app was added). A
+helper's app shows the code for the person it helped (`activation.passport.copy_for_helped`):
+that person's new phone needs no confirmation by the helper, who never learns the user-ID.
+"""
+
+import secrets
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from authenticators import app_keys, services, tasks
+from authenticators.models import AppDevice, AuthenticatorStatus, Identity
+from authenticators.user_ids import normalise_user_id
+
+from .models import AppCopy, token_hash
+from .services import ActivationRefused, _check_installation
+
+PREFIX = "mitid-copy."
+VERIFY_REFUSALS = {"locked": "too_many_attempts", "not_active": "device_not_active"}
+
+
+def new_copy(*, source: AppDevice, identity: Identity) -> tuple[AppCopy, str]:
+    """A QR code for `identity`'s new phone, shown on `source`; earlier codes stop working."""
+    if services.active_apps(identity) >= services.MAX_ACTIVE_APPS:
+        raise ActivationRefused("too_many_apps")
+    token = secrets.token_urlsafe(24)
+    now = timezone.now()
+    AppCopy.objects.filter(source=source, state=AppCopy.State.SHOWN).update(
+        state=AppCopy.State.CANCELLED
+    )
+    copy = AppCopy.objects.create(
+        token_hash=token_hash(token),
+        source=source,
+        identity=identity,
+        state=AppCopy.State.SHOWN,
+        nonce=secrets.token_urlsafe(16),
+        created_at=now,
+        expires_at=now + timedelta(seconds=settings.APP_COPY_SECONDS),
+    )
+    return copy, PREFIX + token
+
+
+def show_copy_code(*, source: AppDevice) -> tuple[AppCopy, str]:
+    """The citizen's active app shows the QR code for their own new phone."""
+    if not source.is_usable or not source.identity.is_active:
+        raise ActivationRefused("device_not_active")
+    with transaction.atomic():
+        return new_copy(source=source, identity=source.identity)
+
+
+def scan_copy_code(
+    *, qr: str, user_id: str, public_key: str, installation_id: str, device_name: str
+) -> tuple[AppCopy, AppDevice]:
+    """The new phone scanned the code: it registers its key, pending until confirmed."""
+    try:
+        app_keys.public_key_from_b64(public_key)
+        installation = uuid.UUID(installation_id)
+    except (app_keys.InvalidKey, ValueError) as error:
+        raise ActivationRefused("invalid_key") from error
+    qr = qr.strip()
+    if not qr.startswith(PREFIX):
+        raise ActivationRefused("copy_code_invalid")
+    with transaction.atomic():
+        copy = (
+            AppCopy.objects.select_for_update()
+            .select_related("identity", "source")
+            .filter(token_hash=token_hash(qr[len(PREFIX) :]))
+            .first()
+        )
+        if copy is None or copy.state == AppCopy.State.CANCELLED:
+            raise ActivationRefused("copy_code_invalid")
+        if copy.state != AppCopy.State.SHOWN:
+            raise ActivationRefused("copy_code_used")
+        if timezone.now() >= copy.expires_at:
+            raise ActivationRefused("copy_code_expired")
+        identity = Identity.objects.select_for_update().get(pk=copy.identity_id)
+        if normalise_user_id(user_id.strip()) != identity.user_id_key:
+            raise ActivationRefused("not_your_user_id")
+        if services.active_apps(identity) >= services.MAX_ACTIVE_APPS:
+            raise ActivationRefused("too_many_apps")
+        _check_installation(installation, identity, None)
+        if (
+            AppDevice.objects.filter(identity=identity, installation_id=installation)
+            .exclude(status=AuthenticatorStatus.REVOKED)
+            .exists()
+        ):
+            raise ActivationRefused("already_active")
+        device = AppDevice.objects.create(
+            identity=identity,
+            user=identity.ensure_user(),
+            name=device_name.strip()[:40] or "MitID app",
+            installation_id=installation,
+            public_key=public_key,
+        )
+        copy.state = AppCopy.State.SCANNED
+        copy.scanned_at = timezone.now()
+        copy.new_device = device
+        copy.save(update_fields=["state", "scanned_at", "new_device"])
+        if copy.source.identity_id != identity.pk:
+            # A helper's code: the person helped needs no one's confirmation but the SMS.
+            _approved(copy, device)
+    return copy, device
+
+
+def _approved(copy: AppCopy, device: AppDevice) -> None:
+    copy.state = AppCopy.State.APPROVED
+    copy.save(update_fields=["state"])
+    language = copy.identity.language
+    transaction.on_commit(lambda: tasks.send_temporary_pin.delay(device.pk, language))
+
+
+def approve_copy(*, source: AppDevice, copy_id: str, pin: str, signature: str) -> AppCopy:
+    """The old app confirms with its PIN and a signature over the copy's signing input."""
+    try:
+        public_id = uuid.UUID(copy_id)
+    except ValueError as error:
+        raise ActivationRefused("not_found") from error
+    copy = (
+        AppCopy.objects.select_related("identity", "new_device")
+        .filter(public_id=public_id, source=source)
+        .first()
+    )
+    if copy is None:
+        raise ActivationRefused("not_found")
+    if copy.state == AppCopy.State.SHOWN:
+        raise ActivationRefused("copy_not_scanned")
+    if copy.state != AppCopy.State.SCANNED or copy.new_device is None:
+        raise ActivationRefused("copy_code_used")
+    until = (copy.scanned_at or copy.created_at) + timedelta(seconds=settings.APP_COPY_SECONDS)
+    if timezone.now() >= until:
+        raise ActivationRefused("copy_code_expired")
+    outcome = services.verify(
+        source,
+        signature,
+        purpose="copy",
+        knowledge=pin,
+        challenge=(copy.signing_input, until),
+    )
+    if not outcome.ok:
+        raise ActivationRefused(
+            VERIFY_REFUSALS.get(
+                outcome.reason, "wrong_pin" if outcome.reason == "wrong_pin" else "bad_signature"
+            )
+        )
+    with transaction.atomic():
+        copy = AppCopy.objects.select_for_update().select_related("identity").get(pk=copy.pk)
+        if copy.state != AppCopy.State.SCANNED or copy.new_device is None:
+            raise ActivationRefused("copy_code_used")
+        _approved(copy, copy.new_device)
+    return copy

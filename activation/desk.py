@@ -1,0 +1,311 @@
+"""MitID made at the Borgerservice desk (issue 16, seeds 001 and 003).
+
+Staff find the person by CPR number, record the ID document seen, take the user-ID the citizen
+brought (the same rules and suggestions as anywhere), confirm a mobile number or e-mail with a
+code the citizen reads out, and then either hand out a code device from stock, which the
+citizen activates with a password typed on the desk's screen (never seen by staff), or give
+an app activation code. The level is Substantial, or High when the document allows it and
+staff checked it for High. Every step and every refusal is audited; the citizen's history
+shows the MitID made.
+"""
+
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from audit.services import record as audit
+from authenticators import lifecycle
+from authenticators.lifecycle import IdCheck, IdDocument
+from authenticators.models import AssuranceLevel, AuthenticatorEvent, CodeDevice, Identity
+from authenticators.services import Refused
+from authenticators.user_ids import normalise_user_id
+from cpr.persons import get_person_register
+from enrollment import codes
+from enrollment.codes import new_activation_code
+from enrollment.errors import EnrollmentError
+from enrollment.flow import Method
+from enrollment.forms import parse_mobile
+from enrollment.models import ContactChannel, DeviceOrder
+from enrollment.notices import deliver_code
+from enrollment.orders import fulfil_order
+from enrollment.user_ids import suggestions, validate_user_id
+
+from .models import DeskEnrollment
+from .services import activate_code_device
+
+Staff = User
+State = DeskEnrollment.State
+# Documents with which staff may give level High after checking them in person.
+HIGH_DOCUMENTS = (IdDocument.PASSPORT, IdDocument.ID_CARD, IdDocument.DRIVING_LICENCE)
+# Which step may be taken in which state; the state it leads to is the step's own.
+STEPS = {
+    "user_id": ((State.USER_ID, State.CONTACT), State.CONTACT),
+    "send_code": ((State.CONTACT,), State.CONTACT),
+    "confirm_code": ((State.CONTACT,), State.METHOD),
+    "hand_out": ((State.METHOD,), State.PASSWORD),
+    "app_code": ((State.METHOD,), State.DONE),
+    "password": ((State.PASSWORD,), State.DONE),
+}
+
+
+class DeskRefused(Refused):
+    """A refusal at the desk; `suggestions` for a taken user-ID, `reasons` for a broken one."""
+
+    def __init__(self, code: str, **details: object) -> None:
+        super().__init__(code)
+        self.details = details
+
+
+def _refuse(
+    code: str,
+    *,
+    by: Staff,
+    desk: DeskEnrollment | None,
+    what: str,
+    reasons: Sequence[str] = (),
+    suggestions: Sequence[str] | None = None,
+) -> DeskRefused:
+    """Audit the refusal (staff were involved) and hand it back to be raised."""
+    audit(
+        AuditEntry.Action.DESK_REFUSED,
+        by=by,
+        identity=desk.identity if desk is not None else None,
+        target=what,
+        reason=code,
+        detail=", ".join(reasons),
+    )
+    details: dict[str, object] = {"reasons": list(reasons)} if reasons else {}
+    if suggestions is not None:
+        details["suggestions"] = list(suggestions)
+    return DeskRefused(code, **details)
+
+
+def start(
+    *, by: Staff, cpr: str, document: str, last4: str, checked_for_high: bool
+) -> DeskEnrollment:
+    """The person found by CPR number, and the ID document seen."""
+    person = get_person_register().by_cpr(cpr)
+    if person is None:
+        raise _refuse("person_not_found", by=by, desk=None, what=cpr[:6] + "-****")
+    try:
+        check = IdCheck(document=document, last4=last4.strip())
+    except Refused as refusal:
+        raise _refuse(refusal.code, by=by, desk=None, what=person.full_name) from refusal
+    identity = Identity.objects.filter(cpr=person.number).first()
+    if identity is not None and identity.status == Identity.Status.BLOCKED:
+        raise _refuse("identity_blocked", by=by, desk=None, what=person.full_name)
+    high = checked_for_high and document in HIGH_DOCUMENTS
+    return DeskEnrollment.objects.create(
+        staff=by,
+        cpr=person.number,
+        name=person.full_name,
+        document=check.document,
+        document_last4=check.last4.upper(),
+        level=AssuranceLevel.HIGH if high else AssuranceLevel.SUBSTANTIAL,
+        state=State.USER_ID,
+        identity=identity,
+        # Someone with MitID already keeps their user-ID (a new device after a lost one).
+        user_id=identity.user_id if identity is not None else "",
+    )
+
+
+def _locked(desk: DeskEnrollment, step: str, by: Staff) -> DeskEnrollment:
+    desk = DeskEnrollment.objects.select_for_update().get(pk=desk.pk)
+    if desk.state not in STEPS[step][0]:
+        raise _refuse("wrong_step", by=by, desk=desk, what=desk.name)
+    return desk
+
+
+def choose_user_id(*, desk: DeskEnrollment, user_id: str, by: Staff) -> DeskEnrollment:
+    """The user-ID the citizen brought, by the rules; taken ones get suggestions."""
+    with transaction.atomic():
+        desk = _locked(desk, "user_id", by)
+        if desk.identity is not None and desk.identity.user_id:
+            if normalise_user_id(user_id.strip()) != desk.identity.user_id_key:
+                raise_later = _refuse("not_your_user_id", by=by, desk=desk, what=desk.name)
+            else:
+                desk.state = State.CONTACT
+                desk.save(update_fields=["state"])
+                return desk
+        else:
+            try:
+                validate_user_id(user_id, cpr=desk.cpr)
+            except ValidationError as error:
+                found = sorted({e.code or "" for e in error.error_list})
+                if found in (["taken"], ["reserved"]):
+                    raise_later = _refuse(
+                        "user_id_taken",
+                        by=by,
+                        desk=desk,
+                        what=desk.name,
+                        suggestions=suggestions(user_id, cpr=desk.cpr),
+                    )
+                else:
+                    raise_later = _refuse(
+                        "user_id_invalid", by=by, desk=desk, what=desk.name, reasons=found
+                    )
+            else:
+                desk.user_id = user_id
+                desk.state = State.CONTACT
+                desk.save(update_fields=["user_id", "state"])
+                return desk
+    raise raise_later
+
+
+def send_code(*, desk: DeskEnrollment, channel: str, address: str, by: Staff) -> DeskEnrollment:
+    """A code to the citizen's mobile number or e-mail, which they read out to staff."""
+    if channel == ContactChannel.SMS:
+        try:
+            address = parse_mobile(address)
+        except ValidationError as error:
+            raise _refuse("invalid_mobile", by=by, desk=desk, what=desk.name) from error
+    elif channel != ContactChannel.EMAIL or "@" not in address:
+        raise _refuse("invalid_email", by=by, desk=desk, what=desk.name)
+    with transaction.atomic():
+        desk = _locked(desk, "send_code", by)
+        desk.channel = channel
+        desk.address = address.strip()
+        desk.confirmed_at = None
+        code = codes.renew_code(desk)
+        language = desk.identity.language if desk.identity else settings.LANGUAGE_CODE
+        # Written to the outbox in this transaction: sent only if the code is kept.
+        deliver_code(channel, desk.address, code, language)
+    return desk
+
+
+def confirm_code(*, desk: DeskEnrollment, code: str, by: Staff) -> DeskEnrollment:
+    with transaction.atomic():
+        desk = _locked(desk, "confirm_code", by)
+        try:
+            codes.check_code(desk, code.strip(), now=timezone.now())
+        except EnrollmentError as error:
+            refusal = _refuse(error.code, by=by, desk=desk, what=desk.name)
+        else:
+            desk.confirmed_at = timezone.now()
+            desk.state = State.METHOD
+            desk.save(update_fields=["confirmed_at", "state"])
+            return desk
+    raise refusal
+
+
+def _make_identity(desk: DeskEnrollment, *, by: Staff) -> Identity:
+    """The person's MitID, with the user-ID, the confirmed address and the level of the check."""
+    identity = Identity.objects.select_for_update().filter(cpr=desk.cpr).first() or Identity(
+        cpr=desk.cpr
+    )
+    if not identity.user_id:
+        identity.user_id = desk.user_id
+        identity.user_id_key = normalise_user_id(desk.user_id)
+    if desk.channel == ContactChannel.SMS:
+        identity.mobile = desk.address
+    else:
+        identity.email = desk.address
+    identity.contact_set_at = timezone.now()
+    if desk.level == AssuranceLevel.HIGH:
+        identity.level = AssuranceLevel.HIGH
+        identity.level_document = desk.document
+        identity.level_document_last4 = desk.document_last4
+        identity.level_checked_at = timezone.now()
+    try:
+        with transaction.atomic():
+            identity.save()
+    except IntegrityError as error:
+        raise _refuse(
+            "user_id_taken",
+            by=by,
+            desk=desk,
+            what=desk.name,
+            suggestions=suggestions(desk.user_id, cpr=desk.cpr),
+        ) from error
+    desk.identity = identity
+    return identity
+
+
+def hand_out_code_device(*, desk: DeskEnrollment, kind: str, by: Staff) -> DeskEnrollment:
+    """A code device of `kind` from stock, handed over; the citizen activates it at the desk."""
+    if kind not in (Method.CODE_DISPLAY, Method.CODE_READER):
+        raise _refuse("invalid_kind", by=by, desk=desk, what=desk.name)
+    refusal = None
+    with transaction.atomic():
+        desk = _locked(desk, "hand_out", by)
+        try:
+            with transaction.atomic():
+                identity = _make_identity(desk, by=by)
+                if CodeDevice.objects.filter(identity=identity, status="active").exists():
+                    raise DeskRefused("has_code_device")
+                order = DeviceOrder.objects.create(
+                    identity=identity, kind=kind, delivery=DeviceOrder.Delivery.PICKUP
+                )
+                token = fulfil_order(order, handed_out=True)
+        except DeskRefused as error:
+            refusal = error
+        except Refused as error:  # out of stock
+            refusal = DeskRefused(error.code)
+        if refusal is None:
+            desk.serial = token.serial
+            desk.state = State.PASSWORD
+            desk.save(update_fields=["identity", "serial", "state"])
+            audit(
+                AuditEntry.Action.ORDER_CHANGED,
+                by=by,
+                identity=identity,
+                target=f"{kind} {token.serial}",
+                reason="handed_out_at_desk",
+            )
+            return desk
+    if refusal.code != "user_id_taken":  # already audited where it was found
+        _refuse(refusal.code, by=by, desk=desk, what=desk.name)
+    raise refusal
+
+
+def activate_at_desk(*, desk: DeskEnrollment, password: str, code: str, by: Staff) -> CodeDevice:
+    """The citizen typed a password on the desk's screen and the code the device shows."""
+    with transaction.atomic():
+        desk = _locked(desk, "password", by)
+    assert desk.identity is not None
+    try:
+        device = activate_code_device(
+            identity=desk.identity, password=password, serial=desk.serial, code=code
+        )
+    except Refused as refusal:
+        raise _refuse(refusal.code, by=by, desk=desk, what=desk.name) from refusal
+    if desk.level == AssuranceLevel.HIGH:
+        CodeDevice.objects.filter(pk=device.pk).update(level=AssuranceLevel.HIGH)
+    _done(desk, by=by, what=device.label)
+    return device
+
+
+def give_app_code(*, desk: DeskEnrollment, by: Staff) -> tuple[DeskEnrollment, str]:
+    """An app activation code for the citizen's phone (valid as any activation code)."""
+    with transaction.atomic():
+        desk = _locked(desk, "app_code", by)
+        identity = _make_identity(desk, by=by)
+        desk.save(update_fields=["identity"])
+        _activation, code = new_activation_code(
+            identity, minutes=settings.APP_ACTIVATION_CODE_MINUTES
+        )
+        _done(desk, by=by, what="app activation code")
+    return desk, code
+
+
+def _done(desk: DeskEnrollment, *, by: Staff, what: str) -> None:
+    assert desk.identity is not None
+    DeskEnrollment.objects.filter(pk=desk.pk).update(state=State.DONE)
+    desk.state = State.DONE
+    check = f"{desk.document} …{desk.document_last4}"
+    lifecycle.record_identity_event(
+        desk.identity, AuthenticatorEvent.Kind.ACTIVATED, f"borgerservice: {what}"
+    )
+    audit(
+        AuditEntry.Action.DESK_CREATED,
+        by=by,
+        identity=desk.identity,
+        target=what,
+        reason=desk.level,
+        detail=check,
+    )

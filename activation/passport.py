@@ -1,0 +1,401 @@
+"""The passport road in the app: MitID for someone with a passport and no NemID.
+
+The app accepts the terms, reads the passport's MRZ and then its chip, takes a face picture,
+lets the citizen choose a user-ID and a mobile number, and gets a temporary PIN by SMS; the
+citizen then chooses a PIN (`services.confirm_app_activation`, as for every app). Each answer
+is checked by an outside party behind a small interface (`passports.checks`, `cpr.persons`).
+
+The steps are data (`STEPS`), one function applies one (`_advance`). Nothing of the MitID
+exists until the last step: a refusal anywhere before leaves no identity, user-ID or device.
+The same road recovers a MitID whose only device is blocked or lost (the person's identity
+exists: the user-ID is theirs already, and a new app joins it), and is run by a helper's app
+for someone else (`helper`), ending with that person's own app copied by QR (`copy.py`) or a
+code device ordered to their address.
+"""
+
+import base64
+import binascii
+import logging
+import secrets
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from authenticators import app_keys, services, tasks
+from authenticators.models import AppDevice, AuthenticatorStatus, Identity
+from authenticators.user_ids import normalise_user_id
+from cpr.persons import Person, get_person_register, mrz_name
+from enrollment.flow import Method
+from enrollment.forms import parse_mobile
+from enrollment.models import DeviceOrder
+from enrollment.services import OPEN_ORDER_STATUSES
+from enrollment.tasks import confirm_device_order
+from enrollment.user_ids import suggestions, validate_user_id
+from pages.documents import TERMS
+from passports.checks import (
+    PassportRefused,
+    get_chip_verifier,
+    get_face_matcher,
+    get_mrz_checker,
+)
+
+from .copy import new_copy
+from .models import AppCopy, PassportEnrollment, token_hash
+from .services import ActivationRefused, _check_installation
+
+logger = logging.getLogger(__name__)
+State = PassportEnrollment.State
+
+# Each step of the road: the states it may be taken from, and the state it leads to.
+STEPS: dict[str, tuple[tuple[str, ...], str]] = {
+    "mrz": ((State.STARTED, State.MRZ_READ), State.MRZ_READ),
+    "chip": ((State.MRZ_READ,), State.CHIP_READ),
+    "face": ((State.CHIP_READ,), State.FACE_MATCHED),
+    "user_id": ((State.FACE_MATCHED, State.USER_ID_CHOSEN), State.USER_ID_CHOSEN),
+    "app": ((State.USER_ID_CHOSEN,), State.APP_STARTED),
+    "order": ((State.USER_ID_CHOSEN,), State.DEVICE_ORDERED),
+    "copy": ((State.USER_ID_CHOSEN,), State.APP_STARTED),
+}
+
+
+class UserIdRefused(ActivationRefused):
+    """The user-ID was refused: by the rules (`reasons`), or taken (`suggestions`)."""
+
+    def __init__(self, code: str, **details: Any) -> None:
+        super().__init__(code)
+        self.details = details
+
+
+def _person(*, cpr: str, p_code: str) -> Person:
+    register = get_person_register()
+    if bool(cpr) == bool(p_code):
+        raise ActivationRefused("person_number_missing")
+    if cpr:
+        person = register.by_cpr(cpr)
+        if person is None:
+            raise ActivationRefused("person_not_found")
+        return person
+    person = register.by_p_code(p_code)
+    if person is None:
+        raise ActivationRefused("p_code_not_found")
+    return person
+
+
+def start(
+    *,
+    terms_accepted: bool,
+    terms_version: str,
+    cpr: str = "",
+    p_code: str = "",
+    language: str,
+    helper: AppDevice | None = None,
+) -> tuple[PassportEnrollment, str]:
+    """The terms are accepted and the person named: a new enrollment and its bearer token."""
+    if not terms_accepted or terms_version != TERMS.version:
+        raise ActivationRefused("terms_not_accepted")
+    person = _person(cpr=cpr.strip(), p_code=p_code.strip())
+    identity = Identity.objects.filter(cpr=person.number).first()
+    if identity is not None and identity.status == Identity.Status.BLOCKED:
+        raise ActivationRefused("identity_blocked")  # staff lift a block after an ID check
+    if helper is not None and helper.identity.cpr == person.number:
+        raise ActivationRefused("cannot_help_yourself")
+    token = secrets.token_urlsafe(32)
+    enrollment = PassportEnrollment.objects.create(
+        token_hash=token_hash(token),
+        number=person.number,
+        language=language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
+        terms_version=terms_version,
+        state=State.STARTED,
+        identity=identity,
+        helper=helper,
+        expires_at=timezone.now() + timedelta(minutes=settings.PASSPORT_ENROLLMENT_MINUTES),
+    )
+    return enrollment, token
+
+
+def _load(token: str, step: str, helper: AppDevice | None = None) -> PassportEnrollment:
+    """The enrollment the token names, locked, if it may take `step` now."""
+    enrollment = (
+        PassportEnrollment.objects.select_for_update().filter(token_hash=token_hash(token)).first()
+    )
+    if enrollment is None:
+        raise ActivationRefused("enrollment_not_found")
+    if enrollment.state == State.CLOSED:
+        raise ActivationRefused("enrollment_closed")
+    if enrollment.is_expired():
+        raise ActivationRefused("enrollment_expired")
+    if enrollment.helper_id is not None and (helper is None or helper.pk != enrollment.helper_id):
+        raise ActivationRefused("not_for_this_app")  # a helped road goes on on the helper's app
+    if enrollment.state not in STEPS[step][0]:
+        raise ActivationRefused("wrong_step")
+    return enrollment
+
+
+T = TypeVar("T")
+
+
+def _advance(
+    token: str, step: str, check: Callable[[PassportEnrollment], T], *, helper: AppDevice | None
+) -> T:
+    """Take `step`: run `check` on the locked enrollment; on success move it on, on a refusal
+    count it (and close the road after `PASSPORT_MAX_REFUSALS`), keeping nothing else."""
+    refusal: ActivationRefused | None = None
+    with transaction.atomic():
+        enrollment = _load(token, step, helper)
+        try:
+            with transaction.atomic():
+                result = check(enrollment)
+                enrollment.state = STEPS[step][1]
+                enrollment.save()
+                return result
+        except (ActivationRefused, PassportRefused) as error:
+            code = error.code
+            refusal = error if isinstance(error, ActivationRefused) else ActivationRefused(code)
+        enrollment.refresh_from_db()
+        enrollment.refusals += 1
+        enrollment.last_refusal = code
+        if enrollment.refusals >= settings.PASSPORT_MAX_REFUSALS:
+            enrollment.state = State.CLOSED
+        enrollment.save(update_fields=["refusals", "last_refusal", "state"])
+        logger.info("Passport enrollment %s refused: %s", enrollment.pk, code)
+    raise refusal
+
+
+def _decode(value: str, code: str) -> bytes:
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise PassportRefused(code) from error
+
+
+# The steps -----------------------------------------------------------------------------------
+
+
+def read_mrz(*, token: str, mrz: str, helper: AppDevice | None = None) -> PassportEnrollment:
+    """The MRZ by the camera: a passport (TD3), its check digits right, not expired."""
+
+    def check(enrollment: PassportEnrollment) -> PassportEnrollment:
+        read = get_mrz_checker().check(mrz, today=timezone.localdate())
+        enrollment.mrz = read.text
+        enrollment.document_number = read.document_number
+        return enrollment
+
+    return _advance(token, "mrz", check, helper=helper)
+
+
+def _matches_register(mrz_text: str, person: Person | None) -> bool:
+    """The passport is the person's: name, birth date and passport number as registered."""
+    read = get_mrz_checker().check(mrz_text, today=timezone.localdate())
+    if person is None:
+        return False
+    return (
+        read.surname.replace("<", " ").strip() == mrz_name(person.family_name)
+        and read.given_names.replace("<", " ").strip() == mrz_name(person.given_name)
+        and read.birth_date == person.birth_date
+        and read.document_number == person.passport_number.upper()
+    )
+
+
+def read_chip(
+    *, token: str, dg1: str, dg2: str, sod: str, helper: AppDevice | None = None
+) -> PassportEnrollment:
+    """The chip by passive authentication, the same passport as the MRZ, and the person's."""
+
+    def check(enrollment: PassportEnrollment) -> PassportEnrollment:
+        chip = get_chip_verifier().verify(
+            dg1=_decode(dg1, "chip_malformed"),
+            dg2=_decode(dg2, "chip_malformed"),
+            sod=_decode(sod, "chip_malformed"),
+        )
+        if chip.mrz_text != enrollment.mrz:
+            raise PassportRefused("chip_mrz_mismatch")
+        register = get_person_register()
+        person = (
+            register.by_cpr(enrollment.number)
+            if not enrollment.number.startswith("P")
+            else register.by_p_code(enrollment.number)
+        )
+        if not _matches_register(chip.mrz_text, person):
+            raise ActivationRefused("passport_mismatch")
+        enrollment.portrait = chip.portrait
+        return enrollment
+
+    return _advance(token, "chip", check, helper=helper)
+
+
+def match_face(*, token: str, picture: str, helper: AppDevice | None = None) -> PassportEnrollment:
+    """The face picture the app took against the chip's portrait."""
+
+    def check(enrollment: PassportEnrollment) -> PassportEnrollment:
+        result = get_face_matcher().match(
+            portrait=bytes(enrollment.portrait), picture=_decode(picture, "face_unreadable")
+        )
+        if not result.matches:
+            raise PassportRefused("face_mismatch")
+        enrollment.face_score = result.score
+        enrollment.portrait = b""  # not kept once it has done its job
+        return enrollment
+
+    return _advance(token, "face", check, helper=helper)
+
+
+def choose_user_id(
+    *, token: str, user_id: str, helper: AppDevice | None = None
+) -> PassportEnrollment:
+    """A new user-ID by the rules; someone who has MitID already types their own."""
+
+    def check(enrollment: PassportEnrollment) -> PassportEnrollment:
+        identity = enrollment.identity
+        if identity is not None and identity.user_id:
+            if normalise_user_id(user_id.strip()) != identity.user_id_key:
+                raise ActivationRefused("not_your_user_id")
+            enrollment.user_id = identity.user_id
+            return enrollment
+        try:
+            validate_user_id(user_id, cpr=enrollment.number)
+        except ValidationError as error:
+            codes = sorted({e.code or "" for e in error.error_list})
+            if codes == ["taken"] or codes == ["reserved"]:
+                raise UserIdRefused(
+                    "user_id_taken", suggestions=suggestions(user_id, cpr=enrollment.number)
+                ) from error
+            raise UserIdRefused("user_id_invalid", reasons=codes) from error
+        enrollment.user_id = user_id
+        return enrollment
+
+    return _advance(token, "user_id", check, helper=helper)
+
+
+def _claim_identity(enrollment: PassportEnrollment, *, mobile: str, email: str = "") -> Identity:
+    """The person's MitID: their own (recovery), or a new one holding the chosen user-ID."""
+    identity = Identity.objects.select_for_update().filter(cpr=enrollment.number).first()
+    if identity is None:
+        identity = Identity(cpr=enrollment.number, language=enrollment.language)
+    if identity.status == Identity.Status.BLOCKED:
+        raise ActivationRefused("identity_blocked")
+    if not identity.user_id:
+        identity.user_id = enrollment.user_id
+        identity.user_id_key = normalise_user_id(enrollment.user_id)
+    # The temporary PIN goes to this number; typing it proves the citizen holds the phone.
+    identity.mobile = mobile
+    if email:
+        identity.email = email
+    identity.contact_set_at = timezone.now()
+    try:
+        with transaction.atomic():
+            identity.save()
+    except IntegrityError as error:  # someone claimed the user-ID since it was chosen
+        raise UserIdRefused(
+            "user_id_taken", suggestions=suggestions(enrollment.user_id, cpr=enrollment.number)
+        ) from error
+    return identity
+
+
+def _mobile(value: str) -> str:
+    try:
+        return parse_mobile(value)
+    except ValidationError as error:
+        raise ActivationRefused("invalid_mobile") from error
+
+
+def start_app(
+    *,
+    token: str,
+    mobile: str,
+    public_key: str,
+    installation_id: str,
+    device_name: str,
+    signer: AppDevice | None = None,
+) -> AppDevice:
+    """The citizen's own phone (not a helper's): its key, and the temporary PIN by SMS."""
+    try:
+        app_keys.public_key_from_b64(public_key)
+        installation = uuid.UUID(installation_id)
+    except (app_keys.InvalidKey, ValueError) as error:
+        raise ActivationRefused("invalid_key") from error
+    number = _mobile(mobile)
+
+    def check(enrollment: PassportEnrollment) -> AppDevice:
+        identity = _claim_identity(enrollment, mobile=number)
+        if services.active_apps(identity) >= services.MAX_ACTIVE_APPS:
+            raise ActivationRefused("too_many_apps")
+        _check_installation(installation, identity, signer)
+        earlier = (
+            AppDevice.objects.filter(identity=identity, installation_id=installation)
+            .exclude(status=AuthenticatorStatus.REVOKED)
+            .first()
+        )
+        if earlier is not None and earlier.status != AuthenticatorStatus.PENDING:
+            raise ActivationRefused("already_active")
+        if earlier is not None:
+            earlier.delete()
+        device = AppDevice.objects.create(
+            identity=identity,
+            user=identity.ensure_user(),
+            name=device_name.strip()[:40] or "MitID app",
+            installation_id=installation,
+            public_key=public_key,
+        )
+        enrollment.identity = identity
+        language = identity.language
+        transaction.on_commit(lambda: tasks.send_temporary_pin.delay(device.pk, language))
+        return device
+
+    return _advance(token, "app", check, helper=None)
+
+
+def order_code_device(*, token: str, kind: str, mobile: str, helper: AppDevice) -> DeviceOrder:
+    """For someone helped: a code device by post to their address, activated when it comes."""
+    if kind not in (Method.CODE_DISPLAY, Method.CODE_READER):
+        raise ActivationRefused("invalid_kind")
+    number = _mobile(mobile)
+
+    def check(enrollment: PassportEnrollment) -> DeviceOrder:
+        identity = _claim_identity(enrollment, mobile=number)
+        enrollment.identity = identity
+        register = get_person_register()
+        person = register.by_cpr(identity.cpr) or register.by_p_code(identity.cpr)
+        if person is None or not person.street:
+            raise ActivationRefused("no_address")
+        if identity.orders.filter(kind=kind, status__in=OPEN_ORDER_STATUSES).exists():
+            raise ActivationRefused("order_exists")
+        order = DeviceOrder.objects.create(
+            identity=identity,
+            kind=kind,
+            delivery=DeviceOrder.Delivery.POST,
+            address="\n".join(
+                (person.full_name, person.street, f"{person.postcode} {person.city}")
+            ),
+        )
+        language = enrollment.language
+        transaction.on_commit(lambda: confirm_device_order.delay(order.pk, language))
+        return order
+
+    return _advance(token, "order", check, helper=helper)
+
+
+def copy_for_helped(*, token: str, mobile: str, helper: AppDevice) -> tuple[AppCopy, str]:
+    """For someone helped: the helper's app shows a QR code for that person's own phone."""
+    number = _mobile(mobile)
+
+    def check(enrollment: PassportEnrollment) -> tuple[AppCopy, str]:
+        identity = _claim_identity(enrollment, mobile=number)
+        enrollment.identity = identity
+        return new_copy(source=helper, identity=identity)
+
+    return _advance(token, "copy", check, helper=helper)
+
+
+def long_challenge(device: AppDevice) -> str:
+    """The challenge a new app signs when it confirms: it may wait for an SMS (and, for a
+    copy, for the old app), so it lasts as long as a temporary PIN."""
+    return device.expect_signature_over(
+        secrets.token_urlsafe(32),
+        until=timezone.now() + timedelta(minutes=settings.APP_TEMPORARY_PIN_MINUTES),
+    )

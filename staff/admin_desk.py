@@ -1,0 +1,242 @@
+"""MitID at the Borgerservice desk: the staff's pages, one step at a time (activation.desk).
+
+Staff start it from "MitID at the desk" → Add. The last step of a code device is the
+citizen's: the desk's screen is turned to them, they type a password (twice) and the code the
+device shows; staff never see the password.
+"""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+
+from activation import desk
+from activation.forms import CodeDeviceActivationForm
+from activation.models import DeskEnrollment
+from authenticators.services import Refused
+
+from .admin_actions import refusal_text
+from .forms import DeskCodeForm, DeskMethodForm, DeskSendCodeForm, DeskStartForm, DeskUserIdForm
+
+# Why the desk said no, in words staff can pass on; the keys are activation.desk's codes.
+DESK_REFUSALS = {
+    "person_not_found": _("nobody has this CPR number in the CPR register"),
+    "identity_blocked": _("this MitID is blocked: lift the block first (Identities)"),
+    "wrong_step": _("this step is done already; reload the page"),
+    "not_your_user_id": _("this person has MitID already: type their own user-ID"),
+    "user_id_taken": _("someone else has this user-ID already"),
+    "user_id_invalid": _("this user-ID breaks the rules"),
+    "invalid_mobile": _("that is not a mobile number"),
+    "invalid_email": _("that is not an e-mail address"),
+    "wrong_code": _("the code is wrong"),
+    "code_expired": _("the code has expired: send a new one"),
+    "too_many_attempts": _("too many wrong codes: send a new one"),
+    "no_code": _("no code was sent yet"),
+    "has_code_device": _("this person has a code device already"),
+    "out_of_stock": _("no device of this kind is in stock"),
+    "unknown_serial": _("the device was not found"),
+    "already_active": _("the device is active already"),
+    "device_blocked": _("the device is blocked"),
+    "locked": _("too many wrong codes: wait a while"),
+}
+
+
+class DeskPasswordForm(CodeDeviceActivationForm):
+    """What the citizen types on the desk's screen: the serial is known already."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["serial"]
+
+
+def _words(refusal: Refused) -> str:
+    return str(DESK_REFUSALS.get(refusal.code) or refusal_text(refusal.code))
+
+
+@admin.register(DeskEnrollment)
+class DeskEnrollmentAdmin(admin.ModelAdmin[DeskEnrollment]):
+    list_display = ["created_at", "name", "state", "level", "staff"]
+    list_filter = ["state", "level"]
+    fields = readonly_fields = (
+        "name",
+        "document",
+        "document_last4",
+        "level",
+        "state",
+        "user_id",
+        "serial",
+        "staff",
+        "created_at",
+    )
+
+    def _may(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("staff.create_at_desk")
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may(request)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._may(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._may(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_urls(self) -> list[URLPattern]:
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/desk/", wrap(self.desk_view), name="activation_deskenrollment_desk"),
+            path(
+                "<int:pk>/screen/",
+                wrap(self.screen_view),
+                name="activation_deskenrollment_screen",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _page(self, request: HttpRequest, title: str, context: dict[str, Any]) -> TemplateResponse:
+        request.current_app = self.admin_site.name
+        return TemplateResponse(
+            request,
+            "admin/staff/desk.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "subtitle": None,
+                "opts": self.model._meta,
+                **context,
+            },
+        )
+
+    def _desk_url(self, desk_case: DeskEnrollment) -> str:
+        return reverse("admin:activation_deskenrollment_desk", args=[desk_case.pk])
+
+    @method_decorator(never_cache)
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        if not self._may(request):
+            raise PermissionDenied
+        form = DeskStartForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                started = desk.start(
+                    by=request.user,  # type: ignore[arg-type]
+                    cpr=form.cleaned_data["cpr"],
+                    document=form.cleaned_data["document"],
+                    last4=form.cleaned_data["last4"],
+                    checked_for_high=form.cleaned_data["checked_for_high"],
+                )
+            except Refused as refusal:
+                form.add_error(None, _words(refusal))
+            else:
+                return HttpResponseRedirect(self._desk_url(started))
+        return self._page(request, str(_("Create MitID at the desk")), {"form": form})
+
+    def _step_form(self, case: DeskEnrollment, data: Any) -> forms.Form | None:
+        state = DeskEnrollment.State
+        if case.state == state.USER_ID:
+            return DeskUserIdForm(data)
+        if case.state == state.CONTACT:
+            return DeskCodeForm(data) if case.code_hash else DeskSendCodeForm(data)
+        if case.state == state.METHOD:
+            return DeskMethodForm(data)
+        return None
+
+    @method_decorator(never_cache)
+    def desk_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if not self._may(request):
+            raise PermissionDenied
+        case = get_object_or_404(DeskEnrollment, pk=pk)
+        data = request.POST if request.method == "POST" and "resend" not in request.POST else None
+        if request.method == "POST" and "resend" in request.POST:
+            DeskEnrollment.objects.filter(pk=case.pk).update(code_hash="")
+            return HttpResponseRedirect(self._desk_url(case))
+        form = self._step_form(case, data)
+        suggestions: list[str] = []
+        activation_code = ""
+        if form is not None and data is not None and form.is_valid():
+            try:
+                activation_code = self._take_step(request, case, form.cleaned_data)
+            except desk.DeskRefused as refusal:
+                form.add_error(None, _words(refusal))
+                suggestions = list(refusal.details.get("suggestions", []))  # type: ignore[call-overload]
+            else:
+                if not activation_code:
+                    return HttpResponseRedirect(self._desk_url(case))
+                case.refresh_from_db()
+                form = None
+        return self._page(
+            request,
+            str(_("Create MitID at the desk")),
+            {
+                "case": case,
+                "form": form,
+                "suggestions": suggestions,
+                "activation_code": activation_code,
+                "screen_url": reverse("admin:activation_deskenrollment_screen", args=[case.pk]),
+            },
+        )
+
+    def _take_step(self, request: HttpRequest, case: DeskEnrollment, data: dict[str, Any]) -> str:
+        """Run the service of the case's step; an app activation code is the one thing shown."""
+        staff = request.user
+        if "user_id" in data:
+            desk.choose_user_id(desk=case, user_id=data["user_id"], by=staff)  # type: ignore[arg-type]
+        elif "address" in data:
+            desk.send_code(desk=case, channel=data["channel"], address=data["address"], by=staff)  # type: ignore[arg-type]
+        elif "code" in data:
+            desk.confirm_code(desk=case, code=data["code"], by=staff)  # type: ignore[arg-type]
+        elif data.get("method") == "app":
+            _case, code = desk.give_app_code(desk=case, by=staff)  # type: ignore[arg-type]
+            return code
+        elif "method" in data:
+            handed = desk.hand_out_code_device(desk=case, kind=data["method"], by=staff)  # type: ignore[arg-type]
+            messages.success(
+                request, _("Hand over the device with serial number %s.") % handed.serial
+            )
+        return ""
+
+    @method_decorator(never_cache)
+    @method_decorator(sensitive_post_parameters("password1", "password2"))
+    def screen_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The desk's screen turned to the citizen: their password and the device's code."""
+        if not self._may(request):
+            raise PermissionDenied
+        case = get_object_or_404(DeskEnrollment, pk=pk, state=DeskEnrollment.State.PASSWORD)
+        assert case.identity is not None
+        form = DeskPasswordForm(
+            request.POST if request.method == "POST" else None, identity=case.identity
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                desk.activate_at_desk(
+                    desk=case,
+                    password=form.cleaned_data["password1"],
+                    code=form.cleaned_data["code"],
+                    by=request.user,  # type: ignore[arg-type]
+                )
+            except desk.DeskRefused as refusal:
+                form.add_error("code", _words(refusal))
+            else:
+                messages.success(request, _("The MitID is active. Turn the screen back."))
+                return HttpResponseRedirect(self._desk_url(case))
+        return self._page(
+            request,
+            str(_("Your MitID password")),
+            {"case": case, "form": form, "citizen_screen": True},
+        )

@@ -1,0 +1,528 @@
+"""The passport road and the copy by QR in the App API, checked against its OpenAPI document.
+
+Every bad input of issue 16 is refused with a stable code, and leaves nothing half-created.
+"""
+
+import base64
+import re
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from activation.models import AppCopy, PassportEnrollment
+from authenticators import app_keys, lifecycle
+from authenticators.models import AppDevice, AuthenticatorStatus, Identity
+from enrollment.models import DeviceOrder
+from login import app_logins
+from messaging.models import OutboxMessage
+from pages.documents import TERMS
+from passports import demo
+from tests.app_api.conftest import AppApi
+from tests.factories import AppDeviceFactory
+
+pytestmark = pytest.mark.django_db
+
+SOFIE = "0804044128"
+Passports = dict[str, dict[str, str]]
+
+
+def code(response: Any) -> tuple[int, str]:
+    return response.status_code, response.json()["error"]["code"]
+
+
+def temporary_pin(to: str = "+4520304050") -> str:
+    message = OutboxMessage.objects.filter(recipient=to, channel="sms").first()
+    assert message is not None
+    found = re.search(r"\b(\d{6})\b", message.body)
+    assert found is not None
+    return found.group(1)
+
+
+class NewPhone:
+    """A phone running the passport road, or scanning a copy code."""
+
+    def __init__(self, api: AppApi, signer: AppDevice | None = None) -> None:
+        self.api = api
+        self.signer = signer
+        self.key = app_keys.new_private_key()
+        self.installation = str(uuid.uuid4())
+        self.token = ""
+        self.challenge = ""
+
+    def post(self, path: str, body: dict[str, Any]) -> Any:
+        return self.api.call("POST", path, body, signer=self.signer)
+
+    def start(self, **person: str) -> Any:
+        body = {"terms_accepted": True, "terms_version": TERMS.version, "language": "en"}
+        response = self.post("/passport/enrollments", {**body, **(person or {"cpr": SOFIE})})
+        if response.status_code == 201:
+            self.token = response.json()["enrollment_token"]
+        return response
+
+    def step(self, name: str, **body: str) -> Any:
+        return self.post(f"/passport/{name}", {"enrollment_token": self.token, **body})
+
+    def read(self, passport: dict[str, str], face: str | None = None) -> list[int]:
+        chip = {part: passport[part] for part in ("dg1", "dg2", "sod")}
+        return [
+            self.step("mrz", mrz=passport["mrz"]).status_code,
+            self.step("chip", **chip).status_code,
+            self.step("face", picture=face or passport["face"]).status_code,
+        ]
+
+    def key_body(self) -> dict[str, str]:
+        return {
+            "public_key": app_keys.public_key_to_b64(self.key.public_key()),
+            "installation_id": self.installation,
+            "device_name": "Sofie's phone",
+        }
+
+    def app(self, mobile: str = "20 30 40 50") -> Any:
+        response = self.step("app", mobile=mobile, **self.key_body())
+        if response.status_code == 201:
+            self.challenge = response.json()["challenge"]
+        return response
+
+    def confirm(self, user_id: str, pin: str = "135790", temporary: str | None = None) -> Any:
+        return self.api.call(
+            "POST",
+            f"/activations/{self.installation}/confirm",
+            {
+                "user_id": user_id,
+                "temporary_pin": temporary or temporary_pin(),
+                "pin": pin,
+                "signature": app_keys.sign(self.key, self.challenge.encode()),
+                "notifications_accepted": True,
+            },
+        )
+
+    def device(self) -> AppDevice:
+        device = AppDevice.objects.get(installation_id=self.installation)
+        device.private_key = self.key
+        return device
+
+
+@pytest.fixture
+def phone(app_api: AppApi, demo_passports: Passports) -> NewPhone:
+    return NewPhone(app_api)
+
+
+def whole_road(
+    phone: NewPhone, passport: dict[str, str], user_id: str, capture: Any, **person: str
+) -> Any:
+    assert phone.start(**person).status_code == 201
+    assert phone.read(passport) == [200, 200, 200]
+    assert phone.step("user-id", user_id=user_id).json() == {"next": "app"}
+    with capture(execute=True):
+        assert phone.app().status_code == 201
+    with capture(execute=True):
+        return phone.confirm(user_id)
+
+
+def test_sofie_gets_mitid_with_her_passport_and_logs_in_with_the_app(
+    phone: NewPhone, demo_passports: Passports, django_capture_on_commit_callbacks
+) -> None:
+    assert not Identity.objects.filter(cpr=SOFIE).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert phone.start().status_code == 201
+        assert phone.read(demo_passports["sofie-holm"]) == [200, 200, 200]
+        assert phone.step("user-id", user_id="Sofie H").status_code == 200
+        assert not Identity.objects.filter(cpr=SOFIE).exists()  # nothing until the last step
+        answer = phone.app()
+    assert answer.status_code == 201 and answer.json()["status"] == "temporary_pin_sent"
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = phone.confirm("Sofie H")
+    assert confirmed.json() == {"status": "active", "level": "substantial"}
+    identity = Identity.objects.get(cpr=SOFIE)
+    assert (identity.status, identity.level, identity.user_id) == (
+        "active",
+        "substantial",
+        "Sofie H",
+    )
+    assert identity.mobile == "+4520304050"
+    # The same notice as any activation of the app.
+    assert OutboxMessage.objects.filter(
+        recipient="+4520304050", body__contains="activated"
+    ).exists()
+    enrollment = PassportEnrollment.objects.get()
+    assert enrollment.portrait == b"" and enrollment.state == "app_started"
+
+    login = app_logins.start(user_id="sofie h", service="MitID.dk", text="Log on to MitID.dk")
+    device = phone.device()
+    shown = phone.api.call(
+        "POST", "/logins/scan", {"frame": app_logins.frame(login)}, signer=device
+    ).json()
+    approved = phone.api.call(
+        "POST",
+        f"/logins/{login.token}/approve",
+        {"signature": app_keys.sign(phone.key, shown["signing_input"].encode()), "pin": "135790"},
+        signer=device,
+    )
+    assert approved.json() == {"status": "approved"}
+
+
+def test_someone_without_a_cpr_number_gets_mitid_with_a_p_code(
+    phone: NewPhone, demo_passports: Passports, django_capture_on_commit_callbacks
+) -> None:
+    confirmed = whole_road(
+        phone,
+        demo_passports["ana-lima"],
+        "Ana L",
+        django_capture_on_commit_callbacks,
+        p_code="p1029-3847",
+    )
+    assert confirmed.status_code == 200
+    assert Identity.objects.get(cpr="P10293847").status == "active"
+
+
+def refusal_after_read(phone: NewPhone, passport: dict[str, str], **person: str) -> list[Any]:
+    assert phone.start(**person).status_code == 201
+    chip = {part: passport[part] for part in ("dg1", "dg2", "sod")}
+    return [phone.step("mrz", mrz=passport["mrz"]), phone.step("chip", **chip)]
+
+
+def test_a_wrong_check_digit_is_refused(phone: NewPhone, demo_passports: Passports) -> None:
+    mrz = demo_passports["sofie-holm"]["mrz"]
+    wrong = mrz[:-1] + ("1" if mrz[-1] != "1" else "2")
+    phone.start()
+    assert code(phone.step("mrz", mrz=wrong)) == (422, "mrz_check_digit")
+
+
+def test_an_expired_passport_is_refused(phone: NewPhone, demo_passports: Passports) -> None:
+    expired = demo.Holder(
+        surname="Holm",
+        given_names="Sofie",
+        document_number="220404081",
+        nationality="DNK",
+        birth_date=timezone.localdate().replace(year=2004, month=4, day=8),
+        sex="F",
+        expiry_date=timezone.localdate() - timedelta(days=1),
+    )
+    phone.start()
+    assert code(phone.step("mrz", mrz=demo.mrz_text(expired))) == (422, "passport_expired")
+
+
+def test_a_chip_whose_data_group_was_altered_is_refused(
+    phone: NewPhone, demo_passports: Passports
+) -> None:
+    mrz, chip = refusal_after_read(phone, demo_passports["altered-sofie-holm"])
+    assert mrz.status_code == 200
+    assert code(chip) == (422, "chip_data_altered")
+
+
+def test_a_forged_passport_is_refused(phone: NewPhone, demo_passports: Passports) -> None:
+    _mrz, chip = refusal_after_read(phone, demo_passports["forged-sofie-holm"])
+    assert code(chip) == (422, "chip_signer_untrusted")
+
+
+def test_a_face_under_the_threshold_is_refused(phone: NewPhone, demo_passports: Passports) -> None:
+    stranger = base64.b64encode(demo.face_picture("karen-hansen", noise=18)).decode()
+    phone.start()
+    passport = demo_passports["sofie-holm"]
+    assert phone.read(passport, face=stranger) == [200, 200, 422]
+    assert phone.step("face", picture=stranger).json()["error"]["code"] == "face_mismatch"
+    assert phone.step("face", picture=passport["face"]).status_code == 200  # a new try
+
+
+def test_a_passport_that_does_not_match_the_cpr_register_is_refused(
+    phone: NewPhone, demo_passports: Passports
+) -> None:
+    _mrz, chip = refusal_after_read(phone, demo_passports["jonas-jensen"])
+    assert code(chip) == (422, "passport_mismatch")
+
+
+def test_a_chip_that_is_not_the_passport_whose_mrz_was_read_is_refused(
+    phone: NewPhone, demo_passports: Passports
+) -> None:
+    phone.start()
+    phone.step("mrz", mrz=demo_passports["sofie-holm"]["mrz"])
+    jonas = demo_passports["jonas-jensen"]
+    chip = {part: jonas[part] for part in ("dg1", "dg2", "sod")}
+    assert code(phone.step("chip", **chip)) == (422, "chip_mrz_mismatch")
+
+
+def test_unknown_people_are_refused(phone: NewPhone) -> None:
+    assert code(phone.start(p_code="P99999999")) == (404, "p_code_not_found")
+    assert code(phone.start(p_code="not a code")) == (404, "p_code_not_found")
+    assert code(phone.start(cpr="0101011234")) == (404, "person_not_found")
+    assert code(phone.start(cpr=SOFIE, p_code="P10293847")) == (400, "person_number_missing")
+    assert not PassportEnrollment.objects.exists()
+
+
+def test_the_terms_must_be_accepted(phone: NewPhone) -> None:
+    response = phone.post("/passport/enrollments", {"terms_version": "1999-01", "cpr": SOFIE})
+    assert code(response) == (400, "terms_not_accepted")
+
+
+def test_steps_come_in_their_order_and_a_token_must_be_known(
+    phone: NewPhone, demo_passports: Passports
+) -> None:
+    phone.start()
+    assert code(phone.step("face", picture=demo_passports["sofie-holm"]["face"])) == (
+        409,
+        "wrong_step",
+    )
+    phone.token = "made-up"
+    assert code(phone.step("mrz", mrz="x")) == (404, "enrollment_not_found")
+
+
+def test_an_enrollment_expires(phone: NewPhone, demo_passports: Passports) -> None:
+    phone.start()
+    PassportEnrollment.objects.update(expires_at=timezone.now())
+    assert code(phone.step("mrz", mrz=demo_passports["sofie-holm"]["mrz"])) == (
+        410,
+        "enrollment_expired",
+    )
+
+
+def test_too_many_refusals_close_the_road(
+    phone: NewPhone, demo_passports: Passports, settings
+) -> None:
+    settings.PASSPORT_MAX_REFUSALS = 3
+    phone.start()
+    codes = [code(phone.step("mrz", mrz="nonsense"))[1] for _ in range(4)]
+    assert codes == ["mrz_invalid"] * 3 + ["enrollment_closed"]
+
+
+def test_a_user_id_that_breaks_the_rules_or_is_taken(
+    phone: NewPhone, demo_passports: Passports
+) -> None:
+    AppDeviceFactory(identity__user_id="Sofie H")
+    phone.start()
+    phone.read(demo_passports["sofie-holm"])
+    bad = phone.step("user-id", user_id=" 080404-4128")
+    assert code(bad) == (422, "user_id_invalid")
+    assert set(bad.json()["error"]["reasons"]) == {"edge_space", "cpr_number"}
+    taken = phone.step("user-id", user_id="sofie h")
+    assert code(taken) == (409, "user_id_taken")
+    assert len(taken.json()["error"]["suggestions"]) == 3
+    assert phone.step("user-id", user_id="Sofie Holm 2004").status_code == 200
+
+
+def test_a_user_id_taken_between_choosing_and_the_last_step_creates_nothing(
+    phone: NewPhone, demo_passports: Passports
+) -> None:
+    phone.start()
+    phone.read(demo_passports["sofie-holm"])
+    phone.step("user-id", user_id="Sofie H")
+    AppDeviceFactory(identity__user_id="Sofie H")
+    assert code(phone.app()) == (409, "user_id_taken")
+    assert not Identity.objects.filter(cpr=SOFIE).exists()
+    assert not AppDevice.objects.filter(installation_id=phone.installation).exists()
+
+
+def test_a_bad_mobile_number_creates_nothing(phone: NewPhone, demo_passports: Passports) -> None:
+    phone.start()
+    phone.read(demo_passports["sofie-holm"])
+    phone.step("user-id", user_id="Sofie H")
+    assert code(phone.app(mobile="12")) == (400, "invalid_mobile")
+    assert not Identity.objects.filter(cpr=SOFIE).exists()
+
+
+def test_recovery_after_the_only_app_was_blocked(
+    phone: NewPhone, demo_passports: Passports, django_capture_on_commit_callbacks
+) -> None:
+    """Jonas lost his only phone: the passport road gives him a new app, keeping his user-ID."""
+    lost = AppDeviceFactory(
+        identity__cpr="1505831235", identity__user_id="J()nas Jen5en", identity__status="active"
+    )
+    lifecycle.block_device(lost, reason="lost", by=None)
+    started = phone.start(cpr="1505831235")
+    assert started.json()["has_mitid"] is True
+    phone.read(demo_passports["jonas-jensen"])
+    assert code(phone.step("user-id", user_id="Jonas2")) == (422, "not_your_user_id")
+    assert phone.step("user-id", user_id="j()nas jen5en").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        phone.app()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert phone.confirm("J()nas Jen5en").json()["status"] == "active"
+    assert AppDevice.objects.filter(identity=lost.identity, status="active").count() == 1
+
+
+def test_a_blocked_mitid_is_not_recovered_by_passport(phone: NewPhone) -> None:
+    AppDeviceFactory(identity__cpr=SOFIE, identity__user_id="Sofie H", identity__status="blocked")
+    assert code(phone.start()) == (403, "identity_blocked")
+
+
+def test_a_fourth_app_by_passport_is_refused(phone: NewPhone, demo_passports: Passports) -> None:
+    first = AppDeviceFactory(identity__cpr=SOFIE, identity__user_id="Sofie H")
+    AppDeviceFactory.create_batch(2, identity=first.identity)
+    phone.start()
+    phone.read(demo_passports["sofie-holm"])
+    phone.step("user-id", user_id="Sofie H")
+    assert code(phone.app()) == (409, "too_many_apps")
+    assert AppDevice.objects.filter(identity=first.identity).count() == 3
+
+
+# Copying the app to a new phone -------------------------------------------------------------
+
+
+@pytest.fixture
+def old_phone(db: None) -> AppDevice:
+    return AppDeviceFactory(
+        identity__user_id="J()nas Jen5en",
+        identity__mobile="+4520304050",
+        identity__contact_set_at=timezone.now(),
+    )
+
+
+def show(api: AppApi, device: AppDevice) -> dict[str, Any]:
+    response = api.call("POST", "/copies", {}, signer=device)
+    assert response.status_code == 201
+    return dict(response.json())
+
+
+def scan(phone: NewPhone, qr: str, user_id: str = "j()nas jen5en") -> Any:
+    response = phone.post("/copies/scan", {"qr": qr, "user_id": user_id, **phone.key_body()})
+    if response.status_code == 201:
+        phone.challenge = response.json()["challenge"]
+    return response
+
+
+def approve(api: AppApi, device: AppDevice, shown: dict[str, Any], pin: str = "246810") -> Any:
+    signature = app_keys.sign(device.private_key, shown["signing_input"].encode())
+    return api.call(
+        "POST",
+        f"/copies/{shown['copy_id']}/approve",
+        {"pin": pin, "signature": signature},
+        signer=device,
+    )
+
+
+def test_jonas_copies_his_app_to_a_second_phone(
+    app_api: AppApi, old_phone: AppDevice, django_capture_on_commit_callbacks
+) -> None:
+    shown = show(app_api, old_phone)
+    assert shown["qr"].startswith("mitid-copy.")
+    new = NewPhone(app_api)
+    assert scan(new, shown["qr"]).json()["status"] == "waiting_for_old_app"
+    assert code(approve(app_api, old_phone, shown, pin="000000")) == (401, "wrong_pin")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert approve(app_api, old_phone, shown).json() == {"status": "approved"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert new.confirm("J()nas Jen5en").json() == {"status": "active", "level": "substantial"}
+    assert AppDevice.objects.filter(identity=old_phone.identity, status="active").count() == 2
+    # Told that an app was added: after the temporary PIN, a second SMS.
+    assert OutboxMessage.objects.filter(recipient="+4520304050", channel="sms").count() == 2
+
+
+def test_a_copy_code_works_once(app_api: AppApi, old_phone: AppDevice) -> None:
+    shown = show(app_api, old_phone)
+    assert scan(NewPhone(app_api), shown["qr"]).status_code == 201
+    assert code(scan(NewPhone(app_api), shown["qr"])) == (409, "copy_code_used")
+
+
+def test_a_copy_code_older_than_3_minutes_is_refused(app_api: AppApi, old_phone: AppDevice) -> None:
+    shown = show(app_api, old_phone)
+    AppCopy.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert code(scan(NewPhone(app_api), shown["qr"])) == (410, "copy_code_expired")
+    assert not AppDevice.objects.filter(status="pending").exists()
+
+
+def test_a_copy_code_lasts_3_minutes(app_api: AppApi, old_phone: AppDevice) -> None:
+    show(app_api, old_phone)
+    copy = AppCopy.objects.get()
+    assert copy.expires_at - copy.created_at == timedelta(minutes=3)
+
+
+def test_a_made_up_or_replaced_copy_code_is_invalid(app_api: AppApi, old_phone: AppDevice) -> None:
+    first = show(app_api, old_phone)
+    show(app_api, old_phone)  # a new code replaces the first
+    assert code(scan(NewPhone(app_api), first["qr"])) == (400, "copy_code_invalid")
+    assert code(scan(NewPhone(app_api), "mitid-copy.made-up")) == (400, "copy_code_invalid")
+
+
+def test_the_new_phone_must_know_the_user_id(app_api: AppApi, old_phone: AppDevice) -> None:
+    shown = show(app_api, old_phone)
+    assert code(scan(NewPhone(app_api), shown["qr"], user_id="someone")) == (
+        422,
+        "not_your_user_id",
+    )
+
+
+def test_the_old_app_approves_only_a_scanned_copy(app_api: AppApi, old_phone: AppDevice) -> None:
+    shown = show(app_api, old_phone)
+    assert code(approve(app_api, old_phone, shown)) == (409, "copy_not_scanned")
+
+
+def test_a_fourth_app_is_refused(app_api: AppApi, old_phone: AppDevice) -> None:
+    AppDeviceFactory.create_batch(2, identity=old_phone.identity)
+    response = app_api.call("POST", "/copies", {}, signer=old_phone)
+    assert code(response) == (409, "too_many_apps")
+
+
+def test_a_fourth_app_is_refused_when_scanned(app_api: AppApi, old_phone: AppDevice) -> None:
+    shown = show(app_api, old_phone)
+    AppDeviceFactory.create_batch(2, identity=old_phone.identity)
+    assert code(scan(NewPhone(app_api), shown["qr"])) == (409, "too_many_apps")
+
+
+# Helping someone else ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def helper(demo_passports: Passports) -> AppDevice:
+    return AppDeviceFactory(identity__cpr="1505831235", identity__user_id="J()nas Jen5en")
+
+
+def test_a_helper_runs_the_road_for_ana_who_gets_her_own_app_by_qr(
+    app_api: AppApi,
+    helper: AppDevice,
+    demo_passports: Passports,
+    django_capture_on_commit_callbacks,
+) -> None:
+    helping = NewPhone(app_api, signer=helper)
+    assert helping.start(p_code="P10293847").status_code == 201
+    assert helping.read(demo_passports["ana-lima"]) == [200, 200, 200]
+    assert helping.step("user-id", user_id="Ana L").json() == {"next": "copy_or_order"}
+    # Only the helper's app may go on with the road it started.
+    stranger = app_api.call(
+        "POST",
+        "/passport/copy",
+        {"enrollment_token": helping.token, "mobile": "20 30 40 51"},
+        valid_request=False,
+    )
+    assert code(stranger) == (401, "unauthenticated")
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = helping.step("copy", mobile="20 30 40 51")
+    assert answer.status_code == 201
+    assert "Ana" not in str(answer.json())  # the helper never learns the user-ID
+    ana = NewPhone(app_api)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert scan(ana, answer.json()["qr"], user_id="ana l").json()["status"] == (
+            "temporary_pin_sent"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = ana.confirm("Ana L", temporary=temporary_pin("+4520304051"))
+    assert confirmed.json()["status"] == "active"
+    assert Identity.objects.get(cpr="P10293847").status == "active"
+    assert helper.identity.appdevices.count() == 1
+
+
+def test_a_helper_orders_a_code_device_for_someone(
+    app_api: AppApi, helper: AppDevice, demo_passports: Passports
+) -> None:
+    helping = NewPhone(app_api, signer=helper)
+    helping.start(cpr=SOFIE)
+    helping.read(demo_passports["sofie-holm"])
+    helping.step("user-id", user_id="Sofie H")
+    answer = helping.step("order", kind="kodeviser", mobile="20 30 40 52")
+    assert answer.json() == {"status": "ordered", "kind": "kodeviser"}
+    order = DeviceOrder.objects.get()
+    assert order.identity.cpr == SOFIE and "Bredgade 3" in order.address
+
+
+def test_a_helper_cannot_help_themselves(app_api: AppApi, helper: AppDevice) -> None:
+    assert code(NewPhone(app_api, signer=helper).start(cpr="1505831235")) == (
+        403,
+        "cannot_help_yourself",
+    )
+
+
+def test_a_blocked_helper_app_is_refused(app_api: AppApi, helper: AppDevice) -> None:
+    helper.status = AuthenticatorStatus.BLOCKED
+    helper.save()
+    assert code(NewPhone(app_api, signer=helper).start(cpr=SOFIE)) == (403, "device_not_active")

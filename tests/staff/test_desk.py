@@ -1,0 +1,147 @@
+"""MitID at the Borgerservice desk: the staff's pages and the service behind them."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from activation import desk as desk_service
+from activation.models import DeskEnrollment
+from audit.models import AuditEntry
+from authenticators.models import AuthenticatorEvent, CodeDevice, HardwareToken, Identity
+from authenticators.stock import fill_stock
+from messaging.models import OutboxMessage
+from tests.factories import IdentityFactory
+
+pytestmark = pytest.mark.django_db
+
+ADD = "/admin/activation/deskenrollment/add/"
+SOFIE = "0804044128"
+
+
+@pytest.fixture
+def register(demo_passports: object) -> None:
+    fill_stock(code_displays=2, code_readers=1)
+
+
+def sms_code(to: str = "+4520304050") -> str:
+    message = OutboxMessage.objects.filter(recipient=to).first()
+    assert message is not None
+    found = re.search(r"\b(\d{6})\b", message.body)
+    assert found is not None
+    return found.group(1)
+
+
+def step(client: Client, url: str, **data: str) -> str:
+    response = client.post(url, data)
+    assert response.status_code in (200, 302), response.status_code
+    return url
+
+
+def test_staff_create_mitid_with_a_code_device_the_citizen_activates_at_the_desk(
+    desk: Client, register: None, django_capture_on_commit_callbacks
+) -> None:
+    response = desk.post(
+        ADD,
+        {"cpr": "080404-4128", "document": "passport", "last4": "4081", "checked_for_high": "on"},
+    )
+    assert response.status_code == 302
+    url = response["Location"]
+    case = DeskEnrollment.objects.get()
+    assert (case.name, case.level) == ("Sofie Holm", "high")
+    taken = IdentityFactory(user_id="Sofie H")
+    answer = desk.post(url, {"user_id": "sofie h"})
+    assert "someone else has this user-ID already" in answer.content.decode()
+    assert AuditEntry.objects.filter(action="desk_refused", reason="user_id_taken").exists()
+    taken.delete()
+    assert desk.post(url, {"user_id": "Sofie H"}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        desk.post(url, {"channel": "sms", "address": "20 30 40 50"})
+    assert desk.post(url, {"code": "000000"}).status_code == 200  # wrong, told
+    desk.post(url, {"code": sms_code()})
+    assert desk.post(url, {"method": "kodeviser"}).status_code == 302
+    case.refresh_from_db()
+    assert case.state == "password" and case.serial
+    token = HardwareToken.objects.get(serial=case.serial)
+    screen = f"/admin/activation/deskenrollment/{case.pk}/screen/"
+    page = desk.get(screen).content.decode()
+    assert "cannot see what you type" in page
+    done = desk.post(
+        screen,
+        {
+            "password1": "Sofies kodeord 7",
+            "password2": "Sofies kodeord 7",
+            "code": token.current_code(),
+        },
+    )
+    assert done.status_code == 302
+    identity = Identity.objects.get(cpr=SOFIE)
+    assert (identity.status, identity.level, identity.user_id) == ("active", "high", "Sofie H")
+    device = CodeDevice.objects.get(identity=identity)
+    assert (device.status, device.level) == ("active", "high")
+    assert identity.account is not None and identity.account.check_password("Sofies kodeord 7")
+    assert AuditEntry.objects.filter(action="desk_created", identity=identity).exists()
+    assert AuthenticatorEvent.objects.filter(
+        identity=identity, detail__startswith="borgerservice"
+    ).exists()
+    # The password never reaches the staff's pages or the audit log.
+    assert not AuditEntry.objects.filter(detail__contains="kodeord").exists()
+
+
+def test_an_app_activation_code_at_the_desk(
+    borgerservice: User, register: None, django_capture_on_commit_callbacks
+) -> None:
+    case = desk_service.start(
+        by=borgerservice, cpr=SOFIE, document="residence_card", last4="1234", checked_for_high=True
+    )
+    assert case.level == "substantial"  # a residence card does not give High
+    desk_service.choose_user_id(desk=case, user_id="Sofie H", by=borgerservice)
+    with django_capture_on_commit_callbacks(execute=True):
+        desk_service.send_code(
+            desk=case, channel="email", address="sofie@example.dk", by=borgerservice
+        )
+    message = OutboxMessage.objects.get(recipient="sofie@example.dk")
+    code = re.search(r"\b(\d{6})\b", message.body).group(1)  # type: ignore[union-attr]
+    desk_service.confirm_code(desk=case, code=code, by=borgerservice)
+    case, activation_code = desk_service.give_app_code(desk=case, by=borgerservice)
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", activation_code)
+    assert Identity.objects.get(cpr=SOFIE).user_id == "Sofie H"
+
+
+@pytest.mark.parametrize(
+    ("user_id", "reason"),
+    [("080404-4128", "cpr_number"), ("abc", "too_short"), (" Sofie", "edge_space")],
+)
+def test_a_user_id_that_breaks_the_rules_at_the_desk_is_refused_and_audited(
+    borgerservice: User, register: None, user_id: str, reason: str
+) -> None:
+    case = desk_service.start(
+        by=borgerservice, cpr=SOFIE, document="passport", last4="4081", checked_for_high=False
+    )
+    with pytest.raises(desk_service.DeskRefused) as refused:
+        desk_service.choose_user_id(desk=case, user_id=user_id, by=borgerservice)
+    assert refused.value.code == "user_id_invalid"
+    entry = AuditEntry.objects.get(action="desk_refused")
+    assert reason in entry.detail and entry.actor == borgerservice
+    assert not Identity.objects.filter(cpr=SOFIE).exists()
+
+
+def test_unknown_people_and_missing_id_checks_are_refused_and_audited(
+    borgerservice: User, register: None
+) -> None:
+    for cpr, last4, code in (
+        ("0101011234", "1234", "person_not_found"),
+        (SOFIE, "12", "id_check_missing"),
+    ):
+        with pytest.raises(desk_service.DeskRefused) as refused:
+            desk_service.start(
+                by=borgerservice, cpr=cpr, document="passport", last4=last4, checked_for_high=False
+            )
+        assert refused.value.code == code
+    assert AuditEntry.objects.filter(action="desk_refused").count() == 2
+    assert not DeskEnrollment.objects.exists()
+
+
+def test_support_may_not_create_mitid_at_the_desk(phone_support: Client) -> None:
+    assert phone_support.get(ADD).status_code == 403
