@@ -413,7 +413,7 @@ STEP_ERRORS = (
     *SIGNER_ERRORS,
     *COMMON_ERRORS,
 )
-B64 = {"type": "string", "format": "byte"}
+B64 = {"type": "string", "format": "byte", "minLength": 1}
 NEXT = obj(["next"], next=STRING)
 NEW_APP = obj(
     ["status", "challenge", "key_id"],
@@ -426,7 +426,7 @@ NEW_APP = obj(
     user_id={"type": "string"},
 )
 NEW_KEY = {
-    "public_key": {"type": "string", "description": "P-256, base64 DER SPKI"},
+    "public_key": {**STRING, "description": "P-256, base64 DER SPKI"},
     "installation_id": {"type": "string", "format": "uuid"},
     "device_name": STRING,
 }
@@ -509,7 +509,11 @@ OPENAPI["paths"].update(
             ),
             (
                 400,
-                ("malformed_json", "missing_field", "terms_not_accepted", "person_number_missing"),
+                ("malformed_json", "missing_field"),
+            ),
+            (
+                422,
+                ("terms_not_accepted", "person_number_missing"),
             ),
             (403, ("identity_blocked", "cannot_help_yourself")),
             (404, ("person_not_found", "p_code_not_found")),
@@ -575,7 +579,7 @@ OPENAPI["paths"].update(
                 **NEW_KEY,
             ),
             (201, "Confirm with POST activations/{installation_id}/confirm", NEW_APP),
-            (400, ("invalid_mobile",)),
+            (422, ("invalid_mobile",)),
             (422, ("invalid_key",)),
             (403, ("installation_not_proven", "identity_blocked")),
             (409, ("user_id_taken", "too_many_apps", "already_active")),
@@ -587,7 +591,7 @@ OPENAPI["paths"].update(
             "A helper's app shows a QR code for the helped person's own new phone",
             obj(["enrollment_token", "mobile"], enrollment_token=STRING, mobile=STRING),
             (201, "Show the QR code; the new phone scans it (POST copies/scan)", COPY),
-            (400, ("invalid_mobile",)),
+            (422, ("invalid_mobile",)),
             (403, ("identity_blocked",)),
             (409, ("user_id_taken", "too_many_apps")),
             *STEP_ERRORS,
@@ -603,7 +607,7 @@ OPENAPI["paths"].update(
                 mobile=STRING,
             ),
             (201, "Ordered", obj(["status", "kind"], status=STRING, kind=STRING)),
-            (400, ("invalid_mobile", "invalid_kind")),
+            (422, ("invalid_mobile", "invalid_kind")),
             (403, ("identity_blocked",)),
             (409, ("user_id_taken", "order_exists", "no_address")),
             *STEP_ERRORS,
@@ -634,7 +638,8 @@ OPENAPI["paths"].update(
                 "Registered; the old app confirms (or, for someone helped, the SMS comes)",
                 NEW_APP,
             ),
-            (400, ("malformed_json", "missing_field", "copy_code_invalid")),
+            (400, ("malformed_json", "missing_field")),
+            (422, ("copy_code_invalid",)),
             (403, ("installation_not_proven",)),
             (409, ("copy_code_used", "too_many_apps", "already_active")),
             (410, ("copy_code_expired",)),
@@ -648,7 +653,7 @@ OPENAPI["paths"].update(
             obj(
                 ["pin", "signature"],
                 pin={"type": "string", "pattern": "^[0-9]{6}$"},
-                signature={"type": "string", "description": "over signing_input, by this key"},
+                signature={**STRING, "description": "over signing_input, by this key"},
             ),
             (
                 200,

@@ -32,5 +32,5 @@ urlpatterns = [
     path("copies/scan", roads.scan_copy, name="scan_copy"),
     path("copies/<uuid:copy_id>/approve", roads.approve_copy, name="approve_copy"),
     # Anything else under the API is a JSON 404, as a phone expects.
-    re_path(r"^(?P<path>.*)$", api.not_found),
+    re_path(r"^(?P<path>[\s\S]*)\Z", api.not_found),
 ]

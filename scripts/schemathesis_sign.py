@@ -25,12 +25,15 @@ class DeviceSignature(requests.auth.AuthBase):
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         body = request.body or b""
+        if isinstance(body, str):
+            body = body.encode()
+        assert isinstance(body, bytes), "schemathesis sends a body it has built in full"
         request.headers["Authorization"] = authorization_header(
             key_id=KEY_ID,
             private_key=PRIVATE_KEY,  # type: ignore[arg-type]
             method=request.method or "GET",
             path=request.path_url,
-            body=body.encode() if isinstance(body, str) else body,
+            body=body,
         )
         return request
 

@@ -160,6 +160,7 @@ def test_malformed_requests_get_a_json_error_code(
         ("DELETE", "/logins"),
         ("PUT", "/openapi.json"),
         ("POST", "/logins/not-a-uuid/approve"),
+        ("POST", "/logins/a%0Ab/reject"),  # a newline in the path: Django's HTML 404 before
     ],
 )
 def test_every_answer_under_the_api_is_json(

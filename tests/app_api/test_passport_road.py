@@ -248,13 +248,13 @@ def test_unknown_people_are_refused(phone: NewPhone) -> None:
     assert code(phone.start(p_code="P99999999")) == (404, "p_code_not_found")
     assert code(phone.start(p_code="not a code")) == (404, "p_code_not_found")
     assert code(phone.start(cpr="0101011234")) == (404, "person_not_found")
-    assert code(phone.start(cpr=SOFIE, p_code="P10293847")) == (400, "person_number_missing")
+    assert code(phone.start(cpr=SOFIE, p_code="P10293847")) == (422, "person_number_missing")
     assert not PassportEnrollment.objects.exists()
 
 
 def test_the_terms_must_be_accepted(phone: NewPhone) -> None:
     response = phone.post("/passport/enrollments", {"terms_version": "1999-01", "cpr": SOFIE})
-    assert code(response) == (400, "terms_not_accepted")
+    assert code(response) == (422, "terms_not_accepted")
 
 
 def test_steps_come_in_their_order_and_a_token_must_be_known(
@@ -318,7 +318,7 @@ def test_a_bad_mobile_number_creates_nothing(phone: NewPhone, demo_passports: Pa
     phone.start()
     phone.read(demo_passports["sofie-holm"])
     phone.step("user-id", user_id="Sofie H")
-    assert code(phone.app(mobile="12")) == (400, "invalid_mobile")
+    assert code(phone.app(mobile="12")) == (422, "invalid_mobile")
     assert not Identity.objects.filter(cpr=SOFIE).exists()
 
 
@@ -431,8 +431,8 @@ def test_a_copy_code_lasts_3_minutes(app_api: AppApi, old_phone: AppDevice) -> N
 def test_a_made_up_or_replaced_copy_code_is_invalid(app_api: AppApi, old_phone: AppDevice) -> None:
     first = show(app_api, old_phone)
     show(app_api, old_phone)  # a new code replaces the first
-    assert code(scan(NewPhone(app_api), first["qr"])) == (400, "copy_code_invalid")
-    assert code(scan(NewPhone(app_api), "mitid-copy.made-up")) == (400, "copy_code_invalid")
+    assert code(scan(NewPhone(app_api), first["qr"])) == (422, "copy_code_invalid")
+    assert code(scan(NewPhone(app_api), "mitid-copy.made-up")) == (422, "copy_code_invalid")
 
 
 def test_the_new_phone_must_know_the_user_id(app_api: AppApi, old_phone: AppDevice) -> None:
