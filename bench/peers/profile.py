@@ -218,7 +218,7 @@ def main() -> None:
     django.setup()
     hashes = run.password_hashes()
     everyone = run.portal_people({"fast": args.logins + args.warm_up}, hashes)["fast"]
-    with run.serve("portal", run.FAST_HASHERS) as served:
+    with run.serve("portal", run.FAST) as served:
         for flow in run.PORTAL_FLOWS:
             run.warm_up(served, flow, everyone, args.warm_up)
             raw = harness.RESULTS / f"peers-profile-{flow}.raw"

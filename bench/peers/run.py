@@ -91,13 +91,50 @@ def portal_environment(database_url: str, redis_url: str, hashers: list[str]) ->
     return env
 
 
-def peer_environment(flow: str, database_url: str, hashers: list[str]) -> dict[str, str]:
+@dataclass(frozen=True)
+class Hashing:
+    """The hashers of a pass: the portal's, and the same for the peers (with their settings)."""
+
+    portal: list[str]
+    peers: list[str]
+    peer_env: dict[str, str] = field(default_factory=dict)
+
+
+FAST = Hashing(FAST_HASHERS, FAST_HASHERS)
+
+
+def production_hashing(portal: list[str]) -> Hashing:
+    """The portal's own hashers, and for the peers the same: Django's classes as they are, an
+    Argon2 subclass of the portal's (which the peers' virtualenv cannot import) as
+    peers_site.hashers.BenchArgon2PasswordHasher with its parameters."""
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+    from django.utils.module_loading import import_string
+
+    peers, env = [], {}
+    for path in portal:
+        if path.startswith("django."):
+            peers.append(path)
+            continue
+        hasher = import_string(path)()
+        if not isinstance(hasher, Argon2PasswordHasher):
+            raise SystemExit(
+                f"{path}: no equivalent for the peers; add one to peers_site/hashers.py"
+            )
+        peers.append("peers_site.hashers.BenchArgon2PasswordHasher")
+        env["BENCH_ARGON2"] = f"{hasher.time_cost},{hasher.memory_cost},{hasher.parallelism}"
+    return Hashing(portal, peers, env)
+
+
+def peer_environment(
+    flow: str, database_url: str, hashers: list[str], extra: dict[str, str] | None = None
+) -> dict[str, str]:
     env = {
         **os.environ,
         "PEER_FLOW": flow,
         "DJANGO_SETTINGS_MODULE": "peers_site.settings",
         "DATABASE_URL": database_url,
         "BENCH_PASSWORD_HASHERS": ",".join(hashers),
+        **(extra or {}),
     }
     env.pop("PYTHONPATH", None)
     return env
@@ -223,7 +260,7 @@ def upstream(url: str) -> tuple[str, int]:
 
 
 @contextmanager
-def serve(name: str, hashers: list[str]) -> Iterator[Served]:
+def serve(name: str, hashing: Hashing) -> Iterator[Served]:
     """gunicorn, 2 sync workers, for the portal (`name` "portal") or a peer, behind proxies."""
     postgres = wire.Proxy(upstream(POSTGRES), wire.PostgresReader).start()
     user = urlsplit(POSTGRES).username or "postgres"
@@ -239,10 +276,11 @@ def serve(name: str, hashers: list[str]) -> Iterator[Served]:
         redis = wire.Proxy(upstream(REDIS), wire.RedisReader).start()
         redis_url = f"redis://127.0.0.1:{redis.port}{urlsplit(REDIS).path}"
         command = [str(harness.BIN / "gunicorn"), "bench.wsgi:application", *gunicorn]
-        env, cwd = portal_environment(database_url, redis_url, hashers), ROOT
+        env, cwd = portal_environment(database_url, redis_url, hashing.portal), ROOT
     else:
         command = [str(PEERS_BIN / "gunicorn"), "peers_site.wsgi:application", *gunicorn]
-        env, cwd = peer_environment(name, database_url, hashers), PEERS
+        env = peer_environment(name, database_url, hashing.peers, hashing.peer_env)
+        cwd = PEERS
     # Persistent connections, as deployed (Procfile): one backend per worker for the run.
     env["DB_CONN_MAX_AGE"] = "3600"
     process = subprocess.Popen(command, cwd=cwd, env=env)
@@ -416,7 +454,7 @@ def summary(batches: list[Batch]) -> dict[str, Any]:
 
 
 def run_pass(
-    hashers: list[str],
+    hashing: Hashing,
     everyone: dict[str, People],
     order: list[str],
     *,
@@ -430,7 +468,7 @@ def run_pass(
     texts: dict[str, list[str]] = {}
     with ExitStack() as stack, admin_connection() as admin:
         served = {
-            name: stack.enter_context(serve(name, hashers)) for name in ["portal", *PEER_FLOWS]
+            name: stack.enter_context(serve(name, hashing)) for name in ["portal", *PEER_FLOWS]
         }
         server_of = {flow: served["portal" if flow in PORTAL_FLOWS else flow] for flow in order}
         for flow in order:
@@ -491,7 +529,7 @@ def main() -> None:
 
     print(f"Fast hasher ({FAST_HASHERS[0].rsplit('.', 1)[1]}): {args.rounds} rounds", flush=True)
     fast, texts = run_pass(
-        FAST_HASHERS,
+        FAST,
         everyone["fast"],
         order,
         rounds=args.rounds,
@@ -504,7 +542,7 @@ def main() -> None:
     if args.production_logins:
         print(f"Production hasher ({production_name}): 1 round", flush=True)
         slow, _texts = run_pass(
-            production_hashers,
+            production_hashing(production_hashers),
             everyone["production"],
             order,
             rounds=1,
@@ -514,6 +552,8 @@ def main() -> None:
         )
         for flow in order:
             result_flows[flow]["cpu_ms_production_hasher"] = round(slow[flow][0].cpu_ms, 2)
+            # The same statements as with MD5, or a hash was made again (`must_update`).
+            result_flows[flow]["queries_production_hasher"] = summary(slow[flow])["queries"]
 
     # Ratios to allauth's login, round by round (each pair measured in the same round).
     ratios = {
