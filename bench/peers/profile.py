@@ -4,11 +4,14 @@
 
 Serves the portal as bench/peers/run.py does (gunicorn, 2 sync workers, PostgreSQL, MD5),
 and for each of the portal's two logins samples both workers with py-spy (`--subprocesses`,
-`--nonblocking`: the workers are never paused) while that many logins run one after another.
-py-spy leaves out threads that wait (on PostgreSQL, on the socket), so the samples are the
-workers' CPU. Writes bench/results/peers-profile-<flow>.txt: the share of samples per kind of
-work (the innermost library on the stack decides), the portal's own functions with the share
-of samples under them, and the hottest leaves. Not a measurement of cost (run.py is): a map.
+`--nonblocking`: the workers are never paused; `--gil`: only a thread holding the GIL, so the
+samples are the Python side of the workers' CPU) while that many logins run one after another.
+Without `--gil` (`--not-asleep`) py-spy also counts a thread that is runnable but waiting for
+a core, which on a busy machine inflates whatever follows a wake-up. Writes
+bench/results/peers-profile-<flow>.txt: the share of samples per kind of work (the innermost
+library on the stack decides), landmarks of Django's request cycle, the view, the portal's own
+functions with the share of samples under them, and the hottest leaves. Not a measurement of
+cost (run.py is): a map.
 """
 
 import argparse
@@ -74,7 +77,8 @@ LANDMARKS = [
     ("the App API's signed-request check", "/app_api/auth.py", ""),
     ("gunicorn reading the request and writing the answer", "/gunicorn/", "write"),
 ]
-# Wrappers around every view of a kind: the view inside them is the door that matters.
+# Wrappers around every view of a kind (and the portal's middleware): the view inside them
+# is the door that matters.
 WRAPPERS = (".PendingLoginMixin.dispatch", ".json_endpoint.decorate.wrapper")
 APPS = [
     "login",
@@ -132,7 +136,7 @@ def qualified(relative: str, line: int, function: str) -> str:
     return f"{module}.{'.'.join(best) or function}"
 
 
-def summarise(raw: Path, flow: str, logins: int, rate: int, measured: float) -> str:
+def summarise(raw: Path, flow: str, logins: int, rate: int, measured: float, gil_only: bool) -> str:
     kinds: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
     leaves: Counter[str] = Counter()
@@ -160,7 +164,7 @@ def summarise(raw: Path, flow: str, logins: int, rate: int, measured: float) -> 
                 seen.append(qualified(relative, line_number, function))
         for name in set(seen):
             inclusive[name] += count
-        doors = [name for name in seen if not name.endswith(WRAPPERS)]
+        doors = [n for n in seen if not n.endswith(WRAPPERS) and "Middleware." not in n]
         outermost[doors[0] if doors else "(no portal view: middleware, rendering, gunicorn)"] += (
             count
         )
@@ -176,12 +180,18 @@ def summarise(raw: Path, flow: str, logins: int, rate: int, measured: float) -> 
         return f"{100 * n / max(total, 1):5.1f}%"
 
     out = [
-        f"{flow}: {logins} complete logins, {total} samples of the two workers' CPU "
+        f"{flow}: {logins} complete logins, {total} samples of the two workers "
         f"({1000 * total / rate / logins:.1f} ms a login at {rate} a second; the workers' CPU"
-        f" in /proc during it: {measured:.1f} ms a login). py-spy counts a thread as busy when"
-        " it is not asleep at the instant of the sample, so some of the waiting for PostgreSQL"
-        " (psycopg's Connection.wait) and for the next request (gunicorn's SyncWorker.wait)"
-        " is counted too: read those as round trips.",
+        f" in /proc during it: {measured:.1f} ms a login).",
+        (
+            "Only samples of a thread holding the GIL: the Python side of the CPU. Not in it:"
+            " CPU with the GIL released (the system calls that send and receive on the"
+            " sockets to PostgreSQL, Redis and the client, and C code that releases it)."
+            if gil_only
+            else "Every sample of a thread not asleep, which on a busy machine includes"
+            " waiting for a core after each wake-up (after PostgreSQL answers, psycopg's"
+            " Connection.wait; after a request arrives, gunicorn's SyncWorker.wait)."
+        ),
         "",
         "Kind of work (the innermost library on the stack):",
         *(f"  {share(n)}  {name}" for name, n in kinds.most_common()),
@@ -207,6 +217,11 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=400, help="samples a second")
     parser.add_argument("--warm-up", type=int, default=10)
     parser.add_argument("--keep-raw", action="store_true", help="keep py-spy's collapsed stacks")
+    parser.add_argument(
+        "--not-asleep",
+        action="store_true",
+        help="every sample of a thread not asleep, not only those holding the GIL",
+    )
     args = parser.parse_args()
     run.fresh_databases(["portal"])
     os.environ.update(
@@ -231,6 +246,7 @@ def main() -> None:
                     "--subprocesses",
                     "--nonblocking",
                     "--full-filenames",
+                    *([] if args.not_asleep else ["--gil"]),
                     "--rate",
                     str(args.rate),
                     "--format",
@@ -249,7 +265,7 @@ def main() -> None:
             measured = 1000 * ticks / harness.CLOCK_TICKS / args.logins
             spy.send_signal(signal.SIGINT)
             spy.wait(timeout=60)
-            text = summarise(raw, flow, args.logins, args.rate, measured)
+            text = summarise(raw, flow, args.logins, args.rate, measured, not args.not_asleep)
             if not args.keep_raw:
                 raw.unlink()
             print(text)
