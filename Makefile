@@ -16,7 +16,7 @@ TRUSTED_PROXIES ?=
 MESSAGE_DIRS := pages nemid cpr messaging audit enrollment authenticators activation login app_api selfservice staff translations mitid_portal templates
 MAKEMESSAGES := $(MANAGE) makemessages --locale da --locale en --locale kl --no-obsolete --add-location file --ignore '.venv/*' --ignore 'static/*' --ignore 'tests/*' --ignore 'bench/*'
 
-.PHONY: run test format install messages test-api-schema test-faults compilemessages check-messages translations-report check-translations lint test-services test-browser test-browser-stack run-stack browser-deps ci clean
+.PHONY: run test format install messages test-api-schema test-faults compilemessages check-messages translations-report check-translations lint test-services test-browser test-browser-stack run-stack browser-deps ci clean bench-peers bench-peers-profile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -114,6 +114,23 @@ run-stack: compilemessages
 	@echo "Pages on http://localhost:$(PORT)/ (gunicorn), websockets on ws://localhost:$(WS_PORT)/ (uvicorn)"
 	DATABASE_URL=$(STACK_DATABASE_URL) REDIS_URL=$(STACK_REDIS_URL) DEBUG=false PORT=$(PORT) WS_PORT=$(WS_PORT) \
 		WEBSOCKET_URL=$(STACK_WEBSOCKET_URL) TRUSTED_PROXIES=$(TRUSTED_PROXIES) $(BIN)/honcho start
+
+## The peers' own virtualenv (git-ignored): their packages never enter the portal's .venv.
+PEERS_VENV := bench/peers/.venv
+$(PEERS_VENV)/.installed: bench/peers/requirements.txt
+	$(PYTHON) -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/pip install --quiet --disable-pip-version-check -r bench/peers/requirements.txt
+	touch $@
+
+## make bench-peers: the portal's logins against django-allauth, django-two-factor-auth and
+## Django's LoginView on PostgreSQL (bench/peers/); prints the table, writes bench/results/peers.json.
+## Databases bench_peers_* (BENCH_PEERS_POSTGRES), Redis database 10 (BENCH_PEERS_REDIS_URL).
+bench-peers: compilemessages $(PEERS_VENV)/.installed
+	$(BIN)/python -m bench.peers.run $(BENCH_PEERS_ARGS)
+
+## Where the portal's login CPU goes: py-spy on the workers (bench/results/peers-profile-*.txt).
+bench-peers-profile: compilemessages
+	$(BIN)/python -m bench.peers.profile $(BENCH_PEERS_ARGS)
 
 ci: lint check-messages check-translations test test-services test-browser
 
