@@ -157,6 +157,17 @@ def unconfirmed_channels(case: EnrollmentCase) -> list[ContactChannel]:
     return pending
 
 
+def code_waiting(case: EnrollmentCase, now: datetime | None = None) -> bool:
+    """Whether a code sent to a given, unconfirmed address still works."""
+    now = now or timezone.now()
+    return any(
+        code.address in (case.mobile, case.email) and not code.is_expired(now)
+        for code in ContactCode.objects.filter(
+            case=case, channel__in=unconfirmed_channels(case), confirmed_at__isnull=True
+        )
+    )
+
+
 def complete_contact(case: EnrollmentCase) -> None:
     if not complete_contact_if_ready(case):
         raise EnrollmentError("contact_incomplete")

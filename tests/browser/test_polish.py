@@ -1,5 +1,6 @@
 """What a person notices and a rule checker does not (issue 17): each test walks one finding."""
 
+import re
 from typing import Any
 
 import pytest
@@ -85,3 +86,135 @@ def test_the_not_translated_notice_leads_with_the_chosen_language(
     expect(first.locator("h1")).to_be_visible()
     check_accessibility(page)
     screenshot(page, f"not-translated-{language}")
+
+
+def nemid_log_in(page: Page, base: str, language: str, next_path: str) -> None:
+    from nemid.models import NemIDAccount
+
+    page.goto(f"{base}/{language}/nemid/login/?next={next_path}")
+    page.locator("input[name=user_id]").fill("Jonas1983")
+    page.locator("input[name=password]").fill("Nemid-Jonas-1983")
+    page.locator("#page-form button[type=submit]").click()
+    key = page.get_by_test_id("nemid-key").inner_text()
+    page.locator("input[name=code]").fill(
+        NemIDAccount.objects.get(user_id="Jonas1983").code_for(key)
+    )
+    page.locator("#page-form button[type=submit]").click()
+
+
+def submit(page: Page) -> None:
+    with page.expect_navigation():
+        page.locator("#page-form button[type=submit]").first.click()
+
+
+def test_the_bank_order_in_greenlandic_every_step_and_its_errors_pass_axe(
+    page: Page, live_server: Any, people: None, check_accessibility: Any
+) -> None:
+    """Every enrollment step in kl, on the bank's order, and each form's error state."""
+    from enrollment.demo import seed_offices
+    from messaging.models import OutboxMessage
+
+    seed_offices()
+    base = live_server.url
+    page.set_viewport_size(DESKTOP)
+    nemid_log_in(page, base, "kl", "/kl/enrollment/bank/")
+    page.wait_for_url("**/kl/enrollment/bank/")
+    check_accessibility(page)
+    with page.expect_navigation():
+        page.locator("button[name=choice][value=now]").click()
+
+    expect(page).to_have_url(re.compile(r"/kl/enrollment/terms/$"))  # the bank's order
+    expect(page.locator(".step-indicator-item.current").first).to_contain_text("2")
+    submit(page)  # without the tick
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    check_accessibility(page)
+    page.locator("input[name=accept]").check()
+    check_accessibility(page)
+    submit(page)
+
+    expect(page).to_have_url(re.compile(r"/kl/enrollment/method/$"))
+    submit(page)  # nothing chosen
+    expect(page.locator("[data-error-summary]")).to_be_visible()
+    check_accessibility(page)
+    page.locator("input[name=method][value=app]").check()
+    submit(page)
+
+    expect(page).to_have_url(re.compile(r"/kl/enrollment/contact/$"))
+    submit(page)  # no number
+    expect(page.locator("[data-error-summary]")).to_be_visible()
+    check_accessibility(page)
+    page.locator("input[name=mobile]").fill("20 30 40 50")
+    submit(page)
+
+    expect(page).to_have_url(re.compile(r"/kl/enrollment/contact/confirm/"))
+    check_accessibility(page)
+    page.locator("input[name=sms-code]").fill("000000")
+    submit(page)  # a wrong code
+    expect(page.locator("[data-error-summary]")).to_be_visible()
+    check_accessibility(page)
+    message = OutboxMessage.objects.filter(recipient="+4520304050").first()
+    assert message is not None
+    found = re.search(r"\b(\d{6})\b", message.body)
+    assert found
+    page.locator("input[name=sms-code]").fill(found.group(1))
+    submit(page)
+
+    expect(page).to_have_url(re.compile(r"/kl/enrollment/user-id/$"))
+    page.locator("input[name=user_id]").fill("211788-0967")
+    submit(page)
+    expect(page.locator("[data-error-summary]")).to_be_visible()
+    check_accessibility(page)
+    page.locator("input[name=user_id]").fill("J()nas Jen5en")
+    submit(page)
+
+    expect(page).to_have_url(re.compile(r"/kl/enrollment/delivery/$"))
+    check_accessibility(page)
+    screenshot(page, "bank-kl-delivery")
+    submit(page)
+    expect(page.get_by_test_id("activation-code")).to_be_visible()
+    check_accessibility(page)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_step_indicator_on_desktop_and_phone_with_and_without_javascript(
+    browser: Any, page: Page, live_server: Any, people: None, language: str
+) -> None:
+    base = live_server.url
+    nemid_log_in(page, base, language, f"/{language}/enrollment/")
+    page.goto(f"{base}/{language}/enrollment/method/")
+    page.locator("input[name=method][value=app]").check()
+    submit(page)
+    # Desktop: the list beside the content, the back link at the content's edge.
+    page.set_viewport_size(DESKTOP)
+    steps = page.locator("nav.portal-step-nav .step-indicator")
+    expect(steps).to_be_visible()
+    expect(steps.locator("li")).to_have_count(7)
+    expect(steps.locator("li.current")).to_have_attribute("aria-current", "step")
+    back = page.locator("a.back-link")
+    expect(back.locator("svg.icon-svg")).to_have_count(1)  # the design system's chevron
+    expect(back).to_have_attribute("href", f"/{language}/enrollment/method/")
+    heading = page.get_by_role("heading", level=1)
+    assert back.bounding_box()["x"] == pytest.approx(heading.bounding_box()["x"], abs=1)  # type: ignore[index]
+    screenshot(page, f"steps-desktop-{language}")
+    # Phone: the design system's button opens the steps in its dialog.
+    page.set_viewport_size(PHONE)
+    expect(steps).to_be_hidden()
+    button = page.locator("button.step-indicator-button")
+    expect(button).to_be_visible()
+    screenshot(page, f"steps-phone-{language}")
+    button.click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("li.current")).to_be_visible()
+    screenshot(page, f"steps-phone-dialog-{language}")
+    # Without JavaScript the button would do nothing: the step's number is plain text.
+    context = new_context_without_javascript(
+        browser, viewport=PHONE, storage_state=page.context.storage_state()
+    )
+    bare = context.new_page()
+    bare.goto(f"{base}/{language}/enrollment/terms/")
+    expect(bare.locator("button.step-indicator-button")).to_be_hidden()
+    expect(bare.locator("p.portal-step-counter")).to_be_visible()
+    expect(bare.locator("a.back-link")).to_be_visible()
+    screenshot(bare, f"steps-phone-nojs-{language}")
+    context.close()

@@ -125,7 +125,7 @@ def test_a_wrong_code_says_how_many_tries_are_left(
         "/en/enrollment/contact/confirm/", {"channel": "sms", "sms-code": wrong}
     ).content.decode()
     assert "The code is wrong. You can try 4 more times." in html
-    assert '<a href="/en/enrollment/contact/">Change mobile number</a>' in html
+    assert '<a href="/en/enrollment/contact/?change=1">Change mobile number</a>' in html
 
 
 def test_send_again_within_a_minute_is_refused_with_the_wait(
@@ -397,3 +397,54 @@ def test_the_pages_state_the_code_lifetime_the_settings_give(
     )
     sms = OutboxMessage.objects.get(recipient="+4520304050")
     assert "It works for 5 minutes." in sms.body
+
+
+def test_resuming_at_the_contact_step_shows_the_code_page_while_a_code_works(
+    jonas: Client, django_capture_on_commit_callbacks
+) -> None:
+    at_contact_step(jonas)
+    with django_capture_on_commit_callbacks(execute=True):
+        jonas.post("/en/enrollment/contact/", {"mobile": "20304050"})
+    # The citizen leaves and comes back through the start page's "Continue".
+    response = jonas.get("/en/enrollment/contact/")
+    assert response.status_code == 302
+    assert response["Location"] == "/en/enrollment/contact/confirm/"
+    # "Change mobile number" still opens the form, with the number given.
+    html = jonas.get("/en/enrollment/contact/?change=1").content.decode()
+    assert 'value="20304050"' in html
+    # Once the code has run out, the contact form it is.
+    EnrollmentCase.objects.get().codes.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert jonas.get("/en/enrollment/contact/").status_code == 200
+
+
+def test_the_e_mail_code_page_says_check_the_address(
+    nemid_client: Callable[..., Client], django_capture_on_commit_callbacks
+) -> None:
+    karen = nemid_client("0203754322", "karen.h")
+    karen.get("/en/enrollment/")
+    karen.post("/en/enrollment/method/", {"method": "kodeviser"})
+    karen.post("/en/enrollment/terms/", {"accept": "on"})
+    with django_capture_on_commit_callbacks(execute=True):
+        karen.post("/en/enrollment/contact/", {"email": "karen@example.dk"})
+    html = karen.get("/en/enrollment/contact/confirm/").content.decode()
+    assert "check the address" in html
+    assert "check the number" not in html
+
+
+@pytest.mark.parametrize(
+    ("path", "back"),
+    [
+        ("/en/enrollment/method/", "/en/enrollment/"),
+        ("/en/enrollment/terms/", "/en/enrollment/method/"),
+        ("/en/enrollment/contact/", "/en/enrollment/terms/"),
+    ],
+)
+def test_every_step_has_the_step_indicator_and_a_back_link(
+    jonas: Client, path: str, back: str
+) -> None:
+    at_contact_step(jonas)
+    html = jonas.get(path).content.decode()
+    assert f'<a class="back-link" href="{back}">Back</a>' in html
+    assert html.count('<ol class="step-indicator">') == 2, "beside the content, and in the dialog"
+    assert 'class="step-indicator-item current" aria-current="step"' in html
+    assert 'class="step-indicator-button' in html
