@@ -559,6 +559,10 @@ class AppLogin(models.Model):
     def seconds_since_start(self, now: datetime | None = None) -> int:
         return int(((now or timezone.now()) - self.started_at).total_seconds())
 
+    def seconds_left(self, now: datetime | None = None) -> int:
+        """Seconds until the login expires; 0 once it has."""
+        return max(0, int((self.expires_at - (now or timezone.now())).total_seconds()))
+
     @property
     def too_many_typed_codes(self) -> bool:
         return self.typed_code_failures >= settings.AUTHENTICATOR_MAX_FAILURES

@@ -218,3 +218,105 @@ def test_the_step_indicator_on_desktop_and_phone_with_and_without_javascript(
     expect(bare.locator("a.back-link")).to_be_visible()
     screenshot(bare, f"steps-phone-nojs-{language}")
     context.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_on_a_phone_the_navigation_is_the_design_systems_mobile_menu(
+    browser: Any, page: Page, live_server: Any, language: str, check_accessibility: Any
+) -> None:
+    base = live_server.url
+    page.set_viewport_size(PHONE)
+    page.goto(f"{base}/{language}/safety/")
+    expect(page.locator("nav.portal-nav")).to_be_hidden()
+    opener = page.locator("button.js-menu-open")
+    expect(opener).to_be_visible()
+    screenshot(page, f"menu-closed-{language}")
+    opener.click()
+    drawer = page.locator("nav.mobile-drawer")
+    expect(drawer).to_be_visible()
+    expect(drawer.locator("a.nav-link")).to_have_count(4)
+    expect(drawer.locator("a[aria-current=page]")).to_have_attribute(
+        "href", f"/{language}/safety/"
+    )
+    expect(page.locator("button.js-menu-close")).to_be_focused()
+    check_accessibility(page)
+    screenshot(page, f"menu-open-{language}")
+    page.keyboard.press("Escape")
+    expect(drawer).to_be_hidden()
+    expect(opener).to_be_focused()
+    # On a desktop the links are in the header, and there is no menu button.
+    page.set_viewport_size(DESKTOP)
+    expect(page.locator("nav.portal-nav")).to_be_visible()
+    expect(opener).to_be_hidden()
+    # Without JavaScript the drawer could not open: the phone keeps the plain links.
+    context = new_context_without_javascript(browser, viewport=PHONE)
+    bare = context.new_page()
+    bare.goto(f"{base}/{language}/safety/")
+    expect(bare.locator("nav.portal-nav")).to_be_visible()
+    expect(bare.locator("button.js-menu-open")).to_be_hidden()
+    screenshot(bare, f"menu-nojs-{language}")
+    context.close()
+
+
+def start_qr_login(page: Page, base: str, language: str) -> None:
+    page.goto(f"{base}/{language}/login/")
+    page.locator("input[name=user_id]").fill("somebody")
+    with page.expect_navigation():
+        page.locator("#page-form button[type=submit]").click()
+    page.wait_for_url(f"**/{language}/login/app/")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_qr_page_counts_down_warns_a_minute_before_and_gives_more_time(
+    page: Page, live_server: Any, settings: Any, language: str, check_accessibility: Any
+) -> None:
+    from authenticators.models import AppLogin
+
+    settings.APP_LOGIN_SECONDS = 64
+    page.set_viewport_size(DESKTOP)
+    start_qr_login(page, live_server.url, language)
+    countdown = page.locator("[data-countdown]")
+    expect(countdown).to_have_text(re.compile(r"^1:0\d$"))
+    more = page.locator("[data-more-time]")
+    expect(more).to_be_hidden()
+    expect(page.locator("#login-time-announce")).to_be_empty()
+    screenshot(page, f"qr-time-{language}")
+    # A minute before the end: said once, and the button for more time is there.
+    expect(page.locator("#login-time-announce")).not_to_be_empty(timeout=10_000)
+    expect(more).to_be_visible()
+    check_accessibility(page)
+    page.set_viewport_size(PHONE)
+    screenshot(page, f"qr-time-warning-phone-{language}")
+    first = AppLogin.objects.get()
+    with page.expect_navigation():
+        more.get_by_role("button").click()
+    assert AppLogin.objects.exclude(pk=first.pk).filter(status="waiting").count() == 1
+    expect(countdown).to_have_text(re.compile(r"^1:0\d$"))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_without_javascript_the_qr_page_waits_without_reloading(
+    browser: Any, live_server: Any, language: str, check_accessibility: Any
+) -> None:
+    from authenticators.models import AppLogin
+
+    for size in (DESKTOP, PHONE):
+        context = new_context_without_javascript(browser, viewport=size)
+        page = context.new_page()
+        start_qr_login(page, live_server.url, language)
+        loads: list[str] = []
+        page.on("load", lambda: loads.append("load"))
+        page.wait_for_timeout(4_000)
+        assert loads == [], "the page reloaded itself"
+        assert page.locator("meta[http-equiv=refresh]").count() == 0
+        expect(page.locator(".login-qr img")).to_be_visible()
+        expect(page.locator("[data-more-time]")).to_be_visible()
+        check_accessibility(page)
+        screenshot(page, f"qr-nojs-{language}-{size['width']}")
+        # The citizen scans, approves in the app, and moves the page on themselves.
+        AppLogin.objects.filter(status="waiting").update(status="scanned")
+        page.get_by_test_id("approved-no-js").click()
+        expect(page.locator("[data-announce]").first).to_be_visible()
+        expect(page.locator(".login-qr")).to_have_count(0)
+        context.close()
+        AppLogin.objects.all().delete()
