@@ -216,6 +216,10 @@ AUTH_PASSWORD_VALIDATORS = [
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
+# The session ends after SESSION_COOKIE_AGE without a request (not after the last change), so
+# the page can tell how long is left and warn SESSION_WARNING_SECONDS before (login.session_time).
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 120)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "pages.views.csrf_failure"

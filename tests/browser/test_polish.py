@@ -207,6 +207,10 @@ def test_the_step_indicator_on_desktop_and_phone_with_and_without_javascript(
     expect(dialog).to_be_visible()
     expect(dialog.locator("li.current")).to_be_visible()
     screenshot(page, f"steps-phone-dialog-{language}")
+    # The dialog sits outside what it makes inert: its own close button works.
+    dialog.locator("[data-modal-close]").click()
+    expect(dialog).to_be_hidden()
+    expect(button).to_be_focused()
     # Without JavaScript the button would do nothing: the step's number is plain text.
     context = new_context_without_javascript(
         browser, viewport=PHONE, storage_state=page.context.storage_state()
@@ -320,3 +324,57 @@ def test_without_javascript_the_qr_page_waits_without_reloading(
         expect(page.locator(".login-qr")).to_have_count(0)
         context.close()
         AppLogin.objects.all().delete()
+
+
+def at_contact_step(page: Page, base: str, language: str) -> None:
+    nemid_log_in(page, base, language, f"/{language}/enrollment/")
+    page.goto(f"{base}/{language}/enrollment/method/")
+    page.locator("input[name=method][value=app]").check()
+    submit(page)
+    page.locator("input[name=accept]").check()
+    submit(page)
+    page.wait_for_url(f"**/{language}/enrollment/contact/")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_session_warns_before_it_ends_and_more_time_keeps_what_was_typed(
+    page: Page, live_server: Any, people: None, settings: Any, language: str, check_accessibility: Any
+) -> None:
+    base = live_server.url
+    at_contact_step(page, base, language)
+    settings.SESSION_WARNING_SECONDS = settings.SESSION_COOKIE_AGE - 3
+    page.reload()
+    mobile = page.locator("input[name=mobile]")
+    mobile.fill("20 30 40 50")
+    dialog = page.locator("#session-warning")
+    expect(dialog).to_be_hidden()
+    expect(dialog).to_be_visible(timeout=10_000)
+    expect(dialog.locator("[data-session-countdown]")).to_have_text(re.compile(r"^\d+:\d\d$"))
+    check_accessibility(page)
+    screenshot(page, f"session-warning-{language}")
+    page.set_viewport_size(PHONE)
+    screenshot(page, f"session-warning-phone-{language}")
+    page.set_viewport_size(DESKTOP)
+    dialog.locator("[data-session-extend] button").click()
+    expect(dialog).to_be_hidden()
+    # Still on the page, nothing typed lost, and back in the field.
+    assert page.url.endswith(f"/{language}/enrollment/contact/")
+    expect(mobile).to_have_value("20 30 40 50")
+    expect(mobile).to_be_focused()
+
+
+def test_when_the_time_runs_out_the_dialog_says_so_and_the_page_stays(
+    page: Page, live_server: Any, people: None, settings: Any
+) -> None:
+    base = live_server.url
+    at_contact_step(page, base, "en")
+    settings.SESSION_COOKIE_AGE = 6
+    settings.SESSION_WARNING_SECONDS = 4
+    page.reload()
+    page.locator("input[name=mobile]").fill("20 30 40 50")
+    expect(page.get_by_role("heading", name="You have been logged out")).to_be_visible(
+        timeout=15_000
+    )
+    expect(page.get_by_role("link", name="Log in again")).to_be_visible()
+    expect(page.locator("input[name=mobile]")).to_have_value("20 30 40 50")
+    screenshot(page, "session-ended-en")

@@ -200,7 +200,7 @@ def test_settings_switch_notices_on_and_ask_for_typed_codes(
     karen.refresh_from_db()
     assert karen.notify_on_use
     assert karen.typed_codes_requested and not karen.uses_typed_codes()
-    assert "Your change takes effect at" in client.get("/en/selfservice/settings/").content.decode()
+    assert "Your change takes effect on" in client.get("/en/selfservice/settings/").content.decode()
     response = client.post("/en/selfservice/settings/", {"action": "notify"})
     assert response.context["notify_form"].has_error("notify_on_use", "required")
 
