@@ -17,6 +17,7 @@ from audit.models import AuditEntry
 from audit.services import record as audit
 from authenticators import lifecycle
 from authenticators.kinds import KINDS
+from authenticators.services import ACTIVATION_CHECK
 from authenticators.models import (
     AuthenticatorEvent,
     AuthenticatorKind,
@@ -87,7 +88,12 @@ def history(identity: Identity, *, limit: int = 50) -> list[Use]:
     """The newest events first: every use (time, service, authenticator, outcome) and every
     change of status or setting."""
     labels = {device.persistent_id: device.label for device in devices_of(identity, revoked=True)}
-    events = AuthenticatorEvent.objects.filter(identity=identity).order_by("-at", "-pk")[:limit]
+    events = (
+        AuthenticatorEvent.objects.filter(identity=identity)
+        # Activating checks the new device once; that check is the activation, not a use.
+        .exclude(kind=AuthenticatorEvent.Kind.VERIFIED, detail=ACTIVATION_CHECK)
+        .order_by("-at", "-pk")[:limit]
+    )
     return [
         Use(
             at=event.at,

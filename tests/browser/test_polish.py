@@ -378,3 +378,49 @@ def test_when_the_time_runs_out_the_dialog_says_so_and_the_page_stays(
     expect(page.get_by_role("link", name="Log in again")).to_be_visible()
     expect(page.locator("input[name=mobile]")).to_have_value("20 30 40 50")
     screenshot(page, "session-ended-en")
+
+
+def log_in_as_karen(page: Page, base: str, language: str) -> Any:
+    from authenticators.models import CodeDevice
+
+    from .test_languages import KAREN_PASSWORD, karens_code_display
+
+    karen = karens_code_display()
+    page.goto(f"{base}/{language}/login/")
+    page.locator("input[name=user_id]").fill("karen.h")
+    page.locator("#page-form button[type=submit]").click()
+    page.goto(f"{base}/{language}/login/code-device/")
+    page.locator("input[name=password]").fill(KAREN_PASSWORD)
+    CodeDevice.objects.filter(pk=karen.pk).update(last_t=-1)
+    page.locator("input[name=code]").fill(karen.token.current_code())
+    page.locator("#page-form button[type=submit]").click()
+    page.wait_for_url(f"**/{language}/selfservice/")
+    return karen
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_overview_on_a_phone_shows_apps_apart_and_no_empty_service(
+    page: Page, live_server: Any, language: str, check_accessibility: Any
+) -> None:
+    from authenticators import services as device_services
+    from authenticators.models import AuthenticatorEvent
+    from tests.factories import AppDeviceFactory
+
+    karen = log_in_as_karen(page, live_server.url, language)
+    phone = AppDeviceFactory(identity=karen.identity, name="Karen's iPhone")
+    AppDeviceFactory(identity=karen.identity, name="Karen's iPad")
+    device_services.record(phone, AuthenticatorEvent.Kind.VERIFIED, "activation")
+    device_services.record(phone, AuthenticatorEvent.Kind.ACTIVATED)
+    page.set_viewport_size(PHONE)
+    page.reload()
+    names = page.get_by_test_id("device-name")
+    expect(names.filter(has_text="Karen's iPhone")).to_have_count(1)
+    expect(names.filter(has_text="Karen's iPad")).to_have_count(1)
+    history = page.locator("table").nth(1)
+    # On a phone every cell is labelled by its column; a change has no "Service" line.
+    labels = history.locator("td[data-label]").evaluate_all(
+        "cells => cells.map(c => getComputedStyle(c, '::before').content + c.textContent.trim())"
+    )
+    assert not [label for label in labels if label.endswith(': "')], labels
+    check_accessibility(page)
+    screenshot(page, f"overview-phone-{language}")

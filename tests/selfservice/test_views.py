@@ -314,3 +314,36 @@ def test_after_a_block_the_order_page_takes_a_nemid_proof(
     assert response["Location"] == "/en/selfservice/order/"
     assert DeviceOrder.objects.get(identity=karen).kind == "kodeviser"
     assert "Your code device is ordered" in client.get("/en/selfservice/order/").content.decode()
+
+
+def test_the_overview_tells_two_apps_apart_and_lists_no_activation_as_a_use(
+    karen: Identity, logged_in: Callable[..., Client]
+) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from authenticators import services as device_services
+    from authenticators.models import AuthenticatorEvent
+
+    added = datetime(2026, 11, 3, 12, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))
+    first = AppDeviceFactory(identity=karen, name="Karen's iPhone", activated_at=added)
+    AppDeviceFactory(identity=karen, name="MitID app")  # no name given: the kind alone
+    device_services.record(first, AuthenticatorEvent.Kind.VERIFIED, "activation")
+    device_services.record(first, AuthenticatorEvent.Kind.ACTIVATED)
+    html = logged_in(karen, first).get("/en/selfservice/").content.decode()
+    assert "<strong>MitID app</strong><br><span data-testid=\"device-name\">Karen&#x27;s iPhone" in html
+    assert "MitID app MitID app" not in html and "MitID appKaren" not in html
+    assert "Added on 3 November 2026" in html
+    history = html.split("History of use", 2)[2].split("Block your MitID", 1)[0]
+    assert "Activated" in history
+    assert ">Used<" not in history, "the activation's own check is not a use"
+    assert "–" not in history
+    assert 'data-label="Service"></td>' not in history
+
+
+def test_a_code_device_shows_its_kind_and_serial_apart(
+    karen: Identity, kodeviser: CodeDevice, logged_in: Callable[..., Client]
+) -> None:
+    html = logged_in(karen, kodeviser).get("/en/selfservice/").content.decode()
+    assert f"<strong>{kodeviser.kind_label}</strong>" in html
+    assert f"Serial number {kodeviser.token.serial}" in html
