@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language, gettext, ngettext_lazy
@@ -375,6 +375,8 @@ class BlockDeviceView(SelfServicePage, FormView):
             what="device",
             label=self.device.label,
             kind=services.kind_of(self.device),
+            # Nothing left to log in with: the overview cannot help; say what can.
+            no_way_in=not services.can_log_in_with_mitid(self.identity),
         )
 
 
@@ -393,7 +395,9 @@ class BlockMitIDView(SelfServicePage, FormView):
         return blocked(self.request, what="identity", label="", kind="")
 
 
-def blocked(request: HttpRequest, *, what: str, label: str, kind: str) -> HttpResponse:
+def blocked(
+    request: HttpRequest, *, what: str, label: str, kind: str, no_way_in: bool = False
+) -> HttpResponse:
     """After a block: if the session's device or the MitID is blocked, the citizen is logged
     out (say so); the result page needs no login."""
     logged_out = session.current(request) is None
@@ -404,6 +408,7 @@ def blocked(request: HttpRequest, *, what: str, label: str, kind: str) -> HttpRe
         "label": label,
         "kind": kind,
         "logged_out": logged_out,
+        "no_way_in": no_way_in,
     }
     return redirect("selfservice:blocked")
 
@@ -416,7 +421,18 @@ class BlockedView(DeclaredTranslationsMixin, TemplateView):
         done = request.session.get(BLOCKED_KEY)
         if not done:
             return redirect("selfservice:overview")
-        return self.render_to_response(self.get_context_data(done=done))
+        return self.render_to_response(
+            self.get_context_data(done=done, passport_road=passport_road_exists())
+        )
+
+
+def passport_road_exists() -> bool:
+    """Whether this portal has the passport road (MitID with a passport and the app)."""
+    try:
+        reverse("app_api:passport_start")
+    except NoReverseMatch:
+        return False
+    return True
 
 
 # New devices ------------------------------------------------------------------------------

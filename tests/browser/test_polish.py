@@ -424,3 +424,53 @@ def test_the_overview_on_a_phone_shows_apps_apart_and_no_empty_service(
     assert not [label for label in labels if label.endswith(': "')], labels
     check_accessibility(page)
     screenshot(page, f"overview-phone-{language}")
+
+
+def log_in_with(page: Page, base: str, identity: Any, device: Any) -> None:
+    """A MitID session for `identity`, logged in with `device`, as the login would leave it."""
+    from django.conf import settings as django_settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+
+    from login import session
+
+    user = identity.ensure_user()
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store[session.LOGGED_IN_KEY] = {
+        "identity": identity.pk,
+        "method": "app",
+        "authenticator": "",
+        "level": identity.level,
+        "device": device.persistent_id,
+        "at": timezone.now().isoformat(),
+    }
+    store.create()
+    page.context.add_cookies(
+        [{"name": django_settings.SESSION_COOKIE_NAME, "value": store.session_key, "url": base}]
+    )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_after_blocking_the_only_app_the_citizen_sees_what_works(
+    page: Page, live_server: Any, language: str, check_accessibility: Any
+) -> None:
+    from tests.factories import AppDeviceFactory, IdentityFactory
+
+    karen = IdentityFactory(cpr="0203754322", user_id="karen.h", language=language)
+    phone = AppDeviceFactory(identity=karen, name="Karen's iPhone")
+    base = live_server.url
+    log_in_with(page, base, karen, phone)
+    page.goto(f"{base}/{language}/selfservice/authenticators/app/{phone.pk}/block/")
+    page.locator("input[name=reason]").first.check()
+    with page.expect_navigation():
+        page.locator("#page-form button[type=submit]").click()
+    ways = page.get_by_test_id("ways-after-block")
+    expect(ways).to_be_visible()
+    expect(ways.locator(f"a[href='/{language}/selfservice/order/']")).to_be_visible()
+    expect(ways.locator(f"a[href='/{language}/help/']")).to_be_visible()
+    check_accessibility(page)
+    screenshot(page, f"blocked-only-app-{language}")

@@ -347,3 +347,41 @@ def test_a_code_device_shows_its_kind_and_serial_apart(
     html = logged_in(karen, kodeviser).get("/en/selfservice/").content.decode()
     assert f"<strong>{kodeviser.kind_label}</strong>" in html
     assert f"Serial number {kodeviser.token.serial}" in html
+
+
+def test_after_blocking_the_only_app_the_page_offers_what_works_without_it(
+    logged_in: Callable[..., Client], karen: Identity
+) -> None:
+    phone = AppDeviceFactory(identity=karen, name="Karen's iPhone")
+    client = logged_in(karen, phone)
+    client.post(f"/en/selfservice/authenticators/app/{phone.pk}/block/", {"reason": "lost"})
+    page = client.get("/en/selfservice/blocked/").content.decode()
+    assert "add it from your MitID overview" not in page
+    ways = page.split('data-testid="ways-after-block"', 1)[1].split("</ul>", 1)[0]
+    assert 'href="/en/selfservice/order/"' in ways and "NemID" in ways
+    assert "Borgerservice" in ways and 'href="/en/help/"' in ways
+    assert "passport" not in ways, "no passport road in this portal yet"
+    assert "Log in with another authenticator" not in page, "there is none"
+
+
+def test_blocking_one_of_two_apps_still_points_to_the_overview(
+    logged_in: Callable[..., Client], karen: Identity
+) -> None:
+    phone = AppDeviceFactory(identity=karen, name="Karen's iPhone")
+    tablet = AppDeviceFactory(identity=karen, name="Karen's iPad")
+    client = logged_in(karen, tablet)
+    client.post(f"/en/selfservice/authenticators/app/{phone.pk}/block/", {"reason": "lost"})
+    page = client.get("/en/selfservice/blocked/").content.decode()
+    assert "add it from your MitID overview" in page
+    assert 'data-testid="ways-after-block"' not in page
+
+
+def test_you_already_have_mitid_points_to_blocking_in_self_service(
+    nemid_client: Callable[..., Client],
+) -> None:
+    IdentityFactory(cpr="1505831235", user_id="J()nas Jen5en", status=Identity.Status.ACTIVE)
+    html = nemid_client().get("/en/enrollment/").content.decode()
+    assert "You already have MitID" in html
+    assert 'href="/en/selfservice/"' in html
+    assert "Block it in MitID self-service" in html
+    assert "33 98 00 10" in html
