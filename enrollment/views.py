@@ -30,7 +30,7 @@ from . import flow, rate_limits, services, state
 from .errors import EnrollmentError, refusal_message
 from .flow import Channel, Method, Step
 from .forms import CodeForm, ContactForm, DeviceDeliveryForm, MethodForm, TermsForm, UserIdForm
-from .mixins import UserIdSuggestionsMixin, delivery_hints
+from .mixins import PickUpChoiceMixin, UserIdSuggestionsMixin, delivery_hints
 from .models import ContactChannel, EnrollmentCase
 from .user_ids import offer, suggestions
 
@@ -391,8 +391,9 @@ class UserIdView(UserIdSuggestionsMixin, StepView):
         return redirect(self.next_url())
 
 
-class DeliveryView(StepView):
+class DeliveryView(PickUpChoiceMixin, StepView):
     step = Step.DELIVERY
+    draft_fields = ("delivery", "office", "day", "slot")
 
     def get_template_names(self) -> list[str]:
         if Method(self.case.method) is Method.APP:

@@ -28,7 +28,7 @@ from authenticators.services import MAX_ACTIVE_APPS, Device, Refused
 from cpr.registry import get_registry
 from enrollment.errors import ERROR_MESSAGES as ENROLLMENT_ERRORS
 from enrollment.errors import EnrollmentError
-from enrollment.mixins import UserIdSuggestionsMixin, delivery_hints
+from enrollment.mixins import PickUpChoiceMixin, UserIdSuggestionsMixin, delivery_hints
 from enrollment.models import ContactChannel
 from login import methods, session
 from login.decorators import mitid_login_required, redirect_to_login
@@ -478,13 +478,13 @@ def app_code_qr(request: HttpRequest) -> HttpResponse:
 
 
 @method_decorator(never_cache, name="dispatch")
-class OrderView(DeclaredTranslationsMixin, DraftFormMixin, FormView):
+class OrderView(DeclaredTranslationsMixin, PickUpChoiceMixin, DraftFormMixin, FormView):
     """Order a code display or code reader: logged in with MitID, or proven by NemID (when
     the only device is blocked, MitID cannot be used to log in)."""
 
     template_name = "selfservice/order.html"
     form_class = OrderForm
-    draft_fields = ("kind", "delivery", "slot")
+    draft_fields = ("kind", "delivery", "office", "day", "slot")
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         logged_in = session.current(request)
