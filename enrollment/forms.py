@@ -262,7 +262,8 @@ class DeviceDeliveryForm(forms.Form):
             self.chosen_day = next((d for d in self.days if d.isoformat() == wanted), None)
         self.chosen_day_label = day_label(self.chosen_day) if self.chosen_day else ""
         self.office_hints = [
-            (office.pk, office_hint(office)) for office in self.fields["office"].queryset  # type: ignore[attr-defined]
+            (office.pk, office_hint(office))
+            for office in self.fields["office"].queryset  # type: ignore[attr-defined]
         ]
         # The times shown: those of the chosen day (a bound form accepts any at the office).
         self.times = [

@@ -14,7 +14,6 @@ from authenticators.models import AuthenticatorKind, Identity
 from . import offices
 from .flow import Channel, Method
 
-
 # The enrollment methods are the authenticator kinds one can start with (not the chip).
 METHOD_CHOICES = [(method.value, AuthenticatorKind(method.value).label) for method in Method]
 CHANNEL_CHOICES = [(Channel.MITID.value, "MitID.dk"), (Channel.BANK.value, _("Online bank"))]

@@ -2,7 +2,7 @@
 
 An office's opening hours are kept as data, one range of days and hours per part:
 "mon-wed 10:00-15:00; thu 10:00-17:30; fri 10:00-13:00". They are written out in the language
-of the page ("Monday to Wednesday 10:00–15:00" or "mandag til onsdag 10.00–15.00"); text that
+of the page ("Monday to Wednesday 10:00-15:00" in English, with the dash of `Hours`); text that
 does not follow the form is shown as it is.
 """
 

@@ -223,7 +223,7 @@ class AppLoginView(PendingLoginMixin, TemplateView):
 @never_cache
 @require_POST
 def extend_session(request: HttpRequest) -> HttpResponse:
-    """"More time": the session (and a NemID proof) for the full time again. The page's script
+    """ "More time": the session (and a NemID proof) for the full time again. The page's script
     asks for JSON and stays where it is, so nothing typed is lost; a plain form goes back."""
     left = session_time.extend(request)
     if "application/json" in request.headers.get("Accept", ""):

@@ -67,7 +67,9 @@ def proof(request: HttpRequest) -> SessionProof | None:
     data = request.session.get(PROOF_KEY)
     if not data or _proof_seconds_left(data) <= 0:
         return None
-    return SessionProof(data["cpr"], data["nemid_user_id"], datetime.fromisoformat(data["proven_at"]))
+    return SessionProof(
+        data["cpr"], data["nemid_user_id"], datetime.fromisoformat(data["proven_at"])
+    )
 
 
 def _proof_seconds_left(data: dict[str, str]) -> int:

@@ -17,7 +17,6 @@ from audit.models import AuditEntry
 from audit.services import record as audit
 from authenticators import lifecycle
 from authenticators.kinds import KINDS
-from authenticators.services import ACTIVATION_CHECK
 from authenticators.models import (
     AuthenticatorEvent,
     AuthenticatorKind,
@@ -25,7 +24,14 @@ from authenticators.models import (
     CodeDevice,
     Identity,
 )
-from authenticators.services import MAX_ACTIVE_APPS, Device, Refused, active_apps, mobile_of
+from authenticators.services import (
+    ACTIVATION_CHECK,
+    MAX_ACTIVE_APPS,
+    Device,
+    Refused,
+    active_apps,
+    mobile_of,
+)
 from enrollment import codes
 from enrollment import notices as enrollment_notices
 from enrollment import services as enrollment

@@ -41,6 +41,7 @@ class AppointmentSlotAdmin(admin.ModelAdmin[AppointmentSlot]):
     @admin.display(description=_("Borgerservice office"), ordering="office__name")
     def office_name(self, slot: AppointmentSlot) -> str:
         return slot.office.name
+
     date_hierarchy = "starts_at"
     readonly_fields = ["booked"]
 

@@ -190,7 +190,7 @@ def test_the_hint_runs_as_printed_and_the_portal_is_remembered(
     assert command[0] == sys.executable and command[1].endswith("manage.py")
     assert "--url" not in command, "the portal is remembered from the activation"
     # Run exactly that, from another folder, as a person pasting it would.
-    done = subprocess.run(  # noqa: S603 - the command the test just read
+    done = subprocess.run(
         command, cwd=tmp_path, capture_output=True, text=True, timeout=60, env=os.environ.copy()
     )
     assert "The MitID app is active at level substantial." in done.stdout, done.stderr

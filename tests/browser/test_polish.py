@@ -239,9 +239,7 @@ def test_on_a_phone_the_navigation_is_the_design_systems_mobile_menu(
     drawer = page.locator("nav.mobile-drawer")
     expect(drawer).to_be_visible()
     expect(drawer.locator("a.nav-link")).to_have_count(4)
-    expect(drawer.locator("a[aria-current=page]")).to_have_attribute(
-        "href", f"/{language}/safety/"
-    )
+    expect(drawer.locator("a[aria-current=page]")).to_have_attribute("href", f"/{language}/safety/")
     expect(page.locator("button.js-menu-close")).to_be_focused()
     check_accessibility(page)
     screenshot(page, f"menu-open-{language}")
@@ -309,7 +307,7 @@ def test_without_javascript_the_qr_page_waits_without_reloading(
         page = context.new_page()
         start_qr_login(page, live_server.url, language)
         loads: list[str] = []
-        page.on("load", lambda: loads.append("load"))
+        page.on("load", lambda _page, seen=loads: seen.append("load"))
         page.wait_for_timeout(4_000)
         assert loads == [], "the page reloaded itself"
         assert page.locator("meta[http-equiv=refresh]").count() == 0
@@ -338,7 +336,12 @@ def at_contact_step(page: Page, base: str, language: str) -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_session_warns_before_it_ends_and_more_time_keeps_what_was_typed(
-    page: Page, live_server: Any, people: None, settings: Any, language: str, check_accessibility: Any
+    page: Page,
+    live_server: Any,
+    people: None,
+    settings: Any,
+    language: str,
+    check_accessibility: Any,
 ) -> None:
     base = live_server.url
     at_contact_step(page, base, language)

@@ -451,7 +451,9 @@ def test_every_step_has_the_step_indicator_and_a_back_link(
 ) -> None:
     at_contact_step(jonas)
     html = jonas.get(path).content.decode()
-    assert re.search(rf'<a class="back-link" href="{re.escape(back)}"><svg[^>]*>.*?</svg>Back</a>', html)
+    assert re.search(
+        rf'<a class="back-link" href="{re.escape(back)}"><svg[^>]*>.*?</svg>Back</a>', html
+    )
     assert html.count('<ol class="step-indicator">') == 2, "beside the content, and in the dialog"
     assert 'class="step-indicator-item current" aria-current="step"' in html
     assert 'class="step-indicator-button' in html

@@ -14,7 +14,6 @@ from app_api.client import ApiError, AppClient, AppState
 from pages.documents import TERMS
 from passports.demo import read_passport
 
-
 DEFAULT_URL = "http://127.0.0.1:8000"
 
 
