@@ -1,7 +1,7 @@
 """Enrollment's writes with side effects: each answer, code and order goes through here."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction

@@ -362,7 +362,8 @@ def test_after_blocking_the_only_app_the_page_offers_what_works_without_it(
     ways = page.split('data-testid="ways-after-block"', 1)[1].split("</ul>", 1)[0]
     assert 'href="/en/selfservice/order/"' in ways and "NemID" in ways
     assert "Borgerservice" in ways and 'href="/en/help/"' in ways
-    assert "passport" not in ways, "no passport road in this portal yet"
+    # The passport road in the app, now that the portal has it.
+    assert 'href="/en/get-mitid/#passport"' in ways
     assert "Log in with another authenticator" not in page, "there is none"
 
 
