@@ -216,9 +216,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
-# The session ends after SESSION_COOKIE_AGE without a request (not after the last change), so
-# the page can tell how long is left and warn SESSION_WARNING_SECONDS before (login.session_time).
-SESSION_SAVE_EVERY_REQUEST = True
+# A page shown to a logged-in citizen keeps the session for SESSION_COOKIE_AGE again, and warns
+# SESSION_WARNING_SECONDS before it ends (login.session_time; polls and API calls write nothing).
 SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 120)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

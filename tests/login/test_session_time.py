@@ -72,3 +72,17 @@ def test_without_javascript_more_time_goes_back_to_the_page(
     assert answer["Location"] == "/en/enrollment/terms/"
     answer = client.post("/en/login/more-time/", {"next": "https://evil.example/"})
     assert answer["Location"] != "https://evil.example/"
+
+
+def test_a_page_keeps_the_session_and_a_poll_does_not(
+    nemid_client: Callable[..., Client],
+) -> None:
+    from django.contrib.sessions.models import Session
+
+    client = nemid_client()
+    key = client.session.session_key
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() + timedelta(minutes=5))
+    client.get("/en/login/app/status/")  # a poll, once a second on the QR page
+    assert Session.objects.get(pk=key).expire_date < timezone.now() + timedelta(minutes=6)
+    client.get("/en/enrollment/")  # a page with the countdown
+    assert Session.objects.get(pk=key).expire_date > timezone.now() + timedelta(minutes=29)
