@@ -94,7 +94,7 @@ def activate_code_device(
             raise ActivationRefused("already_active")
     # The first code is checked while the device is still pending, by the one verify service:
     # locked row, replay and throttle rules, the attempt recorded.
-    outcome = services.verify(device, code.strip(), purpose="activation")
+    outcome = services.verify(device, code.strip(), purpose=services.ACTIVATION_CHECK)
     if not outcome.ok:
         raise ActivationRefused(ACTIVATION_REFUSALS[outcome.reason])
     with transaction.atomic():
@@ -217,7 +217,7 @@ def confirm_app_activation(
             services.record(device, AuthenticatorEvent.Kind.REFUSED, "wrong_temporary_pin")
             refusal = "wrong_temporary_pin"
         else:
-            outcome = services.verify(device, signature, purpose="activation")
+            outcome = services.verify(device, signature, purpose=services.ACTIVATION_CHECK)
             if not outcome.ok:
                 refusal = "too_many_attempts" if outcome.reason == "locked" else "bad_signature"
             else:
@@ -300,7 +300,7 @@ def confirm_chip(*, chip: ChipDevice, response: str) -> ChipDevice:
         raise ActivationRefused("not_pending")
     if timezone.now() < chip.confirm_after:
         raise ActivationRefused("waiting_period")
-    outcome = services.verify(chip, response, purpose="activation")
+    outcome = services.verify(chip, response, purpose=services.ACTIVATION_CHECK)
     if not outcome.ok:
         raise ActivationRefused("locked" if outcome.reason == "locked" else "invalid_chip_response")
     services.activate(chip)

@@ -36,18 +36,27 @@ class AppState:
     path: Path
     installation_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     accounts: dict[str, dict[str, str]] = field(default_factory=dict)
+    # The portal the app was activated against: later runs talk to it without --url.
+    portal_url: str = ""
 
     @classmethod
     def load(cls, path: Path) -> "AppState":
         if not path.exists():
             return cls(path)
         data = json.loads(path.read_text())
-        return cls(path, data["installation_id"], data.get("accounts", {}))
+        return cls(
+            path, data["installation_id"], data.get("accounts", {}), data.get("portal_url", "")
+        )
 
     def save(self) -> None:
         """Write the keys to a file only its owner can read, from its first byte."""
         text = json.dumps(
-            {"installation_id": self.installation_id, "accounts": self.accounts}, indent=2
+            {
+                "installation_id": self.installation_id,
+                "portal_url": self.portal_url,
+                "accounts": self.accounts,
+            },
+            indent=2,
         )
         descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.fchmod(descriptor, 0o600)

@@ -6,12 +6,13 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from .labels import reason_label
 from .models import AuditEntry
 
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
-    list_display = ["at", "actor_name", "action", "identity", "target", "reason", "detail"]
+    list_display = ["at", "actor_name", "action", "identity", "target", "reason_shown", "detail"]
     list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["identity"]
     search_fields = ["identity__user_id"]
@@ -24,9 +25,13 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
         "action",
         "identity",
         "target",
-        "reason",
+        "reason_shown",
         "detail",
     )
+
+    @admin.display(description=_("reason"), ordering="reason")
+    def reason_shown(self, entry: AuditEntry) -> str:
+        return reason_label(entry.reason)
 
     # Append-only for everyone, superusers included: no add, change or delete views.
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, DeviceManager, ThrottlingMixin, TimestampMixin
 from django_otp.oath import TOTP
@@ -169,11 +170,19 @@ class Authenticator(models.Model):
     throttling_failure_timestamp: datetime | None
 
     @property
-    def label(self) -> str:
-        """How the citizen knows it: the kind, and the name they gave it or its serial."""
-        kind = str(self._meta.verbose_name)
+    def kind_label(self) -> str:
+        return str(self._meta.verbose_name)
+
+    @property
+    def own_name(self) -> str:
+        """What tells it from others of its kind: the name the citizen or the phone gave it."""
         name: str = getattr(self, "name", "")
-        return f"{kind} {name}" if name else kind
+        return "" if not name or name.casefold() == self.kind_label.casefold() else name
+
+    @property
+    def label(self) -> str:
+        """How the citizen knows it: the kind, and (apart from it) the name it was given."""
+        return f"{self.kind_label} ({self.own_name})" if self.own_name else self.kind_label
 
     @property
     def is_usable(self) -> bool:
@@ -261,6 +270,14 @@ class CodeDevice(Authenticator, TOTPDevice):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def kind_label(self) -> str:
+        return str(self.token.get_kind_display())
+
+    @property
+    def own_name(self) -> str:
+        return gettext("Serial number %(serial)s") % {"serial": self.token.serial}
 
     @property
     def label(self) -> str:
@@ -558,6 +575,10 @@ class AppLogin(models.Model):
 
     def seconds_since_start(self, now: datetime | None = None) -> int:
         return int(((now or timezone.now()) - self.started_at).total_seconds())
+
+    def seconds_left(self, now: datetime | None = None) -> int:
+        """Seconds until the login expires; 0 once it has."""
+        return max(0, int((self.expires_at - (now or timezone.now())).total_seconds()))
 
     @property
     def too_many_typed_codes(self) -> bool:

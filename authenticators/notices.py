@@ -145,7 +145,7 @@ def tell_status_change(identity_id: int, change: str, device_id: str = "") -> No
 USE_NOTICE = (
     _("Your MitID was used"),
     _(
-        "Your MitID was used with your %(device)s for %(service)s at %(time)s. If this was not "
+        "Your MitID was used with your %(device)s for %(service)s on %(time)s. If this was not "
         "you, block your MitID on MitID.dk at once or call MitID support on %(phone)s."
     ),
 )

@@ -27,6 +27,10 @@ class Refused(Exception):
         self.code = code
 
 
+# The purpose of the one check that activates a device: the activation, not a use of MitID.
+ACTIVATION_CHECK = "activation"
+
+
 @dataclass(frozen=True)
 class Verification:
     ok: bool

@@ -14,7 +14,7 @@ OFFICES = (
         "postcode": "7400",
         "city": "Herning",
         "phone": "96 28 24 00",
-        "opening_hours": "Man–ons 10–15, tor 10–17.30, fre 10–13",
+        "opening_hours": "mon-wed 10:00-15:00; thu 10:00-17:30; fri 10:00-13:00",
     },
     {
         "name": "Borgerservice Aarhus",
@@ -22,7 +22,7 @@ OFFICES = (
         "postcode": "8000",
         "city": "Aarhus C",
         "phone": "89 40 20 00",
-        "opening_hours": "Man–fre 10–15",
+        "opening_hours": "mon-fri 10:00-15:00",
     },
 )
 TIMES = (time(10, 0), time(10, 30), time(11, 0), time(13, 0), time(14, 0))

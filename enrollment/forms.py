@@ -1,5 +1,6 @@
 """Enrollment forms: validation only; every error carries a code."""
 
+from datetime import date
 from typing import Any
 
 import phonenumbers
@@ -7,10 +8,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet
 from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .flow import Method
-from .models import METHOD_CHOICES, AppointmentSlot, DeviceOrder
+from .models import METHOD_CHOICES, AppointmentSlot, DeviceOrder, Office
+from .offices import weekday_name
 from .user_ids import MAX_LENGTH, validate_user_id
 
 DEFAULT_REGION = "DK"
@@ -178,12 +181,10 @@ class UserIdForm(forms.Form):
 
 
 class SlotChoiceField(forms.ModelChoiceField):
+    """A time at the office and on the day chosen above it: the time is all it needs to say."""
+
     def label_from_instance(self, obj: AppointmentSlot) -> str:
-        starts = timezone.localtime(obj.starts_at)
-        return (
-            f"{obj.office.name}, {formats.date_format(starts, 'DATE_FORMAT')}, "
-            f"{formats.time_format(starts, 'TIME_FORMAT')}"
-        )
+        return formats.time_format(timezone.localtime(obj.starts_at), "TIME_FORMAT")
 
 
 def open_slots() -> QuerySet[AppointmentSlot]:
@@ -192,7 +193,25 @@ def open_slots() -> QuerySet[AppointmentSlot]:
     )
 
 
+def day_label(day: date) -> str:
+    return f"{weekday_name(day)} {formats.date_format(day, 'DATE_FORMAT')}"
+
+
+def office_hint(office: Office) -> str:
+    where = f"{office.street}, {office.postcode} {office.city}."
+    hours = office.opening_hours_shown()
+    if not hours:
+        return where
+    return f"{where} " + gettext("Open %(hours)s.") % {"hours": ", ".join(hours)}
+
+
 class DeviceDeliveryForm(forms.Form):
+    """By post, or picked up: the office first, then a day it has free times, then a time.
+
+    Without JavaScript the page's "show" buttons (name `narrow`) send the form back to be shown
+    again with the next choice; `office` and `day` come from the data or the initial values.
+    """
+
     delivery = forms.ChoiceField(
         label=_("How do you want to get it?"),
         choices=DeviceOrder.Delivery.choices,
@@ -202,26 +221,81 @@ class DeviceDeliveryForm(forms.Form):
             "invalid_choice": _("Choose by post or pick-up at Borgerservice."),
         },
     )
+    office = forms.ModelChoiceField(
+        label=_("Borgerservice office"),
+        queryset=Office.objects.none(),
+        required=False,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"invalid_choice": _("Choose one of the offices.")},
+    )
+    # Only narrows the times shown, so any value is accepted (and a stale one ignored).
+    day = forms.CharField(label=_("Date"), required=False, widget=forms.Select)
     slot = SlotChoiceField(
-        label=_("Time at Borgerservice"),
+        label=_("Time"),
         queryset=AppointmentSlot.objects.none(),
         required=False,
-        empty_label=_("Choose a time"),
+        widget=forms.RadioSelect,
+        empty_label=None,
         error_messages={"invalid_choice": _("That time is no longer free. Choose another.")},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["slot"].queryset = open_slots()  # type: ignore[attr-defined]
+        values = self.data if self.is_bound else self.initial
+        free = open_slots()
+        self.fields["office"].queryset = Office.objects.filter(  # type: ignore[attr-defined]
+            pk__in=free.values("office")
+        )
+        self.chosen_office = self._office(values.get("office"))
+        self.days: list[date] = []
+        self.chosen_day: date | None = None
+        at_office = free.filter(office=self.chosen_office) if self.chosen_office else free.none()
+        # A time is accepted at the chosen office, or at any office when none was chosen.
+        self.fields["slot"].queryset = at_office if self.chosen_office else free  # type: ignore[attr-defined]
+        if self.chosen_office:
+            self.days = sorted({timezone.localdate(slot.starts_at) for slot in at_office})
+            self.fields["day"].widget.choices = [("", _("Choose a date"))] + [
+                (day.isoformat(), day_label(day)) for day in self.days
+            ]
+            wanted = str(values.get("day") or "")
+            self.chosen_day = next((d for d in self.days if d.isoformat() == wanted), None)
+        self.chosen_day_label = day_label(self.chosen_day) if self.chosen_day else ""
+        self.office_hints = [
+            (office.pk, office_hint(office))
+            for office in self.fields["office"].queryset  # type: ignore[attr-defined]
+        ]
+        # The times shown: those of the chosen day (a bound form accepts any at the office).
+        self.times = [
+            slot
+            for slot in at_office
+            if self.chosen_day and timezone.localdate(slot.starts_at) == self.chosen_day
+        ]
+
+    @staticmethod
+    def _office(value: Any) -> Office | None:
+        try:
+            return Office.objects.filter(pk=int(value)).first() if value else None
+        except (TypeError, ValueError):
+            return None
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("delivery") == DeviceOrder.Delivery.POST:
             cleaned["slot"] = None  # a time chosen before switching to post is not booked
-            self.errors.pop("slot", None)
-        elif cleaned.get("delivery") == DeviceOrder.Delivery.PICKUP and not cleaned.get("slot"):
-            self.add_error(
-                "slot",
-                ValidationError(_("Choose a time to pick it up."), code="slot_required"),
-            )
+            for name in ("office", "day", "slot"):
+                self.errors.pop(name, None)
+        elif cleaned.get("delivery") == DeviceOrder.Delivery.PICKUP:
+            if cleaned.get("slot") or "slot" in self.errors:
+                pass
+            elif not cleaned.get("office") and "office" not in self.errors:
+                self.add_error(
+                    "office",
+                    ValidationError(_("Choose where to pick it up."), code="office_required"),
+                )
+            else:
+                self.add_error(
+                    "slot",
+                    ValidationError(_("Choose a time to pick it up."), code="slot_required"),
+                )
         return cleaned

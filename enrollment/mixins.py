@@ -1,9 +1,11 @@
 """What enrollment's pages share with self-service's: taken user-IDs answered with free ones,
 and the words for how a device reaches the citizen."""
 
+from typing import Any
+
 from django.conf import settings
 from django.forms import Form
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext, ngettext
 from django.views.generic import FormView
 
@@ -40,3 +42,18 @@ class UserIdSuggestionsMixin(FormView):
                 form.data.get("user_id", ""), cpr=self.user_id_cpr()
             )
         return response
+
+
+class PickUpChoiceMixin(FormView):
+    """A delivery form whose "show" buttons (name `narrow`) ask for the next pick-up choice:
+    the page comes back with the form as it was typed, checked only when it is sent."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if "narrow" not in request.POST:
+            return super().post(request, *args, **kwargs)
+        form_kwargs = self.get_form_kwargs()
+        data = form_kwargs.pop("data")
+        form_kwargs.pop("files", None)
+        form_kwargs["initial"] = {**form_kwargs.get("initial", {}), **data.dict()}
+        form = self.get_form_class()(**form_kwargs)
+        return self.render_to_response(self.get_context_data(form=form))

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from authenticators.models import AuthenticatorKind, Identity
 
+from . import offices
 from .flow import Channel, Method
 
 # The enrollment methods are the authenticator kinds one can start with (not the chip).
@@ -171,6 +172,10 @@ class Office(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def opening_hours_shown(self) -> list[str]:
+        """The opening hours in the active language (see `offices`)."""
+        return offices.opening_hours(self.opening_hours)
 
 
 class AppointmentSlot(models.Model):

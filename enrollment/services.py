@@ -1,7 +1,7 @@
 """Enrollment's writes with side effects: each answer, code and order goes through here."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -155,6 +155,17 @@ def unconfirmed_channels(case: EnrollmentCase) -> list[ContactChannel]:
     if case.email and case.email_confirmed_at is None:
         pending.append(ContactChannel.EMAIL)
     return pending
+
+
+def code_waiting(case: EnrollmentCase, now: datetime | None = None) -> bool:
+    """Whether a code sent to a given, unconfirmed address still works."""
+    now = now or timezone.now()
+    return any(
+        code.address in (case.mobile, case.email) and not code.is_expired(now)
+        for code in ContactCode.objects.filter(
+            case=case, channel__in=unconfirmed_channels(case), confirmed_at__isnull=True
+        )
+    )
 
 
 def complete_contact(case: EnrollmentCase) -> None:

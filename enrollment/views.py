@@ -30,7 +30,7 @@ from . import flow, rate_limits, services, state
 from .errors import EnrollmentError, refusal_message
 from .flow import Channel, Method, Step
 from .forms import CodeForm, ContactForm, DeviceDeliveryForm, MethodForm, TermsForm, UserIdForm
-from .mixins import UserIdSuggestionsMixin, delivery_hints
+from .mixins import PickUpChoiceMixin, UserIdSuggestionsMixin, delivery_hints
 from .models import ContactChannel, EnrollmentCase
 from .user_ids import offer, suggestions
 
@@ -169,17 +169,39 @@ class BankView(TemplateView):
 
 
 def step_context(case: EnrollmentCase, step: Step) -> dict[str, Any]:
-    channel = state.channel_of(case)
+    """The step indicator's steps and the way back: every step has a back link, the first
+    ones back to the start page with the list of steps."""
+    channel, facts = state.channel_of(case), state.facts(case)
     number, total = flow.progress(channel, step)
     order = flow.steps(channel)
     previous = order[order.index(step) - 1] if order.index(step) > 0 else None
-    back = None if previous in (None, Step.NEMID, Step.YOUR_TURN) else step_url(previous)
+    first_steps = (None, Step.NEMID, Step.YOUR_TURN)
+    if previous is None:
+        back = reverse("pages:front")
+    elif previous in first_steps:
+        back = reverse("enrollment:start")
+    else:
+        back = step_url(previous)
+    steps = [
+        {
+            "number": index,
+            "title": STEP_TITLES[each],
+            "current": each == step,
+            "done": flow.is_done(each, facts),
+            # A done step can be looked at again; NemID and "your turn" are not pages to revisit.
+            "url": step_url(each)
+            if each not in first_steps and flow.is_reachable(channel, each, facts)
+            else "",
+        }
+        for index, each in enumerate(order, start=1)
+    ]
     return {
         "case": case,
         "step_number": number,
         "step_total": total,
         "step_title": STEP_TITLES[step],
         "back_url": back,
+        "steps": steps,
     }
 
 
@@ -206,7 +228,7 @@ class StepView(DraftFormMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(**step_context(self.case, self.step), **kwargs)
+        return super().get_context_data(**{**step_context(self.case, self.step), **kwargs})
 
     def next_url(self) -> str:
         return step_url(flow.next_step(state.channel_of(self.case), state.facts(self.case)))
@@ -252,6 +274,12 @@ class ContactView(StepView):
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "method": Method(self.case.method)}
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Coming back to a case whose code is still on its way: the code page, not the form.
+        if "change" not in request.GET and services.code_waiting(self.case):
+            return redirect("enrollment:confirm_contact")
+        return super().get(request, *args, **kwargs)
 
     def get_initial(self) -> dict[str, Any]:
         local = self.case.mobile[3:] if self.case.mobile.startswith("+45") else self.case.mobile
@@ -304,6 +332,8 @@ class ConfirmContactView(StepView):
             address=self.case.mobile if channel == ContactChannel.SMS else self.case.email,
             confirmed_mobile=self.case.mobile_confirmed_at is not None,
             code_minutes=settings.CONTACT_CODE_MINUTES,
+            # Back (and "change"): the contact details, even while a code waits.
+            back_url=f"{reverse('enrollment:contact')}?change=1",
             **kwargs,
         )
 
@@ -361,8 +391,9 @@ class UserIdView(UserIdSuggestionsMixin, StepView):
         return redirect(self.next_url())
 
 
-class DeliveryView(StepView):
+class DeliveryView(PickUpChoiceMixin, StepView):
     step = Step.DELIVERY
+    draft_fields = ("delivery", "office", "day", "slot")
 
     def get_template_names(self) -> list[str]:
         if Method(self.case.method) is Method.APP:

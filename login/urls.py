@@ -15,4 +15,5 @@ urlpatterns = [
     path("chip/", views.ChipLoginView.as_view(), name="chip"),
     path("logged-in/", views.logged_in, name="logged_in"),
     path("log-out/", views.log_out, name="log_out"),
+    path("more-time/", views.extend_session, name="extend_session"),
 ]

@@ -28,7 +28,7 @@ from pages import qr
 from pages.clients import client_address
 from pages.drafts import DraftFormMixin
 
-from . import app_logins, methods, services, session
+from . import app_logins, methods, services, session, session_time
 from .decorators import mitid_login_required
 from .forms import CodeDeviceLoginForm, UserIdForm, WebAuthnForm
 
@@ -218,6 +218,17 @@ class AppLoginView(PendingLoginMixin, TemplateView):
             if refusal.code == "too_many_attempts":
                 messages.error(request, gettext("Too many wrong codes. Start again."))
         return redirect("login:app")
+
+
+@never_cache
+@require_POST
+def extend_session(request: HttpRequest) -> HttpResponse:
+    """ "More time": the session (and a NemID proof) for the full time again. The page's script
+    asks for JSON and stays where it is, so nothing typed is lost; a plain form goes back."""
+    left = session_time.extend(request)
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"seconds_left": left})
+    return redirect(safe_next(request, request.POST.get("next")))
 
 
 @never_cache

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from login import session as login_session
+from login import session_time
 from nemid import session as nemid_session
 from pages import support
 
@@ -18,4 +19,7 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "mitid_support": support.MITID_SUPPORT,
         "nemid_proof": SimpleLazyObject(lambda: nemid_session.proof(request)),
         "mitid_login": SimpleLazyObject(lambda: login_session.current(request)),
+        # A callable: only pages that show the session warning work it out.
+        "session_seconds_left": lambda: session_time.seconds_left(request),
+        "session_warning_seconds": settings.SESSION_WARNING_SECONDS,
     }

@@ -84,6 +84,8 @@ class KeyCodeForm(forms.Form):
                 "inputmode": "numeric",
                 "autocomplete": "one-time-code",
                 "class": "input-width-s",
+                # The page is there to type this code: the cursor starts in it.
+                "autofocus": True,
             }
         ),
     )

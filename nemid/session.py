@@ -65,12 +65,37 @@ class SessionProof:
 def proof(request: HttpRequest) -> SessionProof | None:
     """The NemID proof in this session, if it is still fresh."""
     data = request.session.get(PROOF_KEY)
+    if not data or _proof_seconds_left(data) <= 0:
+        return None
+    return SessionProof(
+        data["cpr"], data["nemid_user_id"], datetime.fromisoformat(data["proven_at"])
+    )
+
+
+def _proof_seconds_left(data: dict[str, str]) -> int:
+    # A proof lasts NEMID_PROOF_MINUTES from when it was given, or renewed at the citizen's
+    # request before it ran out (`renew`).
+    since = datetime.fromisoformat(data.get("renewed_at") or data["proven_at"])
+    until = since + timedelta(minutes=settings.NEMID_PROOF_MINUTES)
+    return int((until - timezone.now()).total_seconds())
+
+
+def proof_seconds_left(request: HttpRequest) -> int | None:
+    """Seconds until the session's NemID proof runs out; None without a fresh proof."""
+    data = request.session.get(PROOF_KEY)
     if not data:
         return None
-    proven_at = datetime.fromisoformat(data["proven_at"])
-    if timezone.now() - proven_at > timedelta(minutes=settings.NEMID_PROOF_MINUTES):
-        return None
-    return SessionProof(data["cpr"], data["nemid_user_id"], proven_at)
+    left = _proof_seconds_left(data)
+    return left if left > 0 else None
+
+
+def renew(request: HttpRequest) -> None:
+    """More time for a proof that is still fresh: the citizen asked for it (WCAG 2.2.1)."""
+    if proof(request) is not None:
+        request.session[PROOF_KEY] = {
+            **request.session[PROOF_KEY],
+            "renewed_at": timezone.now().isoformat(),
+        }
 
 
 def log_out(request: HttpRequest) -> None:

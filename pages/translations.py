@@ -16,7 +16,14 @@ def not_translated(request: HttpRequest, languages: tuple[str, ...]) -> HttpResp
     alternatives = [
         {"url": translate_url(path, code), **get_language_info(code)} for code in languages
     ]
-    return TemplateResponse(request, "pages/not_translated.html", {"alternatives": alternatives})
+    chosen = get_language()
+    # The notice leads with the language the citizen chose, then the others in their order.
+    notice_languages = [chosen, *(code for code in ALL_LANGUAGES if code != chosen)]
+    return TemplateResponse(
+        request,
+        "pages/not_translated.html",
+        {"alternatives": alternatives, "notice_languages": notice_languages},
+    )
 
 
 class DeclaredTranslationsMixin:

@@ -110,4 +110,4 @@ class OrderForm(DeviceDeliveryForm):
             "invalid_choice": _("Choose a code display or a code reader."),
         },
     )
-    field_order = ["kind", "delivery", "slot"]
+    field_order = ["kind", "delivery", "office", "day", "slot"]

@@ -24,7 +24,14 @@ from authenticators.models import (
     CodeDevice,
     Identity,
 )
-from authenticators.services import MAX_ACTIVE_APPS, Device, Refused, active_apps, mobile_of
+from authenticators.services import (
+    ACTIVATION_CHECK,
+    MAX_ACTIVE_APPS,
+    Device,
+    Refused,
+    active_apps,
+    mobile_of,
+)
 from enrollment import codes
 from enrollment import notices as enrollment_notices
 from enrollment import services as enrollment
@@ -87,7 +94,12 @@ def history(identity: Identity, *, limit: int = 50) -> list[Use]:
     """The newest events first: every use (time, service, authenticator, outcome) and every
     change of status or setting."""
     labels = {device.persistent_id: device.label for device in devices_of(identity, revoked=True)}
-    events = AuthenticatorEvent.objects.filter(identity=identity).order_by("-at", "-pk")[:limit]
+    events = (
+        AuthenticatorEvent.objects.filter(identity=identity)
+        # Activating checks the new device once; that check is the activation, not a use.
+        .exclude(kind=AuthenticatorEvent.Kind.VERIFIED, detail=ACTIVATION_CHECK)
+        .order_by("-at", "-pk")[:limit]
+    )
     return [
         Use(
             at=event.at,

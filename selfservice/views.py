@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language, gettext, ngettext_lazy
@@ -28,7 +28,7 @@ from authenticators.services import MAX_ACTIVE_APPS, Device, Refused
 from cpr.registry import get_registry
 from enrollment.errors import ERROR_MESSAGES as ENROLLMENT_ERRORS
 from enrollment.errors import EnrollmentError
-from enrollment.mixins import UserIdSuggestionsMixin, delivery_hints
+from enrollment.mixins import PickUpChoiceMixin, UserIdSuggestionsMixin, delivery_hints
 from enrollment.models import ContactChannel
 from login import methods, session
 from login.decorators import mitid_login_required, redirect_to_login
@@ -375,6 +375,8 @@ class BlockDeviceView(SelfServicePage, FormView):
             what="device",
             label=self.device.label,
             kind=services.kind_of(self.device),
+            # Nothing left to log in with: the overview cannot help; say what can.
+            no_way_in=not services.can_log_in_with_mitid(self.identity),
         )
 
 
@@ -393,7 +395,9 @@ class BlockMitIDView(SelfServicePage, FormView):
         return blocked(self.request, what="identity", label="", kind="")
 
 
-def blocked(request: HttpRequest, *, what: str, label: str, kind: str) -> HttpResponse:
+def blocked(
+    request: HttpRequest, *, what: str, label: str, kind: str, no_way_in: bool = False
+) -> HttpResponse:
     """After a block: if the session's device or the MitID is blocked, the citizen is logged
     out (say so); the result page needs no login."""
     logged_out = session.current(request) is None
@@ -404,6 +408,7 @@ def blocked(request: HttpRequest, *, what: str, label: str, kind: str) -> HttpRe
         "label": label,
         "kind": kind,
         "logged_out": logged_out,
+        "no_way_in": no_way_in,
     }
     return redirect("selfservice:blocked")
 
@@ -416,7 +421,18 @@ class BlockedView(DeclaredTranslationsMixin, TemplateView):
         done = request.session.get(BLOCKED_KEY)
         if not done:
             return redirect("selfservice:overview")
-        return self.render_to_response(self.get_context_data(done=done))
+        return self.render_to_response(
+            self.get_context_data(done=done, passport_road=passport_road_exists())
+        )
+
+
+def passport_road_exists() -> bool:
+    """Whether this portal has the passport road (MitID with a passport and the app)."""
+    try:
+        reverse("app_api:passport_start")
+    except NoReverseMatch:
+        return False
+    return True
 
 
 # New devices ------------------------------------------------------------------------------
@@ -462,13 +478,13 @@ def app_code_qr(request: HttpRequest) -> HttpResponse:
 
 
 @method_decorator(never_cache, name="dispatch")
-class OrderView(DeclaredTranslationsMixin, DraftFormMixin, FormView):
+class OrderView(DeclaredTranslationsMixin, PickUpChoiceMixin, DraftFormMixin, FormView):
     """Order a code display or code reader: logged in with MitID, or proven by NemID (when
     the only device is blocked, MitID cannot be used to log in)."""
 
     template_name = "selfservice/order.html"
     form_class = OrderForm
-    draft_fields = ("kind", "delivery", "slot")
+    draft_fields = ("kind", "delivery", "office", "day", "slot")
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         logged_in = session.current(request)

@@ -59,10 +59,23 @@ class ReadOnlyMixin:
 
 # Identities --------------------------------------------------------------------------------
 
-DEVICE_INLINE_FIELDS = ("status", "level", "activated_at", "last_used_at")
+DEVICE_INLINE_FIELDS = ("status", "level", "activated_at", "last_used")
 
 
-class AppDeviceInline(ReadOnlyMixin, admin.TabularInline[AppDevice, Identity]):
+class StaffWordsMixin:
+    """Columns whose model fields come without words of ours (django-otp's timestamps): a
+    header in the staff member's language, the time in local time."""
+
+    @admin.display(description=_("last used"), ordering="last_used_at")
+    def last_used(self, obj: Any) -> Any:
+        return obj.last_used_at
+
+    @admin.display(description=_("created"), ordering="created_at")
+    def created(self, obj: Any) -> Any:
+        return obj.created_at
+
+
+class AppDeviceInline(StaffWordsMixin, ReadOnlyMixin, admin.TabularInline[AppDevice, Identity]):
     model = AppDevice
     fields = readonly_fields = (
         "name",
@@ -72,7 +85,7 @@ class AppDeviceInline(ReadOnlyMixin, admin.TabularInline[AppDevice, Identity]):
     extra = 0
 
 
-class CodeDeviceInline(ReadOnlyMixin, admin.TabularInline[CodeDevice, Identity]):
+class CodeDeviceInline(StaffWordsMixin, ReadOnlyMixin, admin.TabularInline[CodeDevice, Identity]):
     model = CodeDevice
     fields = readonly_fields = (
         "label",
@@ -86,7 +99,7 @@ class CodeDeviceInline(ReadOnlyMixin, admin.TabularInline[CodeDevice, Identity])
         return device.label
 
 
-class ChipDeviceInline(ReadOnlyMixin, admin.TabularInline[ChipDevice, Identity]):
+class ChipDeviceInline(StaffWordsMixin, ReadOnlyMixin, admin.TabularInline[ChipDevice, Identity]):
     model = ChipDevice
     fields = readonly_fields = (
         "name",
@@ -121,8 +134,8 @@ class AuditInline(ReadOnlyMixin, admin.TabularInline[AuditEntry, Identity]):
 
 
 @admin.register(Identity)
-class IdentityAdmin(ReadOnlyMixin, StaffActionsMixin):
-    list_display = ["user_id", "masked_cpr", "name", "status", "level", "created_at"]
+class IdentityAdmin(StaffWordsMixin, ReadOnlyMixin, StaffActionsMixin):
+    list_display = ["user_id", "masked_cpr", "name", "status", "level", "created"]
     list_filter = ["status", "level"]
     # Searched in get_search_results: user-ID, name, CPR number.
     search_fields = ["user_id"]
@@ -139,7 +152,7 @@ class IdentityAdmin(ReadOnlyMixin, StaffActionsMixin):
         "language",
         "typed_codes",
         "notify_on_use",
-        "created_at",
+        "created",
     )
     inlines = [AppDeviceInline, CodeDeviceInline, ChipDeviceInline, EventInline, AuditInline]
     actions = ["block_identity", "lift_identity_block", "raise_to_high"]
@@ -253,14 +266,14 @@ DEVICE_FIELDS: tuple[str, ...] = (
     "status",
     "level",
     "activated_at",
-    "last_used_at",
+    "last_used",
 )
 
 
-class DeviceAdmin(ReadOnlyMixin, StaffActionsMixin):
+class DeviceAdmin(StaffWordsMixin, ReadOnlyMixin, StaffActionsMixin):
     """The screens of each kind of authenticator, with block, unblock and revoke."""
 
-    list_display = ["__str__", "identity", "status", "level", "activated_at", "last_used_at"]
+    list_display = ["__str__", "identity", "status", "level", "activated_at", "last_used"]
     list_filter = ["status", "level"]
     list_select_related = ["identity"]
     search_fields = ["identity__user_id", "name"]
@@ -348,7 +361,7 @@ class CodeDeviceAdmin(DeviceAdmin):
         "status",
         "level",
         "activated_at",
-        "last_used_at",
+        "last_used",
     )
 
     @admin.display(description=_("device"), ordering="token__serial")

@@ -35,8 +35,13 @@ class OfficeAdmin(admin.ModelAdmin[Office]):
 
 @admin.register(AppointmentSlot)
 class AppointmentSlotAdmin(admin.ModelAdmin[AppointmentSlot]):
-    list_display = ["starts_at", "office", "capacity", "booked"]
+    list_display = ["starts_at", "office_name", "capacity", "booked"]
     list_filter = ["office"]
+
+    @admin.display(description=_("Borgerservice office"), ordering="office__name")
+    def office_name(self, slot: AppointmentSlot) -> str:
+        return slot.office.name
+
     date_hierarchy = "starts_at"
     readonly_fields = ["booked"]
 

@@ -216,6 +216,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
+# A page shown to a logged-in citizen keeps the session for SESSION_COOKIE_AGE again, and warns
+# SESSION_WARNING_SECONDS before it ends (login.session_time; polls and API calls write nothing).
+SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 120)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "pages.views.csrf_failure"

@@ -36,3 +36,13 @@ def alert_icon(kind: str) -> str:
         static("vendor/dkfds/img/all-svg-icons.svg"),
         kind,
     )
+
+
+@register.simple_tag
+def icon(name: str) -> str:
+    """An icon from the design system's sprite, for decoration (hidden from screen readers)."""
+    return format_html(
+        '<svg class="icon-svg" aria-hidden="true" focusable="false"><use href="{}#{}"></use></svg>',
+        static("vendor/dkfds/img/all-svg-icons.svg"),
+        name,
+    )

@@ -2,7 +2,8 @@
 // the frame is drawn here (qrcode-generator), so the server only sends a line of text. If the
 // websocket cannot get through (a proxy, an old browser), the page polls instead. On every
 // change of status htmx fetches the page's status part again; an approved login goes on to
-// the page the citizen came for. Without JavaScript the page refreshes itself.
+// the page the citizen came for. Without JavaScript the page waits: the citizen presses "I have
+// approved in the app" or "Show a new code" (no reload of itself, which restarts screen readers).
 document.addEventListener("DOMContentLoaded", function () {
   // Run once every deferred script (htmx among them) has loaded.
   "use strict";

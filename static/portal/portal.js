@@ -1,6 +1,8 @@
 // Progressive enhancement only: every page works without this file.
 (function () {
   "use strict";
+  // Parts that only work with this script (the step indicator's button) show from here on.
+  document.documentElement.classList.add("js");
   if (window.DKFDS) {
     window.DKFDS.init();
   }

@@ -166,3 +166,32 @@ def test_an_unreachable_portal_is_said_plainly(tmp_path: Path, db: None) -> None
             "--activation-code",
             "y",
         )
+
+
+def test_the_hint_runs_as_printed_and_the_portal_is_remembered(
+    live_server: Any, activation_code: str, tmp_path: Path
+) -> None:
+    import os
+    import shlex
+    import subprocess
+    import sys
+
+    state_file = tmp_path / "my phone.json"  # a space: the hint must quote it
+    first = mitid_app(
+        "--state", str(state_file), "--url", live_server.url,
+        "activate", "--user-id", "Jonas.J", "--activation-code", activation_code,
+    )  # fmt: skip
+    hint = next(line.strip() for line in first.splitlines() if "mitid_app" in line)
+    sms = OutboxMessage.objects.get(body__contains="temporary PIN")
+    pin = re.search(r"\b(\d{6})\b", sms.body)
+    assert pin
+    command = shlex.split(hint.replace("--temporary-pin NNNNNN", f"--temporary-pin {pin[1]}"))
+    command = [part if part != "NNNNNN" else "135790" for part in command]
+    assert command[0] == sys.executable and command[1].endswith("manage.py")
+    assert "--url" not in command, "the portal is remembered from the activation"
+    # Run exactly that, from another folder, as a person pasting it would.
+    done = subprocess.run(
+        command, cwd=tmp_path, capture_output=True, text=True, timeout=60, env=os.environ.copy()
+    )
+    assert "The MitID app is active at level substantial." in done.stdout, done.stderr
+    assert "Nothing is waiting for you." in mitid_app("--state", str(state_file), "pending")

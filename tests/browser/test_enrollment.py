@@ -186,10 +186,19 @@ def test_karen_orders_a_code_display_for_pick_up_in_english_without_javascript(
     expect(page.get_by_label("User-ID", exact=True)).to_have_value("karen.h")
     page.get_by_role("button", name="Continue").click()
 
+    # Office first (its opening hours in English), then the date, then the time.
     page.get_by_label("Pick up at Borgerservice").check()
-    slot = page.get_by_label("Time at Borgerservice")
-    slot.select_option(index=1)
+    expect(page.get_by_text("Open Monday to Wednesday 10:00–15:00")).to_be_visible()
+    page.get_by_label("Borgerservice Herning").check()
+    page.get_by_role("button", name="Show free dates").click()
+    expect(page.get_by_label("Pick up at Borgerservice")).to_be_checked()
+    page.get_by_label("Date at Borgerservice Herning").select_option(index=1)
+    page.get_by_role("button", name="Show free times").click()
+    times = page.locator("input[name=slot]")
+    expect(times).to_have_count(5)
     check_accessibility(page)
+    screenshot(page, "enrollment-pick-up-times-en-phone")
+    times.first.check()
     page.get_by_role("button", name="Order").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Your order is received")

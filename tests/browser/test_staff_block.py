@@ -124,7 +124,7 @@ def test_staff_block_jonass_app_and_unblock_it_after_an_id_check(
     screenshot(page, "staff-block-form-en")
     page.get_by_role("button", name="Block").click()
     expect(page.locator(".messagelist")).to_contain_text(
-        f"{USER_ID}: MitID app Jonas's phone: blocked."
+        f"{USER_ID}: MitID app (Jonas's phone): blocked."
     )
     device.refresh_from_db()
     assert device.status == "blocked"

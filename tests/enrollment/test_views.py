@@ -1,5 +1,6 @@
 """Enrollment pages through the test client: steps in order, bad input, resume, public check."""
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -9,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from authenticators.models import Identity
-from enrollment.models import DeviceOrder, EnrollmentCase
+from enrollment.models import AppointmentSlot, DeviceOrder, EnrollmentCase, Office
 from messaging.models import OutboxMessage
 
 from .conftest import latest_code
@@ -125,7 +126,7 @@ def test_a_wrong_code_says_how_many_tries_are_left(
         "/en/enrollment/contact/confirm/", {"channel": "sms", "sms-code": wrong}
     ).content.decode()
     assert "The code is wrong. You can try 4 more times." in html
-    assert '<a href="/en/enrollment/contact/">Change mobile number</a>' in html
+    assert '<a href="/en/enrollment/contact/?change=1">Change mobile number</a>' in html
 
 
 def test_send_again_within_a_minute_is_refused_with_the_wait(
@@ -200,6 +201,12 @@ def test_pick_up_without_a_time_is_refused_inline(
 ) -> None:
     client = karen_at_delivery(nemid_client, "kodeviser", django_capture_on_commit_callbacks)
     html = client.post("/en/enrollment/delivery/", {"delivery": "pickup"}).content.decode()
+    assert "Choose where to pick it up." in html
+    office = Office.objects.first()
+    assert office is not None
+    html = client.post(
+        "/en/enrollment/delivery/", {"delivery": "pickup", "office": office.pk}
+    ).content.decode()
     assert "Choose a time to pick it up." in html
     html = client.post(
         "/en/enrollment/delivery/", {"delivery": "pickup", "slot": "999999"}
@@ -397,3 +404,107 @@ def test_the_pages_state_the_code_lifetime_the_settings_give(
     )
     sms = OutboxMessage.objects.get(recipient="+4520304050")
     assert "It works for 5 minutes." in sms.body
+
+
+def test_resuming_at_the_contact_step_shows_the_code_page_while_a_code_works(
+    jonas: Client, django_capture_on_commit_callbacks
+) -> None:
+    at_contact_step(jonas)
+    with django_capture_on_commit_callbacks(execute=True):
+        jonas.post("/en/enrollment/contact/", {"mobile": "20304050"})
+    # The citizen leaves and comes back through the start page's "Continue".
+    response = jonas.get("/en/enrollment/contact/")
+    assert response.status_code == 302
+    assert response["Location"] == "/en/enrollment/contact/confirm/"
+    # "Change mobile number" still opens the form, with the number given.
+    html = jonas.get("/en/enrollment/contact/?change=1").content.decode()
+    assert 'value="20304050"' in html
+    # Once the code has run out, the contact form it is.
+    EnrollmentCase.objects.get().codes.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert jonas.get("/en/enrollment/contact/").status_code == 200
+
+
+def test_the_e_mail_code_page_says_check_the_address(
+    nemid_client: Callable[..., Client], django_capture_on_commit_callbacks
+) -> None:
+    karen = nemid_client("0203754322", "karen.h")
+    karen.get("/en/enrollment/")
+    karen.post("/en/enrollment/method/", {"method": "kodeviser"})
+    karen.post("/en/enrollment/terms/", {"accept": "on"})
+    with django_capture_on_commit_callbacks(execute=True):
+        karen.post("/en/enrollment/contact/", {"email": "karen@example.dk"})
+    html = karen.get("/en/enrollment/contact/confirm/").content.decode()
+    assert "check the address" in html
+    assert "check the number" not in html
+
+
+@pytest.mark.parametrize(
+    ("path", "back"),
+    [
+        ("/en/enrollment/method/", "/en/enrollment/"),
+        ("/en/enrollment/terms/", "/en/enrollment/method/"),
+        ("/en/enrollment/contact/", "/en/enrollment/terms/"),
+    ],
+)
+def test_every_step_has_the_step_indicator_and_a_back_link(
+    jonas: Client, path: str, back: str
+) -> None:
+    at_contact_step(jonas)
+    html = jonas.get(path).content.decode()
+    assert re.search(
+        rf'<a class="back-link" href="{re.escape(back)}"><svg[^>]*>.*?</svg>Back</a>', html
+    )
+    assert html.count('<ol class="step-indicator">') == 2, "beside the content, and in the dialog"
+    assert 'class="step-indicator-item current" aria-current="step"' in html
+    assert 'class="step-indicator-button' in html
+
+
+def test_a_pick_up_time_is_chosen_office_first_then_date_then_time(
+    nemid_client: Callable[..., Client], offices: None, django_capture_on_commit_callbacks
+) -> None:
+    client = karen_at_delivery(nemid_client, "kodeviser", django_capture_on_commit_callbacks)
+    html = client.get("/en/enrollment/delivery/").content.decode()
+    # First only the offices, each with its address and opening hours in English.
+    assert "Borgerservice Herning" in html and "Borgerservice Aarhus" in html
+    assert "Open Monday to Wednesday 10:00–15:00, Thursday 10:00–17:30, Friday 10:00–13:00." in html
+    assert 'name="slot"' not in html and 'name="day"' not in html
+    herning = Office.objects.get(name="Borgerservice Herning")
+    # "Show free dates": the office's days, nothing checked or refused yet.
+    html = client.post(
+        "/en/enrollment/delivery/", {"delivery": "pickup", "office": herning.pk, "narrow": "office"}
+    ).content.decode()
+    assert 'name="day"' in html and 'name="slot"' not in html
+    assert "portal-error-summary" not in html
+    first = AppointmentSlot.objects.filter(office=herning).order_by("starts_at").first()
+    assert first is not None
+    day = timezone.localdate(first.starts_at)
+    # "Show free times": the times of that day at that office, no more.
+    html = client.post(
+        "/en/enrollment/delivery/",
+        {"delivery": "pickup", "office": herning.pk, "day": day.isoformat(), "narrow": "day"},
+    ).content.decode()
+    same_day = [
+        slot
+        for slot in AppointmentSlot.objects.filter(office=herning)
+        if timezone.localdate(slot.starts_at) == day
+    ]
+    assert html.count('name="slot"') == len(same_day) == 5
+    client.post(
+        "/en/enrollment/delivery/",
+        {"delivery": "pickup", "office": herning.pk, "day": day.isoformat(), "slot": first.pk},
+    )
+    assert DeviceOrder.objects.get().slot == first
+
+
+def test_opening_hours_are_written_in_the_page_language() -> None:
+    from django.utils import translation
+
+    from enrollment.offices import opening_hours
+
+    hours = "mon-wed 10:00-15:00; fri 10:00-13:00"
+    with translation.override("da"):
+        assert opening_hours(hours) == ["mandag til onsdag 10.00–15.00", "fredag 10.00–13.00"]
+    with translation.override("kl"):
+        shown = opening_hours(hours)
+        assert shown[0].endswith("10:00–15:00") and "Monday" not in shown[0]
+    assert opening_hours("Man–fre 10–15") == ["Man–fre 10–15"], "free text stays as it is"

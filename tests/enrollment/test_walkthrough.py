@@ -57,10 +57,22 @@ def test_karen_orders_a_code_display_for_pickup(
         {"channel": "email", "email-code": latest_code("karen@example.dk")},
     )
     client.post("/da/enrollment/user-id/", {"user_id": "karen.h"})
+    # Office first, then the date, then the time, as the page asks.
     page = client.get("/da/enrollment/delivery/").content.decode()
-    slot = page.split('name="slot"')[1].split('<option value="')[2].split('"')[0]
+    office = page.split('name="office" value="')[1].split('"')[0]
+    page = client.post(
+        "/da/enrollment/delivery/", {"delivery": "pickup", "office": office, "narrow": "office"}
+    ).content.decode()
+    day = page.split('name="day"')[1].split('<option value="')[2].split('"')[0]
+    page = client.post(
+        "/da/enrollment/delivery/",
+        {"delivery": "pickup", "office": office, "day": day, "narrow": "day"},
+    ).content.decode()
+    slot = page.split('name="slot" value="')[1].split('"')[0]
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/da/enrollment/delivery/", {"delivery": "pickup", "slot": slot})
+        response = client.post(
+            "/da/enrollment/delivery/", {"delivery": "pickup", "office": office, "slot": slot}
+        )
     assert response["Location"] == "/da/enrollment/receipt/"
     receipt = client.get("/da/enrollment/receipt/").content.decode()
     assert "Borgerservice" in receipt

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.test import Client
 
@@ -44,11 +46,20 @@ def test_the_help_pages_show_the_support_hours_and_borgerservice(client: Client)
         assert fact in html
 
 
-def test_a_page_without_the_chosen_language_shows_the_trilingual_notice(client: Client) -> None:
-    html = client.get("/en/help/help-someone-else/").content.decode()
-    assert "This page is not available in the language you chose" in html
-    assert "Siden findes ikke på det valgte sprog" in html
-    assert 'lang="kl"' in html
+@pytest.mark.parametrize(
+    ("language", "order"), [("en", ["en", "da", "kl"]), ("kl", ["kl", "da", "en"])]
+)
+def test_a_page_without_the_chosen_language_shows_the_trilingual_notice(
+    client: Client, language: str, order: list[str]
+) -> None:
+    html = client.get(f"/{language}/help/help-someone-else/").content.decode()
+    sections = re.findall(r'<section class="portal-notice-section" lang="(\w+)">\s*<(h\d)>', html)
+    assert sections == [(order[0], "h1"), (order[1], "h2"), (order[2], "h2")], "chosen first"
+    assert html.count("<h1") == 1
+    # The seed's pattern: not available in the selected language; the languages listed below.
+    assert "The page is not available in the selected language" in html
+    assert "The languages it is available in are listed below." in html
+    assert "Siden er ikke tilgængelig på det valgte sprog" in html
     assert 'href="/da/help/help-someone-else/"' in html
     assert 'href="/kl/help/help-someone-else/"' not in html, "only languages it exists in"
 
@@ -56,7 +67,7 @@ def test_a_page_without_the_chosen_language_shows_the_trilingual_notice(client: 
 def test_the_page_shows_itself_in_a_language_it_exists_in(client: Client) -> None:
     html = client.get("/da/help/help-someone-else/").content.decode()
     assert "Hjælp en anden med at få MitID" in html
-    assert "This page is not available" not in html
+    assert "The page is not available" not in html
 
 
 @pytest.mark.parametrize(

@@ -200,7 +200,7 @@ def test_settings_switch_notices_on_and_ask_for_typed_codes(
     karen.refresh_from_db()
     assert karen.notify_on_use
     assert karen.typed_codes_requested and not karen.uses_typed_codes()
-    assert "Your change takes effect at" in client.get("/en/selfservice/settings/").content.decode()
+    assert "Your change takes effect on" in client.get("/en/selfservice/settings/").content.decode()
     response = client.post("/en/selfservice/settings/", {"action": "notify"})
     assert response.context["notify_form"].has_error("notify_on_use", "required")
 
@@ -314,3 +314,77 @@ def test_after_a_block_the_order_page_takes_a_nemid_proof(
     assert response["Location"] == "/en/selfservice/order/"
     assert DeviceOrder.objects.get(identity=karen).kind == "kodeviser"
     assert "Your code device is ordered" in client.get("/en/selfservice/order/").content.decode()
+
+
+def test_the_overview_tells_two_apps_apart_and_lists_no_activation_as_a_use(
+    karen: Identity, logged_in: Callable[..., Client]
+) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from authenticators import services as device_services
+    from authenticators.models import AuthenticatorEvent
+
+    added = datetime(2026, 11, 3, 12, 0, tzinfo=ZoneInfo("Europe/Copenhagen"))
+    first = AppDeviceFactory(identity=karen, name="Karen's iPhone", activated_at=added)
+    AppDeviceFactory(identity=karen, name="MitID app")  # no name given: the kind alone
+    device_services.record(first, AuthenticatorEvent.Kind.VERIFIED, "activation")
+    device_services.record(first, AuthenticatorEvent.Kind.ACTIVATED)
+    html = logged_in(karen, first).get("/en/selfservice/").content.decode()
+    assert (
+        '<strong>MitID app</strong><br><span data-testid="device-name">Karen&#x27;s iPhone' in html
+    )
+    assert "MitID app MitID app" not in html and "MitID appKaren" not in html
+    assert "Added on 3 November 2026" in html
+    history = html.split("History of use", 2)[2].split("Block your MitID", 1)[0]
+    assert "Activated" in history
+    assert ">Used<" not in history, "the activation's own check is not a use"
+    assert "–" not in history
+    assert 'data-label="Service"></td>' not in history
+
+
+def test_a_code_device_shows_its_kind_and_serial_apart(
+    karen: Identity, kodeviser: CodeDevice, logged_in: Callable[..., Client]
+) -> None:
+    html = logged_in(karen, kodeviser).get("/en/selfservice/").content.decode()
+    assert f"<strong>{kodeviser.kind_label}</strong>" in html
+    assert f"Serial number {kodeviser.token.serial}" in html
+
+
+def test_after_blocking_the_only_app_the_page_offers_what_works_without_it(
+    logged_in: Callable[..., Client], karen: Identity
+) -> None:
+    phone = AppDeviceFactory(identity=karen, name="Karen's iPhone")
+    client = logged_in(karen, phone)
+    client.post(f"/en/selfservice/authenticators/app/{phone.pk}/block/", {"reason": "lost"})
+    page = client.get("/en/selfservice/blocked/").content.decode()
+    assert "add it from your MitID overview" not in page
+    ways = page.split('data-testid="ways-after-block"', 1)[1].split("</ul>", 1)[0]
+    assert 'href="/en/selfservice/order/"' in ways and "NemID" in ways
+    assert "Borgerservice" in ways and 'href="/en/help/"' in ways
+    # The passport road in the app, now that the portal has it.
+    assert 'href="/en/get-mitid/#passport"' in ways
+    assert "Log in with another authenticator" not in page, "there is none"
+
+
+def test_blocking_one_of_two_apps_still_points_to_the_overview(
+    logged_in: Callable[..., Client], karen: Identity
+) -> None:
+    phone = AppDeviceFactory(identity=karen, name="Karen's iPhone")
+    tablet = AppDeviceFactory(identity=karen, name="Karen's iPad")
+    client = logged_in(karen, tablet)
+    client.post(f"/en/selfservice/authenticators/app/{phone.pk}/block/", {"reason": "lost"})
+    page = client.get("/en/selfservice/blocked/").content.decode()
+    assert "add it from your MitID overview" in page
+    assert 'data-testid="ways-after-block"' not in page
+
+
+def test_you_already_have_mitid_points_to_blocking_in_self_service(
+    nemid_client: Callable[..., Client],
+) -> None:
+    IdentityFactory(cpr="1505831235", user_id="J()nas Jen5en", status=Identity.Status.ACTIVE)
+    html = nemid_client().get("/en/enrollment/").content.decode()
+    assert "You already have MitID" in html
+    assert 'href="/en/selfservice/"' in html
+    assert "Block it in MitID self-service" in html
+    assert "33 98 00 10" in html

@@ -67,7 +67,7 @@ def test_block_with_a_reason_blocks_and_audits_who_and_why(
         "lost",
         "Lost on the bus",
     )
-    assert said(response) == [("success", "J()nas Jen5en: MitID app Jonas's phone: blocked.")]
+    assert said(response) == [("success", "J()nas Jen5en: MitID app (Jonas's phone): blocked.")]
 
 
 def test_block_without_a_reason_shows_the_form_again_and_changes_nothing(
@@ -86,7 +86,7 @@ def test_a_second_block_is_refused_with_a_message(desk: Client, app: AppDevice) 
     act(desk, APPS, "block", [app], reason="lost")
     response = act(desk, APPS, "block", [app], reason="stolen")
     assert said(response) == [
-        ("error", "J()nas Jen5en: MitID app Jonas's phone: not done, it is already blocked.")
+        ("error", "J()nas Jen5en: MitID app (Jonas's phone): not done, it is already blocked.")
     ]
     assert AuditEntry.objects.filter(action="device_blocked").count() == 1
     assert AuditEntry.objects.get().reason == "lost"
@@ -141,7 +141,7 @@ def test_unblock_after_an_id_check_records_the_document(
 ) -> None:
     lifecycle.block_device(app, reason="lost", by=None)
     response = act(desk, APPS, "unblock", [app], **PASSPORT)
-    assert said(response) == [("success", "J()nas Jen5en: MitID app Jonas's phone: unblocked.")]
+    assert said(response) == [("success", "J()nas Jen5en: MitID app (Jonas's phone): unblocked.")]
     app.refresh_from_db()
     assert app.status == "active"
     entry = AuditEntry.objects.get(action="device_unblocked")

@@ -112,7 +112,7 @@ def entry(superuser: User) -> AuditEntry:
 
 def test_the_audit_log_lists_who_what_and_why(desk: Client, entry: AuditEntry) -> None:
     html = desk.get("/admin/audit/auditentry/").content.decode()
-    assert "root" in html and "Authenticator blocked" in html and "lost" in html
+    assert "root" in html and "Authenticator blocked" in html and ">Lost<" in html
 
 
 def test_the_audit_log_is_read_only_even_for_a_superuser(
@@ -156,3 +156,35 @@ def test_translators_find_the_catalogue_editor_on_the_admin_index(db: None) -> N
 
 def test_other_staff_are_not_shown_the_catalogue_editor(desk: Client) -> None:
     assert "/admin/translations/" not in desk.get("/admin/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "reason"), [("da", "Mistet"), ("kl", "Tammarpoq"), ("en", "Lost")]
+)
+def test_column_headers_and_the_audit_log_are_in_the_staff_members_language(
+    superuser: User, language: str, reason: str
+) -> None:
+    from enrollment.demo import seed_offices
+
+    seed_offices()
+    karen = IdentityFactory(user_id="Karen H. Hansen")
+    phone = AppDeviceFactory(identity=karen, name="Karen's iPhone")
+    lifecycle.block_device(phone, reason=lifecycle.BlockReason.LOST, by=superuser)
+    client = log_in_staff(Client(headers={"accept-language": language}), superuser)
+    for screen in [
+        "/admin/authenticators/identity/",
+        "/admin/authenticators/appdevice/",
+        "/admin/enrollment/appointmentslot/",
+        "/admin/audit/auditentry/",
+    ]:
+        html = client.get(screen).content.decode()
+        headers = re.findall(r'<th scope="col"[^>]*>.*?<(?:a|span)[^>]*>(.*?)</', html, re.S)
+        assert headers, screen
+        if language != "en":
+            for english in ["Created at", "Last used at", "Office", "Reason"]:
+                assert english not in headers, (screen, headers)
+    audit = client.get("/admin/audit/auditentry/").content.decode()
+    assert f">{reason}<" in audit, "the reason in words, not its code"
+    assert ">lost<" not in audit
+    # The user-ID as the citizen wrote it, with its capitals and spaces.
+    assert "Karen H. Hansen" in audit

@@ -47,7 +47,7 @@ def test_the_filter_follows_the_active_language() -> None:
     ("language", "date", "time", "datetime_"),
     [
         ("da", "21. november 2026", "14.05", "21. november 2026 kl. 14.05"),
-        ("en", "21 November 2026", "14:05", "21 November 2026, 14:05"),
+        ("en", "21 November 2026", "14:05", "21 November 2026 at 14:05"),
         # Numeric in Greenlandic: Django has no Greenlandic month names.
         ("kl", "21.11.2026", "14:05", "21.11.2026 14:05"),
     ],
@@ -58,6 +58,32 @@ def test_dates_and_times_per_language(language: str, date: str, time: str, datet
         assert formats.date_format(when, "DATE_FORMAT") == date
         assert formats.time_format(when, "TIME_FORMAT") == time
         assert formats.date_format(when, "DATETIME_FORMAT") == datetime_
+
+
+def test_english_sentences_read_on_a_date_at_a_time() -> None:
+    when = datetime(2026, 12, 2, 14, 47, tzinfo=COPENHAGEN)
+    template = Template(
+        "{% load i18n %}{% blocktranslate with method='app' when=when|date:'DATETIME_FORMAT' %}"
+        "You logged in with your {{ method }} on {{ when }}.{% endblocktranslate %}"
+    )
+    with translation.override("en"):
+        shown = template.render(Context({"when": when}))
+    assert shown == "You logged in with your app on 2 December 2026 at 14:47."
+
+
+def test_a_text_message_writes_a_date_as_the_page_does() -> None:
+    """The order's SMS (and its e-mail, which includes it) and the receipt page agree."""
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    by = datetime(2026, 12, 2, 12, 0, tzinfo=COPENHAGEN)
+    order = SimpleNamespace(delivery="post", get_kind_display="code display")
+    with translation.override("en"):
+        sms = render_to_string(
+            "enrollment/messages/order_sms.txt", {"order": order, "delivery_by": by}
+        )
+    assert "by 2 December 2026." in sms
 
 
 @pytest.mark.django_db

@@ -1,16 +1,33 @@
 """`manage.py mitid_app`: the MitID app simulator on the command line (it speaks the App API)."""
 
 import getpass
+import shlex
 import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from app_api.client import ApiError, AppClient, AppState
 from pages.documents import TERMS
 from passports.demo import read_passport
+
+DEFAULT_URL = "http://127.0.0.1:8000"
+
+
+def command_line(state_path: str, *args: str) -> str:
+    """This command with `args`, quoted so that it runs as printed, from any folder."""
+    manage = Path(sys.argv[0]).resolve() if sys.argv[0].endswith("manage.py") else None
+    if manage is None or not manage.exists():
+        manage = Path(settings.BASE_DIR) / "manage.py"
+    return shlex.join([sys.executable, str(manage), "mitid_app", "--state", state_path, *args])
+
+
+def rerun(state: AppState, *args: str) -> str:
+    """This app's command again with `args` (its state file remembers the portal)."""
+    return command_line(str(state.path.resolve()), *args)
 
 
 class Command(BaseCommand):
@@ -18,7 +35,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--state", required=True, type=Path, help="the app's state file")
-        parser.add_argument("--url", default="http://127.0.0.1:8000", help="the portal")
+        parser.add_argument(
+            "--url",
+            help=f"the portal (default: the one the app was activated against, or {DEFAULT_URL})",
+        )
         commands = parser.add_subparsers(dest="command", required=True)
         activate = commands.add_parser("activate", help="activate the app for a user-ID")
         activate.add_argument("--user-id", required=True)
@@ -75,6 +95,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         state = AppState.load(options["state"])
+        options["url"] = options["url"] or state.portal_url or DEFAULT_URL
         client = AppClient(options["url"], state)
         try:
             getattr(self, options["command"].replace("-", "_"))(client, state, options)
@@ -89,6 +110,7 @@ class Command(BaseCommand):
         user_id = options["user_id"]
         pending = state.accounts.get(user_id, {}).get("status") == "pending"
         if options.get("activation_code"):
+            state.portal_url = options["url"]
             client.start_activation(
                 user_id=user_id,
                 activation_code=options["activation_code"],
@@ -102,8 +124,9 @@ class Command(BaseCommand):
             temporary_pin = input("Temporary PIN from the SMS: ").strip()
         if not temporary_pin:
             self.stdout.write(
-                f"When the SMS arrives, run: manage.py mitid_app --state {state.path} activate "
-                f"--user-id '{user_id}' --temporary-pin NNNNNN --pin NNNNNN"
+                "When the SMS arrives, run (with its PIN and your own):\n  "
+                + rerun(state, "activate", "--user-id", user_id, "--temporary-pin", "NNNNNN")
+                + " --pin NNNNNN"
             )
             return
         pin = options["pin"]
@@ -139,6 +162,7 @@ class Command(BaseCommand):
         )
 
     def passport(self, client: AppClient, state: AppState, options: dict[str, Any]) -> None:
+        state.portal_url = options["url"]
         token = self._road(client, options, helper=False)
         options["user_id"] = client.passport_app(
             token=token,
@@ -157,8 +181,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Show this QR code to the other phone (until {until:%H:%M:%S}), and look away "
                 f"while they type their user-ID and PIN:\n{answer['qr']}\n"
-                "On their phone: manage.py mitid_app --state THEIR-PHONE.json copy-scan "
-                "QR --user-id THEIR-USER-ID"
+                "On their phone (with their own state file and user-ID):\n  "
+                + command_line(
+                    "THEIR-PHONE.json", "--url", options["url"], "copy-scan", answer["qr"]
+                )
+                + " --user-id THEIR-USER-ID"
             )
             return
         answer = client.passport_order(token=token, kind=options["order"], mobile=options["mobile"])
@@ -169,7 +196,12 @@ class Command(BaseCommand):
         until = datetime.fromisoformat(answer["expires_at"]).astimezone()
         self.stdout.write(
             f"Scan this QR code with the new phone before {until:%H:%M:%S}:\n{answer['qr']}\n"
-            f"Then confirm here: manage.py mitid_app --state {state.path} copy-approve"
+            "Then confirm here:\n  "
+            + rerun(
+                state,
+                "copy-approve",
+                *(["--user-id", options["user_id"]] if options["user_id"] else []),
+            )
         )
 
     def copy_approve(self, client: AppClient, state: AppState, options: dict[str, Any]) -> None:
@@ -182,14 +214,16 @@ class Command(BaseCommand):
         self.stdout.write("Approved. The new phone gets a temporary PIN by SMS.")
 
     def copy_scan(self, client: AppClient, state: AppState, options: dict[str, Any]) -> None:
+        state.portal_url = options["url"]
         answer = client.scan_copy(
             qr=options["qr"], user_id=options["user_id"], device_name=options["device_name"]
         )
         if answer["status"] == "waiting_for_old_app":
             self.stdout.write("Now confirm on the old phone with its PIN (copy-approve).")
         self.stdout.write(
-            f"When the SMS arrives, run: manage.py mitid_app --state {state.path} activate "
-            f"--user-id '{options['user_id']}' --temporary-pin NNNNNN --pin NNNNNN"
+            "When the SMS arrives, run (with its PIN and your own):\n  "
+            + rerun(state, "activate", "--user-id", options["user_id"], "--temporary-pin", "NNNNNN")
+            + " --pin NNNNNN"
         )
 
     def show(self, login: dict[str, Any]) -> None:
@@ -205,8 +239,8 @@ class Command(BaseCommand):
         login = client.scan(options["frame"])
         self.show(login)
         self.stdout.write(
-            "Read the text above. Approve only what you started yourself: "
-            f"manage.py mitid_app --state {state.path} approve {login['token']}"
+            "Read the text above. Approve only what you started yourself:\n  "
+            + rerun(state, "approve", login["token"])
         )
 
     def pending(self, client: AppClient, state: AppState, options: dict[str, Any]) -> None:

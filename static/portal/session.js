@@ -1,0 +1,62 @@
+// The warning before the session runs out (WCAG 2.2.1 Timing Adjustable). The page says how
+// many seconds are left; a while before the end the design system's dialog asks whether the
+// citizen needs more time. "Yes" asks the server for the full time again without leaving the
+// page, so nothing typed is lost. Without JavaScript there is no dialog (and no timer).
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  var box = document.getElementById("session-warning");
+  if (!box || !window.DKFDS || !window.DKFDS.Modal) { return; }
+  var modal = new window.DKFDS.Modal(box);
+  var warnBefore = parseInt(box.dataset.warnBefore, 10) || 120;
+  var form = box.querySelector("[data-session-extend]");
+  var deadline = 0;
+  var open = false;
+  var before = null;  // where the citizen was, to go back there after "Yes"
+
+  function start(seconds) {
+    deadline = Date.now() + seconds * 1000;
+  }
+
+  function tick() {
+    var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+    var count = box.querySelector("[data-session-countdown]");
+    if (count) { count.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0"); }
+    if (left <= warnBefore && !open) {
+      open = true;
+      before = document.activeElement;
+      modal.show();
+    }
+    if (left === 0) {
+      var ended = box.querySelector("[data-session-ended]");
+      if (ended.hidden) {
+        box.querySelector("[data-session-open]").hidden = true;
+        ended.hidden = false;
+        box.setAttribute("aria-labelledby", "session-ended-title");
+        document.getElementById("session-ended-title").focus();
+      }
+    }
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { Accept: "application/json" }
+    })
+      .then(function (response) { return response.ok ? response.json() : Promise.reject(response); })
+      .then(function (answer) {
+        start(answer.seconds_left);
+        open = false;
+        modal.hide();
+        if (before && before.focus) { before.focus(); }
+        tick();
+      })
+      .catch(function () { form.submit(); });
+  });
+
+  start(parseInt(box.dataset.secondsLeft, 10) || 0);
+  tick();
+  setInterval(tick, 1000);
+});

@@ -1,0 +1,88 @@
+"""The session's time limit: how long is left, and more time on request (WCAG 2.2.1)."""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from nemid import session as nemid_session
+
+pytestmark = pytest.mark.django_db
+
+
+def age_proof(client: Client, minutes: int) -> None:
+    session = client.session
+    data = session[nemid_session.PROOF_KEY]
+    data["proven_at"] = (timezone.now() - timedelta(minutes=minutes)).isoformat()
+    session[nemid_session.PROOF_KEY] = data
+    session.save()
+
+
+def test_the_page_says_how_long_the_session_has_and_warns_before(
+    nemid_client: Callable[..., Client], settings: object
+) -> None:
+    client = nemid_client()
+    age_proof(client, 20)
+    html = client.get("/en/enrollment/").content.decode()
+    assert 'id="session-warning"' in html
+    seconds = int(html.split('data-seconds-left="', 1)[1].split('"', 1)[0])
+    assert 9 * 60 - 5 <= seconds <= 10 * 60, "the NemID proof's 10 minutes, not the cookie's 30"
+    assert 'data-warn-before="120"' in html
+
+
+def test_without_a_login_there_is_no_warning(client: Client) -> None:
+    assert 'id="session-warning"' not in client.get("/en/").content.decode()
+
+
+def test_more_time_renews_the_nemid_proof_and_stays_on_the_page(
+    nemid_client: Callable[..., Client],
+) -> None:
+    client = nemid_client()
+    age_proof(client, 29)
+    answer = client.post(
+        "/en/login/more-time/", {"next": "/en/enrollment/"}, HTTP_ACCEPT="application/json"
+    )
+    assert answer.status_code == 200
+    assert answer.json()["seconds_left"] >= 29 * 60
+    # Two minutes later the proof would have run out without it; now it still works.
+    session = client.session
+    data = session[nemid_session.PROOF_KEY]
+    data["renewed_at"] = (timezone.now() - timedelta(minutes=2)).isoformat()
+    data["proven_at"] = (timezone.now() - timedelta(minutes=31)).isoformat()
+    session[nemid_session.PROOF_KEY] = data
+    session.save()
+    assert client.get("/en/enrollment/").status_code == 200
+
+
+def test_a_proof_that_ran_out_is_not_renewed(nemid_client: Callable[..., Client]) -> None:
+    client = nemid_client()
+    age_proof(client, 31)
+    client.post("/en/login/more-time/", {"next": "/en/enrollment/"})
+    assert "renewed_at" not in client.session[nemid_session.PROOF_KEY]
+    assert client.get("/en/enrollment/")["Location"].startswith("/en/nemid/login/")
+
+
+def test_without_javascript_more_time_goes_back_to_the_page(
+    nemid_client: Callable[..., Client],
+) -> None:
+    client = nemid_client()
+    answer = client.post("/en/login/more-time/", {"next": "/en/enrollment/terms/"})
+    assert answer["Location"] == "/en/enrollment/terms/"
+    answer = client.post("/en/login/more-time/", {"next": "https://evil.example/"})
+    assert answer["Location"] != "https://evil.example/"
+
+
+def test_a_page_keeps_the_session_and_a_poll_does_not(
+    nemid_client: Callable[..., Client],
+) -> None:
+    from django.contrib.sessions.models import Session
+
+    client = nemid_client()
+    key = client.session.session_key
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() + timedelta(minutes=5))
+    client.get("/en/login/app/status/")  # a poll, once a second on the QR page
+    assert Session.objects.get(pk=key).expire_date < timezone.now() + timedelta(minutes=6)
+    client.get("/en/enrollment/")  # a page with the countdown
+    assert Session.objects.get(pk=key).expire_date > timezone.now() + timedelta(minutes=29)
