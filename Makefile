@@ -13,7 +13,7 @@ STACK_REDIS_URL ?= redis://127.0.0.1:6379/0
 STACK_WEBSOCKET_URL ?= ws://localhost:$(WS_PORT)
 # Addresses of reverse proxies whose X-Forwarded-For is believed (comma-separated).
 TRUSTED_PROXIES ?=
-MESSAGE_DIRS := pages nemid cpr messaging audit enrollment authenticators activation login app_api selfservice staff translations mitid_portal templates
+MESSAGE_DIRS := pages nemid cpr messaging audit enrollment authenticators activation login app_api relying_parties demo_bank selfservice staff translations mitid_portal templates
 MAKEMESSAGES := $(MANAGE) makemessages --locale da --locale en --locale kl --no-obsolete --add-location file --ignore '.venv/*' --ignore 'static/*' --ignore 'tests/*' --ignore 'bench/*'
 
 .PHONY: run test format install messages test-api-schema test-faults compilemessages check-messages translations-report check-translations lint test-services test-browser test-browser-stack run-stack browser-deps ci clean bench-peers bench-peers-profile

@@ -16,6 +16,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/switch/", switch_language, name="switch_language"),
     path("api/app/v1/", include("app_api.urls")),
+    # OpenID Connect (no language prefix): discovery, authorize, token, userinfo, JWKS, logout.
+    path("", include("relying_parties.urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -25,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("authenticators/", include("activation.urls")),
     path("login/", include("login.urls")),
     path("selfservice/", include("selfservice.urls")),
+    path("relying-parties/", include("relying_parties.pages_urls")),
 )
 
 if settings.DEMO_MODE:
