@@ -85,7 +85,11 @@ def refused_page(request: HttpRequest, error: Any) -> HttpResponse:
         "redirect_uri": request.GET.get("redirect_uri", ""),
         "code": code,
     }
-    return render(request, "relying_parties/refused.html", context, status=400)
+    language = parameters.language(
+        request.GET.get("ui_locales", ""), translation.get_language_from_request(request)
+    )
+    with translation.override(language):
+        return render(request, "relying_parties/refused.html", context, status=400)
 
 
 @method_decorator(never_cache, name="dispatch")
