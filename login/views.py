@@ -49,12 +49,13 @@ def login_text() -> str:
 
 
 def service_and_text(request: HttpRequest) -> tuple[str, str]:
-    """Whom the login is for and what the citizen approves: MitID.dk's own login, or what the
-    party that asked for it gave (its name, and its text after the name, as the app shows)."""
+    """Whom the login is for and what the citizen approves: MitID.dk's own login, or the name
+    and text of the party that asked for it. The app shows "<service>: <text>" and signs both
+    (`AppLogin.signing_input`)."""
     on_behalf = session.behalf(request)
     if on_behalf is None:
         return services.SERVICE, login_text()
-    return on_behalf.service, f"{on_behalf.service}: {on_behalf.text}"
+    return on_behalf.service, on_behalf.text
 
 
 def safe_next(request: HttpRequest, candidate: str | None) -> str:

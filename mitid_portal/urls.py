@@ -35,4 +35,7 @@ if settings.DEMO_MODE:
         path("demo/", include("messaging.urls")),
         path("demo/", include("authenticators.urls")),
         path("demo/", include("app_api.demo_urls")),
+        path("demo-bank/", include("demo_bank.urls")),
     )
+    # Where the portal sends the Demo Bank's citizens back: one address, whatever the language.
+    urlpatterns += [path("demo-bank/", include("demo_bank.callback_urls"))]

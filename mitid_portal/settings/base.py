@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     # OpenID Connect for banks and borger.dk: django-oauth-toolkit's provider, our flow on it.
     "oauth2_provider",
     "relying_parties",
+    # A relying party to try it with (its pages are mounted only in demo mode).
+    "demo_bank",
     "audit",
     "staff",
     "selfservice",
@@ -531,3 +533,9 @@ OAUTH2_PROVIDER = {
     "OAUTH2_VALIDATOR_CLASS": "relying_parties.validators.MitIDValidator",
 }
 
+# The Demo Bank (demo mode): a relying party on this same server, registered by seed_demo.
+DEMO_BANK_CLIENT_ID = env_str("DEMO_BANK_CLIENT_ID", "demo-bank")
+DEMO_BANK_CLIENT_SECRET = env_str("DEMO_BANK_CLIENT_SECRET", "demo-bank-secret-for-this-machine")
+DEMO_BANK_ORIGINS = env_list(
+    "DEMO_BANK_ORIGINS", ["http://localhost:8000", "http://127.0.0.1:8000"]
+)

@@ -228,6 +228,6 @@ def test_the_refusal_page_speaks_the_language_the_party_asked_for(
     response = client.get(
         authorize_url(party, redirect_uri="https://evil.example/", ui_locales="da")
     )
-    assert "ikke registreret" in response.content.decode()
+    assert "ikke har registreret hos MitID" in response.content.decode()
     assert response.status_code == 400
     assert REDIRECT_URI not in response.content.decode()

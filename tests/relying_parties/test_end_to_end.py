@@ -81,7 +81,7 @@ def test_authlib_logs_jonas_in_with_the_app_and_gets_verified_claims(
     citizen.type_user_id("J()nas Jen5en")
     approved = approve_in_app(jonas_phone)
     assert approved.service == "Nordbank"
-    assert approved.text == "Nordbank: Log on"
+    assert (approved.service, approved.text) == ("Nordbank", "Log on")
     back = citizen.go("/en/login/app/")
     callback = back.headers["Location"]
     assert callback.startswith(REDIRECT_URI) and f"state={state}" in callback
@@ -153,8 +153,8 @@ def test_a_transfer_is_approved_signed_and_kept_as_evidence(
     citizen.type_user_id("J()nas Jen5en")
     assert text in citizen.go("/da/login/app/").text
     approved = approve_in_app(jonas_phone)
-    assert approved.text == f"Nordbank: {text}"
-    assert text in approved.signing_input
+    assert (approved.service, approved.text) == ("Nordbank", text)
+    assert approved.signing_input.endswith(f"\nNordbank\n{text}")
     back = citizen.go("/da/login/app/")
     token = client.fetch_token(
         str(meta["token_endpoint"]),
