@@ -500,6 +500,8 @@ OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
 OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
 OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
+    # Client secrets are long and random: a salted SHA-256, not Argon2 (relying_parties.hashers).
+    "CLIENT_SECRET_HASHER": "client_secret_sha256",
     "OIDC_ISS_ENDPOINT": OIDC_ISSUER,
     "OIDC_RSA_PRIVATE_KEY": OIDC_RSA_PRIVATE_KEY,
     "OIDC_RSA_PRIVATE_KEYS_INACTIVE": OIDC_RSA_PRIVATE_KEYS_INACTIVE,

@@ -33,9 +33,7 @@ TRANSFER = "Overfør 200,00 kr. til konto 1234-567890"
 def servers(transactional_db: None) -> Iterator[tuple[str, str]]:
     environment = {"DEMO_MODE": "true", "CELERY_TASK_ALWAYS_EAGER": "true"}
     with asgi_server(**environment) as browser_url:
-        # The server checks the secret with its own hashers, not the tests' fast MD5.
-        hashers = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-        with override_settings(DEMO_BANK_ORIGINS=[browser_url], PASSWORD_HASHERS=hashers):
+        with override_settings(DEMO_BANK_ORIGINS=[browser_url]):
             seed_demo_bank()
         if os.environ.get("REDIS_URL"):
             with asgi_server(**environment) as app_url:

@@ -39,6 +39,7 @@ def test_the_command_registers_a_party_and_prints_its_secret_once(capsys) -> Non
         "https://borger.example/cb2",
     ]
     assert answer["client_secret"] not in party.application.client_secret  # only its hash
+    assert party.application.client_secret.startswith("client_secret_sha256$")
 
 
 def test_a_public_client_gets_no_secret(capsys) -> None:
