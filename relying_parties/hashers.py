@@ -1,8 +1,8 @@
 """How client secrets are kept: a salted SHA-256, not a password hash.
 
 A client secret is 128 random characters made by django-oauth-toolkit, not something a person
-chose: no guess of it is helped by a fast hash, and the slow one kept for passwords (Argon2,
-about 200 ms of CPU) would be paid at every token request, several times a login's own cost.
+chose: a slow hash makes no guess of it harder, and the one kept for passwords (Argon2) would
+be paid at every token request.
 """
 
 from django.contrib.auth.hashers import PBKDF2PasswordHasher

@@ -211,6 +211,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 PASSWORD_HASHERS = [
     "mitid_portal.hashers.PortalArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    # Relying parties' client secrets only (OAUTH2_PROVIDER's CLIENT_SECRET_HASHER).
+    "relying_parties.hashers.ClientSecretHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
