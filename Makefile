@@ -13,7 +13,7 @@ STACK_REDIS_URL ?= redis://127.0.0.1:6379/0
 STACK_WEBSOCKET_URL ?= ws://localhost:$(WS_PORT)
 # Addresses of reverse proxies whose X-Forwarded-For is believed (comma-separated).
 TRUSTED_PROXIES ?=
-MESSAGE_DIRS := pages nemid cpr messaging audit enrollment authenticators activation login app_api selfservice staff translations mitid_portal templates
+MESSAGE_DIRS := pages nemid cpr messaging audit enrollment authenticators activation login app_api relying_parties demo_bank selfservice staff translations mitid_portal templates
 MAKEMESSAGES := $(MANAGE) makemessages --locale da --locale en --locale kl --no-obsolete --add-location file --ignore '.venv/*' --ignore 'static/*' --ignore 'tests/*' --ignore 'bench/*'
 
 .PHONY: run test format install messages test-api-schema test-faults compilemessages check-messages translations-report check-translations lint test-services test-browser test-browser-stack run-stack browser-deps ci clean bench-peers bench-peers-profile
@@ -56,11 +56,11 @@ browser-deps:
 test-browser: compilemessages browser-deps
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -m browser -p no:xdist
 
-## The live QR login across two server processes joined by Redis, on PostgreSQL.
+## The live QR login and the Demo Bank across two server processes joined by Redis, on PostgreSQL.
 test-browser-stack: compilemessages browser-deps
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mitid_portal} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/15} \
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -m browser -p no:xdist tests/browser/test_live_qr_login.py
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -m browser -p no:xdist tests/browser/test_live_qr_login.py tests/browser/test_demo_bank.py
 
 ## Fault tests: a Redis of their own stopped and started, a Celery worker killed, an SMS
 ## gateway failing; on PostgreSQL, with a real worker and beat.

@@ -37,6 +37,8 @@ class AuditEntry(models.Model):
         STAFF_LOGIN_FAILED = "staff_login_failed", _("Staff login failed")
         DESK_CREATED = "desk_created", _("MitID created at Borgerservice")
         DESK_REFUSED = "desk_refused", _("Refused at Borgerservice")
+        TRANSACTION_APPROVED = "transaction_approved", _("Transaction approved for a party")
+        CODE_REUSED = "oidc_code_reused", _("Refused: a party's login code used twice")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True, editable=False)
     # Null when the citizen acted on their own MitID; `actor_name` keeps the name even if a

@@ -540,7 +540,8 @@ class AppLogin(models.Model):
     # What the citizen typed: an unknown user-ID gets a login too, which can never be approved.
     typed_user_id = models.CharField(max_length=48)
     service = models.CharField(_("service"), max_length=100)
-    text = models.CharField(_("text"), max_length=200)
+    # A relying party's "<party>: <text>" (a name of up to 100 and a text of up to 250).
+    text = models.CharField(_("text"), max_length=400)
     same_device = models.BooleanField(default=False)
     status = models.CharField(
         _("status"), max_length=9, choices=Status.choices, default=Status.WAITING
@@ -552,6 +553,8 @@ class AppLogin(models.Model):
     expires_at = models.DateTimeField()
     decided_at = models.DateTimeField(null=True, blank=True)
     typed_code_failures = models.PositiveSmallIntegerField(default=0)
+    # The app's signature over `signing_input` that approved it: evidence of what was approved.
+    signature = models.TextField(blank=True, editable=False)
 
     class Meta:
         verbose_name = _("app login")

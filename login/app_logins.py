@@ -60,10 +60,10 @@ def announce(login: AppLogin) -> None:
     layers.group_send(group_name(login), {"type": "login.status", "status": login.current_status()})
 
 
-def move(login: AppLogin, to: str, *, device: AppDevice | None = None) -> None:
+def move(login: AppLogin, to: str, *, device: AppDevice | None = None, signature: str = "") -> None:
     """The one way a login changes status, on its locked row: refused unless `NEXT` allows
     it; the browser waiting on it hears of it after the commit (completing is the browser's
-    own request, so nobody else waits for it)."""
+    own request, so nobody else waits for it). An approval keeps the app's signature."""
     if to not in NEXT.get(login.status, ()):
         raise LoginRefused("login_not_open")
     login.status = to
@@ -71,6 +71,9 @@ def move(login: AppLogin, to: str, *, device: AppDevice | None = None) -> None:
     if device is not None:
         login.device = device
         fields.append("device")
+    if signature:
+        login.signature = signature
+        fields.append("signature")
     if to in DECISIONS:
         login.decided_at = timezone.now()
         fields.append("decided_at")
@@ -265,7 +268,7 @@ def approve(*, signer: AppDevice, token: str, signature: str, pin: str) -> AppLo
             challenge=(login.signing_input, login.expires_at),
         )
         if outcome.ok:
-            move(login, Status.APPROVED, device=device)
+            move(login, Status.APPROVED, device=device, signature=signature)
     # Raised outside the transaction, so that the refused attempt stays counted.
     if not outcome.ok:
         raise LoginRefused(_VERIFICATION_CODES[outcome.reason])

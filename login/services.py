@@ -34,6 +34,7 @@ class Success:
     authenticator: str  # what tells this device from others: a serial, the phone's name
     level: str
     device: str  # django-otp persistent id: the session ends if this device is blocked
+    approval: str = ""  # the app login (token) whose signature approved it, for the app
 
 
 def identity_for(user_id: str) -> Identity | None:
@@ -67,7 +68,7 @@ def _unknown(user_id: str, *, password: str | None = None) -> LoginFailed:
 
 
 def check_code_device(
-    *, user_id: str, password: str, code: str, text: str, client: str = ""
+    *, user_id: str, password: str, code: str, text: str, client: str = "", service: str = SERVICE
 ) -> Success:
     """The password and the code the device shows now; either wrong counts towards the lock.
 
@@ -77,13 +78,17 @@ def check_code_device(
     if until is not None:
         raise LoginFailed("client_locked", locked_until=until)
     try:
-        return _check_code_device(user_id=user_id, password=password, code=code, text=text)
+        return _check_code_device(
+            user_id=user_id, password=password, code=code, text=text, service=service
+        )
     except LoginFailed:
         attempts.count_client_failure("code-device-login", client)
         raise
 
 
-def _check_code_device(*, user_id: str, password: str, code: str, text: str) -> Success:
+def _check_code_device(
+    *, user_id: str, password: str, code: str, text: str, service: str
+) -> Success:
     identity = identity_for(user_id)
     device = (
         CodeDevice.objects.filter(identity=identity)
@@ -100,7 +105,7 @@ def _check_code_device(*, user_id: str, password: str, code: str, text: str) -> 
         if device.check_knowledge(password):
             raise LoginFailed("device_blocked")
         raise LoginFailed("wrong_credentials")
-    outcome = services.verify(device, code, purpose=text, service=SERVICE, knowledge=password)
+    outcome = services.verify(device, code, purpose=text, service=service, knowledge=password)
     if not outcome.ok:
         raise _refused(outcome)
     return Success(identity, CODE_DEVICE, device.token.serial, device.level, device.persistent_id)
@@ -121,7 +126,9 @@ def chip_options(user_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
     return webauthn.assertion_options([chip.credential for chip in chips])
 
 
-def check_chip(*, user_id: str, state: dict[str, Any], response: str, text: str) -> Success:
+def check_chip(
+    *, user_id: str, state: dict[str, Any], response: str, text: str, service: str = SERVICE
+) -> Success:
     """The browser's answer from one of the person's chips, to the challenge in `state`."""
     identity = identity_for(user_id)
     credential_id = webauthn.credential_id_of_response(response)
@@ -138,7 +145,7 @@ def check_chip(*, user_id: str, state: dict[str, Any], response: str, text: str)
         state["challenge"],
         until=timezone.now() + timedelta(seconds=settings.APP_CHALLENGE_SECONDS),
     )
-    outcome = services.verify(chip, response, purpose=text, service=SERVICE)
+    outcome = services.verify(chip, response, purpose=text, service=service)
     if not outcome.ok:
         raise _refused(outcome)
     return Success(identity, CHIP, "", chip.level, chip.persistent_id)
@@ -159,5 +166,10 @@ def complete_app_login(token: str) -> Success:
         raise LoginFailed("device_blocked")
     app_logins.move(login, AppLogin.Status.COMPLETED)
     return Success(
-        login.identity, APP, login.device.name, login.device.level, login.device.persistent_id
+        login.identity,
+        APP,
+        login.device.name,
+        login.device.level,
+        login.device.persistent_id,
+        approval=str(login.token),
     )

@@ -3,6 +3,10 @@
 A login in progress remembers the typed user-ID, where to go afterwards and the app login the
 browser is waiting on. Once logged in, Django's own auth session holds the identity's user,
 and this module adds how the citizen logged in and at which assurance level.
+
+A login may be on someone else's behalf (a bank, borger.dk): `Behalf` says whose name heads
+the pages, the text the citizen approves, where "Cancel" goes and where the finished login
+goes. Whoever asks fills it before sending the browser here; every way in reads it.
 """
 
 from dataclasses import dataclass
@@ -17,6 +21,11 @@ from authenticators.models import AssuranceLevel, AuthenticatorStatus, Identity
 
 PENDING_KEY = "mitid_login_pending"
 LOGGED_IN_KEY = "mitid_login"
+BEHALF_KEY = "mitid_login_behalf"
+# Session entries under this prefix survive the login itself, even when Django's `auth.login`
+# flushes the session of someone else who was logged in before: they belong to the browser's
+# request in progress (a relying party's authorization request), not to a user.
+CARRIED_PREFIX = "carried:"
 LEVELS: list[str] = [AssuranceLevel.LOW, AssuranceLevel.SUBSTANTIAL, AssuranceLevel.HIGH]
 
 
@@ -27,7 +36,40 @@ class Pending:
     app_login: str = ""
 
 
+@dataclass(frozen=True)
+class Behalf:
+    """A login for someone else: a relying party's name, the text to approve, the level it
+    asks for, where Cancel goes, where the login goes once done, and its own reference, which
+    the finished login carries (`LoggedIn.reference`) so that the party knows it is fresh."""
+
+    service: str
+    text: str
+    level: str
+    cancel_url: str
+    next_url: str
+    reference: str
+
+
+def begin_on_behalf(request: HttpRequest, behalf: Behalf) -> None:
+    """A fresh login for `behalf.service`: any login in progress is forgotten."""
+    request.session.pop(PENDING_KEY, None)
+    request.session[BEHALF_KEY] = behalf.__dict__.copy()
+
+
+def behalf(request: HttpRequest) -> Behalf | None:
+    data = request.session.get(BEHALF_KEY)
+    return Behalf(**data) if data else None
+
+
+def forget_behalf(request: HttpRequest) -> None:
+    request.session.pop(BEHALF_KEY, None)
+    request.session.pop(PENDING_KEY, None)
+
+
 def begin(request: HttpRequest, *, user_id: str, next_url: str) -> None:
+    on_behalf = behalf(request)
+    if on_behalf is not None:
+        next_url = on_behalf.next_url
     request.session[PENDING_KEY] = {"user_id": user_id, "next_url": next_url, "app_login": ""}
 
 
@@ -49,6 +91,8 @@ class LoggedIn:
     level: str
     at: datetime
     device: str = ""  # django-otp persistent id of the device logged in with
+    reference: str = ""  # the `Behalf.reference` the login was made for, if any
+    approval: str = ""  # the app login whose signed approval this was, if any
 
 
 def log_in(
@@ -59,21 +103,33 @@ def log_in(
     authenticator: str,
     level: str,
     device: str,
+    approval: str = "",
 ) -> None:
     """Log the citizen in: a new session key, at the lower of the identity's and device's level.
 
     `device` is the django-otp persistent id of the device used: blocking it ends the session.
+    `approval` names the app login whose signature approved it, when it was the app.
     """
     request.session.pop(PENDING_KEY, None)
+    on_behalf = request.session.pop(BEHALF_KEY, None)
+    carried = {k: v for k, v in request.session.items() if k.startswith(CARRIED_PREFIX)}
     auth.login(request, identity.ensure_user(), backend="django.contrib.auth.backends.ModelBackend")
+    request.session.update(carried)
     request.session[LOGGED_IN_KEY] = {
         "identity": identity.pk,
         "method": method,
         "authenticator": authenticator,
-        "level": min(identity.level, level, key=LEVELS.index),
+        "level": achieved_level(identity.level, level),
         "device": device,
         "at": timezone.now().isoformat(),
+        "reference": on_behalf["reference"] if on_behalf else "",
+        "approval": approval,
     }
+
+
+def achieved_level(*levels: str) -> str:
+    """The lowest of the levels: a login is as strong as its weakest part."""
+    return min(levels, key=LEVELS.index)
 
 
 def current(request: HttpRequest) -> LoggedIn | None:
@@ -96,6 +152,8 @@ def current(request: HttpRequest) -> LoggedIn | None:
         level=data["level"],
         at=datetime.fromisoformat(data["at"]),
         device=data.get("device", ""),
+        reference=data.get("reference", ""),
+        approval=data.get("approval", ""),
     )
 
 

@@ -48,6 +48,16 @@ def login_text() -> str:
     return gettext("Log on to MitID.dk")
 
 
+def service_and_text(request: HttpRequest) -> tuple[str, str]:
+    """Whom the login is for and what the citizen approves: MitID.dk's own login, or the name
+    and text of the party that asked for it. The app shows "<service>: <text>" and signs both
+    (`AppLogin.signing_input`)."""
+    on_behalf = session.behalf(request)
+    if on_behalf is None:
+        return services.SERVICE, login_text()
+    return on_behalf.service, on_behalf.text
+
+
 def safe_next(request: HttpRequest, candidate: str | None) -> str:
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -68,6 +78,7 @@ def finish(request: HttpRequest, success: services.Success) -> HttpResponse:
         authenticator=success.authenticator,
         level=success.level,
         device=success.device,
+        approval=success.approval,
     )
     return redirect(next_url)
 
@@ -90,11 +101,22 @@ class StartView(DraftFormMixin, FormView):
     form_class = UserIdForm
     draft_fields = ("user_id",)
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        on_behalf = session.behalf(request)
+        if on_behalf is not None and request.GET.get("for") != on_behalf.reference:
+            session.forget_behalf(request)  # a login of one's own, not the party's left behind
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         next_url = self.request.POST.get("next") or self.request.GET.get("next", "")
-        return super().get_context_data(next=next_url, **kwargs)
+        return super().get_context_data(
+            next=next_url, behalf=session.behalf(self.request), **kwargs
+        )
 
     def form_valid(self, form: UserIdForm) -> HttpResponse:
+        on_behalf = session.behalf(self.request)
+        if on_behalf is not None and self.request.POST.get("for") != on_behalf.reference:
+            session.forget_behalf(self.request)
         user_id = form.cleaned_data["user_id"]
         next_url = safe_next(self.request, self.request.POST.get("next"))
         session.begin(self.request, user_id=user_id, next_url=next_url)
@@ -124,7 +146,12 @@ class PendingLoginMixin:
             if method != self.method
         ]
         context: dict[str, Any] = super().get_context_data(**kwargs)  # type: ignore[misc]
-        return {**context, "user_id": self.pending.user_id, "other_methods": others}
+        return {
+            **context,
+            "user_id": self.pending.user_id,
+            "other_methods": others,
+            "behalf": session.behalf(self.request),
+        }
 
 
 def app_link(request: HttpRequest, login: AppLogin) -> str:
@@ -165,11 +192,9 @@ class AppLoginView(PendingLoginMixin, TemplateView):
         if self.pending.app_login and not restart:
             login = AppLogin.objects.filter(token=self.pending.app_login).first()
         if login is None:
+            service, text = service_and_text(self.request)
             login = app_logins.start(
-                user_id=self.pending.user_id,
-                service=services.SERVICE,
-                text=login_text(),
-                same_device=same_device,
+                user_id=self.pending.user_id, service=service, text=text, same_device=same_device
             )
             session.wait_for_app_login(self.request, str(login.token))
         return login
@@ -251,12 +276,14 @@ class CodeDeviceLoginView(PendingLoginMixin, FormView):
     form_class = CodeDeviceLoginForm
 
     def form_valid(self, form: CodeDeviceLoginForm) -> HttpResponse:
+        service, text = service_and_text(self.request)
         try:
             success = services.check_code_device(
                 user_id=self.pending.user_id,
                 password=form.cleaned_data["password"],
                 code=form.cleaned_data["code"],
-                text=login_text(),
+                text=text,
+                service=service,
                 client=client_address(self.request),
             )
         except services.LoginFailed as failure:
@@ -280,6 +307,7 @@ class ChipLoginView(PendingLoginMixin, FormView):
 
     def form_valid(self, form: WebAuthnForm) -> HttpResponse:
         state = self.request.session.pop(CHIP_STATE_KEY, None)
+        service, text = service_and_text(self.request)
         try:
             if state is None:
                 raise services.LoginFailed("wrong_credentials")
@@ -287,7 +315,8 @@ class ChipLoginView(PendingLoginMixin, FormView):
                 user_id=self.pending.user_id,
                 state=state,
                 response=form.cleaned_data["credential"],
-                text=login_text(),
+                text=text,
+                service=service,
             )
         except services.LoginFailed as failure:
             message = failure_message(failure)

@@ -16,6 +16,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/switch/", switch_language, name="switch_language"),
     path("api/app/v1/", include("app_api.urls")),
+    # OpenID Connect (no language prefix): discovery, authorize, token, userinfo, JWKS, logout.
+    path("", include("relying_parties.urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -25,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("authenticators/", include("activation.urls")),
     path("login/", include("login.urls")),
     path("selfservice/", include("selfservice.urls")),
+    path("relying-parties/", include("relying_parties.pages_urls")),
 )
 
 if settings.DEMO_MODE:
@@ -32,4 +35,7 @@ if settings.DEMO_MODE:
         path("demo/", include("messaging.urls")),
         path("demo/", include("authenticators.urls")),
         path("demo/", include("app_api.demo_urls")),
+        path("demo-bank/", include("demo_bank.urls")),
     )
+    # Where the portal sends the Demo Bank's citizens back: one address, whatever the language.
+    urlpatterns += [path("demo-bank/", include("demo_bank.callback_urls"))]

@@ -40,7 +40,10 @@ def _flush_past_the_audit_log_trigger() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings: LazySettings) -> None:
     # Argon2 is deliberately slow; the tests check behaviour, not hashing cost.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "relying_parties.hashers.ClientSecretHasher",
+    ]
 
 
 @pytest.fixture(autouse=True)

@@ -59,6 +59,11 @@ INSTALLED_APPS = [
     "activation",
     "login",
     "app_api",
+    # OpenID Connect for banks and borger.dk: django-oauth-toolkit's provider, our flow on it.
+    "oauth2_provider",
+    "relying_parties",
+    # A relying party to try it with (its pages are mounted only in demo mode).
+    "demo_bank",
     "audit",
     "staff",
     "selfservice",
@@ -206,6 +211,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 PASSWORD_HASHERS = [
     "mitid_portal.hashers.PortalArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    # Relying parties' client secrets only (OAUTH2_PROVIDER's CLIENT_SECRET_HASHER).
+    "relying_parties.hashers.ClientSecretHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -473,3 +480,69 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# OpenID Connect provider (relying_parties on django-oauth-toolkit). The issuer is the portal's
+# base URL as requested, unless OIDC_ISSUER names it. The active RS256 key comes from
+# OIDC_RSA_PRIVATE_KEY (PEM); keys retired but still published in the JWKS for tokens already
+# out come from OIDC_RSA_PRIVATE_KEYS_INACTIVE (PEMs, separated by blank lines). In demo mode
+# without a key, one is made on first start in OIDC_DEMO_KEY_FILE (var/, git-ignored), never
+# committed (relying_parties.keys).
+OIDC_ISSUER = env_str("OIDC_ISSUER", "").rstrip("/")
+OIDC_RSA_PRIVATE_KEY = env_str("OIDC_RSA_PRIVATE_KEY", "").replace("\\n", "\n")
+OIDC_DEMO_KEY_FILE = BASE_DIR / "var" / "oidc-demo-key.pem"
+OIDC_RSA_PRIVATE_KEYS_INACTIVE = [
+    block.strip()
+    for block in env_str("OIDC_RSA_PRIVATE_KEYS_INACTIVE", "").replace("\\n", "\n").split("\n\n")
+    if block.strip()
+]
+# A relying party's login (user-ID, a way in, the consent page) must be done within this long.
+RELYING_PARTY_ATTEMPT_SECONDS = env_int("RELYING_PARTY_ATTEMPT_SECONDS", 600)
+# django-oauth-toolkit's own models, named so that our migrations can depend on them.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    # Client secrets are long and random: a salted SHA-256, not Argon2 (relying_parties.hashers).
+    "CLIENT_SECRET_HASHER": "client_secret_sha256",
+    "OIDC_ISS_ENDPOINT": OIDC_ISSUER,
+    "OIDC_RSA_PRIVATE_KEY": OIDC_RSA_PRIVATE_KEY,
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": OIDC_RSA_PRIVATE_KEYS_INACTIVE,
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    # The citizen confirms leaving MitID only when the party gave no ID token to prove it asked.
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    "PKCE_REQUIRED": True,
+    # RFC 9700: S256 only (plain refused), no implicit or password grant, `iss` in the answer.
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # The demo bank is on http://localhost; production allows https only (production.py).
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": env_int("OIDC_CODE_SECONDS", 60),
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("OIDC_ACCESS_TOKEN_SECONDS", 600),
+    "ID_TOKEN_EXPIRE_SECONDS": env_int("OIDC_ID_TOKEN_SECONDS", 600),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env_int("OIDC_REFRESH_TOKEN_SECONDS", 3600),
+    "SCOPES": {
+        "openid": "OpenID Connect",
+        "profile": "Name and date of birth",
+        "cpr": "CPR number",
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    "SCOPES_BACKEND_CLASS": "relying_parties.scopes.PartyScopes",
+    "OAUTH2_VALIDATOR_CLASS": "relying_parties.validators.MitIDValidator",
+}
+
+# The Demo Bank (demo mode): a relying party on this same server, registered by seed_demo.
+DEMO_BANK_CLIENT_ID = env_str("DEMO_BANK_CLIENT_ID", "demo-bank")
+DEMO_BANK_CLIENT_SECRET = env_str("DEMO_BANK_CLIENT_SECRET", "demo-bank-secret-for-this-machine")
+DEMO_BANK_ORIGINS = env_list(
+    "DEMO_BANK_ORIGINS", ["http://localhost:8000", "http://127.0.0.1:8000"]
+)

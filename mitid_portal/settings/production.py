@@ -43,3 +43,6 @@ X_FRAME_OPTIONS = "DENY"
 
 # The simulators' demo pages are for trying the portal, never for citizens.
 DEMO_MODE = env_bool("DEMO_MODE", False)
+
+# Relying parties are sent back over https only; the ID tokens' key comes from the environment.
+OAUTH2_PROVIDER = {**OAUTH2_PROVIDER, "ALLOWED_REDIRECT_URI_SCHEMES": ["https"]}  # noqa: F405

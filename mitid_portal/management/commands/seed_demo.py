@@ -8,6 +8,7 @@ from authenticators.stock import fill_stock
 from enrollment.demo import seed_offices
 from enrollment.services import reserve_nemid_user_ids
 from nemid.demo import seed_demo_people
+from relying_parties.demo import seed_demo_bank
 from staff.demo import seed_demo_staff
 
 from ...demo_passports import seed_demo_passports
@@ -31,6 +32,11 @@ class Command(BaseCommand):
         self.stdout.write(f"{offices} Borgerservice offices with {slots} free appointment times")
         made = fill_stock(code_displays=10, code_readers=5)
         self.stdout.write(f"{made} code devices added to the stock")
+        bank = seed_demo_bank()
+        self.stdout.write(
+            f"Relying party {bank.name} (client ID {bank.application.client_id}): "
+            "try it at /da/demo-bank/"
+        )
         for user in seed_demo_staff():
             group = ", ".join(user.groups.values_list("name", flat=True))
             self.stdout.write(

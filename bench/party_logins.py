@@ -1,0 +1,233 @@
+"""Complete relying-party logins a second (authorize to a verified ID token, app QR), against
+the portal's own QR login, in the same run on the same server.
+
+    python -m bench.party_logins [--users 32] [--seconds 20] [--server gunicorn-sync-2]
+
+The portal's own login is bench/logins.py's six requests. A party's login adds: the party's
+authorization request, the way back with the code, and the token request (nine in all); the
+client then verifies the ID token's signature against the JWKS (fetched once), its audience,
+issuer, nonce and acr, as any party would. The two are run one after the other against one
+server process tree, and each reports its CPU time per login of every party.
+"""
+
+import argparse
+import asyncio
+import base64
+import hashlib
+import json
+import re
+import secrets
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import harness, people
+from bench.logins import citizens as portal_citizens
+
+FRAME = re.compile(r'data-first-frame="(mitid\.[^"]+)"')
+API = "/api/app/v1"
+REDIRECT_URI = "https://bank.example/callback"
+SUBSTANTIAL = "https://data.gov.dk/concept/core/nsis/loa/Substantial"
+
+
+def register_party() -> tuple[str, str]:
+    from relying_parties import services
+
+    registered = services.register_party(name="Benchbank", redirect_uris=[REDIRECT_URI])
+    return registered.client_id, registered.client_secret
+
+
+async def party_citizens(
+    base: str,
+    phones: list[people.Phone],
+    seconds: int,
+    meter: harness.CpuMeter,
+    client_id: str,
+    client_secret: str,
+) -> dict[str, Any]:
+    import aiohttp
+    import jwt
+
+    from app_api import auth as api_auth
+    from authenticators import app_keys
+
+    done: list[float] = []
+    failures: list[str] = []
+    requests_per_login: list[int] = []
+    async with aiohttp.ClientSession(base) as setup:
+        async with setup.get("/.well-known/openid-configuration") as answer:
+            meta = await answer.json()
+        async with setup.get(urlsplit(meta["jwks_uri"]).path) as answer:
+            jwks = jwt.PyJWKSet.from_dict(await answer.json())
+    keys = {key.key_id: key.key for key in jwks.keys}
+    basic = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode()
+    deadline = time.monotonic() + seconds
+
+    def signed(phone: people.Phone, path: str, body: bytes) -> dict[str, str]:
+        header = api_auth.authorization_header(
+            key_id=phone.key_id, private_key=phone.private_key, method="POST", path=path, body=body
+        )
+        return {"Authorization": header, "Content-Type": "application/json"}
+
+    async def citizen(phone: people.Phone) -> None:
+        app = aiohttp.ClientSession(base)
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            count = 0
+            verifier = secrets.token_urlsafe(48)
+            challenge = (
+                base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+                .rstrip(b"=")
+                .decode()
+            )
+            nonce = secrets.token_urlsafe(12)
+            query = urlencode(
+                {
+                    "client_id": client_id,
+                    "redirect_uri": REDIRECT_URI,
+                    "response_type": "code",
+                    "scope": "openid profile",
+                    "state": secrets.token_urlsafe(8),
+                    "nonce": nonce,
+                    "code_challenge": challenge,
+                    "code_challenge_method": "S256",
+                    "acr_values": SUBSTANTIAL,
+                    "ui_locales": "da",
+                }
+            )
+            async with aiohttp.ClientSession(
+                base, cookie_jar=aiohttp.CookieJar(unsafe=True)
+            ) as web:
+                try:
+                    async with web.get(f"/oidc/authorize/?{query}", allow_redirects=False) as go:
+                        assert go.status == 302, go.status
+                        start = go.headers["Location"]
+                    async with web.get(start) as page:
+                        text = await page.text()
+                    count += 2
+                    reference = re.search(r'name="for" value="([^"]+)"', text)
+                    assert reference, "no party on the user-ID page"
+                    token = web.cookie_jar.filter_cookies(base)["csrftoken"].value
+                    async with web.post(
+                        "/da/login/",
+                        data={"user_id": phone.user_id, "next": "", "for": reference.group(1)},
+                        headers={"X-CSRFToken": token},
+                        allow_redirects=False,
+                    ) as typed:
+                        assert typed.status == 302, typed.status
+                    async with web.get("/da/login/app/") as page:
+                        frame = FRAME.search(await page.text())
+                    assert frame, "no frame on the page"
+                    body = json.dumps({"frame": frame.group(1)}).encode()
+                    path = f"{API}/logins/scan"
+                    async with app.post(path, data=body, headers=signed(phone, path, body)) as scan:
+                        login = await scan.json()
+                        assert scan.status == 200, login
+                    signature = app_keys.sign(phone.private_key, login["signing_input"].encode())
+                    body = json.dumps({"signature": signature, "pin": people.PIN}).encode()
+                    path = f"{API}/logins/{login['token']}/approve"
+                    async with app.post(path, data=body, headers=signed(phone, path, body)) as ok:
+                        assert ok.status == 200, await ok.text()
+                    async with web.get("/da/login/app/", allow_redirects=False) as back:
+                        assert back.status == 302, back.status
+                        onward = back.headers["Location"]
+                    async with web.get(onward, allow_redirects=False) as back:
+                        assert back.status == 302, back.status
+                        callback = back.headers["Location"]
+                    count += 6
+                    assert callback.startswith(REDIRECT_URI), callback
+                    code = parse_qs(urlsplit(callback).query)["code"][0]
+                    async with app.post(
+                        "/oidc/token/",
+                        data={
+                            "grant_type": "authorization_code",
+                            "code": code,
+                            "redirect_uri": REDIRECT_URI,
+                            "code_verifier": verifier,
+                        },
+                        headers={"Authorization": f"Basic {basic}"},
+                    ) as exchange:
+                        tokens = await exchange.json()
+                        assert exchange.status == 200, tokens
+                    count += 1
+                    raw = tokens["id_token"]
+                    claims = jwt.decode(
+                        raw,
+                        keys[jwt.get_unverified_header(raw)["kid"]],
+                        algorithms=["RS256"],
+                        audience=client_id,
+                        issuer=meta["issuer"],
+                    )
+                    assert claims["nonce"] == nonce and claims["acr"] == SUBSTANTIAL, claims
+                    done.append(time.monotonic() - started)
+                    requests_per_login.append(count)
+                except (AssertionError, KeyError, aiohttp.ClientError, jwt.PyJWTError) as error:
+                    failures.append(repr(error)[:200])
+        await app.close()
+
+    meter.start()
+    started = time.monotonic()
+    await asyncio.gather(*(citizen(phone) for phone in phones))
+    elapsed = time.monotonic() - started
+    cpu = meter.stop(len(done))
+    return {
+        "logins": len(done),
+        "failures": len(failures),
+        "failure_examples": failures[:3],
+        "requests_per_login": max(requests_per_login) if requests_per_login else None,
+        "logins_per_second": round(len(done) / elapsed, 1),
+        "login_p50_ms": round(1000 * harness.percentile(done, 0.5), 1) if done else None,
+        "login_p99_ms": round(1000 * harness.percentile(done, 0.99), 1) if done else None,
+        **cpu,
+    }
+
+
+def server_cpu(result: dict[str, Any]) -> float:
+    spent = result["cpu_ms_per_operation"]
+    return float(spent["server"] + spent["postgres"] + spent["redis"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=32)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--server", default="gunicorn-sync-2")
+    args = parser.parse_args()
+    harness.fresh_database()
+    harness.setup_django()
+    phones = people.make_phones(args.users, "citizen")
+    client_id, client_secret = register_party()
+    with harness.server(args.server) as (base, process):
+        meter = harness.CpuMeter(server=process.pid)
+        portal = asyncio.run(portal_citizens(base, phones, args.seconds, meter))
+        meter = harness.CpuMeter(server=process.pid)
+        party = asyncio.run(
+            party_citizens(base, phones, args.seconds, meter, client_id, client_secret)
+        )
+    added = server_cpu(party) / server_cpu(portal) - 1
+    result = {
+        "server": args.server,
+        "users": args.users,
+        "portal": portal,
+        "party": party,
+        "server_cpu_added": round(added, 3),
+    }
+    print(json.dumps(result))
+    print("| login | complete logins/s | p50 / p99 ms | requests | server+db CPU ms per login |")
+    print("|---|---|---|---|---|")
+    for name, row, requests in (("portal's own", portal, 6), ("party's", party, None)):
+        print(
+            f"| {name} | {row['logins_per_second']} | {row['login_p50_ms']} / "
+            f"{row['login_p99_ms']} | {requests or row['requests_per_login']} | "
+            f"{server_cpu(row):.1f} |"
+        )
+    print(f"CPU added by the provider: {100 * added:.1f} %")
+    harness.save(f"party-logins-{args.server}", result)
+
+
+if __name__ == "__main__":
+    main()

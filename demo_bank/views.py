@@ -1,0 +1,143 @@
+"""The Demo Bank's pages: log in with MitID, see what the bank got, approve a transfer.
+
+The portal and the bank share one server in the demo, so the bank's own calls to the portal
+(discovery, the token, the keys) come back to this same server. Under one ASGI process Django
+runs every sync view on one thread; a sync view waiting on a request to itself would wait for
+ever. So the views that call the portal are async and make their calls on a worker thread of
+their own (`thread_sensitive=False`), leaving the view thread free to answer them.
+"""
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from authlib.integrations.base_client import OAuthError
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from .client import ACR_SUBSTANTIAL, client_for
+
+SESSION_KEY = "demo_bank"
+LANGUAGE_KEY = "demo_bank_language"
+LEVELS = {
+    "https://data.gov.dk/concept/core/nsis/loa/Low": "Low",
+    "https://data.gov.dk/concept/core/nsis/loa/Substantial": "Substantial",
+    "https://data.gov.dk/concept/core/nsis/loa/High": "High",
+}
+
+
+def _portal(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _callback(request: HttpRequest) -> str:
+    return request.build_absolute_uri(reverse("demo_bank_callback:callback"))
+
+
+def on_own_thread(view: Callable[..., HttpResponseBase]) -> Callable[..., Any]:
+    """An async view that runs `view` off the thread that serves sync views (see above)."""
+
+    async def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        return await sync_to_async(view, thread_sensitive=False)(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+def transfer_text() -> str:
+    return gettext("Transfer 200.00 kr. to account 1234-567890")
+
+
+@never_cache
+def home(request: HttpRequest) -> HttpResponse:
+    state = request.session.get(SESSION_KEY, {})
+    claims = state.get("id_token", {})
+    context = {
+        "customer": state,
+        "claims_json": json.dumps(claims, indent=2, ensure_ascii=False) if claims else "",
+        "userinfo_json": json.dumps(state.get("userinfo", {}), indent=2, ensure_ascii=False),
+        "level": LEVELS.get(claims.get("acr", ""), ""),
+        "transfer_text": transfer_text(),
+        "error": state.get("error", ""),
+    }
+    return render(request, "demo_bank/home.html", context)
+
+
+def _authorize(request: HttpRequest, **extra: str) -> HttpResponseBase:
+    language = translation.get_language()
+    request.session[LANGUAGE_KEY] = language
+    client = client_for(_portal(request))
+    return client.authorize_redirect(
+        request, _callback(request), acr_values=ACR_SUBSTANTIAL, ui_locales=language, **extra
+    )
+
+
+@require_POST
+def _log_in(request: HttpRequest) -> HttpResponseBase:
+    """Log in with MitID: to the portal's authorization endpoint, by Authlib."""
+    return _authorize(request)
+
+
+@require_POST
+def _transfer(request: HttpRequest) -> HttpResponseBase:
+    """Approve the transfer with MitID: the text goes as RFC 9396 authorization details."""
+    details = [{"type": "mitid_approval", "text": transfer_text()}]
+    return _authorize(request, authorization_details=json.dumps(details, ensure_ascii=False))
+
+
+def _back(request: HttpRequest) -> HttpResponseBase:
+    """The portal sent the citizen back: swap the code for tokens (Authlib checks the ID
+    token's signature against the JWKS, the issuer, the audience and the nonce)."""
+    state = dict(request.session.get(SESSION_KEY, {}))
+    client = client_for(_portal(request))
+    try:
+        token = client.authorize_access_token(request)
+    except OAuthError as error:
+        state["error"] = error.error or "error"
+        request.session[SESSION_KEY] = state
+        return redirect(_home_url(request))
+    id_token = dict(token.get("userinfo") or {})
+    userinfo = dict(client.userinfo(token=token))
+    if id_token.get("authorization_details"):
+        state["approved"] = {
+            "text": id_token["authorization_details"][0]["text"],
+            "transaction_id": id_token.get("transaction_id", ""),
+        }
+    state.update(id_token=id_token, userinfo=userinfo, raw_id_token=token["id_token"], error="")
+    request.session[SESSION_KEY] = state
+    return redirect(_home_url(request))
+
+
+def _home_url(request: HttpRequest) -> str:
+    with translation.override(request.session.get(LANGUAGE_KEY) or translation.get_language()):
+        return reverse("demo_bank:home")
+
+
+def _log_out(request: HttpRequest) -> HttpResponseBase:
+    """Log out of the bank, and of MitID (RP-initiated logout)."""
+    state = request.session.pop(SESSION_KEY, {})
+    client = client_for(_portal(request))
+    return client.logout_redirect(
+        request,
+        post_logout_redirect_uri=request.build_absolute_uri(
+            reverse("demo_bank_callback:logged_out")
+        ),
+        id_token_hint=state.get("raw_id_token"),
+    )
+
+
+def logged_out(request: HttpRequest) -> HttpResponseBase:
+    return redirect(_home_url(request))
+
+
+log_in = on_own_thread(_log_in)
+transfer = on_own_thread(_transfer)
+back = on_own_thread(_back)
+log_out = on_own_thread(require_POST(_log_out))

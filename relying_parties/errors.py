@@ -1,0 +1,30 @@
+"""What a citizen is told when a party's request cannot go on, by code."""
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from authenticators.models import AssuranceLevel
+
+CLIENT_ERRORS = {
+    "unknown_client": _(
+        "The service that sent you here is not registered to use MitID, so we cannot log you "
+        "in to it. You have not been logged in. Go back to the service, or contact it."
+    ),
+    "unregistered_redirect_uri": _(
+        "The service that sent you here asked us to send you on to an address it has not "
+        "registered with MitID. To protect you, we do not send you there. You have not been "
+        "logged in."
+    ),
+}
+
+LEVEL_ADVICE: dict[str, Promise] = {
+    AssuranceLevel.LOW: _("Log in with an authenticator that is in use."),
+    AssuranceLevel.SUBSTANTIAL: _(
+        "Log in with the MitID app, a code display or a code reader. If you have none of "
+        "them, get one from your MitID overview or at a Borgerservice office."
+    ),
+    AssuranceLevel.HIGH: _(
+        "To raise your MitID to level High, bring your passport or driving licence to a "
+        "Borgerservice office. They check your ID and raise the level at once."
+    ),
+}

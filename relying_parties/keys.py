@@ -1,0 +1,50 @@
+"""The ID tokens' signing keys: from the environment, or in demo mode one made on first start."""
+
+import os
+import secrets
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from django.conf import settings
+from oauth2_provider.settings import oauth2_settings
+
+
+def new_private_key_pem() -> str:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
+def demo_signing_key(path: Path) -> str:
+    """The key in `path`, made first if there is none.
+
+    Several worker processes may start at once: each writes its own key to a private temporary
+    file and links it into place, which only one can do (link fails on an existing name); all
+    then read the one that won.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(new_private_key_pem())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process was first: use its key
+        finally:
+            temporary.unlink()
+    return path.read_text()
+
+
+def use_demo_key_unless_configured() -> None:
+    """In demo mode without OIDC_RSA_PRIVATE_KEY, sign with the demo key (never committed)."""
+    provider = settings.OAUTH2_PROVIDER
+    if provider.get("OIDC_RSA_PRIVATE_KEY") or not settings.DEMO_MODE:
+        return
+    provider["OIDC_RSA_PRIVATE_KEY"] = demo_signing_key(Path(settings.OIDC_DEMO_KEY_FILE))
+    oauth2_settings.reload()

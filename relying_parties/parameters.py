@@ -1,0 +1,90 @@
+"""What a party may ask for beyond OAuth itself, checked: the level, a transaction's text and
+the citizen's language. A refusal names the error the specifications give it."""
+
+import json
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+from authenticators.models import AssuranceLevel
+
+from . import levels
+
+APPROVAL_TYPE = "mitid_approval"
+MAX_TEXT = 250
+# Control characters, and format characters such as right-to-left overrides, which could make
+# the text the citizen reads differ from the text that is signed.
+_FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
+class BadRequest(Exception):
+    """`error` is the OAuth error code the party receives; `description` says why, in English."""
+
+    def __init__(self, error: str, description: str) -> None:
+        super().__init__(description)
+        self.error = error
+        self.description = description
+
+
+@dataclass(frozen=True)
+class Approval:
+    text: str
+    details: list[dict[str, Any]]
+
+
+def requested_level(acr_values: str) -> str:
+    """The level the party asks for at least: the lowest of the `acr_values` it accepts
+    (OpenID Connect lists the values acceptable to it), Low when it names none."""
+    values = acr_values.split()
+    unknown = [value for value in values if value not in levels.LEVEL_OF_ACR]
+    if unknown:
+        raise BadRequest("invalid_request", f"Unknown acr_values: {' '.join(unknown)}")
+    asked = [levels.LEVEL_OF_ACR[value] for value in values]
+    return min(asked, key=levels.ORDER.index) if asked else AssuranceLevel.LOW
+
+
+def approval(authorization_details: str | None) -> Approval | None:
+    """A transaction to approve (RFC 9396): one `{"type": "mitid_approval", "text": ...}`."""
+    if authorization_details is None or authorization_details == "":
+        return None
+    try:
+        details = json.loads(authorization_details)
+    except ValueError as error:
+        raise BadRequest(
+            "invalid_authorization_details", "authorization_details is not JSON"
+        ) from error
+    if isinstance(details, dict):
+        details = [details]
+    if not (isinstance(details, list) and len(details) == 1 and isinstance(details[0], dict)):
+        raise BadRequest(
+            "invalid_authorization_details", "authorization_details must hold one object"
+        )
+    (detail,) = details
+    if detail.get("type") != APPROVAL_TYPE:
+        raise BadRequest(
+            "invalid_authorization_details", f"The only type understood is {APPROVAL_TYPE}"
+        )
+    if set(detail) != {"type", "text"} or not isinstance(detail["text"], str):
+        raise BadRequest(
+            "invalid_authorization_details", f"{APPROVAL_TYPE} has a text and nothing else"
+        )
+    text = detail["text"]
+    if not text.strip() or text != text.strip():
+        raise BadRequest("invalid_authorization_details", "The text is empty or padded")
+    if len(text) > MAX_TEXT:
+        raise BadRequest("invalid_authorization_details", f"The text is over {MAX_TEXT} characters")
+    if any(unicodedata.category(character) in _FORBIDDEN_CATEGORIES for character in text):
+        raise BadRequest("invalid_authorization_details", "The text has control characters")
+    return Approval(text=text, details=[{"type": APPROVAL_TYPE, "text": text}])
+
+
+def language(ui_locales: str, default: str) -> str:
+    """The first of the citizen's preferred languages (`ui_locales`) that the portal speaks."""
+    spoken = {code for code, _name in settings.LANGUAGES}
+    for tag in ui_locales.split():
+        code = tag.split("-")[0].lower()
+        if code in spoken:
+            return code
+    return default if default in spoken else settings.LANGUAGE_CODE

@@ -1,0 +1,245 @@
+"""Relying parties: registering one, the claims about a person, and each login's life from the
+code a party gets to the tokens it swaps it for, with the evidence of what was approved."""
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.utils import timezone
+from oauth2_provider.generators import generate_client_secret
+from oauth2_provider.models import (
+    AbstractApplication,
+    get_access_token_model,
+    get_application_model,
+    get_refresh_token_model,
+)
+
+from audit import services as audit
+from audit.models import AuditEntry
+from authenticators.models import AppLogin, AuthenticatorEvent, Identity
+from cpr.registry import get_registry
+
+from .models import Approval, PartyLogin, RelyingParty, Subject
+
+
+@dataclass(frozen=True)
+class Registered:
+    party: RelyingParty
+    client_id: str
+    client_secret: str  # "" for a public client; shown once, kept only as a hash
+
+
+def register_party(
+    *,
+    name: str,
+    redirect_uris: list[str],
+    scopes: list[str] | None = None,
+    may_receive_cpr: bool = False,
+    public: bool = False,
+    post_logout_redirect_uris: list[str] | None = None,
+    client_id: str = "",
+    client_secret: str = "",
+) -> Registered:
+    """A new party. Its secret is returned once: the database keeps only its hash."""
+    secret = "" if public else (client_secret or generate_client_secret())
+    Application = get_application_model()
+    application = Application(
+        name=name,
+        client_type=(
+            AbstractApplication.CLIENT_PUBLIC if public else AbstractApplication.CLIENT_CONFIDENTIAL
+        ),
+        authorization_grant_type=AbstractApplication.GRANT_AUTHORIZATION_CODE,
+        redirect_uris=" ".join(redirect_uris),
+        post_logout_redirect_uris=" ".join(post_logout_redirect_uris or redirect_uris),
+        algorithm=AbstractApplication.RS256_ALGORITHM,
+        client_secret=secret,
+        skip_authorization=True,
+    )
+    if client_id:
+        application.client_id = client_id
+    with transaction.atomic():
+        application.full_clean(exclude=["client_secret", "user"])
+        application.save()
+        party = RelyingParty.objects.create(
+            application=application,
+            scopes=" ".join(scopes or ["openid", "profile"]),
+            may_receive_cpr=may_receive_cpr,
+        )
+    return Registered(party, str(application.client_id), secret)
+
+
+def party_for(client_id: str) -> RelyingParty | None:
+    return (
+        RelyingParty.objects.select_related("application")
+        .filter(application__client_id=client_id)
+        .first()
+    )
+
+
+# Claims ---------------------------------------------------------------------------------------
+
+
+def identity_of(user: AbstractBaseUser | AnonymousUser | None) -> Identity | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return Identity.objects.filter(account_id=user.pk).first()
+
+
+def subject_for(identity: Identity) -> str:
+    subject, _made = Subject.objects.get_or_create(identity=identity)
+    return str(subject.sub)
+
+
+def person_claims(identity: Identity | None) -> dict[str, Any]:
+    """Every claim the portal can give about the person; the scopes granted filter them."""
+    if identity is None:
+        return {}
+    claims: dict[str, Any] = {"sub": subject_for(identity), "cpr": identity.cpr}
+    record = get_registry().lookup(identity.cpr)
+    if record is not None:
+        claims.update(
+            name=record.full_name,
+            given_name=record.given_name,
+            family_name=record.family_name,
+            birthdate=record.birth_date.isoformat(),
+        )
+    return claims
+
+
+# A login for a party ----------------------------------------------------------------------------
+
+
+def code_hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Authenticated:
+    """What the login pages proved (login.session.LoggedIn, as the party needs it)."""
+
+    identity: Identity
+    method: str
+    level: str
+    at: Any  # datetime
+    device: str
+    approval: str  # the app login that approved, if the app
+
+
+@transaction.atomic
+def record_login(
+    *,
+    party: RelyingParty,
+    code: str,
+    authenticated: Authenticated,
+    text: str,
+    details: list[dict[str, Any]] | None,
+) -> PartyLogin:
+    """The party got `code` for this login; a transaction's approval is kept as evidence."""
+    transaction_id = uuid.uuid4() if details else None
+    party_login = PartyLogin.objects.create(
+        party=party,
+        identity=authenticated.identity,
+        code_hash=code_hash(code),
+        method=authenticated.method,
+        level=authenticated.level,
+        authenticated_at=authenticated.at,
+        transaction_id=transaction_id,
+        authorization_details=details,
+    )
+    if transaction_id is not None:
+        _keep_evidence(party, authenticated, text, transaction_id)
+    return party_login
+
+
+def _keep_evidence(
+    party: RelyingParty, authenticated: Authenticated, text: str, transaction_id: uuid.UUID
+) -> Approval:
+    app_login = (
+        AppLogin.objects.select_related("device").filter(token=authenticated.approval).first()
+        if authenticated.approval
+        else None
+    )
+    signed = app_login is not None and bool(app_login.signature) and app_login.device is not None
+    event = (
+        AuthenticatorEvent.objects.filter(
+            identity=authenticated.identity,
+            device=authenticated.device,
+            kind=AuthenticatorEvent.Kind.VERIFIED,
+            service=party.name[:100],
+        )
+        .order_by("-at", "-pk")
+        .first()
+    )
+    approval = Approval.objects.create(
+        transaction_id=transaction_id,
+        party=party,
+        identity=authenticated.identity,
+        event=event,
+        text=text,
+        method=authenticated.method,
+        device=authenticated.device,
+        public_key=app_login.device.public_key if signed and app_login and app_login.device else "",
+        signed_text=app_login.signing_input if signed and app_login else "",
+        signature=app_login.signature if signed and app_login else "",
+    )
+    audit.record(
+        AuditEntry.Action.TRANSACTION_APPROVED,
+        by=None,
+        identity=authenticated.identity,
+        target=party.name,
+        reason=text,
+        detail=f"transaction_id={transaction_id}; signature={approval.signature or '-'}",
+    )
+    return approval
+
+
+def login_for_code(code: str, application: Any) -> PartyLogin | None:
+    return (
+        PartyLogin.objects.select_related("party__application")
+        .filter(code_hash=code_hash(code), party__application=application)
+        .first()
+    )
+
+
+def redeem(party_login: PartyLogin) -> bool:
+    """Mark the login's code used, once: a second caller (a race) gets False."""
+    return bool(
+        PartyLogin.objects.filter(pk=party_login.pk, redeemed_at=None).update(
+            redeemed_at=timezone.now()
+        )
+    )
+
+
+def link_tokens(party_login: PartyLogin, *, access_token: Any, id_token: Any) -> None:
+    party_login.access_token = access_token
+    party_login.id_token = id_token
+    party_login.save(update_fields=["access_token", "id_token"])
+
+
+@transaction.atomic
+def refuse_reused_code(code: str, application: Any) -> bool:
+    """A code that was already swapped came again: someone else may hold it, so the tokens it
+    was swapped for are revoked (RFC 6749 section 4.1.2). True if it was such a code."""
+    party_login = login_for_code(code, application)
+    if party_login is None or party_login.redeemed_at is None:
+        return False
+    AccessToken = get_access_token_model()
+    RefreshToken = get_refresh_token_model()
+    if party_login.access_token_id is not None:
+        for refresh in RefreshToken.objects.filter(access_token_id=party_login.access_token_id):
+            refresh.revoke()
+        AccessToken.objects.filter(pk=party_login.access_token_id).delete()
+    if party_login.id_token is not None:
+        party_login.id_token.revoke()
+    audit.record(
+        AuditEntry.Action.CODE_REUSED,
+        by=None,
+        identity=party_login.identity,
+        target=party_login.party.name,
+        detail="the tokens of the first use are revoked",
+        unless_staff=audit.SYSTEM,
+    )
+    return True

@@ -1,0 +1,23 @@
+"""The OpenID Connect endpoints, without a language prefix. Named in django-oauth-toolkit's
+namespace, which its views and discovery document reverse."""
+
+from django.urls import path, re_path
+from oauth2_provider import views as oauth2_views
+
+from . import views
+
+app_name = "oauth2_provider"
+
+urlpatterns = [
+    re_path(
+        r"^\.well-known/openid-configuration$",
+        views.DiscoveryView.as_view(),
+        name="oidc-connect-discovery-info",
+    ),
+    path("oidc/authorize/", views.AuthorizeView.as_view(), name="authorize"),
+    path("oidc/token/", oauth2_views.TokenView.as_view(), name="token"),
+    path("oidc/userinfo/", oauth2_views.UserInfoView.as_view(), name="user-info"),
+    path("oidc/jwks/", oauth2_views.JwksInfoView.as_view(), name="jwks-info"),
+    path("oidc/logout/", oauth2_views.RPInitiatedLogoutView.as_view(), name="rp-initiated-logout"),
+    path("oidc/revoke/", oauth2_views.RevokeTokenView.as_view(), name="revoke-token"),
+]

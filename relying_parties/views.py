@@ -1,0 +1,325 @@
+"""OpenID Connect doors: the authorization endpoint (a fresh MitID login on the login pages),
+the pages a citizen meets on the way back (consent to the CPR number, a level too low), and
+discovery. Tokens, userinfo, the JWKS and logout are django-oauth-toolkit's own views."""
+
+import json
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
+from django.views import View
+from django.views.decorators.cache import never_cache
+from oauth2_provider.exceptions import FatalClientError, OAuthToolkitError
+from oauth2_provider.http import OAuth2ResponseRedirect
+from oauth2_provider.settings import oauth2_settings
+from oauth2_provider.views import ConnectDiscoveryInfoView
+from oauth2_provider.views.mixins import OAuthLibMixin
+from oauthlib.oauth2.rfc6749 import errors as oauth_errors
+
+from authenticators.models import AppLogin, AssuranceLevel
+from login import app_logins
+from login import session as login_session
+
+from . import attempts, levels, parameters, services
+from .errors import CLIENT_ERRORS, LEVEL_ADVICE
+from .models import RelyingParty
+
+# What DOT needs again to issue the code, as its own consent form keeps it.
+CREDENTIALS = (
+    "client_id",
+    "redirect_uri",
+    "response_type",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+    "nonce",
+    "claims",
+)
+
+
+def _with_query(uri: str, **params: str) -> str:
+    separator = "&" if urlsplit(uri).query else "?"
+    return f"{uri}{separator}{urlencode({k: v for k, v in params.items() if v is not None})}"
+
+
+def error_redirect(
+    request: HttpRequest,
+    party: RelyingParty,
+    redirect_uri: str,
+    error: str,
+    state: str | None,
+    description: str = "",
+) -> HttpResponse:
+    """Back to the party with an OAuth error (RFC 6749 section 4.1.2.1), and our issuer."""
+    location = _with_query(
+        redirect_uri,
+        error=error,
+        error_description=description or None,  # type: ignore[arg-type]
+        state=state,  # type: ignore[arg-type]
+        iss=oauth2_settings.oidc_issuer(request),
+    )
+    return OAuth2ResponseRedirect(location, party.application.get_allowed_schemes())
+
+
+def refused_page(request: HttpRequest, error: Any) -> HttpResponse:
+    """A request that names no party we know, or an address it is not registered with: said
+    to the citizen here, never redirected anywhere (RFC 6749 section 4.1.2.1)."""
+    oauthlib_error = error.oauthlib_error
+    code = "unknown_client"
+    if isinstance(
+        oauthlib_error,
+        oauth_errors.InvalidRedirectURIError
+        | oauth_errors.MismatchingRedirectURIError
+        | oauth_errors.MissingRedirectURIError,
+    ):
+        code = "unregistered_redirect_uri"
+    context = {
+        "error": oauthlib_error.error,
+        "message": CLIENT_ERRORS[code],
+        "redirect_uri": request.GET.get("redirect_uri", ""),
+        "code": code,
+    }
+    language = parameters.language(
+        request.GET.get("ui_locales", ""), translation.get_language_from_request(request)
+    )
+    with translation.override(language):
+        return render(request, "relying_parties/refused.html", context, status=400)
+
+
+@method_decorator(never_cache, name="dispatch")
+class AuthorizeView(OAuthLibMixin, View):
+    """A party's authorization request, checked; then the citizen logs in afresh, whoever is
+    logged in already, on the login pages in their language, headed with the party's name."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        try:
+            scopes, credentials = self.validate_authorization_request(request)
+        except FatalClientError as error:
+            return refused_page(request, error)
+        except OAuthToolkitError as error:
+            return OAuth2ResponseRedirect(
+                self.error_response(error)[1]["url"], oauth2_settings.ALLOWED_REDIRECT_URI_SCHEMES
+            )
+        party = services.party_for(credentials["client_id"])
+        if party is None:
+            return refused_page(
+                request, OAuthToolkitError(error=oauth_errors.InvalidClientIdError())
+            )
+        state = credentials.get("state")
+        try:
+            if "openid" not in scopes:
+                raise parameters.BadRequest(
+                    "invalid_scope", "This is OpenID Connect: ask for openid"
+                )
+            if credentials.get("code_challenge_method") != "S256":
+                raise parameters.BadRequest("invalid_request", "PKCE with S256 is required")
+            level = parameters.requested_level(request.GET.get("acr_values", ""))
+            approval = parameters.approval(request.GET.get("authorization_details"))
+        except parameters.BadRequest as bad:
+            return error_redirect(
+                request, party, credentials["redirect_uri"], bad.error, state, bad.description
+            )
+        language = parameters.language(
+            request.GET.get("ui_locales", ""), translation.get_language_from_request(request)
+        )
+        attempt = attempts.start(
+            request,
+            client_id=credentials["client_id"],
+            party=party.name,
+            scopes=list(scopes),
+            credentials={key: credentials[key] for key in CREDENTIALS if credentials.get(key)},
+            level=level,
+            text=approval.text if approval else "",
+            details=approval.details if approval else None,
+            language=language,
+        )
+        with translation.override(language):
+            login_session.begin_on_behalf(
+                request,
+                login_session.Behalf(
+                    service=party.name,
+                    text=approval.text if approval else gettext("Log on"),
+                    level=level,
+                    cancel_url=reverse("relying_parties:back", args=[attempt.reference]),
+                    next_url=reverse("relying_parties:continue", args=[attempt.reference]),
+                    reference=attempt.reference,
+                ),
+            )
+            start = f"{reverse('login:start')}?{urlencode({'for': attempt.reference})}"
+        return redirect(start)
+
+
+def _authenticated(
+    request: HttpRequest, attempt: attempts.Attempt
+) -> services.Authenticated | None:
+    """The login made for this attempt (fresh: it carries the attempt's reference), if any."""
+    logged_in = login_session.current(request)
+    if logged_in is None or logged_in.reference != attempt.reference:
+        return None
+    return services.Authenticated(
+        identity=logged_in.identity,
+        method=logged_in.method,
+        level=logged_in.level,
+        at=logged_in.at,
+        device=logged_in.device,
+        approval=logged_in.approval,
+    )
+
+
+class AttemptMixin:
+    """A page of a party's attempt: it must be open (and not past its time) in this session."""
+
+    request: HttpRequest
+
+    def dispatch(self, request: HttpRequest, reference: str, *args: Any, **kwargs: Any) -> Any:
+        attempt = attempts.get(request, reference)
+        if attempt is None:
+            return render(request, "relying_parties/gone.html", status=400)
+        if attempt.expired:
+            return render(request, "relying_parties/gone.html", {"attempt": attempt}, status=400)
+        self.attempt = attempt
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+@method_decorator(never_cache, name="dispatch")
+class ContinueView(AttemptMixin, OAuthLibMixin, View):
+    """Back from the login pages: the level, the citizen's consent to the CPR number, and then
+    the code for the party."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        attempt = self.attempt
+        authenticated = _authenticated(request, attempt)
+        party = services.party_for(attempt.client_id)
+        if party is None:
+            return render(request, "relying_parties/gone.html", status=400)
+        if authenticated is None:
+            messages.info(request, gettext("Log in with MitID to continue."))
+            return redirect(f"{reverse('login:start')}?{urlencode({'for': attempt.reference})}")
+        if not levels.at_least(authenticated.level, attempt.level):
+            # Not logged in anywhere with a login that did not do: the party is told why.
+            login_session.log_out(request)
+            attempt.refusal = "unmet_authentication_requirements"
+            attempts.save(request, attempt)
+            context = {
+                "attempt": attempt,
+                "asked": levels.ACR[attempt.level],
+                "asked_level": AssuranceLevel(attempt.level).label,
+                "achieved_level": AssuranceLevel(authenticated.level).label,
+                "advice": LEVEL_ADVICE[attempt.level],
+            }
+            return render(request, "relying_parties/level.html", context, status=403)
+        if "cpr" in attempt.scopes and not attempt.consented:
+            return redirect("relying_parties:consent", attempt.reference)
+        return self.issue_code(request, party, attempt, authenticated)
+
+    def issue_code(
+        self,
+        request: HttpRequest,
+        party: RelyingParty,
+        attempt: attempts.Attempt,
+        authenticated: services.Authenticated,
+    ) -> HttpResponse:
+        credentials = dict(attempt.credentials)
+        try:
+            uri, _headers, _body, _status = self.create_authorization_response(
+                request=request,
+                scopes=" ".join(attempt.scopes),
+                credentials=credentials,
+                allow=True,
+            )
+        except OAuthToolkitError as error:
+            attempts.drop(request, attempt.reference)
+            return OAuth2ResponseRedirect(
+                self.error_response(error)[1]["url"], party.application.get_allowed_schemes()
+            )
+        (code,) = parse_qs(urlsplit(uri).query)["code"]
+        services.record_login(
+            party=party,
+            code=code,
+            authenticated=authenticated,
+            text=attempt.text,
+            details=attempt.details,
+        )
+        attempts.drop(request, attempt.reference)
+        return OAuth2ResponseRedirect(uri, party.application.get_allowed_schemes())
+
+
+@method_decorator(never_cache, name="dispatch")
+class ConsentView(AttemptMixin, View):
+    """The CPR number goes to a party only after the citizen saw which data goes to whom."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if _authenticated(request, self.attempt) is None:
+            return redirect("relying_parties:continue", self.attempt.reference)
+        return render(request, "relying_parties/consent.html", {"attempt": self.attempt})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if _authenticated(request, self.attempt) is None:
+            return redirect("relying_parties:continue", self.attempt.reference)
+        if request.POST.get("answer") != "give":
+            return redirect("relying_parties:back", self.attempt.reference)
+        self.attempt.consented = True
+        attempts.save(request, self.attempt)
+        return redirect("relying_parties:continue", self.attempt.reference)
+
+
+@never_cache
+def back(request: HttpRequest, reference: str) -> HttpResponse:
+    """The citizen went back to the party without logging in ("Cancel"; a level too low; no
+    consent): the party hears `access_denied`, or why, and the login in progress ends."""
+    attempt = attempts.get(request, reference)
+    party = services.party_for(attempt.client_id) if attempt else None
+    if attempt is None or party is None:
+        return render(request, "relying_parties/gone.html", status=400)
+    pending = login_session.pending(request)
+    if pending is not None and pending.app_login:
+        waiting = AppLogin.objects.filter(token=pending.app_login).first()
+        if waiting is not None:
+            app_logins.cancel(waiting)
+    login_session.forget_behalf(request)
+    logged_in = login_session.current(request)
+    if logged_in is not None and logged_in.reference == reference:
+        login_session.log_out(request)  # logged in for the party, which will not have it
+        attempt_after_logout = attempt  # the session was flushed: nothing left to drop
+    else:
+        attempts.drop(request, reference)
+        attempt_after_logout = attempt
+    return error_redirect(
+        request,
+        party,
+        attempt.credentials["redirect_uri"],
+        attempt_after_logout.refusal,
+        attempt_after_logout.credentials.get("state"),
+    )
+
+
+class DiscoveryView(ConnectDiscoveryInfoView):
+    """django-oauth-toolkit's discovery document, plus what MitID adds: the levels, the
+    languages, the transactions, and S256 as the only PKCE method."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        base = super().get(request, *args, **kwargs)
+        document = json.loads(base.content)
+        document.update(
+            acr_values_supported=list(levels.ACR.values()),
+            ui_locales_supported=["da", "en", "kl"],
+            authorization_details_types_supported=[parameters.APPROVAL_TYPE],
+            grant_types_supported=["authorization_code", "refresh_token"],
+            code_challenge_methods_supported=["S256"],
+            token_endpoint_auth_methods_supported=[
+                "client_secret_basic",
+                "client_secret_post",
+                "none",
+            ],
+            claims_parameter_supported=False,
+            request_parameter_supported=False,
+        )
+        response = JsonResponse(document)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response

@@ -1,0 +1,233 @@
+"""Bad input: each gets the error the OAuth and OpenID Connect specifications name, a page in
+the citizen's language where a person is involved, and nobody is logged in anywhere."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from oauth2_provider.models import AccessToken, Grant
+
+from audit.models import AuditEntry
+from authenticators import lifecycle
+from authenticators.models import AppDevice, AppLogin, Identity
+from tests.factories import active_code_device
+
+from .conftest import REDIRECT_URI, Party
+from .helpers import (
+    LOA,
+    authorize_url,
+    exchange,
+    log_in_with_app,
+    query_of,
+    start,
+    type_user_id,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def nobody_logged_in(client: Client) -> bool:
+    return "_auth_user_id" not in client.session and "mitid_login" not in client.session
+
+
+def test_an_unknown_client_is_told_on_our_page_never_redirected(client: Client) -> None:
+    response = client.get(
+        "/oidc/authorize/?client_id=nobody&redirect_uri=https://evil.example/&response_type=code"
+        "&scope=openid&code_challenge=x&code_challenge_method=S256&ui_locales=da"
+    )
+    assert response.status_code == 400 and "Location" not in response
+    page = response.content.decode()
+    assert 'data-code="unknown_client"' in page
+    assert "ikke registreret" in page  # in the citizen's language (ui_locales)
+    assert nobody_logged_in(client)
+
+
+def test_an_unregistered_redirect_uri_is_shown_on_our_page_never_redirected(
+    client: Client, party: Party
+) -> None:
+    response = client.get(authorize_url(party, redirect_uri="https://evil.example/steal"))
+    assert response.status_code == 400 and "Location" not in response
+    page = response.content.decode()
+    assert 'data-code="unregistered_redirect_uri"' in page
+    assert "https://evil.example/steal" in page
+    assert nobody_logged_in(client)
+
+
+@pytest.mark.parametrize(
+    ("params", "error"),
+    [
+        ({"code_challenge": None, "code_challenge_method": None}, "invalid_request"),
+        ({"code_challenge_method": "plain"}, "invalid_request"),
+        ({"acr_values": "https://example.com/loa/very-high"}, "invalid_request"),
+        ({"scope": "openid cpr"}, "invalid_scope"),
+        ({"scope": "profile"}, "invalid_scope"),
+        ({"authorization_details": "not json"}, "invalid_authorization_details"),
+        (
+            {"authorization_details": json.dumps([{"type": "payment_initiation", "text": "x"}])},
+            "invalid_authorization_details",
+        ),
+        (
+            {"authorization_details": json.dumps([{"type": "mitid_approval", "text": "x" * 251}])},
+            "invalid_authorization_details",
+        ),
+        (
+            {"authorization_details": json.dumps([{"type": "mitid_approval", "text": "Pay\n1"}])},
+            "invalid_authorization_details",
+        ),
+        (
+            {
+                "authorization_details": json.dumps(
+                    [{"type": "mitid_approval", "text": "Pay 1 kr.\u202e0001"}]
+                )
+            },
+            "invalid_authorization_details",
+        ),
+    ],
+)
+def test_a_bad_request_goes_back_to_the_party_with_the_error_the_specs_name(
+    client: Client, party: Party, params: dict[str, str | None], error: str
+) -> None:
+    response = client.get(authorize_url(party, **params))
+    assert response.status_code == 302
+    answer = query_of(response["Location"])
+    assert answer["error"] == error and answer["state"] == "s-1"
+    assert nobody_logged_in(client)
+
+
+def test_a_text_of_250_characters_is_accepted(client: Client, party: Party) -> None:
+    details = json.dumps([{"type": "mitid_approval", "text": "æ" * 250}])
+    assert start(client, party, authorization_details=details)
+
+
+def test_cancel_returns_access_denied_and_ends_the_app_login(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    reference = start(client, party)
+    type_user_id(client, reference, "J()nas Jen5en")
+    page = client.get("/en/login/app/").content.decode()
+    assert "Cancel and return to Nordbank" in page
+    response = client.get(f"/en/relying-parties/{reference}/back/")
+    answer = query_of(response["Location"])
+    assert answer == {"error": "access_denied", "state": "s-1", "iss": "http://testserver"}
+    assert AppLogin.objects.get().status == "cancelled"
+    assert nobody_logged_in(client)
+
+
+def test_a_party_login_is_fresh_even_with_a_session(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    first = log_in_with_app(client, party, jonas_phone)
+    assert "code" in query_of(first)
+    # Logged in now; the next request for the party asks for MitID again all the same.
+    response = client.get(authorize_url(party, state="s-2"))
+    assert "/en/login/?for=" in response["Location"]
+    assert AppLogin.objects.count() == 1
+
+
+def test_the_code_with_a_wrong_or_missing_verifier_is_refused(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    code = query_of(log_in_with_app(client, party, jonas_phone))["code"]
+    status, body = exchange(client, party, code, verifier="wrong-" * 10)
+    assert (status, body["error"]) == (400, "invalid_grant")
+    status, body = exchange(client, party, code, verifier=None)
+    assert status == 400 and body["error"] in ("invalid_request", "invalid_grant")
+    assert not AccessToken.objects.exists()
+
+
+def test_a_code_used_twice_is_refused_and_its_tokens_revoked(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    code = query_of(log_in_with_app(client, party, jonas_phone))["code"]
+    status, tokens = exchange(client, party, code)
+    assert status == 200
+    bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+    assert Client().get("/oidc/userinfo/", headers=bearer).status_code == 200
+    status, body = exchange(client, party, code)
+    assert (status, body["error"]) == (400, "invalid_grant")
+    assert Client().get("/oidc/userinfo/", headers=bearer).status_code == 401
+    assert AuditEntry.objects.filter(action="oidc_code_reused").exists()
+
+
+def test_an_expired_code_is_refused(client: Client, party: Party, jonas_phone: AppDevice) -> None:
+    code = query_of(log_in_with_app(client, party, jonas_phone))["code"]
+    Grant.objects.update(expires=timezone.now() - timedelta(seconds=1))
+    status, body = exchange(client, party, code)
+    assert (status, body["error"]) == (400, "invalid_grant")
+
+
+def test_a_wrong_client_secret_is_refused(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    code = query_of(log_in_with_app(client, party, jonas_phone))["code"]
+    party.client_secret = "not-the-secret"
+    status, body = exchange(client, party, code)
+    assert (status, body["error"]) == (401, "invalid_client")
+
+
+def test_a_blocked_device_logs_nobody_in_and_cancel_says_access_denied(
+    client: Client, party: Party
+) -> None:
+    device = active_code_device(
+        Identity.objects.create(
+            cpr="0101801111", user_id="Karen K", user_id_key="karen k", status="active"
+        )
+    )
+    lifecycle.block_device(device, reason="lost", by=None)
+    reference = start(client, party)
+    type_user_id(client, reference, "Karen K")
+    page = client.post(
+        "/en/login/code-device/",
+        {"password": "Karens kodeord 7", "code": device.token.current_code()},
+    ).content.decode()
+    assert "This device is blocked." in page and "<h1>Nordbank</h1>" in page
+    assert nobody_logged_in(client)
+    answer = query_of(client.get(f"/en/relying-parties/{reference}/back/")["Location"])
+    assert answer["error"] == "access_denied"
+
+
+def test_a_blocked_identity_can_never_log_in_for_a_party(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    lifecycle.block_identity(jonas_phone.identity, reason="lost", by=None)
+    reference = start(client, party)
+    type_user_id(client, reference, "J()nas Jen5en")
+    client.get("/en/login/app/")
+    login = AppLogin.objects.get()
+    assert login.identity is None  # nobody's: it can never be approved
+    assert nobody_logged_in(client)
+    answer = query_of(client.get(f"/en/relying-parties/{reference}/back/")["Location"])
+    assert answer["error"] == "access_denied"
+
+
+def test_asking_for_high_tells_the_citizen_about_borgerservice_and_the_party_why(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    page = log_in_with_app(client, party, jonas_phone, acr_values=f"{LOA}High")
+    assert page.status_code == 403  # type: ignore[attr-defined]
+    text = page.content.decode()  # type: ignore[attr-defined]
+    assert "Borgerservice" in text and "High" in text
+    assert nobody_logged_in(client)
+    reference = text.split("/relying-parties/")[1].split("/")[0]
+    answer = query_of(client.get(f"/en/relying-parties/{reference}/back/")["Location"])
+    assert answer["error"] == "unmet_authentication_requirements"
+
+
+def test_the_level_asked_for_is_the_lowest_of_the_values(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    location = log_in_with_app(client, party, jonas_phone, acr_values=f"{LOA}High {LOA}Substantial")
+    assert "code" in query_of(location)
+
+
+def test_the_refusal_page_speaks_the_language_the_party_asked_for(
+    client: Client, party: Party
+) -> None:
+    response = client.get(
+        authorize_url(party, redirect_uri="https://evil.example/", ui_locales="da")
+    )
+    assert "ikke har registreret hos MitID" in response.content.decode()
+    assert response.status_code == 400
+    assert REDIRECT_URI not in response.content.decode()

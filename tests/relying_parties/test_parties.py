@@ -1,0 +1,103 @@
+"""Registering parties, the CPR number after consent, and the citizen's history."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from authenticators.models import AppDevice
+from relying_parties.models import RelyingParty
+
+from .conftest import Party
+from .helpers import exchange, id_token_claims, log_in_with_app, query_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_command_registers_a_party_and_prints_its_secret_once(capsys) -> None:
+    call_command(
+        "relying_party",
+        "add",
+        "--name",
+        "Borger.dk",
+        "--redirect-uri",
+        "https://borger.example/cb",
+        "--redirect-uri",
+        "https://borger.example/cb2",
+        "--scope",
+        "profile",
+        "--cpr",
+        "--json",
+    )
+    answer = json.loads(capsys.readouterr().out)
+    party = RelyingParty.objects.get(application__client_id=answer["client_id"])
+    assert party.name == "Borger.dk" and party.may_receive_cpr
+    assert party.allowed_scopes() == {"openid", "profile", "cpr"}
+    assert party.application.redirect_uris.split() == [
+        "https://borger.example/cb",
+        "https://borger.example/cb2",
+    ]
+    assert answer["client_secret"] not in party.application.client_secret  # only its hash
+    assert party.application.client_secret.startswith("client_secret_sha256$")
+
+
+def test_a_public_client_gets_no_secret(capsys) -> None:
+    call_command(
+        "relying_party",
+        "add",
+        "--name",
+        "App",
+        "--redirect-uri",
+        "https://app.example/cb",
+        "--public",
+        "--json",
+    )
+    answer = json.loads(capsys.readouterr().out)
+    assert set(answer) == {"client_id"}
+
+
+def test_the_cpr_number_goes_only_after_the_citizen_gave_it(
+    client: Client, cpr_party: Party, jonas_phone: AppDevice
+) -> None:
+    page = log_in_with_app(client, cpr_party, jonas_phone, scope="openid profile cpr")
+    text = page.content.decode()  # type: ignore[attr-defined]
+    assert "Give your data to Skat?" in text and "your CPR number" in text
+    reference = text.split("/relying-parties/")[1].split("/")[0]
+    response = client.post(f"/en/relying-parties/{reference}/consent/", {"answer": "give"})
+    location = client.get(response["Location"])["Location"]
+    status, tokens = exchange(client, cpr_party, query_of(location)["code"])
+    assert status == 200
+    assert id_token_claims(tokens["id_token"])["cpr"] == "1505831235"
+
+
+def test_refusing_the_cpr_number_returns_access_denied_and_logs_out(
+    client: Client, cpr_party: Party, jonas_phone: AppDevice
+) -> None:
+    page = log_in_with_app(client, cpr_party, jonas_phone, scope="openid cpr")
+    reference = page.content.decode().split("/relying-parties/")[1].split("/")[0]  # type: ignore[attr-defined]
+    response = client.post(f"/en/relying-parties/{reference}/consent/", {"answer": "refuse"})
+    answer = query_of(client.get(response["Location"])["Location"])
+    assert answer["error"] == "access_denied"
+    assert "_auth_user_id" not in client.session
+
+
+def test_every_login_for_a_party_is_in_the_history_under_its_name(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    log_in_with_app(client, party, jonas_phone)
+    log_in_with_app(client, party, jonas_phone)
+    overview = Client()
+    overview.force_login(jonas_phone.identity.ensure_user())
+    session = overview.session
+    session["mitid_login"] = {
+        "identity": jonas_phone.identity.pk,
+        "method": "app",
+        "authenticator": "Phone",
+        "level": "substantial",
+        "device": jonas_phone.persistent_id,
+        "at": "2026-01-01T10:00:00+00:00",
+    }
+    session.save()
+    page = overview.get("/en/selfservice/").content.decode()
+    assert page.count("Nordbank") == 2
