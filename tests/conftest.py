@@ -1,6 +1,8 @@
 """Shared fixtures: fast password hashing, the configured-interface caches, demo people."""
 
 import json
+import os
+import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -65,9 +67,21 @@ def _passports_outside_the_repository(settings: LazySettings, _passport_root: st
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    # Lock-outs and per-client counts live in the cache: each test starts with none.
-    cache.clear()
+def _fresh_cache(settings: LazySettings) -> None:
+    """Lock-outs and per-client counts live in the cache: each test starts with none.
+
+    The local-memory cache is emptied. The Redis cache is shared by the parallel test
+    processes, with the channel layer and the Celery broker in the same database, so it is
+    never flushed: under xdist each test gets a key prefix of its own instead.
+    """
+    default = settings.CACHES["default"]
+    if "locmem" in default["BACKEND"].lower():
+        cache.clear()
+    elif os.environ.get("PYTEST_XDIST_WORKER"):
+        settings.CACHES = {
+            **settings.CACHES,
+            "default": {**default, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"},
+        }
 
 
 @pytest.fixture(autouse=True)

@@ -298,14 +298,14 @@ def test_every_error_code_is_declared_with_the_status_the_api_gives_it(
 def test_wrong_activation_codes_are_counted_and_then_refused(
     phone: Phone, activation_code: str
 ) -> None:
-    from django.core.cache import cache
+    from tests.caches import empty_cache
 
-    cache.clear()
+    empty_cache()
     codes = [phone.start("WRNG-CODE").json()["error"]["code"] for _ in range(6)]
     assert codes == ["invalid_activation_code"] * 5 + ["too_many_attempts"]
     right = phone.start(activation_code)
     assert (right.status_code, right.json()["error"]["code"]) == (429, "too_many_attempts")
-    cache.clear()
+    empty_cache()
 
 
 def test_the_temporary_pin_cannot_be_guessed_past_the_lock(

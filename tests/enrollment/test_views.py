@@ -5,13 +5,13 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
 from authenticators.models import Identity
 from enrollment.models import AppointmentSlot, DeviceOrder, EnrollmentCase, Office
 from messaging.models import OutboxMessage
+from tests.caches import empty_cache
 
 from .conftest import latest_code
 
@@ -270,7 +270,7 @@ def test_the_terms_can_be_read_and_downloaded_as_pdf(client: Client, language: s
 
 
 def test_the_public_check_says_free_or_why_not_and_never_who(client: Client, db: None) -> None:
-    cache.clear()
+    empty_cache()
     Identity.objects.create(cpr="0203754322", user_id="KarenH", user_id_key="karenh")
     free = client.post("/en/enrollment/check-user-id/", {"user_id": "Fresh.Idea"})
     assert "This user-ID meets the rules and is free." in free.content.decode()
@@ -283,7 +283,7 @@ def test_the_public_check_says_free_or_why_not_and_never_who(client: Client, db:
 
 
 def test_the_public_check_is_rate_limited_per_client(client: Client, db: None, settings) -> None:
-    cache.clear()
+    empty_cache()
     settings.USER_ID_CHECKS_PER_WINDOW = 3
     statuses = [
         client.post("/en/enrollment/check-user-id/", {"user_id": f"guess{i}x"}).status_code
@@ -381,7 +381,7 @@ def test_terms_accepted_in_an_older_version_are_asked_for_again(jonas: Client) -
 
 
 def test_htmx_gets_the_rate_limit_notice_with_a_200(client: Client, db: None, settings) -> None:
-    cache.clear()
+    empty_cache()
     settings.USER_ID_CHECKS_PER_WINDOW = 1
     client.post("/en/enrollment/check-user-id/", {"user_id": "first.try"}, HTTP_HX_REQUEST="true")
     response = client.post(
