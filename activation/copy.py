@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from authenticators import app_keys, services, tasks
+from authenticators import app_keys, notices, services
 from authenticators.models import AppDevice, AuthenticatorStatus, Identity
 from authenticators.user_ids import normalise_user_id
 
@@ -113,8 +113,8 @@ def scan_copy_code(
 def _approved(copy: AppCopy, device: AppDevice) -> None:
     copy.state = AppCopy.State.APPROVED
     copy.save(update_fields=["state"])
-    language = copy.identity.language
-    transaction.on_commit(lambda: tasks.send_temporary_pin.delay(device.pk, language))
+    # In the outbox with this change: sent if and only if the copy is approved.
+    notices.send_temporary_pin(device.pk, copy.identity.language)
 
 
 def approve_copy(*, source: AppDevice, copy_id: str, pin: str, signature: str) -> AppCopy:

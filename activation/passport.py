@@ -27,15 +27,15 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from authenticators import app_keys, services, tasks
+from authenticators import app_keys, notices, services
 from authenticators.models import AppDevice, AuthenticatorStatus, Identity
 from authenticators.user_ids import normalise_user_id
 from cpr.persons import Person, get_person_register, mrz_name
+from enrollment import notices as enrollment_notices
 from enrollment.flow import Method
 from enrollment.forms import parse_mobile
 from enrollment.models import DeviceOrder
 from enrollment.services import OPEN_ORDER_STATUSES
-from enrollment.tasks import confirm_device_order
 from enrollment.user_ids import suggestions, validate_user_id
 from pages.documents import TERMS
 from passports.checks import (
@@ -343,8 +343,7 @@ def start_app(
             public_key=public_key,
         )
         enrollment.identity = identity
-        language = identity.language
-        transaction.on_commit(lambda: tasks.send_temporary_pin.delay(device.pk, language))
+        notices.send_temporary_pin(device.pk, identity.language)
         return device
 
     return _advance(token, "app", check, helper=None)
@@ -373,8 +372,7 @@ def order_code_device(*, token: str, kind: str, mobile: str, helper: AppDevice) 
                 (person.full_name, person.street, f"{person.postcode} {person.city}")
             ),
         )
-        language = enrollment.language
-        transaction.on_commit(lambda: confirm_device_order.delay(order.pk, language))
+        enrollment_notices.tell_order_placed(order.pk, enrollment.language)
         return order
 
     return _advance(token, "order", check, helper=helper)
