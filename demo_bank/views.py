@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import requests
 from asgiref.sync import sync_to_async
 from authlib.integrations.base_client import OAuthError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -99,12 +100,14 @@ def _back(request: HttpRequest) -> HttpResponseBase:
     client = client_for(_portal(request))
     try:
         token = client.authorize_access_token(request)
-    except OAuthError as error:
-        state["error"] = error.error or "error"
+        userinfo = dict(client.userinfo(token=token))
+    except (OAuthError, requests.RequestException) as error:
+        # A refusal, a state that no longer matches, or the portal out of reach: the bank's
+        # page says so instead of failing.
+        state["error"] = getattr(error, "error", None) or "server_error"
         request.session[SESSION_KEY] = state
         return redirect(_home_url(request))
     id_token = dict(token.get("userinfo") or {})
-    userinfo = dict(client.userinfo(token=token))
     if id_token.get("authorization_details"):
         state["approved"] = {
             "text": id_token["authorization_details"][0]["text"],

@@ -1,0 +1,30 @@
+"""The Demo Bank's return from the portal: anything but a good code is said on its page."""
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_return_the_bank_did_not_start_is_said_not_raised(client: Client) -> None:
+    """No login under way in this browser (another tab, an old link): Authlib finds no state."""
+    response = client.get("/demo-bank/callback/?code=made-up&state=made-up")
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert 'data-error="' in page.content.decode()
+
+
+def test_the_portal_out_of_reach_is_said_not_raised(client: Client, monkeypatch) -> None:
+    import requests
+
+    from demo_bank import views
+
+    class Unreachable:
+        def authorize_access_token(self, request: object) -> None:
+            raise requests.ConnectionError("the portal does not answer")
+
+    monkeypatch.setattr(views, "client_for", lambda portal: Unreachable())
+    response = client.get("/demo-bank/callback/?code=x&state=y")
+    assert response.status_code == 302
+    assert 'data-error="server_error"' in client.get(response["Location"]).content.decode()
