@@ -347,6 +347,13 @@ def enter_typed_code(*, token: str, code: str) -> AppLogin:
     raise LoginRefused("too_many_attempts" if login.status == Status.CANCELLED else "wrong_code")
 
 
+def cancel_token(token: str) -> None:
+    """Cancel the login a browser was waiting on, by its token, if it is still open."""
+    login = AppLogin.objects.filter(token=_token(token)).first()
+    if login is not None:
+        cancel(login)
+
+
 def cancel(login: AppLogin) -> None:
     """The browser gave up (the citizen chose another way, or started again)."""
     with transaction.atomic():

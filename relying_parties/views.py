@@ -22,7 +22,7 @@ from oauth2_provider.views import ConnectDiscoveryInfoView
 from oauth2_provider.views.mixins import OAuthLibMixin
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 
-from authenticators.models import AppLogin, AssuranceLevel
+from authenticators.models import AssuranceLevel
 from login import app_logins
 from login import session as login_session
 
@@ -279,23 +279,19 @@ def back(request: HttpRequest, reference: str) -> HttpResponse:
         return render(request, "relying_parties/gone.html", status=400)
     pending = login_session.pending(request)
     if pending is not None and pending.app_login:
-        waiting = AppLogin.objects.filter(token=pending.app_login).first()
-        if waiting is not None:
-            app_logins.cancel(waiting)
+        app_logins.cancel_token(pending.app_login)
     login_session.forget_behalf(request)
     logged_in = login_session.current(request)
     if logged_in is not None and logged_in.reference == reference:
         login_session.log_out(request)  # logged in for the party, which will not have it
-        attempt_after_logout = attempt  # the session was flushed: nothing left to drop
     else:
-        attempts.drop(request, reference)
-        attempt_after_logout = attempt
+        attempts.drop(request, reference)  # (logging out flushed the session already)
     return error_redirect(
         request,
         party,
         attempt.credentials["redirect_uri"],
-        attempt_after_logout.refusal,
-        attempt_after_logout.credentials.get("state"),
+        attempt.refusal,
+        attempt.credentials.get("state"),
     )
 
 
