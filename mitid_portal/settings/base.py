@@ -445,6 +445,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "staff.lockout.locked_out"
 # Every staff login, failed or not, is in the audit log; axes keeps only the failures.
 AXES_DISABLE_ACCESS_LOG = True
+# Staff logins only: citizens' logins have limits of their own (pages.attempts).
+AXES_ONLY_ADMIN_SITE = True
+AXES_HANDLER = "staff.lockout.StaffLoginHandler"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 
 # One JSON object a line on stderr, with the request's id; query strings cut off and CPR

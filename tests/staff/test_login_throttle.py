@@ -183,3 +183,22 @@ def test_the_lock_out_page_is_in_the_staff_members_language(borgerservice: User)
     # Under the same Content-Security-Policy as every page.
     assert_security_headers(response, "lock-out page")
     assert inline_code(response.content.decode()) == []
+
+
+def test_a_citizens_mitid_login_leaves_axes_alone(client: Client) -> None:
+    """Axes counts staff logins only: a citizen's login (through Django's `auth.login` too)
+    neither reads nor resets its rows; the portal's own limits count citizens."""
+    from tests.factories import IdentityFactory, active_code_device
+
+    device = active_code_device(IdentityFactory(user_id="Karen K"))
+    username = device.identity.ensure_user().username
+    AccessAttempt.objects.create(
+        username=username, ip_address="127.0.0.1", failures_since_start=1, get_data="", post_data=""
+    )
+    client.post("/en/login/", {"user_id": "Karen K", "next": ""})
+    answer = client.post(
+        "/en/login/code-device/",
+        {"password": "Karens kodeord 7", "code": device.token.current_code()},
+    )
+    assert answer.status_code == 302 and "/login/" not in answer["Location"]
+    assert AccessAttempt.objects.filter(username=username).exists()
