@@ -57,6 +57,14 @@ def parse_header(header: str) -> dict[str, str]:
     return fields
 
 
+def _failed(client: str, code: str) -> Unauthenticated:
+    """A failed request from `client`: counted, and "too many" once the client is locked."""
+    if attempts.is_locked("app-signature", client):
+        return Unauthenticated("too_many_attempts")
+    attempts.count_failure("app-signature", client)
+    return Unauthenticated(code)
+
+
 def authenticate(request: HttpRequest) -> AppDevice:
     """The active app installation that signed this request, or `Unauthenticated`."""
     fields = parse_header(request.headers.get("Authorization", ""))
@@ -67,15 +75,14 @@ def authenticate(request: HttpRequest) -> AppDevice:
         raise Unauthenticated("unauthenticated") from error
     # Bad signatures are counted per client, not per key: a key ID alone must not be enough
     # to lock someone's phone out. The client is the one behind the proxy, not the proxy.
+    # The lock is read only once a request failed, so a good request costs no look-up; a
+    # locked client's requests fail either way, and one sharing its address is not shut out.
     client = client_address(request)
-    if attempts.is_locked("app-signature", client):
-        raise Unauthenticated("too_many_attempts")
     # `get`, not `first`: the key ID is unique, and `first` would add an ORDER BY.
     try:
         device = AppDevice.objects.select_related("identity").get(key_id=key_id)
     except AppDevice.DoesNotExist:
-        attempts.count_failure("app-signature", client)
-        raise Unauthenticated("unauthenticated") from None
+        raise _failed(client, "unauthenticated") from None
     message = signing_string(
         request.method or "GET",
         request.get_full_path(),
@@ -84,8 +91,7 @@ def authenticate(request: HttpRequest) -> AppDevice:
         request.body,
     )
     if not app_keys.verify_signature(device.public_key, message, fields["signature"]):
-        attempts.count_failure("app-signature", client)
-        raise Unauthenticated("bad_signature")
+        raise _failed(client, "bad_signature")
     if abs(time.time() - created) > settings.APP_REQUEST_MAX_SKEW_SECONDS:
         raise Unauthenticated("stale_request")
     # Remembered for longer than a request stays good, so no replay outlives its nonce.

@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import functools
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
@@ -30,10 +31,15 @@ def public_key_to_b64(key: ec.EllipticCurvePublicKey) -> str:
     return base64.b64encode(der).decode()
 
 
+# A phone signs every request with the same key: parse each key once per process (a key
+# object is immutable; a few thousand phones at a time cost well under a megabyte).
+_parsed_key = functools.lru_cache(maxsize=4096)(public_key_from_b64)
+
+
 def verify_signature(public_key_b64: str, message: bytes, signature_b64: str) -> bool:
     """True when `signature_b64` (DER ECDSA, SHA-256) signs `message` under the key."""
     try:
-        key = public_key_from_b64(public_key_b64)
+        key = _parsed_key(public_key_b64)
         key.verify(
             base64.b64decode(signature_b64, validate=True), message, ec.ECDSA(hashes.SHA256())
         )
