@@ -168,6 +168,8 @@ class Authenticator(models.Model):
     # From django-otp's ThrottlingMixin, which every concrete kind also inherits.
     throttling_failure_count: int
     throttling_failure_timestamp: datetime | None
+    # What a use changes (django-otp's throttling and TimestampMixin): saved alone.
+    USED_FIELDS = ("throttling_failure_timestamp", "throttling_failure_count", "last_used_at")
 
     @property
     def kind_label(self) -> str:
@@ -393,7 +395,7 @@ class AppDevice(Authenticator, TimestampMixin, ThrottlingMixin, Device):
             self.challenge_expires_at = None
             self.throttle_reset(commit=False)
             self.set_last_used_timestamp(commit=False)
-            self.save()
+            self.save(update_fields=[*self.USED_FIELDS, "challenge", "challenge_expires_at"])
             return True
         self.throttle_increment(commit=True)
         return False
@@ -465,7 +467,7 @@ class ChipDevice(Authenticator, TimestampMixin, ThrottlingMixin, Device):
             self.challenge_expires_at = None
             self.throttle_reset(commit=False)
             self.set_last_used_timestamp(commit=False)
-            self.save()
+            self.save(update_fields=[*self.USED_FIELDS, "challenge", "challenge_expires_at"])
             return True
         self.throttle_increment(commit=True)
         return False

@@ -64,8 +64,15 @@ def verify(
     `service` (a login or an approval, not an activation) is the citizen's history of use, and
     is told to them when they asked to hear of every use.
     """
-    with transaction.atomic():
-        device = type(device).objects.select_for_update().get(pk=device.pk)
+    # Within a caller's transaction no savepoint: nothing here is caught and carried on from.
+    with transaction.atomic(savepoint=False):
+        # The identity comes along (one query, not two) for the notice below.
+        device = (
+            type(device)
+            .objects.select_for_update(of=("self",))
+            .select_related("identity")
+            .get(pk=device.pk)
+        )
         if challenge is not None and isinstance(device, AppDevice):
             # What the app must sign, issued with the transaction it approves.
             device.challenge, device.challenge_expires_at = challenge
