@@ -82,6 +82,18 @@ def move(login: AppLogin, to: str, *, device: AppDevice | None = None, signature
         transaction.on_commit(partial(announce, login))
 
 
+def complete(login: AppLogin) -> None:
+    """The browser takes an approved login, once: `move` to completed without a lock. The
+    update names the status it moves from, so of two requests racing only one gets the login.
+    Nobody waits to hear of it (completing is the browser's own request)."""
+    taken = AppLogin.objects.filter(pk=login.pk, status__in=may_become(Status.COMPLETED)).update(
+        status=Status.COMPLETED
+    )
+    if not taken:
+        raise LoginRefused("login_not_open")
+    login.status = Status.COMPLETED
+
+
 def start(*, user_id: str, service: str, text: str, same_device: bool = False) -> AppLogin:
     """A new login for whoever holds `user_id`; it replaces that person's open app login.
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
 from django.utils import timezone
 
 from authenticators import services, webauthn
@@ -151,20 +150,17 @@ def check_chip(
     return Success(identity, CHIP, "", chip.level, chip.persistent_id)
 
 
-@transaction.atomic
-def complete_app_login(token: str) -> Success:
-    """The app approved: the browser takes the login, once."""
-    login = (
-        AppLogin.objects.select_for_update(of=("self",))
-        .select_related("identity", "device")
-        .filter(token=token)
-        .first()
-    )
-    if login is None or login.status != AppLogin.Status.APPROVED or login.device is None:
+def complete_app_login(login: AppLogin) -> Success:
+    """The app approved: the browser takes the login, once. `login` comes with its identity,
+    the identity's account and the approving device (`select_related`)."""
+    if login.status != AppLogin.Status.APPROVED or login.device is None:
         raise LoginFailed("not_approved")
     if login.identity is None or not login.identity.is_active or not login.device.is_usable:
         raise LoginFailed("device_blocked")
-    app_logins.move(login, AppLogin.Status.COMPLETED)
+    try:
+        app_logins.complete(login)
+    except app_logins.LoginRefused as refused:
+        raise LoginFailed("not_approved") from refused
     return Success(
         login.identity,
         APP,

@@ -121,8 +121,9 @@ class StartView(DraftFormMixin, FormView):
         next_url = safe_next(self.request, self.request.POST.get("next"))
         session.begin(self.request, user_id=user_id, next_url=next_url)
         # Everyone goes the app's way first, whoever the user-ID belongs to (if anyone), so
-        # the next page tells nobody who has MitID or which devices they hold.
-        return redirect(methods.URLS[kinds.APP])
+        # the next page tells nobody who has MitID or which devices they hold. The app's page
+        # is the answer itself rather than a redirect to it: a round trip less per login.
+        return AppLoginView.first_page(self.request)
 
 
 class PendingLoginMixin:
@@ -187,10 +188,27 @@ class AppLoginView(PendingLoginMixin, TemplateView):
     method = kinds.APP
     template_name = "login/app.html"
 
+    @classmethod
+    def first_page(cls, request: HttpRequest) -> HttpResponse:
+        """The page, as the answer to the user-ID typed on the first one."""
+        view = cls()
+        view.setup(request)
+        view.pending = session.pending(request)  # type: ignore[assignment]
+        return view.show()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # The language switcher comes back here, whichever request showed the page.
+        return super().get_context_data(page_path=reverse("login:app"), **kwargs)
+
     def app_login(self, *, restart: bool = False, same_device: bool = False) -> AppLogin:
         login = None
         if self.pending.app_login and not restart:
-            login = AppLogin.objects.filter(token=self.pending.app_login).first()
+            # With what finishing it needs: the person, their account and the approving app.
+            login = (
+                AppLogin.objects.select_related("identity__account", "device")
+                .filter(token=self.pending.app_login)
+                .first()
+            )
         if login is None:
             service, text = service_and_text(self.request)
             login = app_logins.start(
@@ -200,19 +218,23 @@ class AppLoginView(PendingLoginMixin, TemplateView):
         return login
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.show()
+
+    def show(self) -> HttpResponse:
         """The page, or (for htmx, when the live status changed) just its status part."""
+        request = self.request
         login = self.app_login()
         status = login.current_status()
         if status == AppLogin.Status.APPROVED:
             try:
-                response = finish(request, services.complete_app_login(str(login.token)))
+                response = finish(request, services.complete_app_login(login))
             except services.LoginFailed as failure:
                 messages.error(request, failure_message(failure))
                 response = redirect("login:start")
             if request.htmx:  # type: ignore[attr-defined]
                 return HttpResponseClientRedirect(response["Location"])
             return response
-        context = self.get_context_data(login=login, status=status, **kwargs)
+        context = self.get_context_data(login=login, status=status)
         if status == AppLogin.Status.WAITING and login.same_device:
             context["app_link"] = app_link(request, login)
         if status == AppLogin.Status.WAITING and not login.same_device:

@@ -21,7 +21,8 @@ def language_switcher(context: RequestContext) -> dict[str, Any]:
         "others": [
             get_language_info(code) for code, _name in settings.LANGUAGES if code != current
         ],
-        "next": request.get_full_path(),
+        # A page may be the answer to a POST elsewhere: it says where it lives.
+        "next": context.get("page_path") or request.get_full_path(),
         "form_id": context.get("draft_form_id"),
         "csrf_token": context.get("csrf_token"),
     }

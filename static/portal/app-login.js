@@ -1,14 +1,18 @@
 // The live QR login. A websocket brings a new frame every second and the login's status;
 // the frame is drawn here (qrcode-generator), so the server only sends a line of text. If the
 // websocket cannot get through (a proxy, an old browser), the page polls instead. On every
-// change of status htmx fetches the page's status part again; an approved login goes on to
-// the page the citizen came for. Without JavaScript the page waits: the citizen presses "I have
+// change of status htmx fetches the page's status part again, except for "scanned", which the
+// page brought along (a <template>); an approved login goes on to the page the citizen came for. Without JavaScript the page waits: the citizen presses "I have
 // approved in the app" or "Show a new code" (no reload of itself, which restarts screen readers).
 document.addEventListener("DOMContentLoaded", function () {
   // Run once every deferred script (htmx among them) has loaded.
   "use strict";
   var OPEN = ["waiting", "scanned"];
   var box = document.getElementById("app-login");
+  // The page may be the answer to the user-ID's form: a reload asks for the page, not the form.
+  if (box && location.pathname !== box.dataset.refresh && window.history.replaceState) {
+    window.history.replaceState(null, "", box.dataset.refresh);
+  }
   if (!box || OPEN.indexOf(box.dataset.status) < 0 || !window.htmx) { return; }
   var status = box.dataset.status;
   var socket = null;
@@ -43,11 +47,34 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
 
+  function announce() {
+    var said = document.querySelector("#app-login [data-announce]");
+    var live = document.getElementById("app-login-announce");
+    if (said && live) { live.textContent = said.textContent.trim(); }
+  }
+
+  // "Scanned" from what the page brought: the clock goes on from where it is.
+  function showScanned() {
+    var current = document.getElementById("app-login");
+    var ready = document.getElementById("app-login-scanned");
+    if (!current || !ready) { return false; }
+    var clock = document.getElementById("login-time");
+    var left = clock ? clock.dataset.secondsLeft : null;
+    current.replaceChildren(ready.content.cloneNode(true));
+    current.dataset.status = "scanned";
+    clock = document.getElementById("login-time");
+    if (clock && left !== null) { clock.dataset.secondsLeft = left; }
+    document.body.dispatchEvent(new CustomEvent("portal:swapped"));
+    announce();
+    return true;
+  }
+
   function changed(next) {
     if (next === status) { return; }
+    var was = status;
     status = next;
     if (OPEN.indexOf(status) < 0) { stop(); }
-    refresh();
+    if (!(was === "waiting" && next === "scanned" && !refreshing && showScanned())) { refresh(); }
   }
 
   function poll() {
@@ -72,11 +99,7 @@ document.addEventListener("DOMContentLoaded", function () {
   if (first && first.dataset.firstFrame) { draw(first.dataset.firstFrame); }
 
   // Tell screen readers what changed, in the page's language (the text the server rendered).
-  document.body.addEventListener("htmx:afterSwap", function () {
-    var said = document.querySelector("#app-login [data-announce]");
-    var live = document.getElementById("app-login-announce");
-    if (said && live) { live.textContent = said.textContent.trim(); }
-  });
+  document.body.addEventListener("htmx:afterSwap", announce);
 
   try {
     var address = box.dataset.socket;  // the same origin, or the websocket server's own

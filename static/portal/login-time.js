@@ -1,7 +1,8 @@
 // The time left to approve a login (WCAG 2.2.1 Timing Adjustable). The server says how many
 // seconds are left; this counts down, says once, a minute before the end, that time is running
-// out, and shows the "More time" button then. The status part of the page is swapped by htmx
-// when the login moves on; the clock starts again from what the new part says.
+// out, and shows the "More time" button then. The status part of the page is swapped (by htmx,
+// or from a <template> the page brought) when the login moves on; the clock starts again from
+// what the new part says.
 document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var WARN_AT = 60;
@@ -24,6 +25,7 @@ document.addEventListener("DOMContentLoaded", function () {
     var element = box();
     if (!element || deadline === null) { return; }
     var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+    element.dataset.secondsLeft = left;  // where a part swapped in later goes on from
     var shown = element.querySelector("[data-countdown]");
     if (shown) {
       shown.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
@@ -40,4 +42,5 @@ document.addEventListener("DOMContentLoaded", function () {
   read();
   setInterval(tick, 1000);
   document.body.addEventListener("htmx:afterSwap", read);
+  document.body.addEventListener("portal:swapped", read);
 });

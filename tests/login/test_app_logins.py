@@ -210,6 +210,26 @@ def test_a_new_login_replaces_the_open_one(phone: AppDevice) -> None:
     assert refusal(app_logins.scan, signer=phone, frame_text=frame) == "login_not_open"
 
 
+def test_an_approved_login_is_taken_once(phone: AppDevice) -> None:
+    """Two requests racing to take it: the update names the status it moves from."""
+    login = start()
+    app_logins.scan(signer=phone, frame_text=app_logins.frame(login))
+    app_logins.approve(
+        signer=phone, token=str(login.token), signature=sign(phone, login), pin="246810"
+    )
+    first, second = AppLogin.objects.get(pk=login.pk), AppLogin.objects.get(pk=login.pk)
+    app_logins.complete(first)
+    assert refusal(app_logins.complete, second) == "login_not_open"
+    assert AppLogin.objects.get(pk=login.pk).status == "completed"
+
+
+def test_a_login_not_approved_cannot_be_taken(phone: AppDevice) -> None:
+    login = start()
+    assert refusal(app_logins.complete, login) == "login_not_open"
+    app_logins.scan(signer=phone, frame_text=app_logins.frame(login))
+    assert refusal(app_logins.complete, login) == "login_not_open"
+
+
 def test_reject(phone: AppDevice) -> None:
     login = start()
     app_logins.scan(signer=phone, frame_text=app_logins.frame(login))
