@@ -49,7 +49,7 @@ def test_the_user_ids_answer_is_the_app_page_and_it_says_where_it_lives(client: 
     """One round trip less than a redirect; the page's forms and the language switcher still
     go to the app page's own address, not back to the user-ID's form."""
     response = client.post("/en/login/", {"user_id": "nobody-here", "next": ""})
-    assert [t.name for t in response.templates][0] == "login/app.html"
+    assert response.templates[0].name == "login/app.html"
     page = response.content.decode()
     assert page.count('action="/en/login/app/"') >= 3  # same phone, typed code, more time
     assert "?next=/en/login/app/" in page  # the language switcher

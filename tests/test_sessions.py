@@ -1,0 +1,50 @@
+"""The session store: Django's database sessions, two statements lighter per login."""
+
+from unittest import mock
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from mitid_portal.sessions import SessionStore
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def statements(run) -> list[str]:  # type: ignore[no-untyped-def]
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    return [q["sql"].split()[0] for q in captured.captured_queries]
+
+
+def test_a_new_session_is_written_without_looking_its_key_up_first() -> None:
+    store = SessionStore()
+    store["x"] = 1
+    done = statements(store.save)
+    assert "SELECT" not in done and "INSERT" in done
+    assert SessionStore(store.session_key)["x"] == 1
+
+
+def test_a_key_drawn_twice_is_drawn_again_not_shared() -> None:
+    first = SessionStore()
+    first["who"] = "first"
+    first.save()
+    taken, fresh = first.session_key, "f" * 32
+    with mock.patch("mitid_portal.sessions.get_random_string", side_effect=[taken, fresh]):
+        second = SessionStore()
+        second["who"] = "second"
+        second.save()
+    assert second.session_key == fresh
+    assert SessionStore(taken)["who"] == "first"
+
+
+def test_a_new_key_at_login_removes_the_old_row_in_one_statement() -> None:
+    store = SessionStore()
+    store["x"] = 1
+    store.save()
+    old = store.session_key
+    assert statements(lambda: store.cycle_key()).count("DELETE") == 1
+    assert not Session.objects.filter(session_key=old).exists()
+    assert SessionStore(store.session_key)["x"] == 1
+    assert statements(lambda: store.delete("never-there")) == ["DELETE"]
