@@ -116,9 +116,7 @@ APP_ERRORS = {
         "That is not a QR code for copying MitID, or a newer code has replaced it."
     ),
     "copy_code_used": _("This QR code has been used already. Show a new one on the other phone."),
-    "copy_code_expired": _(
-        "The QR code has expired: it is valid for 3 minutes. Show a new one on the other phone."
-    ),
+    "copy_code_expired": _("The QR code has expired. Show a new one on the other phone."),
     "copy_not_scanned": _("The new phone has not scanned the QR code yet."),
 }
 

@@ -35,6 +35,7 @@ def app_simulator(request: HttpRequest) -> HttpResponse:
             "user_id_reasons": user_id_reasons(),
             "terms": TERMS,
             "passports": demo.demo_passport_files(),
+            "copy_minutes": max(1, round(settings.APP_COPY_SECONDS / 60)),
             "phone": phone,
             "other_phone": phone % MAX_PHONES + 1,
         },

@@ -23,7 +23,7 @@ from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from activation.models import AppCopy, DeskEnrollment
 from app_api.client import AppState, _pem
@@ -373,12 +373,10 @@ def test_a_forged_passport_is_refused_in_the_page_simulator_in_danish(
     assert not AppDevice.objects.exists()
 
 
-def test_jonas_copies_his_app_to_a_new_phone_in_the_page_simulator_and_logs_in_with_it(
-    browser: Browser, server: str, activation_code: str, tmp_path: Path, check_accessibility: Any
-) -> None:
-    phones = browser.new_context(viewport=PHONE, is_mobile=True)
+def jonas_activates_the_simulator(phones: BrowserContext, url: str, activation_code: str) -> Page:
+    """Jonas's phone 1: the app simulator, activated with his activation code and PIN 246810."""
     old = phones.new_page()
-    old.goto(f"{server}/en/demo/app/")
+    old.goto(f"{url}/en/demo/app/")
     old.get_by_role("button", name="With an activation code").click()
     screen(old, "activate").get_by_label("User-ID", exact=True).fill("J()nas Jen5en")
     screen(old, "activate").get_by_label("Activation code").fill(activation_code)
@@ -391,6 +389,14 @@ def test_jonas_copies_his_app_to_a_new_phone_in_the_page_simulator_and_logs_in_w
     confirm.get_by_label("Allow notifications from the MitID app").check()
     confirm.get_by_role("button", name="Activate").click()
     expect(old.get_by_text("The MitID app is active for this user-ID.")).to_be_visible()
+    return old
+
+
+def test_jonas_copies_his_app_to_a_new_phone_in_the_page_simulator_and_logs_in_with_it(
+    browser: Browser, server: str, activation_code: str, tmp_path: Path, check_accessibility: Any
+) -> None:
+    phones = browser.new_context(viewport=PHONE, is_mobile=True)
+    old = jonas_activates_the_simulator(phones, server, activation_code)
 
     # The old phone shows the QR code, valid 3 minutes.
     old.get_by_role("button", name="Copy MitID to a new phone").click()
@@ -449,3 +455,41 @@ def test_jonas_copies_his_app_to_a_new_phone_in_the_page_simulator_and_logs_in_w
     scan_login(browser, server, new, "J()nas Jen5en", "975310", tmp_path / "qr.png")
     # Approved by the copied app, not the old one.
     assert AppLogin.objects.get(status="completed").device == AppCopy.objects.get().new_device
+
+
+@pytest.fixture
+def short_copy_server(transactional_db: None) -> Iterator[str]:
+    """A portal whose copy QR codes live 3 seconds, not 3 minutes."""
+    with asgi_server(
+        DEMO_MODE="true", CELERY_TASK_ALWAYS_EAGER="true", APP_COPY_SECONDS="3"
+    ) as url:
+        yield url
+
+
+def test_an_expired_copy_qr_code_is_taken_away_and_refused_in_the_page_simulator(
+    browser: Browser, short_copy_server: str, activation_code: str, check_accessibility: Any
+) -> None:
+    phones = browser.new_context(viewport=PHONE, is_mobile=True)
+    old = jonas_activates_the_simulator(phones, short_copy_server, activation_code)
+    old.get_by_role("button", name="Copy MitID to a new phone").click()
+    screen(old, "copy-show").get_by_role("button", name="Show the QR code").click()
+    code = old.get_by_role("img", name="QR code for the new phone")
+    expect(code).to_have_attribute("data-qr", re.compile(r"^mitid-copy\."))
+    qr = code.get_attribute("data-qr") or ""
+    # When its time is up the old phone takes the code away and says so.
+    expect(code).to_be_hidden(timeout=6000)
+    expect(old.locator("#app-message")).to_contain_text("The QR code has expired.")
+    expect(
+        screen(old, "copy-show").get_by_role("button", name="Show a new QR code")
+    ).to_be_visible()
+    check_accessibility(old)
+
+    new = phones.new_page()
+    new.goto(f"{short_copy_server}/en/demo/app/?phone=2")
+    new.get_by_role("button", name="From your other phone").click()
+    screen(new, "scan").get_by_label("Or paste the text of the QR code").fill(qr)
+    screen(new, "scan").get_by_role("button", name="Scan", exact=True).click()
+    screen(new, "copy-user-id").get_by_label("Your user-ID").fill("J()nas Jen5en")
+    screen(new, "copy-user-id").get_by_role("button", name="Next").click()
+    refused(new, "The QR code has expired. Show a new one", "copy_code_expired")
+    assert AppDevice.objects.count() == 1
