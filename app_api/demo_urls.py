@@ -1,4 +1,4 @@
-"""The MitID app simulator's page (only with DEMO_MODE)."""
+"""The MitID app simulator's page and the demo passports it reads (only with DEMO_MODE)."""
 
 from django.urls import path
 
@@ -8,4 +8,5 @@ app_name = "app_demo"
 
 urlpatterns = [
     path("app/", simulator.app_simulator, name="app"),
+    path("app/passports/<slug:name>.json", simulator.demo_passport, name="passport"),
 ]

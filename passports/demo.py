@@ -278,3 +278,15 @@ def write_passport(path: Path, passport: dict[str, Any]) -> Path:
 def read_passport(path: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(Path(path).read_text())
     return data
+
+
+def demo_passport_files(directory: Path | None = None) -> list[tuple[str, str]]:
+    """The passport files in the demo directory, as (name, holder), for the page simulator."""
+    directory = Path(directory or settings.PASSPORT_DEMO_DIR)
+    found = []
+    for path in sorted(directory.glob("*.json")):
+        try:
+            found.append((path.stem, str(read_passport(path)["holder"])))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # not a passport: the simulator lists only what it can read
+    return found

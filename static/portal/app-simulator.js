@@ -1,26 +1,38 @@
 // The MitID app simulator (demo only). Like a real app it makes an ECDSA P-256 key per
 // user-ID, keeps it in this browser (IndexedDB, not extractable), and speaks only the App
-// API: every request after activation carries a MitID-Signature header by that key.
+// API: every request after activation carries a MitID-Signature header by that key. It gets
+// MitID by an activation code, by the passport road (terms, MRZ, chip, face, user-ID), or by
+// a copy from another phone's QR code; it logs in by scanning, and copies itself to a new phone.
+// Each `?phone=N` is a phone of its own (its own installation and keys), so a copy can go from
+// one tab to another.
 (function () {
   "use strict";
   var root = document.getElementById("app");
   if (!root) { return; }
   var api = root.dataset.api.replace(/openapi\.json$/, "").replace(/\/$/, "");
   var errors = JSON.parse(document.getElementById("app-errors").textContent);
+  var reasons = JSON.parse(document.getElementById("app-user-id-reasons").textContent);
   var texts = {};
   document.getElementById("app-texts").content.querySelectorAll("[data-text]").forEach(function (node) {
     texts[node.dataset.text] = node.textContent;
   });
+  // Phone 1 keeps the record it always had; other phones have one each.
+  var record = root.dataset.phone === "1" ? "app" : "app-" + root.dataset.phone;
   var state = { installation: "", accounts: {} };
   var current = null; // the login being shown for approval
   var activating = ""; // the user-ID being activated
+  var passport = null; // the passport in the citizen's hand (demo: a passport file)
+  var road = null; // the passport road under way: its enrollment token
+  var copy = null; // the copy this phone shows: its id, what to sign, which user-ID
+  var copyTimer = null;
+  var copyCode = ""; // the copy QR code this phone scanned
 
   if (!window.crypto || !crypto.subtle || !window.indexedDB) {
     document.getElementById("app-unsupported").hidden = false;
     return;
   }
 
-  // Storage: one IndexedDB record holds the installation and its user-IDs with their keys.
+  // Storage: one IndexedDB record per phone holds the installation and its user-IDs with keys.
   function database() {
     return new Promise(function (resolve, reject) {
       var request = indexedDB.open("mitid-app-simulator", 1);
@@ -32,7 +44,7 @@
   function load() {
     return database().then(function (db) {
       return new Promise(function (resolve) {
-        var get = db.transaction("state").objectStore("state").get("app");
+        var get = db.transaction("state").objectStore("state").get(record);
         get.onsuccess = function () { resolve(get.result); };
       });
     }).then(function (saved) {
@@ -43,14 +55,21 @@
     return database().then(function (db) {
       return new Promise(function (resolve) {
         var tx = db.transaction("state", "readwrite");
-        tx.objectStore("state").put(state, "app");
+        tx.objectStore("state").put(state, record);
         tx.oncomplete = resolve;
       });
     });
   }
 
   // Bytes and signatures.
-  function b64(bytes) { return btoa(String.fromCharCode.apply(null, new Uint8Array(bytes))); }
+  function b64(bytes) {
+    var array = new Uint8Array(bytes);
+    var text = "";
+    for (var i = 0; i < array.length; i += 0x8000) {
+      text += String.fromCharCode.apply(null, array.subarray(i, i + 0x8000));
+    }
+    return btoa(text);
+  }
   function hex(bytes) {
     return Array.prototype.map.call(new Uint8Array(bytes), function (b) { return b.toString(16).padStart(2, "0"); }).join("");
   }
@@ -71,8 +90,21 @@
     return crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, key, new TextEncoder().encode(text))
       .then(function (raw) { return b64(toDer(raw)); });
   }
+  // A new key for a user-ID on this phone: the private half never leaves the browser.
+  function newKey() {
+    return crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"]).then(function (pair) {
+      return crypto.subtle.exportKey("spki", pair.publicKey).then(function (spki) {
+        return { privateKey: pair.privateKey, publicKey: b64(spki) };
+      });
+    });
+  }
+  function remember(userId, key, answer) {
+    state.accounts[userId] = { key: key.privateKey, keyId: answer.key_id, challenge: answer.challenge, status: "pending" };
+    activating = userId;
+    return save();
+  }
 
-  // The App API.
+  // The App API. A refusal becomes an Error whose message is the API's code.
   function call(method, path, body, userId) {
     var data = body === undefined ? "" : JSON.stringify(body);
     var headers = method === "POST" ? { "Content-Type": "application/json" } : {};
@@ -93,7 +125,12 @@
       return fetch(api + path, { method: method, headers: headers, body: method === "POST" ? data : undefined, credentials: "omit" });
     }).then(function (response) {
       return response.json().then(function (json) {
-        if (!response.ok) { throw new Error((json.error && json.error.code) || "unknown"); }
+        if (!response.ok) {
+          var refusal = new Error((json.error && json.error.code) || "unknown");
+          refusal.details = json.error || {};
+          refusal.fromApi = true;
+          throw refusal;
+        }
         return json;
       });
     }, function () { throw new Error("network"); });
@@ -105,13 +142,32 @@
     var heading = root.querySelector("[data-screen='" + name + "'] h2");
     if (heading && !quietly) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
   }
-  function say(text, kind) {
-    var box = document.getElementById("app-message");
-    box.className = "app-message alert " + (kind === "error" ? "alert-error" : "alert-success");
-    box.querySelector(".alert-text").textContent = text;
-    box.hidden = !text;
+  function field(name, value) {
+    root.querySelectorAll("[data-field='" + name + "']").forEach(function (node) { node.textContent = value || ""; });
   }
-  function fail(error) { say(errors[error.message] || errors.unknown, "error"); }
+  // A message above the screen; a refusal by the portal also shows its stable code.
+  function say(text, kind, code) {
+    var box = document.getElementById("app-message");
+    kind = kind === "error" ? "error" : "success";
+    box.className = "app-message alert alert-" + kind;
+    box.querySelectorAll("[data-icon]").forEach(function (icon) { icon.hidden = icon.dataset.icon !== kind; });
+    box.querySelector(".alert-text").textContent = text;
+    var line = box.querySelector(".app-error-code");
+    line.querySelector("code").textContent = code || "";
+    line.hidden = !code;
+    box.hidden = !text;
+    if (text && kind === "error") { box.scrollIntoView({ block: "nearest" }); }
+  }
+  function fail(error) {
+    var code = error.message;
+    var details = error.details || {};
+    var text = errors[code] || texts[code] || errors.unknown;
+    if (code === "user_id_invalid" && details.reasons) {
+      text = [text].concat(details.reasons.map(function (reason) { return reasons[reason]; }).filter(Boolean)).join(" ");
+    }
+    if (code === "user_id_taken" && details.suggestions) { suggest(details.suggestions); }
+    say(text, "error", error.fromApi ? code : "");
+  }
   function signer() {
     return Object.keys(state.accounts).filter(function (id) { return state.accounts[id].status === "active"; })[0];
   }
@@ -119,40 +175,159 @@
     return Object.keys(state.accounts).filter(function (id) { return state.accounts[id].keyId === login.key_id; })[0];
   }
   function home(quietly) {
+    stopCopy();
     var list = document.getElementById("app-accounts");
     list.textContent = "";
     Object.keys(state.accounts).forEach(function (userId) {
+      var account = state.accounts[userId];
       var item = document.createElement("li");
-      item.textContent = userId + " – " + texts[state.accounts[userId].status === "active" ? "active" : "pending"];
+      item.textContent = userId + " – " + texts[account.status === "active" ? "active" : "pending"];
+      if (account.status === "pending" && account.challenge) {
+        // Waiting for its temporary PIN: the citizen may come back to it after the SMS.
+        var finish = document.createElement("button");
+        finish.type = "button";
+        finish.className = "button button-tertiary";
+        finish.dataset.action = "finish";
+        finish.dataset.userId = userId;
+        finish.textContent = texts.finish;
+        item.appendChild(finish);
+      }
       list.appendChild(item);
     });
     document.getElementById("app-no-accounts").hidden = list.children.length > 0;
+    document.getElementById("app-use").hidden = !signer();
     show("home", quietly === true);
   }
   function present(login) {
     current = login;
-    ["service", "text", "user_id", "code"].forEach(function (field) {
-      root.querySelector("[data-field='" + field + "']").textContent = login[field] || "";
-    });
+    ["service", "text", "user_id", "code"].forEach(function (name) { field(name, login[name]); });
     root.querySelector("[data-typed-code]").hidden = !login.code;
     show("approve");
+  }
+  // Before a screen is shown: what it needs from the state.
+  var prepare = {
+    "passport-start": function () { road = null; },
+    "copy-show": function () {
+      var select = document.getElementById("app-copy-source");
+      var active = Object.keys(state.accounts).filter(function (id) { return state.accounts[id].status === "active"; });
+      select.textContent = "";
+      active.forEach(function (userId) { select.add(new Option(userId, userId)); });
+      document.getElementById("app-copy-which").hidden = active.length < 2;
+      document.getElementById("app-copy").hidden = true;
+      copyButton(false);
+    }
+  };
+  function go(name) {
+    say("");
+    if (name === "home") { home(); return; }
+    if (prepare[name]) { prepare[name](); }
+    show(name);
+  }
+
+  // The passport in the citizen's hand: a demo passport file, read as the app reads a passport.
+  function hold(read) {
+    var form = root.querySelector("form[data-action='passport-mrz']");
+    passport = read;
+    form.mrz.value = read ? read.mrz : "";
+  }
+  function isPassport(read) {
+    return read && ["mrz", "dg1", "dg2", "sod", "face"].every(function (name) { return typeof read[name] === "string"; });
+  }
+  function choosePassport(name) {
+    if (!name) { hold(null); return; }
+    fetch(root.dataset.passports + encodeURIComponent(name) + ".json", { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : Promise.reject(new Error("not-a-passport-file")); },
+        function () { throw new Error("network"); })
+      .then(function (read) { hold(read); })
+      .catch(fail);
+  }
+  function openPassport(file) {
+    if (!file) { return; }
+    file.text().then(JSON.parse).then(function (read) {
+      if (!isPassport(read)) { throw new Error("not-a-passport-file"); }
+      document.getElementById("app-passport").value = "";
+      hold(read);
+      say("");
+    }).catch(function () { fail(new Error("not-a-passport-file")); });
+  }
+  // A picture as the app sends it: at most 480 pixels across, as PNG.
+  function picture(file) {
+    return createImageBitmap(file).then(function (bitmap) {
+      var scale = Math.min(1, 480 / Math.max(bitmap.width, bitmap.height));
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.round(bitmap.width * scale);
+      canvas.height = Math.round(bitmap.height * scale);
+      canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      return new Promise(function (resolve) { canvas.toBlob(resolve, "image/png"); });
+    }).then(function (blob) { return blob.arrayBuffer(); }).then(b64, function () {
+      throw new Error("picture-unreadable");
+    });
+  }
+  function suggest(userIds) {
+    var box = document.getElementById("app-suggestions");
+    var list = box.querySelector("ul");
+    list.textContent = "";
+    userIds.forEach(function (userId) {
+      var item = document.createElement("li");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "button button-tertiary";
+      button.dataset.action = "use-suggestion";
+      button.textContent = userId;
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+    box.hidden = userIds.length === 0;
+  }
+  function onRoad() {
+    if (!road) { throw new Error("enrollment_not_found"); }
+    return road;
+  }
+
+  // The copy this phone shows: its QR code until it expires.
+  function stopCopy() {
+    if (copyTimer) { clearTimeout(copyTimer); copyTimer = null; }
+  }
+  function clock(date) {
+    return [date.getHours(), date.getMinutes(), date.getSeconds()].map(function (n) { return String(n).padStart(2, "0"); }).join(":");
+  }
+  // Once a code is shown, confirming the copy comes first; a new code is the other choice.
+  function copyButton(shown) {
+    var button = document.getElementById("app-copy-button");
+    button.textContent = texts[shown ? "show-new-qr" : "show-qr"];
+    button.className = "button " + (shown ? "button-secondary" : "button-primary");
+  }
+  function showCopy(answer) {
+    var qr = window.qrcode(0, "M");
+    qr.addData(answer.qr);
+    qr.make();
+    var holder = document.getElementById("app-copy-qr");
+    holder.innerHTML = qr.createSvgTag({ cellSize: 4, margin: 16, scalable: true });
+    holder.dataset.qr = answer.qr;
+    var until = new Date(answer.expires_at);
+    field("copy_qr", answer.qr);
+    field("copy_until", clock(until));
+    document.getElementById("app-copy-code").hidden = false;
+    document.getElementById("app-copy").hidden = false;
+    copyButton(true);
+    holder.focus();
+    stopCopy();
+    copyTimer = setTimeout(function () {
+      // Only the QR code dies: a new phone that scanned it in time may still be confirmed.
+      document.getElementById("app-copy-code").hidden = true;
+      say(texts["copy-expired"], "error");
+    }, Math.max(0, until - Date.now()));
   }
 
   var actions = {
     "start-activation": function (form) {
       var userId = form.user_id.value.trim();
-      return crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"]).then(function (pair) {
-        return crypto.subtle.exportKey("spki", pair.publicKey).then(function (spki) {
-          // A phone that already holds a user-ID signs, to prove it is the same installation.
-          return call("POST", "/activations", {
-            user_id: userId, activation_code: form.activation_code.value.trim(),
-            installation_id: state.installation, public_key: b64(spki), device_name: "MitID app simulator"
-          }, signer());
-        }).then(function (answer) {
-          state.accounts[userId] = { key: pair.privateKey, keyId: answer.key_id, challenge: answer.challenge, status: "pending" };
-          activating = userId;
-          return save();
-        });
+      return newKey().then(function (key) {
+        // A phone that already holds a user-ID signs, to prove it is the same installation.
+        return call("POST", "/activations", {
+          user_id: userId, activation_code: form.activation_code.value.trim(),
+          installation_id: state.installation, public_key: key.publicKey, device_name: "MitID app simulator"
+        }, signer()).then(function (answer) { return remember(userId, key, answer); });
       }).then(function () { say(texts["pin-sent"]); show("confirm"); });
     },
     "confirm-activation": function (form) {
@@ -169,12 +344,95 @@
         return save();
       }).then(function () { form.reset(); say(texts.activated); home(); });
     },
+    finish: function (button) {
+      activating = button.dataset.userId;
+      say("");
+      show("confirm");
+      return Promise.resolve();
+    },
+
+    // The passport road, step by step; the portal checks each answer.
+    "passport-start": function (form) {
+      var person = form.person.value.trim();
+      var body = {
+        terms_accepted: form.terms.checked, terms_version: root.dataset.termsVersion,
+        language: document.documentElement.lang
+      };
+      if (/^p/i.test(person)) { body.p_code = person.toUpperCase(); } else { body.cpr = person; }
+      return call("POST", "/passport/enrollments", body).then(function (answer) {
+        road = { token: answer.enrollment_token };
+        document.getElementById("app-has-mitid").hidden = !answer.has_mitid;
+        say("");
+        show("passport-mrz");
+      });
+    },
+    "passport-mrz": function (form) {
+      var token = onRoad().token;
+      if (!passport) { return Promise.reject(new Error("no-passport")); }
+      return call("POST", "/passport/mrz", { enrollment_token: token, mrz: form.mrz.value }).then(function (answer) {
+        field("document_number", answer.document_number);
+        say("");
+        show("passport-chip");
+      });
+    },
+    "passport-chip": function () {
+      var token = onRoad().token;
+      return call("POST", "/passport/chip", {
+        enrollment_token: token, dg1: passport.dg1, dg2: passport.dg2, sod: passport.sod
+      }).then(function () { say(""); show("passport-face"); });
+    },
+    "passport-face": function (form) {
+      var token = onRoad().token;
+      var file = form.face.files[0];
+      return (file ? picture(file) : Promise.resolve(passport.face)).then(function (face) {
+        return call("POST", "/passport/face", { enrollment_token: token, picture: face });
+      }).then(function () { form.reset(); say(""); show("passport-user-id"); }, function (error) {
+        form.reset(); // a refused picture is taken again, not sent again
+        throw error;
+      });
+    },
+    "passport-user-id": function (form) {
+      var token = onRoad().token;
+      document.getElementById("app-suggestions").hidden = true;
+      return call("POST", "/passport/user-id", { enrollment_token: token, user_id: form.user_id.value }).then(newKey).then(function (key) {
+        return call("POST", "/passport/app", {
+          enrollment_token: token, mobile: form.mobile.value.trim(), installation_id: state.installation,
+          public_key: key.publicKey, device_name: "MitID app simulator"
+        }, signer()).then(function (answer) { return remember(answer.user_id, key, answer); });
+      }).then(function () {
+        road = null;
+        passport = null;
+        root.querySelectorAll("form[data-action^='passport-']").forEach(function (done) { done.reset(); });
+        say(texts["pin-sent"]);
+        show("confirm");
+      });
+    },
+    "use-suggestion": function (button) {
+      var input = document.getElementById("app-new-user-id");
+      input.value = button.textContent;
+      input.focus();
+      return Promise.resolve();
+    },
+
+    // Logins, and the other phone's copy code: one scanner reads both.
     scan: function (form) {
       var file = form.photo.files[0];
       var read = file ? readQr(file) : Promise.resolve(form.frame.value.trim());
-      return read.then(function (frame) {
-        return call("POST", "/logins/scan", { frame: frame }, signer());
-      }).then(function (login) { form.reset(); say(""); present(login); });
+      return read.then(function (text) {
+        if (text.indexOf("mitid-copy.") === 0) {
+          copyCode = text;
+          form.reset();
+          say("");
+          show("copy-user-id");
+          return undefined;
+        }
+        if (!signer()) { throw new Error("no-user-id"); }
+        return call("POST", "/logins/scan", { frame: text }, signer()).then(function (login) {
+          form.reset();
+          say("");
+          present(login);
+        });
+      });
     },
     pending: function () {
       return call("GET", "/logins", undefined, signer()).then(function (answer) {
@@ -197,10 +455,45 @@
     reject: function () {
       return call("POST", "/logins/" + current.token + "/reject", {}, accountFor(current))
         .then(function () { say(texts.rejected); home(); });
+    },
+
+    // Copying MitID: the old phone shows the QR code and confirms; the new one scans it.
+    "copy-show": function (form) {
+      var userId = form.user_id.value || signer();
+      return call("POST", "/copies", {}, userId).then(function (answer) {
+        copy = { id: answer.copy_id, signingInput: answer.signing_input, userId: userId };
+        say("");
+        showCopy(answer);
+      });
+    },
+    "copy-approve": function (form) {
+      if (!copy) { return Promise.reject(new Error("copy_not_scanned")); }
+      return sign(state.accounts[copy.userId].key, copy.signingInput).then(function (signature) {
+        return call("POST", "/copies/" + copy.id + "/approve", { pin: form.pin.value, signature: signature }, copy.userId);
+      }).then(function () {
+        form.reset();
+        copy = null;
+        say(texts["copy-approved"]);
+        home();
+      });
+    },
+    "copy-scan": function (form) {
+      var userId = form.user_id.value.trim();
+      return newKey().then(function (key) {
+        return call("POST", "/copies/scan", {
+          qr: copyCode, user_id: userId, installation_id: state.installation,
+          public_key: key.publicKey, device_name: "MitID app simulator"
+        }).then(function (answer) {
+          return remember(userId, key, answer).then(function () { return answer; });
+        });
+      }).then(function (answer) {
+        form.reset();
+        copyCode = "";
+        say(answer.status === "waiting_for_old_app" ? texts["confirm-on-old"] : texts["pin-sent"]);
+        show("confirm");
+      });
     }
   };
-  errors["pins-differ"] = texts["pins-differ"];
-  errors["no-qr"] = texts["no-qr"];
 
   function readQr(file) {
     return createImageBitmap(file).then(function (bitmap) {
@@ -215,22 +508,32 @@
     });
   }
 
+  function run(action, target) {
+    try {
+      actions[action](target).catch(fail);
+    } catch (error) {
+      fail(error);
+    }
+  }
   root.addEventListener("submit", function (event) {
-    var form = event.target;
     event.preventDefault();
-    actions[form.dataset.action](form).catch(fail);
+    run(event.target.dataset.action, event.target);
   });
   root.addEventListener("click", function (event) {
     var target = event.target.closest("button[type=button]");
     if (!target) { return; }
-    if (target.dataset.go) { say(""); if (target.dataset.go === "home") { home(); } else { show(target.dataset.go); } }
-    if (target.dataset.action) { actions[target.dataset.action]().catch(fail); }
+    if (target.dataset.go) { go(target.dataset.go); }
+    if (target.dataset.action) { run(target.dataset.action, target); }
+  });
+  root.addEventListener("change", function (event) {
+    if (event.target.id === "app-passport") { choosePassport(event.target.value); }
+    if (event.target.id === "app-passport-file") { openPassport(event.target.files[0]); }
   });
   // Opened from a login page on this phone: the link carries the login and its secret.
   function openedFromPage() {
     var match = /[#&]autostart=([0-9a-f-]{36})\.([0-9a-f]+)/.exec(location.hash);
     if (!match || !signer()) { return false; }
-    history.replaceState(null, "", location.pathname);
+    history.replaceState(null, "", location.pathname + location.search);
     call("POST", "/logins/open", { token: match[1], autostart: match[2] }, signer())
       .then(present).catch(function (error) { home(true); fail(error); });
     return true;

@@ -8,36 +8,14 @@ import re
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Browser, expect
 
 from authenticators.models import AppDevice, AppLogin
-from enrollment import services as enrollment_services
-from enrollment import state
-from enrollment.flow import Channel, Method
-from enrollment.models import EnrollmentCase
 from messaging.models import OutboxMessage
-from nemid.demo import seed_demo_people
 
 from .conftest import DESKTOP, PHONE, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def activation_code(transactional_db: None) -> str:
-    """Jonas has enrolled for the app: confirmed mobile, user-ID, an activation code."""
-    seed_demo_people()
-    case = state.open_case(
-        cpr="1505831235", nemid_user_id="Jonas1983", channel=Channel.MITID, language="en"
-    ).case
-    enrollment_services.choose_method(case, Method.APP)
-    EnrollmentCase.objects.filter(pk=case.pk).update(
-        mobile="+4520304050", mobile_confirmed_at=timezone.now(), contact_method="app"
-    )
-    case.refresh_from_db()
-    enrollment_services.choose_user_id(case, "J()nas Jen5en")
-    return enrollment_services.issue_activation_code(case)[1]
 
 
 def temporary_pin() -> str:
@@ -59,7 +37,7 @@ def test_jonas_activates_the_app_simulator_and_logs_in_by_scanning(
     phone.goto(f"{base}/en/demo/app/")
     expect(phone.get_by_text("No user-ID on this phone yet.")).to_be_visible()
     check_accessibility(phone)
-    phone.get_by_role("button", name="Add a user-ID").click()
+    phone.get_by_role("button", name="With an activation code").click()
     phone.get_by_label("User-ID", exact=True).fill("j()nas jen5en")
     phone.get_by_label("Activation code").fill(activation_code)
     phone.get_by_role("button", name="Next").click()
@@ -108,7 +86,7 @@ def test_a_wrong_pin_in_the_app_is_refused_and_nobody_is_logged_in(
     base = live_server.url
     phone = browser.new_context(viewport=PHONE).new_page()
     phone.goto(f"{base}/en/demo/app/")
-    phone.get_by_role("button", name="Add a user-ID").click()
+    phone.get_by_role("button", name="With an activation code").click()
     phone.get_by_label("User-ID", exact=True).fill("J()nas Jen5en")
     phone.get_by_label("Activation code").fill(activation_code)
     phone.get_by_role("button", name="Next").click()

@@ -1,12 +1,14 @@
 """MitID without NemID, as a newcomer tries it: Sofie gets MitID with her passport and the
 command-line app and logs in with the live QR code; a forged passport is refused; staff create
 MitID at the Borgerservice desk with a code device, and the citizen logs in with it; Jonas
-copies his app to a second phone by QR and logs in with the new one.
+copies his app to a second phone by QR and logs in with the new one. The passport road and the
+copy again in the app simulator page (a phone-sized browser tab each), and the logins after.
 
 The portal runs in a real ASGI server process (the live QR code needs websockets), trusting
 the demo CSCA made for the test.
 """
 
+import base64
 import importlib
 import re
 from collections.abc import Iterator
@@ -21,9 +23,9 @@ from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from activation.models import DeskEnrollment
+from activation.models import AppCopy, DeskEnrollment
 from app_api.client import AppState, _pem
 from audit.models import AuditEntry
 from authenticators.models import AppDevice, AppLogin, CodeDevice, HardwareToken, Identity
@@ -32,7 +34,7 @@ from messaging.models import OutboxMessage
 from tests.asgi_server import asgi_server
 from tests.factories import AppDeviceFactory
 
-from .conftest import screenshot
+from .conftest import DESKTOP, PHONE, screenshot
 from .test_live_qr_login import FRAME, mitid_app, read_qr
 from .test_staff_block import STAFF_PASSWORD, argon2, staff_logs_in
 
@@ -224,3 +226,270 @@ def test_staff_create_mitid_at_the_desk_and_the_citizen_logs_in_with_the_code_de
     citizen.get_by_role("button", name="Log in", exact=True).click()
     expect(citizen.get_by_role("heading", level=1)).to_have_text("Your MitID")
     check_accessibility(citizen)
+
+
+# The same roads in the app simulator page: a phone in the browser, speaking the App API. -----
+
+
+def simulator(browser: Browser, url: str, language: str = "en") -> Page:
+    """A phone-sized browser showing the app simulator (phone 1 of this browser)."""
+    page = browser.new_context(viewport=PHONE, is_mobile=True).new_page()
+    page.goto(f"{url}/{language}/demo/app/")
+    return page
+
+
+def screen(page: Page, name: str) -> Locator:
+    return page.locator(f"[data-screen='{name}']")
+
+
+def refused(page: Page, text: str, code: str) -> None:
+    """The simulator says why in the page's language, with the App API's stable code."""
+    message = page.locator("#app-message")
+    expect(message).to_contain_text(text)
+    expect(message.locator(".app-error-code code")).to_have_text(code)
+
+
+def scan_login(
+    browser: Browser, url: str, phone: Page, user_id: str, pin: str, picture: Path
+) -> Page:
+    """The phone scans the live QR code on a computer and approves; the computer follows."""
+    computer = browser.new_context(viewport=DESKTOP).new_page()
+    computer.goto(f"{url}/en/login/")
+    computer.get_by_label("User-ID").fill(user_id)
+    computer.get_by_role("button", name="Continue").click()
+    expect(computer.locator("#login-qr")).to_have_attribute("data-frame", FRAME)
+    computer.locator("#login-qr").screenshot(path=str(picture))
+    phone.get_by_role("button", name="Scan a QR code").click()
+    scan = screen(phone, "scan")
+    scan.get_by_label("Take a picture of the QR code").set_input_files(str(picture))
+    scan.get_by_role("button", name="Scan", exact=True).click()
+    expect(screen(phone, "approve")).to_contain_text("Log on to MitID.dk")
+    screen(phone, "approve").get_by_label("PIN", exact=True).fill(pin)
+    screen(phone, "approve").get_by_role("button", name="Approve").click()
+    expect(phone.get_by_text("Approved. Go back to the screen.")).to_be_visible()
+    # No reload: the websocket brings the approval to the computer.
+    expect(computer.get_by_role("heading", level=1)).to_have_text("Your MitID", timeout=5000)
+    return computer
+
+
+def test_sofie_gets_mitid_with_her_passport_in_the_page_simulator_and_logs_in_by_qr(
+    browser: Browser,
+    server: str,
+    demo_passports: dict[str, dict[str, str]],
+    tmp_path: Path,
+    check_accessibility: Any,
+) -> None:
+    phone = simulator(browser, server)
+    phone.get_by_role("button", name="With your passport").click()
+    start = screen(phone, "passport-start")
+    expect(start.get_by_role("heading", name="Get MitID with your passport")).to_be_focused()
+    check_accessibility(phone)
+    start.get_by_label("CPR number or P-code").fill("080404-4128")
+    start.get_by_role("button", name="Next").click()
+    refused(phone, "Tick the box to show that you have read", "terms_not_accepted")
+    start.get_by_label("I have read and understood the terms").check()
+    start.get_by_role("button", name="Next").click()
+
+    # The passport in her hand; the camera reads its MRZ, first with one digit wrong.
+    mrz = screen(phone, "passport-mrz")
+    mrz.get_by_label("The passport in your hand (demo)").select_option("sofie-holm")
+    text = demo_passports["sofie-holm"]["mrz"]
+    expect(mrz.get_by_label("Machine-readable zone")).to_have_value(text)
+    first, second = text.split("\n")
+    misread = f"{first}\n{'3' if second[0] != '3' else '4'}{second[1:]}"
+    mrz.get_by_label("Machine-readable zone").fill(misread)
+    mrz.get_by_role("button", name="Next").click()
+    refused(phone, "A check digit in the machine-readable zone does not add up", "mrz_check_digit")
+    check_accessibility(phone)
+    screenshot(phone, "app-simulator-passport-refused-en-phone")
+    mrz.get_by_label("Machine-readable zone").fill(text)
+    mrz.get_by_role("button", name="Next").click()
+
+    chip = screen(phone, "passport-chip")
+    expect(chip).to_contain_text("220404081")
+    chip.get_by_role("button", name="Read the chip").click()
+
+    # Someone else's face is refused; her own (the camera's new picture of her) is taken.
+    face = screen(phone, "passport-face")
+    someone_else = tmp_path / "karen.png"
+    someone_else.write_bytes(base64.b64decode(demo_passports["karen-hansen"]["face"]))
+    face.get_by_label("Picture of your face").set_input_files(str(someone_else))
+    face.get_by_role("button", name="Use the picture").click()
+    refused(phone, "Your face does not match the picture in the passport", "face_mismatch")
+    face.get_by_role("button", name="Use the picture").click()
+
+    choose = screen(phone, "passport-user-id")
+    choose.get_by_label("Choose a user-ID").fill("080404-4128")
+    choose.get_by_label("Mobile number").fill("20 30 40 50")
+    choose.get_by_role("button", name="Next").click()
+    refused(phone, "Your CPR number cannot be your user-ID.", "user_id_invalid")
+    expect(choose.get_by_label("Mobile number")).to_have_value("20 30 40 50")
+    choose.get_by_label("Choose a user-ID").fill("Sofie H")
+    check_accessibility(phone)
+    choose.get_by_role("button", name="Next").click()
+    expect(phone.get_by_text("A temporary PIN is on its way to you by SMS.")).to_be_visible()
+
+    confirm = screen(phone, "confirm")
+    expect(confirm.get_by_role("link", name=re.compile("outbox"))).to_have_attribute(
+        "href", "/en/demo/outbox/"
+    )
+    confirm.get_by_label("Temporary PIN from the SMS").fill(last_code("+4520304050"))
+    confirm.get_by_label("Your own 6-digit PIN").fill("135790")
+    confirm.get_by_label("Type the PIN again").fill("135790")
+    confirm.get_by_label("Allow notifications from the MitID app").check()
+    confirm.get_by_role("button", name="Activate").click()
+    expect(phone.get_by_text("The MitID app is active for this user-ID.")).to_be_visible()
+    expect(phone.locator("#app-accounts")).to_contain_text("Sofie H – Active")
+    identity = Identity.objects.get(cpr="0804044128")
+    assert (identity.user_id, identity.level) == ("Sofie H", "substantial")
+    assert AppDevice.objects.get(identity=identity).status == "active"
+    screenshot(phone, "app-simulator-passport-done-en-phone")
+
+    scan_login(browser, server, phone, "Sofie H", "135790", tmp_path / "qr.png")
+    assert AppLogin.objects.filter(status="completed", identity=identity).exists()
+
+
+def test_a_forged_passport_is_refused_in_the_page_simulator_in_danish(
+    browser: Browser, server: str, check_accessibility: Any
+) -> None:
+    phone = simulator(browser, server, "da")
+    phone.get_by_role("button", name="Med dit pas").click()
+    start = screen(phone, "passport-start")
+    start.get_by_label("Jeg har læst og forstået vilkår og betingelser for MitID").check()
+    start.get_by_label("CPR-nummer eller P-kode").fill("0804044128")
+    start.get_by_role("button", name="Næste").click()
+    screen(phone, "passport-mrz").get_by_role("combobox").select_option("forged-sofie-holm")
+    screen(phone, "passport-mrz").get_by_role("button", name="Næste").click()
+    screen(phone, "passport-chip").get_by_role("button", name="Læs chippen").click()
+    refused(
+        phone,
+        "Passets chip er ikke signeret af en myndighed, som MitID har tillid til.",
+        "chip_signer_untrusted",
+    )
+    expect(phone.locator("#app-message")).to_contain_text("Fejlkode:")
+    check_accessibility(phone)
+    screenshot(phone, "app-simulator-forged-passport-da-phone")
+    assert not Identity.objects.filter(cpr="0804044128").exists()
+    assert not AppDevice.objects.exists()
+
+
+def jonas_activates_the_simulator(phones: BrowserContext, url: str, activation_code: str) -> Page:
+    """Jonas's phone 1: the app simulator, activated with his activation code and PIN 246810."""
+    old = phones.new_page()
+    old.goto(f"{url}/en/demo/app/")
+    old.get_by_role("button", name="With an activation code").click()
+    screen(old, "activate").get_by_label("User-ID", exact=True).fill("J()nas Jen5en")
+    screen(old, "activate").get_by_label("Activation code").fill(activation_code)
+    screen(old, "activate").get_by_role("button", name="Next").click()
+    expect(old.get_by_text("A temporary PIN is on its way to you by SMS.")).to_be_visible()
+    confirm = screen(old, "confirm")
+    confirm.get_by_label("Temporary PIN from the SMS").fill(last_code("+4520304050"))
+    confirm.get_by_label("Your own 6-digit PIN").fill("246810")
+    confirm.get_by_label("Type the PIN again").fill("246810")
+    confirm.get_by_label("Allow notifications from the MitID app").check()
+    confirm.get_by_role("button", name="Activate").click()
+    expect(old.get_by_text("The MitID app is active for this user-ID.")).to_be_visible()
+    return old
+
+
+def test_jonas_copies_his_app_to_a_new_phone_in_the_page_simulator_and_logs_in_with_it(
+    browser: Browser, server: str, activation_code: str, tmp_path: Path, check_accessibility: Any
+) -> None:
+    phones = browser.new_context(viewport=PHONE, is_mobile=True)
+    old = jonas_activates_the_simulator(phones, server, activation_code)
+
+    # The old phone shows the QR code, valid 3 minutes.
+    old.get_by_role("button", name="Copy MitID to a new phone").click()
+    screen(old, "copy-show").get_by_role("button", name="Show the QR code").click()
+    code = old.get_by_role("img", name="QR code for the new phone")
+    expect(code).to_have_attribute("data-qr", re.compile(r"^mitid-copy\."))
+    qr = code.get_attribute("data-qr") or ""
+    check_accessibility(old)
+    screenshot(old, "app-simulator-copy-show-en-phone")
+    picture = tmp_path / "copy.png"
+    code.screenshot(path=str(picture))
+
+    # The new phone is another tab of the same browser, with keys of its own.
+    with phones.expect_page() as opened:
+        old.get_by_role("link", name="Open phone 2 (a new tab)").click()
+    new = opened.value
+    expect(new.get_by_text("No user-ID on this phone yet.")).to_be_visible()
+    new.get_by_role("button", name="From your other phone").click()
+    screen(new, "scan").get_by_label("Take a picture of the QR code").set_input_files(str(picture))
+    screen(new, "scan").get_by_role("button", name="Scan", exact=True).click()
+    screen(new, "copy-user-id").get_by_label("Your user-ID").fill("J()nas Jen5en")
+    check_accessibility(new)
+    screen(new, "copy-user-id").get_by_role("button", name="Next").click()
+    expect(new.get_by_text("Now confirm on your other phone with its PIN.")).to_be_visible()
+
+    # The old phone confirms with its PIN (a wrong one first).
+    approve = screen(old, "copy-show")
+    approve.get_by_label("Your PIN").fill("000000")
+    approve.get_by_role("button", name="Confirm the copy").click()
+    refused(old, "The PIN is wrong.", "wrong_pin")
+    approve.get_by_label("Your PIN").fill("246810")
+    approve.get_by_role("button", name="Confirm the copy").click()
+    expect(old.get_by_text("Confirmed. The new phone gets a temporary PIN by SMS.")).to_be_visible()
+
+    confirm = screen(new, "confirm")
+    confirm.get_by_label("Temporary PIN from the SMS").fill(last_code("+4520304050"))
+    confirm.get_by_label("Your own 6-digit PIN").fill("975310")
+    confirm.get_by_label("Type the PIN again").fill("975310")
+    confirm.get_by_label("Allow notifications from the MitID app").check()
+    confirm.get_by_role("button", name="Activate").click()
+    expect(new.get_by_text("The MitID app is active for this user-ID.")).to_be_visible()
+    identity = Identity.objects.get(user_id="J()nas Jen5en")
+    assert AppDevice.objects.filter(identity=identity, status="active").count() == 2
+
+    # The code works once: a third phone that pastes it is refused.
+    third = phones.new_page()
+    third.goto(f"{server}/en/demo/app/?phone=3")
+    third.get_by_role("button", name="From your other phone").click()
+    screen(third, "scan").get_by_label("Or paste the text of the QR code").fill(qr)
+    screen(third, "scan").get_by_role("button", name="Scan", exact=True).click()
+    screen(third, "copy-user-id").get_by_label("Your user-ID").fill("J()nas Jen5en")
+    screen(third, "copy-user-id").get_by_role("button", name="Next").click()
+    refused(third, "This QR code has been used already.", "copy_code_used")
+    assert AppDevice.objects.filter(identity=identity).count() == 2
+
+    scan_login(browser, server, new, "J()nas Jen5en", "975310", tmp_path / "qr.png")
+    # Approved by the copied app, not the old one.
+    assert AppLogin.objects.get(status="completed").device == AppCopy.objects.get().new_device
+
+
+@pytest.fixture
+def short_copy_server(transactional_db: None) -> Iterator[str]:
+    """A portal whose copy QR codes live 3 seconds, not 3 minutes."""
+    with asgi_server(
+        DEMO_MODE="true", CELERY_TASK_ALWAYS_EAGER="true", APP_COPY_SECONDS="3"
+    ) as url:
+        yield url
+
+
+def test_an_expired_copy_qr_code_is_taken_away_and_refused_in_the_page_simulator(
+    browser: Browser, short_copy_server: str, activation_code: str, check_accessibility: Any
+) -> None:
+    phones = browser.new_context(viewport=PHONE, is_mobile=True)
+    old = jonas_activates_the_simulator(phones, short_copy_server, activation_code)
+    old.get_by_role("button", name="Copy MitID to a new phone").click()
+    screen(old, "copy-show").get_by_role("button", name="Show the QR code").click()
+    code = old.get_by_role("img", name="QR code for the new phone")
+    expect(code).to_have_attribute("data-qr", re.compile(r"^mitid-copy\."))
+    qr = code.get_attribute("data-qr") or ""
+    # When its time is up the old phone takes the code away and says so.
+    expect(code).to_be_hidden(timeout=6000)
+    expect(old.locator("#app-message")).to_contain_text("The QR code has expired.")
+    expect(
+        screen(old, "copy-show").get_by_role("button", name="Show a new QR code")
+    ).to_be_visible()
+    check_accessibility(old)
+
+    new = phones.new_page()
+    new.goto(f"{short_copy_server}/en/demo/app/?phone=2")
+    new.get_by_role("button", name="From your other phone").click()
+    screen(new, "scan").get_by_label("Or paste the text of the QR code").fill(qr)
+    screen(new, "scan").get_by_role("button", name="Scan", exact=True).click()
+    screen(new, "copy-user-id").get_by_label("Your user-ID").fill("J()nas Jen5en")
+    screen(new, "copy-user-id").get_by_role("button", name="Next").click()
+    refused(new, "The QR code has expired. Show a new one", "copy_code_expired")
+    assert AppDevice.objects.count() == 1

@@ -25,7 +25,8 @@ class Command(BaseCommand):
         self.stdout.write(f"{reserve_nemid_user_ids()} NemID user-IDs reserved for their holders")
         passports = seed_demo_passports()
         self.stdout.write(
-            f"{len(passports)} demo passports in {passports[0].parent} (for `mitid_app passport`);"
+            f"{len(passports)} demo passports in {passports[0].parent} (for `mitid_app passport`"
+            " and the app simulator page /da/demo/app/);"
             " Sofie Holm (CPR 080404-4128) never had NemID"
         )
         offices, slots = seed_offices()
