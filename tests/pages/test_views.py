@@ -54,6 +54,7 @@ def test_the_help_pages_show_the_support_hours_and_borgerservice(client: Client)
     html = client.get("/en/help/").content.decode()
     for fact in ["08:00–20:00", "10:00–16:00", "70 20 00 00", "Torvet 5", "96 28 24 00"]:
         assert fact in html
+    assert 'assurance level <a href="/en/levels/#high">High</a>.' in html
 
 
 @pytest.mark.parametrize(
