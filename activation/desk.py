@@ -9,12 +9,14 @@ staff checked it for High. Every step and every refusal is audited; the citizen'
 shows the MitID made.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from audit.models import AuditEntry
@@ -35,7 +37,7 @@ from enrollment.notices import deliver_code
 from enrollment.orders import fulfil_order
 from enrollment.user_ids import suggestions, validate_user_id
 
-from .models import DeskEnrollment
+from .models import DeskCodeSend, DeskEnrollment
 from .services import activate_code_device
 
 Staff = User
@@ -69,8 +71,10 @@ def _refuse(
     what: str,
     reasons: Sequence[str] = (),
     suggestions: Sequence[str] | None = None,
+    params: Mapping[str, object] | None = None,
 ) -> DeskRefused:
-    """Audit the refusal (staff were involved) and hand it back to be raised."""
+    """Audit the refusal (staff were involved) and hand it back to be raised; `params` fill
+    the words staff read (a wait in seconds)."""
     audit(
         AuditEntry.Action.DESK_REFUSED,
         by=by,
@@ -80,6 +84,7 @@ def _refuse(
         detail=", ".join(reasons),
     )
     details: dict[str, object] = {"reasons": list(reasons)} if reasons else {}
+    details.update(params or {})
     if suggestions is not None:
         details["suggestions"] = list(suggestions)
     return DeskRefused(code, **details)
@@ -158,7 +163,13 @@ def choose_user_id(*, desk: DeskEnrollment, user_id: str, by: Staff) -> DeskEnro
 
 
 def send_code(*, desk: DeskEnrollment, channel: str, address: str, by: Staff) -> DeskEnrollment:
-    """A code to the citizen's mobile number or e-mail, which they read out to staff."""
+    """A code to the citizen's mobile number or e-mail, which they read out to staff.
+
+    Sent as often as enrollment sends one (`codes.check_send_limits`: once a minute to an
+    address, a few times an hour), counted for this case and for the address at every desk,
+    so that neither a new case nor another desk sends a number more codes. A new code replaces
+    the one sent before; a refused send leaves that one working.
+    """
     if channel == ContactChannel.SMS:
         try:
             address = parse_mobile(address)
@@ -166,16 +177,32 @@ def send_code(*, desk: DeskEnrollment, channel: str, address: str, by: Staff) ->
             raise _refuse("invalid_mobile", by=by, desk=desk, what=desk.name) from error
     elif channel != ContactChannel.EMAIL or "@" not in address:
         raise _refuse("invalid_email", by=by, desk=desk, what=desk.name)
+    address = address.strip()
     with transaction.atomic():
         desk = _locked(desk, "send_code", by)
-        desk.channel = channel
-        desk.address = address.strip()
-        desk.confirmed_at = None
-        code = codes.renew_code(desk)
-        language = desk.identity.language if desk.identity else settings.LANGUAGE_CODE
-        # Written to the outbox in this transaction: sent only if the code is kept.
-        deliver_code(channel, desk.address, code, language)
-    return desk
+        now = timezone.now()
+        earlier = DeskCodeSend.objects.filter(Q(desk=desk) | Q(channel=channel, address=address))
+        try:
+            codes.check_send_limits(earlier, address, now=now)
+        except EnrollmentError as error:
+            # Raised after the transaction, so that the audit entry of the refusal is kept.
+            refusal = _refuse(error.code, by=by, desk=desk, what=desk.name, params=error.params)
+        else:
+            DeskCodeSend.objects.create(desk=desk, channel=channel, address=address, sent_at=now)
+            desk.channel = channel
+            desk.address = address
+            desk.confirmed_at = None
+            code = codes.renew_code(desk)
+            language = desk.identity.language if desk.identity else settings.LANGUAGE_CODE
+            # Written to the outbox in this transaction: sent only if the code is kept.
+            deliver_code(channel, desk.address, code, language)
+            return desk
+    raise refusal
+
+
+def forget_sends(*, before: datetime) -> int:
+    """When codes were sent is kept as long as the limits look back, and then some."""
+    return DeskCodeSend.objects.filter(sent_at__lt=before).delete()[0]
 
 
 def confirm_code(*, desk: DeskEnrollment, code: str, by: Staff) -> DeskEnrollment:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from authenticators.models import AppDevice, Identity
-from enrollment.models import AddressCode
+from enrollment.models import AddressCode, AddressCodeSend
 
 
 def token_hash(token: str) -> str:
@@ -140,3 +140,9 @@ class DeskEnrollment(AddressCode):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_state_display()})"
+
+
+class DeskCodeSend(AddressCodeSend):
+    """When the desk sent a code: resends are limited as enrollment's are (`activation.desk`)."""
+
+    desk = models.ForeignKey(DeskEnrollment, on_delete=models.CASCADE, related_name="sends")

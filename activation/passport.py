@@ -11,6 +11,10 @@ The same road recovers a MitID whose only device is blocked or lost (the person'
 exists: the user-ID is theirs already, and a new app joins it), and is run by a helper's app
 for someone else (`helper`), ending with that person's own app copied by QR (`copy.py`) or a
 code device ordered to their address.
+
+A road that is over (`PASSPORT_ENROLLMENT_MINUTES` after it began) is cleaned up by Celery
+beat (`clean_up_roads`): the MitID it began and nobody finished goes, so that its user-ID is
+free again and the person can start over; anything else that refers to the MitID keeps it.
 """
 
 import base64
@@ -19,16 +23,17 @@ import logging
 import secrets
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ForeignObjectRel, Model
 from django.utils import timezone
 
 from authenticators import app_keys, notices, services
-from authenticators.models import AppDevice, AuthenticatorStatus, Identity
+from authenticators.models import AppDevice, AuthenticatorEvent, AuthenticatorStatus, Identity
 from authenticators.user_ids import normalise_user_id
 from cpr.persons import Person, get_person_register, mrz_name
 from enrollment import notices as enrollment_notices
@@ -101,6 +106,12 @@ def start(
         raise ActivationRefused("terms_not_accepted")
     person = _person(cpr=cpr.strip(), p_code=p_code.strip())
     identity = Identity.objects.filter(cpr=person.number).first()
+    if (
+        identity is not None
+        and identity.status == Identity.Status.PENDING
+        and discard_if_abandoned(identity)
+    ):
+        identity = None  # an earlier road began it and was left: this one starts afresh
     if identity is not None and identity.status == Identity.Status.BLOCKED:
         raise ActivationRefused("identity_blocked")  # staff lift a block after an ID check
     if helper is not None and helper.identity.cpr == person.number:
@@ -397,3 +408,81 @@ def long_challenge(device: AppDevice) -> str:
         secrets.token_urlsafe(32),
         until=timezone.now() + timedelta(minutes=settings.APP_TEMPORARY_PIN_MINUTES),
     )
+
+
+# Roads that are over ---------------------------------------------------------------------------
+
+# What a road makes for a MitID before it is active, which goes with it: the roads, the QR code
+# for a helped person's phone, the apps waiting for their PIN and their refused tries.
+MADE_BY_ROADS: tuple[type[Model], ...] = (
+    PassportEnrollment,
+    AppCopy,
+    AppDevice,
+    AuthenticatorEvent,
+)
+
+
+def _referred_to(instance: Model, *, apart_from: tuple[type[Model], ...] = ()) -> bool:
+    """Whether a row of any model but `apart_from` refers to `instance`: a model added later
+    that refers to it counts without being named here."""
+    for relation in instance._meta.get_fields(include_hidden=True):
+        if not isinstance(relation, ForeignObjectRel) or relation.related_model in apart_from:
+            continue
+        if relation.related_model._base_manager.filter(**{relation.field.name: instance}).exists():
+            return True
+    return False
+
+
+def _abandoned(identity: Identity, now: datetime) -> bool:
+    """Begun by a road and left: never active, no app that may still get its PIN, no road or
+    copy code still open, and nothing else (NemID enrollment, an order, the desk, the audit log,
+    a login ...) refers to it."""
+    if identity.status != Identity.Status.PENDING:
+        return False
+    apps = AppDevice.objects.filter(identity=identity)
+    if apps.exclude(status=AuthenticatorStatus.PENDING).exists():
+        return False
+    if apps.filter(temporary_pin_expires_at__gt=now).exists():
+        return False  # the citizen may be typing the temporary PIN right now
+    copies = AppCopy.objects.filter(identity=identity, state=AppCopy.State.SHOWN)
+    if copies.filter(expires_at__gt=now).exists():
+        return False
+    roads = PassportEnrollment.objects.filter(identity=identity, expires_at__gt=now)
+    if roads.exclude(state=State.CLOSED).exists():
+        return False
+    return not _referred_to(identity, apart_from=MADE_BY_ROADS)
+
+
+def discard_if_abandoned(identity: Identity, now: datetime | None = None) -> bool:
+    """Delete the MitID an abandoned road began, with its Django user if nothing else has it.
+
+    An active or blocked MitID, and one that anything else refers to, is never touched.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Identity.objects.select_for_update().filter(pk=identity.pk).first()
+        if locked is None or not _abandoned(locked, now):
+            return False
+        account = locked.account
+        locked.delete()  # its roads, copy codes, waiting apps and their events with it
+        if account is not None and not _referred_to(account):
+            account.delete()
+    logger.info("Identity %s of an abandoned passport road deleted", identity.pk)
+    return True
+
+
+def clean_up_roads(now: datetime | None = None) -> dict[str, int]:
+    """Celery beat's hourly sweep of the roads that are over.
+
+    A road over whose MitID is still being set up stays, to be looked at again, until that
+    MitID is active (then the road goes) or abandoned (then both go).
+    """
+    now = now or timezone.now()
+    over = PassportEnrollment.objects.filter(expires_at__lte=now)
+    identities = 0
+    for identity in Identity.objects.filter(
+        status=Identity.Status.PENDING, pk__in=over.values("identity")
+    ):
+        identities += discard_if_abandoned(identity, now)
+    roads, _by_model = over.exclude(identity__status=Identity.Status.PENDING).delete()
+    return {"identities": identities, "passport_enrollments": roads}

@@ -37,6 +37,11 @@ def _portal(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
+def _levels_page(request: HttpRequest) -> str:
+    """MitID's own page on the levels, in the bank's language: a bank links it as any site."""
+    return f"{_portal(request)}/{translation.get_language()}/levels/"
+
+
 def _callback(request: HttpRequest) -> str:
     return request.build_absolute_uri(reverse("demo_bank_callback:callback"))
 
@@ -65,6 +70,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "claims_json": json.dumps(claims, indent=2, ensure_ascii=False) if claims else "",
         "userinfo_json": json.dumps(state.get("userinfo", {}), indent=2, ensure_ascii=False),
         "level": LEVELS.get(claims.get("acr", ""), ""),
+        "levels_page": _levels_page(request),
         "transfer_text": transfer_text(),
         "error": state.get("error", ""),
     }

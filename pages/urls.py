@@ -17,10 +17,9 @@ urlpatterns = [
     path("safety/", ContentPage.as_view(template_name="pages/safety.html"), name="safety"),
     path("levels/", ContentPage.as_view(template_name="pages/levels.html"), name="levels"),
     path("help/", ContentPage.as_view(template_name="pages/help.html"), name="help"),
-    # Written in Danish only so far; other languages get the trilingual notice.
     path(
         "help/help-someone-else/",
-        ContentPage.as_view(template_name="pages/help_someone_else.html", languages=("da",)),
+        ContentPage.as_view(template_name="pages/help_someone_else.html"),
         name="help_someone_else",
     ),
 ]

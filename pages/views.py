@@ -25,6 +25,8 @@ class ContentPage(DeclaredTranslationsMixin, TemplateView):
             digital_hotline=support.DIGITAL_HOTLINE,
             office=support.BORGERSERVICE_HERNING,
             post_days=settings.POST_DELIVERY_DAYS,
+            passport_enrollment_minutes=settings.PASSPORT_ENROLLMENT_MINUTES,
+            app_copy_minutes=settings.APP_COPY_SECONDS // 60,
             **kwargs,
         )
 

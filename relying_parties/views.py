@@ -22,7 +22,6 @@ from oauth2_provider.views import ConnectDiscoveryInfoView
 from oauth2_provider.views.mixins import OAuthLibMixin
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 
-from authenticators.models import AssuranceLevel
 from login import app_logins
 from login import session as login_session
 
@@ -209,8 +208,7 @@ class ContinueView(AttemptMixin, OAuthLibMixin, View):
             context = {
                 "attempt": attempt,
                 "asked": levels.ACR[attempt.level],
-                "asked_level": AssuranceLevel(attempt.level).label,
-                "achieved_level": AssuranceLevel(authenticated.level).label,
+                "achieved": authenticated.level,
                 "advice": LEVEL_ADVICE[attempt.level],
             }
             return render(request, "relying_parties/level.html", context, status=403)

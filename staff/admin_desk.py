@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -37,6 +38,15 @@ DESK_REFUSALS = {
     "user_id_invalid": _("this user-ID breaks the rules"),
     "invalid_mobile": _("that is not a mobile number"),
     "invalid_email": _("that is not an e-mail address"),
+    "resend_too_soon": ngettext_lazy(
+        "a code was sent to this address just now: wait %(seconds)d second before sending another",
+        "a code was sent to this address just now: wait %(seconds)d seconds before sending another",
+        "seconds",
+    ),
+    "too_many_sends": _(
+        "too many codes were sent in the last hour, for this citizen or to this address: wait "
+        "a while before sending another"
+    ),
     "wrong_code": _("the code is wrong"),
     "code_expired": _("the code has expired: send a new one"),
     "too_many_attempts": _("too many wrong codes: send a new one"),
@@ -58,8 +68,16 @@ class DeskPasswordForm(CodeDeviceActivationForm):
         del self.fields["serial"]
 
 
+# The query that asks the desk's page for the send form while a code is out.
+SEND_AGAIN = "again"
+
+
 def _words(refusal: Refused) -> str:
-    return str(DESK_REFUSALS.get(refusal.code) or refusal_text(refusal.code))
+    words = DESK_REFUSALS.get(refusal.code)
+    if words is None:
+        return refusal_text(refusal.code)
+    # A refusal's details fill its words (the seconds to wait); others have no placeholder.
+    return str(words % getattr(refusal, "details", {}))
 
 
 @admin.register(DeskEnrollment)
@@ -147,12 +165,17 @@ class DeskEnrollmentAdmin(admin.ModelAdmin[DeskEnrollment]):
                 return HttpResponseRedirect(self._desk_url(started))
         return self._page(request, str(_("Create MitID at the desk")), {"form": form})
 
-    def _step_form(self, case: DeskEnrollment, data: Any) -> forms.Form | None:
+    def _step_form(self, case: DeskEnrollment, data: Any, *, send_again: bool) -> forms.Form | None:
         state = DeskEnrollment.State
         if case.state == state.USER_ID:
             return DeskUserIdForm(data)
+        if case.state == state.CONTACT and case.code_hash and not send_again:
+            return DeskCodeForm(data)
         if case.state == state.CONTACT:
-            return DeskCodeForm(data) if case.code_hash else DeskSendCodeForm(data)
+            # The address the last code went to, to send again or to correct.
+            return DeskSendCodeForm(
+                data, initial={"channel": case.channel, "address": case.address}
+            )
         if case.state == state.METHOD:
             return DeskMethodForm(data)
         return None
@@ -162,11 +185,10 @@ class DeskEnrollmentAdmin(admin.ModelAdmin[DeskEnrollment]):
         if not self._may(request):
             raise PermissionDenied
         case = get_object_or_404(DeskEnrollment, pk=pk)
-        data = request.POST if request.method == "POST" and "resend" not in request.POST else None
-        if request.method == "POST" and "resend" in request.POST:
-            DeskEnrollment.objects.filter(pk=case.pk).update(code_hash="")
-            return HttpResponseRedirect(self._desk_url(case))
-        form = self._step_form(case, data)
+        data = request.POST if request.method == "POST" else None
+        # "Send a new code" shows the send form; the code sent before works until a new one is.
+        send_again = request.GET.get("send") == SEND_AGAIN
+        form = self._step_form(case, data, send_again=send_again)
         suggestions: list[str] = []
         activation_code = ""
         if form is not None and data is not None and form.is_valid():
@@ -189,6 +211,8 @@ class DeskEnrollmentAdmin(admin.ModelAdmin[DeskEnrollment]):
                 "suggestions": suggestions,
                 "activation_code": activation_code,
                 "screen_url": reverse("admin:activation_deskenrollment_screen", args=[case.pk]),
+                "send_again": SEND_AGAIN,
+                "sending_again": send_again,
             },
         )
 

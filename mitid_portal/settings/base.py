@@ -204,6 +204,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 3600.0,
     },
     "clean-up-logins-and-codes": {"task": "enrollment.tasks.clean_up", "schedule": 3600.0},
+    "clean-up-activation": {"task": "activation.tasks.clean_up", "schedule": 3600.0},
 }
 
 # Argon2id at OWASP's minimum cost (mitid_portal/hashers.py); Django's Argon2 hashes still

@@ -139,7 +139,7 @@ def test_karen_activates_her_device_in_the_browser_form(karen: Client, order: De
         },
     ).content.decode()
     assert "Your MitID is ready" in html
-    assert "Substantial" in html
+    assert 'Your assurance level is <a href="/en/levels/#substantial">Substantial</a>.' in html
 
 
 def test_staff_hand_out_an_order_with_the_admin_action(client: Client, order: DeviceOrder) -> None:

@@ -10,8 +10,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from activation import tasks as activation_tasks
 from activation.models import AppCopy, PassportEnrollment
 from authenticators import app_keys, lifecycle
 from authenticators.models import AppDevice, AuthenticatorStatus, Identity
@@ -526,3 +529,144 @@ def test_a_blocked_helper_app_is_refused(app_api: AppApi, helper: AppDevice) -> 
     helper.status = AuthenticatorStatus.BLOCKED
     helper.save()
     assert code(NewPhone(app_api, signer=helper).start(cpr=SOFIE)) == (403, "device_not_active")
+
+
+# Roads that are over: Celery beat's hourly clean-up -------------------------------------------
+
+
+def over() -> None:
+    """The road's time and the temporary PIN's time have run out."""
+    past = timezone.now() - timedelta(seconds=1)
+    PassportEnrollment.objects.update(expires_at=past)
+    AppDevice.objects.filter(status="pending").update(temporary_pin_expires_at=past)
+    AppCopy.objects.update(expires_at=past)
+
+
+def left_at_the_temporary_pin(phone: NewPhone, passport: dict[str, str], user_id: str) -> None:
+    assert phone.start().status_code == 201
+    assert phone.read(passport) == [200, 200, 200]
+    assert phone.step("user-id", user_id=user_id).status_code == 200
+    assert phone.app().status_code == 201  # and the temporary PIN is never typed
+
+
+def test_an_abandoned_road_goes_with_the_mitid_it_began_and_its_user_id_is_free(
+    phone: NewPhone, demo_passports: Passports, app_api: AppApi
+) -> None:
+    left_at_the_temporary_pin(phone, demo_passports["sofie-holm"], "Sofie H")
+    identity = Identity.objects.get(cpr=SOFIE)
+    assert (identity.status, identity.user_id) == ("pending", "Sofie H")
+    account = identity.account
+    assert account is not None
+    # Within its time the road and its MitID stay: the SMS may be on its way.
+    assert activation_tasks.clean_up()["identities"] == 0
+    over()
+    assert activation_tasks.clean_up()["identities"] == 1
+    assert not Identity.objects.filter(cpr=SOFIE).exists()
+    assert not User.objects.filter(pk=account.pk).exists()
+    assert not AppDevice.objects.exists() and not PassportEnrollment.objects.exists()
+    # Sofie starts again: nothing of the first road is in her way, not even its user-ID.
+    again = NewPhone(app_api)
+    assert again.start().json()["has_mitid"] is False
+    again.read(demo_passports["sofie-holm"])
+    assert again.step("user-id", user_id="Sofie Holm").status_code == 200
+    assert again.app().status_code == 201
+    assert Identity.objects.get(cpr=SOFIE).user_id == "Sofie Holm"
+
+
+def test_someone_whose_road_was_left_starts_again_before_the_clean_up(
+    phone: NewPhone, demo_passports: Passports, app_api: AppApi
+) -> None:
+    left_at_the_temporary_pin(phone, demo_passports["sofie-holm"], "Sofie H")
+    over()
+    again = NewPhone(app_api)
+    assert again.start().json()["has_mitid"] is False
+    again.read(demo_passports["sofie-holm"])
+    assert again.step("user-id", user_id="Sofie 2004").status_code == 200
+    assert Identity.objects.filter(cpr=SOFIE).count() == 0  # until her own last step
+
+
+def test_a_road_whose_temporary_pin_still_works_is_left_alone(
+    phone: NewPhone, demo_passports: Passports, app_api: AppApi
+) -> None:
+    left_at_the_temporary_pin(phone, demo_passports["sofie-holm"], "Sofie H")
+    PassportEnrollment.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert activation_tasks.clean_up()["identities"] == 0
+    assert NewPhone(app_api).start().json()["has_mitid"] is True
+    assert Identity.objects.get(cpr=SOFIE).user_id == "Sofie H"
+
+
+def test_an_active_mitid_is_never_touched(
+    phone: NewPhone, demo_passports: Passports, django_capture_on_commit_callbacks
+) -> None:
+    """Jonas's recovery road left at the temporary PIN, and Sofie's road finished."""
+    jonas = AppDeviceFactory(
+        identity__cpr="1505831235", identity__user_id="J()nas Jen5en", identity__status="active"
+    )
+    recovery = NewPhone(phone.api)
+    recovery.start(cpr="1505831235")
+    recovery.read(demo_passports["jonas-jensen"])
+    recovery.step("user-id", user_id="J()nas Jen5en")
+    assert recovery.app().status_code == 201
+    confirmed = whole_road(
+        phone, demo_passports["sofie-holm"], "Sofie H", django_capture_on_commit_callbacks
+    )
+    assert confirmed.json()["status"] == "active"
+    over()
+    assert activation_tasks.clean_up()["identities"] == 0
+    assert not PassportEnrollment.objects.exists(), "the roads are over and done with"
+    jonas.identity.refresh_from_db()
+    assert (jonas.identity.status, jonas.identity.user_id) == ("active", "J()nas Jen5en")
+    assert AppDevice.objects.filter(identity=jonas.identity).count() == 2
+    assert Identity.objects.get(cpr=SOFIE).status == "active"
+
+
+def test_a_mitid_that_anything_else_refers_to_is_kept(
+    app_api: AppApi, helper: AppDevice, demo_passports: Passports
+) -> None:
+    """A code device ordered for someone helped: the order keeps their MitID and its road."""
+    helping = NewPhone(app_api, signer=helper)
+    helping.start(cpr=SOFIE)
+    helping.read(demo_passports["sofie-holm"])
+    helping.step("user-id", user_id="Sofie H")
+    assert helping.step("order", kind="kodeviser", mobile="20 30 40 52").status_code == 201
+    over()
+    assert activation_tasks.clean_up() == {
+        "identities": 0,
+        "passport_enrollments": 0,
+        "desk_code_sends": 0,
+    }
+    assert Identity.objects.get(cpr=SOFIE).orders.count() == 1
+    assert PassportEnrollment.objects.count() == 1, "looked at again until the MitID is active"
+    assert NewPhone(app_api).start().json()["has_mitid"] is True
+
+
+def test_a_copy_code_for_someone_helped_that_was_never_scanned(
+    app_api: AppApi, helper: AppDevice, demo_passports: Passports
+) -> None:
+    helping = NewPhone(app_api, signer=helper)
+    helping.start(p_code="P10293847")
+    helping.read(demo_passports["ana-lima"])
+    helping.step("user-id", user_id="Ana L")
+    assert helping.step("copy", mobile="20 30 40 51").status_code == 201
+    assert activation_tasks.clean_up()["identities"] == 0  # the road's time is not over
+    over()
+    assert activation_tasks.clean_up()["identities"] == 1
+    assert not Identity.objects.filter(cpr="P10293847").exists()
+    assert not AppCopy.objects.exists()
+    helper.refresh_from_db()
+    assert helper.identity.user_id == "J()nas Jen5en", "the helper's own MitID stays"
+
+
+def test_roads_left_before_their_last_step_go_and_a_django_user_in_use_stays(
+    phone: NewPhone, demo_passports: Passports, app_api: AppApi
+) -> None:
+    left_at_the_temporary_pin(phone, demo_passports["sofie-holm"], "Sofie H")
+    account = Identity.objects.get(cpr=SOFIE).account
+    TOTPDevice.objects.create(user=account, name="something else's")
+    early = NewPhone(app_api)
+    early.start(p_code="P10293847")
+    early.step("mrz", mrz=demo_passports["ana-lima"]["mrz"])
+    over()
+    assert activation_tasks.clean_up()["identities"] == 1
+    assert not PassportEnrollment.objects.exists()
+    assert User.objects.filter(pk=account.pk).exists(), "something else refers to it"

@@ -113,6 +113,8 @@ def log_in_with_nemid(page: Page, base: str, language: str) -> None:
     page.wait_for_url(f"**/{language}/enrollment/**")
 
 
+# The portal's pages plus one page written in Danish only, for the trilingual notice.
+@pytest.mark.urls("tests.pages.danish_only_urls")
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_main_page_speaks_only_its_own_language(
     page: Page, live_server: Any, people: None, leak_finder: LeakFinder, language: str
@@ -136,7 +138,8 @@ def test_every_main_page_speaks_only_its_own_language(
         ("alternatives", "alternatives/"),
         ("safety", "safety/"),
         ("help", "help/"),
-        ("help-someone-else", "help/help-someone-else/"),  # the trilingual notice outside da
+        ("help-someone-else", "help/help-someone-else/"),
+        ("not-translated", "danish-only/"),  # the trilingual notice outside da
         ("nemid-login", "nemid/login/"),
         ("mitid-login", "login/"),
         ("check-user-id", "enrollment/check-user-id/"),

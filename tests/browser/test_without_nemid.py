@@ -194,6 +194,13 @@ def test_staff_create_mitid_at_the_desk_and_the_citizen_logs_in_with_the_code_de
     page.get_by_label("SMS").check()
     page.get_by_label("Mobile number or e-mail").fill("20 30 40 50")
     page.get_by_role("button", name="Next").click()
+    # Sending again at once is refused in words; the code sent first still works.
+    page.get_by_role("link", name="Change the address or send a new code").click()
+    expect(page.get_by_label("Mobile number or e-mail")).to_have_value("+4520304050")
+    page.get_by_role("button", name="Next").click()
+    expect(page.locator(".errornote")).to_contain_text("before sending another")
+    screenshot(page, "desk-send-again-too-soon-en")
+    page.get_by_role("link", name="Type the code sent before").click()
     page.get_by_label("The code the citizen reads out").fill(last_code("+4520304050"))
     page.get_by_role("button", name="Next").click()
     page.get_by_label("Hand out a code display from stock").check()
@@ -213,6 +220,7 @@ def test_staff_create_mitid_at_the_desk_and_the_citizen_logs_in_with_the_code_de
     assert (identity.status, identity.level) == ("active", "high")
     assert AuditEntry.objects.filter(identity=identity, action="desk_created").exists()
     assert AuditEntry.objects.filter(action="desk_refused", reason="user_id_invalid").exists()
+    assert AuditEntry.objects.filter(action="desk_refused", reason="resend_too_soon").exists()
 
     # Sofie logs in with the code display and her password.
     citizen = browser.new_context().new_page()

@@ -28,3 +28,23 @@ def test_the_portal_out_of_reach_is_said_not_raised(client: Client, monkeypatch)
     response = client.get("/demo-bank/callback/?code=x&state=y")
     assert response.status_code == 302
     assert 'data-error="server_error"' in client.get(response["Location"]).content.decode()
+
+
+def bank_session(client: Client, **state: object) -> None:
+    session = client.session
+    session["demo_bank"] = state
+    session.save()
+
+
+def test_the_level_of_the_login_links_to_mitids_page_on_the_levels(client: Client) -> None:
+    acr = "https://data.gov.dk/concept/core/nsis/loa/Substantial"
+    bank_session(client, id_token={"sub": "x", "acr": acr}, userinfo={"name": "Jonas Jensen"})
+    page = client.get("/da/demo-bank/").content.decode()
+    level = '<a href="http://testserver/da/levels/#substantial">Substantial</a>'
+    assert f'<strong data-testid="level">{level}</strong>' in page
+
+
+def test_a_level_too_low_links_the_level_the_bank_needs(client: Client) -> None:
+    bank_session(client, error="unmet_authentication_requirements")
+    page = client.get("/en/demo-bank/").content.decode()
+    assert 'level <a href="http://testserver/en/levels/#substantial">Substantial</a>.' in page

@@ -134,6 +134,12 @@ def test_public_pages_in_each_language(client: Client, language: str) -> None:
         check(client, f"/{language}/{page}", status=(200, 302, 404))
 
 
+@pytest.mark.urls("tests.pages.danish_only_urls")
+@pytest.mark.parametrize("language", ["en", "kl"])
+def test_the_trilingual_notice_too(client: Client, language: str) -> None:
+    check(client, f"/{language}/danish-only/", status=(200,))
+
+
 def test_other_responses_carry_the_headers_too(client: Client) -> None:
     for url in OTHER_RESPONSES:
         check(client, url, status=(200, 302, 404))

@@ -5,7 +5,17 @@ from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
-CONTENT_PAGES = ["", "get-mitid/", "alternatives/", "safety/", "help/"]
+CONTENT_PAGES = [
+    "",
+    "get-mitid/",
+    "alternatives/",
+    "safety/",
+    "help/",
+    "help/help-someone-else/",
+    "levels/",
+]
+# A test URLconf: the portal's pages plus one written in Danish only.
+DANISH_ONLY_URLS = "tests.pages.danish_only_urls"
 
 
 @pytest.mark.parametrize("language", ["da", "en", "kl"])
@@ -44,15 +54,56 @@ def test_the_help_pages_show_the_support_hours_and_borgerservice(client: Client)
     html = client.get("/en/help/").content.decode()
     for fact in ["08:00–20:00", "10:00–16:00", "70 20 00 00", "Torvet 5", "96 28 24 00"]:
         assert fact in html
+    assert 'assurance level <a href="/en/levels/#high">High</a>.' in html
 
 
+@pytest.mark.parametrize(
+    ("language", "heading", "facts"),
+    [
+        (
+            "da",
+            "Hjælp en anden med at få MitID med sit pas",
+            ["CPR-nummer", "P-kode", "3 minutter", "Kig væk", "15 dage"],
+        ),
+        (
+            "en",
+            "Help someone else get MitID with their passport",
+            ["CPR number", "P-code", "3 minutes", "Look away", "15 days"],
+        ),
+        (
+            "kl",
+            "Allamik pas-ni atorlugu MitID-mik pissarsiniartumik ikiuigit",
+            ["CPR-normua", "P-kodia", "minutsit 3", "allamut isigigit", "ullullu 15"],
+        ),
+    ],
+)
+def test_the_guide_to_helping_someone_else_says_the_same_in_each_language(
+    client: Client, language: str, heading: str, facts: list[str]
+) -> None:
+    """Seed 004 as the portal offers it: the passport road from the helper's app, then the
+    person's own app copied by QR (3 minutes) or a code device by post."""
+    html = client.get(f"/{language}/help/help-someone-else/").content.decode()
+    assert f"<h1>{heading}</h1>" in html
+    assert "portal-notice-section" not in html
+    for fact in facts:
+        assert fact in html
+    assert f'href="/{language}/enrollment/documents/terms/"' in html
+
+
+def test_the_help_page_links_the_guide_in_the_same_language(client: Client) -> None:
+    html = client.get("/kl/help/").content.decode()
+    assert 'href="/kl/help/help-someone-else/"' in html
+    assert "(in Danish)" not in client.get("/en/help/").content.decode()
+
+
+@pytest.mark.urls(DANISH_ONLY_URLS)
 @pytest.mark.parametrize(
     ("language", "order"), [("en", ["en", "da", "kl"]), ("kl", ["kl", "da", "en"])]
 )
 def test_a_page_without_the_chosen_language_shows_the_trilingual_notice(
     client: Client, language: str, order: list[str]
 ) -> None:
-    html = client.get(f"/{language}/help/help-someone-else/").content.decode()
+    html = client.get(f"/{language}/danish-only/").content.decode()
     sections = re.findall(r'<section class="portal-notice-section" lang="(\w+)">\s*<(h\d)>', html)
     assert sections == [(order[0], "h1"), (order[1], "h2"), (order[2], "h2")], "chosen first"
     assert html.count("<h1") == 1
@@ -60,14 +111,17 @@ def test_a_page_without_the_chosen_language_shows_the_trilingual_notice(
     assert "The page is not available in the selected language" in html
     assert "The languages it is available in are listed below." in html
     assert "Siden er ikke tilgængelig på det valgte sprog" in html
-    assert 'href="/da/help/help-someone-else/"' in html
-    assert 'href="/kl/help/help-someone-else/"' not in html, "only languages it exists in"
+    assert 'href="/da/danish-only/"' in html
+    assert 'href="/kl/danish-only/"' not in html, "only languages it exists in"
+    assert "Keep MitID to yourself" not in html, "the page itself is not shown"
 
 
+@pytest.mark.urls(DANISH_ONLY_URLS)
 def test_the_page_shows_itself_in_a_language_it_exists_in(client: Client) -> None:
-    html = client.get("/da/help/help-someone-else/").content.decode()
-    assert "Hjælp en anden med at få MitID" in html
+    html = client.get("/da/danish-only/").content.decode()
+    assert "<h1>MitID er kun til dig</h1>" in html
     assert "The page is not available" not in html
+    assert "portal-notice-section" not in html
 
 
 @pytest.mark.parametrize(

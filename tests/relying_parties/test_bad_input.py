@@ -208,7 +208,10 @@ def test_asking_for_high_tells_the_citizen_about_borgerservice_and_the_party_why
     page = log_in_with_app(client, party, jonas_phone, acr_values=f"{LOA}High")
     assert page.status_code == 403  # type: ignore[attr-defined]
     text = page.content.decode()  # type: ignore[attr-defined]
-    assert "Borgerservice" in text and "High" in text
+    assert "Borgerservice" in text
+    # Both levels link to the page that explains them.
+    assert 'level <strong><a href="/en/levels/#high">High</a></strong>.' in text
+    assert 'level <strong><a href="/en/levels/#substantial">Substantial</a></strong>,' in text
     assert nobody_logged_in(client)
     reference = text.split("/relying-parties/")[1].split("/")[0]
     answer = query_of(client.get(f"/en/relying-parties/{reference}/back/")["Location"])

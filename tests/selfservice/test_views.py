@@ -61,6 +61,7 @@ def test_the_login_goes_to_the_overview(
     page = client.get("/en/selfservice/").content.decode()
     for fact in ("karen.h", "Substantial", "20 30 40 50", "karen@example.dk", kodeviser.label):
         assert fact in page
+    assert '<dd><a href="/en/levels/#substantial">Substantial</a></dd>' in page
     assert "History of use" in page and "MitID.dk" in page
     assert client.get("/en/login/logged-in/")["Location"] == "/en/selfservice/"
 

@@ -1,17 +1,20 @@
 """MitID at the Borgerservice desk: the staff's pages and the service behind them."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import timezone
 
 from activation import desk as desk_service
-from activation.models import DeskEnrollment
+from activation import tasks as activation_tasks
+from activation.models import DeskCodeSend, DeskEnrollment
 from audit.models import AuditEntry
 from authenticators.models import AuthenticatorEvent, CodeDevice, HardwareToken, Identity
 from authenticators.stock import fill_stock
-from messaging.models import OutboxMessage
+from messaging.models import Message, OutboxMessage
 from tests.factories import IdentityFactory
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +148,89 @@ def test_unknown_people_and_missing_id_checks_are_refused_and_audited(
 
 def test_support_may_not_create_mitid_at_the_desk(phone_support: Client) -> None:
     assert phone_support.get(ADD).status_code == 403
+
+
+# Sending the code again: as often as enrollment sends one, per case and per address ----------
+
+
+def at_contact_step(by: User, cpr: str = SOFIE, user_id: str = "Sofie H") -> DeskEnrollment:
+    case = desk_service.start(
+        by=by, cpr=cpr, document="passport", last4="4081", checked_for_high=False
+    )
+    return desk_service.choose_user_id(desk=case, user_id=user_id, by=by)
+
+
+def send(case: DeskEnrollment, by: User, address: str = "20 30 40 50") -> DeskEnrollment:
+    return desk_service.send_code(desk=case, channel="sms", address=address, by=by)
+
+
+def test_a_code_sent_again_within_a_minute_is_refused_audited_and_the_first_still_works(
+    borgerservice: User, register: None, django_capture_on_commit_callbacks
+) -> None:
+    case = at_contact_step(borgerservice)
+    with django_capture_on_commit_callbacks(execute=True):
+        send(case, borgerservice)
+    first = sms_code()
+    with pytest.raises(desk_service.DeskRefused) as refused:
+        send(case, borgerservice)
+    assert refused.value.code == "resend_too_soon"
+    assert 55 <= refused.value.details["seconds"] <= 60  # type: ignore[operator]
+    entry = AuditEntry.objects.get(action="desk_refused", reason="resend_too_soon")
+    assert entry.actor == borgerservice and entry.target == "Sofie Holm"
+    assert OutboxMessage.objects.filter(recipient="+4520304050").count() == 1
+    desk_service.confirm_code(desk=case, code=first, by=borgerservice)
+    case.refresh_from_db()
+    assert case.state == "method"
+
+
+def test_the_codes_of_an_hour_are_counted_for_the_case_and_for_the_address(
+    borgerservice: User, register: None, settings
+) -> None:
+    settings.CONTACT_CODE_RESEND_SECONDS = 0
+    settings.CONTACT_CODE_SENDS_PER_HOUR = 2
+    case = at_contact_step(borgerservice)
+    send(case, borgerservice)
+    send(case, borgerservice, address="20 30 40 51")
+    with pytest.raises(desk_service.DeskRefused) as refused:
+        send(case, borgerservice, address="20 30 40 52")  # a third number: the case's limit
+    assert refused.value.code == "too_many_sends"
+    # A new case does not start the count again for a number the codes went to.
+    other = at_contact_step(borgerservice, cpr="0203754322", user_id="Karen K")
+    send(other, borgerservice)
+    with pytest.raises(desk_service.DeskRefused) as refused:
+        send(other, borgerservice)
+    assert refused.value.code == "too_many_sends"
+    assert AuditEntry.objects.filter(action="desk_refused", reason="too_many_sends").count() == 2
+    assert Message.objects.filter(channel="sms").count() == 3  # queued in the outbox
+
+
+def test_staff_read_how_long_to_wait_and_keep_what_they_typed(
+    desk: Client, borgerservice: User, register: None
+) -> None:
+    case = at_contact_step(borgerservice)
+    url = f"/admin/activation/deskenrollment/{case.pk}/desk/"
+    assert desk.post(url, {"channel": "sms", "address": "20 30 40 50"}).status_code == 302
+    page = desk.get(url).content.decode()
+    assert "The code the citizen reads out" in page
+    again = desk.get(f"{url}?send=again").content.decode()
+    assert 'value="+4520304050"' in again, "the address the last code went to"
+    refused = desk.post(f"{url}?send=again", {"channel": "sms", "address": "20 30 40 50"})
+    assert refused.status_code == 200
+    words = re.search(r"wait (\d+) seconds before sending another", refused.content.decode())
+    assert words is not None and 55 <= int(words.group(1)) <= 60
+    assert 'value="20 30 40 50"' in refused.content.decode()
+    case.refresh_from_db()
+    assert case.code_hash, "the code sent before still works"
+
+
+def test_the_record_of_codes_sent_is_deleted_after_the_retention(
+    borgerservice: User, register: None, settings
+) -> None:
+    case = at_contact_step(borgerservice)
+    send(case, borgerservice)
+    DeskCodeSend.objects.update(
+        sent_at=timezone.now() - timedelta(days=settings.LOGIN_RETENTION_DAYS, seconds=1)
+    )
+    send(case, borgerservice, address="20 30 40 51")
+    assert activation_tasks.clean_up()["desk_code_sends"] == 1
+    assert DeskCodeSend.objects.get().address == "+4520304051"

@@ -1,0 +1,20 @@
+"""Celery tasks of activation: the beat's housekeeping."""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from . import desk, passport
+
+
+@shared_task
+def clean_up() -> dict[str, int]:
+    """Delete what has served its purpose: passport roads that are over, with the MitID an
+    abandoned one began, and the desk's record of codes sent."""
+    before = timezone.now() - timedelta(days=settings.LOGIN_RETENTION_DAYS)
+    return {
+        **passport.clean_up_roads(),
+        "desk_code_sends": desk.forget_sends(before=before),
+    }
