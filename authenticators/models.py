@@ -170,6 +170,8 @@ class Authenticator(models.Model):
     throttling_failure_timestamp: datetime | None
     # What a use changes (django-otp's throttling and TimestampMixin): saved alone.
     USED_FIELDS = ("throttling_failure_timestamp", "throttling_failure_count", "last_used_at")
+    # What `services.verify` reads with the locked row: the identity, for its notices.
+    VERIFY_RELATED: tuple[str, ...] = ("identity",)
 
     @property
     def kind_label(self) -> str:
@@ -286,6 +288,7 @@ class CodeDevice(Authenticator, TOTPDevice):
         return f"{self.token.get_kind_display()} {self.token.serial}"
 
     KNOWLEDGE = "password"
+    VERIFY_RELATED = ("identity__account",)  # the password is the account's
 
     def check_knowledge(self, password: str) -> bool:
         """A code device is used with the MitID password made when it was activated."""

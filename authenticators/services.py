@@ -66,11 +66,11 @@ def verify(
     """
     # Within a caller's transaction no savepoint: nothing here is caught and carried on from.
     with transaction.atomic(savepoint=False):
-        # The identity comes along (one query, not two) for the notice below.
+        # The identity (and what the kind's knowledge is checked against) comes along.
         device = (
             type(device)
             .objects.select_for_update(of=("self",))
-            .select_related("identity")
+            .select_related(*device.VERIFY_RELATED)
             .get(pk=device.pk)
         )
         if challenge is not None and isinstance(device, AppDevice):

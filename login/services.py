@@ -88,17 +88,19 @@ def check_code_device(
 def _check_code_device(
     *, user_id: str, password: str, code: str, text: str, service: str
 ) -> Success:
-    identity = identity_for(user_id)
+    # The person's device and the person in one query: none is the same as an unknown user-ID.
     device = (
-        CodeDevice.objects.filter(identity=identity)
+        CodeDevice.objects.filter(
+            identity__user_id_key=normalise_user_id(user_id.strip()),
+            identity__status=Identity.Status.ACTIVE,
+        )
         .exclude(status__in=[AuthenticatorStatus.PENDING, AuthenticatorStatus.REVOKED])
         .select_related("identity__account", "token")
         .first()
-        if identity
-        else None
     )
-    if identity is None or device is None:
+    if device is None:
         raise _unknown(user_id, password=password)
+    identity = device.identity
     if not device.is_usable:
         # Only someone who knows the password learns that the device is blocked.
         if device.check_knowledge(password):

@@ -374,3 +374,36 @@ def test_blocking_the_device_used_ends_the_session(
     assert client.get("/en/selfservice/").status_code == 200
     lifecycle.block_device(karens_device, reason="lost", by=None)
     assert client.get("/en/selfservice/")["Location"].startswith("/en/login/")
+
+
+def test_what_a_login_asks_of_the_database(
+    client: Client,
+    karens_device: CodeDevice,
+    jonas_phone: AppDevice,
+    django_assert_max_num_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    """The statements a login costs (bench/peers compares them with peers' logins): the
+    device and its person in one query, the password's account with the locked row, Django's
+    session without a look-up of its new key, nobody's axes rows."""
+    type_user_id(client, "Karen K")
+    with django_assert_max_num_queries(16):
+        answer = client.post(
+            "/en/login/code-device/",
+            {"password": "Karens kodeord 7", "code": karens_device.token.current_code()},
+        )
+    assert answer.status_code == 302 and "/login/" not in answer["Location"]
+
+    Identity.objects.update(language="en")  # logged in in English before: nothing to remember
+    browser = Client()
+    type_user_id(browser, "j()nas jen5en")
+    login = AppLogin.objects.get(typed_user_id="j()nas jen5en")
+    app_logins.scan(signer=jonas_phone, frame_text=app_logins.frame(login))
+    app_logins.approve(
+        signer=jonas_phone,
+        token=str(login.token),
+        signature=app_keys.sign(jonas_phone.private_key, login.signing_input.encode()),
+        pin="246810",
+    )
+    with django_assert_max_num_queries(11):
+        answer = browser.get("/en/login/app/")
+    assert answer.status_code == 302 and "/login/" not in answer["Location"]
