@@ -9,8 +9,10 @@ staff checked it for High. Every step and every refusal is audited; the citizen'
 shows the MitID made.
 """
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from typing import ParamSpec, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -41,6 +43,8 @@ from .models import DeskCodeSend, DeskEnrollment
 from .services import activate_code_device
 
 Staff = User
+P = ParamSpec("P")
+R = TypeVar("R")
 State = DeskEnrollment.State
 # Documents with which staff may give level High after checking them in person.
 HIGH_DOCUMENTS = (IdDocument.PASSPORT, IdDocument.ID_CARD, IdDocument.DRIVING_LICENCE)
@@ -56,11 +60,13 @@ STEPS = {
 
 
 class DeskRefused(Refused):
-    """A refusal at the desk; `suggestions` for a taken user-ID, `reasons` for a broken one."""
+    """A refusal at the desk; `suggestions` for a taken user-ID, `reasons` for a broken one.
+    `entry` is what the audit log says of it, written once the step's transaction is over."""
 
-    def __init__(self, code: str, **details: object) -> None:
+    def __init__(self, code: str, *, entry: Mapping[str, object] | None = None, **details: object):
         super().__init__(code)
         self.details = details
+        self.entry = entry
 
 
 def _refuse(
@@ -73,23 +79,39 @@ def _refuse(
     suggestions: Sequence[str] | None = None,
     params: Mapping[str, object] | None = None,
 ) -> DeskRefused:
-    """Audit the refusal (staff were involved) and hand it back to be raised; `params` fill
-    the words staff read (a wait in seconds)."""
-    audit(
-        AuditEntry.Action.DESK_REFUSED,
-        by=by,
-        identity=desk.identity if desk is not None else None,
-        target=what,
-        reason=code,
-        detail=", ".join(reasons),
-    )
+    """The refusal to raise, with its audit entry (staff were involved); `params` fill the
+    words staff read (a wait in seconds)."""
     details: dict[str, object] = {"reasons": list(reasons)} if reasons else {}
     details.update(params or {})
     if suggestions is not None:
         details["suggestions"] = list(suggestions)
-    return DeskRefused(code, **details)
+    entry = {
+        "by": by,
+        "identity": desk.identity if desk is not None else None,
+        "target": what,
+        "reason": code,
+        "detail": ", ".join(reasons),
+    }
+    return DeskRefused(code, entry=entry, **details)
 
 
+def _audits_refusals(step: Callable[P, R]) -> Callable[P, R]:
+    """Every refusal of a desk step in the audit log: written after the step, so that no
+    rollback of the step's own transaction takes the entry with it."""
+
+    @functools.wraps(step)
+    def audited(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return step(*args, **kwargs)
+        except DeskRefused as refusal:
+            if refusal.entry is not None:
+                audit(AuditEntry.Action.DESK_REFUSED, **refusal.entry)  # type: ignore[arg-type]
+            raise
+
+    return audited
+
+
+@_audits_refusals
 def start(
     *, by: Staff, cpr: str, document: str, last4: str, checked_for_high: bool
 ) -> DeskEnrollment:
@@ -126,6 +148,7 @@ def _locked(desk: DeskEnrollment, step: str, by: Staff) -> DeskEnrollment:
     return desk
 
 
+@_audits_refusals
 def choose_user_id(*, desk: DeskEnrollment, user_id: str, by: Staff) -> DeskEnrollment:
     """The user-ID the citizen brought, by the rules; taken ones get suggestions."""
     with transaction.atomic():
@@ -162,6 +185,7 @@ def choose_user_id(*, desk: DeskEnrollment, user_id: str, by: Staff) -> DeskEnro
     raise raise_later
 
 
+@_audits_refusals
 def send_code(*, desk: DeskEnrollment, channel: str, address: str, by: Staff) -> DeskEnrollment:
     """A code to the citizen's mobile number or e-mail, which they read out to staff.
 
@@ -185,7 +209,6 @@ def send_code(*, desk: DeskEnrollment, channel: str, address: str, by: Staff) ->
         try:
             codes.check_send_limits(earlier, address, now=now)
         except EnrollmentError as error:
-            # Raised after the transaction, so that the audit entry of the refusal is kept.
             refusal = _refuse(error.code, by=by, desk=desk, what=desk.name, params=error.params)
         else:
             DeskCodeSend.objects.create(desk=desk, channel=channel, address=address, sent_at=now)
@@ -205,12 +228,14 @@ def forget_sends(*, before: datetime) -> int:
     return DeskCodeSend.objects.filter(sent_at__lt=before).delete()[0]
 
 
+@_audits_refusals
 def confirm_code(*, desk: DeskEnrollment, code: str, by: Staff) -> DeskEnrollment:
     with transaction.atomic():
         desk = _locked(desk, "confirm_code", by)
         try:
             codes.check_code(desk, code.strip(), now=timezone.now())
         except EnrollmentError as error:
+            # Raised after the transaction, so that a wrong code stays counted.
             refusal = _refuse(error.code, by=by, desk=desk, what=desk.name)
         else:
             desk.confirmed_at = timezone.now()
@@ -253,6 +278,7 @@ def _make_identity(desk: DeskEnrollment, *, by: Staff) -> Identity:
     return identity
 
 
+@_audits_refusals
 def hand_out_code_device(*, desk: DeskEnrollment, kind: str, by: Staff) -> DeskEnrollment:
     """A code device of `kind` from stock, handed over; the citizen activates it at the desk."""
     if kind not in (Method.CODE_DISPLAY, Method.CODE_READER):
@@ -285,11 +311,12 @@ def hand_out_code_device(*, desk: DeskEnrollment, kind: str, by: Staff) -> DeskE
                 reason="handed_out_at_desk",
             )
             return desk
-    if refusal.code != "user_id_taken":  # already audited where it was found
-        _refuse(refusal.code, by=by, desk=desk, what=desk.name)
-    raise refusal
+    if refusal.entry is not None:  # said where it was found (a taken user-ID)
+        raise refusal
+    raise _refuse(refusal.code, by=by, desk=desk, what=desk.name) from refusal
 
 
+@_audits_refusals
 def activate_at_desk(*, desk: DeskEnrollment, password: str, code: str, by: Staff) -> CodeDevice:
     """The citizen typed a password on the desk's screen and the code the device shows."""
     with transaction.atomic():
@@ -307,6 +334,7 @@ def activate_at_desk(*, desk: DeskEnrollment, password: str, code: str, by: Staf
     return device
 
 
+@_audits_refusals
 def give_app_code(*, desk: DeskEnrollment, by: Staff) -> tuple[DeskEnrollment, str]:
     """An app activation code for the citizen's phone (valid as any activation code)."""
     with transaction.atomic():

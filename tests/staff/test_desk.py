@@ -234,3 +234,13 @@ def test_the_record_of_codes_sent_is_deleted_after_the_retention(
     send(case, borgerservice, address="20 30 40 51")
     assert activation_tasks.clean_up()["desk_code_sends"] == 1
     assert DeskCodeSend.objects.get().address == "+4520304051"
+
+
+def test_a_step_out_of_order_is_refused_and_audited(borgerservice: User, register: None) -> None:
+    """Refused inside the step's transaction, audited after it: the entry is not rolled back."""
+    case = at_contact_step(borgerservice)
+    with pytest.raises(desk_service.DeskRefused) as refused:
+        desk_service.hand_out_code_device(desk=case, kind="kodeviser", by=borgerservice)
+    assert refused.value.code == "wrong_step"
+    entry = AuditEntry.objects.get(action="desk_refused", reason="wrong_step")
+    assert entry.actor == borgerservice and entry.target == "Sofie Holm"
