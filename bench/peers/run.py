@@ -104,25 +104,22 @@ FAST = Hashing(FAST_HASHERS, FAST_HASHERS)
 
 
 def production_hashing(portal: list[str]) -> Hashing:
-    """The portal's own hashers, and for the peers the same: Django's classes as they are, an
-    Argon2 subclass of the portal's (which the peers' virtualenv cannot import) as
+    """The portal's own hashers, and for the peers the same as the first, which hashes every
+    password (the others only read older hashes, of which the peers have none, or hash what
+    is not a person's password, like relying parties' client secrets): Django's class as it
+    is, or an Argon2 subclass of the portal's (which the peers' virtualenv cannot import) as
     peers_site.hashers.BenchArgon2PasswordHasher with its parameters."""
     from django.contrib.auth.hashers import Argon2PasswordHasher
     from django.utils.module_loading import import_string
 
-    peers, env = [], {}
-    for path in portal:
-        if path.startswith("django."):
-            peers.append(path)
-            continue
-        hasher = import_string(path)()
-        if not isinstance(hasher, Argon2PasswordHasher):
-            raise SystemExit(
-                f"{path}: no equivalent for the peers; add one to peers_site/hashers.py"
-            )
-        peers.append("peers_site.hashers.BenchArgon2PasswordHasher")
-        env["BENCH_ARGON2"] = f"{hasher.time_cost},{hasher.memory_cost},{hasher.parallelism}"
-    return Hashing(portal, peers, env)
+    first = portal[0]
+    if first.startswith("django."):
+        return Hashing(portal, [first])
+    hasher = import_string(first)()
+    if not isinstance(hasher, Argon2PasswordHasher):
+        raise SystemExit(f"{first}: no equivalent for the peers; add one to peers_site/hashers.py")
+    env = {"BENCH_ARGON2": f"{hasher.time_cost},{hasher.memory_cost},{hasher.parallelism}"}
+    return Hashing(portal, ["peers_site.hashers.BenchArgon2PasswordHasher"], env)
 
 
 def peer_environment(
