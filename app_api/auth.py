@@ -78,9 +78,10 @@ def authenticate(request: HttpRequest) -> AppDevice:
     # The lock is read only once a request failed, so a good request costs no look-up; a
     # locked client's requests fail either way, and one sharing its address is not shut out.
     client = client_address(request)
-    # `get`, not `first`: the key ID is unique, and `first` would add an ORDER BY.
+    # `get`, not `first`: the key ID is unique, and `first` would add an ORDER BY. The row
+    # alone: what the request is about (a login, an activation) brings its own person.
     try:
-        device = AppDevice.objects.select_related("identity").get(key_id=key_id)
+        device = AppDevice.objects.get(key_id=key_id)
     except AppDevice.DoesNotExist:
         raise _failed(client, "unauthenticated") from None
     message = signing_string(

@@ -238,9 +238,10 @@ def confirm_activation(
 def describe(login: AppLogin, signer: AppDevice) -> dict[str, Any]:
     """A login as the app shows it, and what it must sign to approve it."""
     account = app_logins.account_on_installation(signer, login)
+    person = login.identity  # the account's person, loaded with the login
+    assert person is not None  # `account_on_installation` refuses a login for nobody
     typed = (
-        login.identity is not None
-        and login.identity.uses_typed_codes()
+        person.uses_typed_codes()
         and login.status == AppLogin.Status.WAITING
         and not login.same_device
     )
@@ -250,7 +251,7 @@ def describe(login: AppLogin, signer: AppDevice) -> dict[str, Any]:
         "status": login.current_status(),
         "service": login.service,
         "text": login.text,
-        "user_id": account.identity.user_id,
+        "user_id": person.user_id,
         "key_id": str(account.key_id),
         "signing_input": login.signing_input,
         "expires_at": login.expires_at.isoformat(),
