@@ -139,3 +139,23 @@ def code_display_order(identity: Identity) -> DeviceOrder:
     """Her order of a code display by post, with one in stock (serial KV0000001)."""
     HardwareToken.objects.create(serial="KV0000001", kind="kodeviser")
     return DeviceOrder.objects.create(identity=identity, kind="kodeviser", delivery="post")
+
+
+def jonas_activation_code(user_id: str = "J()nas Jen5en") -> str:
+    """Jonas (a demo NemID person, `seed_demo_people`) has enrolled for the app: a confirmed
+    mobile number, `user_id`, and an activation code, which is returned."""
+    from enrollment import services as enrollment_services
+    from enrollment import state
+    from enrollment.flow import Channel as EnrollmentChannel
+    from enrollment.flow import Method
+
+    case = state.open_case(
+        cpr="1505831235", nemid_user_id="Jonas1983", channel=EnrollmentChannel.MITID, language="en"
+    ).case
+    enrollment_services.choose_method(case, Method.APP)
+    EnrollmentCase.objects.filter(pk=case.pk).update(
+        mobile="+4520304050", mobile_confirmed_at=timezone.now(), contact_method="app"
+    )
+    case.refresh_from_db()
+    enrollment_services.choose_user_id(case, user_id)
+    return enrollment_services.issue_activation_code(case)[1]

@@ -14,11 +14,10 @@ from app_api.views import STATUS
 from authenticators import app_keys
 from authenticators.models import AppDevice, Identity
 from enrollment import services as enrollment_services
-from enrollment import state
-from enrollment.flow import Channel, Method
 from enrollment.models import AppActivationCode, EnrollmentCase
 from messaging.models import OutboxMessage
 from tests.app_api.conftest import API, AppApi
+from tests.factories import jonas_activation_code
 
 pytestmark = pytest.mark.django_db
 
@@ -26,17 +25,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def activation_code(demo_people: None) -> str:
     """Jonas has enrolled for the app: confirmed mobile, user-ID, an activation code."""
-    case = state.open_case(
-        cpr="1505831235", nemid_user_id="Jonas1983", channel=Channel.MITID, language="en"
-    ).case
-    enrollment_services.choose_method(case, Method.APP)
-    EnrollmentCase.objects.filter(pk=case.pk).update(
-        mobile="+4520304050", mobile_confirmed_at=timezone.now(), contact_method="app"
-    )
-    case.refresh_from_db()
-    enrollment_services.choose_user_id(case, "J()nas Jen5en")
-    _activation, code = enrollment_services.issue_activation_code(case)
-    return code
+    return jonas_activation_code()
 
 
 class Phone:

@@ -8,16 +8,12 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
 from authenticators.models import AppDevice, Identity
-from enrollment import services as enrollment_services
-from enrollment import state
-from enrollment.flow import Channel, Method
-from enrollment.models import EnrollmentCase
 from login import app_logins
 from messaging.models import OutboxMessage
 from nemid.demo import seed_demo_people
+from tests.factories import jonas_activation_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,16 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def activation_code(transactional_db: None) -> str:
     seed_demo_people()
-    case = state.open_case(
-        cpr="1505831235", nemid_user_id="Jonas1983", channel=Channel.MITID, language="en"
-    ).case
-    enrollment_services.choose_method(case, Method.APP)
-    EnrollmentCase.objects.filter(pk=case.pk).update(
-        mobile="+4520304050", mobile_confirmed_at=timezone.now(), contact_method="app"
-    )
-    case.refresh_from_db()
-    enrollment_services.choose_user_id(case, "Jonas.J")
-    return enrollment_services.issue_activation_code(case)[1]
+    return jonas_activation_code("Jonas.J")
 
 
 def mitid_app(*args: str) -> str:

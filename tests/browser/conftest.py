@@ -8,14 +8,10 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.utils import timezone
 from playwright.sync_api import Page
 
-from enrollment import services as enrollment_services
-from enrollment import state
-from enrollment.flow import Channel, Method
-from enrollment.models import EnrollmentCase
 from nemid.demo import seed_demo_people
+from tests.factories import jonas_activation_code
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -130,16 +126,7 @@ def new_context_without_javascript(browser: Any, **options: Any) -> Any:
 def activation_code(transactional_db: None) -> str:
     """Jonas has enrolled for the app: confirmed mobile, user-ID, an activation code."""
     seed_demo_people()
-    case = state.open_case(
-        cpr="1505831235", nemid_user_id="Jonas1983", channel=Channel.MITID, language="en"
-    ).case
-    enrollment_services.choose_method(case, Method.APP)
-    EnrollmentCase.objects.filter(pk=case.pk).update(
-        mobile="+4520304050", mobile_confirmed_at=timezone.now(), contact_method="app"
-    )
-    case.refresh_from_db()
-    enrollment_services.choose_user_id(case, "J()nas Jen5en")
-    return enrollment_services.issue_activation_code(case)[1]
+    return jonas_activation_code()
 
 
 def screenshot(page: Page, name: str) -> Path:
