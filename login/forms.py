@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from authenticators.forms import WebAuthnForm
 
-__all__ = ["CodeDeviceLoginForm", "UserIdForm", "WebAuthnForm"]
+__all__ = ["CodeDeviceLoginForm", "TypedCodeForm", "UserIdForm", "WebAuthnForm"]
 
 
 class UserIdForm(forms.Form):
@@ -51,3 +51,25 @@ class CodeDeviceLoginForm(forms.Form):
         if not (len(code) == 6 and code.isdigit()):
             raise ValidationError(_("The code is 6 digits."), code="invalid_format")
         return code
+
+
+# One answer for a wrong, an empty and an overlong code: the form tells nobody whether the
+# person has chosen typed codes at all (`app_logins.enter_typed_code`).
+TYPED_CODE_WRONG = _("That is not the code. Type the 4 digits your MitID app shows for this login.")
+
+
+class TypedCodeForm(forms.Form):
+    """The code the app shows someone who types it instead of scanning; the login checks it."""
+
+    code = forms.CharField(
+        label=_("The code from the MitID app"),
+        max_length=4,
+        error_messages={"required": TYPED_CODE_WRONG, "max_length": TYPED_CODE_WRONG},
+        widget=OneTimeCodeInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "class": "input-width-xs",
+            }
+        ),
+    )

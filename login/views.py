@@ -30,11 +30,9 @@ from pages.drafts import DraftFormMixin
 
 from . import app_logins, methods, services, session, session_time
 from .decorators import mitid_login_required
-from .forms import CodeDeviceLoginForm, UserIdForm, WebAuthnForm
+from .forms import TYPED_CODE_WRONG, CodeDeviceLoginForm, TypedCodeForm, UserIdForm, WebAuthnForm
 
 CHIP_STATE_KEY = "chip_login_state"
-
-TYPED_CODE_WRONG = _("That is not the code. Type the 4 digits your MitID app shows for this login.")
 FAILURES = {
     "wrong_credentials": _("The user-ID, the password or the code is wrong. Try again."),
     "device_blocked": _(
@@ -197,6 +195,7 @@ class AppLoginView(PendingLoginMixin, TemplateView):
         return view.show()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        kwargs.setdefault("typed_form", TypedCodeForm())
         # The language switcher comes back here, whichever request showed the page.
         return super().get_context_data(page_path=reverse("login:app"), **kwargs)
 
@@ -247,24 +246,30 @@ class AppLoginView(PendingLoginMixin, TemplateView):
         """Start again, open the app on this phone instead, or type the code the app shows."""
         action = request.POST.get("action")
         if action == "typed_code":
-            return self.typed_code(request, request.POST.get("code", ""))
+            return self.typed_code(request, TypedCodeForm(request.POST))
         self.app_login(restart=True, same_device=action == "same_device")
         return redirect("login:app")
 
-    def typed_code(self, request: HttpRequest, code: str) -> HttpResponse:
+    def typed_code(self, request: HttpRequest, form: TypedCodeForm) -> HttpResponse:
+        """The code the app shows, typed: as good as a scan. A wrong one is an error on the
+        page, like any form's; when the login has ended, the page says why."""
         login = self.app_login()
-        try:
-            app_logins.enter_typed_code(token=str(login.token), code=code)
-        except app_logins.LoginRefused as refusal:
-            if refusal.code == "wrong_code":
-                context = self.get_context_data(
-                    login=login, status=login.current_status(), typed_code_error=TYPED_CODE_WRONG
-                )
-                context["frame"] = app_logins.frame(login)
-                return self.render_to_response(context)
-            if refusal.code == "too_many_attempts":
-                messages.error(request, gettext("Too many wrong codes. Start again."))
-        return redirect("login:app")
+        if form.is_valid():
+            try:
+                app_logins.enter_typed_code(token=str(login.token), code=form.cleaned_data["code"])
+                return redirect("login:app")
+            except app_logins.LoginRefused as refusal:
+                if refusal.code == "too_many_attempts":
+                    messages.error(request, gettext("Too many wrong codes. Start again."))
+                if refusal.code != "wrong_code":
+                    return redirect("login:app")
+                form.add_error("code", ValidationError(TYPED_CODE_WRONG, code="wrong_code"))
+        status = login.current_status()
+        if status != AppLogin.Status.WAITING or login.same_device:
+            return redirect("login:app")
+        context = self.get_context_data(login=login, status=status, typed_form=form)
+        context["frame"] = app_logins.frame(login)
+        return self.render_to_response(context)
 
 
 @never_cache

@@ -16,10 +16,15 @@ class PortalBoundField(forms.BoundField):
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
         css_class = WIDGET_CLASSES.get(getattr(widget, "input_type", None) or "", "form-input")
-        attrs["class"] = " ".join(filter(None, [str(attrs.get("class") or ""), css_class]))
-        if self.errors and self.auto_id:
-            described = [f"{self.auto_id}_error", str(attrs.get("aria-describedby") or "")]
-            attrs["aria-describedby"] = " ".join(filter(None, described))
+        # The widget's own class (a width such as `input-width-xs`) stays beside it: these
+        # attrs win over the widget's when it renders.
+        own = [str(widget.attrs.get("class") or ""), str(attrs.get("class") or "")]
+        attrs["class"] = " ".join(filter(None, [*own, css_class]))
+        # Django names the error itself, unless the widget has its own aria-describedby.
+        error = f"{self.auto_id}_error"
+        described = str(attrs.get("aria-describedby") or widget.attrs.get("aria-describedby") or "")
+        if self.errors and self.auto_id and error not in described.split():
+            attrs["aria-describedby"] = " ".join(filter(None, [error, described]))
         return attrs
 
 

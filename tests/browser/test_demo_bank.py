@@ -85,3 +85,15 @@ def test_the_demo_bank_logs_jonas_in_and_he_approves_the_transfer(
 
     page.locator("form[action$='/demo-bank/log-out/'] button").click()
     expect(page.locator("form[action$='/demo-bank/log-in/'] button")).to_be_visible()
+
+    # A second login, cancelled: the portal's login form for the bank refuses an empty
+    # user-ID, and back at the bank its page says that nothing happened.
+    page.locator("form[action$='/demo-bank/log-in/'] button").click()
+    page.locator("#page-form button[type=submit]").click()
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Demo Bank")
+    check_accessibility(page)
+    page.locator(".login-behalf a").click()
+    expect(page.locator("[data-error=access_denied]")).to_be_visible()
+    check_accessibility(page)
+    screenshot(page, "demo-bank-cancelled-da")

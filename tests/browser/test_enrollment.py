@@ -167,10 +167,14 @@ def test_karen_orders_a_code_display_for_pick_up_in_english_without_javascript(
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello Karen Hansen")
     page.get_by_role("link", name="Start").click()
 
+    page.get_by_role("button", name="Continue").click()  # nothing chosen
+    expect(page.get_by_role("alert")).to_contain_text("Choose the app, a code display")
+    check_accessibility(page)
     page.get_by_label("MitID code display").check()
     page.get_by_role("button", name="Continue").click()
     page.get_by_role("button", name="Continue").click()  # forgot the box
     expect(page.get_by_role("alert")).to_contain_text("Tick the box")
+    check_accessibility(page)
     page.get_by_label("I have read and understood the terms and conditions for MitID").check()
     page.get_by_role("button", name="Continue").click()
 

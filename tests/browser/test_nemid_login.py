@@ -152,6 +152,7 @@ def test_front_page_screenshots(
         "get-mitid/",
         "alternatives/",
         "safety/",
+        "levels/",
         "help/",
         "help/help-someone-else/",
         "no-such-page/",

@@ -357,8 +357,20 @@ def test_the_login_page_takes_the_typed_code_from_the_app(
     page = client.get("/en/login/app/").content.decode()
     assert "Cannot scan the code?" in page
     login = AppLogin.objects.get()
-    wrong = client.post("/en/login/app/", {"action": "typed_code", "code": "99999"})
-    assert "That is not the code." in wrong.content.decode()
+    wrong = f"{(int(login.typed_code) + 1) % 10_000:04d}"
+    # Refused like any form: in the summary and at the field; only a code typed is counted.
+    for code, error, counted in (
+        ("", "required", 0),
+        ("99999", "max_length", 0),
+        (wrong, "wrong_code", 1),
+    ):
+        answer = client.post("/en/login/app/", {"action": "typed_code", "code": code})
+        assert answer.context["typed_form"].has_error("code", error)
+        page = answer.content.decode()
+        assert "That is not the code." in page and "<title>Error: " in page
+        assert 'href="#id_code"' in page and 'aria-invalid="true"' in page
+        login.refresh_from_db()
+        assert (login.status, login.typed_code_failures) == ("waiting", counted)
     client.post("/en/login/app/", {"action": "typed_code", "code": login.typed_code})
     assert "Approve in the MitID app." in client.get("/en/login/app/").content.decode()
 
