@@ -202,9 +202,9 @@ def main() -> None:
     phones = people.make_phones(args.users, "citizen")
     client_id, client_secret = register_party()
     with harness.server(args.server) as (base, process):
-        meter = harness.CpuMeter(server=process.pid)
+        meter = harness.CpuMeter(server=process.pid, own_backends=True)
         portal = asyncio.run(portal_citizens(base, phones, args.seconds, meter))
-        meter = harness.CpuMeter(server=process.pid)
+        meter = harness.CpuMeter(server=process.pid, own_backends=True)
         party = asyncio.run(
             party_citizens(base, phones, args.seconds, meter, client_id, client_secret)
         )
