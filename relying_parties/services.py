@@ -72,6 +72,7 @@ def register_party(
 
 
 def party_for(client_id: str) -> RelyingParty | None:
+    """The party with its client (whose `relying_party` is then this party, not a query)."""
     return (
         RelyingParty.objects.select_related("application")
         .filter(application__client_id=client_id)
@@ -79,18 +80,29 @@ def party_for(client_id: str) -> RelyingParty | None:
     )
 
 
+def party_of(application: Any) -> RelyingParty | None:
+    """The party a client is, if it is one (a client made in the admin alone is not)."""
+    party: RelyingParty | None = getattr(application, "relying_party", None)
+    return party
+
+
 # Claims ---------------------------------------------------------------------------------------
 
 
 def identity_of(user: AbstractBaseUser | AnonymousUser | None) -> Identity | None:
+    """The user's identity, with its pseudonym if it has one."""
     if user is None or not user.is_authenticated:
         return None
-    return Identity.objects.filter(account_id=user.pk).first()
+    return Identity.objects.select_related("oidc_subject").filter(account_id=user.pk).first()
 
 
 def subject_for(identity: Identity) -> str:
-    subject, _made = Subject.objects.get_or_create(identity=identity)
-    return str(subject.sub)
+    """The person's `sub`, made the first time a party asks."""
+    try:
+        return str(identity.oidc_subject.sub)
+    except Subject.DoesNotExist:
+        subject, _made = Subject.objects.get_or_create(identity=identity)
+        return str(subject.sub)
 
 
 def person_claims(identity: Identity | None) -> dict[str, Any]:
@@ -197,26 +209,22 @@ def _keep_evidence(
 
 
 def login_for_code(code: str, application: Any) -> PartyLogin | None:
+    """The login a party's code was given for, with the person and their pseudonym."""
     return (
-        PartyLogin.objects.select_related("party__application")
+        PartyLogin.objects.select_related("identity__oidc_subject")
         .filter(code_hash=code_hash(code), party__application=application)
         .first()
     )
 
 
-def redeem(party_login: PartyLogin) -> bool:
-    """Mark the login's code used, once: a second caller (a race) gets False."""
+def redeem(party_login: PartyLogin, *, access_token: Any, id_token: Any) -> bool:
+    """Mark the login's code swapped for these tokens, once: a second caller (the same code
+    twice at once) gets False, when the first has committed."""
     return bool(
         PartyLogin.objects.filter(pk=party_login.pk, redeemed_at=None).update(
-            redeemed_at=timezone.now()
+            redeemed_at=timezone.now(), access_token=access_token, id_token=id_token
         )
     )
-
-
-def link_tokens(party_login: PartyLogin, *, access_token: Any, id_token: Any) -> None:
-    party_login.access_token = access_token
-    party_login.id_token = id_token
-    party_login.save(update_fields=["access_token", "id_token"])
 
 
 @transaction.atomic

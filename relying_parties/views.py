@@ -106,7 +106,7 @@ class AuthorizeView(OAuthLibMixin, View):
             return OAuth2ResponseRedirect(
                 self.error_response(error)[1]["url"], oauth2_settings.ALLOWED_REDIRECT_URI_SCHEMES
             )
-        party = services.party_for(credentials["client_id"])
+        party = services.party_of(credentials["request"].client)
         if party is None:
             return refused_page(
                 request, OAuthToolkitError(error=oauth_errors.InvalidClientIdError())
@@ -225,7 +225,9 @@ class ContinueView(AttemptMixin, OAuthLibMixin, View):
         attempt: attempts.Attempt,
         authenticated: services.Authenticated,
     ) -> HttpResponse:
-        credentials = dict(attempt.credentials)
+        # The client as read with its party, so that oauthlib's second look at the request
+        # (DOT checks it again as it issues the code) reads neither again.
+        credentials = {**attempt.credentials, "client": party.application}
         try:
             uri, _headers, _body, _status = self.create_authorization_response(
                 request=request,
