@@ -5,6 +5,8 @@ import json
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from oauth2_provider.models import AccessToken
+from oauth2_provider.signals import app_authorized
 
 from authenticators.models import AppDevice
 from relying_parties.models import RelyingParty
@@ -101,3 +103,22 @@ def test_every_login_for_a_party_is_in_the_history_under_its_name(
     session.save()
     page = overview.get("/en/selfservice/").content.decode()
     assert page.count("Nordbank") == 2
+
+
+def test_a_listener_to_app_authorized_still_gets_the_token(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    """The token endpoint skips django-oauth-toolkit's signal only while nothing listens."""
+    heard = []
+
+    def listener(sender: object, request: object, token: AccessToken, **kwargs: object) -> None:
+        heard.append(token)
+
+    code = query_of(log_in_with_app(client, party, jonas_phone))["code"]
+    app_authorized.connect(listener)
+    try:
+        status, _tokens = exchange(client, party, code)
+    finally:
+        app_authorized.disconnect(listener)
+    assert status == 200
+    assert [token.pk for token in heard] == [AccessToken.objects.get().pk]
