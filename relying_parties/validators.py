@@ -50,10 +50,8 @@ class MitIDValidator(OAuth2Validator):
         request's scopes and the view need the party, which would be another query."""
         if request.client is None and client_id:
             with suppress(ValueError):  # a NUL byte in client_id: DOT's own lookup says no
-                client = (
-                    Application.objects.select_related("relying_party")
-                    .filter(client_id=client_id)
-                    .first()
+                client = services.one(
+                    Application.objects.select_related("relying_party").filter(client_id=client_id)
                 )
                 request.client = cimd.refresh_if_stale(client, request) if client else None
         return super()._load_application(client_id, request)
@@ -65,7 +63,7 @@ class MitIDValidator(OAuth2Validator):
         scopes and the nonce are asked before the client is known)."""
         read = getattr(request, "mitid_grant", None)
         if read is None or read[0] != code:
-            read = (code, Grant.objects.select_related("user").filter(code=code).first())
+            read = (code, services.one(Grant.objects.select_related("user").filter(code=code)))
             request.mitid_grant = read
         grant: AbstractGrant | None = read[1]
         return grant
