@@ -146,7 +146,7 @@ def server(
     command.extend(options)
     persistent = name.startswith("gunicorn") or websockets_only
     connections = {"DB_CONN_MAX_AGE": "60" if persistent else "0"}
-    process = subprocess.Popen(command, cwd=ROOT, env=environment(**connections, **extra))
+    process = subprocess.Popen(command, cwd=ROOT, env=environment(**{**connections, **extra}))
     try:
         deadline = time.monotonic() + 30
         while True:
