@@ -35,7 +35,6 @@ from bench import harness, people
 from bench.party_logins import REDIRECT_URI, SUBSTANTIAL, register_party
 from bench.profile_api import API, FRAME, Counter
 
-
 KINDS = [
     ("ORM and PostgreSQL driver", ("/django/db/", "/psycopg")),
     ("sessions and signing", ("/django/contrib/sessions/", "/django/core/signing")),
