@@ -146,7 +146,7 @@ def server(
     command.extend(options)
     persistent = name.startswith("gunicorn") or websockets_only
     connections = {"DB_CONN_MAX_AGE": "60" if persistent else "0"}
-    process = subprocess.Popen(command, cwd=ROOT, env=environment(**connections, **extra))
+    process = subprocess.Popen(command, cwd=ROOT, env=environment(**{**connections, **extra}))
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -213,12 +213,30 @@ class CpuMeter:
     PostgreSQL server (other users' backends included, if any), `redis` the Redis server;
     `machine` is all CPU time of the machine (from /proc/stat), and `other` what it spent
     besides them: the kernel's loopback networking, and other people's work on this machine.
+
+    With `own_backends=True`, `postgres` is only the backends connected to the benchmark's
+    database (pg_stat_activity), not other people's queries on a shared server; a backend
+    that ends during the measurement is then not counted, so the servers should keep their
+    connections (gunicorn's workers do, with DB_CONN_MAX_AGE).
     """
 
-    def __init__(self, **servers: int) -> None:
+    def __init__(self, *, own_backends: bool = False, **servers: int) -> None:
         self.servers = servers
+        self.own_backends = own_backends
         self.started: dict[str, int] = {}
+        self.started_backends: dict[int, int] = {}
         self.wall = 0.0
+
+    def _backends(self) -> dict[int, int]:
+        """CPU ticks of each PostgreSQL backend on the benchmark's database, but this one."""
+        import psycopg
+
+        with psycopg.connect(DATABASE, autocommit=True) as admin:
+            rows = admin.execute(
+                "SELECT pid FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).fetchall()
+        return {pid: _cpu_ticks(pid) for (pid,) in rows}
 
     def _snapshot(self) -> dict[str, int]:
         processes = _processes()
@@ -244,6 +262,8 @@ class CpuMeter:
 
     def start(self) -> None:
         self.wall = time.monotonic()
+        if self.own_backends:
+            self.started_backends = self._backends()
         self.started = self._snapshot()
 
     def stop(self, operations: int) -> dict[str, object]:
@@ -251,6 +271,13 @@ class CpuMeter:
         ended = self._snapshot()
         wall = time.monotonic() - self.wall
         spent = {name: ended[name] - self.started[name] for name in ended}
+        ended_backends = 0
+        if self.own_backends:
+            backends = self._backends()
+            spent["postgres"] = sum(
+                ticks - self.started_backends.get(pid, 0) for pid, ticks in backends.items()
+            )
+            ended_backends = len(set(self.started_backends) - set(backends))
         steal = spent.pop("steal")
         # Whatever the machine did besides the parties: the kernel's loopback networking, and
         # other people's work on this shared machine (a run where it is large was disturbed).
@@ -258,7 +285,9 @@ class CpuMeter:
             ticks for name, ticks in spent.items() if name != "machine"
         )
         cores = wall * (os.cpu_count() or 1)
+        mine = {"postgres_backends_ended": ended_backends} if self.own_backends else {}
         return {
+            **mine,
             "cpu_ms_per_operation": {
                 name: round(1000 * ticks / CLOCK_TICKS / max(operations, 1), 2)
                 for name, ticks in spent.items()

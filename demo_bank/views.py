@@ -5,6 +5,9 @@ The portal and the bank share one server in the demo, so the bank's own calls to
 runs every sync view on one thread; a sync view waiting on a request to itself would wait for
 ever. So the views that call the portal are async and make their calls on a worker thread of
 their own (`thread_sensitive=False`), leaving the view thread free to answer them.
+
+They share the portal's origin too, but not its session: every view here sees the bank's own
+(`sessions.own_session`), as a bank on a site of its own would.
 """
 
 import json
@@ -23,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .client import ACR_SUBSTANTIAL, client_for
+from .sessions import own_session
 
 SESSION_KEY = "demo_bank"
 LANGUAGE_KEY = "demo_bank_language"
@@ -62,6 +66,7 @@ def transfer_text() -> str:
 
 
 @never_cache
+@own_session
 def home(request: HttpRequest) -> HttpResponse:
     state = request.session.get(SESSION_KEY, {})
     claims = state.get("id_token", {})
@@ -130,8 +135,13 @@ def _home_url(request: HttpRequest) -> str:
 
 
 def _log_out(request: HttpRequest) -> HttpResponseBase:
-    """Log out of the bank, and of MitID (RP-initiated logout)."""
-    state = request.session.pop(SESSION_KEY, {})
+    """Log out of the bank (a new, empty session but for the language), and of MitID
+    (RP-initiated logout)."""
+    state = request.session.get(SESSION_KEY, {})
+    language = request.session.get(LANGUAGE_KEY)
+    request.session.flush()
+    if language:
+        request.session[LANGUAGE_KEY] = language
     client = client_for(_portal(request))
     return client.logout_redirect(
         request,
@@ -142,11 +152,12 @@ def _log_out(request: HttpRequest) -> HttpResponseBase:
     )
 
 
+@own_session
 def logged_out(request: HttpRequest) -> HttpResponseBase:
     return redirect(_home_url(request))
 
 
-log_in = on_own_thread(_log_in)
-transfer = on_own_thread(_transfer)
-back = on_own_thread(_back)
-log_out = on_own_thread(require_POST(_log_out))
+log_in = on_own_thread(own_session(_log_in))
+transfer = on_own_thread(own_session(_transfer))
+back = on_own_thread(own_session(_back))
+log_out = on_own_thread(own_session(require_POST(_log_out)))

@@ -15,7 +15,7 @@ urlpatterns = [
         name="oidc-connect-discovery-info",
     ),
     path("oidc/authorize/", views.AuthorizeView.as_view(), name="authorize"),
-    path("oidc/token/", oauth2_views.TokenView.as_view(), name="token"),
+    path("oidc/token/", views.TokenView.as_view(), name="token"),
     path("oidc/userinfo/", oauth2_views.UserInfoView.as_view(), name="user-info"),
     path("oidc/jwks/", oauth2_views.JwksInfoView.as_view(), name="jwks-info"),
     path("oidc/logout/", oauth2_views.RPInitiatedLogoutView.as_view(), name="rp-initiated-logout"),

@@ -1,6 +1,7 @@
 """OpenID Connect doors: the authorization endpoint (a fresh MitID login on the login pages),
 the pages a citizen meets on the way back (consent to the CPR number, a level too low), and
-discovery. Tokens, userinfo, the JWKS and logout are django-oauth-toolkit's own views."""
+discovery. Userinfo, the JWKS and logout are django-oauth-toolkit's own views, and tokens
+nearly so."""
 
 import json
 from typing import Any
@@ -15,9 +16,12 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.views import View
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from oauth2_provider import views as oauth2_views
 from oauth2_provider.exceptions import FatalClientError, OAuthToolkitError
 from oauth2_provider.http import OAuth2ResponseRedirect
 from oauth2_provider.settings import oauth2_settings
+from oauth2_provider.signals import app_authorized
 from oauth2_provider.views import ConnectDiscoveryInfoView
 from oauth2_provider.views.mixins import OAuthLibMixin
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
@@ -105,7 +109,7 @@ class AuthorizeView(OAuthLibMixin, View):
             return OAuth2ResponseRedirect(
                 self.error_response(error)[1]["url"], oauth2_settings.ALLOWED_REDIRECT_URI_SCHEMES
             )
-        party = services.party_for(credentials["client_id"])
+        party = services.party_of(credentials["request"].client)
         if party is None:
             return refused_page(
                 request, OAuthToolkitError(error=oauth_errors.InvalidClientIdError())
@@ -223,7 +227,9 @@ class ContinueView(AttemptMixin, OAuthLibMixin, View):
         attempt: attempts.Attempt,
         authenticated: services.Authenticated,
     ) -> HttpResponse:
-        credentials = dict(attempt.credentials)
+        # The client as read with its party, so that oauthlib's second look at the request
+        # (DOT checks it again as it issues the code) reads neither again.
+        credentials = {**attempt.credentials, "client": party.application}
         try:
             uri, _headers, _body, _status = self.create_authorization_response(
                 request=request,
@@ -291,6 +297,23 @@ def back(request: HttpRequest, reference: str) -> HttpResponse:
         attempt.refusal,
         attempt.credentials.get("state"),
     )
+
+
+class TokenView(oauth2_views.TokenView):
+    """django-oauth-toolkit's token endpoint. DOT reads the access token it has just written
+    again, to send its `app_authorized` signal with it; while nothing listens, it is not read."""
+
+    @method_decorator(sensitive_post_parameters("password", "client_secret"))
+    def authorization_flow_token_response(
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        if app_authorized.has_listeners():
+            return super().authorization_flow_token_response(request, *args, **kwargs)
+        _url, headers, body, status = self.create_token_response(request)
+        response = HttpResponse(content=body, status=status)
+        for name, value in headers.items():
+            response[name] = value
+        return response
 
 
 class DiscoveryView(ConnectDiscoveryInfoView):

@@ -7,11 +7,13 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.utils import timezone
-from oauth2_provider.models import AccessToken, Grant
+from oauth2_provider.models import AccessToken, Grant, RefreshToken
 
 from audit.models import AuditEntry
 from authenticators import lifecycle
 from authenticators.models import AppDevice, AppLogin, Identity
+from relying_parties.models import PartyLogin
+from relying_parties.validators import MitIDValidator
 from tests.factories import active_code_device
 
 from .conftest import REDIRECT_URI, Party
@@ -149,6 +151,25 @@ def test_a_code_used_twice_is_refused_and_its_tokens_revoked(
     assert (status, body["error"]) == (400, "invalid_grant")
     assert Client().get("/oidc/userinfo/", headers=bearer).status_code == 401
     assert AuditEntry.objects.filter(action="oidc_code_reused").exists()
+
+
+def test_a_code_swapped_by_another_request_meanwhile_gets_no_tokens(
+    client: Client, party: Party, jonas_phone: AppDevice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two token requests with one code at once: both find it unused, only one gets tokens."""
+    code = query_of(log_in_with_app(client, party, jonas_phone))["code"]
+    checked = MitIDValidator.validate_code
+
+    def checked_then_swapped_elsewhere(self: MitIDValidator, *args: object, **kwargs: object):
+        valid = checked(self, *args, **kwargs)
+        PartyLogin.objects.update(redeemed_at=timezone.now())  # the other request commits
+        return valid
+
+    monkeypatch.setattr(MitIDValidator, "validate_code", checked_then_swapped_elsewhere)
+    status, body = exchange(client, party, code)
+    assert (status, body["error"]) == (400, "invalid_grant")
+    assert not AccessToken.objects.exists() and not RefreshToken.objects.exists()
+    assert PartyLogin.objects.get().access_token is None
 
 
 def test_an_expired_code_is_refused(client: Client, party: Party, jonas_phone: AppDevice) -> None:

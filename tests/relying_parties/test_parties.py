@@ -5,12 +5,14 @@ import json
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from oauth2_provider.models import AccessToken
+from oauth2_provider.signals import app_authorized
 
 from authenticators.models import AppDevice
 from relying_parties.models import RelyingParty
 
 from .conftest import Party
-from .helpers import exchange, id_token_claims, log_in_with_app, query_of
+from .helpers import basic, exchange, id_token_claims, log_in_with_app, query_of
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +103,45 @@ def test_every_login_for_a_party_is_in_the_history_under_its_name(
     session.save()
     page = overview.get("/en/selfservice/").content.decode()
     assert page.count("Nordbank") == 2
+
+
+def test_a_listener_to_app_authorized_still_gets_the_token(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    """The token endpoint skips django-oauth-toolkit's signal only while nothing listens."""
+    heard = []
+
+    def listener(sender: object, request: object, token: AccessToken, **kwargs: object) -> None:
+        heard.append(token)
+
+    code = query_of(log_in_with_app(client, party, jonas_phone))["code"]
+    app_authorized.connect(listener)
+    try:
+        status, _tokens = exchange(client, party, code)
+    finally:
+        app_authorized.disconnect(listener)
+    assert status == 200
+    assert [token.pk for token in heard] == [AccessToken.objects.get().pk]
+
+
+def test_a_refresh_token_gives_new_tokens_linked_to_a_new_id_token(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    code = query_of(log_in_with_app(client, party, jonas_phone))["code"]
+    status, tokens = exchange(client, party, code)
+    assert status == 200
+    first_id_token = AccessToken.objects.get().id_token_id
+    assert first_id_token is not None
+    refreshed = Client().post(
+        "/oidc/token/",
+        {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
+        headers={"Authorization": basic(party)},
+    )
+    assert refreshed.status_code == 200, refreshed.content
+    again = refreshed.json()
+    assert again["access_token"] != tokens["access_token"]
+    assert id_token_claims(again["id_token"])["sub"] == id_token_claims(tokens["id_token"])["sub"]
+    bearer = {"Authorization": f"Bearer {again['access_token']}"}
+    assert Client().get("/oidc/userinfo/", headers=bearer).json()["name"] == "Jonas Jensen"
+    now = AccessToken.objects.get()  # the first went with its refresh token
+    assert now.id_token_id not in (None, first_id_token) and now.source_refresh_token_id

@@ -1,0 +1,105 @@
+"""The Demo Bank keeps a session of its own, as a bank on a site of its own would: what the
+portal does to its session (a login as someone else flushes it, a log-out empties it) does
+not touch the bank's, and the bank's log-out reaches the portal only by RP-initiated logout.
+
+The browser is Django's test client; the bank's own calls to the portal (discovery, token,
+keys, userinfo) go through Authlib's `requests` sessions, carried to the portal in this
+process. The bank makes them on a worker thread, so the database is transactional.
+"""
+
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from django.test import Client, override_settings
+
+from authenticators.models import AppDevice
+from demo_bank.sessions import COOKIE_NAME
+from relying_parties.demo import seed_demo_bank
+from tests.factories import AppDeviceFactory, RegisteredPersonFactory
+from tests.relying_parties.conftest import BASE, DjangoTransport, approve_in_app
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def bank(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Demo Bank registered for this test server, its calls to the portal carried here."""
+    with override_settings(DEMO_BANK_ORIGINS=[BASE]):
+        seed_demo_bank()
+    portal = DjangoTransport()
+    elsewhere = requests.Session.get_adapter
+
+    def adapter(session: requests.Session, url: str) -> object:
+        return portal if url.startswith(BASE) else elsewhere(session, url)
+
+    monkeypatch.setattr(requests.Session, "get_adapter", adapter)
+
+
+def citizen(user_id: str, cpr: str, given_name: str) -> AppDevice:
+    RegisteredPersonFactory(cpr=cpr, given_name=given_name, family_name="Jensen")
+    device: AppDevice = AppDeviceFactory(identity__user_id=user_id, identity__cpr=cpr)
+    return device
+
+
+def log_in_at_the_bank(browser: Client, phone: AppDevice) -> str:
+    """From the bank's button to the bank's page after the login; returns that page."""
+    sent = browser.post("/da/demo-bank/log-in/")
+    assert sent.status_code == 302 and "/oidc/authorize/" in sent["Location"], sent
+    to_login = browser.get(sent["Location"])
+    assert to_login.status_code == 302, to_login.content[:300]
+    reference = to_login["Location"].split("for=")[1]
+    typed = browser.post(
+        "/da/login/", {"user_id": phone.identity.user_id, "next": "", "for": reference}
+    )
+    assert typed.status_code == 302, typed.content[:300]
+    browser.get("/da/login/app/")
+    approve_in_app(phone)
+    location = browser.get("/da/login/app/")["Location"]
+    while "/demo-bank/callback/" not in location:
+        answer = browser.get(location)
+        assert answer.status_code == 302, answer.content[:300]
+        location = answer["Location"]
+    back = browser.get(urlsplit(location).path + "?" + urlsplit(location).query)
+    assert back.status_code == 302, back.content[:300]
+    return browser.get(back["Location"]).content.decode()
+
+
+def test_a_login_as_someone_else_at_the_portal_does_not_lose_the_banks_login(
+    bank: None, client: Client, jonas_phone: AppDevice
+) -> None:
+    mette_phone = citizen("Mette M0rtensen", "0703901234", "Mette")
+
+    page = log_in_at_the_bank(client, jonas_phone)
+    assert 'data-error="' not in page and "Jonas Jensen" in page
+    # The same browser, another citizen: the portal's login as Mette flushes the portal's
+    # session, which holds Jonas's login; the bank's state for this login is not in it.
+    page = log_in_at_the_bank(client, mette_phone)
+    assert 'data-error="' not in page, page
+    assert "Mette Jensen" in page and "Jonas Jensen" not in page
+
+
+def test_logging_out_of_the_portal_leaves_the_bank_and_the_banks_log_out_ends_both(
+    bank: None, client: Client, jonas_phone: AppDevice
+) -> None:
+    log_in_at_the_bank(client, jonas_phone)
+    assert "_auth_user_id" in client.session
+    client.post("/da/login/log-out/")
+    assert "_auth_user_id" not in client.session
+    assert "Jonas Jensen" in client.get("/da/demo-bank/").content.decode()
+
+    log_in_at_the_bank(client, jonas_phone)
+    logged_in_key = client.cookies[COOKIE_NAME].value
+    out = client.post("/da/demo-bank/log-out/")
+    assert out.status_code == 302 and "/oidc/logout/" in out["Location"]
+    back = client.get(out["Location"])  # RP-initiated logout: MitID logs out too
+    assert back.status_code == 302 and "/demo-bank/logged-out/" in back["Location"]
+    assert "_auth_user_id" not in client.session
+    page = client.get(client.get(back["Location"])["Location"]).content.decode()
+    assert "Jonas Jensen" not in page and "demo-bank/log-in/" in page
+    assert client.cookies[COOKIE_NAME].value not in ("", logged_in_key)  # a new bank session
+
+
+@pytest.fixture
+def jonas_phone() -> AppDevice:
+    return citizen("J()nas Jen5en", "1505831235", "Jonas")
