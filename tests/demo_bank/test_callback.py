@@ -31,9 +31,17 @@ def test_the_portal_out_of_reach_is_said_not_raised(client: Client, monkeypatch)
 
 
 def bank_session(client: Client, **state: object) -> None:
-    session = client.session
+    """The bank's own session (its own cookie, not the portal's) holding `state`."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    from demo_bank.sessions import COOKIE_NAME
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session["demo_bank"] = state
     session.save()
+    client.cookies[COOKIE_NAME] = session.session_key
 
 
 def test_the_level_of_the_login_links_to_mitids_page_on_the_levels(client: Client) -> None:
