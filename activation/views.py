@@ -130,8 +130,12 @@ class ActivateCodeDeviceView(DraftFormMixin, FormView):
     draft_fields = ("serial",)
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        checked = LETTER_SESSION_KEY in request.session
         self.letter = _letter(request)
         proof = nemid_session.proof(request)
+        if checked and self.letter is None:
+            messages.error(request, REFUSALS["letter_code_gone"])
+            return redirect("authenticators:letter_code")
         if self.letter is not None:
             identity: Identity | None = self.letter.identity
         elif proof is None:

@@ -2,6 +2,7 @@
 activation code from the letter that comes with it, and their user-ID."""
 
 import re
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from activation import passport
 from activation import services as activation
+from authenticators import app_keys
 from authenticators.models import (
     AppDevice,
     AuthenticatorStatus,
@@ -78,6 +80,10 @@ def letter_code(order: DeviceOrder) -> str:
     return found.group(1)
 
 
+def no_letter_in_session(client: Client) -> bool:
+    return "code_device_letter" not in client.session
+
+
 def type_letter(client: Client, code: str, user_id: str = "sofie h") -> Any:
     return client.post(LETTER, {"user_id": user_id, "activation_code": code})
 
@@ -120,7 +126,7 @@ def test_sofie_activates_her_code_display_with_the_letter(
     assert AppActivationCode.objects.get().used_at is not None
     assert DeviceOrder.objects.get().status == "activated"
     # The code is used up, and the session no longer lets anyone in.
-    assert client.get(ACTIVATE).status_code == 302
+    assert client.get(ACTIVATE)["Location"].startswith(reverse("nemid:login"))
     assert "is wrong" in type_letter(client, letter_code(ordered)).content.decode()
 
 
@@ -137,11 +143,7 @@ def test_what_was_typed_is_kept_and_the_answer_is_the_same_for_an_unknown_user_i
         )
         assert f'value="{user_id}"' in response.content.decode()
         assert "portal-error-summary" in response.content.decode()
-    assert LETTER_SESSION_KEY_ABSENT(client)
-
-
-def LETTER_SESSION_KEY_ABSENT(client: Client) -> bool:  # noqa: N802
-    return "code_device_letter" not in client.session
+    assert no_letter_in_session(client)
 
 
 def test_a_malformed_code_is_said_in_the_field(ordered: DeviceOrder, client: Client) -> None:
@@ -155,7 +157,7 @@ def test_an_expired_code_is_refused(ordered: DeviceOrder, client: Client) -> Non
     code = letter_code(ordered)
     AppActivationCode.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     assert "is wrong" in type_letter(client, code).content.decode()
-    assert LETTER_SESSION_KEY_ABSENT(client)
+    assert no_letter_in_session(client)
 
 
 def test_a_letter_code_does_not_activate_an_app(ordered: DeviceOrder) -> None:
@@ -163,11 +165,11 @@ def test_a_letter_code_does_not_activate_an_app(ordered: DeviceOrder) -> None:
         activation.start_app_activation(
             user_id="Sofie H",
             activation_code=letter_code(ordered),
-            public_key="",
-            installation_id="",
+            public_key=app_keys.public_key_to_b64(app_keys.new_private_key().public_key()),
+            installation_id=str(uuid.uuid4()),
             name="phone",
         )
-    assert refused.value.code in ("invalid_key", "invalid_activation_code")
+    assert refused.value.code == "invalid_activation_code"
     assert AppActivationCode.objects.get().used_at is None
 
 
@@ -198,8 +200,10 @@ def test_a_code_used_while_the_form_was_open_is_said_plainly(
     type_letter(client, letter_code(ordered))
     AppActivationCode.objects.update(used_at=timezone.now())
     fields = {"password1": PASSWORD, "password2": PASSWORD, "serial": token.serial, "code": "1"}
-    # The checked code is gone: the page is the NemID login's again, not the form.
-    assert client.post(ACTIVATE, fields).status_code == 302
+    # The checked code is gone: back to the letter's page, told why.
+    response = client.post(ACTIVATE, fields, follow=True)
+    assert response.redirect_chain == [(LETTER, 302)]
+    assert "has been used or is no longer valid" in response.content.decode()
     assert not CodeDevice.objects.filter(status="active").exists()
 
 
@@ -212,7 +216,7 @@ def test_too_many_tries_lock_the_user_id_and_the_client(
         type_letter(client, "ABCD-EFGH")
     locked = type_letter(client, code)
     assert "Too many wrong tries" in locked.content.decode()
-    assert LETTER_SESSION_KEY_ABSENT(client)
+    assert no_letter_in_session(client)
     # Another user-ID from the same client, until the client's own limit.
     for _ in range(3):
         type_letter(client, "ABCD-EFGH", user_id="someone else")
