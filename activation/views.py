@@ -20,10 +20,10 @@ from django.views.generic import FormView
 from authenticators.forms import WebAuthnForm
 from authenticators.models import AuthenticatorStatus, ChipDevice, Identity
 from authenticators.webauthn import wrong_host
+from enrollment.models import AppActivationCode
 from login.decorators import mitid_login_required
 from nemid import session as nemid_session
 from nemid.session import redirect_to_login
-from enrollment.models import AppActivationCode
 from pages.clients import client_address
 from pages.drafts import DraftFormMixin
 
@@ -74,9 +74,7 @@ LETTER_REFUSALS = {
 LETTER_SESSION_KEY = "code_device_letter"
 
 
-@method_decorator(
-    [never_cache, sensitive_post_parameters("activation_code")], name="dispatch"
-)
+@method_decorator([never_cache, sensitive_post_parameters("activation_code")], name="dispatch")
 class LetterCodeView(DraftFormMixin, FormView):
     """Without NemID: the user-ID and the activation code from the letter with the device."""
 

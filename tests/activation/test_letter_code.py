@@ -62,7 +62,9 @@ def ordered(
         terms_accepted=True, terms_version=TERMS.version, cpr=SOFIE, language="en", helper=helper
     )
     passport.read_mrz(token=token, mrz=sofie["mrz"], helper=helper)
-    passport.read_chip(token=token, dg1=sofie["dg1"], dg2=sofie["dg2"], sod=sofie["sod"], helper=helper)
+    passport.read_chip(
+        token=token, dg1=sofie["dg1"], dg2=sofie["dg2"], sod=sofie["sod"], helper=helper
+    )
     passport.match_face(token=token, picture=sofie["face"], helper=helper)
     passport.choose_user_id(token=token, user_id="Sofie H", helper=helper)
     with django_capture_on_commit_callbacks(execute=True):
@@ -220,5 +222,8 @@ def test_too_many_tries_lock_the_user_id_and_the_client(
     # Another user-ID from the same client, until the client's own limit.
     for _ in range(3):
         type_letter(client, "ABCD-EFGH", user_id="someone else")
-    assert "Too many wrong tries" in type_letter(client, "ABCD-EFGH", user_id="a third").content.decode()
+    assert (
+        "Too many wrong tries"
+        in type_letter(client, "ABCD-EFGH", user_id="a third").content.decode()
+    )
     assert AppActivationCode.objects.get().used_at is None

@@ -69,9 +69,7 @@ def test_sofie_activates_her_code_display_with_the_letter_on_her_phone(
     page.context.clear_cookies()
 
     page.goto(base + path.group(1))
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Aktivér din kodeenhed med brevet"
-    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Aktivér din kodeenhed med brevet")
     check_accessibility(page)
     # A mistyped code: said at the top and at the field; the user-ID stays as she typed it.
     page.get_by_label("Bruger-ID").fill("Sofie H")
