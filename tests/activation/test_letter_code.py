@@ -11,7 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from activation import passport
 from activation import services as activation
@@ -34,8 +34,11 @@ pytestmark = pytest.mark.django_db
 
 SOFIE = "0804044128"
 PASSWORD = "Kaffe-og-kage-2026"
-ACTIVATE = reverse("authenticators:activate_code_device")
-LETTER = reverse("authenticators:letter_code")
+# The pages in English, whichever language another test left active.
+with translation.override("en"):
+    ACTIVATE = reverse("authenticators:activate_code_device")
+    LETTER = reverse("authenticators:letter_code")
+    NEMID_LOGIN = reverse("nemid:login")
 
 
 @pytest.fixture(autouse=True)
@@ -128,7 +131,7 @@ def test_sofie_activates_her_code_display_with_the_letter(
     assert AppActivationCode.objects.get().used_at is not None
     assert DeviceOrder.objects.get().status == "activated"
     # The code is used up, and the session no longer lets anyone in.
-    assert client.get(ACTIVATE)["Location"].startswith(reverse("nemid:login"))
+    assert client.get(ACTIVATE)["Location"].startswith(NEMID_LOGIN)
     assert "is wrong" in type_letter(client, letter_code(ordered)).content.decode()
 
 
