@@ -82,3 +82,33 @@ class CodeDeviceActivationForm(forms.Form):
                 ValidationError(_("The two passwords are not the same."), code="password_mismatch"),
             )
         return cleaned
+
+
+class LetterCodeForm(forms.Form):
+    """The user-ID and the activation code from the letter that came with a code device."""
+
+    user_id = forms.CharField(
+        label=_("User-ID"),
+        max_length=48,
+        error_messages={"required": _("Type your user-ID.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+    activation_code = forms.CharField(
+        label=_("Activation code from the letter"),
+        help_text=_("8 letters and digits, for example ABCD-2345."),
+        max_length=12,
+        error_messages={"required": _("Type the activation code from the letter.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_activation_code(self) -> str:
+        code: str = self.cleaned_data["activation_code"].replace(" ", "").replace("-", "").upper()
+        if len(code) != 8 or not code.isalnum():
+            raise ValidationError(
+                _("The activation code has 8 letters and digits."), code="invalid_format"
+            )
+        return f"{code[:4]}-{code[4:]}"

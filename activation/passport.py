@@ -37,6 +37,7 @@ from authenticators.models import AppDevice, AuthenticatorEvent, AuthenticatorSt
 from authenticators.user_ids import normalise_user_id
 from cpr.persons import Person, get_person_register, mrz_name
 from enrollment import notices as enrollment_notices
+from enrollment.codes import new_activation_code
 from enrollment.flow import Method
 from enrollment.forms import parse_mobile
 from enrollment.models import DeviceOrder
@@ -384,6 +385,11 @@ def order_code_device(*, token: str, kind: str, mobile: str, helper: AppDevice) 
             ),
         )
         enrollment_notices.tell_order_placed(order.pk, enrollment.language)
+        # They may have no NemID to log in with: the letter's code and their user-ID activate it.
+        _letter_code, code = new_activation_code(
+            identity, minutes=settings.LETTER_ACTIVATION_CODE_DAYS * 24 * 60, order=order
+        )
+        enrollment_notices.post_activation_letter(order.pk, code, enrollment.language)
         return order
 
     return _advance(token, "order", check, helper=helper)

@@ -48,6 +48,7 @@ def _activation_code_owner(user_id: str, activation_code: str) -> AppActivationC
         .filter(
             identity__user_id_key=normalise_user_id(user_id.strip()),
             code_hash=activation_code_hash(activation_code.strip()),
+            order__isnull=True,  # a letter's code activates the device it came with
         )
         .select_related("identity")
         .first()
@@ -55,18 +56,72 @@ def _activation_code_owner(user_id: str, activation_code: str) -> AppActivationC
     return candidate if candidate and candidate.is_usable(timezone.now()) else None
 
 
+def _letter_code(user_id: str, activation_code: str) -> AppActivationCode | None:
+    candidate = (
+        AppActivationCode.objects.select_for_update()
+        .filter(
+            identity__user_id_key=normalise_user_id(user_id.strip()),
+            code_hash=activation_code_hash(activation_code.strip()),
+            order__isnull=False,
+        )
+        .select_related("identity", "order")
+        .first()
+    )
+    return candidate if candidate and candidate.is_usable(timezone.now()) else None
+
+
+def check_letter_code(*, user_id: str, activation_code: str, client: str) -> AppActivationCode:
+    """The user-ID and the activation code from the letter with a code device, for someone who
+    activates it without NemID. The code is used up when the device is activated.
+
+    A wrong pair counts against the client and the user-ID typed (known or not, the answer is
+    the same), and a client that failed too often is refused before anything is looked up.
+    """
+    subject = normalise_user_id(user_id.strip())
+    if attempts.client_locked_until("letter-code", client) or attempts.is_locked(
+        "letter-code", subject
+    ):
+        raise ActivationRefused("too_many_attempts")
+    with transaction.atomic():
+        letter = _letter_code(user_id, activation_code)
+    if letter is None:
+        attempts.count_client_failure("letter-code", client)
+        attempts.count_failure("letter-code", subject)
+        raise ActivationRefused("invalid_activation_code")
+    return letter
+
+
 def activate_code_device(
-    *, identity: Identity, password: str, serial: str, code: str
+    *,
+    identity: Identity,
+    password: str,
+    serial: str,
+    code: str,
+    letter: AppActivationCode | None = None,
 ) -> CodeDevice:
-    """The citizen has the device: a new password, its serial, and the code it shows now."""
+    """The citizen has the device: a new password, its serial, and the code it shows now.
+
+    `letter`: the activation code from the letter that came with the device, checked by
+    `check_letter_code` instead of a NemID login; it is used up here, and only that device.
+    """
     if attempts.is_locked("serial", str(identity.pk)):
         raise ActivationRefused("too_many_serials")
     with transaction.atomic():
         identity = Identity.objects.select_for_update().get(pk=identity.pk)
+        if letter is not None:
+            letter = (
+                AppActivationCode.objects.select_for_update()
+                .select_related("order")
+                .get(pk=letter.pk, identity=identity)
+            )
+            if not letter.is_usable(timezone.now()):
+                raise ActivationRefused("letter_code_gone")
         token = HardwareToken.objects.filter(
             serial__iexact=serial.strip(), assigned_to=identity
         ).first()
-        if token is None:
+        if token is None or (
+            letter is not None and (letter.order is None or letter.order.token_id != token.pk)
+        ):
             attempts.count_failure("serial", str(identity.pk))
             raise ActivationRefused("unknown_serial")  # also someone else's: never say whose
         others = (
@@ -101,6 +156,12 @@ def activate_code_device(
         account = identity.ensure_user()
         account.set_password(password)
         account.save(update_fields=["password"])
+        if letter is not None:
+            used = AppActivationCode.objects.filter(pk=letter.pk, used_at__isnull=True).update(
+                used_at=timezone.now()
+            )
+            if not used:  # used up by a parallel activation since it was checked
+                raise ActivationRefused("letter_code_gone")
         services.activate(device)
         finish_enrollment(identity)
         DeviceOrder.objects.filter(identity=identity, kind=token.kind).exclude(

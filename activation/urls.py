@@ -10,6 +10,7 @@ urlpatterns = [
     path(
         "code-device/activate/", views.ActivateCodeDeviceView.as_view(), name="activate_code_device"
     ),
+    path("code-device/activate/letter/", views.LetterCodeView.as_view(), name="letter_code"),
     path("chip/", views.ChipView.as_view(), name="chip"),
     path("chip/<int:pk>/confirm/", views.ConfirmChipView.as_view(), name="confirm_chip"),
 ]

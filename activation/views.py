@@ -20,13 +20,15 @@ from django.views.generic import FormView
 from authenticators.forms import WebAuthnForm
 from authenticators.models import AuthenticatorStatus, ChipDevice, Identity
 from authenticators.webauthn import wrong_host
+from enrollment.models import AppActivationCode
 from login.decorators import mitid_login_required
 from nemid import session as nemid_session
 from nemid.session import redirect_to_login
+from pages.clients import client_address
 from pages.drafts import DraftFormMixin
 
 from . import services
-from .forms import CodeDeviceActivationForm
+from .forms import CodeDeviceActivationForm, LetterCodeForm
 
 REFUSALS = {
     "unknown_serial": _(
@@ -49,7 +51,70 @@ REFUSALS = {
     "device_blocked": _("This device is blocked. Call MitID support on 33 98 00 10."),
     "has_code_device": _("You already have a code display or code reader."),
     "already_active": _("This device is already active."),
+    "letter_code_gone": _(
+        "The activation code from the letter has been used or is no longer valid. Call MitID "
+        "support on 33 98 00 10."
+    ),
 }
+
+LETTER_REFUSALS = {
+    # The same answer whether the user-ID exists or not.
+    "invalid_activation_code": _(
+        "The user-ID or the activation code is wrong, or the code has been used or is no "
+        "longer valid. Check the letter that came with the device."
+    ),
+    "too_many_attempts": ngettext_lazy(
+        "Too many wrong tries. Wait %(minutes)s minute and try again, or call MitID support.",
+        "Too many wrong tries. Wait %(minutes)s minutes and try again, or call MitID support.",
+        "minutes",
+    ),
+}
+
+# The letter's code, checked: whose device may be activated without NemID, and by which code.
+LETTER_SESSION_KEY = "code_device_letter"
+
+
+@method_decorator([never_cache, sensitive_post_parameters("activation_code")], name="dispatch")
+class LetterCodeView(DraftFormMixin, FormView):
+    """Without NemID: the user-ID and the activation code from the letter with the device."""
+
+    template_name = "authenticators/letter_code.html"
+    form_class = LetterCodeForm
+    draft_fields = ("user_id",)
+
+    def form_valid(self, form: LetterCodeForm) -> HttpResponse:
+        try:
+            letter = services.check_letter_code(
+                user_id=form.cleaned_data["user_id"],
+                activation_code=form.cleaned_data["activation_code"],
+                client=client_address(self.request),
+            )
+        except services.ActivationRefused as refusal:
+            limit = settings.AUTHENTICATOR_LOCK_MINUTES
+            message = LETTER_REFUSALS[refusal.code] % {"minutes": limit}
+            form.add_error("activation_code", ValidationError(message, code=refusal.code))
+            return self.form_invalid(form)
+        self.request.session[LETTER_SESSION_KEY] = {
+            "identity": letter.identity_id,
+            "code": letter.pk,
+        }
+        return redirect("authenticators:activate_code_device")
+
+
+def _letter(request: HttpRequest) -> AppActivationCode | None:
+    """The letter's code checked in this session, while it may still be used."""
+    checked = request.session.get(LETTER_SESSION_KEY)
+    if not checked:
+        return None
+    letter = (
+        AppActivationCode.objects.filter(pk=checked["code"], identity=checked["identity"])
+        .select_related("identity")
+        .first()
+    )
+    if letter is None or not letter.is_usable(timezone.now()):
+        del request.session[LETTER_SESSION_KEY]
+        return None
+    return letter
 
 
 @method_decorator(
@@ -63,10 +128,18 @@ class ActivateCodeDeviceView(DraftFormMixin, FormView):
     draft_fields = ("serial",)
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        checked = LETTER_SESSION_KEY in request.session
+        self.letter = _letter(request)
         proof = nemid_session.proof(request)
-        if proof is None:
+        if checked and self.letter is None:
+            messages.error(request, REFUSALS["letter_code_gone"])
+            return redirect("authenticators:letter_code")
+        if self.letter is not None:
+            identity: Identity | None = self.letter.identity
+        elif proof is None:
             return redirect_to_login(request)
-        identity = Identity.objects.filter(cpr=proof.cpr).first()
+        else:
+            identity = Identity.objects.filter(cpr=proof.cpr).first()
         if identity is None or not identity.hardware_tokens.exists():
             return render(request, "authenticators/no_device_yet.html")
         self.identity = identity
@@ -75,6 +148,9 @@ class ActivateCodeDeviceView(DraftFormMixin, FormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "identity": self.identity}
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(by_letter=self.letter is not None, **kwargs)
+
     def form_valid(self, form: CodeDeviceActivationForm) -> HttpResponse:
         try:
             device = services.activate_code_device(
@@ -82,12 +158,16 @@ class ActivateCodeDeviceView(DraftFormMixin, FormView):
                 password=form.cleaned_data["password1"],
                 serial=form.cleaned_data["serial"],
                 code=form.cleaned_data["code"],
+                letter=self.letter,
             )
         except services.ActivationRefused as refusal:
-            field = "code" if refusal.code in ("wrong_code", "locked") else "serial"
+            field: str | None = "code" if refusal.code in ("wrong_code", "locked") else "serial"
+            if refusal.code == "letter_code_gone":
+                field = None
             message = REFUSALS[refusal.code] % {"minutes": settings.AUTHENTICATOR_LOCK_MINUTES}
             form.add_error(field, ValidationError(message, code=refusal.code))
             return self.form_invalid(form)
+        self.request.session.pop(LETTER_SESSION_KEY, None)
         self.identity.refresh_from_db()
         return render(
             self.request,

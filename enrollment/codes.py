@@ -14,7 +14,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from authenticators.models import Identity
 
 from .errors import EnrollmentError
-from .models import AddressCode, AppActivationCode, ContactCode
+from .models import AddressCode, AppActivationCode, ContactCode, DeviceOrder
 
 # Contact codes --------------------------------------------------------------------------
 
@@ -85,17 +85,24 @@ def activation_code_hash(code: str) -> str:
 
 
 @transaction.atomic
-def new_activation_code(identity: Identity, *, minutes: int) -> tuple[AppActivationCode, str]:
-    """A new activation code for the app, good for `minutes`; any earlier one stops working."""
+def new_activation_code(
+    identity: Identity, *, minutes: int, order: DeviceOrder | None = None
+) -> tuple[AppActivationCode, str]:
+    """A new activation code for the app, good for `minutes`; any earlier one stops working.
+
+    With `order`: the code for the letter with that order's code device, which replaces only
+    an earlier letter code of the same order.
+    """
     now = timezone.now()
     identity = Identity.objects.select_for_update().get(pk=identity.pk)
-    identity.activation_codes.filter(used_at__isnull=True, replaced_at__isnull=True).update(
-        replaced_at=now
-    )
+    identity.activation_codes.filter(
+        order=order, used_at__isnull=True, replaced_at__isnull=True
+    ).update(replaced_at=now)
     raw = "".join(secrets.choice(ACTIVATION_ALPHABET) for _ in range(8))
     code = f"{raw[:4]}-{raw[4:]}"
     activation = AppActivationCode.objects.create(
         identity=identity,
+        order=order,
         code_hash=activation_code_hash(code),
         created_at=now,
         expires_at=now + timedelta(minutes=minutes),

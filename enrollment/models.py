@@ -137,10 +137,21 @@ class CodeSend(AddressCodeSend):
 
 
 class AppActivationCode(models.Model):
-    """The code a citizen types into the MitID app; valid for minutes, used once."""
+    """The code a citizen types into the MitID app; valid for minutes, used once.
+
+    With an `order`, it is the code in the letter that comes with that order's code device,
+    and activates that device (for someone without NemID), never an app.
+    """
 
     identity = models.ForeignKey(
         Identity, on_delete=models.CASCADE, related_name="activation_codes"
+    )
+    order = models.ForeignKey(
+        "DeviceOrder",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="letter_codes",
     )
     code_hash = models.CharField(max_length=128)
     created_at = models.DateTimeField()

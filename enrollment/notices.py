@@ -2,11 +2,12 @@
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from authenticators.notices import contact_details, notice, notify
-from messaging.services import queue_email, queue_sms
+from messaging.services import queue_email, queue_letter, queue_sms
 
 from .models import ContactChannel, DeviceOrder
 
@@ -46,6 +47,23 @@ def tell_order_placed(order_id: int, language: str) -> None:
             subject = render_to_string("enrollment/messages/order_email_subject.txt", context)
             body = render_to_string("enrollment/messages/order_email.txt", context)
             queue_email(to=email, subject=subject.strip(), body=body)
+
+
+def post_activation_letter(order_id: int, code: str, language: str) -> None:
+    """The letter that goes with a code device to someone without NemID: the activation code
+    they type with their user-ID on the portal. Blanked from the outbox once posted."""
+    order = DeviceOrder.objects.get(pk=order_id)
+    with translation.override(language):
+        device = str(order.get_kind_display())
+        context = {
+            "device": device,
+            "code": code,
+            "url": "MitID.dk" + reverse("authenticators:letter_code"),
+            "days": settings.LETTER_ACTIVATION_CODE_DAYS,
+        }
+        body = render_to_string("enrollment/messages/activation_letter.txt", context)
+        subject = str(_("Activation letter for your %(device)s") % {"device": device})
+    queue_letter(to=order.address, subject=subject, body=body, sensitive=True)
 
 
 # Device orders after they are placed (enrollment.orders) --------------------------------

@@ -1,7 +1,9 @@
-"""Gateways: SMS backends shaped like Django's e-mail backends, and outbox simulators of both.
+"""Gateways: SMS and post backends shaped like Django's e-mail backends, and outbox
+simulators of all three.
 
-An SMS backend is a class with `send_messages(messages) -> int`, chosen by `SMS_BACKEND`;
-e-mail uses Django's own `EMAIL_BACKEND`.
+An SMS backend is a class with `send_messages(messages) -> int`, chosen by `SMS_BACKEND`, and
+so is a post backend (the printing and posting service), chosen by `POST_BACKEND`; e-mail uses
+Django's own `EMAIL_BACKEND`.
 """
 
 from collections.abc import Sequence
@@ -58,6 +60,48 @@ class OutboxSMSBackend:
                 for sms in messages
             ),
             ignore_conflicts=True,  # a message tried again with its key: taken once
+        )
+        return len(messages)
+
+
+@dataclass(frozen=True)
+class Letter:
+    # The postal address, one line each.
+    to: str
+    subject: str
+    body: str
+    key: str = ""
+
+
+class PostBackend(Protocol):
+    def send_messages(self, messages: Sequence[Letter]) -> int:
+        """Print and post the letters; return how many were accepted. Raise GatewayError to
+        retry."""
+
+
+@cache
+def get_post_backend() -> PostBackend:
+    backend: PostBackend = import_string(settings.POST_BACKEND)()
+    return backend
+
+
+class OutboxPostBackend:
+    """Delivers letters to the local outbox: the demo's letterbox, which the demo page shows."""
+
+    def send_messages(self, messages: Sequence[Letter]) -> int:
+        OutboxMessage.objects.bulk_create(
+            (
+                OutboxMessage(
+                    channel=Channel.POST,
+                    sender=settings.POST_SENDER,
+                    recipient=letter.to,
+                    subject=letter.subject,
+                    body=letter.body,
+                    key=letter.key,
+                )
+                for letter in messages
+            ),
+            ignore_conflicts=True,
         )
         return len(messages)
 

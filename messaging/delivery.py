@@ -8,7 +8,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
-from .backends import SMS, GatewayError, get_sms_backend
+from .backends import SMS, GatewayError, Letter, get_post_backend, get_sms_backend
 from .models import Channel, Message
 
 logger = logging.getLogger(__name__)
@@ -72,9 +72,12 @@ def deliver(message_id: int) -> bool:
 
 
 def send(*, channel: str, to: str, body: str, subject: str = "", key: str = "") -> None:
-    """Hand one message to the SMS or e-mail gateway now; raises GatewayError to retry."""
+    """Hand one message to the SMS, post or e-mail gateway now; raises GatewayError to retry."""
     if channel == Channel.SMS:
         get_sms_backend().send_messages([SMS(to=to, body=body, key=key)])
+        return
+    if channel == Channel.POST:
+        get_post_backend().send_messages([Letter(to=to, subject=subject, body=body, key=key)])
         return
     headers = {"X-Idempotency-Key": key} if key else {}
     try:

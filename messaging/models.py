@@ -18,6 +18,7 @@ def first_sweep() -> datetime:
 class Channel(models.TextChoices):
     SMS = "sms", _("SMS")
     EMAIL = "email", _("E-mail")
+    POST = "post", _("Letter")
 
 
 class Message(models.Model):

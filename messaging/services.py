@@ -23,6 +23,13 @@ def queue_email(*, to: str, subject: str, body: str, sensitive: bool = False) ->
     )
 
 
+def queue_letter(*, to: str, subject: str, body: str, sensitive: bool = False) -> Message:
+    """Queue a letter by post; `to` is the postal address, one line each."""
+    return _queue(
+        Message(channel=Channel.POST, recipient=to, subject=subject, body=body, sensitive=sensitive)
+    )
+
+
 def _queue(message: Message) -> Message:
     message.save()
     transaction.on_commit(partial(tasks.hand_off, message.pk))

@@ -288,6 +288,11 @@ SMS_BACKEND = env_str("SMS_BACKEND", "messaging.backends.OutboxSMSBackend")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "messaging.backends.OutboxEmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "MitID <no-reply@mitid.example>")
 SMS_SENDER = env_str("SMS_SENDER", "MitID")
+# Letters (the activation letter with a code device) go by this printing and posting service.
+POST_BACKEND = env_str("POST_BACKEND", "messaging.backends.OutboxPostBackend")
+POST_SENDER = env_str("POST_SENDER", "MitID, Postboks 1234, 2300 København S")
+# The activation code in that letter works this long: the post, and a while for the citizen.
+LETTER_ACTIVATION_CODE_DAYS = env_int("LETTER_ACTIVATION_CODE_DAYS", 30)
 # The HTTP SMS gateway (messaging.backends.HttpSMSBackend): where it posts, and how long it waits.
 SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL")
 SMS_GATEWAY_TIMEOUT_SECONDS = env_int("SMS_GATEWAY_TIMEOUT_SECONDS", 5)
