@@ -99,12 +99,23 @@ def test_jonas_scans_the_live_qr_code_and_the_browser_follows_without_a_reload(
     check_accessibility(page)
     screenshot(page, "login-live-qr-en-desktop")
 
+    # The user-ID's answer was the app page itself; its script gave it its own address.
+    expect(page).to_have_url(re.compile(r"/en/login/app/$"))
     frame = read_qr(page, tmp_path / "qr.png")
     assert frame.startswith("mitid.")
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url.split("?")[0]))
     mitid_app(state, app_url, "scan", frame)
     expect(page.locator("#app-login").get_by_text("Approve in the MitID app.")).to_be_visible(
         timeout=5000
     )
+    # "Scanned" came from the page itself (a <template>), not from a request; the clock goes
+    # on and screen readers hear it.
+    assert not [url for url in fetched if url.endswith("/login/app/")], fetched
+    expect(page.locator("#app-login [data-countdown]")).to_have_text(re.compile(r"^[0-2]:\d\d$"))
+    expect(page.locator("#app-login-announce")).to_have_text("Approve in the MitID app.")
+    check_accessibility(page)
+    screenshot(page, "login-live-qr-scanned-en-desktop")
 
     mitid_app(state, app_url, "approve", "--pin", "246810")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your MitID", timeout=5000)
