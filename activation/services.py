@@ -58,7 +58,8 @@ def _activation_code_owner(user_id: str, activation_code: str) -> AppActivationC
 
 def _letter_code(user_id: str, activation_code: str) -> AppActivationCode | None:
     candidate = (
-        AppActivationCode.objects.select_for_update()
+        # Only the code's row is locked: its order is a nullable relation (an outer join).
+        AppActivationCode.objects.select_for_update(of=("self",))
         .filter(
             identity__user_id_key=normalise_user_id(user_id.strip()),
             code_hash=activation_code_hash(activation_code.strip()),
@@ -110,7 +111,7 @@ def activate_code_device(
         identity = Identity.objects.select_for_update().get(pk=identity.pk)
         if letter is not None:
             letter = (
-                AppActivationCode.objects.select_for_update()
+                AppActivationCode.objects.select_for_update(of=("self",))
                 .select_related("order")
                 .get(pk=letter.pk, identity=identity)
             )
