@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language, gettext, ngettext_lazy
@@ -421,18 +421,7 @@ class BlockedView(DeclaredTranslationsMixin, TemplateView):
         done = request.session.get(BLOCKED_KEY)
         if not done:
             return redirect("selfservice:overview")
-        return self.render_to_response(
-            self.get_context_data(done=done, passport_road=passport_road_exists())
-        )
-
-
-def passport_road_exists() -> bool:
-    """Whether this portal has the passport road (MitID with a passport and the app)."""
-    try:
-        reverse("app_api:passport_start")
-    except NoReverseMatch:
-        return False
-    return True
+        return self.render_to_response(self.get_context_data(done=done))
 
 
 # New devices ------------------------------------------------------------------------------
