@@ -92,6 +92,17 @@ def check_letter_code(*, user_id: str, activation_code: str, client: str) -> App
     return letter
 
 
+def checked_letter(*, identity_id: int, code_id: int) -> AppActivationCode | None:
+    """The letter's code that `check_letter_code` accepted earlier, with its person, while it
+    may still be used."""
+    letter = (
+        AppActivationCode.objects.filter(pk=code_id, identity_id=identity_id)
+        .select_related("identity")
+        .first()
+    )
+    return letter if letter is not None and letter.is_usable(timezone.now()) else None
+
+
 def activate_code_device(
     *,
     identity: Identity,

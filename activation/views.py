@@ -106,12 +106,8 @@ def _letter(request: HttpRequest) -> AppActivationCode | None:
     checked = request.session.get(LETTER_SESSION_KEY)
     if not checked:
         return None
-    letter = (
-        AppActivationCode.objects.filter(pk=checked["code"], identity=checked["identity"])
-        .select_related("identity")
-        .first()
-    )
-    if letter is None or not letter.is_usable(timezone.now()):
+    letter = services.checked_letter(identity_id=checked["identity"], code_id=checked["code"])
+    if letter is None:
         del request.session[LETTER_SESSION_KEY]
         return None
     return letter

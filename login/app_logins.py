@@ -82,6 +82,19 @@ def move(login: AppLogin, to: str, *, device: AppDevice | None = None, signature
         transaction.on_commit(partial(announce, login))
 
 
+def waited_on(token: str) -> AppLogin | None:
+    """The login a browser waits on, by the token in its session, with what finishing it needs
+    (the person, their account and the approving app); none for a token that is no login."""
+    try:
+        return (
+            AppLogin.objects.select_related("identity__account", "device")
+            .filter(token=_token(token))
+            .first()
+        )
+    except LoginRefused:
+        return None
+
+
 def complete(login: AppLogin) -> None:
     """The browser takes an approved login, once: `move` to completed without a lock. The
     update names the status it moves from, so of two requests racing only one gets the login.

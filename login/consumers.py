@@ -34,7 +34,7 @@ FINISHED = (
 def _login_waited_on(session: Any) -> AppLogin | None:
     """The app login this browser's session is waiting on, if any (never anyone else's)."""
     token = (session.get(login_session.PENDING_KEY) or {}).get("app_login") if session else None
-    return AppLogin.objects.filter(token=token).first() if token else None
+    return app_logins.waited_on(token) if token else None
 
 
 @database_sync_to_async

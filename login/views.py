@@ -166,7 +166,7 @@ def _waited_on(request: HttpRequest) -> AppLogin | None:
     pending = session.pending(request)
     if pending is None or not pending.app_login:
         return None
-    return AppLogin.objects.filter(token=pending.app_login).first()
+    return app_logins.waited_on(pending.app_login)
 
 
 @never_cache
@@ -202,12 +202,7 @@ class AppLoginView(PendingLoginMixin, TemplateView):
     def app_login(self, *, restart: bool = False, same_device: bool = False) -> AppLogin:
         login = None
         if self.pending.app_login and not restart:
-            # With what finishing it needs: the person, their account and the approving app.
-            login = (
-                AppLogin.objects.select_related("identity__account", "device")
-                .filter(token=self.pending.app_login)
-                .first()
-            )
+            login = app_logins.waited_on(self.pending.app_login)
         if login is None:
             service, text = service_and_text(self.request)
             login = app_logins.start(
