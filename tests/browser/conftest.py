@@ -134,3 +134,18 @@ def screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def nemid_log_in(page: Page, base: str, language: str, next_path: str) -> None:
+    """Jonas (a demo NemID person) logs in with NemID: user-ID, password, the key card's code."""
+    from nemid.models import NemIDAccount
+
+    page.goto(f"{base}/{language}/nemid/login/?next={next_path}")
+    page.locator("input[name=user_id]").fill("Jonas1983")
+    page.locator("input[name=password]").fill("Nemid-Jonas-1983")
+    page.locator("#page-form button[type=submit]").click()
+    key = page.get_by_test_id("nemid-key").inner_text()
+    page.locator("input[name=code]").fill(
+        NemIDAccount.objects.get(user_id="Jonas1983").code_for(key)
+    )
+    page.locator("#page-form button[type=submit]").click()

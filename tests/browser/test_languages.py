@@ -20,11 +20,10 @@ from playwright.sync_api import Page, expect
 from authenticators.models import CodeDevice, Identity
 from enrollment.services import reserve_nemid_user_ids
 from nemid.demo import seed_demo_people
-from nemid.models import NemIDAccount
 from tests.factories import active_code_device
 from translations.leaks import LeakFinder, project_leak_finder
 
-from .conftest import ARTIFACTS, DESKTOP, PHONE
+from .conftest import ARTIFACTS, DESKTOP, PHONE, nemid_log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -101,15 +100,7 @@ def keep_screenshots(page: Page, name: str) -> None:
 
 
 def log_in_with_nemid(page: Page, base: str, language: str) -> None:
-    page.goto(f"{base}/{language}/nemid/login/?next=/{language}/enrollment/")
-    page.locator("input[name=user_id]").fill("Jonas1983")
-    page.locator("input[name=password]").fill("Nemid-Jonas-1983")
-    page.locator("#page-form button[type=submit]").click()
-    key = page.get_by_test_id("nemid-key").inner_text()
-    page.locator("input[name=code]").fill(
-        NemIDAccount.objects.get(user_id="Jonas1983").code_for(key)
-    )
-    page.locator("#page-form button[type=submit]").click()
+    nemid_log_in(page, base, language, f"/{language}/enrollment/")
     page.wait_for_url(f"**/{language}/enrollment/**")
 
 

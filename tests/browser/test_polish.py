@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from nemid.demo import seed_demo_people
 
-from .conftest import DESKTOP, PHONE, new_context_without_javascript, screenshot
+from .conftest import DESKTOP, PHONE, nemid_log_in, new_context_without_javascript, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -87,20 +87,6 @@ def test_the_not_translated_notice_leads_with_the_chosen_language(
     expect(first.locator("h1")).to_be_visible()
     check_accessibility(page)
     screenshot(page, f"not-translated-{language}")
-
-
-def nemid_log_in(page: Page, base: str, language: str, next_path: str) -> None:
-    from nemid.models import NemIDAccount
-
-    page.goto(f"{base}/{language}/nemid/login/?next={next_path}")
-    page.locator("input[name=user_id]").fill("Jonas1983")
-    page.locator("input[name=password]").fill("Nemid-Jonas-1983")
-    page.locator("#page-form button[type=submit]").click()
-    key = page.get_by_test_id("nemid-key").inner_text()
-    page.locator("input[name=code]").fill(
-        NemIDAccount.objects.get(user_id="Jonas1983").code_for(key)
-    )
-    page.locator("#page-form button[type=submit]").click()
 
 
 def submit(page: Page) -> None:
