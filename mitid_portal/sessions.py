@@ -12,7 +12,9 @@ class SessionStore(db.SessionStore):
       practice, and if two ever did, the INSERT would fail and `create` would draw again
       (`CreateError`), as it already must for two requests racing between look-up and INSERT;
     - the old key, when logging in gives the session a new one, removed in one DELETE rather
-      than a SELECT and a DELETE.
+      than a SELECT and a DELETE;
+    - the new key's row written once, when the response saves the session, rather than
+      INSERTed with the old data by `cycle_key` and UPDATEd with the new at the end.
     """
 
     def _get_new_session_key(self) -> str:
@@ -20,6 +22,18 @@ class SessionStore(db.SessionStore):
 
     async def _aget_new_session_key(self) -> str:
         return self._get_new_session_key()
+
+    def cycle_key(self) -> None:
+        """A new key for the same data, drawn when the session is next saved (by the response,
+        with everything the request put in it): one INSERT, where Django's `cycle_key` INSERTs
+        the old data at once and the response UPDATEs it. The old row goes at once."""
+        data = self._session
+        key = self.session_key
+        self._session_key = None
+        self._session_cache = data
+        self.modified = True
+        if key:
+            self.delete(key)
 
     def delete(self, session_key: str | None = None) -> None:
         if session_key is None:
