@@ -1,7 +1,10 @@
 """App configuration for the staff side: the OTP admin site, groups and staff permissions."""
 
+from typing import Any
+
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +12,20 @@ class StaffConfig(AppConfig):
     name = "staff"
     verbose_name = _("Staff")
     default = True
+
+    def ready(self) -> None:
+        # Django records `last_login` at every login, an UPDATE of the account. The admin
+        # shows it for staff, who keep it; a citizen's MitID logins are in their history and
+        # the audit log, and their account is not written again at each of them.
+        user_logged_in.disconnect(dispatch_uid="update_last_login")
+        user_logged_in.connect(staff_last_login, dispatch_uid="update_last_login")
+
+
+def staff_last_login(sender: Any, user: Any, **kwargs: Any) -> None:
+    from django.contrib.auth.models import update_last_login
+
+    if user.is_staff:
+        update_last_login(sender, user, **kwargs)
 
 
 class StaffAdminConfig(admin_apps.AdminConfig):
