@@ -33,6 +33,10 @@ from .decorators import mitid_login_required
 from .forms import TYPED_CODE_WRONG, CodeDeviceLoginForm, TypedCodeForm, UserIdForm, WebAuthnForm
 
 CHIP_STATE_KEY = "chip_login_state"
+# The way in this browser last logged in with: the user-ID is answered with its page. It is
+# the browser's, not the person's, so the answer still says nothing of whom a user-ID is.
+WAY_COOKIE = "mitid_way"
+WAY_COOKIE_AGE = 60 * 60 * 24 * 365
 FAILURES = {
     "wrong_credentials": _("The user-ID, the password or the code is wrong. Try again."),
     "device_blocked": _(
@@ -78,7 +82,16 @@ def finish(request: HttpRequest, success: services.Success) -> HttpResponse:
         device=success.device,
         approval=success.approval,
     )
-    return redirect(next_url)
+    response = redirect(next_url)
+    response.set_cookie(
+        WAY_COOKIE,
+        success.method,
+        max_age=WAY_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def failure_message(failure: services.LoginFailed) -> str:
@@ -118,10 +131,11 @@ class StartView(DraftFormMixin, FormView):
         user_id = form.cleaned_data["user_id"]
         next_url = safe_next(self.request, self.request.POST.get("next"))
         session.begin(self.request, user_id=user_id, next_url=next_url)
-        # Everyone goes the app's way first, whoever the user-ID belongs to (if anyone), so
-        # the next page tells nobody who has MitID or which devices they hold. The app's page
-        # is the answer itself rather than a redirect to it: a round trip less per login.
-        return AppLoginView.first_page(self.request)
+        # The next page is the way in this browser used last, else the app's, whoever the
+        # user-ID belongs to (if anyone): it tells nobody who has MitID or which devices they
+        # hold. It is the answer itself rather than a redirect to it: a round trip less.
+        way = self.request.COOKIES.get(WAY_COOKIE)
+        return FIRST_PAGES.get(way, AppLoginView).first_page(self.request)
 
 
 class PendingLoginMixin:
@@ -129,6 +143,20 @@ class PendingLoginMixin:
 
     method: str
     request: HttpRequest
+
+    @classmethod
+    def first_page(cls, request: HttpRequest) -> HttpResponse:
+        """The page, as the answer to the user-ID typed on the first one."""
+        view = cls()
+        view.setup(request)
+        view.pending = session.pending(request)  # type: ignore[assignment]
+        return view.show()
+
+    def show(self) -> HttpResponse:
+        """The page with an empty form (the user-ID's POST is not this page's form)."""
+        form_class = getattr(self, "form_class", None)
+        extra = {"form": form_class()} if form_class is not None else {}
+        return self.render_to_response(self.get_context_data(**extra))  # type: ignore[attr-defined]
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         pending = session.pending(request)
@@ -147,6 +175,9 @@ class PendingLoginMixin:
         context: dict[str, Any] = super().get_context_data(**kwargs)  # type: ignore[misc]
         return {
             **context,
+            # The page may be the answer to the user-ID's POST: it says where it lives, for
+            # the language switcher and for the script that gives the page its address.
+            "page_path": reverse(methods.URLS[self.method]),
             "user_id": self.pending.user_id,
             "other_methods": others,
             "behalf": session.behalf(self.request),
@@ -186,18 +217,9 @@ class AppLoginView(PendingLoginMixin, TemplateView):
     method = kinds.APP
     template_name = "login/app.html"
 
-    @classmethod
-    def first_page(cls, request: HttpRequest) -> HttpResponse:
-        """The page, as the answer to the user-ID typed on the first one."""
-        view = cls()
-        view.setup(request)
-        view.pending = session.pending(request)  # type: ignore[assignment]
-        return view.show()
-
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         kwargs.setdefault("typed_form", TypedCodeForm())
-        # The language switcher comes back here, whichever request showed the page.
-        return super().get_context_data(page_path=reverse("login:app"), **kwargs)
+        return super().get_context_data(**kwargs)
 
     def app_login(self, *, restart: bool = False, same_device: bool = False) -> AppLogin:
         login = None
@@ -361,3 +383,10 @@ def log_out(request: HttpRequest) -> HttpResponse:
     session.log_out(request)
     messages.success(request, gettext("You are logged out."))
     return redirect("pages:front")
+
+
+FIRST_PAGES: dict[str | None, type[PendingLoginMixin]] = {
+    kinds.APP: AppLoginView,
+    kinds.CODE_DEVICE: CodeDeviceLoginView,
+    kinds.CHIP: ChipLoginView,
+}

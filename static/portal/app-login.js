@@ -9,10 +9,6 @@ document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var OPEN = ["waiting", "scanned"];
   var box = document.getElementById("app-login");
-  // The page may be the answer to the user-ID's form: a reload asks for the page, not the form.
-  if (box && location.pathname !== box.dataset.refresh && window.history.replaceState) {
-    window.history.replaceState(null, "", box.dataset.refresh);
-  }
   if (!box || OPEN.indexOf(box.dataset.status) < 0 || !window.htmx) { return; }
   var status = box.dataset.status;
   var socket = null;

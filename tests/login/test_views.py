@@ -57,6 +57,55 @@ def test_the_user_ids_answer_is_the_app_page_and_it_says_where_it_lives(client: 
     assert AppLogin.objects.count() == 1
 
 
+def test_the_browser_remembers_the_way_in_it_used_and_goes_there_next_time(
+    client: Client, karens_device: CodeDevice
+) -> None:
+    """After a login with the code device, this browser's user-ID is answered with the code
+    device's page: no app login is started, and the login takes one request less."""
+    type_user_id(client, "Karen K")
+    client.post(
+        "/en/login/code-device/",
+        {"password": "Karens kodeord 7", "code": karens_device.token.current_code()},
+    )
+    assert client.cookies["mitid_way"].value == "code_device"
+    assert client.cookies["mitid_way"]["httponly"]
+    client.post("/en/login/log-out/")
+    started = AppLogin.objects.count()
+
+    answer = client.post("/en/login/", {"user_id": "Karen K", "next": ""})
+    assert answer.templates[0].name == "login/code_device.html"
+    page = answer.content.decode()
+    assert 'data-page-path="/en/login/code-device/"' in page
+    assert 'action="/en/login/code-device/"' in page  # the form goes to its own page
+    assert "?next=/en/login/code-device/" in page  # and so does the language switcher
+    assert "form-error" not in page  # the user-ID's POST is not this page's form
+    assert AppLogin.objects.count() == started
+    CodeDevice.objects.filter(pk=karens_device.pk).update(last_t=-1)  # as if 30 s later
+    done = client.post(
+        "/en/login/code-device/",
+        {"password": "Karens kodeord 7", "code": karens_device.token.current_code()},
+    )
+    assert done.status_code == 302 and "/login/" not in done["Location"]
+
+
+def test_a_remembered_way_in_says_nothing_of_whom_a_user_id_is(
+    karens_device: CodeDevice, jonas_phone: AppDevice
+) -> None:
+    """The page follows the browser's cookie, never the user-ID: the same for everyone."""
+    pages = []
+    for user_id in ("Karen K", "j()nas jen5en", "nobody-here"):
+        browser = Client()
+        browser.cookies["mitid_way"] = "code_device"
+        answer = browser.post("/en/login/", {"user_id": user_id, "next": ""})
+        assert answer.templates[0].name == "login/code_device.html"
+        pages.append(answer.content.decode().replace(user_id, "X"))
+    assert len({re.sub(r'value="[^"]{20,}"', "", page) for page in pages}) == 1
+    anything = Client()
+    anything.cookies["mitid_way"] = "something else"
+    answer = anything.post("/en/login/", {"user_id": "Karen K", "next": ""})
+    assert answer.templates[0].name == "login/app.html"
+
+
 def test_every_user_id_gets_the_same_next_page_and_the_same_ways_in(
     client: Client, karens_device: CodeDevice, jonas_phone: AppDevice
 ) -> None:
