@@ -148,7 +148,7 @@ class PendingLoginMixin:
     def first_page(cls, request: HttpRequest) -> HttpResponse:
         """The page, as the answer to the user-ID typed on the first one."""
         view = cls()
-        view.setup(request)
+        view.setup(request)  # type: ignore[attr-defined]
         view.pending = session.pending(request)  # type: ignore[assignment]
         return view.show()
 

@@ -27,7 +27,7 @@ class SessionStore(db.SessionStore):
         """A new key for the same data, drawn when the session is next saved (by the response,
         with everything the request put in it): one INSERT, where Django's `cycle_key` INSERTs
         the old data at once and the response UPDATEs it. The old row goes at once."""
-        data = self._session
+        data = dict(self.items())
         key = self.session_key
         self._session_key = None
         self._session_cache = data
