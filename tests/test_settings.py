@@ -151,35 +151,3 @@ def test_the_demo_pages_are_not_served_without_demo_mode(client: Client, setting
         importlib.reload(mitid_portal.urls)
         clear_url_caches()
     assert client.get("/en/demo/app/").status_code == 200
-
-
-@pytest.mark.parametrize(
-    ("env", "binding"),
-    [
-        ({"DATABASE_URL": "postgres://u@db.example:5432/portal"}, True),
-        (
-            {"DATABASE_URL": "postgres://u@db.example:5432/portal", "DB_SERVER_SIDE_BINDING": "0"},
-            None,
-        ),
-        ({"DATABASE_URL": "sqlite:///x.sqlite3"}, None),
-        ({}, None),
-    ],
-)
-def test_postgresql_binds_parameters_on_the_server_unless_told_not_to(
-    env: dict[str, str], binding: bool | None
-) -> None:
-    """Prepared statements on PostgreSQL; off for PgBouncer's transaction mode; never SQLite."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from mitid_portal.settings import base; "
-            "print(base.DATABASES['default'].get('OPTIONS', {}).get('server_side_binding'))",
-        ],
-        cwd=ROOT,
-        env={"PATH": os.environ["PATH"], **env},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert result.stdout.strip() == str(binding)

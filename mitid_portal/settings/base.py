@@ -131,13 +131,6 @@ DATABASES: dict[str, dict[str, Any]] = {
         else {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
     )
 }
-# On PostgreSQL, psycopg binds parameters on the server and prepares a statement it has run
-# five times on a connection: PostgreSQL parses and plans it once, and no SQL is composed in
-# Python for each query. Behind PgBouncer in transaction mode, set DB_SERVER_SIDE_BINDING=false.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "DB_SERVER_SIDE_BINDING", True
-):
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
