@@ -140,6 +140,22 @@ def portal_code_device(browser: Browser, person: CodeDevicePerson) -> requests.R
     return logged_in(answer, not_to="/login/")
 
 
+def portal_code_device_returning(browser: Browser, person: CodeDevicePerson) -> requests.Response:
+    """The same in a browser that logged in with its code device before (the cookie
+    `mitid_way`): the user-ID is answered with the code device's page itself."""
+    browser.web.cookies.set("mitid_way", "code_device")
+    browser.get("/da/login/")
+    page = browser.post("/da/login/", {"user_id": person.user_id, "next": ""})
+    if 'action="/da/login/code-device/"' not in page.text:
+        raise LoginFailed(
+            f"the user-ID was not answered with the code device's page: {page.status_code}"
+        )
+    answer = browser.post(
+        "/da/login/code-device/", {"password": PASSWORD, "code": totp(person.totp_key)}
+    )
+    return logged_in(answer, not_to="/login/")
+
+
 def allauth_totp(browser: Browser, person: PeerPerson) -> requests.Response:
     """django-allauth: username and password, then (redirected) the TOTP code."""
     browser.get("/accounts/login/")
@@ -182,6 +198,7 @@ def plain_login(browser: Browser, person: PeerPerson) -> requests.Response:
 FLOWS: dict[str, Callable[[Browser, Any], requests.Response]] = {
     "portal_app_qr": portal_app_qr,
     "portal_code_device": portal_code_device,
+    "portal_code_device_returning": portal_code_device_returning,
     "allauth_totp": allauth_totp,
     "two_factor": two_factor,
     "plain_login": plain_login,

@@ -55,7 +55,7 @@ REDIS = os.environ.get("BENCH_PEERS_REDIS_URL", "redis://127.0.0.1:6379/10")
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 APPLICATION = "bench-peers-server"  # how the servers' PostgreSQL backends are told apart
 PEER_FLOWS = ["allauth_totp", "two_factor", "plain_login"]
-PORTAL_FLOWS = ["portal_app_qr", "portal_code_device"]
+PORTAL_FLOWS = ["portal_app_qr", "portal_code_device", "portal_code_device_returning"]
 ALLAUTH = "allauth_totp"
 TRANSACTION = ("BEGIN", "COMMIT", "ROLLBACK")
 
@@ -209,7 +209,14 @@ def portal_people(counts: dict[str, int], hashes: dict[str, str]) -> dict[str, P
     for run, count in counts.items():
         phones = people.make_phones(count, f"qr {run}")
         devices = portal_code_device_people(count, f"code {run}", hashes[run])
-        found[run] = People({"portal_app_qr": phones, "portal_code_device": devices})
+        returning = portal_code_device_people(count, f"again {run}", hashes[run])
+        found[run] = People(
+            {
+                "portal_app_qr": phones,
+                "portal_code_device": devices,
+                "portal_code_device_returning": returning,
+            }
+        )
     connections.close_all()  # this process's backend must not be counted as a server's
     return found
 
@@ -586,6 +593,7 @@ def main() -> None:
 NAMES = {
     "portal_app_qr": "this portal, app QR",
     "portal_code_device": "this portal, code device",
+    "portal_code_device_returning": "this portal, code device, browser used it before",
     "allauth_totp": "django-allauth MFA, password + TOTP",
     "two_factor": "django-two-factor-auth, password + TOTP",
     "plain_login": "Django LoginView, password only",
