@@ -5,7 +5,8 @@ the portal's own QR login, in the same run on the same server.
                                  [--server gunicorn-sync-2]
 
 The portal's own login is bench/logins.py's five requests. A party's login adds: the party's
-authorization request, the way back with the code, and the token request (eight in all); the
+authorization request and the token request (seven in all: the login's last request is the way
+back to the party with the code, which took a request of its own before); the
 client then verifies the ID token's signature against the JWKS (fetched once), its audience,
 issuer, nonce and acr, as any party would. The two take turns against one server process tree
 (`--rounds` turns each, `--seconds` in all for each), so that on a shared machine both meet the
@@ -136,13 +137,11 @@ async def party_citizens(
                     path = f"{API}/logins/{login['token']}/approve"
                     async with app.post(path, data=body, headers=signed(phone, path, body)) as ok:
                         assert ok.status == 200, await ok.text()
+                    # The login's last request answers with the way back to the party.
                     async with web.get("/da/login/app/", allow_redirects=False) as back:
                         assert back.status == 302, back.status
-                        onward = back.headers["Location"]
-                    async with web.get(onward, allow_redirects=False) as back:
-                        assert back.status == 302, back.status
                         callback = back.headers["Location"]
-                    count += 5
+                    count += 4
                     assert callback.startswith(REDIRECT_URI), callback
                     code = parse_qs(urlsplit(callback).query)["code"][0]
                     async with app.post(

@@ -3,14 +3,15 @@
     python -m bench.profile_party [--count 200] [--people 32] [--fresh] [--queries]
                                   [--profile STEP ...] [--sort tottime] [--callers PATTERN]
 
-Runs the portal's own QR login (bench/logins.py's six requests) and a party's (bench/
-party_logins.py's nine, plus userinfo) through Django's WSGI handler, one after the other, and
+Runs the portal's own QR login (bench/logins.py's five requests) and a party's (bench/
+party_logins.py's seven, plus userinfo) through Django's WSGI handler, one after the other, and
 prints each step's CPU time, wall time, database queries and Redis commands: what the provider
-adds is the party's three requests of its own, and whatever the six login requests cost more on
-a party's behalf. `--queries` prints the SQL of one login of each kind, step by step.
-`--profile` names steps to run under cProfile (CPU time) over the second half of the logins
-(`--profile token continue "party:login page"`). `--fresh` makes the benchmark database first
-(bench/harness.py); without it the existing one is used.
+adds is the party's two requests of its own (authorization, token), and whatever the five login
+requests cost more on a party's behalf (the last of them takes the way back to the party).
+`--queries` prints the SQL of one login of each kind, step by step. `--profile` names steps to
+run under cProfile (CPU time) over the second half of the logins (`--profile token authorize
+"party:app page (done)"`). `--fresh` makes the benchmark database first (bench/harness.py);
+without it the existing one is used.
 """
 
 import argparse
@@ -190,9 +191,8 @@ def main() -> None:
         typed = step(flow, "user-ID", lambda: web.post("/da/login/", data))
         assert typed.status_code == 200, typed.status_code  # the app page itself
         in_app(flow, phone, typed)
-        back = step(flow, "app page (done)", lambda: web.get("/da/login/app/"))
-        assert back.status_code == 302, back.status_code
-        callback = step(flow, "continue", lambda: web.get(back["Location"]))
+        # The login's last request is the way back: the redirect to the party with the code.
+        callback = step(flow, "app page (done)", lambda: web.get("/da/login/app/"))
         assert callback.status_code == 302 and callback["Location"].startswith(REDIRECT_URI)
         code = parse_qs(urlsplit(callback["Location"]).query)["code"][0]
         form = {

@@ -6,7 +6,8 @@ and this module adds how the citizen logged in and at which assurance level.
 
 A login may be on someone else's behalf (a bank, borger.dk): `Behalf` says whose name heads
 the pages, the text the citizen approves, where "Cancel" goes and where the finished login
-goes. Whoever asks fills it before sending the browser here; every way in reads it.
+goes (or which registered way back it takes at once: `login.ways_back`). Whoever asks fills it
+before sending the browser here; every way in reads it.
 """
 
 from dataclasses import dataclass
@@ -40,7 +41,10 @@ class Pending:
 class Behalf:
     """A login for someone else: a relying party's name, the text to approve, the level it
     asks for, where Cancel goes, where the login goes once done, and its own reference, which
-    the finished login carries (`LoggedIn.reference`) so that the party knows it is fresh."""
+    the finished login carries (`LoggedIn.reference`) so that the party knows it is fresh.
+    `way_back` names the registered way back (`login.ways_back`) the finished login takes in
+    its own last request; `next_url` is where it goes when there is none, or a page comes
+    first."""
 
     service: str
     text: str
@@ -48,6 +52,7 @@ class Behalf:
     cancel_url: str
     next_url: str
     reference: str
+    way_back: str = ""
 
 
 def begin_on_behalf(request: HttpRequest, behalf: Behalf) -> None:
@@ -104,7 +109,7 @@ def log_in(
     level: str,
     device: str,
     approval: str = "",
-) -> None:
+) -> LoggedIn:
     """Log the citizen in: a new session key, at the lower of the identity's and device's level.
 
     `device` is the django-otp persistent id of the device used: blocking it ends the session.
@@ -115,16 +120,27 @@ def log_in(
     carried = {k: v for k, v in request.session.items() if k.startswith(CARRIED_PREFIX)}
     auth.login(request, identity.ensure_user(), backend="django.contrib.auth.backends.ModelBackend")
     request.session.update(carried)
+    logged_in = LoggedIn(
+        identity=identity,
+        method=method,
+        authenticator=authenticator,
+        level=achieved_level(identity.level, level),
+        at=timezone.now(),
+        device=device,
+        reference=on_behalf["reference"] if on_behalf else "",
+        approval=approval,
+    )
     request.session[LOGGED_IN_KEY] = {
         "identity": identity.pk,
         "method": method,
         "authenticator": authenticator,
-        "level": achieved_level(identity.level, level),
+        "level": logged_in.level,
         "device": device,
-        "at": timezone.now().isoformat(),
-        "reference": on_behalf["reference"] if on_behalf else "",
+        "at": logged_in.at.isoformat(),
+        "reference": logged_in.reference,
         "approval": approval,
     }
+    return logged_in
 
 
 def achieved_level(*levels: str) -> str:

@@ -28,7 +28,7 @@ from pages import qr
 from pages.clients import client_address
 from pages.drafts import DraftFormMixin
 
-from . import app_logins, methods, services, session, session_time
+from . import app_logins, methods, services, session, session_time, ways_back
 from .decorators import mitid_login_required
 from .forms import TYPED_CODE_WRONG, CodeDeviceLoginForm, TypedCodeForm, UserIdForm, WebAuthnForm
 
@@ -70,10 +70,11 @@ def safe_next(request: HttpRequest, candidate: str | None) -> str:
 
 def finish(request: HttpRequest, success: services.Success) -> HttpResponse:
     pending = session.pending(request)
+    on_behalf = session.behalf(request)
     next_url = pending.next_url if pending else reverse("selfservice:overview")
     # SMS and e-mail from now on go out in the language the citizen logged in with.
     remember_language(success.identity, get_language())
-    session.log_in(
+    logged_in = session.log_in(
         request,
         identity=success.identity,
         method=success.method,
@@ -82,7 +83,12 @@ def finish(request: HttpRequest, success: services.Success) -> HttpResponse:
         device=success.device,
         approval=success.approval,
     )
-    response = redirect(next_url)
+    response: HttpResponse | None = None
+    if on_behalf is not None and on_behalf.way_back:
+        # Straight back to whoever asked, in this request, unless a page of theirs comes first.
+        response = ways_back.take(request, on_behalf.way_back, logged_in)
+    if response is None:
+        response = redirect(next_url)
     response.set_cookie(
         WAY_COOKIE,
         success.method,

@@ -9,6 +9,11 @@ class RelyingPartiesConfig(AppConfig):
     verbose_name = _("Relying parties")
 
     def ready(self) -> None:
-        from . import keys
+        from login import ways_back
+
+        from . import keys, views
 
         keys.use_demo_key_unless_configured()
+        # A party's login goes back to the party in its own last request (login may not
+        # import this app: it calls what is registered).
+        ways_back.register(views.WAY_BACK, views.way_back)

@@ -151,6 +151,18 @@ class Authenticated:
     device: str
     approval: str  # the app login that approved, if the app
 
+    @classmethod
+    def of(cls, logged_in: Any) -> "Authenticated":
+        """From `login.session.LoggedIn`."""
+        return cls(
+            identity=logged_in.identity,
+            method=logged_in.method,
+            level=logged_in.level,
+            at=logged_in.at,
+            device=logged_in.device,
+            approval=logged_in.approval,
+        )
+
 
 @transaction.atomic
 def record_login(

@@ -20,6 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from oauth2_provider import views as oauth2_views
 from oauth2_provider.exceptions import FatalClientError, OAuthToolkitError
 from oauth2_provider.http import OAuth2ResponseRedirect
+from oauth2_provider.oauth2_backends import OAuthLibCore
 from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.signals import app_authorized
 from oauth2_provider.views import ConnectDiscoveryInfoView
@@ -32,6 +33,9 @@ from login import session as login_session
 from . import attempts, levels, parameters, services
 from .errors import CLIENT_ERRORS, LEVEL_ADVICE
 from .models import RelyingParty
+
+# The name under which a party's login finds its way back (`login.ways_back`, apps.py).
+WAY_BACK = "relying_party"
 
 # What DOT needs again to issue the code, as its own consent form keeps it.
 CREDENTIALS = (
@@ -152,6 +156,7 @@ class AuthorizeView(OAuthLibMixin, View):
                     cancel_url=reverse("relying_parties:back", args=[attempt.reference]),
                     next_url=reverse("relying_parties:continue", args=[attempt.reference]),
                     reference=attempt.reference,
+                    way_back=WAY_BACK,
                 ),
             )
             start = f"{reverse('login:start')}?{urlencode({'for': attempt.reference})}"
@@ -165,62 +170,25 @@ def _authenticated(
     logged_in = login_session.current(request)
     if logged_in is None or logged_in.reference != attempt.reference:
         return None
-    return services.Authenticated(
-        identity=logged_in.identity,
-        method=logged_in.method,
-        level=logged_in.level,
-        at=logged_in.at,
-        device=logged_in.device,
-        approval=logged_in.approval,
-    )
+    return services.Authenticated.of(logged_in)
 
 
-class AttemptMixin:
-    """A page of a party's attempt: it must be open (and not past its time) in this session."""
+class AttemptOnlyCore(OAuthLibCore):
+    """django-oauth-toolkit's bridge to oauthlib, for issuing a code: what goes to oauthlib is
+    the attempt, as checked at the authorization request, and nothing of the address of the
+    request that happens to finish the login (a query there could otherwise ask oauthlib for
+    another response mode or add a resource to the code). oauthlib reads no body here."""
 
-    request: HttpRequest
-
-    def dispatch(self, request: HttpRequest, reference: str, *args: Any, **kwargs: Any) -> Any:
-        attempt = attempts.get(request, reference)
-        if attempt is None:
-            return render(request, "relying_parties/gone.html", status=400)
-        if attempt.expired:
-            return render(request, "relying_parties/gone.html", {"attempt": attempt}, status=400)
-        self.attempt = attempt
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+    def _get_escaped_full_path(self, request: HttpRequest) -> str:
+        return request.path
 
 
-@method_decorator(never_cache, name="dispatch")
-class ContinueView(AttemptMixin, OAuthLibMixin, View):
-    """Back from the login pages: the level, the citizen's consent to the CPR number, and then
-    the code for the party."""
+class CodeIssuer(OAuthLibMixin):
+    """The code for a party whose citizen logged in, and the redirect back to it."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        attempt = self.attempt
-        authenticated = _authenticated(request, attempt)
-        party = services.party_for(attempt.client_id)
-        if party is None:
-            return render(request, "relying_parties/gone.html", status=400)
-        if authenticated is None:
-            messages.info(request, gettext("Log in with MitID to continue."))
-            return redirect(f"{reverse('login:start')}?{urlencode({'for': attempt.reference})}")
-        if not levels.at_least(authenticated.level, attempt.level):
-            # Not logged in anywhere with a login that did not do: the party is told why.
-            login_session.log_out(request)
-            attempt.refusal = "unmet_authentication_requirements"
-            attempts.save(request, attempt)
-            context = {
-                "attempt": attempt,
-                "asked": levels.ACR[attempt.level],
-                "achieved": authenticated.level,
-                "advice": LEVEL_ADVICE[attempt.level],
-            }
-            return render(request, "relying_parties/level.html", context, status=403)
-        if "cpr" in attempt.scopes and not attempt.consented:
-            return redirect("relying_parties:consent", attempt.reference)
-        return self.issue_code(request, party, attempt, authenticated)
+    oauthlib_backend_class = AttemptOnlyCore
 
-    def issue_code(
+    def issue(
         self,
         request: HttpRequest,
         party: RelyingParty,
@@ -252,6 +220,74 @@ class ContinueView(AttemptMixin, OAuthLibMixin, View):
         )
         attempts.drop(request, attempt.reference)
         return OAuth2ResponseRedirect(uri, party.application.get_allowed_schemes())
+
+
+def _page_first(attempt: attempts.Attempt, level: str) -> bool:
+    """Whether the citizen must see a page before the party gets its code: the level is too
+    low (the page says how to get it), or the CPR number awaits the citizen's consent."""
+    return not levels.at_least(level, attempt.level) or (
+        "cpr" in attempt.scopes and not attempt.consented
+    )
+
+
+def way_back(request: HttpRequest, logged_in: login_session.LoggedIn) -> HttpResponse | None:
+    """The way back a party's login takes in its own last request (registered with
+    `login.ways_back`): the code, and the redirect to the party. None when the continue page
+    must answer instead: a page comes first, or the attempt is gone or past its time."""
+    attempt = attempts.get(request, logged_in.reference)
+    if attempt is None or attempt.expired or _page_first(attempt, logged_in.level):
+        return None
+    party = services.party_for(attempt.client_id)
+    if party is None:
+        return None
+    return CodeIssuer().issue(request, party, attempt, services.Authenticated.of(logged_in))
+
+
+class AttemptMixin:
+    """A page of a party's attempt: it must be open (and not past its time) in this session."""
+
+    request: HttpRequest
+
+    def dispatch(self, request: HttpRequest, reference: str, *args: Any, **kwargs: Any) -> Any:
+        attempt = attempts.get(request, reference)
+        if attempt is None:
+            return render(request, "relying_parties/gone.html", status=400)
+        if attempt.expired:
+            return render(request, "relying_parties/gone.html", {"attempt": attempt}, status=400)
+        self.attempt = attempt
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+@method_decorator(never_cache, name="dispatch")
+class ContinueView(AttemptMixin, View):
+    """Back from the login pages when a page comes first (the login's own last request takes
+    the way back otherwise: `way_back`), or when the citizen comes again: the level, the
+    citizen's consent to the CPR number, and then the code for the party."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        attempt = self.attempt
+        authenticated = _authenticated(request, attempt)
+        party = services.party_for(attempt.client_id)
+        if party is None:
+            return render(request, "relying_parties/gone.html", status=400)
+        if authenticated is None:
+            messages.info(request, gettext("Log in with MitID to continue."))
+            return redirect(f"{reverse('login:start')}?{urlencode({'for': attempt.reference})}")
+        if not levels.at_least(authenticated.level, attempt.level):
+            # Not logged in anywhere with a login that did not do: the party is told why.
+            login_session.log_out(request)
+            attempt.refusal = "unmet_authentication_requirements"
+            attempts.save(request, attempt)
+            context = {
+                "attempt": attempt,
+                "asked": levels.ACR[attempt.level],
+                "achieved": authenticated.level,
+                "advice": LEVEL_ADVICE[attempt.level],
+            }
+            return render(request, "relying_parties/level.html", context, status=403)
+        if "cpr" in attempt.scopes and not attempt.consented:
+            return redirect("relying_parties:consent", attempt.reference)
+        return CodeIssuer().issue(request, party, attempt, authenticated)
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -1,0 +1,31 @@
+"""Where a login made on someone's behalf goes the moment it is made: the way back that the
+app which asked for it registered.
+
+That app (relying_parties) sits above login, which may not import it (the layers contract in
+pyproject.toml), so it registers its way back here by name when Django starts, as apps register
+the audit log's reasons with `audit.labels`; `Behalf.way_back` names the one to take. Taking it
+answers the login's last request itself (for a party: the redirect back to it with its code),
+where `Behalf.next_url` costs the browser another request, and that request another load of
+the session, the user, the identity and the device. A way back answers None when a page must
+come first (a party's consent page): then the login goes to `next_url`, which shows it.
+"""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from .session import LoggedIn
+
+WayBack = Callable[[HttpRequest, LoggedIn], HttpResponse | None]
+
+_registered: dict[str, WayBack] = {}
+
+
+def register(name: str, way_back: WayBack) -> None:
+    _registered[name] = way_back
+
+
+def take(request: HttpRequest, name: str, logged_in: LoggedIn) -> HttpResponse | None:
+    """The answer of the way back called `name`, or None (none registered, or a page first)."""
+    way_back = _registered.get(name)
+    return way_back(request, logged_in) if way_back is not None else None

@@ -1,0 +1,108 @@
+"""The way back to a party is the login's own last request: the answer that logs the citizen in
+is the redirect to the party with its code, unless a page must come first."""
+
+import pytest
+from django.test import Client
+
+from authenticators.models import AppDevice, Identity
+from tests.factories import active_code_device
+
+from .conftest import Party, approve_in_app
+from .helpers import LOA, exchange, id_token_claims, query_of, start, type_user_id
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_app_login_answers_with_the_redirect_to_the_party(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    reference = start(client, party, acr_values=f"{LOA}Substantial")
+    type_user_id(client, reference, "J()nas Jen5en")
+    approve_in_app(jonas_phone)
+    response = client.get("/en/login/app/")
+    assert response.status_code == 302
+    answer = query_of(response["Location"])
+    assert set(answer) == {"code", "state", "iss"} and answer["state"] == "s-1"
+    assert client.session["mitid_login"]["reference"] == reference  # logged in, for the party
+    status, tokens = exchange(client, party, answer["code"])
+    assert status == 200
+    claims = id_token_claims(tokens["id_token"])
+    assert claims["acr"] == f"{LOA}Substantial" and claims["amr"] == ["app"]
+    # The attempt is over: coming back to its page finds nothing to continue.
+    assert client.get(f"/en/relying-parties/{reference}/continue/").status_code == 400
+
+
+def test_htmx_is_told_to_go_to_the_party(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    reference = start(client, party)
+    type_user_id(client, reference, "J()nas Jen5en")
+    approve_in_app(jonas_phone)
+    response = client.get("/en/login/app/", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "code" in query_of(response["HX-Redirect"])
+
+
+def test_the_code_device_login_answers_with_the_redirect_to_the_party(
+    client: Client, party: Party
+) -> None:
+    identity = Identity.objects.create(
+        cpr="0101801111", user_id="Karen K", user_id_key="karen k", status="active"
+    )
+    device = active_code_device(identity)
+    reference = start(client, party)
+    type_user_id(client, reference, "Karen K")
+    response = client.post(
+        "/en/login/code-device/",
+        {"password": "Karens kodeord 7", "code": device.token.current_code()},
+    )
+    assert response.status_code == 302
+    status, tokens = exchange(client, party, query_of(response["Location"])["code"])
+    assert status == 200
+    assert id_token_claims(tokens["id_token"])["amr"] == ["code_device"]
+
+
+def test_consent_to_the_cpr_number_is_still_asked_first(
+    client: Client, cpr_party: Party, jonas_phone: AppDevice
+) -> None:
+    reference = start(client, cpr_party, scope="openid cpr")
+    type_user_id(client, reference, "J()nas Jen5en")
+    approve_in_app(jonas_phone)
+    response = client.get("/en/login/app/")
+    assert response["Location"] == f"/en/relying-parties/{reference}/continue/"
+    consent = client.get(client.get(response["Location"])["Location"])
+    assert "Give your data to Skat?" in consent.content.decode()
+
+
+def test_a_level_too_low_still_shows_its_page(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    reference = start(client, party, acr_values=f"{LOA}High")
+    type_user_id(client, reference, "J()nas Jen5en")
+    approve_in_app(jonas_phone)
+    response = client.get("/en/login/app/")
+    assert response["Location"] == f"/en/relying-parties/{reference}/continue/"
+    page = client.get(response["Location"])
+    assert page.status_code == 403 and "Borgerservice" in page.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_address_of_the_login_request_asks_oauthlib_nothing(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    """Only the authorization request, as checked, makes the code: parameters on the login
+    page's address (another response mode, a resource, another state) are not read."""
+    reference = start(client, party)
+    type_user_id(client, reference, "J()nas Jen5en")
+    approve_in_app(jonas_phone)
+    response = client.get(
+        "/en/login/app/?response_mode=fragment&state=other&resource=https://evil.example/"
+    )
+    location = response["Location"]
+    assert "#" not in location
+    answer = query_of(location)
+    assert answer["state"] == "s-1"
+    status, tokens = exchange(client, party, answer["code"])
+    assert status == 200
+    bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+    assert Client().get("/oidc/userinfo/", headers=bearer).status_code == 200
