@@ -16,7 +16,6 @@ from oauth2_provider.models import (
     AbstractApplication,
     get_access_token_model,
     get_application_model,
-    get_refresh_token_model,
 )
 
 from audit import services as audit
@@ -261,12 +260,8 @@ def refuse_reused_code(code: str, application: Any) -> bool:
     party_login = login_for_code(code, application)
     if party_login is None or party_login.redeemed_at is None:
         return False
-    AccessToken = get_access_token_model()
-    RefreshToken = get_refresh_token_model()
-    if party_login.access_token_id is not None:
-        for refresh in RefreshToken.objects.filter(access_token_id=party_login.access_token_id):
-            refresh.revoke()
-        AccessToken.objects.filter(pk=party_login.access_token_id).delete()
+    if party_login.access_token_id is not None:  # (no refresh token goes with it: server.py)
+        get_access_token_model().objects.filter(pk=party_login.access_token_id).delete()
     if party_login.id_token is not None:
         party_login.id_token.revoke()
     audit.record(

@@ -363,7 +363,7 @@ class DiscoveryView(ConnectDiscoveryInfoView):
             acr_values_supported=list(levels.ACR.values()),
             ui_locales_supported=["da", "en", "kl"],
             authorization_details_types_supported=[parameters.APPROVAL_TYPE],
-            grant_types_supported=["authorization_code", "refresh_token"],
+            grant_types_supported=["authorization_code"],  # no refresh tokens (server.py)
             code_challenge_methods_supported=["S256"],
             token_endpoint_auth_methods_supported=[
                 "client_secret_basic",

@@ -534,13 +534,11 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
     "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
-    "REFRESH_TOKEN_REUSE_PROTECTION": True,
     # The demo bank is on http://localhost; production allows https only (production.py).
     "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": env_int("OIDC_CODE_SECONDS", 60),
     "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("OIDC_ACCESS_TOKEN_SECONDS", 600),
     "ID_TOKEN_EXPIRE_SECONDS": env_int("OIDC_ID_TOKEN_SECONDS", 600),
-    "REFRESH_TOKEN_EXPIRE_SECONDS": env_int("OIDC_REFRESH_TOKEN_SECONDS", 3600),
     "SCOPES": {
         "openid": "OpenID Connect",
         "profile": "Name and date of birth",
@@ -549,6 +547,8 @@ OAUTH2_PROVIDER = {
     "DEFAULT_SCOPES": ["openid"],
     "SCOPES_BACKEND_CLASS": "relying_parties.scopes.PartyScopes",
     "OAUTH2_VALIDATOR_CLASS": "relying_parties.validators.MitIDValidator",
+    # No refresh tokens: a party keeps its own session after the login (relying_parties.server).
+    "OAUTH2_SERVER_CLASS": "relying_parties.server.PartyServer",
 }
 
 # The Demo Bank (demo mode): a relying party on this same server, registered by seed_demo.

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from oauth2_provider.models import AccessToken
+from oauth2_provider.models import AccessToken, RefreshToken
 from oauth2_provider.signals import app_authorized
 
 from authenticators.models import AppDevice
@@ -124,24 +124,21 @@ def test_a_listener_to_app_authorized_still_gets_the_token(
     assert [token.pk for token in heard] == [AccessToken.objects.get().pk]
 
 
-def test_a_refresh_token_gives_new_tokens_linked_to_a_new_id_token(
+def test_a_party_gets_no_refresh_token_and_none_is_offered(
     client: Client, party: Party, jonas_phone: AppDevice
 ) -> None:
+    """A party keeps its own session after the login: MitID gives no refresh token, says so in
+    its discovery document, and does not serve the grant (relying_parties.server)."""
     code = query_of(log_in_with_app(client, party, jonas_phone))["code"]
     status, tokens = exchange(client, party, code)
     assert status == 200
-    first_id_token = AccessToken.objects.get().id_token_id
-    assert first_id_token is not None
+    assert "refresh_token" not in tokens and {"access_token", "id_token"} <= set(tokens)
+    assert not RefreshToken.objects.exists()
+    meta = Client().get("/.well-known/openid-configuration").json()
+    assert meta["grant_types_supported"] == ["authorization_code"]
     refreshed = Client().post(
         "/oidc/token/",
-        {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]},
+        {"grant_type": "refresh_token", "refresh_token": "anything"},
         headers={"Authorization": basic(party)},
     )
-    assert refreshed.status_code == 200, refreshed.content
-    again = refreshed.json()
-    assert again["access_token"] != tokens["access_token"]
-    assert id_token_claims(again["id_token"])["sub"] == id_token_claims(tokens["id_token"])["sub"]
-    bearer = {"Authorization": f"Bearer {again['access_token']}"}
-    assert Client().get("/oidc/userinfo/", headers=bearer).json()["name"] == "Jonas Jensen"
-    now = AccessToken.objects.get()  # the first went with its refresh token
-    assert now.id_token_id not in (None, first_id_token) and now.source_refresh_token_id
+    assert (refreshed.status_code, refreshed.json()["error"]) == (400, "unsupported_grant_type")
