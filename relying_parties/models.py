@@ -63,12 +63,24 @@ class Subject(models.Model):
 
 
 class PartyLogin(models.Model):
-    """A MitID login a party asked for: the code it was given (as a hash), what the ID token
-    says about the login, and the tokens the code was swapped for (revoked if it comes back)."""
+    """A MitID login a party asked for: the code it was given (as a hash) and what the party
+    asked with it, what the ID token says about the login, and the tokens the code was swapped
+    for (revoked if it comes back).
+
+    It is the code's only record: django-oauth-toolkit's Grant, which would keep the code in
+    plain text beside this row and be deleted when swapped, is not used (validators.py)."""
 
     party = models.ForeignKey(RelyingParty, on_delete=models.CASCADE, related_name="logins")
     identity = models.ForeignKey(Identity, on_delete=models.CASCADE, related_name="party_logins")
     code_hash = models.CharField(max_length=64, unique=True)
+    # What the authorization request asked, which the token request must match or carries on.
+    code_expires = models.DateTimeField(default=timezone.now)
+    redirect_uri = models.TextField(blank=True)
+    scope = models.TextField(blank=True)
+    code_challenge = models.CharField(max_length=128, blank=True)
+    code_challenge_method = models.CharField(max_length=10, blank=True)
+    nonce = models.CharField(max_length=255, blank=True)
+    claims = models.JSONField(null=True, blank=True)  # OpenID Connect's `claims` request
     method = models.CharField(max_length=20)
     level = models.CharField(max_length=12)
     authenticated_at = models.DateTimeField()
@@ -93,6 +105,9 @@ class PartyLogin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.party} {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+    def code_expired(self) -> bool:
+        return timezone.now() >= self.code_expires
 
 
 class Approval(models.Model):

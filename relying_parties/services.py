@@ -4,6 +4,7 @@ code a party gets to the tokens it swaps it for, with the evidence of what was a
 import hashlib
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -17,6 +18,7 @@ from oauth2_provider.models import (
     get_access_token_model,
     get_application_model,
 )
+from oauth2_provider.settings import oauth2_settings
 
 from audit import services as audit
 from audit.models import AuditEntry
@@ -163,29 +165,56 @@ class Authenticated:
         )
 
 
+@dataclass(frozen=True)
+class LoginForParty:
+    """A login the party is to get a code for: what `record_login` keeps with the code."""
+
+    party: RelyingParty
+    authenticated: Authenticated
+    text: str
+    details: list[dict[str, Any]] | None
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What the party's authorization request asked, which the token request must match
+    (the redirect URI, the PKCE challenge) or carries on (scopes, nonce, claims)."""
+
+    redirect_uri: str
+    scope: str
+    code_challenge: str
+    code_challenge_method: str
+    nonce: str
+    claims: dict[str, Any] | None
+
+
 @transaction.atomic
-def record_login(
-    *,
-    party: RelyingParty,
-    code: str,
-    authenticated: Authenticated,
-    text: str,
-    details: list[dict[str, Any]] | None,
-) -> PartyLogin:
-    """The party got `code` for this login; a transaction's approval is kept as evidence."""
-    transaction_id = uuid.uuid4() if details else None
+def record_login(*, login: LoginForParty, code: str, asked: Asked) -> PartyLogin:
+    """The party got `code` (kept only as its hash) for this login, which it may swap for
+    tokens until AUTHORIZATION_CODE_EXPIRE_SECONDS have passed; a transaction's approval is
+    kept as evidence."""
+    transaction_id = uuid.uuid4() if login.details else None
+    authenticated = login.authenticated
     party_login = PartyLogin.objects.create(
-        party=party,
+        party=login.party,
         identity=authenticated.identity,
         code_hash=code_hash(code),
+        code_expires=timezone.now()
+        + timedelta(seconds=oauth2_settings.AUTHORIZATION_CODE_EXPIRE_SECONDS),
+        redirect_uri=asked.redirect_uri,
+        scope=asked.scope,
+        code_challenge=asked.code_challenge,
+        code_challenge_method=asked.code_challenge_method,
+        nonce=asked.nonce,
+        claims=asked.claims,
         method=authenticated.method,
         level=authenticated.level,
         authenticated_at=authenticated.at,
         transaction_id=transaction_id,
-        authorization_details=details,
+        authorization_details=login.details,
     )
     if transaction_id is not None:
-        _keep_evidence(party, authenticated, text, transaction_id)
+        _keep_evidence(login.party, authenticated, login.text, transaction_id)
     return party_login
 
 
@@ -231,14 +260,12 @@ def _keep_evidence(
     return approval
 
 
-def login_for_code(code: str, application: Any) -> PartyLogin | None:
-    """The login a party's code was given for, with the person and their pseudonym."""
-    party = party_of(application)
-    if party is None:
-        return None
+def login_for_code(code: str) -> PartyLogin | None:
+    """The login a code was given for, with the person, their user and their pseudonym (the
+    token request needs all three); whose party it was is for the caller to check."""
     return one(
-        PartyLogin.objects.select_related("identity__oidc_subject").filter(
-            code_hash=code_hash(code), party=party
+        PartyLogin.objects.select_related("identity__oidc_subject", "identity__account").filter(
+            code_hash=code_hash(code)
         )
     )
 
@@ -254,12 +281,9 @@ def redeem(party_login: PartyLogin, *, access_token: Any, id_token: Any) -> bool
 
 
 @transaction.atomic
-def refuse_reused_code(code: str, application: Any) -> bool:
+def refuse_reused_code(party_login: PartyLogin) -> None:
     """A code that was already swapped came again: someone else may hold it, so the tokens it
-    was swapped for are revoked (RFC 6749 section 4.1.2). True if it was such a code."""
-    party_login = login_for_code(code, application)
-    if party_login is None or party_login.redeemed_at is None:
-        return False
+    was swapped for are revoked (RFC 6749 section 4.1.2)."""
     if party_login.access_token_id is not None:  # (no refresh token goes with it: server.py)
         get_access_token_model().objects.filter(pk=party_login.access_token_id).delete()
     if party_login.id_token is not None:
@@ -272,4 +296,3 @@ def refuse_reused_code(code: str, application: Any) -> bool:
         detail="the tokens of the first use are revoked",
         unless_staff=audit.SYSTEM,
     )
-    return True

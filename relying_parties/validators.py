@@ -1,15 +1,19 @@
 """django-oauth-toolkit's validator, told about MitID: the pseudonym as `sub`, the person's
 claims by scope, the level and way in of the login, a transaction, and a code used twice.
 
+A party's code is kept on its login (`PartyLogin`, hashed), not on DOT's Grant: the login is
+written when the code is made anyway, and read when it is swapped, so the Grant's INSERT,
+SELECT and DELETE are spared, and no code is kept in plain text. The methods below are the
+validator's own for codes (oauthlib's RequestValidator, as DOT implements it for its Grant).
+
 It also reads each row once a request. oauthlib asks about one code seven times in a token
 request (its scopes, the code, the redirect URI, the PKCE challenge and its method, the nonce,
-the resource indicators) and django-oauth-toolkit reads the grant again for each answer; it
-also parses the ID token it has just signed, to read that token's row and the client's again.
-Here the grant is read once with its user, the client once with its party, and the ID token
-made is the one linked (bench/profile_party.py shows what each request costs).
+the resource indicators), which DOT would answer with a query each; it also parses the ID
+token it has just signed, to read that token's row and the client's again. Here the party's
+login is read once with its person, the client once with its party, and the ID token made is
+the one linked (bench/profile_party.py shows what each request costs).
 """
 
-import json
 from contextlib import suppress
 from datetime import datetime
 from typing import Any
@@ -17,10 +21,8 @@ from typing import Any
 from oauth2_provider import cimd
 from oauth2_provider.models import (
     AbstractAccessToken,
-    AbstractGrant,
     get_access_token_model,
     get_application_model,
-    get_grant_model,
 )
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauthlib.oauth2.rfc6749 import errors, utils
@@ -30,7 +32,6 @@ from .models import PartyLogin
 
 AccessToken = get_access_token_model()
 Application = get_application_model()
-Grant = get_grant_model()
 
 
 class MitIDValidator(OAuth2Validator):
@@ -56,53 +57,84 @@ class MitIDValidator(OAuth2Validator):
                 request.client = cimd.refresh_if_stale(client, request) if client else None
         return super()._load_application(client_id, request)
 
-    # The code's grant, read once -----------------------------------------------------------
+    # The code, on the party's login, read once ------------------------------------------
 
-    def _grant(self, code: str, request: Any) -> AbstractGrant | None:
-        """The grant of `code` with its user, whichever question about it comes first (the
-        scopes and the nonce are asked before the client is known)."""
-        read = getattr(request, "mitid_grant", None)
+    def save_authorization_code(
+        self, client_id: str, code: dict[str, str], request: Any, *args: Any, **kwargs: Any
+    ) -> None:
+        """The code is kept on the party's login, as a hash, with what the party asked; not on
+        DOT's Grant, which would keep it in plain text beside the login, and be read and
+        deleted again when the code is swapped. The view puts the login on the request
+        (`CodeIssuer`, through oauthlib's credentials)."""
+        login: services.LoginForParty | None = getattr(request, "mitid_login", None)
+        if login is None:
+            raise errors.ServerError("A code is issued only for a party's MitID login")
+        if request.code_challenge_method != "S256":  # the authorization request made sure
+            raise errors.InvalidRequestError("PKCE with S256 is required", request=request)
+        services.record_login(
+            login=login,
+            code=code["code"],
+            asked=services.Asked(
+                redirect_uri=request.redirect_uri,
+                scope=" ".join(request.scopes),
+                code_challenge=request.code_challenge,
+                code_challenge_method=request.code_challenge_method,
+                nonce=request.nonce or "",
+                claims=request.claims or None,
+            ),
+        )
+
+    def _login(self, code: str, request: Any) -> PartyLogin | None:
+        """The party's login of `code`, with its person, whichever question about it comes
+        first (the scopes and the nonce are asked before the client is known)."""
+        read = getattr(request, "mitid_code_login", None)
         if read is None or read[0] != code:
-            read = (code, services.one(Grant.objects.select_related("user").filter(code=code)))
-            request.mitid_grant = read
-        grant: AbstractGrant | None = read[1]
-        return grant
+            read = (code, services.login_for_code(code))
+            request.mitid_code_login = read
+        party_login: PartyLogin | None = read[1]
+        return party_login
 
-    def _client_grant(self, code: str, client: Any, request: Any) -> AbstractGrant | None:
-        """The grant of `code`, if it was made for `client` (as DOT's own lookups filter)."""
-        grant = self._grant(code, request)
-        return grant if grant is not None and grant.application_id == client.pk else None
+    def _client_login(self, code: str, client: Any, request: Any) -> PartyLogin | None:
+        """The party's login of `code`, if `client` is that party."""
+        party_login = self._login(code, request)
+        party = services.party_of(client)
+        if party_login is None or party is None or party_login.party_id != party.pk:
+            return None
+        return party_login
 
     def get_authorization_code_scopes(
         self, client_id: str, code: str, redirect_uri: str, request: Any
     ) -> list[str]:
-        grant = self._grant(code, request)
-        return utils.scope_to_list(grant.scope) if grant is not None and grant.scope else []
+        party_login = self._login(code, request)
+        return utils.scope_to_list(party_login.scope) if party_login and party_login.scope else []
 
     def get_authorization_code_nonce(
         self, client_id: str, code: str, redirect_uri: str, request: Any
     ) -> str | None:
-        grant = self._grant(code, request)
-        return (grant.nonce or None) if grant is not None else None
+        party_login = self._login(code, request)
+        return (party_login.nonce or None) if party_login is not None else None
 
     def validate_code(
         self, client_id: str, code: str, client: Any, request: Any, *args: Any, **kwargs: Any
     ) -> bool:
-        """DOT's check of the code (its own grant, not expired), then MitID's: the party's
-        login for it, which must not have been swapped for tokens before."""
-        grant = self._client_grant(code, client, request)
-        if grant is None or grant.is_expired():
-            services.refuse_reused_code(code, client)
+        """A code this party was given, not swapped for tokens before (else the tokens of its
+        first use are revoked) and not expired."""
+        party_login = self._client_login(code, client, request)
+        if party_login is None:
             return False
-        request.scopes = grant.scope.split(" ")
-        request.user = grant.user
-        if grant.nonce:
-            request.nonce = grant.nonce
-        if grant.claims:
-            request.claims = json.loads(grant.claims)
-        party_login = services.login_for_code(code, client)
+        if party_login.redeemed_at is not None:
+            services.refuse_reused_code(party_login)
+            return False
+        if party_login.code_expired():
+            return False
+        request.scopes = party_login.scope.split(" ")
+        request.user = party_login.identity.account
+        if party_login.nonce:
+            request.nonce = party_login.nonce
+        if party_login.claims:
+            request.claims = party_login.claims
         request.party_login = party_login
-        return party_login is not None and party_login.redeemed_at is None
+        return True
 
     def confirm_redirect_uri(
         self,
@@ -114,25 +146,35 @@ class MitIDValidator(OAuth2Validator):
         *args: Any,
         **kwargs: Any,
     ) -> bool:
-        grant = self._client_grant(code, client, request)
-        return grant is not None and grant.redirect_uri_allowed(redirect_uri)
+        """The very address the code was sent to (RFC 6749 section 4.1.3), as DOT's Grant."""
+        party_login = self._client_login(code, client, request)
+        return party_login is not None and party_login.redirect_uri == redirect_uri
 
     def get_code_challenge(self, code: str, request: Any) -> str | None:
-        grant = self._client_grant(code, request.client, request)
-        return (grant.code_challenge or None) if grant is not None else None
+        party_login = self._client_login(code, request.client, request)
+        return (party_login.code_challenge or None) if party_login is not None else None
 
     def get_code_challenge_method(self, code: str, request: Any) -> str | None:
-        grant = self._client_grant(code, request.client, request)
-        return (grant.code_challenge_method or None) if grant is not None else None
+        party_login = self._client_login(code, request.client, request)
+        return (party_login.code_challenge_method or None) if party_login is not None else None
+
+    def invalidate_authorization_code(
+        self, client_id: str, code: str, request: Any, *args: Any, **kwargs: Any
+    ) -> None:
+        """DOT deletes its Grant here. The party's login was marked swapped already, in the
+        transaction that saved its tokens (`_save_bearer_token`): that keeps the code from
+        being swapped again, and tells a second use from an unknown code."""
+        if getattr(request, "party_login", None) is None:
+            raise errors.InvalidGrantError(request=request)
 
     def _check_and_set_request_resource(self, request: Any) -> None:
-        """RFC 8707 resource indicators: DOT reads the grant again to narrow them. A party's
-        grant names none and neither does its token request, as a rule: then there are none."""
+        """RFC 8707 resource indicators. A party's code names none (the authorization
+        request's are not kept), and its token request names none, as a rule: then there are
+        none. Should a token request name some, DOT's own check takes them as asked, as it
+        does for a Grant without any."""
         if request.grant_type == "authorization_code" and not getattr(request, "resource", None):
-            grant = self._client_grant(request.code, request.client, request)
-            if grant is not None and not grant.resource:
-                request.resource = []
-                return
+            request.resource = []
+            return
         super()._check_and_set_request_resource(request)
 
     # Claims ----------------------------------------------------------------------------------

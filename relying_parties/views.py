@@ -5,7 +5,7 @@ nearly so."""
 
 import json
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -196,8 +196,15 @@ class CodeIssuer(OAuthLibMixin):
         authenticated: services.Authenticated,
     ) -> HttpResponse:
         # The client as read with its party, so that oauthlib's second look at the request
-        # (DOT checks it again as it issues the code) reads neither again.
-        credentials = {**attempt.credentials, "client": party.application}
+        # (DOT checks it again as it issues the code) reads neither again; and the login, which
+        # the validator keeps with the code (MitIDValidator.save_authorization_code).
+        credentials = {
+            **attempt.credentials,
+            "client": party.application,
+            "mitid_login": services.LoginForParty(
+                party=party, authenticated=authenticated, text=attempt.text, details=attempt.details
+            ),
+        }
         try:
             uri, _headers, _body, _status = self.create_authorization_response(
                 request=request,
@@ -210,14 +217,6 @@ class CodeIssuer(OAuthLibMixin):
             return OAuth2ResponseRedirect(
                 self.error_response(error)[1]["url"], party.application.get_allowed_schemes()
             )
-        (code,) = parse_qs(urlsplit(uri).query)["code"]
-        services.record_login(
-            party=party,
-            code=code,
-            authenticated=authenticated,
-            text=attempt.text,
-            details=attempt.details,
-        )
         attempts.drop(request, attempt.reference)
         return OAuth2ResponseRedirect(uri, party.application.get_allowed_schemes())
 

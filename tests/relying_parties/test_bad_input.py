@@ -1,6 +1,7 @@
 """Bad input: each gets the error the OAuth and OpenID Connect specifications name, a page in
 the citizen's language where a person is involved, and nobody is logged in anywhere."""
 
+import hashlib
 import json
 from datetime import timedelta
 
@@ -19,7 +20,9 @@ from tests.factories import active_code_device
 from .conftest import REDIRECT_URI, Party
 from .helpers import (
     LOA,
+    VERIFIER,
     authorize_url,
+    basic,
     exchange,
     log_in_with_app,
     query_of,
@@ -174,7 +177,7 @@ def test_a_code_swapped_by_another_request_meanwhile_gets_no_tokens(
 
 def test_an_expired_code_is_refused(client: Client, party: Party, jonas_phone: AppDevice) -> None:
     code = query_of(log_in_with_app(client, party, jonas_phone))["code"]
-    Grant.objects.update(expires=timezone.now() - timedelta(seconds=1))
+    PartyLogin.objects.update(code_expires=timezone.now() - timedelta(seconds=1))
     status, body = exchange(client, party, code)
     assert (status, body["error"]) == (400, "invalid_grant")
 
@@ -255,3 +258,51 @@ def test_the_refusal_page_speaks_the_language_the_party_asked_for(
     assert "ikke har registreret hos MitID" in response.content.decode()
     assert response.status_code == 400
     assert REDIRECT_URI not in response.content.decode()
+
+
+def test_a_code_is_kept_only_as_its_hash_on_the_party_login(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    code = query_of(log_in_with_app(client, party, jonas_phone))["code"]
+    row = PartyLogin.objects.values().get()
+    assert not Grant.objects.exists()  # django-oauth-toolkit's plain-text code table
+    assert code not in json.dumps(row, default=str)
+    assert row["code_hash"] == hashlib.sha256(code.encode()).hexdigest()
+
+
+def test_an_unknown_code_is_refused(client: Client, party: Party) -> None:
+    status, body = exchange(client, party, "not-a-code-we-gave")
+    assert (status, body["error"]) == (400, "invalid_grant")
+    assert not AuditEntry.objects.filter(action="oidc_code_reused").exists()
+
+
+def test_the_code_with_another_redirect_uri_is_refused(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    code = query_of(log_in_with_app(client, party, jonas_phone))["code"]
+    response = Client().post(
+        "/oidc/token/",
+        {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": "https://bank.example/other",
+            "code_verifier": VERIFIER,
+        },
+        headers={"Authorization": basic(party)},
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] in ("invalid_request", "invalid_grant")
+    assert exchange(client, party, code)[0] == 200  # not used up by the refusal
+
+
+def test_another_partys_code_is_refused_and_revokes_nothing(
+    client: Client, party: Party, cpr_party: Party, jonas_phone: AppDevice
+) -> None:
+    code = query_of(log_in_with_app(client, party, jonas_phone))["code"]
+    status, tokens = exchange(client, party, code)
+    assert status == 200
+    status, body = exchange(client, cpr_party, code)
+    assert (status, body["error"]) == (400, "invalid_grant")
+    bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+    assert Client().get("/oidc/userinfo/", headers=bearer).status_code == 200
+    assert not AuditEntry.objects.filter(action="oidc_code_reused").exists()
