@@ -534,6 +534,9 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
     "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    # Parties get no refresh token (relying_parties.server); should one ever be given, a replay
+    # revokes its whole family (RFC 9700 section 4.14.2; the deploy check asks for it).
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
     # The demo bank is on http://localhost; production allows https only (production.py).
     "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": env_int("OIDC_CODE_SECONDS", 60),
