@@ -254,7 +254,9 @@ class AppLoginView(PendingLoginMixin, TemplateView):
                 messages.error(request, failure_message(failure))
                 response = redirect("login:start")
             if request.htmx:  # type: ignore[attr-defined]
-                return HttpResponseClientRedirect(response["Location"])
+                onwards = HttpResponseClientRedirect(response["Location"])
+                onwards.cookies = response.cookies  # the way in this browser used, remembered
+                return onwards
             return response
         context = self.get_context_data(login=login, status=status)
         if status == AppLogin.Status.WAITING and login.same_device:

@@ -395,6 +395,7 @@ def test_htmx_gets_the_status_part_and_a_client_redirect_once_approved(
     )
     done = client.get("/en/login/app/", headers={"HX-Request": "true"})
     assert done["HX-Redirect"] == "/en/selfservice/"
+    assert done.cookies["mitid_way"].value == "app"  # the session's and the way in's cookies
     assert client.get("/en/selfservice/").status_code == 200
 
 
