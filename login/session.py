@@ -44,7 +44,8 @@ class Behalf:
     the finished login carries (`LoggedIn.reference`) so that the party knows it is fresh.
     `way_back` names the registered way back (`login.ways_back`) the finished login takes in
     its own last request; `next_url` is where it goes when there is none, or a page comes
-    first."""
+    first. `return_origin` is the scheme and host the login ends at (the party's redirect
+    URI's): a form on a login page may end there through redirects."""
 
     service: str
     text: str
@@ -53,6 +54,7 @@ class Behalf:
     next_url: str
     reference: str
     way_back: str = ""
+    return_origin: str = ""
 
 
 def begin_on_behalf(request: HttpRequest, behalf: Behalf) -> None:

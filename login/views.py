@@ -100,6 +100,13 @@ def finish(request: HttpRequest, success: services.Success) -> HttpResponse:
     return response
 
 
+def allow_forms_to_end_at(response: HttpResponse, behalf: session.Behalf | None) -> None:
+    """A login page's form for a party ends, through redirects, at the party's address, and
+    browsers hold those redirects to the page's CSP `form-action` too: the page names it."""
+    if behalf is not None and behalf.return_origin:
+        response._csp_update = {"form-action": [behalf.return_origin]}  # type: ignore[attr-defined]
+
+
 def failure_message(failure: services.LoginFailed) -> str:
     if failure.code == "client_locked" and failure.locked_until is not None:
         until = date_format(localtime(failure.locked_until), "TIME_FORMAT")
@@ -163,6 +170,11 @@ class PendingLoginMixin:
         form_class = getattr(self, "form_class", None)
         extra = {"form": form_class()} if form_class is not None else {}
         return self.render_to_response(self.get_context_data(**extra))  # type: ignore[attr-defined]
+
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        response: HttpResponse = super().render_to_response(context, **kwargs)  # type: ignore[misc]
+        allow_forms_to_end_at(response, context.get("behalf"))
+        return response
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         pending = session.pending(request)

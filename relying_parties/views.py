@@ -157,10 +157,17 @@ class AuthorizeView(OAuthLibMixin, View):
                     next_url=reverse("relying_parties:continue", args=[attempt.reference]),
                     reference=attempt.reference,
                     way_back=WAY_BACK,
+                    return_origin=origin(credentials["redirect_uri"]),
                 ),
             )
             start = f"{reverse('login:start')}?{urlencode({'for': attempt.reference})}"
         return redirect(start)
+
+
+def origin(uri: str) -> str:
+    """The scheme and host of a (registered, checked) redirect URI."""
+    parts = urlsplit(uri)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _authenticated(
@@ -296,7 +303,12 @@ class ConsentView(AttemptMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         if _authenticated(request, self.attempt) is None:
             return redirect("relying_parties:continue", self.attempt.reference)
-        return render(request, "relying_parties/consent.html", {"attempt": self.attempt})
+        page = render(request, "relying_parties/consent.html", {"attempt": self.attempt})
+        # Its form ends, through a redirect, at the party: browsers hold that to form-action.
+        page._csp_update = {  # type: ignore[attr-defined]
+            "form-action": [origin(self.attempt.credentials["redirect_uri"])]
+        }
+        return page
 
     def post(self, request: HttpRequest) -> HttpResponse:
         if _authenticated(request, self.attempt) is None:

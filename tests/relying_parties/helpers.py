@@ -7,6 +7,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from django.http import HttpResponse
 from django.test import Client
 
 from authenticators.models import AppDevice
@@ -50,11 +51,15 @@ def start(client: Client, party: Party, **params: Any) -> str:
     return location.split("for=")[1]
 
 
-def type_user_id(client: Client, reference: str, user_id: str, language: str = "en") -> None:
+def type_user_id(
+    client: Client, reference: str, user_id: str, language: str = "en"
+) -> HttpResponse:
+    """The user-ID typed for the party's login; returns the page that answers it."""
     response = client.post(
         f"/{language}/login/", {"user_id": user_id, "next": "", "for": reference}
     )
     assert response.status_code == 200, response.content[:500]
+    return response
 
 
 def log_in_with_app(

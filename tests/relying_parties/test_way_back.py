@@ -1,6 +1,8 @@
 """The way back to a party is the login's own last request: the answer that logs the citizen in
 is the redirect to the party with its code, unless a page must come first."""
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -106,3 +108,36 @@ def test_the_address_of_the_login_request_asks_oauthlib_nothing(
     assert status == 200
     bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
     assert Client().get("/oidc/userinfo/", headers=bearer).status_code == 200
+
+
+def form_action(response: Any) -> list[str]:
+    policy = response["Content-Security-Policy"]
+    directive = next(part for part in policy.split(";") if part.strip().startswith("form-action"))
+    return directive.split()[1:]
+
+
+def test_the_login_pages_forms_may_end_at_the_party(
+    client: Client, party: Party, cpr_party: Party, jonas_phone: AppDevice
+) -> None:
+    """Browsers hold the redirects after a form to its page's form-action: a party's login
+    pages, and the consent page, name the party's origin there, and only the party's."""
+    identity = Identity.objects.create(
+        cpr="0101801111", user_id="Karen K", user_id_key="karen k", status="active"
+    )
+    active_code_device(identity)
+    reference = start(client, party)
+    assert form_action(type_user_id(client, reference, "Karen K")) == [
+        "'self'",
+        "https://bank.example",
+    ]
+    assert form_action(client.get("/en/login/code-device/")) == ["'self'", "https://bank.example"]
+    assert form_action(Client().get("/en/login/")) == ["'self'"]  # nobody else's login
+
+    browser = Client()
+    reference = start(browser, cpr_party, scope="openid cpr")
+    type_user_id(browser, reference, "J()nas Jen5en")
+    approve_in_app(jonas_phone)
+    onwards = browser.get(browser.get("/en/login/app/")["Location"])
+    consent = browser.get(onwards["Location"])
+    assert "Give your data to Skat?" in consent.content.decode()
+    assert form_action(consent) == ["'self'", "https://bank.example"]
