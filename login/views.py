@@ -169,7 +169,7 @@ class PendingLoginMixin:
         """The page with an empty form (the user-ID's POST is not this page's form)."""
         form_class = getattr(self, "form_class", None)
         extra = {"form": form_class()} if form_class is not None else {}
-        return self.render_to_response(self.get_context_data(**extra))  # type: ignore[attr-defined]
+        return self.render_to_response(self.get_context_data(**extra))
 
     def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
         response: HttpResponse = super().render_to_response(context, **kwargs)  # type: ignore[misc]
