@@ -51,13 +51,18 @@ def may_become(status: str) -> list[str]:
     return [before for before, after in NEXT.items() if status in after]
 
 
-def group_name(login: AppLogin) -> str:
-    return f"app-login.{login.token}"
+def group_name(token: str) -> str:
+    return f"app-login.{token}"
 
 
 def announce(login: AppLogin) -> None:
-    """Tell the browser waiting on this login, on whichever server process it is."""
-    layers.group_send(group_name(login), {"type": "login.status", "status": login.current_status()})
+    """Tell the browser waiting on this login, on whichever server process it is. The message
+    names its login: a server process hears for all its browsers on one channel."""
+    token = str(login.token)
+    layers.group_send(
+        group_name(token),
+        {"type": "login.status", "status": login.current_status(), "login": token},
+    )
 
 
 def move(login: AppLogin, to: str, *, device: AppDevice | None = None, signature: str = "") -> None:
@@ -80,6 +85,21 @@ def move(login: AppLogin, to: str, *, device: AppDevice | None = None, signature
     login.save(update_fields=fields)
     if to != Status.COMPLETED:
         transaction.on_commit(partial(announce, login))
+
+
+def watched(token: str) -> AppLogin | None:
+    """The login a browser's websocket waits on, with only what its frames and status need
+    (thousands of sockets connect at once); none for a token that is no login."""
+    try:
+        return (
+            AppLogin.objects.only(
+                "token", "secret", "same_device", "status", "started_at", "expires_at"
+            )
+            .filter(token=_token(token))
+            .first()
+        )
+    except LoginRefused:
+        return None
 
 
 def waited_on(token: str) -> AppLogin | None:

@@ -1,9 +1,10 @@
 """The live QR code of an app login: frames next to the websocket, status over the layer.
 
 Each browser waiting on an app login holds one websocket. The consumer makes that login's
-frames itself, one a second (an HMAC, no database, no channel-layer message), and listens on
-the login's group for the few status changes (scanned, approved, rejected, blocked,
-cancelled), which may come from any server process.
+frames itself, one a second (an HMAC, no database, no channel-layer message), and hears the
+few status changes (scanned, approved, rejected, blocked, cancelled), which may come from any
+server process, through its event loop's listener (`listeners`), which all the consumers of
+the loop share.
 """
 
 import asyncio
@@ -15,7 +16,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from authenticators.models import AppLogin
 
-from . import app_logins, frames
+from . import app_logins, frames, listeners
 from . import session as login_session
 
 # Close codes (4000-4999 are the application's): the page says why and offers a new start.
@@ -34,7 +35,7 @@ FINISHED = (
 def _login_waited_on(session: Any) -> AppLogin | None:
     """The app login this browser's session is waiting on, if any (never anyone else's)."""
     token = (session.get(login_session.PENDING_KEY) or {}).get("app_login") if session else None
-    return app_logins.waited_on(token) if token else None
+    return app_logins.watched(token) if token else None
 
 
 @database_sync_to_async
@@ -44,10 +45,20 @@ def _status(token: str) -> str:
 
 
 class AppLoginConsumer(AsyncJsonWebsocketConsumer):
-    """Thousands wait at once, so each keeps only what its frames need (about 1 KB)."""
+    """Thousands wait at once, so each keeps only what its frames need: no channel of its own
+    (its loop's listener hears for it) and no task while it waits (a timer of the loop sends
+    each frame)."""
 
-    group: str
-    ticker: asyncio.Task[None] | None = None
+    channel_layer_alias = None
+    listener: listeners.Listener | None = None
+    timer: asyncio.TimerHandle | None = None
+    # The frame or the statuses on their way to the browser, if any.
+    sending: asyncio.Task[None] | None = None
+    passing: asyncio.Task[None] | None = None
+    # Status changes heard and not yet passed on: kept while connect still speaks, dropped
+    # once the socket is done with (ready again False).
+    heard: list[dict[str, Any]] | None = None
+    ready = False
 
     async def connect(self) -> None:
         login = await _login_waited_on(self.scope.pop("session", None))
@@ -56,44 +67,85 @@ class AppLoginConsumer(AsyncJsonWebsocketConsumer):
             return
         self.token, self.secret = str(login.token), login.secret
         self.started, self.expires = login.started_at.timestamp(), login.expires_at.timestamp()
-        self.group = app_logins.group_name(login)
         await self.accept()
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        self.listener = await listeners.join(self.token, self)
         # The status may have changed before the group was joined: read it once more.
         status = await _status(self.token)
         await self.send_json({"type": "status", "status": status})
         if status == AppLogin.Status.WAITING and not login.same_device:
-            self.ticker = asyncio.create_task(self.send_frames())
+            self.seconds = int(time.time() - self.started)
+            self.frame_due()
+        self.ready = True
+        self.pass_on_heard()
 
     async def disconnect(self, code: int) -> None:
         self.stop_frames()
-        if hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self.listener is not None:
+            listener, self.listener = self.listener, None
+            await listener.leave(self.token, self)
 
-    async def send_frames(self) -> None:
-        """One frame a second, on the second, until the login is scanned or expires."""
-        started, expires, token, secret = self.started, self.expires, self.token, self.secret
-        seconds = int(time.time() - started)
-        while started + seconds < expires:
+    def frame_due(self) -> None:
+        """One frame a second, on the second, until the login is scanned or expires: each
+        from a timer of the loop, which costs a waiting socket far less than a task."""
+        started, seconds = self.started, self.seconds
+        if started + seconds >= self.expires:
+            self.timer = None
+            self.sending = asyncio.ensure_future(self.send_expired())
+            return
+        # A browser still taking the last frame skips this one rather than queue it.
+        if self.sending is None:
+            self.sending = asyncio.ensure_future(self.send_frame(seconds))
+        # Count the seconds rather than read them off the clock: a timer may fire a little
+        # early, and must not send the same frame again. A late one skips what it missed.
+        now = time.time()
+        self.seconds = max(seconds + 1, int(now - started))
+        self.timer = asyncio.get_running_loop().call_later(
+            started + self.seconds - now, self.frame_due
+        )
+
+    async def send_frame(self, seconds: int) -> None:
+        try:
             await self.send_json(
-                {"type": "frame", "frame": frames.frame_text(token, secret, seconds)}
+                {"type": "frame", "frame": frames.frame_text(self.token, self.secret, seconds)}
             )
-            # Count the seconds rather than read them off the clock: a timer may wake a little
-            # early, and must not send the same frame again. A late one skips what it missed.
-            seconds = max(seconds + 1, int(time.time() - started))
-            await asyncio.sleep(max(0.0, started + seconds - time.time()))
+        finally:
+            self.sending = None
+
+    async def send_expired(self) -> None:
+        self.ready, self.heard = False, None
         await self.send_json({"type": "status", "status": AppLogin.Status.EXPIRED})
         await self.close()
 
     def stop_frames(self) -> None:
-        if self.ticker is not None:
-            self.ticker.cancel()
-            self.ticker = None
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+    def hear(self, event: dict[str, Any]) -> None:
+        """From the listener: a status change of this login. Passed on in the order heard, and
+        only after connect has said the status it read itself."""
+        if self.heard is None:
+            self.heard = []
+        self.heard.append(event)
+        self.pass_on_heard()
+
+    def pass_on_heard(self) -> None:
+        if self.ready and self.heard and self.passing is None:
+            self.passing = asyncio.ensure_future(self.pass_on())
+
+    async def pass_on(self) -> None:
+        try:
+            while self.heard:
+                await self.login_status(self.heard.pop(0))
+        finally:
+            self.passing = None
 
     async def login_status(self, event: dict[str, Any]) -> None:
         """A status change from whichever process the app's request reached."""
         if event["status"] != AppLogin.Status.WAITING:
             self.stop_frames()
+        if event["status"] in FINISHED:
+            self.ready, self.heard = False, None
         await self.send_json({"type": "status", "status": event["status"]})
         if event["status"] in FINISHED:
             await self.close()

@@ -1,17 +1,18 @@
 """The live QR websocket: frames made next to the socket, status changes over the layer."""
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
 from authenticators import app_keys
 from authenticators.models import AppDevice, AppLogin
-from login import app_logins, frames
+from login import app_logins, frames, listeners
 from login import session as login_session
 from mitid_portal.asgi import application
 from tests.factories import AppDeviceFactory
@@ -209,3 +210,70 @@ def test_a_rejection_reaches_the_browser(
         return statuses
 
     assert async_to_sync(talk)() == ["scanned", "rejected"]
+
+
+def test_browsers_on_one_loop_hear_only_their_own_login_and_the_listener_goes_with_the_last(
+    phone: AppDevice, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The consumers of an event loop share one channel; each status reaches only the socket
+    waiting on its login, and when the last socket leaves no reader is left behind."""
+    karens_phone = AppDeviceFactory(identity__user_id="Karen Hansen")
+    mine = start()
+    karens = app_logins.start(user_id="Karen Hansen", service="MitID.dk", text="Log on")
+    my_socket, karens_socket = browser_waiting_on(mine), browser_waiting_on(karens)
+
+    @sync_to_async
+    def scan(login: AppLogin, signer: AppDevice) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            app_logins.scan(signer=signer, frame_text=app_logins.frame(login))
+
+    @sync_to_async
+    def reject(login: AppLogin, signer: AppDevice) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            app_logins.reject(signer=signer, token=str(login.token))
+
+    async def next_status(socket: WebsocketCommunicator) -> str:
+        while True:
+            message = await socket.receive_json_from(timeout=3)
+            if message["type"] == "status":
+                return str(message["status"])
+
+    def readers() -> list[asyncio.Task[Any]]:
+        return [
+            task
+            for task in asyncio.all_tasks()
+            if task.get_name().startswith("login-status-listener") and not task.done()
+        ]
+
+    async def talk() -> None:
+        for socket in (my_socket, karens_socket):
+            connected, _ = await socket.connect()
+            assert connected
+            assert await next_status(socket) == "waiting"
+        listener = listeners.listening()
+        assert listener is not None
+        assert set(listener.waiting) == {str(mine.token), str(karens.token)}
+        assert len(readers()) == 1
+
+        await scan(mine, phone)
+        assert await next_status(my_socket) == "scanned"
+        # Karen's page goes on getting frames, and nothing else, for over a second.
+        later = [await karens_socket.receive_json_from(timeout=3) for _ in range(2)]
+        assert [message["type"] for message in later] == ["frame", "frame"]
+
+        await scan(karens, karens_phone)
+        await reject(karens, karens_phone)
+        assert await next_status(karens_socket) == "scanned"
+        assert await next_status(karens_socket) == "rejected"
+        assert (await karens_socket.receive_output(timeout=3))["type"] == "websocket.close"
+        assert await my_socket.receive_nothing(timeout=1)  # none of Karen's news
+
+        await karens_socket.disconnect()
+        assert listeners.listening() is listener
+        assert set(listener.waiting) == {str(mine.token)}
+        await my_socket.disconnect()
+        assert listeners.listening() is None
+        assert listener.reader.done() and not listener.reader.cancelled()  # stopped, in time
+        assert readers() == []
+
+    async_to_sync(talk)()
