@@ -1,7 +1,8 @@
 """Logins approved in the MitID app: start, scan a frame, approve or reject, and the outcome.
 
-The browser side (the QR page and its websocket) listens for status changes on the channel
-layer group `app-login.<token>`; only those changes cross the layer, never the frames.
+The browser side (the QR page and its websocket) hears status changes over the channel layer
+(`STATUS_GROUP`, each change naming its login); only those changes cross the layer, never the
+frames.
 """
 
 import hmac
@@ -51,17 +52,16 @@ def may_become(status: str) -> list[str]:
     return [before for before, after in NEXT.items() if status in after]
 
 
-def group_name(token: str) -> str:
-    return f"app-login.{token}"
+# Every server process's websockets hear status changes on this group, through one channel
+# each (`listeners`); a change names its login.
+STATUS_GROUP = "app-login-status"
 
 
 def announce(login: AppLogin) -> None:
-    """Tell the browser waiting on this login, on whichever server process it is. The message
-    names its login: a server process hears for all its browsers on one channel."""
-    token = str(login.token)
+    """Tell the browser waiting on this login, on whichever server process it is."""
     layers.group_send(
-        group_name(token),
-        {"type": "login.status", "status": login.current_status(), "login": token},
+        STATUS_GROUP,
+        {"type": "login.status", "status": login.current_status(), "login": str(login.token)},
     )
 
 

@@ -11,7 +11,9 @@ import asyncio
 import time
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from authenticators.models import AppLogin
@@ -34,7 +36,7 @@ FINISHED = (
 @database_sync_to_async
 def _login_waited_on(session: Any) -> AppLogin | None:
     """The app login this browser's session is waiting on, if any (never anyone else's)."""
-    token = (session.get(login_session.PENDING_KEY) or {}).get("app_login") if session else None
+    token = login_session.app_login_waited_on(session)
     return app_logins.watched(token) if token else None
 
 
@@ -51,6 +53,7 @@ class AppLoginConsumer(AsyncJsonWebsocketConsumer):
 
     channel_layer_alias = None
     listener: listeners.Listener | None = None
+    token = ""
     timer: asyncio.TimerHandle | None = None
     # The frame or the statuses on their way to the browser, if any.
     sending: asyncio.Task[None] | None = None
@@ -60,17 +63,42 @@ class AppLoginConsumer(AsyncJsonWebsocketConsumer):
     heard: list[dict[str, Any]] | None = None
     ready = False
 
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Channels' own loop, without what it keeps for a channel this consumer has not got:
+        it would wait on the socket alone through a task and `asyncio.wait` (about 2.5 KB a
+        socket). Messages are handled one at a time, in order, as there."""
+        self.scope, self.channel_layer, self.base_send = scope, None, send
+        try:
+            while True:
+                message = await receive()
+                # Channels' dispatch would first close stale database connections, in a thread
+                # hop of its own; the consumer's queries do that in theirs
+                # (`database_sync_to_async`), and connecting and leaving need no database.
+                await getattr(self, get_handler_name(message))(message)
+        except StopConsumer:
+            pass
+        finally:
+            self.stop_frames()
+            if self.listener is not None:  # cancelled (the server stopping), not disconnected
+                await self.leave()
+
     async def connect(self) -> None:
+        listener = self.listener = await listeners.hold()
+        received = listener.received
         login = await _login_waited_on(self.scope.pop("session", None))
         if login is None:
+            await self.leave()
             await self.close(code=NO_LOGIN)
             return
         self.token, self.secret = str(login.token), login.secret
         self.started, self.expires = login.started_at.timestamp(), login.expires_at.timestamp()
+        listener.wait_on(self.token, self)
+        status = login.current_status()
+        if listener.received != received:
+            # A status change reached this process while the login was read: it may be this
+            # login's, sent before the socket waited on it. Read the status once more.
+            status = await _status(self.token)
         await self.accept()
-        self.listener = await listeners.join(self.token, self)
-        # The status may have changed before the group was joined: read it once more.
-        status = await _status(self.token)
         await self.send_json({"type": "status", "status": status})
         if status == AppLogin.Status.WAITING and not login.same_device:
             self.seconds = int(time.time() - self.started)
@@ -80,9 +108,13 @@ class AppLoginConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         self.stop_frames()
+        await self.leave()
+
+    async def leave(self) -> None:
         if self.listener is not None:
             listener, self.listener = self.listener, None
-            await listener.leave(self.token, self)
+            listener.stop_waiting(self.token, self)
+            await listener.release()
 
     def frame_due(self) -> None:
         """One frame a second, on the second, until the login is scanned or expires: each
@@ -108,13 +140,18 @@ class AppLoginConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json(
                 {"type": "frame", "frame": frames.frame_text(self.token, self.secret, seconds)}
             )
+        except OSError:  # the browser is gone (uvicorn's ClientDisconnected): its disconnect
+            self.stop_frames()  # follows, and no one waits for this task to hear of it
         finally:
             self.sending = None
 
     async def send_expired(self) -> None:
         self.ready, self.heard = False, None
-        await self.send_json({"type": "status", "status": AppLogin.Status.EXPIRED})
-        await self.close()
+        try:
+            await self.send_json({"type": "status", "status": AppLogin.Status.EXPIRED})
+            await self.close()
+        except OSError:
+            pass  # gone already, as above
 
     def stop_frames(self) -> None:
         if self.timer is not None:
@@ -137,6 +174,8 @@ class AppLoginConsumer(AsyncJsonWebsocketConsumer):
         try:
             while self.heard:
                 await self.login_status(self.heard.pop(0))
+        except OSError:
+            self.stop_frames()  # gone, as in send_frame
         finally:
             self.passing = None
 

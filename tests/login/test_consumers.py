@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
@@ -277,3 +278,76 @@ def test_browsers_on_one_loop_hear_only_their_own_login_and_the_listener_goes_wi
         assert readers() == []
 
     async_to_sync(talk)()
+
+
+def test_browsers_leaving_at_once_stop_the_listener_once(
+    phone: AppDevice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A restart or a network drop closes thousands of sockets at once: the listener is told
+    to stop once, not by each of them (its channel would fill with stop messages)."""
+    logins = [start()] + [
+        app_logins.start(user_id=AppDeviceFactory().identity.user_id, service="x", text="y")
+        for _ in range(3)
+    ]
+    sockets = [browser_waiting_on(login) for login in logins]
+    stops = []
+    stop = listeners.Listener.stop
+
+    async def counted_stop(listener: listeners.Listener) -> None:
+        stops.append(listener)
+        await stop(listener)
+
+    monkeypatch.setattr(listeners.Listener, "stop", counted_stop)
+
+    async def talk() -> listeners.Listener | None:
+        for socket in sockets:
+            assert (await socket.connect())[0]
+            await socket.receive_json_from(timeout=3)
+        listener = listeners.listening()
+        await asyncio.gather(*(socket.disconnect() for socket in sockets))
+        assert listeners.listening() is None
+        return listener
+
+    listener = async_to_sync(talk)()
+    assert stops == [listener]
+    assert listener is not None and listener.reader.done() and not listener.reader.cancelled()
+
+
+def test_a_change_while_the_socket_looks_up_its_login_is_not_lost(
+    phone: AppDevice, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app scans between the socket's reading of its login and its waiting on it: the
+    listener heard a change meanwhile, so the socket reads the status once more."""
+    login = start()
+    watched = app_logins.watched
+
+    def scanned_meanwhile(token: str) -> AppLogin | None:
+        found = watched(token)
+        with django_capture_on_commit_callbacks(execute=True):
+            app_logins.scan(signer=phone, frame_text=app_logins.frame(login))
+        return found
+
+    monkeypatch.setattr(app_logins, "watched", scanned_meanwhile)
+    socket = browser_waiting_on(login)
+
+    async def statuses() -> list[str]:
+        assert (await socket.connect())[0]
+        seen: list[str] = []
+        while "scanned" not in seen:
+            message = await socket.receive_json_from(timeout=3)
+            if message["type"] == "status":
+                seen.append(message["status"])
+        await socket.disconnect()
+        return seen
+
+    assert async_to_sync(statuses)()[-1] == "scanned"
+
+
+@pytest.mark.skipif(not settings.REDIS_URL, reason="the Redis layer, as deployed")
+def test_the_listeners_channel_has_room_for_many_changes_at_once() -> None:
+    """A busy event loop must not make the layer drop the status changes waiting for it."""
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    assert layer.get_capacity(f"{listeners.CHANNEL_PREFIX}0123abcd") == 10_000
+    assert layer.get_capacity("specific.other!channel") == 100
