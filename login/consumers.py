@@ -58,8 +58,7 @@ class AppLoginConsumer(AsyncJsonWebsocketConsumer):
     # The frame or the statuses on their way to the browser, if any.
     sending: asyncio.Task[None] | None = None
     passing: asyncio.Task[None] | None = None
-    # Status changes heard and not yet passed on: kept while connect still speaks, dropped
-    # once the socket is done with (ready again False).
+    # Status changes heard and not yet passed on, kept while connect still speaks.
     heard: list[dict[str, Any]] | None = None
     ready = False
 
@@ -146,7 +145,7 @@ class AppLoginConsumer(AsyncJsonWebsocketConsumer):
             self.sending = None
 
     async def send_expired(self) -> None:
-        self.ready, self.heard = False, None
+        self.finish()
         try:
             await self.send_json({"type": "status", "status": AppLogin.Status.EXPIRED})
             await self.close()
@@ -157,6 +156,12 @@ class AppLoginConsumer(AsyncJsonWebsocketConsumer):
         if self.timer is not None:
             self.timer.cancel()
             self.timer = None
+
+    def finish(self) -> None:
+        """The login is over for this socket: nothing more to hear of it."""
+        self.heard = None
+        if self.listener is not None:
+            self.listener.stop_waiting(self.token, self)
 
     def hear(self, event: dict[str, Any]) -> None:
         """From the listener: a status change of this login. Passed on in the order heard, and
@@ -184,7 +189,7 @@ class AppLoginConsumer(AsyncJsonWebsocketConsumer):
         if event["status"] != AppLogin.Status.WAITING:
             self.stop_frames()
         if event["status"] in FINISHED:
-            self.ready, self.heard = False, None
+            self.finish()
         await self.send_json({"type": "status", "status": event["status"]})
         if event["status"] in FINISHED:
             await self.close()
