@@ -351,3 +351,100 @@ def test_the_listeners_channel_has_room_for_many_changes_at_once() -> None:
     layer = get_channel_layer()
     assert layer.get_capacity(f"{listeners.CHANNEL_PREFIX}0123abcd") == 10_000
     assert layer.get_capacity("specific.other!channel") == 100
+
+
+def test_a_send_started_eagerly_goes_on_as_if_a_task_awaited_it() -> None:
+    """Frames are sent without a task unless the send must wait; one that waits goes on in a
+    task exactly as if awaited there: the awaited value, an exception, a cancellation."""
+    from login.consumers import _start_eagerly
+
+    async def run() -> None:
+        loop = asyncio.get_running_loop()
+        steps: list[str] = []
+
+        async def send(waiting_on: "asyncio.Future[str] | None") -> None:
+            steps.append("started")
+            try:
+                if waiting_on is not None:
+                    steps.append(await waiting_on)
+                    await asyncio.sleep(0)  # a bare yield, too
+                steps.append("sent")
+            finally:
+                steps.append("done")
+
+        assert _start_eagerly(send(None)) is None
+        assert steps == ["started", "sent", "done"]
+
+        steps.clear()
+        waited: asyncio.Future[str] = loop.create_future()
+        task = _start_eagerly(send(waited))
+        assert task is not None and steps == ["started"]
+        waited.set_result("taken")
+        await task
+        assert steps == ["started", "taken", "sent", "done"]
+
+        steps.clear()
+        failed: asyncio.Future[str] = loop.create_future()
+        task = _start_eagerly(send(failed))
+        assert task is not None
+        failed.set_exception(ConnectionResetError())
+        with pytest.raises(ConnectionResetError):
+            await task
+        assert steps == ["started", "done"]
+
+        steps.clear()
+        task = _start_eagerly(send(loop.create_future()))
+        assert task is not None
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert steps == ["started", "done"]
+
+    asyncio.run(run())
+
+
+def test_a_browser_slow_to_take_its_frames_holds_back_only_its_own() -> None:
+    """A browser whose connection is full makes its own send wait; that socket skips frames
+    until the send is done, and the others' frames go out on time, each without a task."""
+    import json
+    import time
+    import uuid
+
+    from login.consumers import AppLoginConsumer
+
+    async def run() -> None:
+        full = asyncio.Event()
+        full.set()
+        taken = asyncio.Event()
+        sent: dict[str, list[int]] = {"slow": [], "quick": []}
+
+        def consumer(name: str) -> AppLoginConsumer:
+            async def base_send(message: dict[str, Any]) -> None:
+                if name == "slow":
+                    await taken.wait()
+                frame = frames.parse(json.loads(message["text"])["frame"])
+                sent[name].append(frame.seconds)
+
+            socket = AppLoginConsumer()
+            socket.base_send = base_send
+            socket.token, socket.secret = str(uuid.uuid4()), "a secret"
+            socket.started, socket.seconds = time.time() - 10, 10
+            socket.expires = socket.started + 180
+            return socket
+
+        slow, quick = consumer("slow"), consumer("quick")
+        slow.frame_due()
+        quick.frame_due()
+        assert (quick.sending, sent["quick"]) == (None, [10])
+        assert isinstance(slow.sending, asyncio.Task) and sent["slow"] == []
+        await asyncio.sleep(1.2)
+        assert sent["quick"] == [10, 11] and sent["slow"] == []  # second 11 skipped
+        taken.set()
+        await asyncio.sleep(0.01)
+        assert sent["slow"] == [10] and slow.sending is None
+        await asyncio.sleep(1)
+        assert sent["slow"] == [10, 12] and sent["quick"] == [10, 11, 12]
+        slow.stop_frames()
+        quick.stop_frames()
+
+    asyncio.run(run())
