@@ -20,9 +20,12 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from authenticators.models import AppLogin
 
-from . import app_logins, frames, listeners
+from . import app_logins, clock, frames, listeners
 from . import session as login_session
 
+# The loop's clock rounds a frame's moment up to its millisecond; this much leeway absorbs
+# the rounding of floats (the App API would take a frame up to a second early anyway).
+EARLY_SECONDS = 0.001
 # Close codes (4000-4999 are the application's): the page says why and offers a new start.
 NO_LOGIN = 4403
 FINISHED = (
@@ -85,13 +88,14 @@ def _resume(coro: Coroutine[Any, Any, None], waiting_on: Any) -> Generator[Any, 
 
 class AppLoginConsumer(AsyncJsonWebsocketConsumer):
     """Thousands wait at once, so each keeps only what its frames need: no channel of its own
-    (its loop's listener hears for it) and no task while it waits (a timer of the loop sends
-    each frame)."""
+    (its loop's listener hears for it), and no task or timer while it waits (its loop's clock
+    asks it for each frame)."""
 
     channel_layer_alias = None
     listener: listeners.Listener | None = None
     token = ""
-    timer: asyncio.TimerHandle | None = None
+    frame_clock: clock.Clock | None = None
+    bucket = 0
     # The frame or the statuses on their way to the browser, if any.
     sending: asyncio.Task[None] | None = None
     passing: asyncio.Task[None] | None = None
@@ -137,8 +141,7 @@ class AppLoginConsumer(AsyncJsonWebsocketConsumer):
         await self.accept()
         await self.send_json({"type": "status", "status": status})
         if status == AppLogin.Status.WAITING and not login.same_device:
-            self.seconds = int(time.time() - self.started)
-            self.frame_due()
+            self.start_frames()
         self.ready = True
         self.pass_on_heard()
 
@@ -152,24 +155,30 @@ class AppLoginConsumer(AsyncJsonWebsocketConsumer):
             listener.stop_waiting(self.token, self)
             await listener.release()
 
-    def frame_due(self) -> None:
-        """One frame a second, on the second, until the login is scanned or expires: each
-        from a timer of the loop, which costs a waiting socket far less than a task."""
-        started, seconds = self.started, self.seconds
+    def start_frames(self) -> None:
+        """One frame a second, on the second, until the login is scanned or expires: the first
+        at once, the others when the loop's clock says they are due."""
+        now = time.time()
+        self.seconds = int(now - self.started)
+        self.frame_clock = clock.clock()
+        self.bucket = self.frame_clock.add(self, self.started + self.seconds + 1)
+        self.frame_due(now)
+
+    def frame_due(self, now: float) -> None:
+        started = self.started
+        if now + EARLY_SECONDS < started + self.seconds:
+            return  # the clock came round before this socket's first second was up
+        # Count the seconds rather than read them off the clock, so that none is sent twice;
+        # a late clock skips what it missed.
+        seconds = max(self.seconds, int(now - started))
         if started + seconds >= self.expires:
-            self.timer = None
+            self.stop_frames()
             self.sending = asyncio.ensure_future(self.send_expired())
             return
         # A browser still taking the last frame skips this one rather than queue it.
         if self.sending is None:
             self.sending = _start_eagerly(self.send_frame(seconds))
-        # Count the seconds rather than read them off the clock: a timer may fire a little
-        # early, and must not send the same frame again. A late one skips what it missed.
-        now = time.time()
-        self.seconds = max(seconds + 1, int(now - started))
-        self.timer = asyncio.get_running_loop().call_later(
-            started + self.seconds - now, self.frame_due
-        )
+        self.seconds = seconds + 1
 
     async def send_frame(self, seconds: int) -> None:
         # What send_json would send, less its work ten thousand times a second: a frame is
@@ -191,9 +200,9 @@ class AppLoginConsumer(AsyncJsonWebsocketConsumer):
             pass  # gone already, as above
 
     def stop_frames(self) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
+        if self.frame_clock is not None:
+            self.frame_clock.remove(self, self.bucket)
+            self.frame_clock = None
 
     def finish(self) -> None:
         """The login is over for this socket: nothing more to hear of it."""

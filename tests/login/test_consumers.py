@@ -1,6 +1,7 @@
 """The live QR websocket: frames made next to the socket, status changes over the layer."""
 
 import asyncio
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from authenticators import app_keys
 from authenticators.models import AppDevice, AppLogin
-from login import app_logins, frames, listeners
+from login import app_logins, clock, frames, listeners
 from login import session as login_session
 from mitid_portal.asgi import application
 from tests.factories import AppDeviceFactory
@@ -407,7 +408,6 @@ def test_a_browser_slow_to_take_its_frames_holds_back_only_its_own() -> None:
     """A browser whose connection is full makes its own send wait; that socket skips frames
     until the send is done, and the others' frames go out on time, each without a task."""
     import json
-    import time
     import uuid
 
     from login.consumers import AppLoginConsumer
@@ -433,8 +433,8 @@ def test_a_browser_slow_to_take_its_frames_holds_back_only_its_own() -> None:
             return socket
 
         slow, quick = consumer("slow"), consumer("quick")
-        slow.frame_due()
-        quick.frame_due()
+        slow.start_frames()
+        quick.start_frames()
         assert (quick.sending, sent["quick"]) == (None, [10])
         assert isinstance(slow.sending, asyncio.Task) and sent["slow"] == []
         await asyncio.sleep(1.2)
@@ -444,7 +444,44 @@ def test_a_browser_slow_to_take_its_frames_holds_back_only_its_own() -> None:
         assert sent["slow"] == [10] and slow.sending is None
         await asyncio.sleep(1)
         assert sent["slow"] == [10, 12] and sent["quick"] == [10, 11, 12]
+        the_clock = clock.clock()
         slow.stop_frames()
         quick.stop_frames()
+        assert clock.clock() is not the_clock  # the last socket stopped the clock
+        await asyncio.sleep(0)
+        assert the_clock.runner.done()
+
+    asyncio.run(run())
+
+
+def test_the_clock_asks_each_socket_on_its_own_millisecond_never_before() -> None:
+    """One clock for a loop's sockets, each asked for its frame at the moment it is due, not
+    before, however the moments fall in the second and whenever a socket arrives."""
+
+    class Socket:
+        def __init__(self, due: float) -> None:
+            self.due, self.late_by = due, []
+
+        def frame_due(self, now: float) -> None:
+            self.late_by.append(now - self.due)
+            self.due += 1
+
+    async def run() -> None:
+        start = time.time()
+        the_clock = clock.clock()
+        last = Socket(start + 0.8)
+        buckets = {last: the_clock.add(last, last.due)}
+        await asyncio.sleep(0.05)  # the clock sleeps until the last socket's moment
+        sockets = [Socket(start + 0.1 + n * 0.067) for n in range(10)]
+        for socket in sockets:
+            buckets[socket] = the_clock.add(socket, socket.due)
+        await asyncio.sleep(2.1)
+        for socket in [*sockets, last]:
+            assert len(socket.late_by) >= 2
+            assert all(-0.001 <= late < 0.2 for late in socket.late_by), socket.late_by
+        for socket, bucket in buckets.items():
+            the_clock.remove(socket, bucket)
+        await asyncio.sleep(0)
+        assert the_clock.runner.done()
 
     asyncio.run(run())
