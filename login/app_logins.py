@@ -1,7 +1,8 @@
 """Logins approved in the MitID app: start, scan a frame, approve or reject, and the outcome.
 
-The browser side (the QR page and its websocket) listens for status changes on the channel
-layer group `app-login.<token>`; only those changes cross the layer, never the frames.
+The browser side (the QR page and its websocket) hears status changes over the channel layer
+(`STATUS_GROUP`, each change naming its login); only those changes cross the layer, never the
+frames.
 """
 
 import hmac
@@ -51,13 +52,17 @@ def may_become(status: str) -> list[str]:
     return [before for before, after in NEXT.items() if status in after]
 
 
-def group_name(login: AppLogin) -> str:
-    return f"app-login.{login.token}"
+# Every server process's websockets hear status changes on this group, through one channel
+# each (`listeners`); a change names its login.
+STATUS_GROUP = "app-login-status"
 
 
 def announce(login: AppLogin) -> None:
     """Tell the browser waiting on this login, on whichever server process it is."""
-    layers.group_send(group_name(login), {"type": "login.status", "status": login.current_status()})
+    layers.group_send(
+        STATUS_GROUP,
+        {"type": "login.status", "status": login.current_status(), "login": str(login.token)},
+    )
 
 
 def move(login: AppLogin, to: str, *, device: AppDevice | None = None, signature: str = "") -> None:
@@ -80,6 +85,21 @@ def move(login: AppLogin, to: str, *, device: AppDevice | None = None, signature
     login.save(update_fields=fields)
     if to != Status.COMPLETED:
         transaction.on_commit(partial(announce, login))
+
+
+def watched(token: str) -> AppLogin | None:
+    """The login a browser's websocket waits on, with only what its frames and status need
+    (thousands of sockets connect at once); none for a token that is no login."""
+    try:
+        return (
+            AppLogin.objects.only(
+                "token", "secret", "same_device", "status", "started_at", "expires_at"
+            )
+            .filter(token=_token(token))
+            .first()
+        )
+    except LoginRefused:
+        return None
 
 
 def waited_on(token: str) -> AppLogin | None:

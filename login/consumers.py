@@ -1,23 +1,31 @@
 """The live QR code of an app login: frames next to the websocket, status over the layer.
 
 Each browser waiting on an app login holds one websocket. The consumer makes that login's
-frames itself, one a second (an HMAC, no database, no channel-layer message), and listens on
-the login's group for the few status changes (scanned, approved, rejected, blocked,
-cancelled), which may come from any server process.
+frames itself, one a second (an HMAC, no database, no channel-layer message), and hears the
+few status changes (scanned, approved, rejected, blocked, cancelled), which may come from any
+server process, through its event loop's listener (`listeners`), which all the consumers of
+the loop share.
 """
 
 import asyncio
 import time
+import types
+from collections.abc import Coroutine, Generator
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from authenticators.models import AppLogin
 
-from . import app_logins, frames
+from . import app_logins, clock, frames, listeners
 from . import session as login_session
 
+# The loop's clock rounds a frame's moment up to its millisecond; this much leeway absorbs
+# the rounding of floats (the App API would take a frame up to a second early anyway).
+EARLY_SECONDS = 0.001
 # Close codes (4000-4999 are the application's): the page says why and offers a new start.
 NO_LOGIN = 4403
 FINISHED = (
@@ -33,8 +41,8 @@ FINISHED = (
 @database_sync_to_async
 def _login_waited_on(session: Any) -> AppLogin | None:
     """The app login this browser's session is waiting on, if any (never anyone else's)."""
-    token = (session.get(login_session.PENDING_KEY) or {}).get("app_login") if session else None
-    return app_logins.waited_on(token) if token else None
+    token = login_session.app_login_waited_on(session)
+    return app_logins.watched(token) if token else None
 
 
 @database_sync_to_async
@@ -43,57 +51,192 @@ def _status(token: str) -> str:
     return login.current_status()
 
 
-class AppLoginConsumer(AsyncJsonWebsocketConsumer):
-    """Thousands wait at once, so each keeps only what its frames need (about 1 KB)."""
+def _start_eagerly(coro: Coroutine[Any, Any, None]) -> asyncio.Task[None] | None:
+    """Run `coro` now, up to where it first waits, as Python 3.12's eager tasks do; only if it
+    must wait does a task finish it. A frame is sent ten thousand times a second and almost
+    never waits (only to a browser slow to take what it was sent), and a task for each made a
+    third of the process's work and kept its garbage collector busy with full collections."""
+    try:
+        waiting_on = coro.send(None)
+    except StopIteration:
+        return None
+    task = asyncio.ensure_future(_finish(coro, waiting_on))
+    # A task cancelled before its first step never reaches `coro`: end it all the same.
+    task.add_done_callback(lambda _: coro.close())
+    return task
 
-    group: str
-    ticker: asyncio.Task[None] | None = None
+
+async def _finish(coro: Coroutine[Any, Any, None], waiting_on: Any) -> None:
+    await _resume(coro, waiting_on)
+
+
+@types.coroutine
+def _resume(coro: Coroutine[Any, Any, None], waiting_on: Any) -> Generator[Any, Any, None]:
+    """Go on with `coro` where it stopped: the task waits on what it waits on (a future, or
+    nothing for a bare yield), then passes it the outcome, as an `await` would have."""
+    while True:
+        outcome, error = None, None
+        try:
+            outcome = yield waiting_on
+        except BaseException as raised:  # the task cancelled, for one
+            error = raised
+        try:
+            waiting_on = coro.send(outcome) if error is None else coro.throw(error)
+        except StopIteration:
+            return
+
+
+class AppLoginConsumer(AsyncJsonWebsocketConsumer):
+    """Thousands wait at once, so each keeps only what its frames need: no channel of its own
+    (its loop's listener hears for it), and no task or timer while it waits (its loop's clock
+    asks it for each frame)."""
+
+    channel_layer_alias = None
+    listener: listeners.Listener | None = None
+    token = ""
+    frame_clock: clock.Clock | None = None
+    bucket = 0
+    # The frame or the statuses on their way to the browser, if any.
+    sending: asyncio.Task[None] | None = None
+    passing: asyncio.Task[None] | None = None
+    # Status changes heard and not yet passed on, kept while connect still speaks.
+    heard: list[dict[str, Any]] | None = None
+    ready = False
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Channels' own loop, without what it keeps for a channel this consumer has not got:
+        it would wait on the socket alone through a task and `asyncio.wait` (about 2.5 KB a
+        socket). Messages are handled one at a time, in order, as there."""
+        self.scope, self.channel_layer, self.base_send = scope, None, send
+        try:
+            while True:
+                message = await receive()
+                # Channels' dispatch would first close stale database connections, in a thread
+                # hop of its own; the consumer's queries do that in theirs
+                # (`database_sync_to_async`), and connecting and leaving need no database.
+                await getattr(self, get_handler_name(message))(message)
+        except StopConsumer:
+            pass
+        finally:
+            self.stop_frames()
+            if self.listener is not None:  # cancelled (the server stopping), not disconnected
+                await self.leave()
 
     async def connect(self) -> None:
+        listener = self.listener = await listeners.hold()
+        received = listener.received
         login = await _login_waited_on(self.scope.pop("session", None))
         if login is None:
+            await self.leave()
             await self.close(code=NO_LOGIN)
             return
         self.token, self.secret = str(login.token), login.secret
         self.started, self.expires = login.started_at.timestamp(), login.expires_at.timestamp()
-        self.group = app_logins.group_name(login)
+        listener.wait_on(self.token, self)
+        status = login.current_status()
+        if listener.received != received:
+            # A status change reached this process while the login was read: it may be this
+            # login's, sent before the socket waited on it. Read the status once more.
+            status = await _status(self.token)
         await self.accept()
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        # The status may have changed before the group was joined: read it once more.
-        status = await _status(self.token)
         await self.send_json({"type": "status", "status": status})
         if status == AppLogin.Status.WAITING and not login.same_device:
-            self.ticker = asyncio.create_task(self.send_frames())
+            self.start_frames()
+        self.ready = True
+        self.pass_on_heard()
 
     async def disconnect(self, code: int) -> None:
         self.stop_frames()
-        if hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        await self.leave()
 
-    async def send_frames(self) -> None:
-        """One frame a second, on the second, until the login is scanned or expires."""
-        started, expires, token, secret = self.started, self.expires, self.token, self.secret
-        seconds = int(time.time() - started)
-        while started + seconds < expires:
-            await self.send_json(
-                {"type": "frame", "frame": frames.frame_text(token, secret, seconds)}
-            )
-            # Count the seconds rather than read them off the clock: a timer may wake a little
-            # early, and must not send the same frame again. A late one skips what it missed.
-            seconds = max(seconds + 1, int(time.time() - started))
-            await asyncio.sleep(max(0.0, started + seconds - time.time()))
-        await self.send_json({"type": "status", "status": AppLogin.Status.EXPIRED})
-        await self.close()
+    async def leave(self) -> None:
+        if self.listener is not None:
+            listener, self.listener = self.listener, None
+            listener.stop_waiting(self.token, self)
+            await listener.release()
+
+    def start_frames(self) -> None:
+        """One frame a second, on the second, until the login is scanned or expires: the first
+        at once, the others when the loop's clock says they are due."""
+        now = time.time()
+        self.seconds = int(now - self.started)
+        self.frame_clock = clock.clock()
+        self.bucket = self.frame_clock.add(self, self.started + self.seconds + 1)
+        self.frame_due(now)
+
+    def frame_due(self, now: float) -> None:
+        started = self.started
+        if now + EARLY_SECONDS < started + self.seconds:
+            return  # the clock came round before this socket's first second was up
+        # Count the seconds rather than read them off the clock, so that none is sent twice;
+        # a late clock skips what it missed.
+        seconds = max(self.seconds, int(now - started))
+        if started + seconds >= self.expires:
+            self.stop_frames()
+            self.sending = asyncio.ensure_future(self.send_expired())
+            return
+        # A browser still taking the last frame skips this one rather than queue it.
+        if self.sending is None:
+            self.sending = _start_eagerly(self.send_frame(seconds))
+        self.seconds = seconds + 1
+
+    async def send_frame(self, seconds: int) -> None:
+        # What send_json would send, less its work ten thousand times a second: a frame is
+        # letters, digits, dots and dashes, nothing JSON must escape.
+        frame = frames.frame_text(self.token, self.secret, seconds)
+        try:
+            await self.send(text_data=f'{{"type": "frame", "frame": "{frame}"}}')
+        except OSError:  # the browser is gone (uvicorn's ClientDisconnected): its disconnect
+            self.stop_frames()  # follows, and no one waits for this task to hear of it
+        finally:
+            self.sending = None
+
+    async def send_expired(self) -> None:
+        self.finish()
+        try:
+            await self.send_json({"type": "status", "status": AppLogin.Status.EXPIRED})
+            await self.close()
+        except OSError:
+            pass  # gone already, as above
 
     def stop_frames(self) -> None:
-        if self.ticker is not None:
-            self.ticker.cancel()
-            self.ticker = None
+        if self.frame_clock is not None:
+            self.frame_clock.remove(self, self.bucket)
+            self.frame_clock = None
+
+    def finish(self) -> None:
+        """The login is over for this socket: nothing more to hear of it."""
+        self.heard = None
+        if self.listener is not None:
+            self.listener.stop_waiting(self.token, self)
+
+    def hear(self, event: dict[str, Any]) -> None:
+        """From the listener: a status change of this login. Passed on in the order heard, and
+        only after connect has said the status it read itself."""
+        if self.heard is None:
+            self.heard = []
+        self.heard.append(event)
+        self.pass_on_heard()
+
+    def pass_on_heard(self) -> None:
+        if self.ready and self.heard and self.passing is None:
+            self.passing = asyncio.ensure_future(self.pass_on())
+
+    async def pass_on(self) -> None:
+        try:
+            while self.heard:
+                await self.login_status(self.heard.pop(0))
+        except OSError:
+            self.stop_frames()  # gone, as in send_frame
+        finally:
+            self.passing = None
 
     async def login_status(self, event: dict[str, Any]) -> None:
         """A status change from whichever process the app's request reached."""
         if event["status"] != AppLogin.Status.WAITING:
             self.stop_frames()
+        if event["status"] in FINISHED:
+            self.finish()
         await self.send_json({"type": "status", "status": event["status"]})
         if event["status"] in FINISHED:
             await self.close()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib import auth
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.models import Device
@@ -83,6 +84,15 @@ def begin(request: HttpRequest, *, user_id: str, next_url: str) -> None:
 def pending(request: HttpRequest) -> Pending | None:
     data = request.session.get(PENDING_KEY)
     return Pending(**data) if data else None
+
+
+def app_login_waited_on(session: SessionBase | None) -> str:
+    """The app login a websocket's session waits on, or "". Read without keeping the session's
+    data in it: the socket's scope holds its session object while it lives, and thousands of
+    sockets wait at once."""
+    if session is None or not session.session_key:
+        return ""
+    return str((session.load().get(PENDING_KEY) or {}).get("app_login") or "")
 
 
 def wait_for_app_login(request: HttpRequest, token: str) -> None:

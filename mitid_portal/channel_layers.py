@@ -1,8 +1,8 @@
 """The Redis channel layer, with a connection pool that waits rather than fails.
 
-redis-py 8 caps an asyncio pool (100 by default) and raises once it is used up. Thousands of
-websockets leave their groups at once when a server restarts or a network drops, and every
-one of them needs a connection for a moment: they should queue for one, not crash.
+redis-py 8 caps an asyncio pool (100 by default) and raises once it is used up. A burst of
+sends (a server's listeners stopping, many status changes at once) should queue for a
+connection, not crash.
 """
 
 from typing import Any

@@ -155,10 +155,17 @@ if REDIS_URL:
     # idle consumers (channels_redis issue 422); let the layer's own timeouts rule.
     CHANNEL_LAYERS = {
         "default": {
-            # channels_redis with a pool that waits for a free connection: thousands of
-            # websockets leaving their groups at once must queue, not fail.
+            # channels_redis with a pool that waits for a free connection: a burst of sends
+            # must queue, not fail.
             "BACKEND": "mitid_portal.channel_layers.WaitingRedisChannelLayer",
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+                # One channel per server process hears every app login's status changes
+                # (named as in login.listeners.CHANNEL_PREFIX): room for many at once, where
+                # the default of 100 waiting messages would drop changes while its event loop
+                # is busy for a moment.
+                "channel_capacity": {"login-status.*": 10_000},
+            },
         }
     }
 else:
@@ -166,6 +173,8 @@ else:
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "fragments": FRAGMENT_CACHE,
     }
+    # One process, for `make run` and the tests: the default capacity will do (and channels
+    # 4.3's in-memory layer cannot read a `channel_capacity` anyway).
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"

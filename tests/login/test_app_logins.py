@@ -272,11 +272,11 @@ def test_the_browser_hears_each_change_on_the_channel_layer(
     layer = get_channel_layer()
     login = start()
     channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(app_logins.group_name(login), channel)
+    async_to_sync(layer.group_add)(app_logins.STATUS_GROUP, channel)
     with django_capture_on_commit_callbacks(execute=True):
         app_logins.scan(signer=phone, frame_text=app_logins.frame(login))
     message = async_to_sync(layer.receive)(channel)
-    assert message == {"type": "login.status", "status": "scanned"}
+    assert message == {"type": "login.status", "status": "scanned", "login": str(login.token)}
 
 
 def test_the_token_in_a_request_must_exist(phone: AppDevice) -> None:

@@ -1,17 +1,20 @@
 """The live QR websocket: frames made next to the socket, status changes over the layer."""
 
+import asyncio
+import time
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
 from authenticators import app_keys
 from authenticators.models import AppDevice, AppLogin
-from login import app_logins, frames
+from login import app_logins, clock, frames, listeners
 from login import session as login_session
 from mitid_portal.asgi import application
 from tests.factories import AppDeviceFactory
@@ -209,3 +212,276 @@ def test_a_rejection_reaches_the_browser(
         return statuses
 
     assert async_to_sync(talk)() == ["scanned", "rejected"]
+
+
+def test_browsers_on_one_loop_hear_only_their_own_login_and_the_listener_goes_with_the_last(
+    phone: AppDevice, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The consumers of an event loop share one channel; each status reaches only the socket
+    waiting on its login, and when the last socket leaves no reader is left behind."""
+    karens_phone = AppDeviceFactory(identity__user_id="Karen Hansen")
+    mine = start()
+    karens = app_logins.start(user_id="Karen Hansen", service="MitID.dk", text="Log on")
+    my_socket, karens_socket = browser_waiting_on(mine), browser_waiting_on(karens)
+
+    @sync_to_async
+    def scan(login: AppLogin, signer: AppDevice) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            app_logins.scan(signer=signer, frame_text=app_logins.frame(login))
+
+    @sync_to_async
+    def reject(login: AppLogin, signer: AppDevice) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            app_logins.reject(signer=signer, token=str(login.token))
+
+    async def next_status(socket: WebsocketCommunicator) -> str:
+        while True:
+            message = await socket.receive_json_from(timeout=3)
+            if message["type"] == "status":
+                return str(message["status"])
+
+    def readers() -> list[asyncio.Task[Any]]:
+        return [
+            task
+            for task in asyncio.all_tasks()
+            if task.get_name().startswith("login-status-listener") and not task.done()
+        ]
+
+    async def talk() -> None:
+        for socket in (my_socket, karens_socket):
+            connected, _ = await socket.connect()
+            assert connected
+            assert await next_status(socket) == "waiting"
+        listener = listeners.listening()
+        assert listener is not None
+        assert set(listener.waiting) == {str(mine.token), str(karens.token)}
+        assert len(readers()) == 1
+
+        await scan(mine, phone)
+        assert await next_status(my_socket) == "scanned"
+        # Karen's page goes on getting frames, and nothing else, for over a second.
+        later = [await karens_socket.receive_json_from(timeout=3) for _ in range(2)]
+        assert [message["type"] for message in later] == ["frame", "frame"]
+
+        await scan(karens, karens_phone)
+        await reject(karens, karens_phone)
+        assert await next_status(karens_socket) == "scanned"
+        assert await next_status(karens_socket) == "rejected"
+        assert (await karens_socket.receive_output(timeout=3))["type"] == "websocket.close"
+        assert await my_socket.receive_nothing(timeout=1)  # none of Karen's news
+
+        await karens_socket.disconnect()
+        assert listeners.listening() is listener
+        assert set(listener.waiting) == {str(mine.token)}
+        await my_socket.disconnect()
+        assert listeners.listening() is None
+        assert listener.reader.done() and not listener.reader.cancelled()  # stopped, in time
+        assert readers() == []
+
+    async_to_sync(talk)()
+
+
+def test_browsers_leaving_at_once_stop_the_listener_once(
+    phone: AppDevice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A restart or a network drop closes thousands of sockets at once: the listener is told
+    to stop once, not by each of them (its channel would fill with stop messages)."""
+    logins = [start()] + [
+        app_logins.start(user_id=AppDeviceFactory().identity.user_id, service="x", text="y")
+        for _ in range(3)
+    ]
+    sockets = [browser_waiting_on(login) for login in logins]
+    stops = []
+    stop = listeners.Listener.stop
+
+    async def counted_stop(listener: listeners.Listener) -> None:
+        stops.append(listener)
+        await stop(listener)
+
+    monkeypatch.setattr(listeners.Listener, "stop", counted_stop)
+
+    async def talk() -> listeners.Listener | None:
+        for socket in sockets:
+            assert (await socket.connect())[0]
+            await socket.receive_json_from(timeout=3)
+        listener = listeners.listening()
+        await asyncio.gather(*(socket.disconnect() for socket in sockets))
+        assert listeners.listening() is None
+        return listener
+
+    listener = async_to_sync(talk)()
+    assert stops == [listener]
+    assert listener is not None and listener.reader.done() and not listener.reader.cancelled()
+
+
+def test_a_change_while_the_socket_looks_up_its_login_is_not_lost(
+    phone: AppDevice, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app scans between the socket's reading of its login and its waiting on it: the
+    listener heard a change meanwhile, so the socket reads the status once more."""
+    login = start()
+    watched = app_logins.watched
+
+    def scanned_meanwhile(token: str) -> AppLogin | None:
+        found = watched(token)
+        with django_capture_on_commit_callbacks(execute=True):
+            app_logins.scan(signer=phone, frame_text=app_logins.frame(login))
+        return found
+
+    monkeypatch.setattr(app_logins, "watched", scanned_meanwhile)
+    socket = browser_waiting_on(login)
+
+    async def statuses() -> list[str]:
+        assert (await socket.connect())[0]
+        seen: list[str] = []
+        while "scanned" not in seen:
+            message = await socket.receive_json_from(timeout=3)
+            if message["type"] == "status":
+                seen.append(message["status"])
+        await socket.disconnect()
+        return seen
+
+    assert async_to_sync(statuses)()[-1] == "scanned"
+
+
+@pytest.mark.skipif(not settings.REDIS_URL, reason="the Redis layer, as deployed")
+def test_the_listeners_channel_has_room_for_many_changes_at_once() -> None:
+    """A busy event loop must not make the layer drop the status changes waiting for it."""
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    assert layer.get_capacity(f"{listeners.CHANNEL_PREFIX}0123abcd") == 10_000
+    assert layer.get_capacity("specific.other!channel") == 100
+
+
+def test_a_send_started_eagerly_goes_on_as_if_a_task_awaited_it() -> None:
+    """Frames are sent without a task unless the send must wait; one that waits goes on in a
+    task exactly as if awaited there: the awaited value, an exception, a cancellation."""
+    from login.consumers import _start_eagerly
+
+    async def run() -> None:
+        loop = asyncio.get_running_loop()
+        steps: list[str] = []
+
+        async def send(waiting_on: "asyncio.Future[str] | None") -> None:
+            steps.append("started")
+            try:
+                if waiting_on is not None:
+                    steps.append(await waiting_on)
+                    await asyncio.sleep(0)  # a bare yield, too
+                steps.append("sent")
+            finally:
+                steps.append("done")
+
+        assert _start_eagerly(send(None)) is None
+        assert steps == ["started", "sent", "done"]
+
+        steps.clear()
+        waited: asyncio.Future[str] = loop.create_future()
+        task = _start_eagerly(send(waited))
+        assert task is not None and steps == ["started"]
+        waited.set_result("taken")
+        await task
+        assert steps == ["started", "taken", "sent", "done"]
+
+        steps.clear()
+        failed: asyncio.Future[str] = loop.create_future()
+        task = _start_eagerly(send(failed))
+        assert task is not None
+        failed.set_exception(ConnectionResetError())
+        with pytest.raises(ConnectionResetError):
+            await task
+        assert steps == ["started", "done"]
+
+        steps.clear()
+        task = _start_eagerly(send(loop.create_future()))
+        assert task is not None
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert steps == ["started", "done"]
+
+    asyncio.run(run())
+
+
+def test_a_browser_slow_to_take_its_frames_holds_back_only_its_own() -> None:
+    """A browser whose connection is full makes its own send wait; that socket skips frames
+    until the send is done, and the others' frames go out on time, each without a task."""
+    import json
+    import uuid
+
+    from login.consumers import AppLoginConsumer
+
+    async def run() -> None:
+        full = asyncio.Event()
+        full.set()
+        taken = asyncio.Event()
+        sent: dict[str, list[int]] = {"slow": [], "quick": []}
+
+        def consumer(name: str) -> AppLoginConsumer:
+            async def base_send(message: dict[str, Any]) -> None:
+                if name == "slow":
+                    await taken.wait()
+                frame = frames.parse(json.loads(message["text"])["frame"])
+                sent[name].append(frame.seconds)
+
+            socket = AppLoginConsumer()
+            socket.base_send = base_send
+            socket.token, socket.secret = str(uuid.uuid4()), "a secret"
+            socket.started, socket.seconds = time.time() - 10, 10
+            socket.expires = socket.started + 180
+            return socket
+
+        slow, quick = consumer("slow"), consumer("quick")
+        slow.start_frames()
+        quick.start_frames()
+        assert (quick.sending, sent["quick"]) == (None, [10])
+        assert isinstance(slow.sending, asyncio.Task) and sent["slow"] == []
+        await asyncio.sleep(1.2)
+        assert sent["quick"] == [10, 11] and sent["slow"] == []  # second 11 skipped
+        taken.set()
+        await asyncio.sleep(0.01)
+        assert sent["slow"] == [10] and slow.sending is None
+        await asyncio.sleep(1)
+        assert sent["slow"] == [10, 12] and sent["quick"] == [10, 11, 12]
+        the_clock = clock.clock()
+        slow.stop_frames()
+        quick.stop_frames()
+        assert clock.clock() is not the_clock  # the last socket stopped the clock
+        await asyncio.sleep(0)
+        assert the_clock.runner.done()
+
+    asyncio.run(run())
+
+
+def test_the_clock_asks_each_socket_on_its_own_millisecond_never_before() -> None:
+    """One clock for a loop's sockets, each asked for its frame at the moment it is due, not
+    before, however the moments fall in the second and whenever a socket arrives."""
+
+    class Socket:
+        def __init__(self, due: float) -> None:
+            self.due, self.late_by = due, []
+
+        def frame_due(self, now: float) -> None:
+            self.late_by.append(now - self.due)
+            self.due += 1
+
+    async def run() -> None:
+        start = time.time()
+        the_clock = clock.clock()
+        last = Socket(start + 0.8)
+        buckets = {last: the_clock.add(last, last.due)}
+        await asyncio.sleep(0.05)  # the clock sleeps until the last socket's moment
+        sockets = [Socket(start + 0.1 + n * 0.067) for n in range(10)]
+        for socket in sockets:
+            buckets[socket] = the_clock.add(socket, socket.due)
+        await asyncio.sleep(2.1)
+        for socket in [*sockets, last]:
+            assert len(socket.late_by) >= 2
+            assert all(-0.001 <= late < 0.2 for late in socket.late_by), socket.late_by
+        for socket, bucket in buckets.items():
+            the_clock.remove(socket, bucket)
+        await asyncio.sleep(0)
+        assert the_clock.runner.done()
+
+    asyncio.run(run())
