@@ -2,7 +2,7 @@
 
     python -m bench.profile_api [--count 200] [--fresh] [--profile approve|scan|login]
 
-Times each step of the login (the six requests of bench/logins.py) without a profiler, with
+Times each step of the login (the five requests of bench/logins.py) without a profiler, with
 its database queries and Redis commands counted, then profiles one kind of request (or whole
 logins) over the other half of `--count` logins with pyinstrument (`pip install pyinstrument`,
 not a project requirement). `--fresh` makes the benchmark database first (bench/harness.py);
@@ -98,10 +98,13 @@ def main() -> None:
         web = Client()
         web.handler = app.handler  # a new handler would load the middleware (whitenoise scans)
         assert step("GET login page", lambda: web.get("/da/login/")).status_code == 200
-        typed = step("POST user-ID", lambda: web.post("/da/login/", {"user_id": phone.user_id}))
-        assert typed.status_code == 302, typed.status_code
-        page = step("GET app page (start)", lambda: web.get("/da/login/app/"))
-        frame = FRAME.search(page.content.decode())
+        # The user-ID is answered with the app page itself, with the QR code's first frame.
+        typed = step(
+            "POST user-ID (app page)",
+            lambda: web.post("/da/login/", {"user_id": phone.user_id, "next": ""}),
+        )
+        assert typed.status_code == 200, typed.status_code
+        frame = FRAME.search(typed.content.decode())
         assert frame, "no frame"
         body = json.dumps({"frame": frame.group(1)}).encode()
         path = f"{API}/logins/scan"
