@@ -91,6 +91,12 @@ def main() -> None:
         harness.fresh_database()
     harness.setup_django()
     from django.test import Client
+    from django.test.client import ClientHandler
+
+    from mitid_portal.handlers import AppApiMiddleware
+
+    class AppApiClientHandler(AppApiMiddleware, ClientHandler):
+        """The App API's requests through its own middleware, as the server sends them."""
 
     from app_api import auth as api_auth
     from authenticators import app_keys
@@ -121,11 +127,13 @@ def main() -> None:
         )
         return {"HTTP_AUTHORIZATION": header}
 
+    pages = Client()
     app = Client()
+    app.handler = AppApiClientHandler(enforce_csrf_checks=False)
 
     def login(phone: people.Phone) -> None:
         web = Client()
-        web.handler = app.handler  # a new handler would load the middleware (whitenoise scans)
+        web.handler = pages.handler  # a new handler would load the middleware (whitenoise scans)
         assert step("GET login page", lambda: web.get("/da/login/")).status_code == 200
         # The user-ID is answered with the app page itself, with the QR code's first frame.
         typed = step(
