@@ -159,7 +159,8 @@ FRAGMENT_CACHE = {
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, without a new redis-py client for every operation.
+            "BACKEND": "mitid_portal.caches.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
         },
         "fragments": FRAGMENT_CACHE,
