@@ -34,6 +34,7 @@ APP_ERRORS = {
     "unknown": _("Something went wrong. Try again."),
     "server_error": _("Something went wrong. Try again."),
     # What the app sent could not be used, or did not prove which app sent it.
+    "bad_request": _APP_FAULT,
     "unsupported_media_type": _APP_FAULT,
     "payload_too_large": _APP_FAULT,
     "malformed_json": _APP_FAULT,

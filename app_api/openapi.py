@@ -49,8 +49,10 @@ def obj(required: list[str], **properties: dict[str, Any]) -> dict[str, Any]:
 
 STRING: dict[str, Any] = {"type": "string", "minLength": 1}
 SIGNED: list[dict[str, list[str]]] = [{"deviceSignature": []}]
-# Any operation may answer these: a wrong method, or the portal failing (still as JSON).
+# Any operation may answer these: a wrong method, a Host the portal does not serve, or the
+# portal failing (still as JSON).
 COMMON_ERRORS = (
+    (400, ("bad_request",)),
     (422, ("invalid_text",)),
     (404, ("not_found",)),
     (405, ("method_not_allowed",)),

@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 
 # HTTP status for each refusal code; the codes are the API's stable contract.
 STATUS = {
+    # Refused by Django before any view: a Host the portal does not serve.
+    "bad_request": 400,
     "unsupported_media_type": 415,
     "payload_too_large": 413,
     "malformed_json": 400,

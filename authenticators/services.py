@@ -56,6 +56,7 @@ def verify(
     service: str = "",
     knowledge: str | None = None,
     challenge: tuple[str, datetime] | None = None,
+    locked: bool = False,
 ) -> Verification:
     """Check `token` on a locked row: status, throttling, the code itself; record the use.
 
@@ -63,16 +64,22 @@ def verify(
     device's password); a wrong one counts towards the lock like a wrong code. A use for a
     `service` (a login or an approval, not an activation) is the citizen's history of use, and
     is told to them when they asked to hear of every use.
+
+    `locked=True`: the caller selected `device` for update in its own transaction, with its
+    `VERIFY_RELATED` (an approval locks the login and its app in one query).
     """
+    if locked and not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("a locked device is only locked inside the caller's transaction")
     # Within a caller's transaction no savepoint: nothing here is caught and carried on from.
     with transaction.atomic(savepoint=False):
-        # The identity (and what the kind's knowledge is checked against) comes along.
-        device = (
-            type(device)
-            .objects.select_for_update(of=("self",))
-            .select_related(*device.VERIFY_RELATED)
-            .get(pk=device.pk)
-        )
+        if not locked:
+            # The identity (and what the kind's knowledge is checked against) comes along.
+            device = (
+                type(device)
+                .objects.select_for_update(of=("self",))
+                .select_related(*device.VERIFY_RELATED)
+                .get(pk=device.pk)
+            )
         if challenge is not None and isinstance(device, AppDevice):
             # What the app must sign, issued with the transaction it approves.
             device.challenge, device.challenge_expires_at = challenge

@@ -8,10 +8,11 @@ import asyncio
 import os
 import time
 
-from django.core.asgi import get_asgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-django_asgi_app = get_asgi_application()
+
+from mitid_portal.handlers import asgi_application
+
+django_asgi_app = asgi_application()
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

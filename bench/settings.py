@@ -19,3 +19,12 @@ LOGGING = {
 # that the frameworks are compared and not the hash; then the portal's own).
 if os.environ.get("BENCH_PASSWORD_HASHERS"):
     PASSWORD_HASHERS = os.environ["BENCH_PASSWORD_HASHERS"].split(",")
+# `bench.approvals --layer pubsub`: channels_redis's pub/sub layer (a group send is one
+# PUBLISH) in place of the portal's, for every process of the run, to compare the two.
+if os.environ.get("BENCH_CHANNEL_LAYER") == "pubsub":
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [os.environ["REDIS_URL"]]},
+        }
+    }

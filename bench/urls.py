@@ -3,6 +3,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import path
 
+from mitid_portal.urls import handler400, handler500  # noqa: F401  (the portal's, for API paths)
 from mitid_portal.urls import urlpatterns as portal
 
 from .views import bare_page

@@ -1,8 +1,9 @@
-"""WSGI entry point of the benchmark settings (gunicorn serves pages)."""
+"""WSGI entry point of the benchmark settings (gunicorn serves pages and the App API)."""
 
 import os
 
-from django.core.wsgi import get_wsgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-application = get_wsgi_application()
+
+from mitid_portal.handlers import wsgi_application
+
+application = wsgi_application()

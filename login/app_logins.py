@@ -66,23 +66,24 @@ def announce(login: AppLogin) -> None:
 
 
 def move(login: AppLogin, to: str, *, device: AppDevice | None = None, signature: str = "") -> None:
-    """The one way a login changes status, on its locked row: refused unless `NEXT` allows
-    it; the browser waiting on it hears of it after the commit (completing is the browser's
-    own request, so nobody else waits for it). An approval keeps the app's signature."""
+    """The one way a login changes status: refused unless `NEXT` allows it. The update names
+    the status the login was read with, so it needs no lock: on a locked row that holds, and of
+    two requests racing on an unlocked one only the first moves it (the other is refused).
+    The browser waiting on it hears of it after the commit (completing is the browser's own
+    request, so nobody else waits for it). An approval keeps the app's signature."""
     if to not in NEXT.get(login.status, ()):
         raise LoginRefused("login_not_open")
-    login.status = to
-    fields = ["status"]
+    changes: dict[str, object] = {"status": to}
     if device is not None:
-        login.device = device
-        fields.append("device")
+        changes["device"] = device
     if signature:
-        login.signature = signature
-        fields.append("signature")
+        changes["signature"] = signature
     if to in DECISIONS:
-        login.decided_at = timezone.now()
-        fields.append("decided_at")
-    login.save(update_fields=fields)
+        changes["decided_at"] = timezone.now()
+    if not AppLogin.objects.filter(pk=login.pk, status=login.status).update(**changes):
+        raise LoginRefused("login_not_open")
+    for name, value in changes.items():
+        setattr(login, name, value)
     if to != Status.COMPLETED:
         transaction.on_commit(partial(announce, login))
 
@@ -116,15 +117,9 @@ def waited_on(token: str) -> AppLogin | None:
 
 
 def complete(login: AppLogin) -> None:
-    """The browser takes an approved login, once: `move` to completed without a lock. The
-    update names the status it moves from, so of two requests racing only one gets the login.
-    Nobody waits to hear of it (completing is the browser's own request)."""
-    taken = AppLogin.objects.filter(pk=login.pk, status__in=may_become(Status.COMPLETED)).update(
-        status=Status.COMPLETED
-    )
-    if not taken:
-        raise LoginRefused("login_not_open")
-    login.status = Status.COMPLETED
+    """The browser takes an approved login, once: `move` to completed, without a lock (of two
+    requests racing only one gets the login)."""
+    move(login, Status.COMPLETED)
 
 
 def start(*, user_id: str, service: str, text: str, same_device: bool = False) -> AppLogin:
@@ -189,19 +184,15 @@ def account_on_installation(signer: AppDevice, login: AppLogin) -> AppDevice:
     return device
 
 
-def _scanned_login(frame_text: str, now: datetime) -> AppLogin:
-    """The login of a fresh, authentic frame, its row locked (inside a transaction)."""
+def _scanned_login(frame_text: str, now: datetime, *, lock: bool) -> AppLogin:
+    """The login of a fresh, authentic frame, its row locked if `lock` (in a transaction)."""
     try:
         scanned = frames.parse(frame_text)
     except frames.InvalidFrame as error:
         raise LoginRefused("invalid_frame") from error
     # The identity comes along (one query, not two): the App API describes the login.
-    login = (
-        AppLogin.objects.select_for_update(of=("self",))
-        .select_related("identity")
-        .filter(token=scanned.token)
-        .first()
-    )
+    logins = AppLogin.objects.select_related("identity").filter(token=scanned.token)
+    login = _one(logins.select_for_update(of=("self",)) if lock else logins)
     if login is None or not scanned.is_authentic(login.secret):
         raise LoginRefused("invalid_frame")
     age = login.seconds_since_start(now) - scanned.seconds
@@ -211,19 +202,31 @@ def _scanned_login(frame_text: str, now: datetime) -> AppLogin:
 
 
 def scan(*, signer: AppDevice, frame_text: str, now: datetime | None = None) -> AppLogin:
-    """The app read a frame off the screen: it must be fresh, authentic and for this phone."""
+    """The app read a frame off the screen: it must be fresh, authentic and for this phone.
+
+    No lock and no transaction: what is checked (the frame, the login's time, whose login it
+    is) never changes, and `move` names the status it was read with, so a login cancelled or
+    scanned by another request meanwhile is not moved.
+    """
     now = now or timezone.now()
-    with transaction.atomic():
-        login = _scanned_login(frame_text, now)
-        status = login.current_status(now)
-        if status == AppLogin.Status.EXPIRED:
-            raise LoginRefused("login_expired")
-        device = account_on_installation(signer, login)
-        if status == Status.SCANNED and login.device_id == device.pk:
-            return login  # the same phone scanned again
-        if status != Status.WAITING:
-            raise LoginRefused("login_not_open")
+    login = _scanned_login(frame_text, now, lock=False)
+    status = login.current_status(now)
+    if status == AppLogin.Status.EXPIRED:
+        raise LoginRefused("login_expired")
+    device = account_on_installation(signer, login)
+    if status == Status.SCANNED and login.device_id == device.pk:
+        return login  # the same phone scanned again
+    if status != Status.WAITING:
+        raise LoginRefused("login_not_open")
+    try:
         move(login, Status.SCANNED, device=device)
+    except LoginRefused:
+        # Moved since it was read: the same phone's scan sent twice at once is answered as
+        # the scan again; anything else is not open any more.
+        login.refresh_from_db(fields=["status", "device"])
+        if login.status == Status.SCANNED and login.device_id == device.pk:
+            return login
+        raise
     return login
 
 
@@ -245,6 +248,12 @@ def open_on_phone(*, signer: AppDevice, token: str, autostart: str) -> AppLogin:
             raise LoginRefused("login_not_open")
         move(login, Status.SCANNED, device=device)
     return login
+
+
+def _one(logins: QuerySet[AppLogin]) -> AppLogin | None:
+    """The login a unique token names, or None. Not `first()`: its ORDER BY costs more to
+    compile than the rest of a query with its joins, and a unique token needs no order."""
+    return next(iter(logins[:1]), None)
 
 
 def _token(text: str) -> uuid.UUID:
@@ -277,7 +286,18 @@ def pending(signer: AppDevice, now: datetime | None = None) -> QuerySet[AppLogin
 
 
 def _open_login_for(signer: AppDevice, token: str, now: datetime) -> tuple[AppLogin, AppDevice]:
-    login = AppLogin.objects.select_for_update().filter(token=_token(token)).first()
+    """The open login `token` and the app that may decide it, both rows locked (a decision
+    changes the app's row too: its failures, its last use)."""
+    token_value = _token(token)
+    # The usual case, in one query: the phone scanned the login, and its row comes along
+    # (an inner join: PostgreSQL locks no row on the nullable side of an outer join).
+    login = _one(
+        AppLogin.objects.select_for_update(of=("self", "device"))
+        .select_related("device__identity")
+        .filter(token=token_value, device__key_id=signer.key_id)
+    )
+    if login is None:  # scanned by another phone or user-ID, by a typed code, or not at all
+        login = _one(AppLogin.objects.select_for_update().filter(token=token_value))
     if login is None:
         raise LoginRefused("not_found")
     status = login.current_status(now)
@@ -292,7 +312,15 @@ def _open_login_for(signer: AppDevice, token: str, now: datetime) -> tuple[AppLo
         # Approved only by the phone in front of the screen (it scanned), or the phone the
         # login was started on (the browser opened the app).
         raise LoginRefused("scan_first")
-    return login, device
+    locked_with_login = login.device if AppLogin.device.is_cached(login) else None
+    if locked_with_login is not None and locked_with_login.pk == device.pk:
+        return login, locked_with_login  # its identity came with it
+    locked = (
+        AppDevice.objects.select_for_update(of=("self",))
+        .select_related(*AppDevice.VERIFY_RELATED)
+        .get(pk=device.pk)
+    )
+    return login, locked
 
 
 def approve(*, signer: AppDevice, token: str, signature: str, pin: str) -> AppLogin:
@@ -311,6 +339,7 @@ def approve(*, signer: AppDevice, token: str, signature: str, pin: str) -> AppLo
             service=login.service,
             knowledge=pin,
             challenge=(login.signing_input, login.expires_at),
+            locked=True,
         )
         if outcome.ok:
             move(login, Status.APPROVED, device=device, signature=signature)
@@ -331,7 +360,7 @@ def refuse_blocked_app(*, device: AppDevice, frame_text: str = "", token: str = 
     with transaction.atomic():
         try:
             login = (
-                _scanned_login(frame_text, now)
+                _scanned_login(frame_text, now, lock=True)
                 if frame_text
                 else AppLogin.objects.select_for_update()
                 .filter(token=_token(token), device__installation_id=device.installation_id)

@@ -2,11 +2,13 @@
 
 import os
 
-from django.core.asgi import get_asgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mitid_portal.settings.base")
-# Django must be set up before anything imports models (consumers, routing).
-django_asgi_app = get_asgi_application()
+
+from mitid_portal.handlers import asgi_application
+
+# Django must be set up before anything imports models (consumers, routing). The App API's
+# paths go through its own handler (mitid_portal.handlers).
+django_asgi_app = asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402

@@ -3,8 +3,12 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
+from django.views import defaults
 
+from app_api.views import error as app_api_error
+from mitid_portal.handlers import is_app_api
 from pages.health import health
 from pages.views import switch_language
 
@@ -39,3 +43,22 @@ if settings.DEMO_MODE:
     )
     # Where the portal sends the Demo Bank's citizens back: one address, whatever the language.
     urlpatterns += [path("demo-bank/", include("demo_bank.callback_urls"))]
+
+
+# Django's own refusals before any view (a Host that is not allowed) and failures outside the
+# views. The App API answers them in JSON, as a phone expects; its requests have none of the
+# pages' middleware (mitid_portal.handlers) that the pages' error pages need.
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if is_app_api(request.path_info):
+        return app_api_error("bad_request")
+    return defaults.bad_request(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if is_app_api(request.path_info):
+        return app_api_error("server_error")
+    return defaults.server_error(request)
+
+
+handler400 = bad_request
+handler500 = server_error

@@ -12,8 +12,10 @@ from typing import Any, cast
 
 import redis
 from django.conf import settings
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from kombu import Connection
@@ -21,7 +23,6 @@ from kombu import Connection
 logger = logging.getLogger(__name__)
 
 PROBE_TIMEOUT_SECONDS = 2
-REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
 
 
 def probe_database() -> None:
@@ -59,7 +60,8 @@ def default_cache() -> dict[str, Any]:
 
 def configured_probes() -> dict[str, Callable[[], None]]:
     probes: dict[str, Callable[[], None]] = {"database": probe_database}
-    if default_cache()["BACKEND"] == REDIS_CACHE:
+    # Django's Redis cache, or one built on it (the portal's shares its client).
+    if issubclass(import_string(default_cache()["BACKEND"]), RedisCache):
         probes["redis_cache"] = probe_redis_cache
     if not settings.CELERY_BROKER_URL.startswith("memory://"):
         probes["celery_broker"] = probe_celery_broker

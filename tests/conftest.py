@@ -4,19 +4,50 @@ import json
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.conf import LazySettings
 from django.core.cache import cache
+from django.core.handlers.wsgi import get_path_info
 from django.test import Client
+from django.test.client import ClientHandler
 
 from cpr.persons import get_person_register
 from cpr.registry import get_registry
 from enrollment.services import reserve_nemid_user_ids
 from messaging.backends import get_sms_backend
+from mitid_portal.handlers import AppApiMiddleware, is_app_api
 from nemid import session as nemid_session
 from nemid.provider import NemIDProof, get_provider
 from passports.checks import clear_caches as clear_passport_checks
+
+
+class AppApiClientHandler(AppApiMiddleware, ClientHandler):
+    pass
+
+
+class ServedClientHandler(ClientHandler):
+    """The test client's handler, sending each path where the server's application does
+    (mitid_portal.handlers): the App API's through APP_API_MIDDLEWARE alone."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.app_api = AppApiClientHandler(*args, **kwargs)
+
+    def __call__(self, environ: dict[str, Any]) -> Any:
+        if is_app_api(get_path_info(environ)):
+            return self.app_api(environ)
+        return super().__call__(environ)
+
+
+@pytest.fixture
+def client() -> Client:
+    """pytest-django's client, served as the server serves: the App API with its own
+    middleware."""
+    served = Client()
+    served.handler = ServedClientHandler(enforce_csrf_checks=False)  # as Client makes its own
+    return served
 
 
 @pytest.fixture(autouse=True, scope="session")

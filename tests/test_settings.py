@@ -119,7 +119,7 @@ def test_database_and_redis_urls_switch_to_the_real_services() -> None:
         "-c",
         "from django.conf import settings as s; "
         "print(s.DATABASES['default']['ENGINE'], s.CHANNEL_LAYERS['default']['BACKEND'], "
-        "s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL)",
+        "s.CACHES['default']['BACKEND'], s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL)",
         DJANGO_SETTINGS_MODULE="mitid_portal.settings.base",
         DATABASE_URL="postgres://u@db.example:5432/portal",
         REDIS_URL="redis://cache.example:6379/0",
@@ -127,6 +127,7 @@ def test_database_and_redis_urls_switch_to_the_real_services() -> None:
     assert result.stdout.split() == [
         "django.db.backends.postgresql",
         "mitid_portal.channel_layers.WaitingRedisChannelLayer",
+        "mitid_portal.caches.SharedClientRedisCache",
         "False",
         "redis://cache.example:6379/0",
     ]

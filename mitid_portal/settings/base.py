@@ -94,6 +94,20 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The App API (JSON under APP_API_PREFIX, signed requests, no cookies) goes through these
+# alone (mitid_portal.handlers): it uses no session, CSRF token, language, message, user or
+# static file. Every response keeps the request id, the access log, the security headers and
+# the Host check (CommonMiddleware asks for the host).
+APP_API_PREFIX = "/api/app/v1/"
+APP_API_MIDDLEWARE = [
+    "pages.logs.RequestLogMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "pages.security.PermissionsPolicyMiddleware",
+    "pages.security.ContentSecurityPolicyMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
 # django-axes first: a locked-out username and client is refused before any password hash is
 # computed. It logs nobody in itself (and has no get_user), so sessions name ModelBackend.
 AUTHENTICATION_BACKENDS = [
@@ -146,7 +160,8 @@ FRAGMENT_CACHE = {
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, without a new redis-py client for every operation.
+            "BACKEND": "mitid_portal.caches.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
         },
         "fragments": FRAGMENT_CACHE,

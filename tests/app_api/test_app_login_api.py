@@ -236,3 +236,29 @@ def test_malformed_frames_and_json(app_api: AppApi, phone: AppDevice) -> None:
     assert code(not_a_frame) == (422, "invalid_frame")
     not_json = app_api.call("POST", "/logins/scan", "{frame", signer=phone, valid_request=False)
     assert code(not_json) == (400, "malformed_json")
+
+
+def test_what_a_scan_and_an_approval_ask_of_the_database(
+    app_api: AppApi, phone: AppDevice, login: AppLogin
+) -> None:
+    """The statements the app's two requests of a login cost (bench/profile_api counts them
+    on PostgreSQL). In a test everything runs in the test's transaction, so each transaction
+    of the code shows as a savepoint. The scan: the signer, the login with its person, the
+    conditional update, and no transaction. The approval: the signer, then in one transaction
+    the login locked with its app's row, the app's use, the history entry, the login."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def statements(call: Any) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            assert call().status_code == 200
+        sql = [query["sql"] for query in captured.captured_queries]
+        savepoints = sum(1 for text in sql if text.startswith("SAVEPOINT"))
+        return len(sql) - 2 * savepoints, savepoints
+
+    frame = {"frame": app_logins.frame(login)}
+    assert statements(lambda: app_api.call("POST", "/logins/scan", frame, signer=phone)) == (3, 0)
+    signature = app_keys.sign(phone.private_key, login.signing_input.encode())
+    body = {"signature": signature, "pin": "246810"}
+    approve = f"/logins/{login.token}/approve"
+    assert statements(lambda: app_api.call("POST", approve, body, signer=phone)) == (5, 1)

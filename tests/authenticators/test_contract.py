@@ -182,3 +182,13 @@ def test_a_chip_whose_counter_goes_back_is_refused() -> None:
     assert services.verify(kind.device, kind.valid_token()).ok
     ChipDevice.objects.filter(pk=kind.device.pk).update(sign_count=1000)
     assert not services.verify(kind.device, kind.valid_token()).ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_device_said_to_be_locked_is_only_taken_inside_the_callers_transaction() -> None:
+    """`locked=True` trusts the caller's lock, which ends with its transaction: outside one
+    the device is refused before anything is checked or recorded."""
+    kind = app_device()
+    with pytest.raises(RuntimeError):
+        services.verify(kind.device, kind.valid_token(), locked=True)
+    assert not AuthenticatorEvent.objects.filter(kind=AuthenticatorEvent.Kind.VERIFIED).exists()

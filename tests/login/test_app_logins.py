@@ -200,6 +200,50 @@ def test_a_blocked_app_cannot_approve(phone: AppDevice) -> None:
     assert AppLogin.objects.get().status == "waiting"
 
 
+def test_an_app_blocked_after_its_request_was_checked_is_refused_on_its_locked_row(
+    phone: AppDevice,
+) -> None:
+    """The approval decides on the app's row as locked with the login, not on the signer the
+    signed request's check read a moment before."""
+    login = start()
+    app_logins.scan(signer=phone, frame_text=app_logins.frame(login))
+    signer = AppDevice.objects.get(pk=phone.pk)  # read by the check: still active
+    lifecycle.block_device(phone, reason="lost", by=None)
+    code = refusal(
+        app_logins.approve,
+        signer=signer,
+        token=str(login.token),
+        signature=sign(phone, login),
+        pin="246810",
+    )
+    assert code == "device_not_active"
+    assert AppLogin.objects.get().status == "scanned"
+
+
+def test_a_scan_that_loses_a_race_moves_nothing(phone: AppDevice, monkeypatch) -> None:
+    """The scan takes no lock: its update names the status it read. The same phone's scan sent
+    twice at once is answered as a scan again; another phone's, or a login cancelled since it
+    was read, is refused."""
+    login = start()
+    stale = AppLogin.objects.select_related("identity").get(pk=login.pk)  # read: waiting
+    app_logins.scan(signer=phone, frame_text=app_logins.frame(login))
+    monkeypatch.setattr(app_logins, "_scanned_login", lambda *args, **kwargs: stale)
+    again = app_logins.scan(signer=phone, frame_text=app_logins.frame(login))
+    assert (again.status, again.device_id) == ("scanned", phone.pk)
+
+    stale = AppLogin.objects.select_related("identity").get(pk=login.pk)
+    stale.status = AppLogin.Status.WAITING  # as read before the other scan
+    other_phone = AppDeviceFactory(identity=phone.identity)
+    code = refusal(app_logins.scan, signer=other_phone, frame_text=app_logins.frame(login))
+    assert code == "login_not_open"
+    assert AppLogin.objects.get().device == phone
+
+    cancelled = start()  # replaces (cancels) the first
+    assert refusal(app_logins.move, stale, "scanned") == "login_not_open"
+    assert AppLogin.objects.get(pk=login.pk).status == "cancelled"
+    assert AppLogin.objects.get(pk=cancelled.pk).status == "waiting"
+
+
 def test_a_new_login_replaces_the_open_one(phone: AppDevice) -> None:
     first = start()
     second = start()
