@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import secrets
+import time
 import uuid
 from binascii import unhexlify
 from datetime import datetime, timedelta
@@ -168,8 +169,9 @@ class Authenticator(models.Model):
     # From django-otp's ThrottlingMixin, which every concrete kind also inherits.
     throttling_failure_count: int
     throttling_failure_timestamp: datetime | None
-    # What a use changes (django-otp's throttling and TimestampMixin): saved alone.
-    USED_FIELDS = ("throttling_failure_timestamp", "throttling_failure_count", "last_used_at")
+    # What a failure changes (django-otp's throttling), and a use: saved alone.
+    THROTTLE_FIELDS = ("throttling_failure_timestamp", "throttling_failure_count")
+    USED_FIELDS = (*THROTTLE_FIELDS, "last_used_at")
     # What `services.verify` reads with the locked row: the identity, for its notices.
     VERIFY_RELATED: tuple[str, ...] = ("identity",)
 
@@ -213,6 +215,13 @@ class Authenticator(models.Model):
                 return False, {"reason": "locked", "locked_until": until}
         allowed, info = super().verify_is_allowed()  # type: ignore[misc]
         return bool(allowed), info
+
+    def throttle_increment(self, commit: bool = True) -> None:
+        """django-otp's count of a failure, saving only the count (its own saves every
+        column)."""
+        super().throttle_increment(commit=False)  # type: ignore[misc]
+        if commit:
+            self.save(update_fields=self.THROTTLE_FIELDS)
 
 
 class HardwareToken(models.Model):
@@ -289,6 +298,32 @@ class CodeDevice(Authenticator, TOTPDevice):
 
     KNOWLEDGE = "password"
     VERIFY_RELATED = ("identity__account",)  # the password is the account's
+    # From django-otp's TOTPDevice.
+    last_t: int
+    drift: int
+
+    def verify_token(self, token: str) -> bool:
+        """django-otp's TOTP check (each time step once, the drift followed), saving only what
+        a use changes: django-otp's own saves every column of both tables."""
+        allowed, _info = self.verify_is_allowed()
+        if not allowed:
+            return False
+        totp = TOTP(self.bin_key, self.step, self.t0, self.digits, self.drift)
+        totp.time = time.time()
+        try:
+            verified = totp.verify(int(token), self.tolerance, self.last_t + 1)
+        except ValueError:
+            verified = False
+        if not verified:
+            self.throttle_increment(commit=True)
+            return False
+        self.last_t = totp.t()
+        if getattr(settings, "OTP_TOTP_SYNC", True):
+            self.drift = totp.drift
+        self.throttle_reset(commit=False)
+        self.set_last_used_timestamp(commit=False)
+        self.save(update_fields=[*self.USED_FIELDS, "last_t", "drift"])
+        return True
 
     def check_knowledge(self, password: str) -> bool:
         """A code device is used with the MitID password made when it was activated."""

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.db import transaction
 from django.utils import timezone
 
 from authenticators import services, webauthn
@@ -88,28 +89,36 @@ def check_code_device(
 def _check_code_device(
     *, user_id: str, password: str, code: str, text: str, service: str
 ) -> Success:
-    # The person's device and the person in one query: none is the same as an unknown user-ID.
-    device = (
-        CodeDevice.objects.filter(
-            identity__user_id_key=normalise_user_id(user_id.strip()),
-            identity__status=Identity.Status.ACTIVE,
+    # The person's device and the person in one query, locked for the check: none is the same
+    # as an unknown user-ID.
+    with transaction.atomic():
+        device = (
+            CodeDevice.objects.filter(
+                identity__user_id_key=normalise_user_id(user_id.strip()),
+                identity__status=Identity.Status.ACTIVE,
+            )
+            .exclude(status__in=[AuthenticatorStatus.PENDING, AuthenticatorStatus.REVOKED])
+            .select_related("identity__account", "token")
+            .select_for_update(of=("self",))
+            .first()
         )
-        .exclude(status__in=[AuthenticatorStatus.PENDING, AuthenticatorStatus.REVOKED])
-        .select_related("identity__account", "token")
-        .first()
-    )
+        if device is not None and device.is_usable:
+            outcome = services.verify(
+                device, code, purpose=text, service=service, knowledge=password, locked=True
+            )
+    # An unknown user-ID's password, or a blocked device's, is hashed with no row locked.
     if device is None:
         raise _unknown(user_id, password=password)
-    identity = device.identity
     if not device.is_usable:
         # Only someone who knows the password learns that the device is blocked.
         if device.check_knowledge(password):
             raise LoginFailed("device_blocked")
         raise LoginFailed("wrong_credentials")
-    outcome = services.verify(device, code, purpose=text, service=service, knowledge=password)
     if not outcome.ok:
         raise _refused(outcome)
-    return Success(identity, CODE_DEVICE, device.token.serial, device.level, device.persistent_id)
+    return Success(
+        device.identity, CODE_DEVICE, device.token.serial, device.level, device.persistent_id
+    )
 
 
 def chip_options(user_id: str) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -192,3 +192,20 @@ def test_a_device_said_to_be_locked_is_only_taken_inside_the_callers_transaction
     with pytest.raises(RuntimeError):
         services.verify(kind.device, kind.valid_token(), locked=True)
     assert not AuthenticatorEvent.objects.filter(kind=AuthenticatorEvent.Kind.VERIFIED).exists()
+
+
+@pytest.mark.parametrize("kind_name", ["kodeviser", "app", "chip"])
+def test_a_use_writes_back_only_what_it_changed(kind_name: str) -> None:
+    """django-otp's own TOTP check saves every column of both a code device's tables; here a
+    use writes the throttling, the time of use and (for a code) the time step, nothing else."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    kind = KINDS[kind_name]()
+    token = kind.valid_token()
+    with CaptureQueriesContext(connection) as done:
+        assert services.verify(kind.device, token).ok
+    updates = [q["sql"] for q in done.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len(updates) == 1
+    assert '"status"' not in updates[0] and '"identity_id"' not in updates[0]
+    assert '"last_used_at"' in updates[0] and '"throttling_failure_count"' in updates[0]
