@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -84,8 +85,7 @@ def step_url(step: Step | None) -> str:
 def proven_case(request: HttpRequest) -> EnrollmentCase | None:
     """The live enrollment case of the citizen proven by NemID in this session, if any."""
     proof = nemid_session.proof(request)
-    identity = Identity.objects.filter(cpr=proof.cpr).first() if proof else None
-    return state.live_case(identity) if identity else None
+    return state.live_case_of(proof.cpr) if proof else None
 
 
 def _open(request: HttpRequest, channel: Channel) -> state.Opened | HttpResponse:
@@ -201,7 +201,8 @@ def step_context(case: EnrollmentCase, step: Step) -> dict[str, Any]:
         "step_total": total,
         "step_title": STEP_TITLES[step],
         "back_url": back,
-        "steps": steps,
+        # Shown twice (beside the step on a wide screen, in a dialog on a narrow one): made once.
+        "step_list": render_to_string("enrollment/_partials/step_list.html", {"steps": steps}),
     }
 
 

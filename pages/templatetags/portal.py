@@ -1,4 +1,4 @@
-"""Template tags for the layout: the language switcher, the alerts' icons."""
+"""Template tags for the layout: the language switcher, the alerts' icons, widgets' attributes."""
 
 from typing import Any
 
@@ -6,7 +6,8 @@ from django import template
 from django.conf import settings
 from django.template.context import RequestContext
 from django.templatetags.static import static
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language, get_language_info
 
 register = template.Library()
@@ -46,4 +47,20 @@ def icon(name: str) -> str:
         '<svg class="icon-svg" aria-hidden="true" focusable="false"><use href="{}#{}"></use></svg>',
         static("vendor/dkfds/img/all-svg-icons.svg"),
         name,
+    )
+
+
+@register.filter
+def widget_attributes(attrs: dict[str, Any]) -> SafeString:
+    """A form widget's attributes as Django's `widgets/attrs.html` writes them (a True value is
+    the name alone, a False one is left out), in one step rather than a loop of template
+    nodes: it is rendered for every input on every page with a form."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
     )
