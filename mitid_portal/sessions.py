@@ -2,7 +2,7 @@
 
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError, UpdateError
-from django.db import DatabaseError, IntegrityError, connections, router
+from django.db import DatabaseError, IntegrityError, connections, router, transaction
 from django.utils.crypto import get_random_string
 
 
@@ -12,10 +12,10 @@ class SessionStore(db.SessionStore):
     - no look-up of a new key before it is used: 32 random characters do not collide in
       practice, and if two ever did, the INSERT would fail and `create` would draw again
       (`CreateError`), as it already must for two requests racing between look-up and INSERT;
-    - the old key, when logging in gives the session a new one, removed in one DELETE rather
-      than a SELECT and a DELETE;
-    - the new key's row written once, when the response saves the session, rather than
-      INSERTed with the old data by `cycle_key` and UPDATEd with the new at the end;
+    - when logging in gives the session a new key, the old row renamed to it, with the data
+      the request put in it, in one UPDATE when the response saves the session: Django's
+      `cycle_key` INSERTs the new key's row with the old data, SELECTs and DELETEs the old
+      row, and the response UPDATEs the new one;
     - a save outside a transaction sent as its one statement, not between a BEGIN and a
       COMMIT: Django's store opens a transaction so that a failed INSERT cannot spoil a
       transaction around it, and without one around it there is nothing to spoil.
@@ -45,17 +45,55 @@ class SessionStore(db.SessionStore):
                 raise UpdateError from error
             raise
 
+    # The key whose row the next save renames (set by `cycle_key`).
+    _replaces: str | None = None
+
     def cycle_key(self) -> None:
         """A new key for the same data, drawn when the session is next saved (by the response,
-        with everything the request put in it): one INSERT, where Django's `cycle_key` INSERTs
-        the old data at once and the response UPDATEs it. The old row goes at once."""
+        with everything the request put in it), which renames the old row: until then the old
+        key still finds the session as it was before this request."""
         data = dict(self.items())
-        key = self.session_key
+        self._replaces = self._replaces or self.session_key
         self._session_key = None
         self._session_cache = data
         self.modified = True
-        if key:
-            self.delete(key)
+
+    def create(self) -> None:
+        replaces, self._replaces = self._replaces, None
+        if replaces is None:
+            super().create()
+            return
+        using = router.db_for_write(self.model)
+        while True:
+            self._session_key = self._get_new_session_key()
+            row = self.create_model_instance(self._get_session(no_load=True))  # type: ignore[attr-defined]
+            rename = self.model.objects.using(using).filter(session_key=replaces)
+            fields = {
+                "session_key": row.session_key,
+                "session_data": row.session_data,
+                "expire_date": row.expire_date,
+            }
+            try:
+                # Inside a transaction a taken key must fail only its own statement.
+                if connections[using].in_atomic_block:
+                    with transaction.atomic(using=using):
+                        renamed = rename.update(**fields)
+                else:
+                    renamed = rename.update(**fields)
+            except IntegrityError:
+                continue  # the key drawn is taken: draw again
+            break
+        if not renamed:  # the old row had gone (it expired, or was removed meanwhile)
+            self._session_key = None
+            super().create()
+            return
+        self.modified = True
+
+    def flush(self) -> None:
+        replaces, self._replaces = self._replaces, None
+        if replaces:
+            self.delete(replaces)
+        super().flush()
 
     def delete(self, session_key: str | None = None) -> None:
         if session_key is None:

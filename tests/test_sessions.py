@@ -69,16 +69,59 @@ def test_a_key_drawn_twice_is_drawn_again_not_shared() -> None:
     assert SessionStore(taken)["who"] == "first"
 
 
-def test_a_new_key_at_login_removes_the_old_row_in_one_statement() -> None:
+def test_a_new_key_at_login_renames_the_old_row_in_one_statement() -> None:
     store = SessionStore()
     store["x"] = 1
     store.save()
     old = store.session_key
-    assert statements(lambda: store.cycle_key()) == ["DELETE"]
-    assert not Session.objects.filter(session_key=old).exists()
+    assert statements(lambda: store.cycle_key()) == []
+    assert SessionStore(old)["x"] == 1  # until the response saves, the old key finds the old data
     store["logged_in"] = True
-    assert statements(store.save) == ["INSERT"]
+    assert statements(store.save) == ["UPDATE"]
     assert store.session_key != old
+    assert not Session.objects.filter(session_key=old).exists()
     assert SessionStore(store.session_key)["x"] == 1
     assert SessionStore(store.session_key)["logged_in"] is True
+    assert SessionStore(old).get("logged_in") is None
     assert statements(lambda: store.delete("never-there")) == ["DELETE"]
+
+
+def test_a_new_key_for_a_row_gone_meanwhile_is_a_new_row() -> None:
+    store = SessionStore()
+    store["x"] = 1
+    store.save()
+    store.cycle_key()
+    Session.objects.all().delete()
+    store["logged_in"] = True
+    assert statements(store.save) == ["UPDATE", "INSERT"]
+    assert SessionStore(store.session_key)["logged_in"] is True
+
+
+def test_a_new_key_drawn_twice_is_drawn_again_at_the_rename() -> None:
+    taken = SessionStore()
+    taken["who"] = "someone else"
+    taken.save()
+    store = SessionStore()
+    store["who"] = "me"
+    store.save()
+    store.cycle_key()
+    drawn = [taken.session_key, "h" * 32]
+    # Inside a transaction, a taken key fails only its own statement.
+    with (
+        transaction.atomic(),
+        mock.patch("mitid_portal.sessions.get_random_string", side_effect=drawn),
+    ):
+        store.save()
+    assert store.session_key == "h" * 32
+    assert SessionStore("h" * 32)["who"] == "me"
+    assert SessionStore(taken.session_key)["who"] == "someone else"
+
+
+def test_logging_out_after_a_new_key_removes_the_old_row_too() -> None:
+    store = SessionStore()
+    store["x"] = 1
+    store.save()
+    old = store.session_key
+    store.cycle_key()
+    store.flush()
+    assert not Session.objects.filter(session_key=old).exists()

@@ -447,13 +447,12 @@ def test_what_a_login_asks_of_the_database(
 ) -> None:
     """The statements a login costs (bench/peers compares them with peers' logins): the
     device, its person and the password's account in one locked query, only what the code's
-    use changed written back (one table of the two), Django's
-    session without a look-up of its new key and its new row written once, nobody's axes
-    rows, no `last_login` on a citizen's account."""
+    use changed written back (one table of the two), the session's row renamed to its new key
+    in one statement, nobody's axes rows, no `last_login` on a citizen's account."""
     type_user_id(client, "Karen K")
     # The session, BEGIN, the locked device, its use, the event, COMMIT, the language the
-    # citizen logged in with (remembered for their letters), the old session, the new one.
-    with django_assert_max_num_queries(9):
+    # citizen logged in with (remembered for their letters), the session renamed to a new key.
+    with django_assert_max_num_queries(8):
         answer = client.post(
             "/en/login/code-device/",
             {"password": "Karens kodeord 7", "code": karens_device.token.current_code()},
@@ -471,6 +470,6 @@ def test_what_a_login_asks_of_the_database(
         signature=app_keys.sign(jonas_phone.private_key, login.signing_input.encode()),
         pin="246810",
     )
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(6):
         answer = browser.get("/en/login/app/")
     assert answer.status_code == 302 and "/login/" not in answer["Location"]
