@@ -1,21 +1,31 @@
 """How long the citizen's session has left, and more time when they ask for it (WCAG 2.2.1).
 
-A page that shows the countdown saves the session, so it lasts SESSION_COOKIE_AGE from that
-page on (not every request: the QR page's polls once a second would write the session each
-time). A NemID proof lasts NEMID_PROOF_MINUTES from when it was given or last renewed. The page
-warns SESSION_WARNING_SECONDS before the first of them runs out.
+A page that shows the countdown keeps the session for SESSION_COOKIE_AGE from that page on (not
+every request: the QR page's polls once a second would write the session each time). It saves
+the session for that unless the session's row was written less than SESSION_REFRESH_SECONDS ago
+and nothing else changed it: then the countdown shows the time that write gave, and page after
+page within a minute costs no write each. A NemID proof lasts NEMID_PROOF_MINUTES from when it
+was given or last renewed. The page warns SESSION_WARNING_SECONDS before the first of them runs
+out.
 """
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
 
 from nemid import session as nemid_session
 
 
 def seconds_left(request: HttpRequest) -> int:
-    """Seconds until the session ends, counted from the page being shown (which saves it)."""
-    request.session.modified = True
+    """Seconds until the session ends, counted from the page being shown (which saves it if
+    its row is older than SESSION_REFRESH_SECONDS)."""
     left: int = settings.SESSION_COOKIE_AGE
+    stored = getattr(request.session, "stored_expiry", None)
+    stored_left = int((stored - timezone.now()).total_seconds()) if stored else 0
+    if request.session.modified or stored_left < left - settings.SESSION_REFRESH_SECONDS:
+        request.session.modified = True
+    else:
+        left = stored_left
     proof_left = nemid_session.proof_seconds_left(request)
     return min(left, proof_left) if proof_left is not None else left
 

@@ -1,5 +1,8 @@
 """Sessions in the database, as Django keeps them, without two statements every login paid."""
 
+from datetime import datetime
+from typing import Any
+
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError, UpdateError
 from django.db import DatabaseError, IntegrityError, connections, router, transaction
@@ -16,10 +19,21 @@ class SessionStore(db.SessionStore):
       the request put in it, in one UPDATE when the response saves the session: Django's
       `cycle_key` INSERTs the new key's row with the old data, SELECTs and DELETEs the old
       row, and the response UPDATEs the new one;
+    - the loaded row's expiry kept (`stored_expiry`), so that a page need not save the session
+      only to learn how long it has;
     - a save outside a transaction sent as its one statement, not between a BEGIN and a
       COMMIT: Django's store opens a transaction so that a failed INSERT cannot spoil a
       transaction around it, and without one around it there is nothing to spoil.
     """
+
+    # When the row as loaded ends (None: not loaded, or no row): `login.session_time` saves a
+    # session whose row has nearly its full time only when something else changed it.
+    stored_expiry: datetime | None = None
+
+    def load(self) -> dict[str, Any]:
+        row = self._get_session_from_db()  # type: ignore[attr-defined]
+        self.stored_expiry = row.expire_date if row else None
+        return self.decode(row.session_data) if row else {}
 
     def _get_new_session_key(self) -> str:
         return get_random_string(32, VALID_KEY_CHARS)

@@ -253,6 +253,8 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
 # A page shown to a logged-in citizen keeps the session for SESSION_COOKIE_AGE again, and warns
 # SESSION_WARNING_SECONDS before it ends (login.session_time; polls and API calls write nothing).
 SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 120)
+# ... unless its row was written less than this long ago: then the page writes nothing.
+SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "pages.views.csrf_failure"

@@ -86,3 +86,24 @@ def test_a_page_keeps_the_session_and_a_poll_does_not(
     assert Session.objects.get(pk=key).expire_date < timezone.now() + timedelta(minutes=6)
     client.get("/en/enrollment/")  # a page with the countdown
     assert Session.objects.get(pk=key).expire_date > timezone.now() + timedelta(minutes=29)
+
+
+def test_pages_within_a_minute_of_the_last_write_write_nothing(
+    nemid_client: Callable[..., Client],
+) -> None:
+    """Browsing page after page keeps the session without a write for each: the countdown
+    says what the last write gave, which is at most SESSION_REFRESH_SECONDS less than full."""
+    from django.contrib.sessions.models import Session
+
+    client = nemid_client()
+    key = client.session.session_key
+    almost_full = timezone.now() + timedelta(minutes=30) - timedelta(seconds=30)
+    Session.objects.filter(pk=key).update(expire_date=almost_full)
+    html = client.get("/en/enrollment/").content.decode()
+    assert Session.objects.get(pk=key).expire_date == almost_full  # not written
+    seconds = int(html.split('data-seconds-left="', 1)[1].split('"', 1)[0])
+    assert 30 * 60 - 35 <= seconds <= 30 * 60 - 30, "what the last write gave, not full"
+
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() + timedelta(minutes=28))
+    client.get("/en/enrollment/")  # two minutes short: written again, for the full time
+    assert Session.objects.get(pk=key).expire_date > timezone.now() + timedelta(minutes=29)
