@@ -1,11 +1,13 @@
 """Template tags for the layout: the language switcher, the alerts' icons, widgets' attributes."""
 
+from functools import cache
 from typing import Any
 
 from django import template
 from django.conf import settings
 from django.template.context import RequestContext
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, get_language_info
@@ -24,9 +26,17 @@ def language_switcher(context: RequestContext) -> dict[str, Any]:
         ],
         # A page may be the answer to a POST elsewhere: it says where it lives.
         "next": context.get("page_path") or request.get_full_path(),
+        "switch_url": reverse("switch_language"),  # once, not once a language
         "form_id": context.get("draft_form_id"),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@cache
+def _sprite() -> str:
+    """The design system's icon sprite: its URL (with the manifest's hash) is fixed while the
+    process runs."""
+    return static("vendor/dkfds/img/all-svg-icons.svg")
 
 
 @register.simple_tag
@@ -35,7 +45,7 @@ def alert_icon(kind: str) -> str:
     return format_html(
         '<svg class="icon-svg alert-icon" aria-hidden="true" focusable="false">'
         '<use href="{}#{}"></use></svg>',
-        static("vendor/dkfds/img/all-svg-icons.svg"),
+        _sprite(),
         kind,
     )
 
@@ -45,7 +55,7 @@ def icon(name: str) -> str:
     """An icon from the design system's sprite, for decoration (hidden from screen readers)."""
     return format_html(
         '<svg class="icon-svg" aria-hidden="true" focusable="false"><use href="{}#{}"></use></svg>',
-        static("vendor/dkfds/img/all-svg-icons.svg"),
+        _sprite(),
         name,
     )
 
