@@ -16,7 +16,7 @@ TRUSTED_PROXIES ?=
 MESSAGE_DIRS := pages nemid cpr messaging audit enrollment authenticators activation login app_api relying_parties demo_bank selfservice staff translations mitid_portal templates
 MAKEMESSAGES := $(MANAGE) makemessages --locale da --locale en --locale kl --no-obsolete --add-location file --ignore '.venv/*' --ignore 'static/*' --ignore 'tests/*' --ignore 'bench/*'
 
-.PHONY: run test format install messages test-api-schema test-faults compilemessages check-messages translations-report check-translations lint test-services test-browser test-browser-stack run-stack browser-deps ci clean bench-peers bench-peers-profile
+.PHONY: run test format install messages test-api-schema test-faults compilemessages check-messages translations-report check-translations lint test-services test-browser test-browser-stack run-stack browser-deps ci clean bench bench-peers bench-peers-profile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -127,6 +127,19 @@ $(PEERS_VENV)/.installed: bench/peers/requirements.txt
 ## Databases bench_peers_* (BENCH_PEERS_POSTGRES), Redis database 10 (BENCH_PEERS_REDIS_URL).
 bench-peers: compilemessages $(PEERS_VENV)/.installed
 	$(BIN)/python -m bench.peers.run $(BENCH_PEERS_ARGS)
+
+## make bench: every figure of the README's Benchmarks, one after the other (about 20 minutes,
+## the machine otherwise quiet): (a) to (d), the peers' logins, the relying-party login. Each
+## prints its table and saves its result in bench/results/. Needs wrk (apt-get install -y wrk).
+bench: compilemessages $(PEERS_VENV)/.installed
+	$(BIN)/python -m bench.frames --logins 10000
+	$(BIN)/python -m bench.approvals --rate 100
+	$(BIN)/python -m bench.approvals --rate 200
+	$(BIN)/python -m bench.logins
+	$(BIN)/python -m bench.pages
+	$(BIN)/python -m bench.peers.run $(BENCH_PEERS_ARGS)
+	BENCH_DATABASE_URL=$${BENCH_PARTY_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mitid_oidc_bench} \
+		$(BIN)/python -m bench.party_logins
 
 ## Where the portal's login CPU goes: py-spy on the workers (bench/results/peers-profile-*.txt).
 bench-peers-profile: compilemessages
