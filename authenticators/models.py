@@ -505,7 +505,9 @@ class ChipDevice(Authenticator, TimestampMixin, ThrottlingMixin, Device):
             self.challenge_expires_at = None
             self.throttle_reset(commit=False)
             self.set_last_used_timestamp(commit=False)
-            self.save(update_fields=[*self.USED_FIELDS, "challenge", "challenge_expires_at"])
+            self.save(
+                update_fields=[*self.USED_FIELDS, "sign_count", "challenge", "challenge_expires_at"]
+            )
             return True
         self.throttle_increment(commit=True)
         return False

@@ -4,6 +4,7 @@ Each kind gives a fixture making an active device, and a way to produce the next
 for it (what the citizen would read off the device or approve in the app).
 """
 
+import copy
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -174,6 +175,28 @@ def test_an_app_signature_over_an_expired_challenge_is_refused() -> None:
     token = kind.valid_token()
     AppDevice.objects.filter(pk=kind.device.pk).update(challenge_expires_at=timezone.now())
     assert not services.verify(kind.device, token).ok
+
+
+def test_a_chip_keeps_its_counter_and_a_clone_behind_it_is_refused() -> None:
+    """Each use stores the chip's counter: a copy of the key that answers with a count the
+    chip already passed (it was cloned before those uses) is refused."""
+    soft = SoftChip()
+    identity = Identity.objects.create(
+        cpr="1505831235", user_id="Jonas", user_id_key="jonas", status="active"
+    )
+    options, state = activation.chip_registration_options(identity)
+    device = activation.register_chip(
+        identity=identity, state=state, response=soft.register(options)
+    )
+    services.activate(device)
+    device.refresh_from_db()
+    clone = copy.deepcopy(soft)  # copied now, at the counter's present count
+    for _ in range(3):
+        assert services.verify(device, soft.sign_in(device.generate_challenge())).ok
+    device.refresh_from_db()
+    assert device.sign_count == soft.counter == 3
+    clone.counter = 1  # its next answer counts 2: behind the 3 the chip has shown
+    assert not services.verify(device, clone.sign_in(device.generate_challenge())).ok
 
 
 def test_a_chip_whose_counter_goes_back_is_refused() -> None:
