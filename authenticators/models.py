@@ -223,6 +223,12 @@ class Authenticator(models.Model):
         if commit:
             self.save(update_fields=self.THROTTLE_FIELDS)
 
+    def throttle_reset(self, commit: bool = True) -> None:
+        """django-otp's reset of the count (staff's unblock), saving only the count."""
+        super().throttle_reset(commit=False)  # type: ignore[misc]
+        if commit:
+            self.save(update_fields=self.THROTTLE_FIELDS)
+
 
 class HardwareToken(models.Model):
     """A code display or code reader as it leaves the factory: a serial and a TOTP key."""

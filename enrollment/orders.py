@@ -51,7 +51,10 @@ def fulfil_order(order: DeviceOrder, *, handed_out: bool) -> HardwareToken:
     token.save(update_fields=["assigned_to"])
     order.token = token
     order.status = DeviceOrder.Status.COLLECTED if handed_out else DeviceOrder.Status.SENT
-    order.save(update_fields=["token", "status"])
+    # From now the post's transit time and the reminder's days are counted (the desk hands a
+    # device out through here alone).
+    order.status_changed_at = timezone.now()
+    order.save(update_fields=["token", "status", "status_changed_at"])
     return token
 
 

@@ -119,6 +119,21 @@ def test_a_device_not_activated_is_reminded_of_once(
     assert sum("not activated it yet" in body for body in sms()) == 1
 
 
+def test_a_device_handed_out_at_the_desk_is_reminded_of_too(
+    order: DeviceOrder, settings, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    """The desk hands a device out with `fulfil_order` alone: the order's change of status is
+    dated, so the reminder's days count from it (undated, the reminder never came)."""
+    orders.fulfil_order(order, handed_out=True)
+    order.refresh_from_db()
+    assert order.status == DeviceOrder.Status.COLLECTED
+    assert order.status_changed_at is not None
+    assert timezone.now() - order.status_changed_at < timedelta(minutes=1)
+    settings.ORDER_REMINDER_DAYS = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.remind_unactivated_devices() == 1
+
+
 def test_expired_cases_close_and_give_back_the_user_id(karen: Identity) -> None:
     EnrollmentCase.objects.filter(identity=karen).update(expires_at=timezone.now())
     assert tasks.expire_enrollment_cases() == 1
