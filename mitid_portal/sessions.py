@@ -73,6 +73,8 @@ class SessionStore(db.SessionStore):
         self.modified = True
 
     def create(self) -> None:
+        """A row for a session without a key: after `cycle_key`, the old row renamed to a new
+        key in one UPDATE (a new row if the old one has gone); else Django's INSERT."""
         replaces, self._replaces = self._replaces, None
         if replaces is None:
             super().create()
@@ -104,6 +106,7 @@ class SessionStore(db.SessionStore):
         self.modified = True
 
     def flush(self) -> None:
+        """Logging out: the old row goes too when the key was cycled in this request."""
         replaces, self._replaces = self._replaces, None
         if replaces:
             self.delete(replaces)
