@@ -22,7 +22,10 @@ def seconds_left(request: HttpRequest) -> int:
     left: int = settings.SESSION_COOKIE_AGE
     stored = getattr(request.session, "stored_expiry", None)
     stored_left = int((stored - timezone.now()).total_seconds()) if stored else 0
-    if request.session.modified or stored_left < left - settings.SESSION_REFRESH_SECONDS:
+    # Written within the last SESSION_REFRESH_SECONDS for the time configured now (not for a
+    # longer one, from before SESSION_COOKIE_AGE was lowered): left as it is.
+    recent = left - settings.SESSION_REFRESH_SECONDS <= stored_left <= left
+    if request.session.modified or not recent:
         request.session.modified = True
     else:
         left = stored_left

@@ -107,3 +107,15 @@ def test_pages_within_a_minute_of_the_last_write_write_nothing(
     Session.objects.filter(pk=key).update(expire_date=timezone.now() + timedelta(minutes=28))
     client.get("/en/enrollment/")  # two minutes short: written again, for the full time
     assert Session.objects.get(pk=key).expire_date > timezone.now() + timedelta(minutes=29)
+
+
+def test_a_session_written_for_longer_than_the_time_configured_now_is_written_again(
+    nemid_client: Callable[..., Client], settings: object
+) -> None:
+    from django.contrib.sessions.models import Session
+
+    client = nemid_client()
+    key = client.session.session_key
+    settings.SESSION_COOKIE_AGE = 10 * 60  # type: ignore[attr-defined]
+    client.get("/en/enrollment/")  # the row had 30 minutes: now it has 10
+    assert Session.objects.get(pk=key).expire_date < timezone.now() + timedelta(minutes=11)
