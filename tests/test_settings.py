@@ -152,3 +152,18 @@ def test_the_demo_pages_are_not_served_without_demo_mode(client: Client, setting
         importlib.reload(mitid_portal.urls)
         clear_url_caches()
     assert client.get("/en/demo/app/").status_code == 200
+
+
+def test_every_setting_read_from_the_environment_is_in_the_readme() -> None:
+    """A deployer reads the README's Settings: what the settings read from the environment
+    is named there (found in the settings modules' `env_*("NAME"` calls)."""
+    import re
+
+    names = {
+        name
+        for module in (ROOT / "mitid_portal" / "settings").glob("*.py")
+        for name in re.findall(r"env_[a-z]+\(\s*\"([A-Z][A-Z0-9_]+)\"", module.read_text())
+    }
+    assert len(names) > 50, "the pattern no longer finds the settings"
+    readme = (ROOT / "README.md").read_text()
+    assert sorted(name for name in names if f"`{name}" not in readme) == []
