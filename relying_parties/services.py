@@ -24,6 +24,7 @@ from audit import services as audit
 from audit.models import AuditEntry
 from authenticators.models import AppLogin, AuthenticatorEvent, Identity
 from cpr.registry import get_registry
+from login.session import LoggedIn
 
 from .models import Approval, PartyLogin, RelyingParty, Subject
 
@@ -142,35 +143,11 @@ def code_hash(code: str) -> str:
 
 
 @dataclass(frozen=True)
-class Authenticated:
-    """What the login pages proved (login.session.LoggedIn, as the party needs it)."""
-
-    identity: Identity
-    method: str
-    level: str
-    at: Any  # datetime
-    device: str
-    approval: str  # the app login that approved, if the app
-
-    @classmethod
-    def of(cls, logged_in: Any) -> "Authenticated":
-        """From `login.session.LoggedIn`."""
-        return cls(
-            identity=logged_in.identity,
-            method=logged_in.method,
-            level=logged_in.level,
-            at=logged_in.at,
-            device=logged_in.device,
-            approval=logged_in.approval,
-        )
-
-
-@dataclass(frozen=True)
 class LoginForParty:
     """A login the party is to get a code for: what `record_login` keeps with the code."""
 
     party: RelyingParty
-    authenticated: Authenticated
+    authenticated: LoggedIn  # what the login pages proved
     text: str
     details: list[dict[str, Any]] | None
 
@@ -219,7 +196,7 @@ def record_login(*, login: LoginForParty, code: str, asked: Asked) -> PartyLogin
 
 
 def _keep_evidence(
-    party: RelyingParty, authenticated: Authenticated, text: str, transaction_id: uuid.UUID
+    party: RelyingParty, authenticated: LoggedIn, text: str, transaction_id: uuid.UUID
 ) -> Approval:
     app_login = (
         AppLogin.objects.select_related("device").filter(token=authenticated.approval).first()

@@ -172,12 +172,12 @@ def origin(uri: str) -> str:
 
 def _authenticated(
     request: HttpRequest, attempt: attempts.Attempt
-) -> services.Authenticated | None:
+) -> login_session.LoggedIn | None:
     """The login made for this attempt (fresh: it carries the attempt's reference), if any."""
     logged_in = login_session.current(request)
     if logged_in is None or logged_in.reference != attempt.reference:
         return None
-    return services.Authenticated.of(logged_in)
+    return logged_in
 
 
 class AttemptOnlyCore(OAuthLibCore):
@@ -200,7 +200,7 @@ class CodeIssuer(OAuthLibMixin):
         request: HttpRequest,
         party: RelyingParty,
         attempt: attempts.Attempt,
-        authenticated: services.Authenticated,
+        authenticated: login_session.LoggedIn,
     ) -> HttpResponse:
         # The client as read with its party, so that oauthlib's second look at the request
         # (DOT checks it again as it issues the code) reads neither again; and the login, which
@@ -246,7 +246,7 @@ def way_back(request: HttpRequest, logged_in: login_session.LoggedIn) -> HttpRes
     party = services.party_for(attempt.client_id)
     if party is None:
         return None
-    return CodeIssuer().issue(request, party, attempt, services.Authenticated.of(logged_in))
+    return CodeIssuer().issue(request, party, attempt, logged_in)
 
 
 class AttemptMixin:
