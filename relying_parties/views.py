@@ -184,10 +184,14 @@ class AttemptOnlyCore(OAuthLibCore):
     """django-oauth-toolkit's bridge to oauthlib, for issuing a code: what goes to oauthlib is
     the attempt, as checked at the authorization request, and nothing of the address of the
     request that happens to finish the login (a query there could otherwise ask oauthlib for
-    another response mode or add a resource to the code). oauthlib reads no body here."""
+    another response mode or add a resource to the code), nor of its body (the code device's
+    form, the password among its fields)."""
 
     def _get_escaped_full_path(self, request: HttpRequest) -> str:
         return request.path
+
+    def extract_body(self, request: HttpRequest) -> list[tuple[str, str]]:
+        return []
 
 
 class CodeIssuer(OAuthLibMixin):

@@ -110,6 +110,41 @@ def test_the_address_of_the_login_request_asks_oauthlib_nothing(
     assert Client().get("/oidc/userinfo/", headers=bearer).status_code == 200
 
 
+def test_the_body_of_the_login_request_asks_oauthlib_nothing_either(
+    client: Client, party: Party
+) -> None:
+    """The code device's login finishes with a POST: its form's fields (the password among
+    them, and whatever else is posted) do not reach oauthlib."""
+    identity = Identity.objects.create(
+        cpr="0101801111", user_id="Karen K", user_id_key="karen k", status="active"
+    )
+    device = active_code_device(identity)
+    reference = start(client, party)
+    type_user_id(client, reference, "Karen K")
+    response = client.post(
+        "/en/login/code-device/",
+        {
+            "password": "Karens kodeord 7",
+            "code": device.token.current_code(),
+            "response_mode": "fragment",
+            "state": "other",
+        },
+    )
+    location = response["Location"]
+    assert "#" not in location
+    assert query_of(location)["state"] == "s-1"
+
+
+def test_oauthlib_is_given_neither_the_address_nor_the_body_of_the_login_request(
+    rf: Any,
+) -> None:
+    from relying_parties.views import AttemptOnlyCore
+
+    request = rf.post("/en/login/code-device/?state=other", {"password": "Karens kodeord 7"})
+    uri, _method, body, _headers = AttemptOnlyCore()._extract_params(request)
+    assert (uri, body) == ("/en/login/code-device/", "")
+
+
 def form_action(response: Any) -> list[str]:
     policy = response["Content-Security-Policy"]
     directive = next(part for part in policy.split(";") if part.strip().startswith("form-action"))
