@@ -92,12 +92,10 @@ def watched(token: str) -> AppLogin | None:
     """The login a browser's websocket waits on, with only what its frames and status need
     (thousands of sockets connect at once); none for a token that is no login."""
     try:
-        return (
+        return _one(
             AppLogin.objects.only(
                 "token", "secret", "same_device", "status", "started_at", "expires_at"
-            )
-            .filter(token=_token(token))
-            .first()
+            ).filter(token=_token(token))
         )
     except LoginRefused:
         return None

@@ -46,9 +46,9 @@ def _login_waited_on(session: Any) -> AppLogin | None:
 
 
 @database_sync_to_async
-def _status(token: str) -> str:
-    login = AppLogin.objects.only("status", "expires_at").get(token=token)
-    return login.current_status()
+def _status(token: str) -> str | None:
+    login = app_logins.watched(token)
+    return login.current_status() if login is not None else None
 
 
 def _start_eagerly(coro: Coroutine[Any, Any, None]) -> asyncio.Task[None] | None:
@@ -138,6 +138,10 @@ class AppLoginConsumer(AsyncJsonWebsocketConsumer):
             # A status change reached this process while the login was read: it may be this
             # login's, sent before the socket waited on it. Read the status once more.
             status = await _status(self.token)
+            if status is None:  # removed meanwhile
+                await self.leave()
+                await self.close(code=NO_LOGIN)
+                return
         await self.accept()
         await self.send_json({"type": "status", "status": status})
         if status == AppLogin.Status.WAITING and not login.same_device:
