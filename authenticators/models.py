@@ -318,7 +318,7 @@ class CodeDevice(Authenticator, TOTPDevice):
         totp.time = time.time()
         try:
             verified = totp.verify(int(token), self.tolerance, self.last_t + 1)
-        except ValueError:
+        except (TypeError, ValueError):  # no number (django-otp's own check catches any error)
             verified = False
         if not verified:
             self.throttle_increment(commit=True)
