@@ -19,7 +19,8 @@ urlpatterns = [
     path("admin/translations/", include("translations.urls")),
     path("admin/", admin.site.urls),
     path("i18n/switch/", switch_language, name="switch_language"),
-    path("api/app/v1/", include("app_api.urls")),
+    # Every path under it is the App API's, which `mitid_portal.handlers` relies on.
+    path(settings.APP_API_PREFIX.removeprefix("/"), include("app_api.urls")),
     # OpenID Connect (no language prefix): discovery, authorize, token, userinfo, JWKS, logout.
     path("", include("relying_parties.urls")),
 ]
