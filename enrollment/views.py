@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -201,8 +200,7 @@ def step_context(case: EnrollmentCase, step: Step) -> dict[str, Any]:
         "step_total": total,
         "step_title": STEP_TITLES[step],
         "back_url": back,
-        # Shown twice (beside the step on a wide screen, in a dialog on a narrow one): made once.
-        "step_list": render_to_string("enrollment/_partials/step_list.html", {"steps": steps}),
+        "steps": steps,
     }
 
 
