@@ -14,6 +14,8 @@ from django.http import HttpRequest
 
 from login.session import CARRIED_PREFIX
 
+from . import levels
+
 KEY = f"{CARRIED_PREFIX}relying_party_attempts"
 # A few at once (two tabs, two parties); the oldest goes first.
 MAX_OPEN = 5
@@ -37,6 +39,20 @@ class Attempt:
     @property
     def expired(self) -> bool:
         return time.time() - self.started > settings.RELYING_PARTY_ATTEMPT_SECONDS
+
+    def level_met(self, achieved: str) -> bool:
+        """Whether a login at `achieved` is what the party asked for, or more."""
+        return levels.at_least(achieved, self.level)
+
+    @property
+    def awaits_consent(self) -> bool:
+        """The CPR number was asked for, and the citizen has not yet seen who gets it."""
+        return "cpr" in self.scopes and not self.consented
+
+    def page_first(self, achieved: str) -> bool:
+        """Whether the citizen must see a page before the party gets its code: the level is
+        too low (the page says how to get it), or the CPR number awaits their consent."""
+        return not self.level_met(achieved) or self.awaits_consent
 
 
 def start(request: HttpRequest, **values: Any) -> Attempt:

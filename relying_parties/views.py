@@ -232,20 +232,12 @@ class CodeIssuer(OAuthLibMixin):
         return OAuth2ResponseRedirect(uri, party.application.get_allowed_schemes())
 
 
-def _page_first(attempt: attempts.Attempt, level: str) -> bool:
-    """Whether the citizen must see a page before the party gets its code: the level is too
-    low (the page says how to get it), or the CPR number awaits the citizen's consent."""
-    return not levels.at_least(level, attempt.level) or (
-        "cpr" in attempt.scopes and not attempt.consented
-    )
-
-
 def way_back(request: HttpRequest, logged_in: login_session.LoggedIn) -> HttpResponse | None:
     """The way back a party's login takes in its own last request (registered with
     `login.ways_back`): the code, and the redirect to the party. None when the continue page
     must answer instead: a page comes first, or the attempt is gone or past its time."""
     attempt = attempts.get(request, logged_in.reference)
-    if attempt is None or attempt.expired or _page_first(attempt, logged_in.level):
+    if attempt is None or attempt.expired or attempt.page_first(logged_in.level):
         return None
     party = services.party_for(attempt.client_id)
     if party is None:
@@ -283,7 +275,7 @@ class ContinueView(AttemptMixin, View):
         if authenticated is None:
             messages.info(request, gettext("Log in with MitID to continue."))
             return redirect(f"{reverse('login:start')}?{urlencode({'for': attempt.reference})}")
-        if not levels.at_least(authenticated.level, attempt.level):
+        if not attempt.level_met(authenticated.level):
             # Not logged in anywhere with a login that did not do: the party is told why.
             login_session.log_out(request)
             attempt.refusal = "unmet_authentication_requirements"
@@ -295,7 +287,7 @@ class ContinueView(AttemptMixin, View):
                 "advice": LEVEL_ADVICE[attempt.level],
             }
             return render(request, "relying_parties/level.html", context, status=403)
-        if "cpr" in attempt.scopes and not attempt.consented:
+        if attempt.awaits_consent:
             return redirect("relying_parties:consent", attempt.reference)
         return CodeIssuer().issue(request, party, attempt, authenticated)
 
