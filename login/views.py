@@ -27,6 +27,7 @@ from enrollment.state import remember_language
 from pages import qr
 from pages.clients import client_address
 from pages.drafts import DraftFormMixin
+from pages.security import allow_form_action
 
 from . import app_logins, methods, services, session, session_time, ways_back
 from .decorators import mitid_login_required
@@ -104,7 +105,7 @@ def allow_forms_to_end_at(response: HttpResponse, behalf: session.Behalf | None)
     """A login page's form for a party ends, through redirects, at the party's address, and
     browsers hold those redirects to the page's CSP `form-action` too: the page names it."""
     if behalf is not None and behalf.return_origin:
-        response._csp_update = {"form-action": [behalf.return_origin]}  # type: ignore[attr-defined]
+        allow_form_action(response, behalf.return_origin)
 
 
 def failure_message(failure: services.LoginFailed) -> str:

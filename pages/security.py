@@ -55,3 +55,9 @@ def permissions_policy() -> str:
         f"{feature}=({' '.join(origins)})"
         for feature, origins in settings.PERMISSIONS_POLICY.items()
     )
+
+
+def allow_form_action(response: HttpResponseBase, origin: str) -> None:
+    """Let this page's forms end at `origin` too: browsers hold the redirects after a form
+    to the page's `form-action` (a login or consent page for a relying party ends at it)."""
+    response._csp_update = {"form-action": [origin]}  # type: ignore[attr-defined]

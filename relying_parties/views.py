@@ -29,6 +29,7 @@ from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 
 from login import app_logins
 from login import session as login_session
+from pages.security import allow_form_action
 
 from . import attempts, levels, parameters, services
 from .errors import CLIENT_ERRORS, LEVEL_ADVICE
@@ -300,10 +301,8 @@ class ConsentView(AttemptMixin, View):
         if _authenticated(request, self.attempt) is None:
             return redirect("relying_parties:continue", self.attempt.reference)
         page = render(request, "relying_parties/consent.html", {"attempt": self.attempt})
-        # Its form ends, through a redirect, at the party: browsers hold that to form-action.
-        page._csp_update = {  # type: ignore[attr-defined]
-            "form-action": [origin(self.attempt.credentials["redirect_uri"])]
-        }
+        # Its form ends, through a redirect, at the party.
+        allow_form_action(page, origin(self.attempt.credentials["redirect_uri"]))
         return page
 
     def post(self, request: HttpRequest) -> HttpResponse:
