@@ -15,12 +15,18 @@ from .helpers import LOA, exchange, id_token_claims, query_of, start, type_user_
 pytestmark = pytest.mark.django_db
 
 
+def approved_in_app(client: Client, phone: AppDevice, party: Party, **params: str) -> str:
+    """A party's login, its user-ID typed and approved in the app; the attempt's reference."""
+    reference = start(client, party, **params)
+    type_user_id(client, reference, "J()nas Jen5en")
+    approve_in_app(phone)
+    return reference
+
+
 def test_the_app_login_answers_with_the_redirect_to_the_party(
     client: Client, party: Party, jonas_phone: AppDevice
 ) -> None:
-    reference = start(client, party, acr_values=f"{LOA}Substantial")
-    type_user_id(client, reference, "J()nas Jen5en")
-    approve_in_app(jonas_phone)
+    reference = approved_in_app(client, jonas_phone, party, acr_values=f"{LOA}Substantial")
     response = client.get("/en/login/app/")
     assert response.status_code == 302
     answer = query_of(response["Location"])
@@ -37,9 +43,7 @@ def test_the_app_login_answers_with_the_redirect_to_the_party(
 def test_htmx_is_told_to_go_to_the_party(
     client: Client, party: Party, jonas_phone: AppDevice
 ) -> None:
-    reference = start(client, party)
-    type_user_id(client, reference, "J()nas Jen5en")
-    approve_in_app(jonas_phone)
+    approved_in_app(client, jonas_phone, party)
     response = client.get("/en/login/app/", headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert "code" in query_of(response["HX-Redirect"])
@@ -67,9 +71,7 @@ def test_the_code_device_login_answers_with_the_redirect_to_the_party(
 def test_consent_to_the_cpr_number_is_still_asked_first(
     client: Client, cpr_party: Party, jonas_phone: AppDevice
 ) -> None:
-    reference = start(client, cpr_party, scope="openid cpr")
-    type_user_id(client, reference, "J()nas Jen5en")
-    approve_in_app(jonas_phone)
+    reference = approved_in_app(client, jonas_phone, cpr_party, scope="openid cpr")
     response = client.get("/en/login/app/")
     assert response["Location"] == f"/en/relying-parties/{reference}/continue/"
     consent = client.get(client.get(response["Location"])["Location"])
@@ -79,9 +81,7 @@ def test_consent_to_the_cpr_number_is_still_asked_first(
 def test_a_level_too_low_still_shows_its_page(
     client: Client, party: Party, jonas_phone: AppDevice
 ) -> None:
-    reference = start(client, party, acr_values=f"{LOA}High")
-    type_user_id(client, reference, "J()nas Jen5en")
-    approve_in_app(jonas_phone)
+    reference = approved_in_app(client, jonas_phone, party, acr_values=f"{LOA}High")
     response = client.get("/en/login/app/")
     assert response["Location"] == f"/en/relying-parties/{reference}/continue/"
     page = client.get(response["Location"])
@@ -94,9 +94,7 @@ def test_the_address_of_the_login_request_asks_oauthlib_nothing(
 ) -> None:
     """Only the authorization request, as checked, makes the code: parameters on the login
     page's address (another response mode, a resource, another state) are not read."""
-    reference = start(client, party)
-    type_user_id(client, reference, "J()nas Jen5en")
-    approve_in_app(jonas_phone)
+    approved_in_app(client, jonas_phone, party)
     response = client.get(
         "/en/login/app/?response_mode=fragment&state=other&resource=https://evil.example/"
     )
@@ -169,9 +167,7 @@ def test_the_login_pages_forms_may_end_at_the_party(
     assert form_action(Client().get("/en/login/")) == ["'self'"]  # nobody else's login
 
     browser = Client()
-    reference = start(browser, cpr_party, scope="openid cpr")
-    type_user_id(browser, reference, "J()nas Jen5en")
-    approve_in_app(jonas_phone)
+    reference = approved_in_app(browser, jonas_phone, cpr_party, scope="openid cpr")
     onwards = browser.get(browser.get("/en/login/app/")["Location"])
     consent = browser.get(onwards["Location"])
     assert "Give your data to Skat?" in consent.content.decode()
