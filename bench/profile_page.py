@@ -3,7 +3,8 @@
 python bench/profile_page.py /da/login/ [--requests 300] [--cookie proven]
 python bench/profile_page.py /da/login/ --user-id nobody-here   # the user-ID's answer (POST)
 
-It also prints the Python calls a request makes, which the machine's noise does not move.
+It also prints the database statements and the Python calls a request makes, which the
+machine's noise does not move.
 """
 
 import argparse
@@ -48,6 +49,12 @@ def main() -> None:
 
     for _ in range(20):
         assert request() == 200
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as statements:
+        request()
+    print(f"{args.path}: {len(statements)} database statements a request (the last of them)")
     started = time.perf_counter()
     for _ in range(args.requests):
         request()
