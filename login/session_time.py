@@ -20,6 +20,7 @@ def seconds_left(request: HttpRequest) -> int:
     """Seconds until the session ends, counted from the page being shown (which saves it if
     its row is older than SESSION_REFRESH_SECONDS)."""
     left: int = settings.SESSION_COOKIE_AGE
+    proof_left = nemid_session.proof_seconds_left(request)  # loads the session, and its expiry
     stored = getattr(request.session, "stored_expiry", None)
     stored_left = int((stored - timezone.now()).total_seconds()) if stored else 0
     # Written within the last SESSION_REFRESH_SECONDS for the time configured now (not for a
@@ -29,7 +30,6 @@ def seconds_left(request: HttpRequest) -> int:
         request.session.modified = True
     else:
         left = stored_left
-    proof_left = nemid_session.proof_seconds_left(request)
     return min(left, proof_left) if proof_left is not None else left
 
 
