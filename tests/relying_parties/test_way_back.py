@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from authenticators.models import AppDevice, Identity
+from authenticators.models import AppDevice, CodeDevice, Identity
 from tests.factories import active_code_device
 
 from .conftest import Party, approve_in_app
@@ -21,6 +21,16 @@ def approved_in_app(client: Client, phone: AppDevice, party: Party, **params: st
     type_user_id(client, reference, "J()nas Jen5en")
     approve_in_app(phone)
     return reference
+
+
+def code_device_typed(client: Client, party: Party) -> CodeDevice:
+    """Karen's code device, her user-ID typed for the party's login; the device."""
+    identity = Identity.objects.create(
+        cpr="0101801111", user_id="Karen K", user_id_key="karen k", status="active"
+    )
+    device = active_code_device(identity)
+    type_user_id(client, start(client, party), "Karen K")
+    return device
 
 
 def test_the_app_login_answers_with_the_redirect_to_the_party(
@@ -52,12 +62,7 @@ def test_htmx_is_told_to_go_to_the_party(
 def test_the_code_device_login_answers_with_the_redirect_to_the_party(
     client: Client, party: Party
 ) -> None:
-    identity = Identity.objects.create(
-        cpr="0101801111", user_id="Karen K", user_id_key="karen k", status="active"
-    )
-    device = active_code_device(identity)
-    reference = start(client, party)
-    type_user_id(client, reference, "Karen K")
+    device = code_device_typed(client, party)
     response = client.post(
         "/en/login/code-device/",
         {"password": "Karens kodeord 7", "code": device.token.current_code()},
@@ -113,12 +118,7 @@ def test_the_body_of_the_login_request_asks_oauthlib_nothing_either(
 ) -> None:
     """The code device's login finishes with a POST: its form's fields (the password among
     them, and whatever else is posted) do not reach oauthlib."""
-    identity = Identity.objects.create(
-        cpr="0101801111", user_id="Karen K", user_id_key="karen k", status="active"
-    )
-    device = active_code_device(identity)
-    reference = start(client, party)
-    type_user_id(client, reference, "Karen K")
+    device = code_device_typed(client, party)
     response = client.post(
         "/en/login/code-device/",
         {
