@@ -34,6 +34,16 @@ class Approval:
     details: list[dict[str, Any]]
 
 
+def no_resource(resource: list[str]) -> None:
+    """RFC 8707 resource indicators: this provider serves no resource servers of its own but
+    userinfo, which every access token reaches, so an audience asked for is one it cannot
+    restrict a token to. Refused, as the RFC says, rather than ignored."""
+    if resource:
+        raise BadRequest(
+            "invalid_target", "This provider issues tokens for no resource indicators (RFC 8707)"
+        )
+
+
 def requested_level(acr_values: str) -> str:
     """The level the party asks for at least: the lowest of the `acr_values` it accepts
     (OpenID Connect lists the values acceptable to it), Low when it names none."""

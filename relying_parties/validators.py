@@ -27,7 +27,7 @@ from oauth2_provider.models import (
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauthlib.oauth2.rfc6749 import errors, utils
 
-from . import levels, services
+from . import levels, parameters, services
 from .models import PartyLogin
 
 AccessToken = get_access_token_model()
@@ -168,14 +168,16 @@ class MitIDValidator(OAuth2Validator):
             raise errors.InvalidGrantError(request=request)
 
     def _check_and_set_request_resource(self, request: Any) -> None:
-        """RFC 8707 resource indicators. A party's code names none (the authorization
-        request's are not kept), and its token request names none, as a rule: then there are
-        none. Should a token request name some, DOT's own check takes them as asked, as it
-        does for a Grant without any."""
-        if request.grant_type == "authorization_code" and not getattr(request, "resource", None):
-            request.resource = []
-            return
-        super()._check_and_set_request_resource(request)
+        """RFC 8707 resource indicators: refused at the token request as at the authorization
+        request (`parameters.no_resource`), so a token never names an audience nobody checked."""
+        resource = getattr(request, "resource", None) or []
+        try:
+            parameters.no_resource([resource] if isinstance(resource, str) else list(resource))
+        except parameters.BadRequest as bad:
+            raise errors.CustomOAuth2Error(
+                error=bad.error, description=bad.description, request=request
+            ) from bad
+        request.resource = []
 
     # Claims ----------------------------------------------------------------------------------
 

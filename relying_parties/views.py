@@ -127,6 +127,7 @@ class AuthorizeView(OAuthLibMixin, View):
                 )
             if credentials.get("code_challenge_method") != "S256":
                 raise parameters.BadRequest("invalid_request", "PKCE with S256 is required")
+            parameters.no_resource(request.GET.getlist("resource"))
             level = parameters.requested_level(request.GET.get("acr_values", ""))
             approval = parameters.approval(request.GET.get("authorization_details"))
         except parameters.BadRequest as bad:

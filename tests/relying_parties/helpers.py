@@ -85,11 +85,17 @@ def basic(party: Party) -> str:
 
 
 def exchange(
-    client: Client, party: Party, code: str, verifier: str | None = VERIFIER, **headers: str
+    client: Client,
+    party: Party,
+    code: str,
+    verifier: str | None = VERIFIER,
+    extra: dict[str, str] | None = None,
+    **headers: str,
 ) -> tuple[int, dict[str, Any]]:
     data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI}
     if verifier is not None:
         data["code_verifier"] = verifier
+    data |= extra or {}
     response = Client().post(
         "/oidc/token/", data, headers={"Authorization": basic(party), **headers}
     )

@@ -67,6 +67,7 @@ def test_an_unregistered_redirect_uri_is_shown_on_our_page_never_redirected(
         ({"code_challenge_method": "plain"}, "invalid_request"),
         ({"acr_values": "https://example.com/loa/very-high"}, "invalid_request"),
         ({"scope": "openid cpr"}, "invalid_scope"),
+        ({"resource": "https://api.nordbank.example/"}, "invalid_target"),
         ({"scope": "profile"}, "invalid_scope"),
         ({"authorization_details": "not json"}, "invalid_authorization_details"),
         (
@@ -140,6 +141,19 @@ def test_the_code_with_a_wrong_or_missing_verifier_is_refused(
     status, body = exchange(client, party, code, verifier=None)
     assert status == 400 and body["error"] in ("invalid_request", "invalid_grant")
     assert not AccessToken.objects.exists()
+
+
+def test_a_token_request_naming_a_resource_is_refused_and_gets_no_tokens(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    """RFC 8707: the provider restricts tokens to no audience, so it names none it did not
+    check; the code stays good for a request without one."""
+    code = query_of(log_in_with_app(client, party, jonas_phone))["code"]
+    status, body = exchange(client, party, code, extra={"resource": "https://api.example/"})
+    assert (status, body["error"]) == (400, "invalid_target")
+    assert not AccessToken.objects.exists()
+    status, _tokens = exchange(client, party, code)
+    assert status == 200 and AccessToken.objects.get().resource == []
 
 
 def test_a_code_used_twice_is_refused_and_its_tokens_revoked(
