@@ -11,6 +11,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from pages.forms import SameWhenBlank
+
 from .flow import Method
 from .models import METHOD_CHOICES, AppointmentSlot, DeviceOrder, Office
 from .offices import weekday_name
@@ -19,7 +21,7 @@ from .user_ids import MAX_LENGTH, validate_user_id
 DEFAULT_REGION = "DK"
 
 
-class TermsForm(forms.Form):
+class TermsForm(SameWhenBlank):
     accept = forms.BooleanField(
         label=_("I have read and understood the terms and conditions for MitID"),
         error_messages={

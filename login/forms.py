@@ -5,11 +5,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from authenticators.forms import WebAuthnForm
+from pages.forms import SameWhenBlank
 
 __all__ = ["CodeDeviceLoginForm", "TypedCodeForm", "UserIdForm", "WebAuthnForm"]
 
 
-class UserIdForm(forms.Form):
+class UserIdForm(SameWhenBlank):
     user_id = forms.CharField(
         label=_("User-ID"),
         max_length=48,
@@ -30,7 +31,7 @@ class OneTimeCodeInput(forms.TextInput):
         return None
 
 
-class CodeDeviceLoginForm(forms.Form):
+class CodeDeviceLoginForm(SameWhenBlank):
     password = forms.CharField(
         label=_("Password"),
         strip=False,
@@ -58,7 +59,7 @@ class CodeDeviceLoginForm(forms.Form):
 TYPED_CODE_WRONG = _("That is not the code. Type the 4 digits your MitID app shows for this login.")
 
 
-class TypedCodeForm(forms.Form):
+class TypedCodeForm(SameWhenBlank):
     """The code the app shows someone who types it instead of scanning; the login checks it."""
 
     code = forms.CharField(

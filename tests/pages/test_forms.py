@@ -1,8 +1,12 @@
 """Form fields in the design system's markup."""
 
+import pytest
 from django import forms
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
-from pages.forms import PortalFormRenderer
+from pages.forms import PortalFormRenderer, SameWhenBlank
 
 
 class CodeForm(forms.Form):
@@ -24,3 +28,49 @@ def test_a_field_in_error_points_to_its_hint_and_its_message_once() -> None:
     html = str(form["code"])
     assert 'aria-describedby="id_code_helptext id_code_error"' in html
     assert 'aria-invalid="true"' in html
+
+
+def every_blank_form() -> list[type[SameWhenBlank]]:
+    found, todo = [], list(SameWhenBlank.__subclasses__())
+    while todo:
+        form_class = todo.pop()
+        found.append(form_class)
+        todo.extend(form_class.__subclasses__())
+    return found
+
+
+@pytest.mark.parametrize("language", [code for code, _ in settings.LANGUAGES])
+def test_a_blank_forms_kept_html_is_what_django_renders(language: str) -> None:
+    """Every form kept blank, in every language, twice (made, then kept): Django's own render."""
+    import enrollment.forms  # noqa: F401  the forms kept, imported
+    import login.forms  # noqa: F401
+
+    assert len(every_blank_form()) >= 4
+    with translation.override(language):
+        for form_class in every_blank_form():
+            django_s = forms.Form.render(form_class())
+            assert str(form_class()) == django_s
+            assert str(form_class()) == django_s
+            assert form_class().__html__() == django_s
+
+
+def test_a_form_filled_in_or_submitted_is_rendered_afresh() -> None:
+    class Kept(SameWhenBlank):
+        name = forms.CharField(error_messages={"required": "Type a name."})
+
+    assert "value=" not in str(Kept())
+    assert 'value="Jonas"' in str(Kept(initial={"name": "Jonas"}))
+    assert 'value="Mette"' in str(Kept({"name": "Mette"}))
+    assert "Type a name." in str(Kept({}))
+    assert "value=" not in str(Kept()) and "Type a name." not in str(Kept())
+
+
+def test_a_blank_forms_html_follows_the_language() -> None:
+    class Kept(SameWhenBlank):
+        name = forms.CharField(label=_("User-ID"))
+
+    with translation.override("da"):
+        danish = str(Kept())
+    with translation.override("en"):
+        english = str(Kept())
+    assert "Bruger-ID" in danish and "User-ID" in english
