@@ -54,7 +54,7 @@ class SameWhenBlank(forms.Form):
     def render(
         self, template_name: str | None = None, context: Any = None, renderer: Any = None
     ) -> SafeString:
-        if self.is_bound or self.initial or self._errors or context or renderer:
+        if self.is_bound or self.initial or getattr(self, "_errors", None) or context or renderer:
             return super().render(template_name, context, renderer)
         key = (
             type(self),
