@@ -2,6 +2,7 @@
 
 python bench/profile_page.py /da/login/ [--requests 300] [--cookie proven]
 python bench/profile_page.py /da/login/ --user-id nobody-here   # the user-ID's answer (POST)
+python bench/profile_page.py /da/login/ --callers "compiler.py:32"  # who calls what
 
 It also prints the database statements and the Python calls a request makes, which the
 machine's noise does not move.
@@ -27,6 +28,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sort", choices=["cumulative", "tottime"], default="cumulative")
     parser.add_argument("--user-id", help="POST this user-ID to the path, as a new browser")
+    parser.add_argument("--callers", help="also print who called the functions matching this")
     args = parser.parse_args()
     harness.setup_django()
     from django.test import Client
@@ -81,6 +83,8 @@ def main() -> None:
     calls = stats.total_calls  # type: ignore[attr-defined]
     print(f"{args.path}: {calls / args.requests:.0f} Python calls a request")
     stats.print_stats(args.top)
+    if args.callers:
+        stats.print_callers(args.callers)
 
 
 if __name__ == "__main__":

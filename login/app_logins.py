@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from authenticators import services
 from authenticators.models import AppDevice, AppLogin, AuthenticatorStatus, Identity, typed_codes_q
+from authenticators.queries import one
 from authenticators.user_ids import normalise_user_id
 
 from . import frames, layers
@@ -92,7 +93,7 @@ def watched(token: str) -> AppLogin | None:
     """The login a browser's websocket waits on, with only what its frames and status need
     (thousands of sockets connect at once); none for a token that is no login."""
     try:
-        return _one(
+        return one(
             AppLogin.objects.only(
                 "token", "secret", "same_device", "status", "started_at", "expires_at"
             ).filter(token=_token(token))
@@ -105,10 +106,10 @@ def waited_on(token: str) -> AppLogin | None:
     """The login a browser waits on, by the token in its session, with what finishing it needs
     (the person, their account and the approving app); none for a token that is no login."""
     try:
-        return (
-            AppLogin.objects.select_related("identity__account", "device")
-            .filter(token=_token(token))
-            .first()
+        return one(
+            AppLogin.objects.select_related("identity__account", "device").filter(
+                token=_token(token)
+            )
         )
     except LoginRefused:
         return None
@@ -129,11 +130,9 @@ def start(*, user_id: str, service: str, text: str, same_device: bool = False) -
     """
     now = timezone.now()
     with transaction.atomic():
-        identity = (
-            Identity.objects.select_for_update()
-            .filter(user_id_key=normalise_user_id(user_id.strip()), status=Identity.Status.ACTIVE)
-            .first()
-        )
+        key = normalise_user_id(user_id.strip())  # empty is nobody's user-ID
+        active = Identity.objects.select_for_update().filter(status=Identity.Status.ACTIVE)
+        identity = one(active.filter(user_id_key=key)) if key else None
         replaced: list[AppLogin] = []
         if identity is not None:
             replaced = list(
@@ -190,7 +189,7 @@ def _scanned_login(frame_text: str, now: datetime, *, lock: bool) -> AppLogin:
         raise LoginRefused("invalid_frame") from error
     # The identity comes along (one query, not two): the App API describes the login.
     logins = AppLogin.objects.select_related("identity").filter(token=scanned.token)
-    login = _one(logins.select_for_update(of=("self",)) if lock else logins)
+    login = one(logins.select_for_update(of=("self",)) if lock else logins)
     if login is None or not scanned.is_authentic(login.secret):
         raise LoginRefused("invalid_frame")
     age = login.seconds_since_start(now) - scanned.seconds
@@ -231,7 +230,7 @@ def scan(*, signer: AppDevice, frame_text: str, now: datetime | None = None) -> 
 def open_on_phone(*, signer: AppDevice, token: str, autostart: str) -> AppLogin:
     """The app was opened from the login page on the same phone, with the login's secret."""
     with transaction.atomic():
-        login = AppLogin.objects.select_for_update().filter(token=_token(token)).first()
+        login = one(AppLogin.objects.select_for_update().filter(token=_token(token)))
         if login is None or not (
             login.same_device and hmac.compare_digest(autostart, login.autostart)
         ):
@@ -246,12 +245,6 @@ def open_on_phone(*, signer: AppDevice, token: str, autostart: str) -> AppLogin:
             raise LoginRefused("login_not_open")
         move(login, Status.SCANNED, device=device)
     return login
-
-
-def _one(logins: QuerySet[AppLogin]) -> AppLogin | None:
-    """The login a unique token names, or None. Not `first()`: its ORDER BY costs more to
-    compile than the rest of a query with its joins, and a unique token needs no order."""
-    return next(iter(logins[:1]), None)
 
 
 def _token(text: str) -> uuid.UUID:
@@ -289,13 +282,13 @@ def _open_login_for(signer: AppDevice, token: str, now: datetime) -> tuple[AppLo
     token_value = _token(token)
     # The usual case, in one query: the phone scanned the login, and its row comes along
     # (an inner join: PostgreSQL locks no row on the nullable side of an outer join).
-    login = _one(
+    login = one(
         AppLogin.objects.select_for_update(of=("self", "device"))
         .select_related("device__identity")
         .filter(token=token_value, device__key_id=signer.key_id)
     )
     if login is None:  # scanned by another phone or user-ID, by a typed code, or not at all
-        login = _one(AppLogin.objects.select_for_update().filter(token=token_value))
+        login = one(AppLogin.objects.select_for_update().filter(token=token_value))
     if login is None:
         raise LoginRefused("not_found")
     status = login.current_status(now)
@@ -360,9 +353,11 @@ def refuse_blocked_app(*, device: AppDevice, frame_text: str = "", token: str = 
             login = (
                 _scanned_login(frame_text, now, lock=True)
                 if frame_text
-                else AppLogin.objects.select_for_update()
-                .filter(token=_token(token), device__installation_id=device.installation_id)
-                .first()
+                else one(
+                    AppLogin.objects.select_for_update().filter(
+                        token=_token(token), device__installation_id=device.installation_id
+                    )
+                )
             )
         except LoginRefused:
             return
@@ -391,11 +386,10 @@ def enter_typed_code(*, token: str, code: str) -> AppLogin:
     the login.
     """
     with transaction.atomic():
-        login = (
+        login = one(
             AppLogin.objects.select_for_update(of=("self",))
             .select_related("identity")
             .filter(token=_token(token))
-            .first()
         )
         if login is None:
             raise LoginRefused("not_found")
@@ -421,7 +415,7 @@ def enter_typed_code(*, token: str, code: str) -> AppLogin:
 
 def cancel_token(token: str) -> None:
     """Cancel the login a browser was waiting on, by its token, if it is still open."""
-    login = AppLogin.objects.filter(token=_token(token)).first()
+    login = one(AppLogin.objects.filter(token=_token(token)))
     if login is not None:
         cancel(login)
 
@@ -429,6 +423,6 @@ def cancel_token(token: str) -> None:
 def cancel(login: AppLogin) -> None:
     """The browser gave up (the citizen chose another way, or started again)."""
     with transaction.atomic():
-        locked = AppLogin.objects.select_for_update().filter(pk=login.pk).first()
+        locked = one(AppLogin.objects.select_for_update().filter(pk=login.pk))
         if locked is not None and locked.status in may_become(Status.CANCELLED):
             move(locked, Status.CANCELLED)

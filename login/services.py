@@ -12,6 +12,7 @@ from django.utils import timezone
 from authenticators import services, webauthn
 from authenticators.kinds import APP, CHIP, CODE_DEVICE
 from authenticators.models import AppLogin, AuthenticatorStatus, ChipDevice, CodeDevice, Identity
+from authenticators.queries import one
 from authenticators.user_ids import normalise_user_id
 from pages import attempts
 
@@ -39,9 +40,10 @@ class Success:
 
 def identity_for(user_id: str) -> Identity | None:
     """The active identity holding `user_id`, whatever its case."""
-    return Identity.objects.filter(
-        user_id_key=normalise_user_id(user_id.strip()), status=Identity.Status.ACTIVE
-    ).first()
+    key = normalise_user_id(user_id.strip())  # empty is nobody's user-ID
+    if not key:
+        return None
+    return one(Identity.objects.filter(user_id_key=key, status=Identity.Status.ACTIVE))
 
 
 def _refused(outcome: services.Verification) -> LoginFailed:

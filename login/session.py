@@ -20,6 +20,7 @@ from django.utils import timezone
 from django_otp.models import Device
 
 from authenticators.models import AssuranceLevel, AuthenticatorStatus, Identity
+from authenticators.queries import one
 
 PENDING_KEY = "mitid_login_pending"
 LOGGED_IN_KEY = "mitid_login"
@@ -165,9 +166,11 @@ def current(request: HttpRequest) -> LoggedIn | None:
     data = request.session.get(LOGGED_IN_KEY)
     if not data or not request.user.is_authenticated:
         return None
-    identity = Identity.objects.filter(
-        pk=data["identity"], account=request.user, status=Identity.Status.ACTIVE
-    ).first()
+    identity = one(
+        Identity.objects.filter(
+            pk=data["identity"], account=request.user, status=Identity.Status.ACTIVE
+        )
+    )
     if identity is None:
         return None
     device = Device.from_persistent_id(data.get("device", ""))

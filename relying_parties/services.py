@@ -5,12 +5,10 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import ObjectDoesNotExist
-from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db import transaction
 from django.utils import timezone
 from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import (
@@ -23,6 +21,7 @@ from oauth2_provider.settings import oauth2_settings
 from audit import services as audit
 from audit.models import AuditEntry
 from authenticators.models import AppLogin, AuthenticatorEvent, Identity
+from authenticators.queries import one
 from cpr.registry import get_registry
 from login.session import LoggedIn
 
@@ -73,18 +72,6 @@ def register_party(
             may_receive_cpr=may_receive_cpr,
         )
     return Registered(party, str(application.client_id), secret)
-
-
-M = TypeVar("M", bound=models.Model)
-
-
-def one(queryset: QuerySet[M]) -> M | None:
-    """The row a lookup by a unique key finds, or None: `first()` without its ORDER BY, which
-    costs the compiler more than the lookup on a request's hot path."""
-    try:
-        return queryset.get()
-    except ObjectDoesNotExist:
-        return None
 
 
 def party_for(client_id: str) -> RelyingParty | None:
@@ -199,7 +186,7 @@ def _keep_evidence(
     party: RelyingParty, authenticated: LoggedIn, text: str, transaction_id: uuid.UUID
 ) -> Approval:
     app_login = (
-        AppLogin.objects.select_related("device").filter(token=authenticated.approval).first()
+        one(AppLogin.objects.select_related("device").filter(token=authenticated.approval))
         if authenticated.approval
         else None
     )

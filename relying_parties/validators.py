@@ -27,6 +27,8 @@ from oauth2_provider.models import (
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauthlib.oauth2.rfc6749 import errors, utils
 
+from authenticators.queries import one
+
 from . import levels, parameters, services
 from .models import PartyLogin
 
@@ -51,7 +53,7 @@ class MitIDValidator(OAuth2Validator):
         request's scopes and the view need the party, which would be another query."""
         if request.client is None and client_id:
             with suppress(ValueError):  # a NUL byte in client_id: DOT's own lookup says no
-                client = services.one(
+                client = one(
                     Application.objects.select_related("relying_party").filter(client_id=client_id)
                 )
                 request.client = cimd.refresh_if_stale(client, request) if client else None
