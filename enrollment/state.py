@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from authenticators.models import Identity
+from authenticators.queries import one
 from pages import documents
 
 from . import flow
@@ -30,16 +31,19 @@ class Opened:
 
 
 def live_case(identity: Identity) -> EnrollmentCase | None:
-    """The person's case in progress; an expired one is closed on the way."""
-    return _unexpired(identity.cases.filter(status__in=LIVE).first())
+    """The person's case in progress (at most one: `one_live_enrollment_per_identity`); an
+    expired one is closed on the way."""
+    return _unexpired(one(identity.cases.filter(status__in=LIVE)))
 
 
 def live_case_of(cpr: str) -> EnrollmentCase | None:
     """The same for the person with this CPR number, read with the person in one query."""
     return _unexpired(
-        EnrollmentCase.objects.filter(identity__cpr=cpr, status__in=LIVE)
-        .select_related("identity")
-        .first()
+        one(
+            EnrollmentCase.objects.filter(identity__cpr=cpr, status__in=LIVE).select_related(
+                "identity"
+            )
+        )
     )
 
 
