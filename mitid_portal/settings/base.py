@@ -149,12 +149,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
 
-# The layout's fixed parts (menu, footer), rendered once per language and page in each
-# process: they are the same for everyone, and a local cache costs no network round trip.
+# The layout's fixed parts (header, menu, language buttons, footer), rendered once per
+# language and page in each process: they are the same for everyone, and a local cache costs
+# no network round trip. Room for the pages of a busy hour (a page address with its query is
+# a key for the language buttons); beyond it, the oldest third is dropped.
 FRAGMENT_CACHE = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "fragments",
     "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": 3000},
 }
 
 if REDIS_URL:
