@@ -37,8 +37,9 @@ class Approval:
 def no_resource(resource: list[str]) -> None:
     """RFC 8707 resource indicators: this provider serves no resource servers of its own but
     userinfo, which every access token reaches, so an audience asked for is one it cannot
-    restrict a token to. Refused, as the RFC says, rather than ignored."""
-    if resource:
+    restrict a token to. Refused, as the RFC says, rather than ignored; an empty value is
+    none (as django-oauth-toolkit reads it)."""
+    if any(value.strip() for value in resource):
         raise BadRequest(
             "invalid_target", "This provider issues tokens for no resource indicators (RFC 8707)"
         )

@@ -120,7 +120,16 @@ class MitIDValidator(OAuth2Validator):
         self, client_id: str, code: str, client: Any, request: Any, *args: Any, **kwargs: Any
     ) -> bool:
         """A code this party was given, not swapped for tokens before (else the tokens of its
-        first use are revoked) and not expired."""
+        first use are revoked) and not expired; and a request naming no resource indicator,
+        refused here (as at the authorization request), before any token is made."""
+        # oauthlib keeps the last of repeated parameters; the body has them all.
+        named = [value for key, value in request.decoded_body or [] if key == "resource"]
+        try:
+            parameters.no_resource([*named, getattr(request, "resource", None) or ""])
+        except parameters.BadRequest as bad:
+            raise errors.CustomOAuth2Error(
+                error=bad.error, description=bad.description, request=request
+            ) from bad
         party_login = self._client_login(code, client, request)
         if party_login is None:
             return False
@@ -170,15 +179,8 @@ class MitIDValidator(OAuth2Validator):
             raise errors.InvalidGrantError(request=request)
 
     def _check_and_set_request_resource(self, request: Any) -> None:
-        """RFC 8707 resource indicators: refused at the token request as at the authorization
-        request (`parameters.no_resource`), so a token never names an audience nobody checked."""
-        resource = getattr(request, "resource", None) or []
-        try:
-            parameters.no_resource([resource] if isinstance(resource, str) else list(resource))
-        except parameters.BadRequest as bad:
-            raise errors.CustomOAuth2Error(
-                error=bad.error, description=bad.description, request=request
-            ) from bad
+        """DOT reads RFC 8707 resource indicators here, as the tokens are saved: a token
+        request naming one was refused already (`validate_code`), so there are none."""
         request.resource = []
 
     # Claims ----------------------------------------------------------------------------------

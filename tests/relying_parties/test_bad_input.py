@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.utils import timezone
-from oauth2_provider.models import AccessToken, Grant, RefreshToken
+from oauth2_provider.models import AccessToken, Grant, IDToken, RefreshToken
 
 from audit.models import AuditEntry
 from authenticators import lifecycle
@@ -147,12 +147,17 @@ def test_a_token_request_naming_a_resource_is_refused_and_gets_no_tokens(
     client: Client, party: Party, jonas_phone: AppDevice
 ) -> None:
     """RFC 8707: the provider restricts tokens to no audience, so it names none it did not
-    check; the code stays good for a request without one."""
+    check: an OAuth error in JSON, nothing made, and the code stays good for a request
+    without one (an empty value is none)."""
     code = query_of(log_in_with_app(client, party, jonas_phone))["code"]
-    status, body = exchange(client, party, code, extra={"resource": "https://api.example/"})
-    assert (status, body["error"]) == (400, "invalid_target")
-    assert not AccessToken.objects.exists()
-    status, _tokens = exchange(client, party, code)
+    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI}
+    data |= {"code_verifier": VERIFIER, "resource": "https://api.example/"}
+    response = Client().post("/oidc/token/", data, headers={"Authorization": basic(party)})
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    assert response["Cache-Control"] == "no-store"
+    assert json.loads(response.content)["error"] == "invalid_target"
+    assert not AccessToken.objects.exists() and not IDToken.objects.exists()
+    status, _tokens = exchange(client, party, code, extra={"resource": ""})
     assert status == 200 and AccessToken.objects.get().resource == []
 
 
