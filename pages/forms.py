@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.forms.renderers import TemplatesSetting
+from django.forms.renderers import TemplatesSetting, get_default_renderer
 from django.utils import autoreload, translation
 from django.utils.safestring import SafeString
 
@@ -54,7 +54,14 @@ class SameWhenBlank(forms.Form):
     def render(
         self, template_name: str | None = None, context: Any = None, renderer: Any = None
     ) -> SafeString:
-        if self.is_bound or self.initial or getattr(self, "_errors", None) or context or renderer:
+        if (
+            self.is_bound
+            or self.initial
+            or getattr(self, "_errors", None)
+            or context
+            or renderer
+            or self.renderer is not get_default_renderer()  # the project's FORM_RENDERER
+        ):
             return super().render(template_name, context, renderer)
         key = (
             type(self),

@@ -21,21 +21,25 @@ register = template.Library()
 def language_switcher(context: RequestContext) -> dict[str, Any]:
     """Every page's language buttons. The languages' names and the switch view's URL are made
     once a process, the buttons' shared target once a page, and the buttons themselves are a
-    cached fragment for each language, form and address (the template): the switcher was an
-    eighth of the login page's Python calls."""
+    cached fragment for each language, form and address without a query (the template): the
+    switcher was an eighth of the login page's Python calls."""
     request = context["request"]
     current = get_language()
     names = _language_names(tuple(settings.LANGUAGES))
     # A page may be the answer to a POST elsewhere: it says where it lives.
     next_path = context.get("page_path") or request.get_full_path()
     switch_url = _switch_url()
+    form_id = context.get("draft_form_id")
+    action = f"{switch_url}?next={quote(next_path)}"  # as the `urlencode` filter quotes
     return {
         "current": (current, names.get(current, current)),
         "others": [(code, name) for code, name in names.items() if code != current],
         "switch_url": switch_url,
-        "action": f"{switch_url}?next={quote(next_path)}",  # as the `urlencode` filter quotes
-        "form_id": context.get("draft_form_id"),
+        "action": action,
+        "form_id": form_id,
         "csrf_token": context.get("csrf_token"),
+        # The buttons' fragment, for an address without a query: a page's addresses are few.
+        "buttons_key": None if "?" in next_path else f"{form_id or ''} {action}",
     }
 
 
