@@ -1,10 +1,12 @@
 """Form fields in the design system's markup."""
 
+import re
 from collections.abc import Iterator
 
 import pytest
 from django import forms
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -89,3 +91,21 @@ def test_a_blank_forms_html_follows_the_language() -> None:
     with translation.override("en"):
         english = str(Kept())
     assert "Bruger-ID" in danish and "User-ID" in english
+
+
+class Pick(forms.Form):
+    pick = forms.ChoiceField(
+        choices=[("a", "A & 1"), ("b", 'B "2"'), ("3", "<three>")], widget=forms.RadioSelect
+    )
+
+
+@pytest.mark.parametrize("data", [None, {"pick": "b"}, {}, {"pick": "nothing"}])
+def test_the_radio_buttons_are_djangos_own(data: dict[str, str] | None) -> None:
+    """forms/radios.html writes each button's input itself: what Django's `radio.tag` writes,
+    blank, chosen, and in error."""
+    form = Pick(data)
+    form.is_valid()
+    html = render_to_string("forms/radios.html", {"field": form["pick"]})
+    inputs = re.findall(r"<input [^>]*>", html)
+    assert inputs == [str(radio.tag()) for radio in form["pick"]]
+    assert len(inputs) == 3
