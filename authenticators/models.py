@@ -3,7 +3,6 @@
 import hashlib
 import hmac
 import secrets
-import time
 import uuid
 from binascii import unhexlify
 from datetime import datetime, timedelta
@@ -290,6 +289,12 @@ class CodeDevice(Authenticator, TOTPDevice):
     def __str__(self) -> str:
         return self.label
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """While `verify_token` runs, django-otp's plain `save()` writes only a use's columns."""
+        if self._saving_only is not None and not args and "update_fields" not in kwargs:
+            kwargs["update_fields"] = self._saving_only
+        super().save(*args, **kwargs)
+
     @property
     def kind_label(self) -> str:
         return str(self.token.get_kind_display())
@@ -304,32 +309,18 @@ class CodeDevice(Authenticator, TOTPDevice):
 
     KNOWLEDGE = "password"
     VERIFY_RELATED = ("identity__account",)  # the password is the account's
-    # From django-otp's TOTPDevice.
-    last_t: int
-    drift: int
+    # While django-otp's TOTP check runs: the columns its one `save()` may write.
+    _saving_only: tuple[str, ...] | None = None
 
     def verify_token(self, token: str) -> bool:
-        """django-otp's TOTP check (each time step once, the drift followed), saving only what
-        a use changes: django-otp's own saves every column of both tables."""
-        allowed, _info = self.verify_is_allowed()
-        if not allowed:
-            return False
-        totp = TOTP(self.bin_key, self.step, self.t0, self.digits, self.drift)
-        totp.time = time.time()
+        """django-otp's TOTP check (each time step once, the drift followed), its save of a
+        use writing only what a use changes (it would write every column of both tables; a
+        failure's count is saved alone already, `throttle_increment`)."""
+        self._saving_only = (*self.USED_FIELDS, "last_t", "drift")
         try:
-            verified = totp.verify(int(token), self.tolerance, self.last_t + 1)
-        except (TypeError, ValueError):  # no number (django-otp's own check catches any error)
-            verified = False
-        if not verified:
-            self.throttle_increment(commit=True)
-            return False
-        self.last_t = totp.t()
-        if getattr(settings, "OTP_TOTP_SYNC", True):
-            self.drift = totp.drift
-        self.throttle_reset(commit=False)
-        self.set_last_used_timestamp(commit=False)
-        self.save(update_fields=[*self.USED_FIELDS, "last_t", "drift"])
-        return True
+            return bool(super().verify_token(token))
+        finally:
+            self._saving_only = None
 
     def check_knowledge(self, password: str) -> bool:
         """A code device is used with the MitID password made when it was activated."""
