@@ -91,10 +91,10 @@ def check_code_device(
 def _check_code_device(
     *, user_id: str, password: str, code: str, text: str, service: str
 ) -> Success:
-    # The person's device and the person in one query, locked for the check: none is the same
-    # as an unknown user-ID.
+    # The person's device (at most one: `one_code_device_per_identity`) and the person in one
+    # query, locked for the check: none is the same as an unknown user-ID.
     with transaction.atomic():
-        device = (
+        device = one(
             CodeDevice.objects.filter(
                 identity__user_id_key=normalise_user_id(user_id.strip()),
                 identity__status=Identity.Status.ACTIVE,
@@ -102,7 +102,6 @@ def _check_code_device(
             .exclude(status__in=[AuthenticatorStatus.PENDING, AuthenticatorStatus.REVOKED])
             .select_related("identity__account", "token")
             .select_for_update(of=("self",))
-            .first()
         )
         if device is not None and device.is_usable:
             outcome = services.verify(
