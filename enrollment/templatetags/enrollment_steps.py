@@ -2,21 +2,35 @@
 on a wide screen, in a dialog on a narrow one)."""
 
 from django import template
+from django.core.cache import caches
+from django.core.cache.utils import make_template_fragment_key
 from django.template.context import Context
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 register = template.Library()
+
+# What an item of the list shows; with the language, they are the kept list's key.
+FIELDS = ("number", "title", "current", "done", "url")
 
 
 @register.simple_tag(takes_context=True)
 def step_list(context: Context) -> SafeString:
     """The list of the context's `steps`, rendered at its first place and kept for the second
-    in the page's render context (which its blocks share)."""
+    in the page's render context (which its blocks share). A case's steps take few shapes, so
+    the list's HTML is also kept as a layout fragment, by language and the steps themselves:
+    its items and their tests were most of a step page's own template work."""
     kept = context.render_context
     if "enrollment_step_list" not in kept:
-        kept["enrollment_step_list"] = render_to_string(
-            "enrollment/_partials/step_list.html", {"steps": context["steps"]}
-        )
+        steps = context["steps"]
+        shape = [get_language(), *(tuple(str(step[name]) for name in FIELDS) for step in steps)]
+        key = make_template_fragment_key("enrollment_step_list", shape)
+        fragments = caches["fragments"]
+        made = fragments.get(key)
+        if made is None:
+            made = render_to_string("enrollment/_partials/step_list.html", {"steps": steps})
+            fragments.set(key, made)
+        kept["enrollment_step_list"] = made
     html: SafeString = kept["enrollment_step_list"]
     return html
