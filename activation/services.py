@@ -43,10 +43,13 @@ class ActivationRefused(Refused):
 
 
 def _activation_code_owner(user_id: str, activation_code: str) -> AppActivationCode | None:
+    key = normalise_user_id(user_id.strip())
+    if not key:
+        return None  # empty is nobody's user-ID (a person without one has "")
     candidate = (
         AppActivationCode.objects.select_for_update()
         .filter(
-            identity__user_id_key=normalise_user_id(user_id.strip()),
+            identity__user_id_key=key,
             code_hash=activation_code_hash(activation_code.strip()),
             order__isnull=True,  # a letter's code activates the device it came with
         )
@@ -57,11 +60,14 @@ def _activation_code_owner(user_id: str, activation_code: str) -> AppActivationC
 
 
 def _letter_code(user_id: str, activation_code: str) -> AppActivationCode | None:
+    key = normalise_user_id(user_id.strip())
+    if not key:
+        return None  # empty is nobody's user-ID
     candidate = (
         # Only the code's row is locked: its order is a nullable relation (an outer join).
         AppActivationCode.objects.select_for_update(of=("self",))
         .filter(
-            identity__user_id_key=normalise_user_id(user_id.strip()),
+            identity__user_id_key=key,
             code_hash=activation_code_hash(activation_code.strip()),
             order__isnull=False,
         )

@@ -116,6 +116,22 @@ def test_an_expired_activation_code_is_refused(phone: Phone, activation_code: st
     assert not AppDevice.objects.exists()
 
 
+def test_a_blank_user_id_is_nobodys_even_with_a_right_code(
+    phone: Phone, activation_code: str, django_capture_on_commit_callbacks
+) -> None:
+    """A person whose user-ID was given up (an abandoned enrollment) has an empty one: a
+    user-ID of spaces, which the API takes as a non-empty field, must not find them."""
+    with django_capture_on_commit_callbacks(execute=True):
+        assert phone.start(activation_code).status_code == 201
+    Identity.objects.filter(cpr="1505831235").update(user_id="", user_id_key="")
+    confirmed = phone.confirm(temporary_pin(), user_id="  ")
+    assert (confirmed.status_code, confirmed.json()["error"]["code"]) == (404, "not_found")
+    AppActivationCode.objects.update(used_at=None)
+    again = Phone(phone.api).start(activation_code, user_id="  ")
+    assert again.json()["error"]["code"] == "invalid_activation_code"
+    assert AppDevice.objects.get().status == "pending"
+
+
 @pytest.mark.parametrize(
     ("body", "content_type", "status", "code"),
     [
