@@ -300,13 +300,23 @@ class CpuMeter:
 
 def wrk(url: str, *, cookie: str = "", seconds: int = 10, connections: int = 16) -> float:
     """Requests a second that wrk measures for one URL (fails on any non-2xx answer)."""
+    return wrk_run(url, cookie=cookie, seconds=seconds, connections=connections)[0]
+
+
+def wrk_run(
+    url: str, *, cookie: str = "", seconds: int = 10, connections: int = 16
+) -> tuple[float, int]:
+    """wrk's requests a second for one URL, and how many requests it made."""
     command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", url]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     if "Non-2xx" in output:
         raise RuntimeError(f"{url} answered with errors:\n{output}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    made = re.search(r"(\d+) requests in", output)
+    assert rate and made, output
+    return float(rate.group(1)), int(made.group(1))
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -1,17 +1,24 @@
 """(d) Login and enrollment pages against a bare 5 KB page, served the same way.
 
-    python bench/pages.py [--seconds 8]
+    python -m bench.pages [--seconds 5] [--rounds 3] [--servers gunicorn-sync-2 uvicorn-2]
 
 For each way of serving (gunicorn with sync workers, uvicorn), wrk measures the bare page
 (template, session read, CSRF token, i18n), the login page, an enrollment step and the public
-user-ID check, in one run, and prints each page's requests a second and ratio to the bare
-page (the mean of a bare run before and after).
+user-ID check, in one run: the pages in turn, `--rounds` times, with a bare run before the
+first round and after each. It prints each page's requests a second and their ratio to the
+bare page's (the median of the rounds, each to the mean of the bare runs on either side, and
+the lowest and highest), and the CPU the server and its PostgreSQL backends spent on a request
+with its ratio, bare over page: the machine is shared, and its neighbours move throughput more
+than CPU per request.
 """
 
 import argparse
+import statistics
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -23,6 +30,21 @@ PAGES = {
     "enrollment: method": "/da/enrollment/method/",
     "enrollment: check a user-ID": "/da/enrollment/check-user-id/",
 }
+
+
+@dataclass(frozen=True)
+class Sample:
+    rate: float  # requests a second
+    cpu_ms: float  # the server's and PostgreSQL's CPU a request
+    other_ms: float  # the machine's CPU besides the parties, a request
+
+    @staticmethod
+    def mean(one: "Sample", other: "Sample") -> "Sample":
+        return Sample(
+            (one.rate + other.rate) / 2,
+            (one.cpu_ms + other.cpu_ms) / 2,
+            (one.other_ms + other.other_ms) / 2,
+        )
 
 
 def sessions() -> tuple[str, str]:
@@ -50,55 +72,100 @@ def sessions() -> tuple[str, str]:
     return f"sessionid={plain.session_key}", f"sessionid={proven.session_key}"
 
 
+BARE = "bare 5 KB page"
+
+
+def measure(base: str, path: str, cookie: str, seconds: int, process: Any, name: str) -> Sample:
+    """wrk on one page, and the CPU the server and its database spent on each request."""
+    # gunicorn's workers keep their database connections, so their own backends are counted;
+    # uvicorn's close them, so there every PostgreSQL process is (nobody else's run here).
+    meter = harness.CpuMeter(own_backends=name.startswith("gunicorn"), server=process.pid)
+    meter.start()
+    rate, made = harness.wrk_run(base + path, cookie=cookie, seconds=seconds)
+    spent: Any = meter.stop(made)["cpu_ms_per_operation"]
+    return Sample(rate, spent["server"] + spent["postgres"], spent["other"])
+
+
+def serve_and_measure(
+    name: str, seconds: int, rounds: int, plain: str, proven: str
+) -> list[dict[str, Any]]:
+    """Every page's row for one way of serving."""
+    cookie = {"enrollment: method": proven}
+    pages = [page for page in PAGES if page != BARE]
+    with harness.server(name) as (base, process):
+        for path in PAGES.values():  # every page answers 200 before it is measured
+            curl = ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}"]
+            status = subprocess.run(
+                [*curl, "-H", f"Cookie: {proven}", base + path],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            assert status == "200", (path, status)
+            harness.wrk(base + path, cookie=proven, seconds=2)
+
+        def sample(page: str) -> Sample:
+            return measure(base, PAGES[page], cookie.get(page, plain), seconds, process, name)
+
+        # The pages in turn between bare runs; each round's ratios are to the mean of the
+        # bare runs on either side of it, so a machine that slows down or speeds up during
+        # the run moves both sides of a ratio alike.
+        bares = [sample(BARE)]
+        taken: dict[str, list[Sample]] = {page: [] for page in pages}
+        for _round in range(rounds):
+            for page in pages:
+                taken[page].append(sample(page))
+            bares.append(sample(BARE))
+    around = [Sample.mean(bares[index], bares[index + 1]) for index in range(rounds)]
+    return [row(name, BARE, around, around), *(row(name, p, taken[p], around) for p in pages)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--seconds", type=int, default=5, help="each wrk run")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--servers", nargs="+", default=["gunicorn-sync-2", "uvicorn-2"])
     args = parser.parse_args()
     harness.fresh_database()
     harness.setup_django()
     plain, proven = sessions()
-    cookie = {"enrollment: method": proven}
     rows = []
-    for name in ("gunicorn-sync-2", "uvicorn-2"):
-        with harness.server(name) as (base, _process):
-            for path in PAGES.values():  # every page answers 200 before it is measured
-                status = subprocess.run(
-                    [
-                        "curl",
-                        "-s",
-                        "-o",
-                        "/dev/null",
-                        "-w",
-                        "%{http_code}",
-                        "-H",
-                        f"Cookie: {proven}",
-                        base + path,
-                    ],
-                    capture_output=True,
-                    text=True,
-                    check=True,
-                ).stdout
-                assert status == "200", (path, status)
-                harness.wrk(base + path, cookie=proven, seconds=2)
-            measured: dict[str, float] = {}
-            bare: list[float] = []
-            for page, path in [*PAGES.items(), ("bare 5 KB page", PAGES["bare 5 KB page"])]:
-                rate = harness.wrk(
-                    base + path, cookie=cookie.get(page, plain), seconds=args.seconds
-                )
-                if page == "bare 5 KB page":
-                    bare.append(rate)
-                else:
-                    measured[page] = rate
-            baseline = sum(bare) / len(bare)
-            rows.append({"server": name, "page": "bare 5 KB page", "rps": baseline, "ratio": 1.0})
-            for page, rate in measured.items():
-                rows.append({"server": name, "page": page, "rps": rate, "ratio": rate / baseline})
-    print("| server | page | requests/s | ratio to the bare page |")
-    print("|---|---|---|---|")
-    for row in rows:
-        print(f"| {row['server']} | {row['page']} | {row['rps']:.0f} | {row['ratio']:.2f} |")
-    harness.save("pages", {"rows": rows, "seconds": args.seconds})
+    for name in args.servers:
+        rows.extend(serve_and_measure(name, args.seconds, args.rounds, plain, proven))
+    print(
+        "| server | page | requests/s | ratio to the bare page (min-max) "
+        "| CPU ms a request (server and PostgreSQL) | CPU ratio |"
+    )
+    print("|---|---|---|---|---|---|")
+    for each in rows:
+        low, high = each["ratio_min_max"]
+        print(
+            f"| {each['server']} | {each['page']} | {each['rps']:.0f} | {each['ratio']:.2f} "
+            f"({low:.2f}-{high:.2f}) | {each['cpu_ms']:.2f} | {each['cpu_ratio']:.2f} |"
+        )
+    harness.save("pages", {"rows": rows, "seconds": args.seconds, "rounds": args.rounds})
+
+
+def row(server: str, page: str, samples: list[Sample], bare: list[Sample]) -> dict[str, Any]:
+    """A page's medians over the rounds, and its ratios to the bare page round by round: of
+    requests a second (the goal's), and of CPU a request, bare over page (which the machine's
+    neighbours move less than they move throughput)."""
+    ratios = [mine.rate / theirs.rate for mine, theirs in zip(samples, bare, strict=True)]
+    cpu_ratios = [theirs.cpu_ms / mine.cpu_ms for mine, theirs in zip(samples, bare, strict=True)]
+    return {
+        "server": server,
+        "page": page,
+        "rps": statistics.median(sample.rate for sample in samples),
+        "ratio": statistics.median(ratios),
+        "ratio_min_max": [min(ratios), max(ratios)],
+        "cpu_ms": statistics.median(sample.cpu_ms for sample in samples),
+        "cpu_ratio": statistics.median(cpu_ratios),
+        "other_cpu_ms": statistics.median(sample.other_ms for sample in samples),
+        "rounds": [
+            {"rps": round(sample.rate, 1), "cpu_ms": sample.cpu_ms, "other_cpu_ms": sample.other_ms}
+            for sample in samples
+        ],
+    }
 
 
 if __name__ == "__main__":
