@@ -87,6 +87,25 @@ def test_a_forged_method_is_refused(jonas: Client) -> None:
     assert EnrollmentCase.objects.get().method == ""
 
 
+def test_the_method_page_shows_the_choice_made_in_each_language(jonas: Client) -> None:
+    """The choices are a kept fragment while the form is not sent: by language and the
+    method chosen, so coming back shows that choice, and an error still shows the error."""
+    checked = re.compile(r'<input type="radio" name="method" value="(\w+)"[^>]*\bchecked\b')
+    for chosen in ["", "app", "kodeviser", "kodeoplaeser", "app"]:
+        EnrollmentCase.objects.update(method=chosen)
+        for language, legend in [
+            ("da", "Vælg, hvordan du vil bruge MitID"),
+            ("en", "Choose how you want to use MitID"),
+            ("kl", "MitID qanoq atorumanerlugu toqqaruk"),
+        ]:
+            html = jonas.get(f"/{language}/enrollment/method/").content.decode()
+            assert checked.findall(html) == ([chosen] if chosen else []), (chosen, language)
+            assert f'<legend class="form-label">{legend}</legend>' in html
+    html = jonas.post("/en/enrollment/method/", {"method": "chip"}).content.decode()
+    assert "Choose the app, a code display or a code reader." in html
+    assert 'class="form-group form-error"' in html
+
+
 @pytest.mark.parametrize(
     ("mobile", "message"),
     [
