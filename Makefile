@@ -128,15 +128,17 @@ $(PEERS_VENV)/.installed: bench/peers/requirements.txt
 bench-peers: compilemessages $(PEERS_VENV)/.installed
 	$(BIN)/python -m bench.peers.run $(BENCH_PEERS_ARGS)
 
-## make bench: every figure of the README's Benchmarks, one after the other (about 20 minutes,
+## make bench: every figure of the README's Benchmarks, one after the other (about 30 minutes,
 ## the machine otherwise quiet): (a) to (d), the peers' logins, the relying-party login. Each
-## prints its table and saves its result in bench/results/. Needs wrk (apt-get install -y wrk).
+## prints its table and saves its result in bench/results/. Needs wrk and valgrind
+## (apt-get install -y wrk valgrind).
 bench: compilemessages $(PEERS_VENV)/.installed
 	$(BIN)/python -m bench.frames --logins 10000
 	$(BIN)/python -m bench.approvals --rate 100
 	$(BIN)/python -m bench.approvals --rate 200
 	$(BIN)/python -m bench.logins
 	$(BIN)/python -m bench.pages
+	$(BIN)/python -m bench.instructions
 	$(BIN)/python -m bench.peers.run $(BENCH_PEERS_ARGS)
 	BENCH_DATABASE_URL=$${BENCH_PARTY_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mitid_oidc_bench} \
 		$(BIN)/python -m bench.party_logins
