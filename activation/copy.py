@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from authenticators import app_keys, notices, services
 from authenticators.models import AppDevice, AuthenticatorStatus, Identity
-from authenticators.user_ids import normalise_user_id
+from authenticators.user_ids import is_user_id
 
 from .models import AppCopy, token_hash
 from .services import ActivationRefused, _check_installation
@@ -82,7 +82,7 @@ def scan_copy_code(
         if timezone.now() >= copy.expires_at:
             raise ActivationRefused("copy_code_expired")
         identity = Identity.objects.select_for_update().get(pk=copy.identity_id)
-        if normalise_user_id(user_id.strip()) != identity.user_id_key:
+        if not is_user_id(user_id, identity.user_id_key):
             raise ActivationRefused("not_your_user_id")
         if services.active_apps(identity) >= services.MAX_ACTIVE_APPS:
             raise ActivationRefused("too_many_apps")

@@ -27,7 +27,7 @@ from authenticators import lifecycle
 from authenticators.lifecycle import IdCheck, IdDocument
 from authenticators.models import AssuranceLevel, AuthenticatorEvent, CodeDevice, Identity
 from authenticators.services import Refused
-from authenticators.user_ids import normalise_user_id
+from authenticators.user_ids import is_user_id, normalise_user_id
 from cpr.persons import get_person_register
 from enrollment import codes
 from enrollment.codes import new_activation_code
@@ -154,7 +154,7 @@ def choose_user_id(*, desk: DeskEnrollment, user_id: str, by: Staff) -> DeskEnro
     with transaction.atomic():
         desk = _locked(desk, "user_id", by)
         if desk.identity is not None and desk.identity.user_id:
-            if normalise_user_id(user_id.strip()) != desk.identity.user_id_key:
+            if not is_user_id(user_id, desk.identity.user_id_key):
                 raise_later = _refuse("not_your_user_id", by=by, desk=desk, what=desk.name)
             else:
                 desk.state = State.CONTACT

@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from authenticators import app_keys, notices, services
 from authenticators.models import AppDevice, AuthenticatorEvent, AuthenticatorStatus, Identity
-from authenticators.user_ids import normalise_user_id
+from authenticators.user_ids import is_user_id, normalise_user_id
 from cpr.persons import Person, get_person_register, mrz_name
 from enrollment import notices as enrollment_notices
 from enrollment.codes import new_activation_code
@@ -265,7 +265,7 @@ def choose_user_id(
     def check(enrollment: PassportEnrollment) -> PassportEnrollment:
         identity = enrollment.identity
         if identity is not None and identity.user_id:
-            if normalise_user_id(user_id.strip()) != identity.user_id_key:
+            if not is_user_id(user_id, identity.user_id_key):
                 raise ActivationRefused("not_your_user_id")
             enrollment.user_id = identity.user_id
             return enrollment

@@ -43,7 +43,7 @@ class ActivationRefused(Refused):
 
 
 def _activation_code_owner(user_id: str, activation_code: str) -> AppActivationCode | None:
-    key = normalise_user_id(user_id.strip())
+    key = normalise_user_id(user_id)
     if not key:
         return None  # empty is nobody's user-ID (a person without one has "")
     candidate = (
@@ -60,7 +60,7 @@ def _activation_code_owner(user_id: str, activation_code: str) -> AppActivationC
 
 
 def _letter_code(user_id: str, activation_code: str) -> AppActivationCode | None:
-    key = normalise_user_id(user_id.strip())
+    key = normalise_user_id(user_id)
     if not key:
         return None  # empty is nobody's user-ID
     candidate = (
@@ -84,7 +84,7 @@ def check_letter_code(*, user_id: str, activation_code: str, client: str) -> App
     A wrong pair counts against the client and the user-ID typed (known or not, the answer is
     the same), and a client that failed too often is refused before anything is looked up.
     """
-    subject = normalise_user_id(user_id.strip())
+    subject = normalise_user_id(user_id)
     if attempts.client_locked_until("letter-code", client) or attempts.is_locked(
         "letter-code", subject
     ):
@@ -224,7 +224,7 @@ def start_app_activation(
         installation = uuid.UUID(installation_id)
     except (app_keys.InvalidKey, ValueError) as error:
         raise ActivationRefused("invalid_key") from error
-    subject = normalise_user_id(user_id.strip())
+    subject = normalise_user_id(user_id)
     if attempts.is_locked("activation-code", subject):
         raise ActivationRefused("too_many_attempts")
     with transaction.atomic():

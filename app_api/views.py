@@ -212,16 +212,14 @@ def start_activation(request: HttpRequest, body: dict[str, Any]) -> JsonResponse
 def confirm_activation(
     request: HttpRequest, body: dict[str, Any], installation_id: uuid.UUID
 ) -> JsonResponse:
-    key = normalise_user_id(body["user_id"].strip())
+    key = normalise_user_id(body["user_id"])
+    if not key:
+        return error("not_found")  # empty is nobody's user-ID
     device = (
-        (
-            AppDevice.objects.filter(installation_id=installation_id, identity__user_id_key=key)
-            .exclude(status=AuthenticatorStatus.REVOKED)
-            .select_related("identity")
-            .first()
-        )
-        if key  # empty is nobody's user-ID
-        else None
+        AppDevice.objects.filter(installation_id=installation_id, identity__user_id_key=key)
+        .exclude(status=AuthenticatorStatus.REVOKED)
+        .select_related("identity")
+        .first()
     )
     if device is None:
         return error("not_found")

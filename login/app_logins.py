@@ -130,7 +130,7 @@ def start(*, user_id: str, service: str, text: str, same_device: bool = False) -
     """
     now = timezone.now()
     with transaction.atomic():
-        key = normalise_user_id(user_id.strip())  # empty is nobody's user-ID
+        key = normalise_user_id(user_id)  # empty is nobody's user-ID
         active = Identity.objects.select_for_update().filter(status=Identity.Status.ACTIVE)
         identity = one(active.filter(user_id_key=key)) if key else None
         replaced: list[AppLogin] = []

@@ -40,7 +40,7 @@ class Success:
 
 def identity_for(user_id: str) -> Identity | None:
     """The active identity holding `user_id`, whatever its case."""
-    key = normalise_user_id(user_id.strip())  # empty is nobody's user-ID
+    key = normalise_user_id(user_id)  # empty is nobody's user-ID
     if not key:
         return None
     return one(Identity.objects.filter(user_id_key=key, status=Identity.Status.ACTIVE))
@@ -59,7 +59,7 @@ def _unknown(user_id: str, *, password: str | None = None) -> LoginFailed:
     answers tell nobody whether the user-ID exists or what it has. A password is hashed as a
     real check hashes one (after the lock, as a real device's lock comes first), so that the
     time taken tells nothing either."""
-    subject = normalise_user_id(user_id.strip())
+    subject = normalise_user_id(user_id)
     until = attempts.locked_until("login", subject)
     if until is not None:
         return LoginFailed("locked", locked_until=until)
@@ -96,7 +96,7 @@ def _check_code_device(
     with transaction.atomic():
         device = one(
             CodeDevice.objects.filter(
-                identity__user_id_key=normalise_user_id(user_id.strip()),
+                identity__user_id_key=normalise_user_id(user_id),
                 identity__status=Identity.Status.ACTIVE,
             )
             .exclude(status__in=[AuthenticatorStatus.PENDING, AuthenticatorStatus.REVOKED])

@@ -230,3 +230,13 @@ def test_too_many_tries_lock_the_user_id_and_the_client(
         in type_letter(client, "ABCD-EFGH", user_id="a third").content.decode()
     )
     assert AppActivationCode.objects.get().used_at is None
+
+
+def test_a_blank_user_id_is_nobodys_even_with_the_letters_code(ordered: DeviceOrder) -> None:
+    """Had her user-ID been given up (an empty key), spaces must still not find her."""
+    Identity.objects.filter(cpr=SOFIE).update(user_id="", user_id_key="")
+    with pytest.raises(activation.ActivationRefused) as refused:
+        activation.check_letter_code(
+            user_id="  ", activation_code=letter_code(ordered), client="192.0.2.1"
+        )
+    assert refused.value.code == "invalid_activation_code"
