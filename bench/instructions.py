@@ -4,14 +4,14 @@
 
 On a shared machine two runs of `bench.pages` moved a page's ratio by up to 0.2. callgrind
 (valgrind) counts the instructions a process runs, which other people's work does not change.
-Each page of `bench.pages` is requested through Django's WSGI handler (no server: gunicorn's
-own part of a request, the same for every page, is left out, so these ratios are lower than
-served ones) with the benchmark settings and persistent database connections, in a process
-under callgrind: 50 requests to warm up and then `LOW`, and again with `HIGH`; the difference
-divided by `HIGH - LOW` is a request's instructions. Two pages are counted at a time (one a
-core). Prints each page's instructions a request and its ratio to the bare page's, and saves
-them in bench/results/instructions.json. Needs valgrind (`apt-get install -y valgrind`); about
-three minutes a page.
+Each page of `bench.pages` is requested through Django's WSGI handler with the benchmark
+settings and one database connection, in a process under callgrind: 50 requests to warm up
+and then `LOW`, and again with `HIGH`; the difference divided by `HIGH - LOW` is a request's
+instructions. No server is in it (gunicorn's part of a request, the same for every page, is
+left out, so these ratios are lower than served ones), nor PostgreSQL's work: only the Django
+process's. Two pages are counted at a time (one a core). Prints each page's instructions a
+request and its ratio to the bare page's, and saves them in bench/results/instructions.json.
+Needs valgrind (`apt-get install -y valgrind`); about three minutes a page.
 """
 
 import argparse
@@ -66,13 +66,16 @@ def instructions(path: str, cookie: str, count: int) -> int:
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "callgrind.out"
         child = ["-m", "bench.instructions", "--child", path, cookie, str(count)]
-        subprocess.run(
+        ran = subprocess.run(
             ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, *child],
             cwd=harness.ROOT,
-            env=harness.environment(DB_CONN_MAX_AGE="60"),
-            check=True,
+            # One connection for the whole run, and the same hashes in both runs compared.
+            env=harness.environment(DB_CONN_MAX_AGE="3600", PYTHONHASHSEED="0"),
             capture_output=True,
+            text=True,
         )
+        if ran.returncode:
+            raise RuntimeError(f"{path}: {ran.stderr[-2000:]}")
         lines = out.read_text().splitlines()
     return int(next(line for line in lines if line.startswith("summary:")).split()[1])
 

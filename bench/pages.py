@@ -24,8 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import harness
 
+BARE = "bare 5 KB page"
 PAGES = {
-    "bare 5 KB page": "/da/bench/bare/",
+    BARE: "/da/bench/bare/",
     "login: user-ID": "/da/login/",
     "enrollment: method": "/da/enrollment/method/",
     "enrollment: check a user-ID": "/da/enrollment/check-user-id/",
@@ -72,18 +73,18 @@ def sessions() -> tuple[str, str]:
     return f"sessionid={plain.session_key}", f"sessionid={proven.session_key}"
 
 
-BARE = "bare 5 KB page"
-
-
-def measure(base: str, path: str, cookie: str, seconds: int, process: Any, name: str) -> Sample:
+def measure(
+    base: str, path: str, cookie: str, seconds: int, process: Any, *, own_backends: bool
+) -> Sample:
     """wrk on one page, and the CPU the server and its database spent on each request."""
-    # gunicorn's workers keep their database connections, so their own backends are counted;
-    # uvicorn's close them, so there every PostgreSQL process is (nobody else's run here).
-    meter = harness.CpuMeter(own_backends=name.startswith("gunicorn"), server=process.pid)
+    meter = harness.CpuMeter(own_backends=own_backends, server=process.pid)
     meter.start()
     rate, made = harness.wrk_run(base + path, cookie=cookie, seconds=seconds)
-    spent: Any = meter.stop(made)["cpu_ms_per_operation"]
-    return Sample(rate, spent["server"] + spent["postgres"], spent["other"])
+    spent: Any = meter.stop(made)
+    if spent.get("postgres_backends_ended"):
+        raise RuntimeError("a worker's database connection ended: its CPU is not counted")
+    cpu = spent["cpu_ms_per_operation"]
+    return Sample(rate, cpu["server"] + cpu["postgres"], cpu["other"])
 
 
 def serve_and_measure(
@@ -104,8 +105,14 @@ def serve_and_measure(
             assert status == "200", (path, status)
             harness.wrk(base + path, cookie=proven, seconds=2)
 
+        # gunicorn's workers keep their database connections, so their own backends are
+        # counted; uvicorn's close them after each request, so there every process of the
+        # PostgreSQL server is (background workers too, and anyone else's queries).
+        own_backends = name.startswith("gunicorn")
+
         def sample(page: str) -> Sample:
-            return measure(base, PAGES[page], cookie.get(page, plain), seconds, process, name)
+            jar = cookie.get(page, plain)
+            return measure(base, PAGES[page], jar, seconds, process, own_backends=own_backends)
 
         # The pages in turn between bare runs; each round's ratios are to the mean of the
         # bare runs on either side of it, so a machine that slows down or speeds up during

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.conf import LazySettings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.handlers.wsgi import get_path_info
 from django.test import Client
 from django.test.client import ClientHandler
@@ -99,12 +99,14 @@ def _passports_outside_the_repository(settings: LazySettings, _passport_root: st
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(settings: LazySettings) -> None:
-    """Lock-outs and per-client counts live in the cache: each test starts with none.
+    """Lock-outs and per-client counts live in the cache: each test starts with none, and
+    with no kept template fragment.
 
     The local-memory cache is emptied. The Redis cache is shared by the parallel test
     processes, with the channel layer and the Celery broker in the same database, so it is
     never flushed: under xdist each test gets a key prefix of its own instead.
     """
+    caches["fragments"].clear()  # the layout's kept HTML: each test renders its own
     default = settings.CACHES["default"]
     if "locmem" in default["BACKEND"].lower():
         cache.clear()

@@ -31,6 +31,7 @@ PAGE = Template("{% load enrollment_steps %}{% step_list %}|{% step_list %}")
 
 SHAPES = [
     (Step.METHOD, set(), {Step.METHOD}),
+    (Step.METHOD, {Step.METHOD}, {Step.METHOD, Step.TERMS}),  # only the current step differs
     (Step.TERMS, {Step.METHOD}, {Step.METHOD, Step.TERMS}),  # the current step
     (Step.TERMS, set(), {Step.METHOD, Step.TERMS}),  # a step done
     (Step.TERMS, {Step.METHOD}, {Step.TERMS}),  # a link

@@ -101,9 +101,11 @@ def test_the_method_page_shows_the_choice_made_in_each_language(jonas: Client) -
             html = jonas.get(f"/{language}/enrollment/method/").content.decode()
             assert checked.findall(html) == ([chosen] if chosen else []), (chosen, language)
             assert f'<legend class="form-label">{legend}</legend>' in html
-    html = jonas.post("/en/enrollment/method/", {"method": "chip"}).content.decode()
-    assert "Choose the app, a code display or a code reader." in html
-    assert 'class="form-group form-error"' in html
+    EnrollmentCase.objects.update(method="")
+    for sent in [{"method": "chip"}, {}]:  # {} is the unchosen page's key, had it one
+        html = jonas.post("/en/enrollment/method/", sent).content.decode()
+        assert "Choose the app, a code display or a code reader." in html
+        assert 'class="form-group form-error"' in html
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,8 @@
 """The session's warning dialog (WCAG 2.2.1): its fixed parts are kept fragments, by language
 and by the kind of login the "Log in again" link goes back to."""
 
+import re
+
 import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
@@ -16,11 +18,12 @@ TEXTS = {
 @pytest.mark.parametrize("first", ["mitid", "nemid"])
 def test_each_language_and_login_gets_its_own_words_and_way_back(first: str) -> None:
     kinds = ["mitid", "nemid"] if first == "mitid" else ["nemid", "mitid"]
-    for _round in range(2):  # made, then taken from the fragment cache
+    tokens: set[str] = set()
+    for round_ in range(2):  # made, then taken from the fragment cache
         for language, (question, again) in TEXTS.items():
             for kind in kinds:
                 with translation.override(language):
-                    request = RequestFactory().get(f"/{language}/somewhere/?step=2")
+                    request = RequestFactory().get(f"/{language}/somewhere/?step={round_}")
                     html = render_to_string(
                         "_partials/session_warning.html",
                         {
@@ -36,5 +39,7 @@ def test_each_language_and_login_gets_its_own_words_and_way_back(first: str) -> 
                 assert question in html and again in html, (language, kind)
                 assert f'href="{back}"' in html, (language, kind)
                 assert 'data-seconds-left="321"' in html
-                assert f'name="next" value="/{language}/somewhere/?step=2"' in html
-                assert 'name="csrfmiddlewaretoken"' in html
+                assert f'name="next" value="/{language}/somewhere/?step={round_}"' in html
+                token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+                assert token and token.group(1) not in tokens, "each page's own token"
+                tokens.add(token.group(1))
