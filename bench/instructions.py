@@ -2,7 +2,7 @@
 
     python -m bench.instructions [--pages NAME ...] [--fresh]
 
-On a shared machine two runs of `bench.pages` moved a page's ratio by up to 0.2. callgrind
+On a shared machine two runs of `bench.pages` moved a page's ratio by up to 0.35. callgrind
 (valgrind) counts the instructions a process runs, which other people's work does not change.
 Each page of `bench.pages` is requested through Django's WSGI handler with the benchmark
 settings and one database connection, in a process under callgrind: 50 requests to warm up
