@@ -262,6 +262,20 @@ def start_app_activation(
     return device
 
 
+def app_to_confirm(*, installation_id: uuid.UUID, user_id: str) -> AppDevice | None:
+    """The app on this installation, for this user-ID, that an activation may confirm (not
+    revoked), with its person; none for an empty user-ID (nobody's)."""
+    key = normalise_user_id(user_id)
+    if not key:
+        return None
+    return (
+        AppDevice.objects.filter(installation_id=installation_id, identity__user_id_key=key)
+        .exclude(status=AuthenticatorStatus.REVOKED)
+        .select_related("identity")
+        .first()
+    )
+
+
 def confirm_app_activation(
     *,
     device: AppDevice,

@@ -17,9 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from activation import services as activation
-from authenticators.models import AppDevice, AppLogin, AuthenticatorStatus
+from authenticators.models import AppDevice, AppLogin
 from authenticators.services import Refused
-from authenticators.user_ids import normalise_user_id
 from login import app_logins
 
 from . import auth as api_auth
@@ -212,15 +211,7 @@ def start_activation(request: HttpRequest, body: dict[str, Any]) -> JsonResponse
 def confirm_activation(
     request: HttpRequest, body: dict[str, Any], installation_id: uuid.UUID
 ) -> JsonResponse:
-    key = normalise_user_id(body["user_id"])
-    if not key:
-        return error("not_found")  # empty is nobody's user-ID
-    device = (
-        AppDevice.objects.filter(installation_id=installation_id, identity__user_id_key=key)
-        .exclude(status=AuthenticatorStatus.REVOKED)
-        .select_related("identity")
-        .first()
-    )
+    device = activation.app_to_confirm(installation_id=installation_id, user_id=body["user_id"])
     if device is None:
         return error("not_found")
     device = activation.confirm_app_activation(
