@@ -13,15 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.hashers import Argon2PasswordHasher
-from django.core.management import call_command
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from app_api.client import AppState, _pem
 from authenticators.models import AppDevice, AppLogin
 from tests.asgi_server import asgi_server
-from tests.factories import AppDeviceFactory
+from tests.phone import jonas_phone, mitid_app
 
 from .conftest import screenshot
 
@@ -45,24 +42,7 @@ def servers(transactional_db: None) -> Iterator[tuple[str, str]]:
 @pytest.fixture
 def jonas_app(transactional_db: None, tmp_path: Path) -> tuple[AppDevice, Path]:
     """Jonas's activated app, its key in the command-line app's state file."""
-    # The server process hashes with the real settings (Argon2), not the tests' fast MD5.
-    device = AppDeviceFactory(
-        identity__user_id="J()nas Jen5en",
-        pin_hash=Argon2PasswordHasher().encode("246810", Argon2PasswordHasher().salt()),
-    )
-    state = AppState(
-        tmp_path / "phone.json",
-        installation_id=str(device.installation_id),
-        accounts={
-            "J()nas Jen5en": {
-                "private_key": _pem(device.private_key),
-                "key_id": str(device.key_id),
-                "status": "active",
-            }
-        },
-    )
-    state.save()
-    return device, state.path
+    return jonas_phone(tmp_path)
 
 
 def read_qr(page: Page, path: Path) -> str:
@@ -73,10 +53,6 @@ def read_qr(page: Page, path: Path) -> str:
 
     (symbol,) = decode(Image.open(path))
     return symbol.data.decode()
-
-
-def mitid_app(state: Path, url: str, *args: str) -> None:
-    call_command("mitid_app", "--state", str(state), "--url", url, *args)
 
 
 def test_jonas_scans_the_live_qr_code_and_the_browser_follows_without_a_reload(
