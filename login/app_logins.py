@@ -102,6 +102,15 @@ def watched(token: str) -> AppLogin | None:
         return None
 
 
+def statuses(tokens: list[str]) -> dict[str, str]:
+    """The status now of each of these logins (tokens the browsers wait on), by token; a token
+    that is no login is left out."""
+    return {
+        str(login.token): login.current_status()
+        for login in AppLogin.objects.only("token", "status", "expires_at").filter(token__in=tokens)
+    }
+
+
 def waited_on(token: str) -> AppLogin | None:
     """The login a browser waits on, by the token in its session, with what finishing it needs
     (the person, their account and the approving app); none for a token that is no login."""

@@ -102,6 +102,9 @@ class AppLoginConsumer(AsyncJsonWebsocketConsumer):
     # Status changes heard and not yet passed on, kept while connect still speaks.
     heard: list[dict[str, Any]] | None = None
     ready = False
+    # The status last said to the browser: a listener catching up after a Redis restart
+    # passes on every login's status, changed or not.
+    said = ""
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         """Channels' own loop, without what it keeps for a channel this consumer has not got:
@@ -143,6 +146,7 @@ class AppLoginConsumer(AsyncJsonWebsocketConsumer):
                 await self.close(code=NO_LOGIN)
                 return
         await self.accept()
+        self.said = status
         await self.send_json({"type": "status", "status": status})
         if status == AppLogin.Status.WAITING and not login.same_device:
             self.start_frames()
@@ -237,6 +241,9 @@ class AppLoginConsumer(AsyncJsonWebsocketConsumer):
 
     async def login_status(self, event: dict[str, Any]) -> None:
         """A status change from whichever process the app's request reached."""
+        if event["status"] == self.said:
+            return
+        self.said = event["status"]
         if event["status"] != AppLogin.Status.WAITING:
             self.stop_frames()
         if event["status"] in FINISHED:

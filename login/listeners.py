@@ -15,6 +15,11 @@ runs a loop per test) breaks every later receive. So a listener reads a channel 
 its own, which channels_redis reads directly, without that lock; it belongs to the loop it
 was made on, and when its last consumer leaves it leaves the group, tells its reader to stop,
 waits for it, and is forgotten; the next consumer on that loop starts a new one.
+
+Redis may restart under it (it keeps nothing on disk): the group's members go with it, and a
+status change sent while it was down is lost (the sender logs it). So once a read has failed,
+the reader joins the group again before it reads on, and then reads the status of every login
+its consumers wait on from the database, each consumer passing on a status it has not yet said.
 """
 
 import asyncio
@@ -23,6 +28,7 @@ import uuid
 import weakref
 from typing import Any, Protocol
 
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from . import app_logins
@@ -41,6 +47,8 @@ STOP_SECONDS = 5.0
 RENEW_SECONDS = 3600.0
 # What a listener sends itself to stop its reader between two receives.
 _STOP = "login.listener.stop"
+# Logins whose status one query reads when a listener catches up after Redis came back.
+CATCH_UP_BATCH = 1000
 # Its channel's names: settings give them room for many status changes at once.
 CHANNEL_PREFIX = "login-status."
 
@@ -66,21 +74,41 @@ class Listener:
         self.reader = asyncio.create_task(self.read(), name=f"login-status-listener {self.channel}")
 
     async def read(self) -> None:
+        lost = False
         while True:
             try:
+                if lost:
+                    await self.layer.group_add(app_logins.STATUS_GROUP, self.channel)
+                    lost = False
+                    await self.catch_up()
                 event = await self.layer.receive(self.channel)
             except Exception:
                 logger.warning("The login status listener could not read", exc_info=True)
+                lost = True
                 await asyncio.sleep(RETRY_SECONDS)
                 continue
             if event.get("type") == _STOP:
                 return
-            self.received += 1
-            for waiter in tuple(self.waiting.get(str(event.get("login")), ())):
-                try:
-                    waiter.hear(event)
-                except Exception:
-                    logger.warning("A login's status did not reach its browser", exc_info=True)
+            self.pass_on(event)
+
+    def pass_on(self, event: dict[str, Any]) -> None:
+        self.received += 1
+        for waiter in tuple(self.waiting.get(str(event.get("login")), ())):
+            try:
+                waiter.hear(event)
+            except Exception:
+                logger.warning("A login's status did not reach its browser", exc_info=True)
+
+    async def catch_up(self) -> None:
+        """Back in the group after the layer failed: what was sent meanwhile is lost, so each
+        login waited on is read from the database, and its status passed on as if heard (a
+        consumer says only a status it has not said)."""
+        tokens = list(self.waiting)
+        for start in range(0, len(tokens), CATCH_UP_BATCH):
+            batch = tokens[start : start + CATCH_UP_BATCH]
+            now = await database_sync_to_async(app_logins.statuses)(batch)
+            for token, status in now.items():
+                self.pass_on({"type": "login.status", "status": status, "login": token})
 
     async def join_group(self) -> None:
         """In the group before any consumer reads a status; the others wait for the first."""

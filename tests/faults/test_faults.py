@@ -1,13 +1,21 @@
 """What the portal does when its parts fail, tried on the real parts (see conftest.py)."""
 
+import json
 import re
 import time
 from collections.abc import Callable
+from contextlib import suppress
+from pathlib import Path
 
+import requests
 from django.test import Client
+from websockets.sync.client import ClientConnection, connect
 
+from login import listeners
 from messaging.models import Message
 from messaging.services import queue_sms
+from tests.asgi_server import asgi_server
+from tests.phone import PIN, USER_ID, jonas_phone, mitid_app
 
 from .conftest import Celery, Gateway, Redis, needs_the_fault_set_up, wait_for
 
@@ -98,3 +106,60 @@ def test_the_sms_gateway_failing_for_a_while(
     )
     assert {str(m.key) for m in messages} == set(gateway.taken)
     assert all(m.attempts >= 2 for m in Message.objects.all())
+
+
+def test_redis_restarted_while_a_browser_waits_on_a_qr_login(
+    transactional_db: None, redis: Redis, tmp_path: Path
+) -> None:
+    """Proves: a browser waiting on its live QR code hears the scan and the approval that
+    follow a Redis restart (which takes the server processes' places in the status group
+    and their pooled connections with it), the app's requests reaching another server
+    process, as deployed."""
+    _device, state = jonas_phone(tmp_path)
+    environment = {"DEMO_MODE": "true", "CELERY_TASK_ALWAYS_EAGER": "true"}
+    with asgi_server(**environment) as browser_url, asgi_server(**environment) as app_url:
+        browser = requests.Session()
+        browser.get(f"{browser_url}/en/login/").raise_for_status()
+        answer = browser.post(
+            f"{browser_url}/en/login/",
+            {"user_id": USER_ID, "csrfmiddlewaretoken": browser.cookies["csrftoken"]},
+        )
+        assert answer.status_code == 200 and "login-qr" in answer.text
+        cookies = "; ".join(f"{name}={value}" for name, value in browser.cookies.items())
+        with connect(
+            browser_url.replace("http", "ws", 1) + "/ws/login/app/",
+            additional_headers={"Cookie": cookies},
+            origin=browser_url,  # type: ignore[arg-type]
+        ) as socket:
+            assert _next(socket, "status") == "waiting"
+            # Scanned at once: before the browser's server process is back in the status
+            # group (it tries each second), so the change is published to nobody; it reads
+            # the status of its sockets' logins when it is back.
+            redis.stop()
+            redis.start()
+            mitid_app(state, app_url, "scan", _fresh_frame(socket))
+            assert _next(socket, "status") == "scanned"
+            # Approved after the browser's server is back: the app's server process sends on
+            # a pooled connection that Redis closed, and must try again on a new one.
+            redis.stop()
+            redis.start()
+            time.sleep(3 * listeners.RETRY_SECONDS)
+            mitid_app(state, app_url, "approve", "--pin", PIN)
+            assert _next(socket, "status") == "approved"
+
+
+def _next(socket: ClientConnection, kind: str) -> str:
+    """What the next message of this kind on the socket says (a status, or a frame)."""
+    deadline = time.monotonic() + 10
+    while True:
+        message = json.loads(socket.recv(timeout=max(0.0, deadline - time.monotonic())))
+        if message["type"] == kind:
+            return str(message[kind])
+
+
+def _fresh_frame(socket: ClientConnection) -> str:
+    """The frame the browser shows now: those that arrived while Redis restarted are old."""
+    with suppress(TimeoutError):
+        while True:
+            socket.recv(timeout=0)
+    return _next(socket, "frame")

@@ -143,6 +143,37 @@ def test_a_scan_and_an_approval_reach_the_browser(
     assert statuses == ["scanned", "approved"]
 
 
+def test_a_listener_back_after_redis_restarted_passes_on_each_status_once(
+    phone: AppDevice,
+) -> None:
+    """A status change sent while Redis was down is lost; the listener, back in the group,
+    reads its sockets' logins (`Listener.catch_up`) and each socket says only what changed."""
+    login = start()
+    socket = browser_waiting_on(login)
+
+    async def talk() -> list[str]:
+        await socket.connect()
+        assert (await socket.receive_json_from(timeout=3))["status"] == "waiting"
+        listener = listeners.listening()
+        assert listener is not None
+        await listener.catch_up()  # nothing changed
+        # Scanned, and never announced (the test's transaction is not committed).
+        await sync_to_async(app_logins.scan)(signer=phone, frame_text=app_logins.frame(login))
+        await listener.catch_up()
+        await listener.catch_up()
+        statuses: list[str] = []
+        while "scanned" not in statuses:
+            message = await socket.receive_json_from(timeout=3)
+            if message["type"] == "status":
+                statuses.append(message["status"])
+        # No frame follows a scan, nor the same status again.
+        assert await socket.receive_nothing(timeout=1.5)
+        await socket.disconnect()
+        return statuses
+
+    assert async_to_sync(talk)() == ["scanned"]
+
+
 def test_an_expired_login_says_so_and_closes(phone: AppDevice) -> None:
     login = start()
     AppLogin.objects.filter(pk=login.pk).update(
