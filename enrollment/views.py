@@ -341,7 +341,7 @@ class ConfirmContactView(StepView):
             return redirect("enrollment:contact")
         if request.POST.get("action") == "resend":
             try:
-                services.send_code(
+                services.send_code_again(
                     self.case, ContactChannel(self.channel()), language=get_language()
                 )
                 messages.success(request, gettext("We have sent a new code."))

@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from authenticators.models import Identity
-from enrollment.models import AppointmentSlot, DeviceOrder, EnrollmentCase, Office
+from enrollment.models import AppointmentSlot, CodeSend, DeviceOrder, EnrollmentCase, Office
 from messaging.models import OutboxMessage
 from tests.caches import empty_cache
 
@@ -160,6 +160,21 @@ def test_send_again_within_a_minute_is_refused_with_the_wait(
         "/en/enrollment/contact/confirm/", {"channel": "sms", "action": "resend"}, follow=True
     )
     assert "seconds before asking for a new code" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_send_again_sends_a_new_code_outside_any_test_transaction(jonas: Client) -> None:
+    """As served: no transaction around the request. The code's row is locked while the new
+    code is made, which PostgreSQL allows only in a transaction (a 500 before)."""
+    at_contact_step(jonas)
+    jonas.post("/en/enrollment/contact/", {"mobile": "20304050"})
+    first = latest_code("+4520304050")
+    CodeSend.objects.update(sent_at=timezone.now() - timedelta(minutes=2))
+    response = jonas.post(
+        "/en/enrollment/contact/confirm/", {"channel": "sms", "action": "resend"}, follow=True
+    )
+    assert "We have sent a new code." in response.content.decode()
+    assert latest_code("+4520304050") != first
 
 
 def test_a_taken_user_id_gets_three_suggestions_and_keeps_the_wish(
