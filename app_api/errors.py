@@ -33,6 +33,7 @@ APP_ERRORS = {
     "network": _("The portal cannot be reached. Try again."),
     "unknown": _("Something went wrong. Try again."),
     "server_error": _("Something went wrong. Try again."),
+    "service_unavailable": _("The portal cannot answer right now. Try again in a minute."),
     # What the app sent could not be used, or did not prove which app sent it.
     "bad_request": _APP_FAULT,
     "unsupported_media_type": _APP_FAULT,

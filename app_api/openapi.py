@@ -49,8 +49,8 @@ def obj(required: list[str], **properties: dict[str, Any]) -> dict[str, Any]:
 
 STRING: dict[str, Any] = {"type": "string", "minLength": 1}
 SIGNED: list[dict[str, list[str]]] = [{"deviceSignature": []}]
-# Any operation may answer these: a wrong method, a Host the portal does not serve, or the
-# portal failing (still as JSON).
+# Any operation may answer these: a wrong method, a Host the portal does not serve, the
+# portal failing (still as JSON), or a part it stands on not answering (with Retry-After).
 COMMON_ERRORS = (
     (400, ("bad_request",)),
     (422, ("invalid_text",)),
@@ -58,6 +58,7 @@ COMMON_ERRORS = (
     (405, ("method_not_allowed",)),
     (413, ("payload_too_large",)),
     (500, ("server_error",)),
+    (503, ("service_unavailable",)),
 )
 SIGNED_ERRORS = (
     (401, ("unauthenticated", "bad_signature", "stale_request", "replayed_request")),

@@ -20,6 +20,7 @@ from activation import services as activation
 from authenticators.models import AppDevice, AppLogin
 from authenticators.services import Refused
 from login import app_logins
+from pages import outages
 
 from . import auth as api_auth
 from .openapi import OPENAPI
@@ -64,6 +65,7 @@ STATUS = {
     "login_expired": 410,
     "too_many_attempts": 429,
     "server_error": 500,
+    "service_unavailable": 503,
     # The roads without NemID: the passport in the app, and copying the app by QR code.
     "terms_not_accepted": 422,
     "person_number_missing": 422,
@@ -172,7 +174,10 @@ def json_endpoint(
                 return error(refusal.code)
             except Refused as refusal:
                 return error(refusal.code)
-            except Exception:
+            except Exception as failure:
+                if outages.is_outage(failure):  # Redis: the nonces, the lock-outs
+                    outages.log_outage(request, failure)
+                    return outages.retry_later(error("service_unavailable"))
                 # A phone gets JSON even when the portal fails; the log keeps the details.
                 logger.exception("App API %s failed", request.path)
                 return error("server_error")

@@ -19,6 +19,7 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from authenticators.models import AppLogin
+from pages import outages
 
 from . import app_logins, clock, frames, listeners
 from . import session as login_session
@@ -28,6 +29,8 @@ from . import session as login_session
 EARLY_SECONDS = 0.001
 # Close codes (4000-4999 are the application's): the page says why and offers a new start.
 NO_LOGIN = 4403
+# The status changes cannot be heard (Redis is down): the page asks by polling instead.
+TRY_AGAIN_LATER = 1013
 FINISHED = (
     AppLogin.Status.APPROVED,
     AppLogin.Status.REJECTED,
@@ -126,7 +129,12 @@ class AppLoginConsumer(AsyncJsonWebsocketConsumer):
                 await self.leave()
 
     async def connect(self) -> None:
-        listener = self.listener = await listeners.hold()
+        try:
+            listener = self.listener = await listeners.hold()
+        except outages.OUTAGES as failure:  # Redis down: the page polls instead
+            outages.log_outage(None, failure)
+            await self.close(code=TRY_AGAIN_LATER)
+            return
         received = listener.received
         login = await _login_waited_on(self.scope.pop("session", None))
         if login is None:

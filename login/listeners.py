@@ -31,6 +31,8 @@ from typing import Any, Protocol
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
+from pages import outages
+
 from . import app_logins
 
 logger = logging.getLogger(__name__)
@@ -82,8 +84,9 @@ class Listener:
                     lost = False
                     await self.catch_up()
                 event = await self.layer.receive(self.channel)
-            except Exception:
-                logger.warning("The login status listener could not read", exc_info=True)
+            except Exception as failure:
+                if not lost:  # once an outage, not every second of it
+                    _warn("The login status listener could not read", failure)
                 lost = True
                 await asyncio.sleep(RETRY_SECONDS)
                 continue
@@ -152,14 +155,22 @@ class Listener:
             # Stopped between two receives rather than cancelled inside one: channels_redis
             # does not always put its per-channel locks back when a receive is cancelled.
             await self.layer.send(self.channel, {"type": _STOP})
-        except Exception:
-            logger.warning("The login status listener could not stop in order", exc_info=True)
+        except Exception as failure:
+            _warn("The login status listener could not stop in order", failure)
         else:
             await asyncio.wait([self.reader], timeout=STOP_SECONDS)
         finally:
             if not self.reader.done():
                 self.reader.cancel()
                 await asyncio.wait([self.reader])
+
+
+def _warn(what: str, failure: Exception) -> None:
+    """Redis not answering is said in a line; anything else with its traceback."""
+    if outages.is_outage(failure):
+        logger.warning("%s: %s", what, failure)
+    else:
+        logger.warning(what, exc_info=failure)
 
 
 # Keyed weakly: a loop that ended with consumers still holding its listener (their tasks

@@ -21,6 +21,7 @@ from mitid_portal.handlers import AppApiMiddleware, is_app_api
 from nemid import session as nemid_session
 from nemid.provider import NemIDProof, get_provider
 from passports.checks import clear_caches as clear_passport_checks
+from tests.asgi_server import free_port
 
 
 class AppApiClientHandler(AppApiMiddleware, ClientHandler):
@@ -122,6 +123,19 @@ def _fresh_interfaces() -> None:
     for cached in (get_registry, get_provider, get_sms_backend, get_person_register):
         cached.cache_clear()
     clear_passport_checks()
+
+
+@pytest.fixture
+def redis_down(settings: LazySettings) -> None:
+    """The cache (lock-outs, throttles, the App API's nonces) on a Redis that is not there: a
+    real client asking a port where nothing listens, as when the server is down."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "mitid_portal.caches.SharedClientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+        },
+    }
 
 
 @pytest.fixture

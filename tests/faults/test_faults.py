@@ -8,13 +8,16 @@ from contextlib import suppress
 from pathlib import Path
 
 import requests
+from django.http import HttpResponseBase
 from django.test import Client
 from websockets.sync.client import ClientConnection, connect
 
+from app_api import auth as api_auth
 from login import listeners
 from messaging.models import Message
 from messaging.services import queue_sms
 from tests.asgi_server import asgi_server
+from tests.factories import AppDeviceFactory
 from tests.phone import PIN, USER_ID, jonas_phone, mitid_app
 
 from .conftest import Celery, Gateway, Redis, needs_the_fault_set_up, wait_for
@@ -61,6 +64,39 @@ def test_redis_down_while_a_citizen_asks_for_a_code(
     assert response["Location"] == "/en/enrollment/user-id/"
     wait_for(lambda: Message.objects.get().status == "sent", 10, "the row marked sent")
     assert len(gateway.taken) == 1
+
+
+def test_redis_down_asks_citizens_and_apps_to_try_again_and_then_serves_them(
+    demo_people: None, redis: Redis
+) -> None:
+    """Proves: with Redis stopped, the NemID login (its lock-outs are kept in Redis) answers
+    503 with the page asking to try again in a minute, and the App API (its nonces) 503 in
+    JSON; once Redis is back, the same requests succeed."""
+    phone = AppDeviceFactory()
+
+    def nemid_login() -> HttpResponseBase:
+        return Client().post(
+            "/en/nemid/login/", {"user_id": "Jonas1983", "password": "Nemid-Jonas-1983"}
+        )
+
+    def pending_logins() -> HttpResponseBase:
+        path = "/api/app/v1/logins"
+        header = api_auth.authorization_header(
+            key_id=str(phone.key_id),
+            private_key=phone.private_key,
+            method="GET",
+            path=path,
+            body=b"",
+        )
+        return Client().get(path, headers={"Authorization": header})
+
+    redis.stop()
+    down = nemid_login()
+    assert down.status_code == 503 and "MitID cannot answer right now" in down.content.decode()
+    assert pending_logins().status_code == 503
+    redis.start()
+    assert nemid_login().status_code == 302
+    assert pending_logins().status_code == 200
 
 
 def test_a_worker_killed_with_work_pending(

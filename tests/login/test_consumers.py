@@ -1,12 +1,14 @@
 """The live QR websocket: frames made next to the socket, status changes over the layer."""
 
 import asyncio
+import logging
 import time
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
+from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
@@ -17,6 +19,7 @@ from authenticators.models import AppDevice, AppLogin
 from login import app_logins, clock, frames, listeners
 from login import session as login_session
 from mitid_portal.asgi import application
+from tests.asgi_server import free_port
 from tests.factories import AppDeviceFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +64,32 @@ def test_a_websocket_without_a_login_in_its_session_is_refused() -> None:
         return await socket.connect()
 
     assert async_to_sync(connect)() == (False, 4403)
+
+
+def test_with_redis_down_the_socket_closes_and_the_page_polls_instead(
+    phone: AppDevice, settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The status changes cannot be heard: the socket says "try again later" (1013) at once,
+    which the page takes as its sign to poll; a warning is logged, not an error."""
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "mitid_portal.channel_layers.WaitingRedisChannelLayer",
+            "CONFIG": {"hosts": [{"address": f"redis://127.0.0.1:{free_port()}/0"}]},
+        }
+    }
+    channel_layers.backends.clear()
+    try:
+        socket = browser_waiting_on(start())
+
+        async def connect() -> Any:
+            return await socket.connect()
+
+        assert async_to_sync(connect)() == (False, 1013)
+    finally:
+        channel_layers.backends.clear()
+    assert ("pages.outages", "WARNING") in [(r.name, r.levelname) for r in caplog.records]
+    # Lines that say what failed, no tracebacks.
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
 
 
 def test_a_websocket_from_another_site_is_refused(phone: AppDevice) -> None:

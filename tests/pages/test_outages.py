@@ -1,0 +1,58 @@
+"""Redis not answering: a page that says so in the citizen's language (503, Retry-After), a
+warning in the log rather than an error with a traceback, and no 500 anywhere a citizen goes.
+
+Redis here is a real client asking a port where nothing listens (`redis_down`, conftest.py).
+"""
+
+import logging
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [
+        ("da", "MitID kan ikke svare lige nu"),
+        ("en", "MitID cannot answer right now"),
+        ("kl", "MitID maannakkut akisinnaanngilaq"),
+    ],
+)
+def test_the_nemid_login_says_try_again_in_the_citizens_language(
+    redis_down: None,
+    demo_people: None,
+    caplog: pytest.LogCaptureFixture,
+    language: str,
+    heading: str,
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        response = Client().post(
+            f"/{language}/nemid/login/", {"user_id": "Jonas1983", "password": "Nemid-Jonas-1983"}
+        )
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    html = response.content.decode()
+    assert f"<h1>{heading}</h1>" in html
+    assert f'<html lang="{language}">' in html
+    assert "33 98 00 10" in html
+    outages = [record for record in caplog.records if record.name == "pages.outages"]
+    assert [record.levelname for record in outages] == ["WARNING"]
+    # Django's one line for a 5xx answer, and no traceback.
+    assert not [record for record in caplog.records if record.exc_info]
+
+
+def test_the_user_id_check_and_the_code_device_login_say_so_too(
+    redis_down: None, nemid_client: object
+) -> None:
+    browser = Client()
+    checked = browser.post("/en/enrollment/check-user-id/", {"user_id": "Fresh.Idea"})
+    assert checked.status_code == 503
+    browser.get("/en/login/")
+    browser.post("/en/login/", {"user_id": "nobody-here"})
+    code_device = browser.post(
+        "/en/login/code-device/", {"password": "Not-the-password-1", "code": "123456"}
+    )
+    assert code_device.status_code == 503
+    assert "MitID cannot answer right now" in code_device.content.decode()
