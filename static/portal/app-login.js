@@ -107,6 +107,12 @@ document.addEventListener("DOMContentLoaded", function () {
     startPolling();
     return;
   }
+  // A websocket still not open after a few seconds (a proxy holding it, a server waiting on
+  // Redis) gives way to polling: closing it calls onclose.
+  var opening = setTimeout(function () {
+    if (socket && socket.readyState === WebSocket.CONNECTING) { socket.close(); }
+  }, 5000);
+  socket.onopen = function () { clearTimeout(opening); };
   socket.onmessage = function (event) {
     var message = JSON.parse(event.data);
     if (message.type === "frame") { draw(message.frame); }

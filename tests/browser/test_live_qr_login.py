@@ -8,7 +8,10 @@ to reach the browser's websocket.
 
 import os
 import re
+import socket
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +21,7 @@ from playwright.sync_api import Page, expect
 
 from authenticators.models import AppDevice, AppLogin
 from tests.asgi_server import asgi_server
-from tests.phone import jonas_phone, mitid_app
+from tests.phone import PIN, jonas_phone, mitid_app
 
 from .conftest import screenshot
 
@@ -115,3 +118,47 @@ def test_a_rejection_shows_in_the_browser_with_a_way_to_start_again(
     ).to_be_visible(timeout=5000)
     page.get_by_role("button", name="Start again").click()
     expect(page.locator("#login-qr")).to_have_attribute("data-frame", FRAME)
+
+
+@contextmanager
+def websocket_server_that_never_answers() -> Iterator[str]:
+    """A websocket address whose server takes the connection and says nothing, as a proxy that
+    holds websockets, or a server waiting on a Redis that hangs."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+
+    def hold() -> None:
+        with suppress(OSError):
+            while True:
+                held.append(listener.accept()[0])
+
+    threading.Thread(target=hold, daemon=True).start()
+    try:
+        yield f"ws://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        listener.close()
+        for connection in held:
+            connection.close()
+
+
+def test_a_websocket_that_never_opens_gives_way_to_polling(
+    page: Page, transactional_db: None, jonas_app: tuple[AppDevice, Path], tmp_path: Path
+) -> None:
+    _device, state = jonas_app
+    with (
+        websocket_server_that_never_answers() as silent,
+        asgi_server(DEMO_MODE="true", CELERY_TASK_ALWAYS_EAGER="true", WEBSOCKET_URL=silent) as url,
+    ):
+        page.goto(f"{url}/en/login/")
+        page.get_by_label("User-ID").fill("J()nas Jen5en")
+        with page.expect_request(re.compile(r"/en/login/app/status/"), timeout=10_000):
+            page.get_by_role("button", name="Continue").click()
+        # The code on screen is the polls' now: a frame drawn after polling began.
+        first = page.locator("#login-qr").get_attribute("data-frame")
+        expect(page.locator("#login-qr")).not_to_have_attribute("data-frame", first or "")
+        mitid_app(state, url, "scan", read_qr(page, tmp_path / "qr.png"))
+        expect(page.locator("#app-login").get_by_text("Approve in the MitID app.")).to_be_visible(
+            timeout=5000
+        )
+        mitid_app(state, url, "approve", "--pin", PIN)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Your MitID", timeout=5000)
