@@ -101,15 +101,10 @@ def give_contact_details(
 
 
 @transaction.atomic
-def send_code_again(case: EnrollmentCase, channel: ContactChannel, *, language: str) -> None:
-    """The citizen asks for a new code (`send_code`, in a transaction of its own)."""
-    send_code(case, channel, language=language)
-
-
 def send_code(case: EnrollmentCase, channel: ContactChannel, *, language: str) -> None:
-    """Send a new code, within the limits: once a minute, a few times an hour. The code and its
-    message are made in the caller's transaction (the outbox sends it after the commit), which
-    the code's row is locked in."""
+    """Send a new code, within the limits: once a minute, a few times an hour. The code's row
+    is locked while its code and message are made, in a transaction of their own or in the
+    caller's (the outbox sends the message after the commit)."""
     now = timezone.now()
     contact_code = (
         ContactCode.objects.select_for_update().filter(case=case, channel=channel).first()

@@ -341,7 +341,7 @@ class ConfirmContactView(StepView):
             return redirect("enrollment:contact")
         if request.POST.get("action") == "resend":
             try:
-                services.send_code_again(
+                services.send_code(
                     self.case, ContactChannel(self.channel()), language=get_language()
                 )
                 messages.success(request, gettext("We have sent a new code."))
