@@ -146,9 +146,11 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     for each in rows:
         low, high = each["ratio_min_max"]
+        # The bare page is the baseline, each round against itself: no range to show.
+        spread = "baseline" if each["page"] == BARE else f"{low:.2f}-{high:.2f}"
         print(
             f"| {each['server']} | {each['page']} | {each['rps']:.0f} | {each['ratio']:.2f} "
-            f"({low:.2f}-{high:.2f}) | {each['cpu_ms']:.2f} | {each['cpu_ratio']:.2f} |"
+            f"({spread}) | {each['cpu_ms']:.2f} | {each['cpu_ratio']:.2f} |"
         )
     harness.save("pages", {"rows": rows, "seconds": args.seconds, "rounds": args.rounds})
 
