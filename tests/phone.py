@@ -3,6 +3,7 @@ key in the state file of the command-line app (`manage.py mitid_app`), which spe
 API over HTTP as the phone does."""
 
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core.management import call_command
@@ -15,12 +16,14 @@ USER_ID = "J()nas Jen5en"
 PIN = "246810"
 
 
-def jonas_phone(folder: Path) -> tuple[AppDevice, Path]:
-    """Jonas's activated app, and the path of the command-line app's state holding its key."""
+def jonas_phone(folder: Path, **device: Any) -> tuple[AppDevice, Path]:
+    """Jonas's activated app (`device`: more of its fields, for AppDeviceFactory), and the path
+    of the command-line app's state holding its key."""
     # A server process hashes with the real settings (Argon2), not the tests' fast MD5.
     device = AppDeviceFactory(
         identity__user_id=USER_ID,
         pin_hash=Argon2PasswordHasher().encode(PIN, Argon2PasswordHasher().salt()),
+        **device,
     )
     state = AppState(
         folder / "phone.json",

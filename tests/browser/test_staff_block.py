@@ -18,21 +18,18 @@ from django.core.management import CommandError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, expect
 
-from app_api.client import AppState, _pem
 from audit.models import AuditEntry
 from authenticators.models import AppDevice, AppLogin
 from staff.demo import current_code
 from tests.asgi_server import asgi_server
-from tests.factories import AppDeviceFactory
+from tests.phone import PIN, USER_ID, jonas_phone, mitid_app
 
 from .conftest import screenshot
-from .test_live_qr_login import FRAME, mitid_app, read_qr
+from .test_live_qr_login import FRAME, read_qr
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 STAFF_PASSWORD = "Skranke-2026-birgit"
-USER_ID = "J()nas Jen5en"
-PIN = "246810"
 
 
 def argon2(secret: str) -> str:
@@ -60,20 +57,7 @@ def birgit(transactional_db: None) -> User:
 
 @pytest.fixture
 def jonas_app(transactional_db: None, tmp_path: Path) -> tuple[AppDevice, Path]:
-    device = AppDeviceFactory(identity__user_id=USER_ID, name="Jonas's phone", pin_hash=argon2(PIN))
-    state = AppState(
-        tmp_path / "phone.json",
-        installation_id=str(device.installation_id),
-        accounts={
-            USER_ID: {
-                "private_key": _pem(device.private_key),
-                "key_id": str(device.key_id),
-                "status": "active",
-            }
-        },
-    )
-    state.save()
-    return device, state.path
+    return jonas_phone(tmp_path, name="Jonas's phone")
 
 
 def staff_logs_in(page: Page, url: str, user: User) -> None:

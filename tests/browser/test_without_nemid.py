@@ -26,16 +26,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from activation.models import AppCopy, DeskEnrollment
-from app_api.client import AppState, _pem
 from audit.models import AuditEntry
 from authenticators.models import AppDevice, AppLogin, CodeDevice, HardwareToken, Identity
 from authenticators.stock import fill_stock
 from messaging.models import OutboxMessage
 from tests.asgi_server import asgi_server
-from tests.factories import AppDeviceFactory
+from tests.phone import jonas_phone, mitid_app
 
 from .conftest import DESKTOP, PHONE, screenshot
-from .test_live_qr_login import FRAME, mitid_app, read_qr
+from .test_live_qr_login import FRAME, read_qr
 from .test_staff_block import STAFF_PASSWORD, argon2, staff_logs_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -105,26 +104,12 @@ def test_sofie_gets_mitid_with_her_passport_and_logs_in_with_the_live_qr_code(
 
 @pytest.fixture
 def jonas(transactional_db: None, tmp_path: Path) -> tuple[AppDevice, Path]:
-    device = AppDeviceFactory(
-        identity__user_id="J()nas Jen5en",
+    return jonas_phone(
+        tmp_path,
         identity__mobile="+4520304050",
         identity__contact_set_at=timezone.now(),
         name="Jonas's phone",
-        pin_hash=argon2("246810"),
     )
-    state = AppState(
-        tmp_path / "phone.json",
-        installation_id=str(device.installation_id),
-        accounts={
-            "J()nas Jen5en": {
-                "private_key": _pem(device.private_key),
-                "key_id": str(device.key_id),
-                "status": "active",
-            }
-        },
-    )
-    state.save()
-    return device, state.path
 
 
 def test_jonas_copies_his_app_to_a_second_phone_and_logs_in_with_it(
