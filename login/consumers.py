@@ -131,8 +131,13 @@ class AppLoginConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         try:
             listener = self.listener = await listeners.hold()
-        except outages.OUTAGES as failure:  # Redis down: the page polls instead
+        except Exception as failure:
+            if not outages.is_outage(failure):
+                raise
+            # Redis down: said in the close code (a refused handshake says nothing), and the
+            # page polls instead.
             outages.log_outage(None, failure)
+            await self.accept()
             await self.close(code=TRY_AGAIN_LATER)
             return
         received = listener.received

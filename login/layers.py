@@ -15,9 +15,16 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 
+from pages import outages
+
 logger = logging.getLogger(__name__)
 
 SEND_TIMEOUT_SECONDS = 1.0
+# After Redis restarted, each connection a pool kept is closed and fails at once; the pool
+# then opens a new one. A process sends few messages at a time, so this many tries reach a new
+# connection. (Only the sender tries again: a status listener whose read fails must know it,
+# to join the group again and catch up, `listeners`.)
+SEND_TRIES = 3
 
 _loop: asyncio.AbstractEventLoop | None = None
 _lock = threading.Lock()
@@ -43,10 +50,23 @@ def group_send(group: str, message: dict[str, Any]) -> None:
         async_to_sync(layer.group_send)(group, message)
         return
     sent: Future[None] = asyncio.run_coroutine_threadsafe(
-        layer.group_send(group, message), _background_loop()
+        _send(layer, group, message), _background_loop()
     )
     try:
         sent.result(timeout=SEND_TIMEOUT_SECONDS)
-    except Exception:
+    except Exception as failure:
         sent.cancel()
-        logger.warning("Channel layer send to %s failed", group, exc_info=True)
+        if outages.is_outage(failure):
+            logger.warning("Channel layer send to %s failed: %s", group, failure)
+        else:
+            logger.warning("Channel layer send to %s failed", group, exc_info=True)
+
+
+async def _send(layer: Any, group: str, message: dict[str, Any]) -> None:
+    for tries_left in range(SEND_TRIES - 1, -1, -1):
+        try:
+            await layer.group_send(group, message)
+            return
+        except Exception as failure:
+            if not (outages.is_outage(failure) and tries_left):
+                raise

@@ -81,11 +81,11 @@ class Listener:
             try:
                 if lost:
                     await self.layer.group_add(app_logins.STATUS_GROUP, self.channel)
-                    lost = False
                     await self.catch_up()
+                    lost = False
                 event = await self.layer.receive(self.channel)
             except Exception as failure:
-                if not lost:  # once an outage, not every second of it
+                if not lost:  # once an outage (or a database failing the catch-up)
                     _warn("The login status listener could not read", failure)
                 lost = True
                 await asyncio.sleep(RETRY_SECONDS)

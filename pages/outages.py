@@ -14,6 +14,11 @@ from typing import TypeVar
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template.response import TemplateResponse
+from redis.exceptions import (
+    AuthenticationError,
+    AuthorizationError,
+    ExternalAuthProviderError,
+)
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -22,11 +27,18 @@ logger = logging.getLogger(__name__)
 # Seconds after which a client may ask again (Retry-After).
 RETRY_AFTER_SECONDS = 30
 OUTAGES: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutError)
+REFUSALS: tuple[type[Exception], ...] = (
+    AuthenticationError,
+    AuthorizationError,
+    ExternalAuthProviderError,
+)
 Response = TypeVar("Response", bound=HttpResponseBase)
 
 
 def is_outage(error: BaseException) -> bool:
-    return isinstance(error, OUTAGES)
+    """Redis not answering; not Redis refusing the portal's credentials (a configuration to
+    mend, which keeps its traceback and 500), though redis-py counts those as connection errors."""
+    return isinstance(error, OUTAGES) and not isinstance(error, REFUSALS)
 
 
 def log_outage(request: HttpRequest | None, error: BaseException) -> None:

@@ -3,8 +3,8 @@
 import json
 import re
 import time
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import requests
@@ -13,7 +13,8 @@ from django.test import Client
 from websockets.sync.client import ClientConnection, connect
 
 from app_api import auth as api_auth
-from login import listeners
+from authenticators.models import AppDevice
+from login import app_logins, listeners
 from messaging.models import Message
 from messaging.services import queue_sms
 from tests.asgi_server import asgi_server
@@ -144,13 +145,10 @@ def test_the_sms_gateway_failing_for_a_while(
     assert all(m.attempts >= 2 for m in Message.objects.all())
 
 
-def test_redis_restarted_while_a_browser_waits_on_a_qr_login(
-    transactional_db: None, redis: Redis, tmp_path: Path
-) -> None:
-    """Proves: a browser waiting on its live QR code hears the scan and the approval that
-    follow a Redis restart (which takes the server processes' places in the status group
-    and their pooled connections with it), the app's requests reaching another server
-    process, as deployed."""
+@contextmanager
+def waiting_browser(tmp_path: Path) -> Iterator[tuple[ClientConnection, Path, str]]:
+    """A browser on one server process waiting on Jonas's QR login over its websocket, his
+    phone's state, and a second server process for the app's requests, as deployed."""
     _device, state = jonas_phone(tmp_path)
     environment = {"DEMO_MODE": "true", "CELERY_TASK_ALWAYS_EAGER": "true"}
     with asgi_server(**environment) as browser_url, asgi_server(**environment) as app_url:
@@ -168,20 +166,40 @@ def test_redis_restarted_while_a_browser_waits_on_a_qr_login(
             origin=browser_url,  # type: ignore[arg-type]
         ) as socket:
             assert _next(socket, "status") == "waiting"
-            # Scanned at once: before the browser's server process is back in the status
-            # group (it tries each second), so the change is published to nobody; it reads
-            # the status of its sockets' logins when it is back.
-            redis.stop()
-            redis.start()
-            mitid_app(state, app_url, "scan", _fresh_frame(socket))
-            assert _next(socket, "status") == "scanned"
-            # Approved after the browser's server is back: the app's server process sends on
-            # a pooled connection that Redis closed, and must try again on a new one.
-            redis.stop()
-            redis.start()
-            time.sleep(3 * listeners.RETRY_SECONDS)
-            mitid_app(state, app_url, "approve", "--pin", PIN)
-            assert _next(socket, "status") == "approved"
+            yield socket, state, app_url
+
+
+def test_a_status_change_lost_while_redis_was_down_reaches_the_browser_after_it(
+    transactional_db: None, redis: Redis, tmp_path: Path
+) -> None:
+    """Proves: a login scanned while Redis is down (the scan commits, its announcement fails)
+    reaches the waiting browser once Redis is back: the browser's server process, its read
+    failed, joins the status group again and reads its logins' statuses."""
+    with waiting_browser(tmp_path) as (socket, state, app_url):
+        frame = _fresh_frame(socket)
+        redis.stop()
+        app_logins.scan(signer=AppDevice.objects.get(), frame_text=frame)
+        redis.start()
+        assert _next(socket, "status") == "scanned"
+        mitid_app(state, app_url, "approve", "--pin", PIN)
+        assert _next(socket, "status") == "approved"
+
+
+def test_redis_restarted_while_a_browser_waits_on_a_qr_login(
+    transactional_db: None, redis: Redis, tmp_path: Path
+) -> None:
+    """Proves: after a Redis restart (which takes the server processes' places in the status
+    group and their pooled connections with it), the approval reaches the waiting browser:
+    its server process is back in the group, and the app's server process, whose pooled
+    connection Redis closed, sends on a new one."""
+    with waiting_browser(tmp_path) as (socket, state, app_url):
+        mitid_app(state, app_url, "scan", _fresh_frame(socket))
+        assert _next(socket, "status") == "scanned"
+        redis.stop()
+        redis.start()
+        time.sleep(3 * listeners.RETRY_SECONDS)  # the browser's server is back in the group
+        mitid_app(state, app_url, "approve", "--pin", PIN)
+        assert _next(socket, "status") == "approved"
 
 
 def _next(socket: ClientConnection, kind: str) -> str:

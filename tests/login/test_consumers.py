@@ -82,9 +82,10 @@ def test_with_redis_down_the_socket_closes_and_the_page_polls_instead(
         socket = browser_waiting_on(start())
 
         async def connect() -> Any:
-            return await socket.connect()
+            connected, _protocol = await socket.connect()
+            return connected, await socket.receive_output(timeout=3)
 
-        assert async_to_sync(connect)() == (False, 1013)
+        assert async_to_sync(connect)() == (True, {"type": "websocket.close", "code": 1013})
     finally:
         channel_layers.backends.clear()
     assert ("pages.outages", "WARNING") in [(r.name, r.levelname) for r in caplog.records]

@@ -7,7 +7,10 @@ Redis here is a real client asking a port where nothing listens (`redis_down`, c
 import logging
 
 import pytest
+import redis.exceptions
 from django.test import Client
+
+from pages import outages
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +59,11 @@ def test_the_user_id_check_and_the_code_device_login_say_so_too(
     )
     assert code_device.status_code == 503
     assert "MitID cannot answer right now" in code_device.content.decode()
+
+
+def test_redis_refusing_the_portals_credentials_is_a_fault_not_an_outage() -> None:
+    """A wrong password or ACL is configuration to mend: the error page and its traceback."""
+    assert outages.is_outage(redis.exceptions.ConnectionError("refused"))
+    assert outages.is_outage(redis.exceptions.TimeoutError("timed out"))
+    assert not outages.is_outage(redis.exceptions.AuthenticationError("invalid password"))
+    assert not outages.is_outage(redis.exceptions.AuthorizationError("NOPERM"))
