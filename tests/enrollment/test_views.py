@@ -165,7 +165,8 @@ def test_send_again_within_a_minute_is_refused_with_the_wait(
 @pytest.mark.django_db(transaction=True)
 def test_send_again_sends_a_new_code_outside_any_test_transaction(jonas: Client) -> None:
     """As served: no transaction around the request. The code's row is locked while the new
-    code is made, which PostgreSQL allows only in a transaction (a 500 before)."""
+    code is made, which PostgreSQL allows only in a transaction (a 500 before). SQLite takes
+    no such lock, so only the suite on PostgreSQL (`make test-services`) can see it fail."""
     at_contact_step(jonas)
     jonas.post("/en/enrollment/contact/", {"mobile": "20304050"})
     first = latest_code("+4520304050")
