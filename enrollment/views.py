@@ -23,7 +23,7 @@ from authenticators.models import Identity
 from cpr.registry import get_registry
 from nemid import session as nemid_session
 from nemid.session import redirect_to_login
-from pages import documents
+from pages import documents, outages
 from pages.drafts import DraftFormMixin
 
 from . import flow, rate_limits, services, state
@@ -503,7 +503,16 @@ def check_user_id(request: HtmxHttpRequest) -> HttpResponse:
         else "enrollment/check_user_id.html"
     )
     if request.method == "POST":
-        if rate_limits.over_user_id_check_limit(request):
+        try:
+            limited = rate_limits.over_user_id_check_limit(request)
+        except Exception as failure:
+            if not (request.htmx and outages.is_outage(failure)):
+                raise  # a page: the outage page (pages.outages)
+            # Redis down: htmx does not swap in a 5xx answer either, so the feedback says it.
+            outages.log_outage(request, failure)
+            context["unavailable"] = True
+            return outages.retry_later(render(request, template, context))
+        if limited:
             context["limited"] = True
             # htmx does not swap in a 4xx answer; it gets the notice with a 200.
             return render(request, template, context, status=200 if request.htmx else 429)

@@ -67,3 +67,15 @@ def test_redis_refusing_the_portals_credentials_is_a_fault_not_an_outage() -> No
     assert outages.is_outage(redis.exceptions.TimeoutError("timed out"))
     assert not outages.is_outage(redis.exceptions.AuthenticationError("invalid password"))
     assert not outages.is_outage(redis.exceptions.AuthorizationError("NOPERM"))
+
+
+def test_the_live_user_id_check_says_it_cannot_check_now(redis_down: None, db: None) -> None:
+    """htmx swaps no 5xx answer in, so the live check's feedback says it, with a 200."""
+    response = Client().post(
+        "/da/enrollment/check-user-id/", {"user_id": "Fresh.Idea"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert response["Retry-After"] == "30"
+    html = response.content.decode()
+    assert html.startswith('<div id="user-id-feedback"')
+    assert "MitID kan ikke tjekke bruger-ID'er lige nu. Prøv igen om et minut." in html
