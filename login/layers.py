@@ -42,7 +42,8 @@ def _background_loop() -> asyncio.AbstractEventLoop:
 def group_send(group: str, message: dict[str, Any]) -> None:
     """Send now, or log why not. The status change is committed already (the app's answer
     stands); a browser that missed it learns it when it next asks (its polling fallback, or a
-    reload), so a Redis blip must not turn the app's request into an error."""
+    reload), or when its server's status listener catches up after Redis is back
+    (`listeners`), so a Redis blip must not turn the app's request into an error."""
     layer = get_channel_layer()
     if layer is None:
         return
@@ -56,10 +57,7 @@ def group_send(group: str, message: dict[str, Any]) -> None:
         sent.result(timeout=SEND_TIMEOUT_SECONDS)
     except Exception as failure:
         sent.cancel()
-        if outages.is_outage(failure):
-            logger.warning("Channel layer send to %s failed: %s", group, failure)
-        else:
-            logger.warning("Channel layer send to %s failed", group, exc_info=True)
+        outages.warn(logger, f"Channel layer send to {group} failed", failure)
 
 
 async def _send(layer: Any, group: str, message: dict[str, Any]) -> None:

@@ -86,7 +86,7 @@ class Listener:
                 event = await self.layer.receive(self.channel)
             except Exception as failure:
                 if not lost:  # once an outage (or a database failing the catch-up)
-                    _warn("The login status listener could not read", failure)
+                    outages.warn(logger, "The login status listener could not read", failure)
                 lost = True
                 await asyncio.sleep(RETRY_SECONDS)
                 continue
@@ -156,21 +156,13 @@ class Listener:
             # does not always put its per-channel locks back when a receive is cancelled.
             await self.layer.send(self.channel, {"type": _STOP})
         except Exception as failure:
-            _warn("The login status listener could not stop in order", failure)
+            outages.warn(logger, "The login status listener could not stop in order", failure)
         else:
             await asyncio.wait([self.reader], timeout=STOP_SECONDS)
         finally:
             if not self.reader.done():
                 self.reader.cancel()
                 await asyncio.wait([self.reader])
-
-
-def _warn(what: str, failure: Exception) -> None:
-    """Redis not answering is said in a line; anything else with its traceback."""
-    if outages.is_outage(failure):
-        logger.warning("%s: %s", what, failure)
-    else:
-        logger.warning(what, exc_info=failure)
 
 
 # Keyed weakly: a loop that ended with consumers still holding its listener (their tasks

@@ -47,6 +47,14 @@ def log_outage(request: HttpRequest | None, error: BaseException) -> None:
     logger.warning("Redis did not answer %s: %s", path, error)
 
 
+def warn(log: logging.Logger, what: str, failure: BaseException) -> None:
+    """A warning about `failure`: an outage in one line, anything else with its traceback."""
+    if is_outage(failure):
+        log.warning("%s: %s", what, failure)
+    else:
+        log.warning(what, exc_info=failure)
+
+
 def retry_later(response: Response) -> Response:
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
