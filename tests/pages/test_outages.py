@@ -40,15 +40,13 @@ def test_the_nemid_login_says_try_again_in_the_citizens_language(
     assert f"<h1>{heading}</h1>" in html
     assert f'<html lang="{language}">' in html
     assert "33 98 00 10" in html
-    outages = [record for record in caplog.records if record.name == "pages.outages"]
-    assert [record.levelname for record in outages] == ["WARNING"]
+    warned = [record for record in caplog.records if record.name == "pages.outages"]
+    assert [record.levelname for record in warned] == ["WARNING"]
     # Django's one line for a 5xx answer, and no traceback.
     assert not [record for record in caplog.records if record.exc_info]
 
 
-def test_the_user_id_check_and_the_code_device_login_say_so_too(
-    redis_down: None, nemid_client: object
-) -> None:
+def test_the_user_id_check_and_the_code_device_login_say_so_too(redis_down: None) -> None:
     browser = Client()
     checked = browser.post("/en/enrollment/check-user-id/", {"user_id": "Fresh.Idea"})
     assert checked.status_code == 503
@@ -69,7 +67,7 @@ def test_redis_refusing_the_portals_credentials_is_a_fault_not_an_outage() -> No
     assert not outages.is_outage(redis.exceptions.AuthorizationError("NOPERM"))
 
 
-def test_the_live_user_id_check_says_it_cannot_check_now(redis_down: None, db: None) -> None:
+def test_the_live_user_id_check_says_it_cannot_check_now(redis_down: None) -> None:
     """htmx swaps no 5xx answer in, so the live check's feedback says it, with a 200."""
     response = Client().post(
         "/da/enrollment/check-user-id/", {"user_id": "Fresh.Idea"}, HTTP_HX_REQUEST="true"
