@@ -22,6 +22,7 @@ from authenticators.models import (
     HardwareToken,
     Identity,
 )
+from authenticators.queries import one
 from authenticators.services import Refused
 from authenticators.user_ids import normalise_user_id
 from enrollment.codes import activation_code_hash
@@ -268,11 +269,11 @@ def app_to_confirm(*, installation_id: uuid.UUID, user_id: str) -> AppDevice | N
     key = normalise_user_id(user_id)
     if not key:
         return None
-    return (
+    # At most one: one app per installation and person (not revoked), one person per key.
+    return one(
         AppDevice.objects.filter(installation_id=installation_id, identity__user_id_key=key)
         .exclude(status=AuthenticatorStatus.REVOKED)
         .select_related("identity")
-        .first()
     )
 
 
