@@ -16,7 +16,7 @@ TRUSTED_PROXIES ?=
 MESSAGE_DIRS := pages nemid cpr messaging audit enrollment authenticators activation login app_api relying_parties demo_bank selfservice staff translations mitid_portal templates
 MAKEMESSAGES := $(MANAGE) makemessages --locale da --locale en --locale kl --no-obsolete --add-location file --ignore '.venv/*' --ignore 'static/*' --ignore 'tests/*' --ignore 'bench/*'
 
-.PHONY: run test format install messages test-api-schema test-faults compilemessages check-messages translations-report check-translations lint test-services test-browser test-browser-stack run-stack browser-deps ci clean bench bench-peers bench-peers-profile
+.PHONY: run test format install messages test-api-schema test-faults compilemessages check-messages translations-report check-translations lint test-services test-browser test-browser-stack run-stack browser-deps ci clean bench bench-peers bench-peers-instructions bench-peers-profile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -128,6 +128,11 @@ $(PEERS_VENV)/.installed: bench/peers/requirements.txt
 bench-peers: compilemessages $(PEERS_VENV)/.installed
 	$(BIN)/python -m bench.peers.run $(BENCH_PEERS_ARGS)
 
+## make bench-peers-instructions: the same logins' instructions in the server's worker, counted
+## by callgrind, which the machine's noise does not move (bench/results/peers-instructions.json).
+bench-peers-instructions: compilemessages $(PEERS_VENV)/.installed
+	$(BIN)/python -m bench.peers.instructions $(BENCH_PEERS_INSTRUCTIONS_ARGS)
+
 ## make bench: every figure of the README's Benchmarks, one after the other (about 30 minutes,
 ## the machine otherwise quiet): (a) to (d), the peers' logins, the relying-party login. Each
 ## prints its table and saves its result in bench/results/. Needs wrk and valgrind
@@ -140,6 +145,7 @@ bench: compilemessages $(PEERS_VENV)/.installed
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.instructions
 	$(BIN)/python -m bench.peers.run $(BENCH_PEERS_ARGS)
+	$(BIN)/python -m bench.peers.instructions $(BENCH_PEERS_INSTRUCTIONS_ARGS)
 	BENCH_DATABASE_URL=$${BENCH_PARTY_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mitid_oidc_bench} \
 		$(BIN)/python -m bench.party_logins
 

@@ -264,8 +264,18 @@ def upstream(url: str) -> tuple[str, int]:
 
 
 @contextmanager
-def serve(name: str, hashing: Hashing) -> Iterator[Served]:
-    """gunicorn, 2 sync workers, for the portal (`name` "portal") or a peer, behind proxies."""
+def serve(
+    name: str,
+    hashing: Hashing,
+    *,
+    workers: int = 2,
+    under: tuple[str, ...] = (),
+    env_extra: dict[str, str] | None = None,
+    patience: float = 30,
+) -> Iterator[Served]:
+    """gunicorn, 2 sync workers, for the portal (`name` "portal") or a peer, behind proxies;
+    `under` runs it under another program (valgrind, bench/peers/instructions.py), given
+    `patience` seconds to start and to stop."""
     postgres = wire.Proxy(upstream(POSTGRES), wire.PostgresReader).start()
     user = urlsplit(POSTGRES).username or "postgres"
     database_url = (
@@ -273,8 +283,8 @@ def serve(name: str, hashing: Hashing) -> Iterator[Served]:
         f"?sslmode=disable&gssencmode=disable&application_name={APPLICATION}"
     )
     port = harness.free_port()
-    gunicorn = ["--workers", "2", "--worker-class", "sync", "--log-level", "warning"]
-    gunicorn += ["--bind", f"127.0.0.1:{port}"]
+    gunicorn = ["--workers", str(workers), "--worker-class", "sync", "--log-level", "warning"]
+    gunicorn += ["--bind", f"127.0.0.1:{port}", "--timeout", str(int(patience))]
     redis = None
     if name == "portal":
         redis = wire.Proxy(upstream(REDIS), wire.RedisReader).start()
@@ -287,9 +297,10 @@ def serve(name: str, hashing: Hashing) -> Iterator[Served]:
         cwd = PEERS
     # Persistent connections, as deployed (Procfile): one backend per worker for the run.
     env["DB_CONN_MAX_AGE"] = "3600"
-    process = subprocess.Popen(command, cwd=cwd, env=env)
+    env.update(env_extra or {})
+    process = subprocess.Popen([*under, *command], cwd=cwd, env=env)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + patience
         while True:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
@@ -302,7 +313,7 @@ def serve(name: str, hashing: Hashing) -> Iterator[Served]:
     finally:
         process.terminate()
         try:
-            process.wait(timeout=15)
+            process.wait(timeout=max(15, patience))
         except subprocess.TimeoutExpired:
             process.kill()
         postgres.stop()
