@@ -52,6 +52,8 @@ PEERS_BIN = PEERS / ".venv" / "bin"
 # The PostgreSQL server (databases bench_peers_*, dropped and made again) and Redis database.
 POSTGRES = os.environ.get("BENCH_PEERS_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BENCH_PEERS_REDIS_URL", "redis://127.0.0.1:6379/10")
+# Two runs at once (two checkouts compared) each need databases of their own.
+PREFIX = os.environ.get("BENCH_PEERS_DATABASE_PREFIX", "bench_peers_")
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 APPLICATION = "bench-peers-server"  # how the servers' PostgreSQL backends are told apart
 PEER_FLOWS = ["allauth_totp", "two_factor", "plain_login"]
@@ -61,7 +63,7 @@ TRANSACTION = ("BEGIN", "COMMIT", "ROLLBACK")
 
 
 def database(name: str) -> str:
-    return f"bench_peers_{name}"
+    return f"{PREFIX}{name}"
 
 
 def admin_connection() -> Any:
