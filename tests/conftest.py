@@ -10,6 +10,7 @@ import pytest
 from django.conf import LazySettings
 from django.core.cache import cache, caches
 from django.core.handlers.wsgi import get_path_info
+from django.db.models.query_utils import DeferredAttribute
 from django.test import Client
 from django.test.client import ClientHandler
 
@@ -49,6 +50,32 @@ def client() -> Client:
     served = Client()
     served.handler = ServedClientHandler(enforce_csrf_checks=False)  # as Client makes its own
     return served
+
+
+class DeferredColumnRead(AssertionError):
+    pass
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _refuse_reading_a_column_left_out() -> Iterator[None]:
+    """A column a query left out (`only`, `defer`) and the code then reads costs a query of
+    its own for each row, which no test would notice: here it fails. (Reloading on purpose is
+    `refresh_from_db`, which this does not touch.)"""
+    load = DeferredAttribute.__get__
+
+    def refuse(self: DeferredAttribute, instance: Any, cls: Any = None) -> Any:
+        if (
+            instance is not None
+            and self.field.attname not in instance.__dict__
+            # A child's key read from its parent's (concrete inheritance) costs no query.
+            and self._check_parent_chain(instance) is None
+        ):
+            raise DeferredColumnRead(f"{type(instance).__name__}.{self.field.attname}")
+        return load(self, instance, cls)
+
+    DeferredAttribute.__get__ = refuse  # type: ignore[method-assign]
+    yield
+    DeferredAttribute.__get__ = load  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True, scope="session")
