@@ -111,14 +111,29 @@ def statuses(tokens: list[str]) -> dict[str, str]:
     }
 
 
+# What the page a browser waits on reads of its login (the frame, the status) and what
+# finishing it reads of the person, their account and the approving app (`services.
+# complete_app_login`, `session.log_in`, Django's `auth.login` and the login signals): of the
+# four rows' 68 columns, the rest stays out of the query (compiling it and making its rows
+# was most of the page's ORM time).
+WAITED_ON_FIELDS = (
+    *("token", "secret", "same_device", "status", "started_at", "expires_at"),
+    *("identity_id", "device_id", "service", "text"),
+    *("identity__status", "identity__level", "identity__language", "identity__account_id"),
+    *("identity__account__password", "identity__account__username"),
+    *("identity__account__is_active", "identity__account__is_staff"),
+    *("device__status", "device__name", "device__level"),
+)
+
+
 def waited_on(token: str) -> AppLogin | None:
     """The login a browser waits on, by the token in its session, with what finishing it needs
     (the person, their account and the approving app); none for a token that is no login."""
     try:
         return one(
-            AppLogin.objects.select_related("identity__account", "device").filter(
-                token=_token(token)
-            )
+            AppLogin.objects.select_related("identity__account", "device")
+            .only(*WAITED_ON_FIELDS)
+            .filter(token=_token(token))
         )
     except LoginRefused:
         return None
@@ -140,14 +155,15 @@ def start(*, user_id: str, service: str, text: str, same_device: bool = False) -
     now = timezone.now()
     with transaction.atomic():
         key = normalise_user_id(user_id)  # empty is nobody's user-ID
+        # Only the rows' keys and what cancelling reads: the person is locked, not read.
         active = Identity.objects.select_for_update().filter(status=Identity.Status.ACTIVE)
-        identity = one(active.filter(user_id_key=key)) if key else None
+        identity = one(active.filter(user_id_key=key).only("pk")) if key else None
         replaced: list[AppLogin] = []
         if identity is not None:
             replaced = list(
-                AppLogin.objects.filter(
-                    identity=identity, status__in=may_become(Status.CANCELLED)
-                ).select_for_update()
+                AppLogin.objects.filter(identity=identity, status__in=may_become(Status.CANCELLED))
+                .only("token", "status", "expires_at")
+                .select_for_update()
             )
             for old in replaced:
                 move(old, Status.CANCELLED)

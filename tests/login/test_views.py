@@ -4,7 +4,9 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from authenticators import app_keys, lifecycle
@@ -438,6 +440,15 @@ def test_blocking_the_device_used_ends_the_session(
     assert client.get("/en/selfservice/")["Location"].startswith("/en/login/")
 
 
+def assert_statements(sent: CaptureQueriesContext, *beginnings: str) -> None:
+    """Exactly these statements were sent, each beginning so, leaving out the transactions'
+    own (SQLite's BEGIN and COMMIT, which PostgreSQL's driver sends unseen)."""
+    sql = [q["sql"] for q in sent.captured_queries if q["sql"] not in ("BEGIN", "COMMIT")]
+    assert len(sql) == len(beginnings), sql
+    for statement, beginning in zip(sql, beginnings, strict=True):
+        assert statement.startswith(beginning), statement
+
+
 @pytest.mark.django_db(transaction=True)  # as served: no test transaction, no savepoints
 def test_what_a_login_asks_of_the_database(
     client: Client,
@@ -461,7 +472,18 @@ def test_what_a_login_asks_of_the_database(
 
     Identity.objects.update(language="en")  # logged in in English before: nothing to remember
     browser = Client()
-    type_user_id(browser, "j()nas jen5en")
+    # The person found and locked, their open logins locked (none), the login, the session;
+    # of the person only the key, of their open logins only what cancelling one reads.
+    with CaptureQueriesContext(connection) as sent:
+        type_user_id(browser, "j()nas jen5en")
+    assert_statements(
+        sent,
+        'SELECT "authenticators_identity"."id" FROM',
+        'SELECT "authenticators_applogin"."id", "authenticators_applogin"."token", '
+        '"authenticators_applogin"."status", "authenticators_applogin"."expires_at" FROM',
+        'INSERT INTO "authenticators_applogin"',
+        'INSERT INTO "django_session"',
+    )
     login = AppLogin.objects.get(typed_user_id="j()nas jen5en")
     app_logins.scan(signer=jonas_phone, frame_text=app_logins.frame(login))
     app_logins.approve(
@@ -470,6 +492,16 @@ def test_what_a_login_asks_of_the_database(
         signature=app_keys.sign(jonas_phone.private_key, login.signing_input.encode()),
         pin="246810",
     )
-    with django_assert_max_num_queries(6):
+    # The session, the login with its person, account and app (only the columns read: one
+    # read but left out would cost a query of its own), the login completed, the session
+    # renamed.
+    with CaptureQueriesContext(connection) as sent:
         answer = browser.get("/en/login/app/")
+    assert_statements(
+        sent,
+        'SELECT "django_session"',
+        'SELECT "authenticators_applogin"."id"',
+        'UPDATE "authenticators_applogin"',
+        'UPDATE "django_session"',
+    )
     assert answer.status_code == 302 and "/login/" not in answer["Location"]
