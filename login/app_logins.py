@@ -53,6 +53,23 @@ def may_become(status: str) -> list[str]:
     return [before for before, after in NEXT.items() if status in after]
 
 
+def columns(model: type[AppLogin] | type[AppDevice], prefix: str = "") -> list[str]:
+    """Every column of `model`'s table (at `prefix`), for an `only` that leaves out only what
+    it names of a row joined to it."""
+    return [prefix + field.name for field in model._meta.concrete_fields]
+
+
+# What the App API reads of the person with a scanned login (`describe`): the user-ID and
+# whether the app shows a code to type.
+SCANNED_PERSON = tuple(
+    f"identity__{name}"
+    for name in ("user_id", "typed_codes", "typed_codes_requested", "typed_codes_change_at")
+)
+# What an approval reads of the app's person with the login and the app (`services.verify`):
+# whether they hear of every use.
+APPROVING_PERSON = ("device__identity__notify_on_use",)
+
+
 # Every server process's websockets hear status changes on this group, through one channel
 # each (`listeners`); a change names its login.
 STATUS_GROUP = "app-login-status"
@@ -213,7 +230,11 @@ def _scanned_login(frame_text: str, now: datetime, *, lock: bool) -> AppLogin:
     except frames.InvalidFrame as error:
         raise LoginRefused("invalid_frame") from error
     # The identity comes along (one query, not two): the App API describes the login.
-    logins = AppLogin.objects.select_related("identity").filter(token=scanned.token)
+    logins = (
+        AppLogin.objects.select_related("identity")
+        .only(*columns(AppLogin), *SCANNED_PERSON)
+        .filter(token=scanned.token)
+    )
     login = one(logins.select_for_update(of=("self",)) if lock else logins)
     if login is None or not scanned.is_authentic(login.secret):
         raise LoginRefused("invalid_frame")
@@ -310,6 +331,7 @@ def _open_login_for(signer: AppDevice, token: str, now: datetime) -> tuple[AppLo
     login = one(
         AppLogin.objects.select_for_update(of=("self", "device"))
         .select_related("device__identity")
+        .only(*columns(AppLogin), *columns(AppDevice, "device__"), *APPROVING_PERSON)
         .filter(token=token_value, device__key_id=signer.key_id)
     )
     if login is None:  # scanned by another phone or user-ID, by a typed code, or not at all
