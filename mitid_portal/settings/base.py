@@ -162,12 +162,21 @@ FRAGMENT_CACHE = {
     "OPTIONS": {"MAX_ENTRIES": 3000},
 }
 
+# A Redis that hangs (one that is down fails at once) holds a request that reads the cache
+# (lock-outs, throttles, the App API's nonces) this long before it answers 503; redis-py's
+# own wait is 5 s, in which a sync worker serves nobody else. Redis answers in far less.
+REDIS_CACHE_TIMEOUT_SECONDS = env_int("REDIS_CACHE_TIMEOUT_SECONDS", 1)
+
 if REDIS_URL:
     CACHES = {
         "default": {
             # Django's Redis cache, without a new redis-py client for every operation.
             "BACKEND": "mitid_portal.caches.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_timeout": REDIS_CACHE_TIMEOUT_SECONDS,
+                "socket_connect_timeout": REDIS_CACHE_TIMEOUT_SECONDS,
+            },
         },
         "fragments": FRAGMENT_CACHE,
     }

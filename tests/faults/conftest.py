@@ -71,8 +71,19 @@ class Redis:
         )
         wait_for(self.ping, 10, "Redis starting")
 
+    def freeze(self) -> None:
+        """Hung, as under a stalled disk or a paused VM: connections stay open, nothing
+        answers."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         if self.process is not None:
+            self.process.send_signal(signal.SIGCONT)  # a frozen server cannot stop
             self.process.terminate()
             self.process.wait(timeout=10)
             self.process = None

@@ -8,6 +8,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import requests
+from django.conf import settings
 from django.http import HttpResponseBase
 from django.test import Client
 from websockets.sync.client import ClientConnection, connect
@@ -67,6 +68,13 @@ def test_redis_down_while_a_citizen_asks_for_a_code(
     assert len(gateway.taken) == 1
 
 
+def nemid_login() -> HttpResponseBase:
+    """Jonas logs in with NemID: its lock-outs are kept in Redis."""
+    return Client().post(
+        "/en/nemid/login/", {"user_id": "Jonas1983", "password": "Nemid-Jonas-1983"}
+    )
+
+
 def test_redis_down_asks_citizens_and_apps_to_try_again_and_then_serves_them(
     demo_people: None, redis: Redis
 ) -> None:
@@ -74,11 +82,6 @@ def test_redis_down_asks_citizens_and_apps_to_try_again_and_then_serves_them(
     503 with the page asking to try again in a minute, and the App API (its nonces) 503 in
     JSON; once Redis is back, the same requests succeed."""
     phone = AppDeviceFactory()
-
-    def nemid_login() -> HttpResponseBase:
-        return Client().post(
-            "/en/nemid/login/", {"user_id": "Jonas1983", "password": "Nemid-Jonas-1983"}
-        )
 
     def pending_logins() -> HttpResponseBase:
         path = "/api/app/v1/logins"
@@ -98,6 +101,26 @@ def test_redis_down_asks_citizens_and_apps_to_try_again_and_then_serves_them(
     redis.start()
     assert nemid_login().status_code == 302
     assert pending_logins().status_code == 200
+
+
+def test_a_hung_redis_holds_a_citizen_only_for_the_cache_timeout(
+    demo_people: None, redis: Redis
+) -> None:
+    """Proves: with Redis hung (its connections open, nothing answering), the NemID login
+    answers 503 after `REDIS_CACHE_TIMEOUT_SECONDS` (1 s), not after redis-py's own 5 s; once
+    Redis answers again, the same login succeeds."""
+    assert settings.REDIS_CACHE_TIMEOUT_SECONDS == 1
+    assert nemid_login().status_code == 302  # the cache's connection is open
+    redis.freeze()
+    try:
+        started = time.monotonic()
+        hung = nemid_login()
+        waited = time.monotonic() - started
+    finally:
+        redis.thaw()
+    assert hung.status_code == 503 and "MitID cannot answer right now" in hung.content.decode()
+    assert 1 <= waited < 4, waited
+    assert nemid_login().status_code == 302
 
 
 def test_a_worker_killed_with_work_pending(
