@@ -2,7 +2,8 @@
 
 The database always; the Redis cache and the Celery broker when they are configured (the
 embedded defaults keep both in the process, where there is nothing to ask). 200 when all
-answer, 503 naming the parts that do not; the reasons go to the log, not to the caller.
+answer, 503 naming the parts that do not; the reasons go to the log (a line each, and not
+Django's line for a 5xx answer), not to the caller.
 Each probe gives up after `PROBE_TIMEOUT_SECONDS`, so a part that hangs cannot hang the check.
 """
 
@@ -75,8 +76,11 @@ def health(request: HttpRequest) -> JsonResponse:
     for name, probe in configured_probes().items():
         try:
             probe()
-        except Exception:
-            logger.warning("Health check: %s does not answer", name, exc_info=True)
+        except Exception as failure:
+            # One line a part and probe, without a traceback: a monitor asks every few seconds.
+            logger.warning(
+                "Health check: %s does not answer (%s: %s)", name, type(failure).__name__, failure
+            )
             checks[name] = "down"
         else:
             checks[name] = "ok"

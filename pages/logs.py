@@ -107,6 +107,18 @@ class DropQueryStrings(logging.Filter):
         return True
 
 
+class QuietHealthProbes(logging.Filter):
+    """Drops Django's "Service Unavailable: /health/" line: while a part is down a monitor
+    probes every few seconds, and the health view has logged which part and why already."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        return not (
+            getattr(record, "status_code", None) == 503
+            and getattr(request, "path_info", None) == "/health/"
+        )
+
+
 class MaskCPRNumbers(logging.Filter):
     """Replaces anything shaped like a CPR number in the message, the traceback, the stack and
     text passed as `extra`."""

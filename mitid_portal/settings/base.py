@@ -508,6 +508,7 @@ LOGGING = {
         "request_id": {"()": "pages.logs.RequestIdFilter"},
         "no_query_strings": {"()": "pages.logs.DropQueryStrings"},
         "mask_cpr": {"()": "pages.logs.MaskCPRNumbers"},
+        "quiet_health_probes": {"()": "pages.logs.QuietHealthProbes"},
     },
     "formatters": {"json": {"()": "pages.logs.JSONFormatter"}},
     "handlers": {
@@ -524,6 +525,9 @@ LOGGING = {
         "uvicorn": {"handlers": ["console"], "propagate": False},
         "uvicorn.access": {"handlers": [], "propagate": False},
         "django.db.backends": {"level": "INFO"},
+        # Every 5xx answer is an ERROR line, but for the health check's 503 (`pages.health`
+        # logs what is down, in one line a part).
+        "django.request": {"filters": ["quiet_health_probes"]},
         # django-axes narrates every start and failure; lock-outs are warnings, and every
         # staff login is in the audit log.
         "axes": {"level": "WARNING"},

@@ -1,13 +1,14 @@
 """`/health/`: 200 with JSON when the parts answer, 503 naming the part that does not."""
 
+import logging
 import time
 from typing import Any
 
 import pytest
 from django.db import OperationalError
-from django.test import Client
+from django.test import Client, RequestFactory
 
-from pages import health
+from pages import health, logs
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def test_it_has_no_language_prefix(client: Client) -> None:
 
 
 def test_a_database_that_does_not_answer_is_named(
-    client: Client, monkeypatch: pytest.MonkeyPatch
+    client: Client, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     def refuse() -> None:
         raise OperationalError("connection refused")
@@ -42,8 +43,31 @@ def test_a_database_that_does_not_answer_is_named(
     response = client.get("/health/")
     assert response.status_code == 503
     assert response.json()["down"] == ["database"]
-    # Why it is down goes to the log, not to whoever asks.
+    # Why it is down goes to the log, not to whoever asks: one line, and no ERROR, on each of
+    # the probes a monitor sends every few seconds.
     assert "refused" not in response.content.decode()
+    logged = [(r.name, r.levelname, r.getMessage(), r.exc_info) for r in caplog.records]
+    assert [line for line in logged if line[0] != "portal.access"] == [
+        (
+            "pages.health",
+            "WARNING",
+            "Health check: database does not answer (OperationalError: connection refused)",
+            None,
+        )
+    ]
+
+
+def test_only_the_health_checks_503_is_left_out_of_djangos_log() -> None:
+    quiet = logs.QuietHealthProbes()
+
+    def answered(path: str, status: int) -> logging.LogRecord:
+        record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "", None, None)
+        record.status_code, record.request = status, RequestFactory().get(path)
+        return record
+
+    assert not quiet.filter(answered("/health/", 503))
+    assert quiet.filter(answered("/health/", 500))  # a fault in the view itself
+    assert quiet.filter(answered("/en/nemid/login/", 503))  # a citizen turned away
 
 
 @pytest.mark.services
