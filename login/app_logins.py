@@ -130,12 +130,12 @@ def statuses(tokens: list[str]) -> dict[str, str]:
 
 # What the page a browser waits on reads of its login (the frame, the status) and what
 # finishing it reads of the person, their account and the approving app (`services.
-# complete_app_login`, `session.log_in`, Django's `auth.login` and the login signals): of the
-# four rows' 68 columns, the rest stays out of the query (compiling it and making its rows
+# complete_app_login`, `session.log_in`, Django's `auth.login` and the login signals): 26 of
+# the four rows' 68 columns (with their keys); the rest stays out of the query (compiling it and making its rows
 # was most of the page's ORM time).
 WAITED_ON_FIELDS = (
     *("token", "secret", "same_device", "status", "started_at", "expires_at"),
-    *("identity_id", "device_id", "service", "text"),
+    *("identity_id", "device_id", "service", "text", "typed_code_failures"),
     *("identity__status", "identity__level", "identity__language", "identity__account_id"),
     *("identity__account__password", "identity__account__username"),
     *("identity__account__is_active", "identity__account__is_staff"),

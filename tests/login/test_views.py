@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -425,6 +426,30 @@ def test_the_login_page_takes_the_typed_code_from_the_app(
         assert (login.status, login.typed_code_failures) == ("waiting", counted)
     client.post("/en/login/app/", {"action": "typed_code", "code": login.typed_code})
     assert "Approve in the MitID app." in client.get("/en/login/app/").content.decode()
+
+
+def test_three_wrong_typed_codes_end_the_login_and_the_page_says_so(
+    client: Client, jonas_phone: AppDevice, settings: Any
+) -> None:
+    Identity.objects.filter(pk=jonas_phone.identity_id).update(typed_codes=True)
+    type_user_id(client, "J()nas Jen5en")
+    login = AppLogin.objects.get()
+    wrong = f"{(int(login.typed_code) + 1) % 10_000:04d}"
+    for _ in range(settings.AUTHENTICATOR_MAX_FAILURES):
+        client.post("/en/login/app/", {"action": "typed_code", "code": wrong})
+    page = client.get("/en/login/app/").content.decode()
+    assert "The login was stopped after too many wrong codes." in page
+    assert "Start again" in page
+
+
+def test_a_login_started_again_elsewhere_tells_the_first_browser(
+    client: Client, jonas_phone: AppDevice
+) -> None:
+    type_user_id(client, "J()nas Jen5en")
+    type_user_id(Client(), "J()nas Jen5en")  # the same user-ID in another browser
+    # The first page hears "cancelled" on its websocket and asks for its status part.
+    part = client.get("/en/login/app/", headers={"HX-Request": "true"}).content.decode()
+    assert "The login was cancelled, perhaps because it was started again elsewhere." in part
 
 
 def test_blocking_the_device_used_ends_the_session(
