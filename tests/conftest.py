@@ -56,11 +56,17 @@ class DeferredColumnRead(AssertionError):
     pass
 
 
+# Columns read that their query left out, in this test (a view may catch the error raised).
+_deferred_reads: list[str] = []
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _refuse_reading_a_column_left_out() -> Iterator[None]:
     """A column a query left out (`only`, `defer`) and the code then reads costs a query of
-    its own for each row, which no test would notice: here it fails. (Reloading on purpose is
-    `refresh_from_db`, which this does not touch.)"""
+    its own for each row, which no test would notice: here it raises, and the test fails
+    even where the code catches the error (`_no_column_read_that_was_left_out`). In this
+    process only: the servers the browser and fault tests start load columns as Django does.
+    (Reloading on purpose is `refresh_from_db`, which this does not touch.)"""
     load = DeferredAttribute.__get__
 
     def refuse(self: DeferredAttribute, instance: Any, cls: Any = None) -> Any:
@@ -70,12 +76,21 @@ def _refuse_reading_a_column_left_out() -> Iterator[None]:
             # A child's key read from its parent's (concrete inheritance) costs no query.
             and self._check_parent_chain(instance) is None
         ):
-            raise DeferredColumnRead(f"{type(instance).__name__}.{self.field.attname}")
+            read = f"{type(instance).__name__}.{self.field.attname}"
+            _deferred_reads.append(read)
+            raise DeferredColumnRead(read)
         return load(self, instance, cls)
 
     DeferredAttribute.__get__ = refuse  # type: ignore[method-assign]
     yield
     DeferredAttribute.__get__ = load  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _no_column_read_that_was_left_out() -> Iterator[None]:
+    _deferred_reads.clear()
+    yield
+    assert not _deferred_reads, f"columns read that their query left out: {_deferred_reads}"
 
 
 @pytest.fixture(autouse=True, scope="session")
