@@ -133,7 +133,7 @@ bench-peers: compilemessages $(PEERS_VENV)/.installed
 bench-peers-instructions: compilemessages $(PEERS_VENV)/.installed
 	$(BIN)/python -m bench.peers.instructions $(BENCH_PEERS_INSTRUCTIONS_ARGS)
 
-## make bench: every figure of the README's Benchmarks, one after the other (about 30 minutes,
+## make bench: every figure of the README's Benchmarks, one after the other (about 40 minutes,
 ## the machine otherwise quiet): (a) to (d), the peers' logins, the relying-party login. Each
 ## prints its table and saves its result in bench/results/. Needs wrk and valgrind
 ## (apt-get install -y wrk valgrind).

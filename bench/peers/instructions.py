@@ -17,7 +17,8 @@ What this leaves out, as `bench.instructions` does for pages: PostgreSQL's and R
 request takes about fifty times as long, so the portal's frames may be older when the app
 scans them: the run allows 60 s (`APP_LOGIN_FRAME_MAX_AGE_SECONDS`; no other setting differs).
 Prints each flow's instructions a login and its ratio to allauth's, and saves them in
-bench/results/peers-instructions.json. Needs valgrind; about three minutes a flow.
+bench/results/peers-instructions.json. Needs valgrind; about seven minutes for the three
+flows counted by default.
 """
 
 import argparse
@@ -88,15 +89,21 @@ def instructions(flow: str, everyone: run.People, logins: int, warm: int) -> tup
                 browser = flows.Browser(served.base)
                 flows.FLOWS[flow](browser, everyone.next(flow))
                 sent = max(sent, browser.requests)
-        # Written when the worker ended, on the server's stop.
+            # The same worker all along: one that died and was replaced counted only a part.
+            if worker_of(served.process.pid) != worker:
+                raise RuntimeError(f"{flow}: gunicorn replaced its worker during the run")
+        # Written when the worker ended, on the server's stop (its graceful timeout is long).
+        dumps = sorted(path.name for path in Path(folder).iterdir())
+        if f"callgrind.{worker}" not in dumps:
+            raise RuntimeError(f"{flow}: the worker wrote no counts ({dumps})")
         dump = (Path(folder) / f"callgrind.{worker}").read_text()
     return int(SUMMARY.findall(dump)[-1]), sent
 
 
 def count(flow: str, everyone: run.People, *, logins: int, warm: int) -> dict[str, Any]:
     """A login's instructions: two servers' workers, one of which made `logins` more."""
-    low, sent = instructions(flow, everyone, 0, warm)
-    high, _sent = instructions(flow, everyone, logins, warm)
+    low, _sent = instructions(flow, everyone, 0, warm)
+    high, sent = instructions(flow, everyone, logins, warm)
     return {"instructions": (high - low) // logins, "requests": sent, "logins": logins}
 
 
@@ -111,6 +118,8 @@ def main() -> None:
         default=["portal_app_qr", "portal_code_device", run.ALLAUTH],
     )
     args = parser.parse_args()
+    if args.logins < 1:
+        parser.error("--logins must be at least 1")
     if not (run.PEERS_BIN / "gunicorn").exists():
         sys.exit("No bench/peers/.venv: run `make bench-peers` (it makes the virtualenv).")
     order = list(dict.fromkeys(args.flows))
@@ -140,7 +149,7 @@ def main() -> None:
     for flow, row in counted.items():
         if allauth:
             row["ratio_to_allauth"] = round(row["instructions"] / allauth, 3)
-        ratio = f"{row['ratio_to_allauth']:.2f}" if allauth else "(not counted)"
+        ratio = f"{row['ratio_to_allauth']:.3f}" if allauth else "(not counted)"
         print(f"| {flow} | {row['requests']} | {row['instructions']:,} | {ratio} |")
     harness.save(
         "peers-instructions",

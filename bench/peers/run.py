@@ -287,6 +287,7 @@ def serve(
     port = harness.free_port()
     gunicorn = ["--workers", str(workers), "--worker-class", "sync", "--log-level", "warning"]
     gunicorn += ["--bind", f"127.0.0.1:{port}", "--timeout", str(int(patience))]
+    gunicorn += ["--graceful-timeout", str(int(patience))]
     redis = None
     if name == "portal":
         redis = wire.Proxy(upstream(REDIS), wire.RedisReader).start()
