@@ -131,8 +131,8 @@ def statuses(tokens: list[str]) -> dict[str, str]:
 # What the page a browser waits on reads of its login (the frame, the status) and what
 # finishing it reads of the person, their account and the approving app (`services.
 # complete_app_login`, `session.log_in`, Django's `auth.login` and the login signals): 26 of
-# the four rows' 68 columns (with their keys); the rest stays out of the query (compiling it and making its rows
-# was most of the page's ORM time).
+# the four rows' 68 columns (with their keys); the rest stays out of the query (compiling it
+# and making its rows was most of the page's ORM time).
 WAITED_ON_FIELDS = (
     *("token", "secret", "same_device", "status", "started_at", "expires_at"),
     *("identity_id", "device_id", "service", "text", "typed_code_failures"),
