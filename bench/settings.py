@@ -16,9 +16,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 # bench/peers/run.py compares logins with one hasher for every project in a run (MD5, so
-# that the frameworks are compared and not the hash; then the portal's own).
+# that the frameworks are compared and not the hash; then the portal's own). A relying
+# party's client secret keeps its own (no person's password: the same in every run).
 if os.environ.get("BENCH_PASSWORD_HASHERS"):
-    PASSWORD_HASHERS = os.environ["BENCH_PASSWORD_HASHERS"].split(",")
+    PASSWORD_HASHERS = [
+        *os.environ["BENCH_PASSWORD_HASHERS"].split(","),
+        "relying_parties.hashers.ClientSecretHasher",
+    ]
 # `bench.approvals --layer pubsub`: channels_redis's pub/sub layer (a group send is one
 # PUBLISH) in place of the portal's, for every process of the run, to compare the two.
 if os.environ.get("BENCH_CHANNEL_LAYER") == "pubsub":

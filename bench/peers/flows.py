@@ -7,21 +7,25 @@ cookies) and, for TOTP, a person of its own: a code is good once (django-otp's `
 allauth's used-code cache), so nobody logs in twice in a run.
 """
 
+import base64
 import hashlib
 import hmac
 import json
 import re
+import secrets
 import struct
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import requests
 
 from bench import people
 
 FRAME = re.compile(r'data-first-frame="(mitid\.[^"]+)"')
+PARTY = re.compile(r'name="for" value="([^"]+)"')
 API = "/api/app/v1"
 PASSWORD = "bench password 7"
 
@@ -129,6 +133,78 @@ def portal_app_qr(browser: Browser, phone: people.Phone) -> requests.Response:
     return logged_in(browser.get("/da/login/app/"), not_to="/login/")
 
 
+@dataclass(frozen=True)
+class PartyCustomer:
+    """A citizen with the app, logging in to a relying party registered in the portal."""
+
+    phone: people.Phone
+    client_id: str
+    client_secret: str
+
+
+PARTY_REDIRECT_URI = "https://bank.example/callback"
+SUBSTANTIAL = "https://data.gov.dk/concept/core/nsis/loa/Substantial"
+
+
+def portal_party_qr(browser: Browser, customer: PartyCustomer) -> requests.Response:
+    """A relying party's login (bench/party_logins.py's seven requests): the party's
+    authorization request, the QR login on the portal's pages, the way back with the code,
+    and the party's token request. Complete at the token answer with its ID token."""
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+    query = urlencode(
+        {
+            "client_id": customer.client_id,
+            "redirect_uri": PARTY_REDIRECT_URI,
+            "response_type": "code",
+            "scope": "openid profile",
+            "state": secrets.token_urlsafe(8),
+            "nonce": secrets.token_urlsafe(12),
+            "code_challenge": challenge.rstrip(b"=").decode(),
+            "code_challenge_method": "S256",
+            "acr_values": SUBSTANTIAL,
+            "ui_locales": "da",
+        }
+    )
+    page = browser.follow(browser.get(f"/oidc/authorize/?{query}"))
+    reference = PARTY.search(page.text)
+    if reference is None:
+        raise LoginFailed(f"no party on the user-ID page: {page.status_code}")
+    phone = customer.phone
+    app_page = browser.post(
+        "/da/login/", {"user_id": phone.user_id, "next": "", "for": reference.group(1)}
+    )
+    frame = FRAME.search(app_page.text)
+    if frame is None:
+        raise LoginFailed(f"no QR frame: {app_page.status_code}")
+    from authenticators import app_keys
+
+    login = browser.app_post(phone, f"{API}/logins/scan", {"frame": frame.group(1)})
+    signature = app_keys.sign(phone.private_key, login["signing_input"].encode())
+    browser.app_post(
+        phone, f"{API}/logins/{login['token']}/approve", {"signature": signature, "pin": people.PIN}
+    )
+    back = browser.get("/da/login/app/")
+    callback = back.headers.get("Location", "")
+    if back.status_code != 302 or not callback.startswith(PARTY_REDIRECT_URI):
+        raise LoginFailed(f"not sent back to the party: {back.status_code} {callback}")
+    browser.count("POST /oidc/token/ (the party)")
+    tokens = requests.post(
+        browser.base + "/oidc/token/",
+        data={
+            "grant_type": "authorization_code",
+            "code": parse_qs(urlsplit(callback).query)["code"][0],
+            "redirect_uri": PARTY_REDIRECT_URI,
+            "code_verifier": verifier,
+        },
+        auth=(customer.client_id, customer.client_secret),
+        timeout=30,
+    )
+    if tokens.status_code != 200 or "id_token" not in tokens.json():
+        raise LoginFailed(f"no ID token: {tokens.status_code} {tokens.text[:200]}")
+    return tokens
+
+
 def portal_code_device(browser: Browser, person: CodeDevicePerson) -> requests.Response:
     """User-ID, then (from the app page every login goes to first) the code device's page."""
     browser.get("/da/login/")
@@ -197,6 +273,7 @@ def plain_login(browser: Browser, person: PeerPerson) -> requests.Response:
 
 FLOWS: dict[str, Callable[[Browser, Any], requests.Response]] = {
     "portal_app_qr": portal_app_qr,
+    "portal_party_qr": portal_party_qr,
     "portal_code_device": portal_code_device,
     "portal_code_device_returning": portal_code_device_returning,
     "allauth_totp": allauth_totp,

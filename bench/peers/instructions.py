@@ -17,8 +17,8 @@ What this leaves out, as `bench.instructions` does for pages: PostgreSQL's and R
 request takes about fifty times as long, so the portal's frames may be older when the app
 scans them: the run allows 60 s (`APP_LOGIN_FRAME_MAX_AGE_SECONDS`; no other setting differs).
 Prints each flow's instructions a login and its ratio to allauth's, and saves them in
-bench/results/peers-instructions.json. Needs valgrind; about seven minutes for the three
-flows counted by default.
+bench/results/peers-instructions.json. Needs valgrind; about ten minutes for the four flows
+counted by default.
 """
 
 import argparse
@@ -47,10 +47,29 @@ FIRST_PAGE = {
     "portal_app_qr": "/da/login/",
     "portal_code_device": "/da/login/",
     "portal_code_device_returning": "/da/login/",
+    "portal_party_qr": "/da/login/",
     "allauth_totp": "/accounts/login/",
     "two_factor": "/account/login/",
     "plain_login": "/login/",
 }
+
+
+# A relying party's login through the portal (issue 14: what the provider adds to a login).
+PARTY = "portal_party_qr"
+PORTAL_FLOWS = [*run.PORTAL_FLOWS, PARTY]
+
+
+def party_customers(count: int) -> list[flows.PartyCustomer]:
+    """A party registered in the portal's database, and citizens with the app to log in."""
+    from django.db import connections
+
+    from bench import people
+    from bench.party_logins import register_party
+
+    client_id, client_secret = register_party()
+    phones = people.make_phones(count, "party")
+    connections.close_all()  # this process's backend is no server's
+    return [flows.PartyCustomer(phone, client_id, client_secret) for phone in phones]
 
 
 def worker_of(master: int) -> int:
@@ -74,7 +93,7 @@ def ready(served: run.Served, flow: str) -> None:
 def instructions(flow: str, everyone: run.People, logins: int, warm: int) -> tuple[int, int]:
     """All the instructions of the worker of a server that made `warm + logins` complete
     logins of `flow` and stopped, and the requests of a login."""
-    name = "portal" if flow in run.PORTAL_FLOWS else flow
+    name = "portal" if flow in PORTAL_FLOWS else flow
     with tempfile.TemporaryDirectory() as folder:
         out = f"--callgrind-out-file={folder}/callgrind.%p"
         under = ("valgrind", "-q", "--tool=callgrind", out)
@@ -114,8 +133,8 @@ def main() -> None:
     parser.add_argument(
         "--flows",
         nargs="+",
-        choices=[*run.PORTAL_FLOWS, *run.PEER_FLOWS],
-        default=["portal_app_qr", "portal_code_device", run.ALLAUTH],
+        choices=[*PORTAL_FLOWS, *run.PEER_FLOWS],
+        default=["portal_app_qr", PARTY, "portal_code_device", run.ALLAUTH],
     )
     args = parser.parse_args()
     if args.logins < 1:
@@ -123,7 +142,7 @@ def main() -> None:
     if not (run.PEERS_BIN / "gunicorn").exists():
         sys.exit("No bench/peers/.venv: run `make bench-peers` (it makes the virtualenv).")
     order = list(dict.fromkeys(args.flows))
-    portal_flows = [flow for flow in order if flow in run.PORTAL_FLOWS]
+    portal_flows = [flow for flow in order if flow in PORTAL_FLOWS]
     peer_flows = [flow for flow in order if flow in run.PEER_FLOWS]
     run.fresh_databases(["portal", *peer_flows])
     portal_database = f"{run.POSTGRES}/{run.database('portal')}"
@@ -136,6 +155,8 @@ def main() -> None:
     print("Making the databases and people...", flush=True)
     needed = {"fast": args.logins + 2 * args.warm_up}
     queues = dict(run.portal_people(needed, hashes)["fast"].queues) if portal_flows else {}
+    if PARTY in order:
+        queues[PARTY] = party_customers(needed["fast"])
     for flow in peer_flows:
         queues.update(run.peer_people(flow, needed, hashes)["fast"].queues)
     everyone = run.People(queues)
@@ -151,6 +172,10 @@ def main() -> None:
             row["ratio_to_allauth"] = round(row["instructions"] / allauth, 3)
         ratio = f"{row['ratio_to_allauth']:.3f}" if allauth else "(not counted)"
         print(f"| {flow} | {row['requests']} | {row['instructions']:,} | {ratio} |")
+    if PARTY in counted and "portal_app_qr" in counted:
+        added = counted[PARTY]["instructions"] / counted["portal_app_qr"]["instructions"] - 1
+        counted[PARTY]["added_to_portal_app_qr"] = round(added, 3)
+        print(f"A relying party's login costs the server {added:.1%} more than the portal's own.")
     harness.save(
         "peers-instructions",
         {
