@@ -112,10 +112,11 @@ class QuietHealthProbes(logging.Filter):
     probes every few seconds, and the health view has logged which part and why already."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        request = getattr(record, "request", None)
+        # By the view's URL name, wherever the health check is mounted.
+        match = getattr(getattr(record, "request", None), "resolver_match", None)
         return not (
             getattr(record, "status_code", None) == 503
-            and getattr(request, "path_info", None) == "/health/"
+            and getattr(match, "view_name", None) == "health"
         )
 
 
