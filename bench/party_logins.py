@@ -24,6 +24,7 @@ import secrets
 import statistics
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -37,6 +38,38 @@ FRAME = re.compile(r'data-first-frame="(mitid\.[^"]+)"')
 API = "/api/app/v1"
 REDIRECT_URI = "https://bank.example/callback"
 SUBSTANTIAL = "https://data.gov.dk/concept/core/nsis/loa/Substantial"
+# The party's reference on the portal's user-ID page, posted back with the user-ID.
+PARTY_REFERENCE = re.compile(r'name="for" value="([^"]+)"')
+
+
+@dataclass(frozen=True)
+class Authorization:
+    """A party's authorization request as the benchmarks' parties make it: PKCE with S256, a
+    nonce, the level Substantial, in Danish."""
+
+    query: str  # of /oidc/authorize/
+    verifier: str  # PKCE's, for the token request
+    nonce: str
+
+
+def authorization(client_id: str) -> Authorization:
+    verifier, nonce = secrets.token_urlsafe(48), secrets.token_urlsafe(12)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+    query = urlencode(
+        {
+            "client_id": client_id,
+            "redirect_uri": REDIRECT_URI,
+            "response_type": "code",
+            "scope": "openid profile",
+            "state": secrets.token_urlsafe(8),
+            "nonce": nonce,
+            "code_challenge": challenge.rstrip(b"=").decode(),
+            "code_challenge_method": "S256",
+            "acr_values": SUBSTANTIAL,
+            "ui_locales": "da",
+        }
+    )
+    return Authorization(query, verifier, nonce)
 
 
 def register_party() -> tuple[str, str]:
@@ -83,38 +116,19 @@ async def party_citizens(
         while time.monotonic() < deadline:
             started = time.monotonic()
             count = 0
-            verifier = secrets.token_urlsafe(48)
-            challenge = (
-                base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
-                .rstrip(b"=")
-                .decode()
-            )
-            nonce = secrets.token_urlsafe(12)
-            query = urlencode(
-                {
-                    "client_id": client_id,
-                    "redirect_uri": REDIRECT_URI,
-                    "response_type": "code",
-                    "scope": "openid profile",
-                    "state": secrets.token_urlsafe(8),
-                    "nonce": nonce,
-                    "code_challenge": challenge,
-                    "code_challenge_method": "S256",
-                    "acr_values": SUBSTANTIAL,
-                    "ui_locales": "da",
-                }
-            )
+            asked = authorization(client_id)
             async with aiohttp.ClientSession(
                 base, cookie_jar=aiohttp.CookieJar(unsafe=True)
             ) as web:
                 try:
-                    async with web.get(f"/oidc/authorize/?{query}", allow_redirects=False) as go:
+                    authorize = f"/oidc/authorize/?{asked.query}"
+                    async with web.get(authorize, allow_redirects=False) as go:
                         assert go.status == 302, go.status
                         start = go.headers["Location"]
                     async with web.get(start) as page:
                         text = await page.text()
                     count += 2
-                    reference = re.search(r'name="for" value="([^"]+)"', text)
+                    reference = PARTY_REFERENCE.search(text)
                     assert reference, "no party on the user-ID page"
                     token = web.cookie_jar.filter_cookies(base)["csrftoken"].value
                     async with web.post(
@@ -150,7 +164,7 @@ async def party_citizens(
                             "grant_type": "authorization_code",
                             "code": code,
                             "redirect_uri": REDIRECT_URI,
-                            "code_verifier": verifier,
+                            "code_verifier": asked.verifier,
                         },
                         headers={"Authorization": f"Basic {basic}"},
                     ) as exchange:
@@ -165,7 +179,7 @@ async def party_citizens(
                         audience=client_id,
                         issuer=meta["issuer"],
                     )
-                    assert claims["nonce"] == nonce and claims["acr"] == SUBSTANTIAL, claims
+                    assert claims["nonce"] == asked.nonce and claims["acr"] == SUBSTANTIAL, claims
                     done.append(time.monotonic() - started)
                     requests_per_login.append(count)
                 except (AssertionError, KeyError, aiohttp.ClientError, jwt.PyJWTError) as error:

@@ -17,11 +17,8 @@ without it the existing one is used.
 import argparse
 import base64
 import cProfile
-import hashlib
 import json
 import pstats
-import re
-import secrets
 import sys
 import time
 from collections import defaultdict
@@ -33,7 +30,13 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import harness, people
-from bench.party_logins import REDIRECT_URI, SUBSTANTIAL, register_party
+from bench.party_logins import (
+    PARTY_REFERENCE,
+    REDIRECT_URI,
+    SUBSTANTIAL,
+    authorization,
+    register_party,
+)
 from bench.profile_api import API, FRAME, Counter
 
 KINDS = [
@@ -172,27 +175,11 @@ def main() -> None:
     def party_login(phone: people.Phone) -> None:
         web = browser()
         flow = "party"
-        verifier = secrets.token_urlsafe(48)
-        challenge = hashlib.sha256(verifier.encode()).digest()
-        nonce = secrets.token_urlsafe(12)
-        query = urlencode(
-            {
-                "client_id": client_id,
-                "redirect_uri": REDIRECT_URI,
-                "response_type": "code",
-                "scope": "openid profile",
-                "state": secrets.token_urlsafe(8),
-                "nonce": nonce,
-                "code_challenge": base64.urlsafe_b64encode(challenge).rstrip(b"=").decode(),
-                "code_challenge_method": "S256",
-                "acr_values": SUBSTANTIAL,
-                "ui_locales": "da",
-            }
-        )
-        go = step(flow, "authorize", lambda: web.get(f"/oidc/authorize/?{query}"))
+        asked = authorization(client_id)
+        go = step(flow, "authorize", lambda: web.get(f"/oidc/authorize/?{asked.query}"))
         assert go.status_code == 302, go.status_code
         page = step(flow, "login page", lambda: web.get(go["Location"]))
-        reference = re.search(r'name="for" value="([^"]+)"', page.content.decode())
+        reference = PARTY_REFERENCE.search(page.content.decode())
         assert reference, "no party on the user-ID page"
         data = {"user_id": phone.user_id, "next": "", "for": reference.group(1)}
         typed = step(flow, "user-ID", lambda: web.post("/da/login/", data))
@@ -206,7 +193,7 @@ def main() -> None:
             "grant_type": "authorization_code",
             "code": code,
             "redirect_uri": REDIRECT_URI,
-            "code_verifier": verifier,
+            "code_verifier": asked.verifier,
         }
         exchange = step(
             flow,
@@ -228,7 +215,7 @@ def main() -> None:
             audience=client_id,
             issuer=issuer,
         )
-        assert claims["nonce"] == nonce and claims["acr"] == SUBSTANTIAL, claims
+        assert claims["nonce"] == asked.nonce and claims["acr"] == SUBSTANTIAL, claims
         bearer = f"Bearer {tokens['access_token']}"
         info = step(flow, "userinfo", lambda: app.get("/oidc/userinfo/", HTTP_AUTHORIZATION=bearer))
         assert info.status_code == 200 and info.json()["sub"] == claims["sub"], info.content

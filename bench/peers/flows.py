@@ -7,25 +7,22 @@ cookies) and, for TOTP, a person of its own: a code is good once (django-otp's `
 allauth's used-code cache), so nobody logs in twice in a run.
 """
 
-import base64
 import hashlib
 import hmac
 import json
 import re
-import secrets
 import struct
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 
-from bench import people
+from bench import party_logins, people
 
 FRAME = re.compile(r'data-first-frame="(mitid\.[^"]+)"')
-PARTY = re.compile(r'name="for" value="([^"]+)"')
 API = "/api/app/v1"
 PASSWORD = "bench password 7"
 
@@ -115,10 +112,8 @@ class PeerPerson:
     totp_key: str
 
 
-def portal_app_qr(browser: Browser, phone: people.Phone) -> requests.Response:
-    """User-ID, the app page's QR code scanned and approved by the app, the session taken."""
-    browser.get("/da/login/")
-    page = browser.follow(browser.post("/da/login/", {"user_id": phone.user_id, "next": ""}))
+def approve_in_app(browser: Browser, phone: people.Phone, page: requests.Response) -> None:
+    """The app scans the first frame of the app page `page` and approves what it shows."""
     frame = FRAME.search(page.text)
     if frame is None:
         raise LoginFailed(f"no QR frame on {page.url}: {page.status_code}")
@@ -129,6 +124,13 @@ def portal_app_qr(browser: Browser, phone: people.Phone) -> requests.Response:
     browser.app_post(
         phone, f"{API}/logins/{login['token']}/approve", {"signature": signature, "pin": people.PIN}
     )
+
+
+def portal_app_qr(browser: Browser, phone: people.Phone) -> requests.Response:
+    """User-ID, the app page's QR code scanned and approved by the app, the session taken."""
+    browser.get("/da/login/")
+    page = browser.follow(browser.post("/da/login/", {"user_id": phone.user_id, "next": ""}))
+    approve_in_app(browser, phone, page)
     # The browser learns "approved" on its websocket (not measured here) and asks the page.
     return logged_in(browser.get("/da/login/app/"), not_to="/login/")
 
@@ -142,51 +144,21 @@ class PartyCustomer:
     client_secret: str
 
 
-PARTY_REDIRECT_URI = "https://bank.example/callback"
-SUBSTANTIAL = "https://data.gov.dk/concept/core/nsis/loa/Substantial"
-
-
 def portal_party_qr(browser: Browser, customer: PartyCustomer) -> requests.Response:
     """A relying party's login (bench/party_logins.py's seven requests): the party's
     authorization request, the QR login on the portal's pages, the way back with the code,
     and the party's token request. Complete at the token answer with its ID token."""
-    verifier = secrets.token_urlsafe(48)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
-    query = urlencode(
-        {
-            "client_id": customer.client_id,
-            "redirect_uri": PARTY_REDIRECT_URI,
-            "response_type": "code",
-            "scope": "openid profile",
-            "state": secrets.token_urlsafe(8),
-            "nonce": secrets.token_urlsafe(12),
-            "code_challenge": challenge.rstrip(b"=").decode(),
-            "code_challenge_method": "S256",
-            "acr_values": SUBSTANTIAL,
-            "ui_locales": "da",
-        }
-    )
-    page = browser.follow(browser.get(f"/oidc/authorize/?{query}"))
-    reference = PARTY.search(page.text)
+    asked = party_logins.authorization(customer.client_id)
+    page = browser.follow(browser.get(f"/oidc/authorize/?{asked.query}"))
+    reference = party_logins.PARTY_REFERENCE.search(page.text)
     if reference is None:
         raise LoginFailed(f"no party on the user-ID page: {page.status_code}")
     phone = customer.phone
-    app_page = browser.post(
-        "/da/login/", {"user_id": phone.user_id, "next": "", "for": reference.group(1)}
-    )
-    frame = FRAME.search(app_page.text)
-    if frame is None:
-        raise LoginFailed(f"no QR frame: {app_page.status_code}")
-    from authenticators import app_keys
-
-    login = browser.app_post(phone, f"{API}/logins/scan", {"frame": frame.group(1)})
-    signature = app_keys.sign(phone.private_key, login["signing_input"].encode())
-    browser.app_post(
-        phone, f"{API}/logins/{login['token']}/approve", {"signature": signature, "pin": people.PIN}
-    )
+    typed = {"user_id": phone.user_id, "next": "", "for": reference.group(1)}
+    approve_in_app(browser, phone, browser.post("/da/login/", typed))
     back = browser.get("/da/login/app/")
     callback = back.headers.get("Location", "")
-    if back.status_code != 302 or not callback.startswith(PARTY_REDIRECT_URI):
+    if back.status_code != 302 or not callback.startswith(party_logins.REDIRECT_URI):
         raise LoginFailed(f"not sent back to the party: {back.status_code} {callback}")
     browser.count("POST /oidc/token/ (the party)")
     tokens = requests.post(
@@ -194,8 +166,8 @@ def portal_party_qr(browser: Browser, customer: PartyCustomer) -> requests.Respo
         data={
             "grant_type": "authorization_code",
             "code": parse_qs(urlsplit(callback).query)["code"][0],
-            "redirect_uri": PARTY_REDIRECT_URI,
-            "code_verifier": verifier,
+            "redirect_uri": party_logins.REDIRECT_URI,
+            "code_verifier": asked.verifier,
         },
         auth=(customer.client_id, customer.client_secret),
         timeout=30,
