@@ -224,13 +224,28 @@ def _keep_evidence(
     return approval
 
 
+# What the token request reads of the person with the party's login: the CPR number and the
+# pseudonym for the claims, and of their user, whom the tokens are for, the key and the last
+# login (django-oauth-toolkit's `auth_time`, which the validator then replaces with the login's).
+# The rest of the four rows stays out of the query.
+CODE_PERSON = (
+    *("identity__cpr", "identity__account_id", "identity__oidc_subject__sub"),
+    *("identity__account__id", "identity__account__last_login"),
+)
+
+# Every column of the login but the code's hash, which found it.
+LOGIN_FOR_TOKENS = [
+    field.name for field in PartyLogin._meta.concrete_fields if field.name != "code_hash"
+]
+
+
 def login_for_code(code: str) -> PartyLogin | None:
     """The login a code was given for, with the person, their user and their pseudonym (the
     token request needs all three); whose party it was is for the caller to check."""
     return one(
-        PartyLogin.objects.select_related("identity__oidc_subject", "identity__account").filter(
-            code_hash=code_hash(code)
-        )
+        PartyLogin.objects.select_related("identity__oidc_subject", "identity__account")
+        .only(*LOGIN_FOR_TOKENS, *CODE_PERSON)
+        .filter(code_hash=code_hash(code))
     )
 
 
