@@ -9,11 +9,20 @@ class RelyingPartiesConfig(AppConfig):
     verbose_name = _("Relying parties")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+        from oauth2_provider.models import get_application_model
+
         from login import ways_back
 
-        from . import keys, views
+        from . import clients, keys, views
+        from .models import RelyingParty
 
         keys.use_demo_key_unless_configured()
+        # A client or party changed: the clients kept in the cache are old.
+        for model in (get_application_model(), RelyingParty):
+            for done, signal in (("saved", post_save), ("deleted", post_delete)):
+                uid = f"relying-parties:{model._meta.label}-{done}"
+                signal.connect(clients.changed, sender=model, dispatch_uid=uid)
         # A party's login goes back to the party in its own last request (login may not
         # import this app: it calls what is registered).
         ways_back.register(views.WAY_BACK, views.way_back)

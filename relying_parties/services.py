@@ -25,6 +25,7 @@ from authenticators.queries import one
 from cpr.registry import get_registry
 from login.session import LoggedIn
 
+from . import clients
 from .models import Approval, PartyLogin, RelyingParty, Subject
 
 
@@ -76,9 +77,8 @@ def register_party(
 
 def party_for(client_id: str) -> RelyingParty | None:
     """The party with its client (whose `relying_party` is then this party, not a query)."""
-    return one(
-        RelyingParty.objects.select_related("application").filter(application__client_id=client_id)
-    )
+    client = clients.client_for(client_id)
+    return party_of(client) if client is not None else None
 
 
 def party_of(application: Any) -> RelyingParty | None:

@@ -27,9 +27,7 @@ from oauth2_provider.models import (
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauthlib.oauth2.rfc6749 import errors, utils
 
-from authenticators.queries import one
-
-from . import levels, parameters, services
+from . import clients, levels, parameters, services
 from .models import PartyLogin
 
 AccessToken = get_access_token_model()
@@ -49,13 +47,12 @@ class MitIDValidator(OAuth2Validator):
     # The client, with its party ------------------------------------------------------------
 
     def _load_application(self, client_id: str, request: Any) -> Any:
-        """django-oauth-toolkit's, given the client read with its party: the authorization
-        request's scopes and the view need the party, which would be another query."""
+        """django-oauth-toolkit's, given the client read with its party (`clients`, kept in the
+        cache): the authorization request's scopes and the view need the party, which would be
+        another query."""
         if request.client is None and client_id:
             with suppress(ValueError):  # a NUL byte in client_id: DOT's own lookup says no
-                client = one(
-                    Application.objects.select_related("relying_party").filter(client_id=client_id)
-                )
+                client = clients.client_for(client_id)
                 request.client = cimd.refresh_if_stale(client, request) if client else None
         return super()._load_application(client_id, request)
 
