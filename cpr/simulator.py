@@ -11,8 +11,9 @@ class SimulatedCPRRegistry:
             digits = normalise_cpr(cpr)
         except InvalidCPR:
             return None
-        person = RegisteredPerson.objects.filter(cpr=digits).first()
-        if person is None:
+        try:
+            person = RegisteredPerson.objects.get(cpr=digits)
+        except RegisteredPerson.DoesNotExist:
             return None
         return CPRRecord(
             cpr=person.cpr,
