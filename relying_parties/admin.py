@@ -35,7 +35,6 @@ class PartyApplicationAdmin(ApplicationAdmin):
         "client_id",
         "client_type",
         "client_secret",
-        "hash_client_secret",
         "redirect_uris",
         "post_logout_redirect_uris",
     )
@@ -45,6 +44,7 @@ class PartyApplicationAdmin(ApplicationAdmin):
         obj.authorization_grant_type = AbstractApplication.GRANT_AUTHORIZATION_CODE
         obj.algorithm = AbstractApplication.RS256_ALGORITHM
         obj.skip_authorization = True
+        obj.hash_client_secret = True  # never kept in plain text, here or in the cache
         super().save_model(request, obj, form, change)
 
 

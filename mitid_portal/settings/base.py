@@ -553,8 +553,9 @@ OIDC_RSA_PRIVATE_KEYS_INACTIVE = [
 # A relying party's login (user-ID, a way in, the consent page) must be done within this long.
 RELYING_PARTY_ATTEMPT_SECONDS = env_int("RELYING_PARTY_ATTEMPT_SECONDS", 600)
 # How long a party's client, read once, is kept in the cache (a change in the admin holds at
-# once; one made around the ORM when this has passed: relying_parties/clients.py).
-RELYING_PARTY_CACHE_SECONDS = env_int("RELYING_PARTY_CACHE_SECONDS", 300)
+# once; one made around the ORM, or beside a server without Redis, when this has passed:
+# relying_parties/clients.py).
+RELYING_PARTY_CACHE_SECONDS = env_int("RELYING_PARTY_CACHE_SECONDS", 60)
 # django-oauth-toolkit's own models, named so that our migrations can depend on them.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"

@@ -5,6 +5,7 @@ import logging
 
 import pytest
 from django.test import Client
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from authenticators.models import AppDevice
 from relying_parties import clients
@@ -75,22 +76,48 @@ def test_a_party_deleted_is_unknown_at_the_next_request(
     assert 'data-code="unknown_client"' in response.content.decode()
 
 
-def test_a_change_kept_nothing_until_it_is_committed(
-    party: Party, django_capture_on_commit_callbacks
+def test_what_is_read_before_a_change_is_committed_is_not_taken_after(
+    party: Party, django_assert_num_queries, django_capture_on_commit_callbacks
 ) -> None:
-    """A client read between the change and its commit would be the old row: the generation
-    moves only when the change is committed, so that such a read is never taken again."""
+    """A process that reads the client between the change and its commit meets the old row
+    (here the test's own transaction shows it the new one): what it keeps then is of a
+    generation that the commit ends."""
     clients.client_for(party.client_id)
     application = party.registered.party.application
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         application.name = "Nordbank A/S"
         application.save()
-    assert callbacks  # the new generation waits for the commit
-    kept = clients.client_for(party.client_id)
-    assert kept is not None and kept.name == "Nordbank"  # (the test's transaction is open)
-    callbacks[0]()
-    kept = clients.client_for(party.client_id)
+    with django_assert_num_queries(1):
+        clients.client_for(party.client_id)  # the change's first generation: read again
+    with django_assert_num_queries(0):
+        clients.client_for(party.client_id)  # and kept under it
+    for callback in callbacks:
+        callback()  # committed
+    with django_assert_num_queries(1):
+        kept = clients.client_for(party.client_id)
     assert kept is not None and kept.name == "Nordbank A/S"
+
+
+def test_a_party_that_may_no_longer_receive_the_cpr_number_is_told_at_once(
+    cpr_party: Party, django_assert_num_queries
+) -> None:
+    kept = clients.client_for(cpr_party.client_id)
+    assert kept is not None and kept.relying_party.may_receive_cpr
+    party = cpr_party.registered.party
+    party.may_receive_cpr = False
+    party.save()
+    with django_assert_num_queries(1):
+        kept = clients.client_for(cpr_party.client_id)
+    assert kept is not None and not kept.relying_party.may_receive_cpr
+
+
+def test_a_change_the_cache_cannot_hear_fails(party: Party, request) -> None:
+    """Rather than a secret replaced that the servers would go on taking until it expires."""
+    request.getfixturevalue("redis_down")
+    application = party.registered.party.application
+    application.client_secret = "the new secret"
+    with pytest.raises(RedisConnectionError):
+        application.save()
 
 
 def test_a_token_request_when_the_cache_does_not_answer(
