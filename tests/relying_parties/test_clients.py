@@ -9,6 +9,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from authenticators.models import AppDevice
 from relying_parties import clients
+from tests.staff.helpers import english_client, log_in_staff, staff_member
 
 from .conftest import Party
 from .helpers import authorize_url, exchange, log_in_with_app, query_of, start
@@ -130,3 +131,35 @@ def test_a_token_request_when_the_cache_does_not_answer(
     assert status == 200 and body["id_token"]
     warnings = [r.getMessage() for r in caplog.records if r.name == "relying_parties.clients"]
     assert len(warnings) == 1 and warnings[0].startswith(clients.UNANSWERED)
+
+
+def test_a_secret_replaced_in_the_admin_is_hashed_and_holds_at_once(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    code = query_of(log_in_with_app(client, party, jonas_phone))["code"]  # the client is kept
+    application = party.registered.party.application
+    staff = log_in_staff(english_client(), staff_member("root", superuser=True))
+    form = {
+        "name": application.name,
+        "client_id": application.client_id,
+        "client_type": application.client_type,
+        "client_secret": "the new secret, typed by staff",
+        "redirect_uris": application.redirect_uris,
+        "post_logout_redirect_uris": application.post_logout_redirect_uris,
+        "relying_party-TOTAL_FORMS": "1",
+        "relying_party-INITIAL_FORMS": "1",
+        "relying_party-MIN_NUM_FORMS": "1",
+        "relying_party-MAX_NUM_FORMS": "1",
+        "relying_party-0-id": str(party.registered.party.pk),
+        "relying_party-0-application": str(application.pk),
+        "relying_party-0-scopes": "openid profile",
+    }
+    response = staff.post(f"/admin/oauth2_provider/application/{application.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    application.refresh_from_db()
+    assert application.client_secret.startswith("client_secret_sha256$")
+    status, body = exchange(client, party, code)
+    assert (status, body["error"]) == (401, "invalid_client")
+    party.client_secret = "the new secret, typed by staff"
+    status, body = exchange(client, party, code)
+    assert status == 200 and body["id_token"]
