@@ -4,6 +4,7 @@ request, and a cache that does not answer costs only the query it spared."""
 import logging
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
 from redis.exceptions import ConnectionError as RedisConnectionError
 
@@ -133,17 +134,13 @@ def test_a_token_request_when_the_cache_does_not_answer(
     assert len(warnings) == 1 and warnings[0].startswith(clients.UNANSWERED)
 
 
-def test_a_secret_replaced_in_the_admin_is_hashed_and_holds_at_once(
-    client: Client, party: Party, jonas_phone: AppDevice
-) -> None:
-    code = query_of(log_in_with_app(client, party, jonas_phone))["code"]  # the client is kept
+def admin_change_form(party: Party, secret: str) -> dict[str, str]:
     application = party.registered.party.application
-    staff = log_in_staff(english_client(), staff_member("root", superuser=True))
-    form = {
+    return {
         "name": application.name,
         "client_id": application.client_id,
         "client_type": application.client_type,
-        "client_secret": "the new secret, typed by staff",
+        "client_secret": secret,
         "redirect_uris": application.redirect_uris,
         "post_logout_redirect_uris": application.post_logout_redirect_uris,
         "relying_party-TOTAL_FORMS": "1",
@@ -154,8 +151,23 @@ def test_a_secret_replaced_in_the_admin_is_hashed_and_holds_at_once(
         "relying_party-0-application": str(application.pk),
         "relying_party-0-scopes": "openid profile",
     }
-    response = staff.post(f"/admin/oauth2_provider/application/{application.pk}/change/", form)
+
+
+def change_in_admin(party: Party, secret: str) -> HttpResponse:
+    staff = log_in_staff(english_client(), staff_member("root", superuser=True))
+    pk = party.registered.party.application.pk
+    return staff.post(
+        f"/admin/oauth2_provider/application/{pk}/change/", admin_change_form(party, secret)
+    )
+
+
+def test_a_secret_replaced_in_the_admin_is_hashed_and_holds_at_once(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    code = query_of(log_in_with_app(client, party, jonas_phone))["code"]  # the client is kept
+    response = change_in_admin(party, "the new secret, typed by staff")
     assert response.status_code == 302, response.content.decode()[-3000:]
+    application = party.registered.party.application
     application.refresh_from_db()
     assert application.client_secret.startswith("client_secret_sha256$")
     status, body = exchange(client, party, code)
@@ -163,3 +175,15 @@ def test_a_secret_replaced_in_the_admin_is_hashed_and_holds_at_once(
     party.client_secret = "the new secret, typed by staff"
     status, body = exchange(client, party, code)
     assert status == 200 and body["id_token"]
+
+
+def test_a_secret_replaced_in_the_admin_when_the_cache_does_not_answer_is_not_saved(
+    party: Party, request
+) -> None:
+    before = party.registered.party.application.client_secret
+    request.getfixturevalue("redis_down")
+    response = change_in_admin(party, "the new secret, typed by staff")
+    assert response.status_code == 503
+    application = party.registered.party.application
+    application.refresh_from_db()
+    assert application.client_secret == before
