@@ -230,7 +230,7 @@ def _keep_evidence(
 # The rest of the four rows stays out of the query.
 CODE_PERSON = (
     *("identity__cpr", "identity__account_id", "identity__oidc_subject__sub"),
-    *("identity__account__id", "identity__account__last_login"),
+    "identity__account__last_login",
 )
 
 # Every column of the login but the code's hash, which found it.
