@@ -91,20 +91,20 @@ def _unanswered(failure: RedisError) -> None:
     outages.warn(log, UNANSWERED, failure)
 
 
-def new_generation() -> None:
+def _new_generation() -> None:
     cache.set(GENERATION, secrets.token_hex(8), timeout=None)
 
 
 def changed(**kwargs: Any) -> None:
     """The signal receiver for a client or a party saved or deleted (apps.py): a new generation
     now, which must be written, and another once the change is committed."""
-    new_generation()
+    _new_generation()
     transaction.on_commit(_new_generation_committed, robust=True)
 
 
 def _new_generation_committed() -> None:
     try:
-        new_generation()
+        _new_generation()
     except RedisError as failure:
         # What was read between the change and its commit stays usable until it expires.
         log.error("A relying party changed, and the cache did not hear its commit (%s)", failure)
