@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from oauth2_provider.models import AccessToken, RefreshToken
 from oauth2_provider.signals import app_authorized
@@ -57,6 +57,16 @@ def test_a_public_client_gets_no_secret(capsys) -> None:
     )
     answer = json.loads(capsys.readouterr().out)
     assert set(answer) == {"client_id"}
+
+
+def test_the_command_registers_nothing_when_the_cache_does_not_answer(request, capsys) -> None:
+    """The servers must hear of a new party; staff get a sentence, not a traceback."""
+    request.getfixturevalue("redis_down")
+    with pytest.raises(CommandError, match="Nothing was registered: the cache"):
+        call_command(
+            "relying_party", "add", "--name", "Bank", "--redirect-uri", "https://b.example/cb"
+        )
+    assert not RelyingParty.objects.exists() and capsys.readouterr().out == ""
 
 
 def test_the_cpr_number_goes_only_after_the_citizen_gave_it(

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from redis.exceptions import RedisError
 
 from relying_parties import services
 
@@ -43,6 +44,11 @@ class Command(BaseCommand):
             )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
+        except RedisError as error:
+            # Every server must hear of a new party (relying_parties/clients.py).
+            raise CommandError(
+                f"Nothing was registered: the cache (REDIS_URL) did not answer ({error})."
+            ) from error
         answer = {"client_id": registered.client_id}
         if not options["public"]:
             answer["client_secret"] = registered.client_secret
