@@ -2,8 +2,10 @@
 request, and a cache that does not answer costs only the query it spared."""
 
 import logging
+from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import Client
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -37,6 +39,33 @@ def test_an_unknown_client_is_asked_of_the_database_each_time(
     for _ in range(2):
         with django_assert_num_queries(1):
             assert clients.client_for("nobody") is None
+
+
+class AnotherProcessStartsTheGeneration:
+    """The cache, with another process starting the first generation just before ours."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(cache, name)
+
+    def add(self, key: str, value: Any, timeout: Any = None) -> bool:
+        cache.set(clients.GENERATION, "theirs", timeout=None)
+        return cache.add(key, value, timeout)
+
+
+def test_a_client_read_as_another_process_starts_the_generation_is_not_kept_under_ours(
+    party: Party, django_assert_num_queries, monkeypatch
+) -> None:
+    cache.clear()  # no generation yet: the first read starts one
+    with monkeypatch.context() as racing:
+        racing.setattr(clients, "cache", AnotherProcessStartsTheGeneration())
+        with django_assert_num_queries(1):
+            read = clients.client_for(party.client_id)
+    assert read is not None and read.client_id == party.client_id
+    assert cache.get(clients.GENERATION) == "theirs"
+    with django_assert_num_queries(1):  # nothing was kept: read again, kept under theirs
+        clients.client_for(party.client_id)
+    with django_assert_num_queries(0):
+        clients.client_for(party.client_id)
 
 
 def only_the_new_secret_swaps(client: Client, party: Party, code: str, secret: str) -> None:
