@@ -10,6 +10,10 @@ CLIENT_ERRORS = {
         "The service that sent you here is not registered to use MitID, so we cannot log you "
         "in to it. You have not been logged in. Go back to the service, or contact it."
     ),
+    "invalid_request": _(
+        "The service that sent you here sent MitID a request that is not valid, so we cannot "
+        "log you in to it. You have not been logged in. Go back to the service, or contact it."
+    ),
     "unregistered_redirect_uri": _(
         "The service that sent you here asked us to send you on to an address it has not "
         "registered with MitID. To protect you, we do not send you there. You have not been "

@@ -2,7 +2,9 @@
 the citizen's language. A refusal names the error the specifications give it."""
 
 import json
+import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +36,32 @@ class Approval:
     details: list[dict[str, Any]]
 
 
+# RFC 7636 section 4.2: BASE64URL(SHA256(verifier)) is 43 characters; 43 to 128 unreserved ones.
+_CODE_CHALLENGE = re.compile(r"[A-Za-z0-9._~-]{43,128}")
+
+
+def once_each(names: Iterable[str], values_of: Any) -> None:
+    """Every parameter at most once (RFC 6749 section 3.1): of a repeated one, which would
+    count, the text the citizen saw or the one the party meant?"""
+    repeated = sorted({name for name in names if len(values_of(name)) > 1})
+    if repeated:
+        raise BadRequest("invalid_request", f"Repeated parameters: {' '.join(repeated)}")
+
+
+def query_response_mode(response_mode: str | None) -> None:
+    """The code comes back in the query: the only response mode served, and the default of
+    the code flow. Another one asked for is refused rather than ignored."""
+    if response_mode not in (None, "query"):
+        raise BadRequest("invalid_request", "The only response_mode supported is query")
+
+
+def code_challenge(challenge: str) -> None:
+    if not _CODE_CHALLENGE.fullmatch(challenge):
+        raise BadRequest(
+            "invalid_request", "code_challenge must be 43 to 128 unreserved characters (RFC 7636)"
+        )
+
+
 def no_resource(resource: list[str]) -> None:
     """RFC 8707 resource indicators: this provider serves no resource servers of its own but
     userinfo, which every access token reaches, so an audience asked for is one it cannot
@@ -61,10 +89,10 @@ def approval(authorization_details: str | None) -> Approval | None:
     if authorization_details is None or authorization_details == "":
         return None
     try:
-        details = json.loads(authorization_details)
-    except ValueError as error:
+        details = json.loads(authorization_details, object_pairs_hook=_unique_keys)
+    except (ValueError, RecursionError) as error:  # RecursionError: nested too deep to read
         raise BadRequest(
-            "invalid_authorization_details", "authorization_details is not JSON"
+            "invalid_authorization_details", "authorization_details is not JSON of one object"
         ) from error
     if isinstance(details, dict):
         details = [details]
@@ -89,6 +117,15 @@ def approval(authorization_details: str | None) -> Approval | None:
     if any(unicodedata.category(character) in _FORBIDDEN_CATEGORIES for character in text):
         raise BadRequest("invalid_authorization_details", "The text has control characters")
     return Approval(text=text, details=[{"type": APPROVAL_TYPE, "text": text}])
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refused if it names a member twice (RFC 8259 leaves the meaning open:
+    the text the citizen approves must be the only one)."""
+    members = dict(pairs)
+    if len(members) != len(pairs):
+        raise ValueError("a member named twice")
+    return members
 
 
 def language(ui_locales: str, default: str) -> str:

@@ -16,8 +16,8 @@ urlpatterns = [
     ),
     path("oidc/authorize/", views.AuthorizeView.as_view(), name="authorize"),
     path("oidc/token/", views.TokenView.as_view(), name="token"),
-    path("oidc/userinfo/", oauth2_views.UserInfoView.as_view(), name="user-info"),
+    path("oidc/userinfo/", views.UserInfoView.as_view(), name="user-info"),
     path("oidc/jwks/", oauth2_views.JwksInfoView.as_view(), name="jwks-info"),
-    path("oidc/logout/", oauth2_views.RPInitiatedLogoutView.as_view(), name="rp-initiated-logout"),
+    path("oidc/logout/", views.LogoutView.as_view(), name="rp-initiated-logout"),
     path("oidc/revoke/", oauth2_views.RevokeTokenView.as_view(), name="revoke-token"),
 ]

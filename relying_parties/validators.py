@@ -56,6 +56,22 @@ class MitIDValidator(OAuth2Validator):
                 request.client = cimd.refresh_if_stale(client, request) if client else None
         return super()._load_application(client_id, request)
 
+    def validate_redirect_uri(
+        self, client_id: str, redirect_uri: str, request: Any, *args: Any, **kwargs: Any
+    ) -> bool:
+        """One of the client's registered addresses, character for character (OpenID Connect
+        Core 3.1.2.1, RFC 9700 section 4.1.3): DOT would also take another case of the scheme
+        and host, a port written another way, and a query added to a registered one."""
+        return redirect_uri in request.client.redirect_uris.split()
+
+    def validate_silent_login(self, request: Any) -> bool:
+        """`prompt=none`: never, as every login for a party is a fresh MitID login; oauthlib
+        then answers `login_required` (OpenID Connect Core 3.1.2.6)."""
+        return False
+
+    def validate_silent_authorization(self, request: Any) -> bool:
+        return False
+
     # The code, on the party's login, read once ------------------------------------------
 
     def save_authorization_code(

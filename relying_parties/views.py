@@ -3,9 +3,10 @@ the pages a citizen meets on the way back (consent to the CPR number, a level to
 discovery. Userinfo, the JWKS and logout are django-oauth-toolkit's own views, and tokens
 nearly so."""
 
+import base64
 import json
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, unquote_plus, urlencode, urlsplit
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -18,8 +19,14 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from oauth2_provider import views as oauth2_views
-from oauth2_provider.exceptions import FatalClientError, OAuthToolkitError
+from oauth2_provider.exceptions import (
+    FatalClientError,
+    InvalidOIDCClientError,
+    InvalidOIDCRedirectURIError,
+    OAuthToolkitError,
+)
 from oauth2_provider.http import OAuth2ResponseRedirect
+from oauth2_provider.models import get_access_token_model
 from oauth2_provider.oauth2_backends import OAuthLibCore
 from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.signals import app_authorized
@@ -31,7 +38,7 @@ from login import app_logins
 from login import session as login_session
 from pages.security import allow_form_action
 
-from . import attempts, levels, parameters, services
+from . import attempts, clients, levels, parameters, services
 from .errors import CLIENT_ERRORS, LEVEL_ADVICE
 from .models import RelyingParty
 
@@ -75,6 +82,14 @@ def error_redirect(
     return OAuth2ResponseRedirect(location, party.application.get_allowed_schemes())
 
 
+def with_issuer(request: HttpRequest, location: str) -> str:
+    """An error oauthlib wrote, with our issuer too (RFC 9207 section 2: every answer of the
+    authorization endpoint, an error as well; DOT adds it to codes only)."""
+    if "iss" in parse_qs(urlsplit(location).query):
+        return location
+    return _with_query(location, iss=oauth2_settings.oidc_issuer(request))
+
+
 def refused_page(request: HttpRequest, error: Any) -> HttpResponse:
     """A request that names no party we know, or an address it is not registered with: said
     to the citizen here, never redirected anywhere (RFC 6749 section 4.1.2.1)."""
@@ -87,6 +102,12 @@ def refused_page(request: HttpRequest, error: Any) -> HttpResponse:
         | oauth_errors.MissingRedirectURIError,
     ):
         code = "unregistered_redirect_uri"
+    elif isinstance(oauthlib_error, oauth_errors.InvalidRequestFatalError) and not isinstance(
+        oauthlib_error, oauth_errors.InvalidClientIdError | oauth_errors.MissingClientIdError
+    ):
+        code = (
+            "invalid_request"  # a repeated client_id, redirect_uri, response_type, scope or state
+        )
     context = {
         "error": oauthlib_error.error,
         "message": CLIENT_ERRORS[code],
@@ -112,7 +133,8 @@ class AuthorizeView(OAuthLibMixin, View):
             return refused_page(request, error)
         except OAuthToolkitError as error:
             return OAuth2ResponseRedirect(
-                self.error_response(error)[1]["url"], oauth2_settings.ALLOWED_REDIRECT_URI_SCHEMES
+                with_issuer(request, self.error_response(error)[1]["url"]),
+                oauth2_settings.ALLOWED_REDIRECT_URI_SCHEMES,
             )
         party = services.party_of(credentials["request"].client)
         if party is None:
@@ -127,6 +149,9 @@ class AuthorizeView(OAuthLibMixin, View):
                 )
             if credentials.get("code_challenge_method") != "S256":
                 raise parameters.BadRequest("invalid_request", "PKCE with S256 is required")
+            parameters.once_each(request.GET, request.GET.getlist)
+            parameters.code_challenge(credentials["code_challenge"])
+            parameters.query_response_mode(request.GET.get("response_mode"))
             parameters.no_resource(request.GET.getlist("resource"))
             level = parameters.requested_level(request.GET.get("acr_values", ""))
             approval = parameters.approval(request.GET.get("authorization_details"))
@@ -228,7 +253,8 @@ class CodeIssuer(OAuthLibMixin):
         except OAuthToolkitError as error:
             attempts.drop(request, attempt.reference)
             return OAuth2ResponseRedirect(
-                self.error_response(error)[1]["url"], party.application.get_allowed_schemes()
+                with_issuer(request, self.error_response(error)[1]["url"]),
+                party.application.get_allowed_schemes(),
             )
         attempts.drop(request, attempt.reference)
         return OAuth2ResponseRedirect(uri, party.application.get_allowed_schemes())
@@ -342,21 +368,121 @@ def back(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+def _basic_client_id(request: HttpRequest) -> str | None:
+    """The client ID of HTTP Basic credentials, if the request sent them."""
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        user, _, _secret = base64.b64decode(credentials, validate=True).decode().partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return ""
+    return unquote_plus(user)  # form-encoded first (RFC 6749 section 2.3.1)
+
+
+def _token_error(error: str, description: str, status: int = 400) -> HttpResponse:
+    response = JsonResponse({"error": error, "error_description": description}, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 class TokenView(oauth2_views.TokenView):
-    """django-oauth-toolkit's token endpoint. DOT reads the access token it has just written
-    again, to send its `app_authorized` signal with it; while nothing listens, it is not read."""
+    """django-oauth-toolkit's token endpoint, with the client authenticated one way only
+    (RFC 6749 section 2.3), and a refusal of its Basic credentials challenged in Basic
+    (section 5.2). DOT reads the access token it has just written again, to send its
+    `app_authorized` signal with it; while nothing listens, it is not read."""
 
     @method_decorator(sensitive_post_parameters("password", "client_secret"))
     def authorization_flow_token_response(
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> HttpResponse:
+        basic_client_id = _basic_client_id(request)
+        if basic_client_id is not None:
+            if "client_secret" in request.POST:
+                return _token_error("invalid_request", "Authenticate the client one way, not two")
+            if request.POST.get("client_id", basic_client_id) != basic_client_id:
+                return _token_error(
+                    "invalid_request", "client_id is not the client of the Authorization header"
+                )
         if app_authorized.has_listeners():
-            return super().authorization_flow_token_response(request, *args, **kwargs)
-        _url, headers, body, status = self.create_token_response(request)
-        response = HttpResponse(content=body, status=status)
-        for name, value in headers.items():
-            response[name] = value
+            response = super().authorization_flow_token_response(request, *args, **kwargs)
+        else:
+            _url, headers, body, status = self.create_token_response(request)
+            response = HttpResponse(content=body, status=status)
+            for name, value in headers.items():
+                response[name] = value
+        if response.status_code == 401 and basic_client_id is not None:
+            response["WWW-Authenticate"] = 'Basic realm="MitID", charset="UTF-8"'
         return response
+
+
+@method_decorator(never_cache, name="dispatch")
+class UserInfoView(oauth2_views.UserInfoView):
+    """django-oauth-toolkit's userinfo, answering a token sent in the Authorization header or
+    a form body only: one in the address ends up in logs and histories (RFC 6750 section 2.3,
+    RFC 9700 section 4.3.2). Its answer, a person's data, is never stored."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if "access_token" in request.GET:
+            response = JsonResponse(
+                {
+                    "error": "invalid_request",
+                    "error_description": "Send the access token in the Authorization header",
+                },
+                status=400,
+            )
+            response["WWW-Authenticate"] = 'Bearer error="invalid_request"'
+            return response
+        answer: HttpResponse = super().dispatch(request, *args, **kwargs)
+        return answer
+
+
+class LogoutView(oauth2_views.RPInitiatedLogoutView):
+    """django-oauth-toolkit's RP-initiated logout. The tokens revoked are those of the party
+    that asks (DOT's would revoke the person's tokens at every party: anyone holding one of
+    their ID tokens could end them all), and an unknown client is an error on the page, not
+    a server error."""
+
+    def get_request_application(self, id_token: Any, client_id: str | None) -> Any:
+        if client_id:
+            try:
+                application = clients.client_for(client_id)
+            except ValueError:  # a NUL byte
+                application = None
+            if application is None:
+                raise InvalidOIDCClientError()
+            return application
+        return id_token.application if id_token else None
+
+    def validate_post_logout_redirect_uri(
+        self, application: Any, post_logout_redirect_uri: str | None
+    ) -> None:
+        """DOT's checks, and the address one of those registered character for character, as
+        a redirect URI is (`MitIDValidator.validate_redirect_uri`)."""
+        super().validate_post_logout_redirect_uri(application, post_logout_redirect_uri)
+        if post_logout_redirect_uri and (
+            post_logout_redirect_uri not in application.post_logout_redirect_uris.split()
+        ):
+            raise InvalidOIDCRedirectURIError("This address is not registered")
+
+    def do_logout(
+        self,
+        application: Any = None,
+        post_logout_redirect_uri: str | None = None,
+        state: str | None = None,
+        token_user: Any = None,
+    ) -> HttpResponse:
+        user = token_user or self.request.user
+        if application is not None and user.is_authenticated:
+            tokens = get_access_token_model().objects.filter(user=user, application=application)
+            for token in tokens.select_related("id_token"):
+                if token.id_token is not None:
+                    token.id_token.revoke()
+                token.revoke()
+        answer: HttpResponse = super().do_logout(
+            application, post_logout_redirect_uri, state, token_user
+        )
+        return answer
 
 
 class DiscoveryView(ConnectDiscoveryInfoView):
@@ -377,6 +503,9 @@ class DiscoveryView(ConnectDiscoveryInfoView):
                 "client_secret_post",
                 "none",
             ],
+            response_modes_supported=["query"],
+            # The ID tokens are signed with the RSA keys of the JWKS only.
+            id_token_signing_alg_values_supported=["RS256"],
             claims_parameter_supported=False,
             request_parameter_supported=False,
         )

@@ -574,6 +574,8 @@ OAUTH2_PROVIDER = {
     # The citizen confirms leaving MitID only when the party gave no ID token to prove it asked.
     "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
     "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    # Logout revokes the asking party's tokens only (relying_parties.views.LogoutView).
+    "OIDC_RP_INITIATED_LOGOUT_DELETE_TOKENS": False,
     "PKCE_REQUIRED": True,
     # RFC 9700: S256 only (plain refused), no implicit or password grant, `iss` in the answer.
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,

@@ -67,7 +67,7 @@ def test_jonas_activates_the_app_simulator_and_logs_in_by_scanning(
     phone.get_by_role("button", name="Scan a QR code").click()
     phone.get_by_label("Take a picture of the QR code").set_input_files(str(picture))
     phone.get_by_role("button", name="Scan", exact=True).click()
-    expect(phone.get_by_text("Log on to MitID.dk")).to_be_visible()
+    expect(phone.get_by_text("Log in to MitID.dk")).to_be_visible()
     screenshot(phone, "app-simulator-approve-en-phone")
     phone.get_by_label("PIN", exact=True).fill("246810")
     phone.get_by_role("button", name="Approve").click()

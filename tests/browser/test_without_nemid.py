@@ -256,7 +256,7 @@ def scan_login(
     scan = screen(phone, "scan")
     scan.get_by_label("Take a picture of the QR code").set_input_files(str(picture))
     scan.get_by_role("button", name="Scan", exact=True).click()
-    expect(screen(phone, "approve")).to_contain_text("Log on to MitID.dk")
+    expect(screen(phone, "approve")).to_contain_text("Log in to MitID.dk")
     screen(phone, "approve").get_by_label("PIN", exact=True).fill(pin)
     screen(phone, "approve").get_by_role("button", name="Approve").click()
     expect(phone.get_by_text("Approved. Go back to the screen.")).to_be_visible()

@@ -166,7 +166,7 @@ def test_jonas_scans_approves_and_is_logged_in(client: Client, jonas_phone: AppD
     app_logins.scan(signer=jonas_phone, frame_text=app_logins.frame(login))
     scanned = client.get("/en/login/app/")
     assert "Approve in the MitID app." in scanned.content.decode()
-    assert "Log on to MitID.dk" in scanned.content.decode()
+    assert "Log in to MitID.dk" in scanned.content.decode()
 
     before = client.session.session_key
     signature = app_keys.sign(jonas_phone.private_key, login.signing_input.encode())

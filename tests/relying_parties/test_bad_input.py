@@ -4,6 +4,7 @@ the citizen's language where a person is involved, and nobody is logged in anywh
 import hashlib
 import json
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -99,7 +100,94 @@ def test_a_bad_request_goes_back_to_the_party_with_the_error_the_specs_name(
     assert response.status_code == 302
     answer = query_of(response["Location"])
     assert answer["error"] == error and answer["state"] == "s-1"
+    assert answer["iss"] == "http://testserver"  # oauthlib's errors too (RFC 9207)
     assert nobody_logged_in(client)
+
+
+@pytest.mark.parametrize(
+    ("query", "why"),
+    [
+        ("&nonce=second", "Repeated parameters: nonce"),
+        ("&ui_locales=da", "Repeated parameters: ui_locales"),
+        ("&response_mode=fragment", "response_mode"),
+        ("&response_mode=form_post", "response_mode"),
+        ("&code_challenge_method=S256&code_challenge=x", "Repeated parameters"),
+        (
+            "&authorization_details="
+            + quote('{"type": "mitid_approval", "text": "Pay 1 kr", "text": "Pay 9999 kr"}'),
+            "not JSON of one object",
+        ),
+        ("&authorization_details=" + "%5B" * 5000 + "%5D" * 5000, "not JSON of one object"),
+        (
+            "&authorization_details="
+            + quote(json.dumps([{"type": "mitid_approval", "text": "a"}]))
+            + "&authorization_details="
+            + quote(json.dumps([{"type": "mitid_approval", "text": "b"}])),
+            "Repeated parameters: authorization_details",
+        ),
+    ],
+)
+def test_what_the_specs_leave_to_the_provider_is_refused_not_guessed(
+    client: Client, party: Party, query: str, why: str
+) -> None:
+    """A repeated parameter (RFC 6749 section 3.1), a response mode not served, a JSON member
+    named twice or nested past reading: refused, rather than one of them chosen."""
+    response = client.get(authorize_url(party) + query)
+    assert response.status_code == 302
+    answer = query_of(response["Location"])
+    assert answer["error"] in ("invalid_request", "invalid_authorization_details"), answer
+    assert why in answer["error_description"] and answer["iss"] == "http://testserver"
+    assert nobody_logged_in(client)
+
+
+@pytest.mark.parametrize("challenge", ["abc", "!" * 43, "a" * 129])
+def test_a_code_challenge_that_no_verifier_could_make_is_refused(
+    client: Client, party: Party, challenge: str
+) -> None:
+    answer = query_of(client.get(authorize_url(party, code_challenge=challenge))["Location"])
+    assert answer["error"] == "invalid_request" and "RFC 7636" in answer["error_description"]
+
+
+def test_prompt_none_is_login_required_as_every_login_is_fresh(
+    client: Client, party: Party
+) -> None:
+    """OpenID Connect Core 3.1.2.6; oauthlib asks the validator, which DOT leaves undone."""
+    response = client.get(authorize_url(party, prompt="none"))
+    assert response.status_code == 302
+    answer = query_of(response["Location"])
+    assert (answer["error"], answer["state"]) == ("login_required", "s-1")
+    assert answer["iss"] == "http://testserver"
+    assert nobody_logged_in(client)
+
+
+@pytest.mark.parametrize(
+    "redirect_uri",
+    [
+        "HTTPS://bank.example/callback",
+        "https://BANK.example/callback",
+        "https://bank.example:443/callback",
+        "https://bank.example/callback?x=1",
+        "https://bank.example/callback/",
+    ],
+)
+def test_a_redirect_uri_is_the_registered_one_character_for_character(
+    client: Client, party: Party, redirect_uri: str
+) -> None:
+    """OpenID Connect Core 3.1.2.1 and RFC 9700 section 4.1.3: simple string comparison."""
+    response = client.get(authorize_url(party, redirect_uri=redirect_uri))
+    assert response.status_code == 400 and "Location" not in response
+    assert 'data-code="unregistered_redirect_uri"' in response.content.decode()
+
+
+def test_a_repeated_state_is_told_as_a_bad_request_on_our_page(
+    client: Client, party: Party
+) -> None:
+    """oauthlib refuses a repeated state, client_id or redirect_uri before the address can be
+    trusted: the citizen is told the request was not valid (not that the party is unknown)."""
+    response = client.get(authorize_url(party) + "&state=s-2&ui_locales=da")
+    assert response.status_code == 400 and "Location" not in response
+    page = response.content.decode()
+    assert 'data-code="invalid_request"' in page
 
 
 def test_a_text_of_250_characters_is_accepted(client: Client, party: Party) -> None:

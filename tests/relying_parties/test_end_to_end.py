@@ -81,7 +81,7 @@ def test_authlib_logs_jonas_in_with_the_app_and_gets_verified_claims(
     citizen.type_user_id("J()nas Jen5en")
     approved = approve_in_app(jonas_phone)
     assert approved.service == "Nordbank"
-    assert (approved.service, approved.text) == ("Nordbank", "Log on")
+    assert (approved.service, approved.text) == ("Nordbank", "Log in")
     back = citizen.go("/en/login/app/")
     callback = back.headers["Location"]
     assert callback.startswith(REDIRECT_URI) and f"state={state}" in callback

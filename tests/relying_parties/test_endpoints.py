@@ -1,0 +1,111 @@
+"""Userinfo, logout and discovery, where django-oauth-toolkit's own views were told more:
+a token only where logs do not keep it, a logout that reaches the asking party's tokens only,
+and a discovery document that offers what is served."""
+
+import pytest
+from django.test import Client
+from oauth2_provider.models import AccessToken
+
+from authenticators.models import AppDevice
+
+from .conftest import LOGGED_OUT_URI, Party
+from .helpers import basic, exchange, log_in_with_app, query_of
+
+pytestmark = pytest.mark.django_db
+
+
+def tokens_for(party: Party, phone: AppDevice) -> dict[str, str]:
+    code = query_of(log_in_with_app(Client(), party, phone))["code"]
+    status, tokens = exchange(Client(), party, code)
+    assert status == 200
+    return tokens
+
+
+def userinfo(access_token: str) -> int:
+    response = Client().get("/oidc/userinfo/", headers={"Authorization": f"Bearer {access_token}"})
+    return response.status_code
+
+
+def test_userinfo_takes_the_token_in_the_header_not_the_address_and_is_never_stored(
+    party: Party, jonas_phone: AppDevice
+) -> None:
+    token = tokens_for(party, jonas_phone)["access_token"]
+    in_address = Client().get("/oidc/userinfo/", {"access_token": token})
+    assert in_address.status_code == 400 and in_address.json()["error"] == "invalid_request"
+    assert in_address["WWW-Authenticate"] == 'Bearer error="invalid_request"'
+    answer = Client().get("/oidc/userinfo/", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200 and answer.json()["given_name"] == "Jonas"
+    assert "no-store" in answer["Cache-Control"]
+
+
+def test_logout_revokes_the_asking_partys_tokens_and_no_other_partys(
+    party: Party, cpr_party: Party, jonas_phone: AppDevice
+) -> None:
+    """Anyone holding one of Jonas's ID tokens (the party it was given to, and whoever it
+    leaked to) can log him out of it; not out of every party."""
+    at_nordbank = tokens_for(party, jonas_phone)
+    at_skat = tokens_for(cpr_party, jonas_phone)
+    out = Client().get(
+        "/oidc/logout/",
+        {"id_token_hint": at_nordbank["id_token"], "post_logout_redirect_uri": LOGGED_OUT_URI},
+    )
+    assert out.status_code == 302 and out["Location"] == LOGGED_OUT_URI
+    assert userinfo(at_nordbank["access_token"]) == 401
+    assert userinfo(at_skat["access_token"]) == 200
+    assert AccessToken.objects.count() == 1
+
+
+@pytest.mark.parametrize("client_id", ["nobody", "a\x00b"])
+def test_logout_for_an_unknown_client_is_a_page_not_a_server_error(client_id: str) -> None:
+    response = Client(headers={"Accept-Language": "en"}).get(
+        "/oidc/logout/",
+        {"client_id": client_id, "post_logout_redirect_uri": "https://evil.example/bye"},
+    )
+    assert response.status_code == 400 and "Location" not in response
+    assert "The service could not log you out" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "address", ["HTTPS://bank.example/logged-out", "https://bank.example/logged-out?x=1"]
+)
+def test_logout_goes_back_to_a_registered_address_character_for_character(
+    party: Party, jonas_phone: AppDevice, address: str
+) -> None:
+    hint = tokens_for(party, jonas_phone)["id_token"]
+    response = Client().get(
+        "/oidc/logout/", {"id_token_hint": hint, "post_logout_redirect_uri": address}
+    )
+    assert response.status_code == 400 and "Location" not in response
+
+
+def test_discovery_offers_what_is_served() -> None:
+    meta = Client().get("/.well-known/openid-configuration").json()
+    assert meta["id_token_signing_alg_values_supported"] == ["RS256"]
+    assert meta["response_modes_supported"] == ["query"]
+    assert meta["response_types_supported"] == ["code"]
+    assert "none" in meta["prompt_values_supported"]  # answered login_required
+
+
+def test_a_client_authenticates_one_way_per_token_request(
+    party: Party, jonas_phone: AppDevice
+) -> None:
+    """RFC 6749 section 2.3: Basic credentials and a secret in the body are two ways, and a
+    body naming another client than the header is not this client's request."""
+    code = query_of(log_in_with_app(Client(), party, jonas_phone))["code"]
+    for extra in ({"client_secret": party.client_secret}, {"client_id": "another"}):
+        status, body = exchange(Client(), party, code, extra=extra)
+        assert (status, body["error"]) == (400, "invalid_request"), body
+    status, body = exchange(Client(), party, code, extra={"client_id": party.client_id})
+    assert status == 200 and body["id_token"]
+
+
+def test_a_wrong_secret_sent_in_basic_is_challenged_in_basic(party: Party) -> None:
+    """RFC 6749 section 5.2: the challenge names the scheme the client used."""
+    party.client_secret = "wrong"
+    response = Client().post(
+        "/oidc/token/",
+        {"grant_type": "authorization_code", "code": "x", "redirect_uri": "https://b.example/"},
+        headers={"Authorization": basic(party)},
+    )
+    assert response.status_code == 401 and response.json()["error"] == "invalid_client"
+    assert response["WWW-Authenticate"].startswith("Basic ")
