@@ -31,6 +31,8 @@ compilemessages: install
 	$(MANAGE) compilemessages --ignore '.venv/*' -v 0
 
 ## make run: install, migrate, compile messages, load demo data, serve on http://127.0.0.1:8000
+# The Demo Bank's addresses follow PORT (seed_demo registers them; the bank checks them).
+run: export DEMO_BANK_ORIGINS ?= http://localhost:$(PORT),http://127.0.0.1:$(PORT)
 run: compilemessages
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) seed_demo

@@ -17,11 +17,12 @@ from typing import Any
 import requests
 from asgiref.sync import sync_to_async
 from authlib.integrations.base_client import OAuthError
+from django.db import connections
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -30,10 +31,15 @@ from .sessions import own_session
 
 SESSION_KEY = "demo_bank"
 LANGUAGE_KEY = "demo_bank_language"
+# The level a login reached (`acr`): the name in the bank's language, and its place on MitID's
+# page on the levels.
 LEVELS = {
-    "https://data.gov.dk/concept/core/nsis/loa/Low": "Low",
-    "https://data.gov.dk/concept/core/nsis/loa/Substantial": "Substantial",
-    "https://data.gov.dk/concept/core/nsis/loa/High": "High",
+    "https://data.gov.dk/concept/core/nsis/loa/Low": (gettext_lazy("Low"), "low"),
+    "https://data.gov.dk/concept/core/nsis/loa/Substantial": (
+        gettext_lazy("Substantial"),
+        "substantial",
+    ),
+    "https://data.gov.dk/concept/core/nsis/loa/High": (gettext_lazy("High"), "high"),
 }
 
 
@@ -51,10 +57,18 @@ def _callback(request: HttpRequest) -> str:
 
 
 def on_own_thread(view: Callable[..., HttpResponseBase]) -> Callable[..., Any]:
-    """An async view that runs `view` off the thread that serves sync views (see above)."""
+    """An async view that runs `view` off the thread that serves sync views (see above). The
+    worker thread is no request's: the database connections it opened are closed after it, as
+    Django closes a request thread's, or each would stay open until the thread ends."""
+
+    def run(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            connections.close_all()
 
     async def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        return await sync_to_async(view, thread_sensitive=False)(request, *args, **kwargs)
+        return await sync_to_async(run, thread_sensitive=False)(request, *args, **kwargs)
 
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
@@ -68,16 +82,23 @@ def transfer_text() -> str:
 @never_cache
 @own_session
 def home(request: HttpRequest) -> HttpResponse:
-    state = request.session.get(SESSION_KEY, {})
+    state = dict(request.session.get(SESSION_KEY, {}))
+    # What the last return said (a refusal, a log-out) is said once.
+    said = {key: state.pop(key) for key in ("error", "logged_out") if state.get(key)}
+    if said:
+        request.session[SESSION_KEY] = state
     claims = state.get("id_token", {})
+    level, level_anchor = LEVELS.get(claims.get("acr", ""), ("", ""))
     context = {
         "customer": state,
+        "error": said.get("error", ""),
+        "logged_out": said.get("logged_out", False),
         "claims_json": json.dumps(claims, indent=2, ensure_ascii=False) if claims else "",
         "userinfo_json": json.dumps(state.get("userinfo", {}), indent=2, ensure_ascii=False),
-        "level": LEVELS.get(claims.get("acr", ""), ""),
+        "level": level,
+        "level_anchor": level_anchor,
         "levels_page": _levels_page(request),
         "transfer_text": transfer_text(),
-        "error": state.get("error", ""),
     }
     return render(request, "demo_bank/home.html", context)
 
@@ -154,6 +175,8 @@ def _log_out(request: HttpRequest) -> HttpResponseBase:
 
 @own_session
 def logged_out(request: HttpRequest) -> HttpResponseBase:
+    """Back from MitID's logout: the bank's page says the citizen is out of both."""
+    request.session[SESSION_KEY] = {"logged_out": True}
     return redirect(_home_url(request))
 
 

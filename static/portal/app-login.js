@@ -65,7 +65,21 @@ document.addEventListener("DOMContentLoaded", function () {
     return true;
   }
 
+  // Leaving the page (Cancel, another way in, any link): how its login ends is no longer this
+  // page's to show, and a refresh now would only meet a login that is over. A page still here
+  // after a while (a link the browser gave to another program) shows what it missed.
+  var leaving = false;
+  var missed = null;
+  window.addEventListener("beforeunload", function () {
+    leaving = true;
+    setTimeout(function () {
+      leaving = false;
+      if (missed) { var next = missed; missed = null; changed(next); }
+    }, 10000);
+  });
+
   function changed(next) {
+    if (leaving) { missed = next; return; }
     if (next === status) { return; }
     var was = status;
     status = next;

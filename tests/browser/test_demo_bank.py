@@ -69,7 +69,7 @@ def test_the_demo_bank_logs_jonas_in_and_he_approves_the_transfer(
     page.locator("form[action$='/demo-bank/log-in/'] button").click()
     log_in_by_qr(page, state, app_url, tmp_path, "login")
     expect(page.get_by_test_id("customer-name")).to_contain_text("Jonas Jensen", timeout=10000)
-    expect(page.get_by_test_id("level")).to_have_text("Substantial")
+    expect(page.get_by_test_id("level")).to_have_text("Betydelig")  # Substantial, in Danish
     check_accessibility(page)
     screenshot(page, "demo-bank-logged-in-da")
     assert (AppLogin.objects.get().service, AppLogin.objects.get().text) == ("Demo Bank", "Log på")
@@ -85,6 +85,7 @@ def test_the_demo_bank_logs_jonas_in_and_he_approves_the_transfer(
 
     page.locator("form[action$='/demo-bank/log-out/'] button").click()
     expect(page.locator("form[action$='/demo-bank/log-in/'] button")).to_be_visible()
+    expect(page.get_by_test_id("logged-out")).to_have_text("Du er logget ud af banken og af MitID.")
 
     # A second login, cancelled: the portal's login form for the bank refuses an empty
     # user-ID, and back at the bank its page says that nothing happened.
@@ -97,3 +98,18 @@ def test_the_demo_bank_logs_jonas_in_and_he_approves_the_transfer(
     expect(page.locator("[data-error=access_denied]")).to_be_visible()
     check_accessibility(page)
     screenshot(page, "demo-bank-cancelled-da")
+
+    # Cancelled on the live QR code's page: the cancel reaches the page's websocket as the
+    # browser leaves, and the page does not go asking for a login that is over (which left
+    # the portal's "type your user-ID" on the bank's page).
+    page.locator("form[action$='/demo-bank/log-in/'] button").click()
+    page.locator("#id_user_id").fill("J()nas Jen5en")
+    page.locator("#page-form button[type=submit]").last.click()
+    expect(page.locator("#login-qr")).to_have_attribute("data-frame", FRAME)
+    page.locator(".login-behalf a").click()
+    expect(page.locator("[data-error=access_denied]")).to_be_visible()
+    portal_message = page.get_by_text("Skriv dit bruger-ID for at logge ind.")
+    expect(portal_message).to_have_count(0)
+    page.wait_for_timeout(500)
+    page.reload()  # a message the portal queued after the bank's page was made shows now
+    expect(portal_message).to_have_count(0)

@@ -44,12 +44,34 @@ def bank_session(client: Client, **state: object) -> None:
     client.cookies[COOKIE_NAME] = session.session_key
 
 
-def test_the_level_of_the_login_links_to_mitids_page_on_the_levels(client: Client) -> None:
+@pytest.mark.parametrize(
+    ("language", "name"), [("da", "Betydelig"), ("en", "Substantial"), ("kl", "Annertuujoq")]
+)
+def test_the_level_of_the_login_is_named_in_the_pages_language_and_links_mitids_page(
+    client: Client, language: str, name: str
+) -> None:
     acr = "https://data.gov.dk/concept/core/nsis/loa/Substantial"
     bank_session(client, id_token={"sub": "x", "acr": acr}, userinfo={"name": "Jonas Jensen"})
-    page = client.get("/da/demo-bank/").content.decode()
-    level = '<a href="http://testserver/da/levels/#substantial">Substantial</a>'
+    page = client.get(f"/{language}/demo-bank/").content.decode()
+    level = f'<a href="http://testserver/{language}/levels/#substantial">{name}</a>'
     assert f'<strong data-testid="level">{level}</strong>' in page
+
+
+@pytest.mark.django_db(transaction=True)  # the bank's worker thread reads the session written here
+def test_a_refused_return_is_said_once_beside_the_login_the_bank_has(client: Client) -> None:
+    """The callback's address opened again (reload, history): the bank's page says that this
+    return did not succeed, once; the customer stays logged in at the bank."""
+    bank_session(client, id_token={"sub": "x"}, userinfo={"name": "Jonas Jensen"})
+    response = client.get("/demo-bank/callback/?code=used&state=old")
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-error="' in page and "Jonas Jensen" in page
+    again = client.get(response["Location"]).content.decode()
+    assert 'data-error="' not in again and "Jonas Jensen" in again
+
+
+def test_the_banks_pages_show_not_the_portals_log_in(client: Client) -> None:
+    page = client.get("/en/demo-bank/").content.decode()
+    assert 'href="/en/login/"' not in page and "demo-bank/log-in/" in page
 
 
 def test_a_level_too_low_links_the_level_the_bank_needs(client: Client) -> None:

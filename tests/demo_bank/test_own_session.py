@@ -96,6 +96,8 @@ def test_logging_out_of_the_portal_leaves_the_bank_and_the_banks_log_out_ends_bo
     assert "_auth_user_id" not in client.session
     page = client.get(client.get(back["Location"])["Location"]).content.decode()
     assert "Jonas Jensen" not in page and "demo-bank/log-in/" in page
+    assert "Du er logget ud af banken og af MitID." in page  # said once
+    assert "logget ud af banken" not in client.get("/da/demo-bank/").content.decode()
     assert client.cookies[COOKIE_NAME].value not in ("", logged_in_key)  # a new bank session
 
 
