@@ -32,9 +32,13 @@ compilemessages: install
 
 ## make run: install, migrate, compile messages, load demo data, serve on http://127.0.0.1:8000
 # The Demo Bank's addresses follow PORT (seed_demo registers them; the bank checks them).
+# DEBUG is off, as deployed: the portal's own error pages, never a traceback with settings
+# (`make run DEBUG=true` for Django's technical pages); WhiteNoise serves collected files.
 run: export DEMO_BANK_ORIGINS ?= http://localhost:$(PORT),http://127.0.0.1:$(PORT)
+run: export DEBUG ?= false
 run: compilemessages
 	$(MANAGE) migrate --noinput -v 0
+	$(MANAGE) collectstatic --noinput -v 0
 	$(MANAGE) seed_demo
 	@echo "Serving the portal on http://localhost:$(PORT)/ (HTTP and websockets; Ctrl-C stops)"
 	$(BIN)/uvicorn mitid_portal.asgi:application --host $(HOST) --port $(PORT) --lifespan off --no-proxy-headers
