@@ -47,7 +47,8 @@ class Behalf:
     `way_back` names the registered way back (`login.ways_back`) the finished login takes in
     its own last request; `next_url` is where it goes when there is none, or a page comes
     first. `return_origin` is the scheme and host the login ends at (the party's redirect
-    URI's): a form on a login page may end there through redirects."""
+    URI's): a form on a login page may end there through redirects. `approval` says that the
+    text is a transaction to approve, not a login's."""
 
     service: str
     text: str
@@ -57,6 +58,7 @@ class Behalf:
     reference: str
     way_back: str = ""
     return_origin: str = ""
+    approval: bool = False
 
 
 def begin_on_behalf(request: HttpRequest, behalf: Behalf) -> None:

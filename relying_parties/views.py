@@ -185,6 +185,7 @@ class AuthorizeView(OAuthLibMixin, View):
                     reference=attempt.reference,
                     way_back=WAY_BACK,
                     return_origin=origin(credentials["redirect_uri"]),
+                    approval=approval is not None,
                 ),
             )
             start = f"{reverse('login:start')}?{urlencode({'for': attempt.reference})}"

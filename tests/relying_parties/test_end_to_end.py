@@ -78,6 +78,7 @@ def test_authlib_logs_jonas_in_with_the_app_and_gets_verified_claims(
     page = citizen.go(url)
     assert page.url.endswith("/en/login/?for=" + page.url.split("for=")[1])
     assert "<h1>Nordbank</h1>" in page.text
+    assert "Nordbank asked you to log in with MitID." in page.text
     citizen.type_user_id("J()nas Jen5en")
     approved = approve_in_app(jonas_phone)
     assert approved.service == "Nordbank"
@@ -150,6 +151,7 @@ def test_a_transfer_is_approved_signed_and_kept_as_evidence(
     citizen = citizen_browser()
     page = citizen.go(url)
     assert text in page.text and "/da/login/" in page.url
+    assert "Nordbank har bedt dig godkende med MitID." in page.text  # a transfer, not a login
     citizen.type_user_id("J()nas Jen5en")
     assert text in citizen.go("/da/login/app/").text
     approved = approve_in_app(jonas_phone)
