@@ -180,6 +180,9 @@ class PendingLoginMixin:
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         pending = session.pending(request)
         if pending is None:
+            if session.current(request) is not None:
+                # A page of a login that is over (the browser's Back after it): logged in.
+                return redirect("selfservice:overview")
             messages.info(request, gettext("Type your user-ID to log in."))
             return redirect("login:start")
         self.pending = pending

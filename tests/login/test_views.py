@@ -181,6 +181,11 @@ def test_jonas_scans_approves_and_is_logged_in(client: Client, jonas_phone: AppD
     assert "J()nas Jen5en" in page and "Substantial" in page and "MitID app" in page
     assert AppLogin.objects.get().status == "completed"
 
+    # The browser's Back to the login's page: he is logged in, not asked for his user-ID.
+    back = client.get("/en/login/app/")
+    assert back["Location"] == "/en/selfservice/"
+    assert "Type your user-ID" not in client.get(back["Location"]).content.decode()
+
 
 def test_a_rejected_login_says_so_and_can_start_again(
     client: Client, jonas_phone: AppDevice
