@@ -11,6 +11,7 @@ from app_api.views import error as app_api_error
 from mitid_portal.handlers import is_app_api
 from pages.health import health
 from pages.views import switch_language
+from relying_parties.errors import is_machine_endpoint, machine_error
 
 urlpatterns = [
     # For load balancers and monitors: no language prefix, no session, JSON.
@@ -48,16 +49,21 @@ if settings.DEMO_MODE:
 
 # Django's own refusals before any view (a Host that is not allowed) and failures outside the
 # views. The App API answers them in JSON, as a phone expects; its requests have none of the
-# pages' middleware (mitid_portal.handlers) that the pages' error pages need.
+# pages' middleware (mitid_portal.handlers) that the pages' error pages need. So do the OpenID
+# Connect endpoints that a party's server calls.
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_app_api(request.path_info):
         return app_api_error("bad_request")
+    if is_machine_endpoint(request.path_info):
+        return machine_error("invalid_request", 400)
     return defaults.bad_request(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if is_app_api(request.path_info):
         return app_api_error("server_error")
+    if is_machine_endpoint(request.path_info):
+        return machine_error("server_error", 500)
     return defaults.server_error(request)
 
 

@@ -1,5 +1,6 @@
 """What a citizen is told when a party's request cannot go on, by code."""
 
+from django.http import JsonResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -32,3 +33,18 @@ LEVEL_ADVICE: dict[str, Promise] = {
         "Borgerservice office. They check your ID and raise the level at once."
     ),
 }
+
+
+# The endpoints a party's server calls, not a browser: their refusals are JSON (RFC 6749
+# section 5.2), Django's own before any view too (a body too large, too many fields).
+MACHINE_PATHS = ("/oidc/token/", "/oidc/userinfo/", "/oidc/revoke/", "/oidc/jwks/", "/.well-known/")
+
+
+def is_machine_endpoint(path: str) -> bool:
+    return path.startswith(MACHINE_PATHS)
+
+
+def machine_error(error: str, status: int) -> JsonResponse:
+    response = JsonResponse({"error": error}, status=status)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -62,6 +62,22 @@ def code_challenge(challenge: str) -> None:
         )
 
 
+# OpenID Connect Core 3.1.2.6: request objects and dynamic registration are not served.
+UNSERVED = {
+    "request": "request_not_supported",
+    "request_uri": "request_uri_not_supported",
+    "registration": "registration_not_supported",
+}
+
+
+def nothing_unserved(names: Iterable[str]) -> None:
+    """A request object, a reference to one, or registration data: refused with the error
+    OpenID Connect names, not ignored (what they hold would be left unchecked)."""
+    for name in names:
+        if name in UNSERVED:
+            raise BadRequest(UNSERVED[name], f"{name} is not supported")
+
+
 def no_resource(resource: list[str]) -> None:
     """RFC 8707 resource indicators: this provider serves no resource servers of its own but
     userinfo, which every access token reaches, so an audience asked for is one it cannot

@@ -150,6 +150,7 @@ class AuthorizeView(OAuthLibMixin, View):
             if credentials.get("code_challenge_method") != "S256":
                 raise parameters.BadRequest("invalid_request", "PKCE with S256 is required")
             parameters.once_each(request.GET, request.GET.getlist)
+            parameters.nothing_unserved(request.GET)
             parameters.code_challenge(credentials["code_challenge"])
             parameters.query_response_mode(request.GET.get("response_mode"))
             parameters.no_resource(request.GET.getlist("resource"))

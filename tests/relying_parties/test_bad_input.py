@@ -140,6 +140,24 @@ def test_what_the_specs_leave_to_the_provider_is_refused_not_guessed(
     assert nobody_logged_in(client)
 
 
+@pytest.mark.parametrize(
+    ("name", "error"),
+    [
+        ("request", "request_not_supported"),
+        ("request_uri", "request_uri_not_supported"),
+        ("registration", "registration_not_supported"),
+    ],
+)
+def test_request_objects_and_registration_are_refused_not_ignored(
+    client: Client, party: Party, name: str, error: str
+) -> None:
+    """OpenID Connect Core 3.1.2.6: what they would hold would go unchecked."""
+    answer = query_of(
+        client.get(authorize_url(party, **{name: "eyJhbGciOiJub25lIn0.e30."}))["Location"]
+    )
+    assert (answer["error"], answer["state"]) == (error, "s-1")
+
+
 @pytest.mark.parametrize("challenge", ["abc", "!" * 43, "a" * 129])
 def test_a_code_challenge_that_no_verifier_could_make_is_refused(
     client: Client, party: Party, challenge: str

@@ -109,3 +109,15 @@ def test_a_wrong_secret_sent_in_basic_is_challenged_in_basic(party: Party) -> No
     )
     assert response.status_code == 401 and response.json()["error"] == "invalid_client"
     assert response["WWW-Authenticate"].startswith("Basic ")
+
+
+def test_a_token_request_django_refuses_before_any_view_is_answered_in_json(
+    party: Party, settings
+) -> None:
+    """A body past DATA_UPLOAD_MAX_MEMORY_SIZE: the party's server reads JSON, as for any
+    other refusal of the endpoint (RFC 6749 section 5.2), not the citizen's error page."""
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    fields = {f"field{n}": "x" for n in range(20)}
+    response = Client().post("/oidc/token/", fields, headers={"Authorization": basic(party)})
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    assert response.json() == {"error": "invalid_request"}
