@@ -55,7 +55,7 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_app_api(request.path_info):
         return app_api_error("bad_request")
     if is_machine_endpoint(request.path_info):
-        return machine_error("invalid_request", 400)
+        return machine_error("invalid_request")
     return defaults.bad_request(request, exception)
 
 
@@ -63,7 +63,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if is_app_api(request.path_info):
         return app_api_error("server_error")
     if is_machine_endpoint(request.path_info):
-        return machine_error("server_error", 500)
+        return machine_error("server_error", status=500)
     return defaults.server_error(request)
 
 

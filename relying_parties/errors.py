@@ -44,7 +44,9 @@ def is_machine_endpoint(path: str) -> bool:
     return path.startswith(MACHINE_PATHS)
 
 
-def machine_error(error: str, status: int) -> JsonResponse:
-    response = JsonResponse({"error": error}, status=status)
+def machine_error(error: str, description: str = "", status: int = 400) -> JsonResponse:
+    """An OAuth error as JSON, never stored."""
+    answer = {"error": error, **({"error_description": description} if description else {})}
+    response = JsonResponse(answer, status=status)
     response["Cache-Control"] = "no-store"
     return response

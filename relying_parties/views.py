@@ -1,7 +1,7 @@
 """OpenID Connect doors: the authorization endpoint (a fresh MitID login on the login pages),
 the pages a citizen meets on the way back (consent to the CPR number, a level too low), and
-discovery. Userinfo, the JWKS and logout are django-oauth-toolkit's own views, and tokens
-nearly so."""
+discovery. The JWKS is django-oauth-toolkit's own view; tokens, userinfo and logout are DOT's,
+told what MitID and the specifications ask beyond it."""
 
 import base64
 import json
@@ -39,7 +39,7 @@ from login import session as login_session
 from pages.security import allow_form_action
 
 from . import attempts, clients, levels, parameters, services
-from .errors import CLIENT_ERRORS, LEVEL_ADVICE
+from .errors import CLIENT_ERRORS, LEVEL_ADVICE, machine_error
 from .models import RelyingParty
 
 # The name under which a party's login finds its way back (`login.ways_back`, apps.py).
@@ -105,9 +105,8 @@ def refused_page(request: HttpRequest, error: Any) -> HttpResponse:
     elif isinstance(oauthlib_error, oauth_errors.InvalidRequestFatalError) and not isinstance(
         oauthlib_error, oauth_errors.InvalidClientIdError | oauth_errors.MissingClientIdError
     ):
-        code = (
-            "invalid_request"  # a repeated client_id, redirect_uri, response_type, scope or state
-        )
+        # A repeated client_id, redirect_uri, response_type, scope or state.
+        code = "invalid_request"
     context = {
         "error": oauthlib_error.error,
         "message": CLIENT_ERRORS[code],
@@ -382,12 +381,6 @@ def _basic_client_id(request: HttpRequest) -> str | None:
     return unquote_plus(user)  # form-encoded first (RFC 6749 section 2.3.1)
 
 
-def _token_error(error: str, description: str, status: int = 400) -> HttpResponse:
-    response = JsonResponse({"error": error, "error_description": description}, status=status)
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 class TokenView(oauth2_views.TokenView):
     """django-oauth-toolkit's token endpoint, with the client authenticated one way only
     (RFC 6749 section 2.3), and a refusal of its Basic credentials challenged in Basic
@@ -401,9 +394,9 @@ class TokenView(oauth2_views.TokenView):
         basic_client_id = _basic_client_id(request)
         if basic_client_id is not None:
             if "client_secret" in request.POST:
-                return _token_error("invalid_request", "Authenticate the client one way, not two")
+                return machine_error("invalid_request", "Authenticate the client one way, not two")
             if request.POST.get("client_id", basic_client_id) != basic_client_id:
-                return _token_error(
+                return machine_error(
                     "invalid_request", "client_id is not the client of the Authorization header"
                 )
         if app_authorized.has_listeners():
@@ -426,12 +419,8 @@ class UserInfoView(oauth2_views.UserInfoView):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if "access_token" in request.GET:
-            response = JsonResponse(
-                {
-                    "error": "invalid_request",
-                    "error_description": "Send the access token in the Authorization header",
-                },
-                status=400,
+            response = machine_error(
+                "invalid_request", "Send the access token in the Authorization header"
             )
             response["WWW-Authenticate"] = 'Bearer error="invalid_request"'
             return response
