@@ -19,6 +19,10 @@ MAX_TEXT = 250
 # Control characters, and format characters such as right-to-left overrides, which could make
 # the text the citizen reads differ from the text that is signed.
 _FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+# Letters that show nothing (Hangul fillers, the blank Braille pattern), and combining marks
+# stacked past what any language writes, which draw over the text around them.
+_INVISIBLE = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
+_MAX_MARKS = 3
 
 
 class BadRequest(Exception):
@@ -110,11 +114,10 @@ def approval(authorization_details: str | None) -> Approval | None:
         raise BadRequest(
             "invalid_authorization_details", "authorization_details is not JSON of one object"
         ) from error
-    if isinstance(details, dict):
-        details = [details]
     if not (isinstance(details, list) and len(details) == 1 and isinstance(details[0], dict)):
         raise BadRequest(
-            "invalid_authorization_details", "authorization_details must hold one object"
+            "invalid_authorization_details",
+            "authorization_details is an array of one object (RFC 9396 section 2)",
         )
     (detail,) = details
     if detail.get("type") != APPROVAL_TYPE:
@@ -132,7 +135,21 @@ def approval(authorization_details: str | None) -> Approval | None:
         raise BadRequest("invalid_authorization_details", f"The text is over {MAX_TEXT} characters")
     if any(unicodedata.category(character) in _FORBIDDEN_CATEGORIES for character in text):
         raise BadRequest("invalid_authorization_details", "The text has control characters")
+    if _INVISIBLE.intersection(text) or _stacked(text):
+        raise BadRequest(
+            "invalid_authorization_details", "The text has characters that show nothing"
+        )
     return Approval(text=text, details=[{"type": APPROVAL_TYPE, "text": text}])
+
+
+def _stacked(text: str) -> bool:
+    """More than a few combining marks on one character."""
+    run = 0
+    for character in text:
+        run = run + 1 if unicodedata.combining(character) else 0
+        if run > _MAX_MARKS:
+            return True
+    return False
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

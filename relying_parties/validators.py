@@ -14,7 +14,6 @@ login is read once with its person, the client once with its party, and the ID t
 the one linked (bench/profile_party.py shows what each request costs).
 """
 
-from contextlib import suppress
 from datetime import datetime
 from typing import Any
 
@@ -50,10 +49,11 @@ class MitIDValidator(OAuth2Validator):
         """django-oauth-toolkit's, given the client read with its party (`clients`, kept in the
         cache): the authorization request's scopes and the view need the party, which would be
         another query."""
+        if client_id and not clients.registrable(client_id):
+            return None  # unknown; DOT's own lookup would fail in the database
         if request.client is None and client_id:
-            with suppress(ValueError):  # a NUL byte in client_id: DOT's own lookup says no
-                client = clients.client_for(client_id)
-                request.client = cimd.refresh_if_stale(client, request) if client else None
+            client = clients.client_for(client_id)
+            request.client = cimd.refresh_if_stale(client, request) if client else None
         return super()._load_application(client_id, request)
 
     def validate_redirect_uri(

@@ -17,6 +17,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
 from django.views import View
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from oauth2_provider import views as oauth2_views
 from oauth2_provider.exceptions import (
@@ -90,6 +91,19 @@ def with_issuer(request: HttpRequest, location: str) -> str:
     return _with_query(location, iss=oauth2_settings.oidc_issuer(request))
 
 
+def addressed(request: HttpRequest, error: OAuthToolkitError) -> bool:
+    """An error oauthlib raised without the request's address and state (a malformed `claims`
+    parameter) is addressed to the client's registered redirect URI, if the request named
+    one; False if it did not."""
+    client = clients.client_for(request.GET.get("client_id", ""))
+    redirect_uri = request.GET.get("redirect_uri", "")
+    if client is None or redirect_uri not in client.redirect_uris.split():
+        return False
+    error.oauthlib_error.redirect_uri = redirect_uri
+    error.oauthlib_error.state = request.GET.get("state")
+    return True
+
+
 def refused_page(request: HttpRequest, error: Any) -> HttpResponse:
     """A request that names no party we know, or an address it is not registered with: said
     to the citizen here, never redirected anywhere (RFC 6749 section 4.1.2.1)."""
@@ -126,11 +140,17 @@ class AuthorizeView(OAuthLibMixin, View):
     logged in already, on the login pages in their language, headed with the party's name."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        if not request.GET.get("redirect_uri"):
+            # Required by OpenID Connect (Core 3.1.2.1); oauthlib would take the registered one.
+            missing = oauth_errors.InvalidRequestFatalError(description="redirect_uri is required")
+            return refused_page(request, OAuthToolkitError(missing))
         try:
             scopes, credentials = self.validate_authorization_request(request)
         except FatalClientError as error:
             return refused_page(request, error)
         except OAuthToolkitError as error:
+            if not error.oauthlib_error.redirect_uri and not addressed(request, error):
+                return refused_page(request, error)
             return OAuth2ResponseRedirect(
                 with_issuer(request, self.error_response(error)[1]["url"]),
                 oauth2_settings.ALLOWED_REDIRECT_URI_SCHEMES,
@@ -391,6 +411,20 @@ class TokenView(oauth2_views.TokenView):
     def authorization_flow_token_response(
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> HttpResponse:
+        try:
+            # Every parameter at most once (RFC 6749 section 3.2); a resource indicator may
+            # be repeated (RFC 8707), and is refused in the validator as not served.
+            parameters.once_each(
+                (name for name in request.POST if name != "resource"), request.POST.getlist
+            )
+        except parameters.BadRequest as bad:
+            return machine_error(bad.error, bad.description)
+        if request.POST.get("grant_type") == "authorization_code" and not request.POST.get(
+            "redirect_uri"
+        ):
+            # The authorization request had one, always (section 4.1.3); oauthlib would take
+            # the registered one.
+            return machine_error("invalid_request", "redirect_uri is required")
         basic_client_id = _basic_client_id(request)
         if basic_client_id is not None:
             if "client_secret" in request.POST:
@@ -406,12 +440,15 @@ class TokenView(oauth2_views.TokenView):
             response = HttpResponse(content=body, status=status)
             for name, value in headers.items():
                 response[name] = value
-        if response.status_code == 401 and basic_client_id is not None:
-            response["WWW-Authenticate"] = 'Basic realm="MitID", charset="UTF-8"'
+        if response.status_code == 401:
+            if basic_client_id is not None:
+                response["WWW-Authenticate"] = 'Basic realm="MitID", charset="UTF-8"'
+            elif "WWW-Authenticate" in response:
+                del response["WWW-Authenticate"]  # oauthlib's Bearer: no scheme was used
         return response
 
 
-@method_decorator(never_cache, name="dispatch")
+@method_decorator([csrf_exempt, never_cache], name="dispatch")
 class UserInfoView(oauth2_views.UserInfoView):
     """django-oauth-toolkit's userinfo, answering a token sent in the Authorization header or
     a form body only: one in the address ends up in logs and histories (RFC 6750 section 2.3,
@@ -434,12 +471,18 @@ class LogoutView(oauth2_views.RPInitiatedLogoutView):
     their ID tokens could end them all), and an unknown client is an error on the page, not
     a server error."""
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """DOT's; the page that asks the citizen lets its form end at the party's address,
+        where the logout goes (browsers hold the redirect after a form to `form-action`)."""
+        response: HttpResponse = super().get(request, *args, **kwargs)
+        going_to = self.oidc_data.get("post_logout_redirect_uri")
+        if response.status_code == 200 and going_to:
+            allow_form_action(response, origin(going_to))
+        return response
+
     def get_request_application(self, id_token: Any, client_id: str | None) -> Any:
         if client_id:
-            try:
-                application = clients.client_for(client_id)
-            except ValueError:  # a NUL byte
-                application = None
+            application = clients.client_for(client_id)
             if application is None:
                 raise InvalidOIDCClientError()
             return application
@@ -495,6 +538,7 @@ class DiscoveryView(ConnectDiscoveryInfoView):
                 "none",
             ],
             response_modes_supported=["query"],
+            request_uri_parameter_supported=False,
             # The ID tokens are signed with the RSA keys of the JWKS only.
             id_token_signing_alg_values_supported=["RS256"],
             claims_parameter_supported=False,

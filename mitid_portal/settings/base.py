@@ -573,7 +573,9 @@ OAUTH2_PROVIDER = {
     "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
     # The citizen confirms leaving MitID only when the party gave no ID token to prove it asked.
     "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
-    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    # A public client's http address is refused where http is (production: https only), as
+    # at the login, not also here; DOT's strict mode took http from confidential clients only.
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": False,
     # Logout revokes the asking party's tokens only (relying_parties.views.LogoutView).
     "OIDC_RP_INITIATED_LOGOUT_DELETE_TOKENS": False,
     "PKCE_REQUIRED": True,

@@ -1,6 +1,7 @@
 """Bad input: each gets the error the OAuth and OpenID Connect specifications name, a page in
 the citizen's language where a person is involved, and nobody is logged in anywhere."""
 
+import base64
 import hashlib
 import json
 from datetime import timedelta
@@ -50,6 +51,21 @@ def test_an_unknown_client_is_told_on_our_page_never_redirected(client: Client) 
     assert nobody_logged_in(client)
 
 
+def test_a_client_id_with_a_nul_byte_is_unknown_not_a_database_error(client: Client) -> None:
+    """PostgreSQL's text cannot hold a NUL byte, and SQLite refuses one in a query."""
+    response = client.get(
+        "/oidc/authorize/?client_id=a%00b&redirect_uri=https://evil.example/&response_type=code"
+        "&scope=openid&code_challenge=x&code_challenge_method=S256"
+    )
+    assert response.status_code == 400 and 'data-code="unknown_client"' in response.content.decode()
+    token = client.post(
+        "/oidc/token/",
+        {"grant_type": "authorization_code", "code": "x", "redirect_uri": REDIRECT_URI},
+        headers={"Authorization": "Basic " + base64.b64encode(b"a\x00b:secret").decode()},
+    )
+    assert (token.status_code, token.json()["error"]) == (401, "invalid_client")
+
+
 def test_an_unregistered_redirect_uri_is_shown_on_our_page_never_redirected(
     client: Client, party: Party
 ) -> None:
@@ -71,6 +87,27 @@ def test_an_unregistered_redirect_uri_is_shown_on_our_page_never_redirected(
         ({"resource": "https://api.nordbank.example/"}, "invalid_target"),
         ({"scope": "profile"}, "invalid_scope"),
         ({"authorization_details": "not json"}, "invalid_authorization_details"),
+        ({"claims": "not json"}, "invalid_request"),  # oauthlib says it without the address
+        (
+            {
+                "authorization_details": json.dumps(
+                    [{"type": "mitid_approval", "text": "Pay\u3164"}]
+                )
+            },
+            "invalid_authorization_details",  # a letter that shows nothing
+        ),
+        (
+            {
+                "authorization_details": json.dumps(
+                    [{"type": "mitid_approval", "text": "a" + "\u0301" * 4}]
+                )
+            },
+            "invalid_authorization_details",  # marks stacked over the text around them
+        ),
+        (
+            {"authorization_details": json.dumps({"type": "mitid_approval", "text": "x"})},
+            "invalid_authorization_details",  # an object, not an array of one (RFC 9396)
+        ),
         (
             {"authorization_details": json.dumps([{"type": "payment_initiation", "text": "x"}])},
             "invalid_authorization_details",
@@ -206,6 +243,15 @@ def test_a_repeated_state_is_told_as_a_bad_request_on_our_page(
     assert response.status_code == 400 and "Location" not in response
     page = response.content.decode()
     assert 'data-code="invalid_request"' in page
+
+
+def test_a_text_in_any_language_is_accepted(client: Client, party: Party) -> None:
+    text = "Overfør 200,00 kr. – Kalaallisut: ĸ, Tiếng Việt: ệ, 한국어, עברית, العربية"
+    details = json.dumps([{"type": "mitid_approval", "text": text}])
+    assert (
+        "/login/?for="
+        in client.get(authorize_url(party, authorization_details=details))["Location"]
+    )
 
 
 def test_a_text_of_250_characters_is_accepted(client: Client, party: Party) -> None:

@@ -2,14 +2,17 @@
 a token only where logs do not keep it, a logout that reaches the asking party's tokens only,
 and a discovery document that offers what is served."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.test import Client
 from oauth2_provider.models import AccessToken
 
 from authenticators.models import AppDevice
+from relying_parties import services
 
-from .conftest import LOGGED_OUT_URI, Party
-from .helpers import basic, exchange, log_in_with_app, query_of
+from .conftest import LOGGED_OUT_URI, REDIRECT_URI, Party
+from .helpers import VERIFIER, authorize_url, basic, exchange, log_in_with_app, query_of
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +27,18 @@ def tokens_for(party: Party, phone: AppDevice) -> dict[str, str]:
 def userinfo(access_token: str) -> int:
     response = Client().get("/oidc/userinfo/", headers={"Authorization": f"Bearer {access_token}"})
     return response.status_code
+
+
+def test_userinfo_answers_a_post_as_a_party_sends_it_without_a_csrf_token(
+    party: Party, jonas_phone: AppDevice
+) -> None:
+    """OpenID Connect Core 5.3.1: GET and POST; a party's server has no CSRF token."""
+    token = tokens_for(party, jonas_phone)["access_token"]
+    server = Client(enforce_csrf_checks=True)
+    in_body = server.post("/oidc/userinfo/", {"access_token": token})
+    assert in_body.status_code == 200 and in_body.json()["given_name"] == "Jonas"
+    in_header = server.post("/oidc/userinfo/", headers={"Authorization": f"Bearer {token}"})
+    assert in_header.status_code == 200
 
 
 def test_userinfo_takes_the_token_in_the_header_not_the_address_and_is_never_stored(
@@ -82,6 +97,7 @@ def test_discovery_offers_what_is_served() -> None:
     meta = Client().get("/.well-known/openid-configuration").json()
     assert meta["id_token_signing_alg_values_supported"] == ["RS256"]
     assert meta["response_modes_supported"] == ["query"]
+    assert meta["request_uri_parameter_supported"] is False
     assert meta["response_types_supported"] == ["code"]
     assert "none" in meta["prompt_values_supported"]  # answered login_required
 
@@ -109,6 +125,17 @@ def test_a_wrong_secret_sent_in_basic_is_challenged_in_basic(party: Party) -> No
     )
     assert response.status_code == 401 and response.json()["error"] == "invalid_client"
     assert response["WWW-Authenticate"].startswith("Basic ")
+    in_body = Client().post(
+        "/oidc/token/",
+        {
+            "grant_type": "authorization_code",
+            "code": "x",
+            "redirect_uri": "https://b.example/",
+            "client_id": party.client_id,
+            "client_secret": "wrong",
+        },
+    )
+    assert in_body.status_code == 401 and "WWW-Authenticate" not in in_body  # no scheme used
 
 
 def test_a_token_request_django_refuses_before_any_view_is_answered_in_json(
@@ -121,3 +148,83 @@ def test_a_token_request_django_refuses_before_any_view_is_answered_in_json(
     response = Client().post("/oidc/token/", fields, headers={"Authorization": basic(party)})
     assert response.status_code == 400 and response["Content-Type"] == "application/json"
     assert response.json() == {"error": "invalid_request"}
+
+
+def form_action(response) -> str:  # type: ignore[no-untyped-def]
+    policy = response["Content-Security-Policy"]
+    return next(part for part in policy.split(";") if part.strip().startswith("form-action"))
+
+
+def test_the_logout_page_that_asks_lets_its_form_end_at_the_party(
+    party: Party, jonas_phone: AppDevice
+) -> None:
+    """Without an ID token the citizen is asked; the answer redirects to the party's address,
+    which the browser allows only if the page's form-action names it."""
+    browser = Client(headers={"Accept-Language": "en"})
+    log_in_with_app(browser, party, jonas_phone)
+    asked = browser.get(
+        "/oidc/logout/",
+        {"client_id": party.client_id, "post_logout_redirect_uri": LOGGED_OUT_URI, "state": "s"},
+    )
+    assert asked.status_code == 200 and "Log out of MitID" in asked.content.decode()
+    assert "https://bank.example" in form_action(asked)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{"code": "another"}, {"redirect_uri": "https://evil.example/"}, {"code_verifier": "zzz"}],
+)
+def test_a_repeated_token_parameter_is_refused(
+    party: Party, jonas_phone: AppDevice, extra: dict[str, str]
+) -> None:
+    """RFC 6749 section 3.2: which code, which address, which verifier?"""
+    code = query_of(log_in_with_app(Client(), party, jonas_phone))["code"]
+    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI}
+    data["code_verifier"] = VERIFIER
+    body = urlencode(data) + "&" + urlencode(extra)
+    response = Client().post(
+        "/oidc/token/",
+        body,
+        content_type="application/x-www-form-urlencoded",
+        headers={"Authorization": basic(party)},
+    )
+    assert (response.status_code, response.json()["error"]) == (400, "invalid_request")
+    status, _tokens = exchange(Client(), party, code)  # the code is not spent
+    assert status == 200
+
+
+def test_the_redirect_uri_is_required_at_both_ends(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    """OpenID Connect Core 3.1.2.1 and RFC 6749 section 4.1.3; oauthlib would take the one
+    registered address in its place."""
+    without = client.get(authorize_url(party, redirect_uri=None))
+    assert without.status_code == 400 and "Location" not in without
+    assert 'data-code="invalid_request"' in without.content.decode()
+    code = query_of(log_in_with_app(Client(), party, jonas_phone))["code"]
+    response = Client().post(
+        "/oidc/token/",
+        {"grant_type": "authorization_code", "code": code, "code_verifier": VERIFIER},
+        headers={"Authorization": basic(party)},
+    )
+    assert (response.status_code, response.json()["error"]) == (400, "invalid_request")
+
+
+def test_a_public_client_goes_back_to_its_registered_http_address_where_http_is_allowed(
+    jonas_phone: AppDevice,
+) -> None:
+    registered = services.register_party(
+        name="Pengeapp",
+        redirect_uris=["http://127.0.0.1:9999/cb"],
+        post_logout_redirect_uris=["http://127.0.0.1:9999/bye"],
+        public=True,
+    )
+    application = registered.party.application
+    out = Client().get(
+        "/oidc/logout/",
+        {
+            "client_id": application.client_id,
+            "post_logout_redirect_uri": "http://127.0.0.1:9999/bye",
+        },
+    )
+    assert out.status_code == 302 and out["Location"] == "http://127.0.0.1:9999/bye"
