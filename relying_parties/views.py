@@ -9,8 +9,9 @@ from typing import Any
 from urllib.parse import parse_qs, unquote_plus, urlencode, urlsplit
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.decorators import method_decorator
@@ -91,16 +92,22 @@ def with_issuer(request: HttpRequest, location: str) -> str:
     return _with_query(location, iss=oauth2_settings.oidc_issuer(request))
 
 
+def params(request: HttpRequest) -> QueryDict:
+    """The authorization request's parameters: its query, or the form a party's page posted
+    (OpenID Connect Core 3.1.2.1: GET and POST)."""
+    return request.POST if request.method == "POST" else request.GET
+
+
 def addressed(request: HttpRequest, error: OAuthToolkitError) -> bool:
     """An error oauthlib raised without the request's address and state (a malformed `claims`
     parameter) is addressed to the client's registered redirect URI, if the request named
     one; False if it did not."""
-    client = clients.client_for(request.GET.get("client_id", ""))
-    redirect_uri = request.GET.get("redirect_uri", "")
+    client = clients.client_for(params(request).get("client_id", ""))
+    redirect_uri = params(request).get("redirect_uri", "")
     if client is None or redirect_uri not in client.redirect_uris.split():
         return False
     error.oauthlib_error.redirect_uri = redirect_uri
-    error.oauthlib_error.state = request.GET.get("state")
+    error.oauthlib_error.state = params(request).get("state")
     return True
 
 
@@ -124,23 +131,28 @@ def refused_page(request: HttpRequest, error: Any) -> HttpResponse:
     context = {
         "error": oauthlib_error.error,
         "message": CLIENT_ERRORS[code],
-        "redirect_uri": request.GET.get("redirect_uri", ""),
+        "redirect_uri": params(request).get("redirect_uri", ""),
         "code": code,
     }
     language = parameters.language(
-        request.GET.get("ui_locales", ""), translation.get_language_from_request(request)
+        params(request).get("ui_locales", ""), translation.get_language_from_request(request)
     )
     with translation.override(language):
         return render(request, "relying_parties/refused.html", context, status=400)
 
 
-@method_decorator(never_cache, name="dispatch")
+@method_decorator([csrf_exempt, never_cache], name="dispatch")
 class AuthorizeView(OAuthLibMixin, View):
     """A party's authorization request, checked; then the citizen logs in afresh, whoever is
-    logged in already, on the login pages in their language, headed with the party's name."""
+    logged in already, on the login pages in their language, headed with the party's name.
+    A party's page may also post it (a form on another site: no CSRF token; it acts for no
+    one logged in, as every party's login is a fresh one)."""
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        return self.get(request)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        if not request.GET.get("redirect_uri"):
+        if not params(request).get("redirect_uri"):
             # Required by OpenID Connect (Core 3.1.2.1); oauthlib would take the registered one.
             missing = oauth_errors.InvalidRequestFatalError(description="redirect_uri is required")
             return refused_page(request, OAuthToolkitError(missing))
@@ -168,19 +180,19 @@ class AuthorizeView(OAuthLibMixin, View):
                 )
             if credentials.get("code_challenge_method") != "S256":
                 raise parameters.BadRequest("invalid_request", "PKCE with S256 is required")
-            parameters.once_each(request.GET, request.GET.getlist)
-            parameters.nothing_unserved(request.GET)
+            parameters.once_each(params(request), params(request).getlist)
+            parameters.nothing_unserved(params(request))
             parameters.code_challenge(credentials["code_challenge"])
-            parameters.query_response_mode(request.GET.get("response_mode"))
-            parameters.no_resource(request.GET.getlist("resource"))
-            level = parameters.requested_level(request.GET.get("acr_values", ""))
-            approval = parameters.approval(request.GET.get("authorization_details"))
+            parameters.query_response_mode(params(request).get("response_mode"))
+            parameters.no_resource(params(request).getlist("resource"))
+            level = parameters.requested_level(params(request).get("acr_values", ""))
+            approval = parameters.approval(params(request).get("authorization_details"))
         except parameters.BadRequest as bad:
             return error_redirect(
                 request, party, credentials["redirect_uri"], bad.error, state, bad.description
             )
         language = parameters.language(
-            request.GET.get("ui_locales", ""), translation.get_language_from_request(request)
+            params(request).get("ui_locales", ""), translation.get_language_from_request(request)
         )
         attempt = attempts.start(
             request,
@@ -470,6 +482,16 @@ class LogoutView(oauth2_views.RPInitiatedLogoutView):
     that asks (DOT's would revoke the person's tokens at every party: anyone holding one of
     their ID tokens could end them all), and an unknown client is an error on the page, not
     a server error."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """In the language the party asked for (`ui_locales`), as its login's pages are."""
+        asked = request.POST.get("ui_locales") or request.GET.get("ui_locales", "")
+        language = parameters.language(asked, translation.get_language_from_request(request))
+        with translation.override(language):
+            response: HttpResponse = super().dispatch(request, *args, **kwargs)
+            if isinstance(response, TemplateResponse):
+                response.render()  # lazily rendered otherwise, after the language is undone
+        return response
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         """DOT's; the page that asks the citizen lets its form end at the party's address,

@@ -2,7 +2,7 @@
 a token only where logs do not keep it, a logout that reaches the asking party's tokens only,
 and a discovery document that offers what is served."""
 
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from django.test import Client
@@ -11,7 +11,7 @@ from oauth2_provider.models import AccessToken
 from authenticators.models import AppDevice
 from relying_parties import services
 
-from .conftest import LOGGED_OUT_URI, REDIRECT_URI, Party
+from .conftest import LOGGED_OUT_URI, REDIRECT_URI, Party, approve_in_app
 from .helpers import VERIFIER, authorize_url, basic, exchange, log_in_with_app, query_of
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +78,14 @@ def test_logout_for_an_unknown_client_is_a_page_not_a_server_error(client_id: st
     )
     assert response.status_code == 400 and "Location" not in response
     assert "The service could not log you out" in response.content.decode()
+
+
+def test_the_logout_page_speaks_the_language_the_party_asked_for() -> None:
+    response = Client(headers={"Accept-Language": "da"}).get(
+        "/oidc/logout/", {"client_id": "nobody", "ui_locales": "en"}
+    )
+    assert "The service could not log you out" in response.content.decode()
+    assert '<html lang="en">' in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -228,3 +236,28 @@ def test_a_public_client_goes_back_to_its_registered_http_address_where_http_is_
         },
     )
     assert out.status_code == 302 and out["Location"] == "http://127.0.0.1:9999/bye"
+
+
+def test_a_party_may_post_the_authorization_request_from_its_own_page(
+    party: Party, jonas_phone: AppDevice
+) -> None:
+    """OpenID Connect Core 3.1.2.1: GET and POST. The form is on the party's site, so it has
+    no CSRF token of ours; its errors go back as a GET's do."""
+    browser = Client(enforce_csrf_checks=True)
+    query = dict(parse_qsl(urlsplit(authorize_url(party)).query))
+    sent = browser.post("/oidc/authorize/", query)
+    assert sent.status_code == 302 and "/login/?for=" in sent["Location"], sent.content[:300]
+    reference = sent["Location"].split("for=")[1]
+    page = browser.get(sent["Location"]).content.decode()
+    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    typed = browser.post(
+        "/en/login/",
+        {"user_id": "J()nas Jen5en", "next": "", "for": reference, "csrfmiddlewaretoken": token},
+    )
+    assert typed.status_code == 200
+    approve_in_app(jonas_phone)
+    answer = query_of(browser.get("/en/login/app/")["Location"])
+    assert answer["state"] == "s-1" and answer["code"]
+
+    refused = browser.post("/oidc/authorize/", {**query, "response_mode": "fragment"})
+    assert query_of(refused["Location"])["error"] == "invalid_request"
