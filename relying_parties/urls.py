@@ -19,5 +19,5 @@ urlpatterns = [
     path("oidc/userinfo/", views.UserInfoView.as_view(), name="user-info"),
     path("oidc/jwks/", oauth2_views.JwksInfoView.as_view(), name="jwks-info"),
     path("oidc/logout/", views.LogoutView.as_view(), name="rp-initiated-logout"),
-    path("oidc/revoke/", oauth2_views.RevokeTokenView.as_view(), name="revoke-token"),
+    path("oidc/revoke/", views.RevokeTokenView.as_view(), name="revoke-token"),
 ]

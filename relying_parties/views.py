@@ -437,14 +437,9 @@ class TokenView(oauth2_views.TokenView):
             # The authorization request had one, always (section 4.1.3); oauthlib would take
             # the registered one.
             return machine_error("invalid_request", "redirect_uri is required")
-        basic_client_id = _basic_client_id(request)
-        if basic_client_id is not None:
-            if "client_secret" in request.POST:
-                return machine_error("invalid_request", "Authenticate the client one way, not two")
-            if request.POST.get("client_id", basic_client_id) != basic_client_id:
-                return machine_error(
-                    "invalid_request", "client_id is not the client of the Authorization header"
-                )
+        refused = _two_ways(request)
+        if refused is not None:
+            return refused
         if app_authorized.has_listeners():
             response = super().authorization_flow_token_response(request, *args, **kwargs)
         else:
@@ -452,12 +447,44 @@ class TokenView(oauth2_views.TokenView):
             response = HttpResponse(content=body, status=status)
             for name, value in headers.items():
                 response[name] = value
-        if response.status_code == 401:
-            if basic_client_id is not None:
-                response["WWW-Authenticate"] = 'Basic realm="MitID", charset="UTF-8"'
-            elif "WWW-Authenticate" in response:
-                del response["WWW-Authenticate"]  # oauthlib's Bearer: no scheme was used
-        return response
+        return _challenged(request, response)
+
+
+class RevokeTokenView(oauth2_views.RevokeTokenView):
+    """django-oauth-toolkit's revocation endpoint (RFC 7009), with the client authenticated
+    as at the token endpoint: one way, a Basic client challenged in Basic."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        refused = _two_ways(request)
+        if refused is not None:
+            return refused
+        return _challenged(request, super().post(request, *args, **kwargs))
+
+
+def _two_ways(request: HttpRequest) -> HttpResponse | None:
+    """A refusal of a client that authenticates two ways in one request (RFC 6749 section
+    2.3): Basic credentials and a secret in the body, or a body naming another client."""
+    basic_client_id = _basic_client_id(request)
+    if basic_client_id is None:
+        return None
+    if "client_secret" in request.POST:
+        return machine_error("invalid_request", "Authenticate the client one way, not two")
+    if request.POST.get("client_id", basic_client_id) != basic_client_id:
+        return machine_error(
+            "invalid_request", "client_id is not the client of the Authorization header"
+        )
+    return None
+
+
+def _challenged(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """A 401 challenges in the scheme the client used (RFC 6749 section 5.2): Basic, or none
+    for a secret in the body (oauthlib says Bearer)."""
+    if response.status_code == 401:
+        if _basic_client_id(request) is not None:
+            response["WWW-Authenticate"] = 'Basic realm="MitID", charset="UTF-8"'
+        elif "WWW-Authenticate" in response:
+            del response["WWW-Authenticate"]
+    return response
 
 
 @method_decorator([csrf_exempt, never_cache], name="dispatch")

@@ -261,3 +261,24 @@ def test_a_party_may_post_the_authorization_request_from_its_own_page(
 
     refused = browser.post("/oidc/authorize/", {**query, "response_mode": "fragment"})
     assert query_of(refused["Location"])["error"] == "invalid_request"
+
+
+def test_revocation_authenticates_the_client_as_the_token_endpoint_does(
+    party: Party, jonas_phone: AppDevice
+) -> None:
+    tokens = tokens_for(party, jonas_phone)
+    server = Client(enforce_csrf_checks=True)
+    two_ways = server.post(
+        "/oidc/revoke/",
+        {"token": tokens["access_token"], "client_secret": party.client_secret},
+        headers={"Authorization": basic(party)},
+    )
+    assert (two_ways.status_code, two_ways.json()["error"]) == (400, "invalid_request")
+    assert userinfo(tokens["access_token"]) == 200
+    revoked = server.post(
+        "/oidc/revoke/", {"token": tokens["access_token"]}, headers={"Authorization": basic(party)}
+    )
+    assert revoked.status_code == 200 and userinfo(tokens["access_token"]) == 401
+    party.client_secret = "wrong"
+    refused = server.post("/oidc/revoke/", {"token": "x"}, headers={"Authorization": basic(party)})
+    assert refused.status_code == 401 and refused["WWW-Authenticate"].startswith("Basic ")
