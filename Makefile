@@ -31,14 +31,15 @@ compilemessages: install
 	$(MANAGE) compilemessages --ignore '.venv/*' -v 0
 
 ## make run: install, migrate, compile messages, load demo data, serve on http://127.0.0.1:8000
-# The Demo Bank's addresses follow PORT (seed_demo registers them; the bank checks them).
+# The Demo Bank's addresses follow PORT (seed_demo registers them as its redirect URIs).
 # DEBUG is off, as deployed: the portal's own error pages, never a traceback with settings
-# (`make run DEBUG=true` for Django's technical pages); WhiteNoise serves collected files.
+# (`make run DEBUG=true` for Django's technical pages, files from the finders); WhiteNoise
+# serves collected files.
 run: export DEMO_BANK_ORIGINS ?= http://localhost:$(PORT),http://127.0.0.1:$(PORT)
 run: export DEBUG ?= false
 run: compilemessages
 	$(MANAGE) migrate --noinput -v 0
-	$(MANAGE) collectstatic --noinput -v 0
+	$(MANAGE) shell --no-imports -c "from django.conf import settings as s; from django.core.management import call_command as c; s.DEBUG or c('collectstatic', interactive=False, verbosity=0)"
 	$(MANAGE) seed_demo
 	@echo "Serving the portal on http://localhost:$(PORT)/ (HTTP and websockets; Ctrl-C stops)"
 	$(BIN)/uvicorn mitid_portal.asgi:application --host $(HOST) --port $(PORT) --lifespan off --no-proxy-headers

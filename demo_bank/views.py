@@ -163,6 +163,7 @@ def _log_out(request: HttpRequest) -> HttpResponseBase:
     request.session.flush()
     if language:
         request.session[LANGUAGE_KEY] = language
+    request.session[SESSION_KEY] = {"logging_out": True}  # the way back says so (logged_out)
     client = client_for(_portal(request))
     return client.logout_redirect(
         request,
@@ -175,8 +176,10 @@ def _log_out(request: HttpRequest) -> HttpResponseBase:
 
 @own_session
 def logged_out(request: HttpRequest) -> HttpResponseBase:
-    """Back from MitID's logout: the bank's page says the citizen is out of both."""
-    request.session[SESSION_KEY] = {"logged_out": True}
+    """Back from MitID's logout: the bank's page says the citizen is out of both, if this
+    browser's log-out began here (any other visit changes nothing)."""
+    if request.session.get(SESSION_KEY, {}).get("logging_out"):
+        request.session[SESSION_KEY] = {"logged_out": True}
     return redirect(_home_url(request))
 
 

@@ -54,7 +54,7 @@ def _key(client_id: str) -> str:
 
 def client_for(client_id: str) -> AbstractApplication | None:
     """The client (with its party as `relying_party`, if it is one) of `client_id`."""
-    if not registrable(client_id):
+    if not could_exist(client_id):
         return None
     key = _key(client_id)
     try:
@@ -79,7 +79,7 @@ def client_for(client_id: str) -> AbstractApplication | None:
     return client_read
 
 
-def registrable(client_id: str) -> bool:
+def could_exist(client_id: str) -> bool:
     """A NUL byte is in no client ID: neither database takes one in a query (SQLite refuses it,
     PostgreSQL's text cannot hold it)."""
     return "\x00" not in client_id

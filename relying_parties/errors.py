@@ -1,4 +1,5 @@
-"""What a citizen is told when a party's request cannot go on, by code."""
+"""What a citizen is told when a party's request cannot go on, by code; and the JSON a party's
+server is answered with when its request is refused."""
 
 from django.http import JsonResponse
 from django.utils.functional import Promise

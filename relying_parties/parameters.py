@@ -7,8 +7,10 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import SplitResult, urlsplit
 
 from django.conf import settings
+from django.http import QueryDict
 
 from authenticators.models import AssuranceLevel
 
@@ -23,6 +25,8 @@ _FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 # stacked past what any language writes, which draw over the text around them.
 _INVISIBLE = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
 _MAX_MARKS = 3
+# Spaces: the plain one, and the no-break spaces that amounts are written with ("200 kr.").
+_SPACES = {" ", "\u00a0", "\u202f"}
 
 
 class BadRequest(Exception):
@@ -40,14 +44,15 @@ class Approval:
     details: list[dict[str, Any]]
 
 
-# RFC 7636 section 4.2: BASE64URL(SHA256(verifier)) is 43 characters; 43 to 128 unreserved ones.
-_CODE_CHALLENGE = re.compile(r"[A-Za-z0-9._~-]{43,128}")
+# RFC 7636 section 4.2: with S256, the only method served, the challenge is
+# BASE64URL(SHA256(verifier)) without padding: 43 characters of the URL-safe alphabet.
+_CODE_CHALLENGE = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
-def once_each(names: Iterable[str], values_of: Any) -> None:
-    """Every parameter at most once (RFC 6749 section 3.1): of a repeated one, which would
-    count, the text the citizen saw or the one the party meant?"""
-    repeated = sorted({name for name in names if len(values_of(name)) > 1})
+def once_each(query: QueryDict, *, but: Iterable[str] = ()) -> None:
+    """Every parameter at most once (RFC 6749 sections 3.1 and 3.2): of a repeated one, which
+    would count, the text the citizen saw or the one the party meant? `but` may repeat."""
+    repeated = sorted(name for name, values in query.lists() if len(values) > 1 and name not in but)
     if repeated:
         raise BadRequest("invalid_request", f"Repeated parameters: {' '.join(repeated)}")
 
@@ -62,7 +67,7 @@ def query_response_mode(response_mode: str | None) -> None:
 def code_challenge(challenge: str) -> None:
     if not _CODE_CHALLENGE.fullmatch(challenge):
         raise BadRequest(
-            "invalid_request", "code_challenge must be 43 to 128 unreserved characters (RFC 7636)"
+            "invalid_request", "code_challenge must be BASE64URL(SHA256(verifier)) (RFC 7636)"
         )
 
 
@@ -74,12 +79,38 @@ UNSERVED = {
 }
 
 
-def nothing_unserved(names: Iterable[str]) -> None:
+def nothing_unserved(query: QueryDict) -> None:
     """A request object, a reference to one, or registration data: refused with the error
     OpenID Connect names, not ignored (what they hold would be left unchecked)."""
-    for name in names:
-        if name in UNSERVED:
+    for name, value in query.items():
+        if name in UNSERVED and value:  # an empty parameter is one left out (RFC 6749 3.1)
             raise BadRequest(UNSERVED[name], f"{name} is not supported")
+
+
+# RFC 8252 section 7.3: a native app's loopback address takes whatever port it got.
+_LOOPBACK = {"127.0.0.1", "[::1]"}
+
+
+def registered_address(uri: str, registered: str) -> bool:
+    """`uri` is one of the `registered` addresses (separated by spaces) character for
+    character (OpenID Connect Core 3.1.2.1, RFC 9700 section 4.1.3), but for the port of an
+    http loopback address, which RFC 8252 lets vary (and RFC 9700 section 2.1 keeps)."""
+    addresses = registered.split()
+    if uri in addresses:
+        return True
+    asked = urlsplit(uri)
+    if not uri.startswith("http://") or not asked.netloc.startswith(tuple(_LOOPBACK)):
+        return False
+    return any(
+        _without_port(urlsplit(address)) == _without_port(asked)
+        for address in addresses
+        if address.startswith("http://")
+    )
+
+
+def _without_port(parts: SplitResult) -> tuple[str, str, str, str]:
+    host = parts.netloc.rsplit(":", 1)[0] if not parts.netloc.endswith("]") else parts.netloc
+    return (parts.scheme, host, parts.path, parts.query)
 
 
 def no_resource(resource: list[str]) -> None:
@@ -135,7 +166,7 @@ def approval(authorization_details: str | None) -> Approval | None:
         raise BadRequest("invalid_authorization_details", f"The text is over {MAX_TEXT} characters")
     if any(unicodedata.category(character) in _FORBIDDEN_CATEGORIES for character in text):
         raise BadRequest("invalid_authorization_details", "The text has control characters")
-    if _INVISIBLE.intersection(text) or _stacked(text):
+    if _INVISIBLE.intersection(text) or _stacked(text) or _odd_spaces(text):
         raise BadRequest(
             "invalid_authorization_details", "The text has characters that show nothing"
         )
@@ -143,13 +174,21 @@ def approval(authorization_details: str | None) -> Approval | None:
 
 
 def _stacked(text: str) -> bool:
-    """More than a few combining marks on one character."""
+    """More than a few marks (combining, enclosing) on one character."""
     run = 0
     for character in text:
-        run = run + 1 if unicodedata.combining(character) else 0
+        run = run + 1 if unicodedata.category(character).startswith("M") else 0
         if run > _MAX_MARKS:
             return True
     return False
+
+
+def _odd_spaces(text: str) -> bool:
+    """A space other than the plain and no-break ones (wide, ideographic), which can push the
+    rest of the text out of sight."""
+    return any(
+        unicodedata.category(character) == "Zs" and character not in _SPACES for character in text
+    )
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

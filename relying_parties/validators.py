@@ -49,7 +49,7 @@ class MitIDValidator(OAuth2Validator):
         """django-oauth-toolkit's, given the client read with its party (`clients`, kept in the
         cache): the authorization request's scopes and the view need the party, which would be
         another query."""
-        if client_id and not clients.registrable(client_id):
+        if client_id and not clients.could_exist(client_id):
             return None  # unknown; DOT's own lookup would fail in the database
         if request.client is None and client_id:
             client = clients.client_for(client_id)
@@ -59,10 +59,10 @@ class MitIDValidator(OAuth2Validator):
     def validate_redirect_uri(
         self, client_id: str, redirect_uri: str, request: Any, *args: Any, **kwargs: Any
     ) -> bool:
-        """One of the client's registered addresses, character for character (OpenID Connect
-        Core 3.1.2.1, RFC 9700 section 4.1.3): DOT would also take another case of the scheme
-        and host, a port written another way, and a query added to a registered one."""
-        return redirect_uri in request.client.redirect_uris.split()
+        """One of the client's registered addresses, character for character but for a
+        loopback address's port (`parameters.registered_address`): DOT would also take
+        another case of the scheme and host."""
+        return parameters.registered_address(redirect_uri, request.client.redirect_uris)
 
     def validate_silent_login(self, request: Any) -> bool:
         """`prompt=none`: never, as every login for a party is a fresh MitID login; oauthlib

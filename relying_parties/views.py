@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote_plus, urlencode, urlsplit
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -79,35 +79,29 @@ def error_redirect(
         error=error,
         error_description=description or None,  # type: ignore[arg-type]
         state=state,  # type: ignore[arg-type]
-        iss=oauth2_settings.oidc_issuer(request),
+        iss=oauth2_settings.oauth2_authorization_server_issuer(request),
     )
     return OAuth2ResponseRedirect(location, party.application.get_allowed_schemes())
 
 
 def with_issuer(request: HttpRequest, location: str) -> str:
     """An error oauthlib wrote, with our issuer too (RFC 9207 section 2: every answer of the
-    authorization endpoint, an error as well; DOT adds it to codes only)."""
+    authorization endpoint, an error as well; DOT adds it to codes only, with this issuer)."""
     if "iss" in parse_qs(urlsplit(location).query):
         return location
-    return _with_query(location, iss=oauth2_settings.oidc_issuer(request))
+    return _with_query(location, iss=oauth2_settings.oauth2_authorization_server_issuer(request))
 
 
-def params(request: HttpRequest) -> QueryDict:
-    """The authorization request's parameters: its query, or the form a party's page posted
-    (OpenID Connect Core 3.1.2.1: GET and POST)."""
-    return request.POST if request.method == "POST" else request.GET
-
-
-def addressed(request: HttpRequest, error: OAuthToolkitError) -> bool:
-    """An error oauthlib raised without the request's address and state (a malformed `claims`
-    parameter) is addressed to the client's registered redirect URI, if the request named
-    one; False if it did not."""
-    client = clients.client_for(params(request).get("client_id", ""))
-    redirect_uri = params(request).get("redirect_uri", "")
-    if client is None or redirect_uri not in client.redirect_uris.split():
+def give_address(request: HttpRequest, error: OAuthToolkitError) -> bool:
+    """Give an error oauthlib raised without the request's address and state (a malformed
+    `claims` parameter) the request's redirect URI, if it is the client's registered one;
+    False if it is not (the error is then told on our page)."""
+    client = clients.client_for(request.GET.get("client_id", ""))
+    redirect_uri = request.GET.get("redirect_uri", "")
+    if client is None or not parameters.registered_address(redirect_uri, client.redirect_uris):
         return False
     error.oauthlib_error.redirect_uri = redirect_uri
-    error.oauthlib_error.state = params(request).get("state")
+    error.oauthlib_error.state = request.GET.get("state")
     return True
 
 
@@ -131,11 +125,11 @@ def refused_page(request: HttpRequest, error: Any) -> HttpResponse:
     context = {
         "error": oauthlib_error.error,
         "message": CLIENT_ERRORS[code],
-        "redirect_uri": params(request).get("redirect_uri", ""),
+        "redirect_uri": request.GET.get("redirect_uri", ""),
         "code": code,
     }
     language = parameters.language(
-        params(request).get("ui_locales", ""), translation.get_language_from_request(request)
+        request.GET.get("ui_locales", ""), translation.get_language_from_request(request)
     )
     with translation.override(language):
         return render(request, "relying_parties/refused.html", context, status=400)
@@ -145,14 +139,25 @@ def refused_page(request: HttpRequest, error: Any) -> HttpResponse:
 class AuthorizeView(OAuthLibMixin, View):
     """A party's authorization request, checked; then the citizen logs in afresh, whoever is
     logged in already, on the login pages in their language, headed with the party's name.
-    A party's page may also post it (a form on another site: no CSRF token; it acts for no
-    one logged in, as every party's login is a fresh one)."""
+    A party's page may also post it (OpenID Connect Core 3.1.2.1; a form on another site, with
+    no CSRF token of ours), which is answered as a link."""
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        return self.get(request)
+        """A posted request is answered as the link it stands for: a 303 to the same request
+        as a GET. So it is checked as one (from one source: a query beside the form would be
+        read too by oauthlib), and the browser brings its session cookie, which it does not
+        send with another site's form (SameSite=Lax)."""
+        if request.GET:
+            missing = oauth_errors.InvalidRequestFatalError(
+                description="Send the parameters in the query or in the form, not both"
+            )
+            return refused_page(request, OAuthToolkitError(missing))
+        answer = HttpResponseRedirect(f"{request.path}?{request.POST.urlencode()}")
+        answer.status_code = 303
+        return answer
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        if not params(request).get("redirect_uri"):
+        if not request.GET.get("redirect_uri"):
             # Required by OpenID Connect (Core 3.1.2.1); oauthlib would take the registered one.
             missing = oauth_errors.InvalidRequestFatalError(description="redirect_uri is required")
             return refused_page(request, OAuthToolkitError(missing))
@@ -161,7 +166,7 @@ class AuthorizeView(OAuthLibMixin, View):
         except FatalClientError as error:
             return refused_page(request, error)
         except OAuthToolkitError as error:
-            if not error.oauthlib_error.redirect_uri and not addressed(request, error):
+            if not error.oauthlib_error.redirect_uri and not give_address(request, error):
                 return refused_page(request, error)
             return OAuth2ResponseRedirect(
                 with_issuer(request, self.error_response(error)[1]["url"]),
@@ -180,19 +185,19 @@ class AuthorizeView(OAuthLibMixin, View):
                 )
             if credentials.get("code_challenge_method") != "S256":
                 raise parameters.BadRequest("invalid_request", "PKCE with S256 is required")
-            parameters.once_each(params(request), params(request).getlist)
-            parameters.nothing_unserved(params(request))
+            parameters.once_each(request.GET)
+            parameters.nothing_unserved(request.GET)
             parameters.code_challenge(credentials["code_challenge"])
-            parameters.query_response_mode(params(request).get("response_mode"))
-            parameters.no_resource(params(request).getlist("resource"))
-            level = parameters.requested_level(params(request).get("acr_values", ""))
-            approval = parameters.approval(params(request).get("authorization_details"))
+            parameters.query_response_mode(request.GET.get("response_mode"))
+            parameters.no_resource(request.GET.getlist("resource"))
+            level = parameters.requested_level(request.GET.get("acr_values", ""))
+            approval = parameters.approval(request.GET.get("authorization_details"))
         except parameters.BadRequest as bad:
             return error_redirect(
                 request, party, credentials["redirect_uri"], bad.error, state, bad.description
             )
         language = parameters.language(
-            params(request).get("ui_locales", ""), translation.get_language_from_request(request)
+            request.GET.get("ui_locales", ""), translation.get_language_from_request(request)
         )
         attempt = attempts.start(
             request,
@@ -426,9 +431,7 @@ class TokenView(oauth2_views.TokenView):
         try:
             # Every parameter at most once (RFC 6749 section 3.2); a resource indicator may
             # be repeated (RFC 8707), and is refused in the validator as not served.
-            parameters.once_each(
-                (name for name in request.POST if name != "resource"), request.POST.getlist
-            )
+            parameters.once_each(request.POST, but=["resource"])
         except parameters.BadRequest as bad:
             return machine_error(bad.error, bad.description)
         if request.POST.get("grant_type") == "authorization_code" and not request.POST.get(
@@ -467,7 +470,9 @@ def _two_ways(request: HttpRequest) -> HttpResponse | None:
     basic_client_id = _basic_client_id(request)
     if basic_client_id is None:
         return None
-    if "client_secret" in request.POST:
+    if not basic_client_id:  # Basic credentials that are not base64 of "id:secret"
+        return _challenged(request, machine_error("invalid_client", status=401))
+    if request.POST.get("client_secret"):
         return machine_error("invalid_request", "Authenticate the client one way, not two")
     if request.POST.get("client_id", basic_client_id) != basic_client_id:
         return machine_error(
@@ -477,13 +482,11 @@ def _two_ways(request: HttpRequest) -> HttpResponse | None:
 
 
 def _challenged(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    """A 401 challenges in the scheme the client used (RFC 6749 section 5.2): Basic, or none
-    for a secret in the body (oauthlib says Bearer)."""
+    """A 401 challenges in Basic (RFC 6749 section 5.2: the scheme the client used, or one the
+    endpoint takes; RFC 9110 section 15.5.2: a 401 has a challenge), where oauthlib says
+    Bearer, a scheme for resources, not clients."""
     if response.status_code == 401:
-        if _basic_client_id(request) is not None:
-            response["WWW-Authenticate"] = 'Basic realm="MitID", charset="UTF-8"'
-        elif "WWW-Authenticate" in response:
-            del response["WWW-Authenticate"]
+        response["WWW-Authenticate"] = 'Basic realm="MitID", charset="UTF-8"'
     return response
 
 
@@ -540,11 +543,11 @@ class LogoutView(oauth2_views.RPInitiatedLogoutView):
     def validate_post_logout_redirect_uri(
         self, application: Any, post_logout_redirect_uri: str | None
     ) -> None:
-        """DOT's checks, and the address one of those registered character for character, as
-        a redirect URI is (`MitIDValidator.validate_redirect_uri`)."""
+        """DOT's checks, and the address one of those registered, as a redirect URI is
+        (`parameters.registered_address`)."""
         super().validate_post_logout_redirect_uri(application, post_logout_redirect_uri)
-        if post_logout_redirect_uri and (
-            post_logout_redirect_uri not in application.post_logout_redirect_uris.split()
+        if post_logout_redirect_uri and not parameters.registered_address(
+            post_logout_redirect_uri, application.post_logout_redirect_uris
         ):
             raise InvalidOIDCRedirectURIError("This address is not registered")
 

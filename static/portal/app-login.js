@@ -67,15 +67,22 @@ document.addEventListener("DOMContentLoaded", function () {
 
   // Leaving the page (Cancel, another way in, any link): how its login ends is no longer this
   // page's to show, and a refresh now would only meet a login that is over. A page still here
-  // after a while (a link the browser gave to another program) shows what it missed.
+  // (a link the browser gave to another program: the MitID app on this phone) shows what it
+  // missed when it is looked at again, or after a while.
   var leaving = false;
   var missed = null;
+  function stay() {
+    if (!leaving) { return; }
+    leaving = false;
+    if (missed) { var next = missed; missed = null; changed(next); }
+  }
   window.addEventListener("beforeunload", function () {
     leaving = true;
-    setTimeout(function () {
-      leaving = false;
-      if (missed) { var next = missed; missed = null; changed(next); }
-    }, 10000);
+    setTimeout(stay, 10000);
+  });
+  window.addEventListener("pageshow", stay);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") { stay(); }
   });
 
   function changed(next) {

@@ -78,3 +78,13 @@ def test_a_level_too_low_links_the_level_the_bank_needs(client: Client) -> None:
     bank_session(client, error="unmet_authentication_requirements")
     page = client.get("/en/demo-bank/").content.decode()
     assert 'level <a href="http://testserver/en/levels/#substantial">Substantial</a>.' in page
+
+
+def test_the_way_back_from_logout_changes_nothing_for_a_log_out_that_did_not_begin_here(
+    client: Client,
+) -> None:
+    """Another site's link to it logs nobody out of the bank."""
+    bank_session(client, id_token={"sub": "x"}, userinfo={"name": "Jonas Jensen"})
+    response = client.get("/demo-bank/logged-out/")
+    page = client.get(response["Location"]).content.decode()
+    assert "Jonas Jensen" in page and 'data-testid="logged-out"' not in page

@@ -105,6 +105,22 @@ def test_an_unregistered_redirect_uri_is_shown_on_our_page_never_redirected(
             "invalid_authorization_details",  # marks stacked over the text around them
         ),
         (
+            {
+                "authorization_details": json.dumps(
+                    [{"type": "mitid_approval", "text": "a" + "\u20dd" * 4}]
+                )
+            },
+            "invalid_authorization_details",  # enclosing marks too
+        ),
+        (
+            {
+                "authorization_details": json.dumps(
+                    [{"type": "mitid_approval", "text": "Pay\u3000\u3000 1"}]
+                )
+            },
+            "invalid_authorization_details",  # wide spaces
+        ),
+        (
             {"authorization_details": json.dumps({"type": "mitid_approval", "text": "x"})},
             "invalid_authorization_details",  # an object, not an array of one (RFC 9396)
         ),
@@ -195,8 +211,8 @@ def test_request_objects_and_registration_are_refused_not_ignored(
     assert (answer["error"], answer["state"]) == (error, "s-1")
 
 
-@pytest.mark.parametrize("challenge", ["abc", "!" * 43, "a" * 129])
-def test_a_code_challenge_that_no_verifier_could_make_is_refused(
+@pytest.mark.parametrize("challenge", ["abc", "!" * 43, "~" * 43, "a" * 44, "a" * 128])
+def test_a_code_challenge_that_s256_could_not_make_is_refused(
     client: Client, party: Party, challenge: str
 ) -> None:
     answer = query_of(client.get(authorize_url(party, code_challenge=challenge))["Location"])
@@ -246,7 +262,7 @@ def test_a_repeated_state_is_told_as_a_bad_request_on_our_page(
 
 
 def test_a_text_in_any_language_is_accepted(client: Client, party: Party) -> None:
-    text = "Overfør 200,00 kr. – Kalaallisut: ĸ, Tiếng Việt: ệ, 한국어, עברית, العربية"
+    text = "Overfør 200,00\u00a0kr. – Kalaallisut: ĸ, Tiếng Việt: ệ, 한국어, עברית, العربية"
     details = json.dumps([{"type": "mitid_approval", "text": text}])
     assert (
         "/login/?for="

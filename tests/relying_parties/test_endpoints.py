@@ -11,8 +11,16 @@ from oauth2_provider.models import AccessToken
 from authenticators.models import AppDevice
 from relying_parties import services
 
-from .conftest import LOGGED_OUT_URI, REDIRECT_URI, Party, approve_in_app
-from .helpers import VERIFIER, authorize_url, basic, exchange, log_in_with_app, query_of
+from .conftest import LOGGED_OUT_URI, REDIRECT_URI, Party
+from .helpers import (
+    VERIFIER,
+    authorize_url,
+    basic,
+    exchange,
+    log_in_with_app,
+    query_of,
+    start,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -143,14 +151,22 @@ def test_a_wrong_secret_sent_in_basic_is_challenged_in_basic(party: Party) -> No
             "client_secret": "wrong",
         },
     )
-    assert in_body.status_code == 401 and "WWW-Authenticate" not in in_body  # no scheme used
+    # No scheme was used: the challenge names the one the endpoint takes (RFC 9110: a 401
+    # has one), not oauthlib's Bearer, a scheme for resources.
+    assert in_body.status_code == 401 and in_body["WWW-Authenticate"].startswith("Basic ")
+    garbled = Client().post(
+        "/oidc/token/",
+        {"grant_type": "authorization_code", "code": "x", "redirect_uri": "https://b.example/"},
+        headers={"Authorization": "Basic not-base64!"},
+    )
+    assert (garbled.status_code, garbled.json()["error"]) == (401, "invalid_client")
 
 
 def test_a_token_request_django_refuses_before_any_view_is_answered_in_json(
     party: Party, settings
 ) -> None:
-    """A body past DATA_UPLOAD_MAX_MEMORY_SIZE: the party's server reads JSON, as for any
-    other refusal of the endpoint (RFC 6749 section 5.2), not the citizen's error page."""
+    """More fields than DATA_UPLOAD_MAX_NUMBER_FIELDS: the party's server reads JSON, as for
+    any other refusal of the endpoint (RFC 6749 section 5.2), not the citizen's error page."""
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
     fields = {f"field{n}": "x" for n in range(20)}
     response = Client().post("/oidc/token/", fields, headers={"Authorization": basic(party)})
@@ -241,26 +257,18 @@ def test_a_public_client_goes_back_to_its_registered_http_address_where_http_is_
 def test_a_party_may_post_the_authorization_request_from_its_own_page(
     party: Party, jonas_phone: AppDevice
 ) -> None:
-    """OpenID Connect Core 3.1.2.1: GET and POST. The form is on the party's site, so it has
-    no CSRF token of ours; its errors go back as a GET's do."""
+    """OpenID Connect Core 3.1.2.1: GET and POST. The form is on the party's site, with no
+    CSRF token of ours; it is answered as the link it stands for (303 to the same request as a
+    GET), so that it is checked from one source and the browser brings its session cookie."""
     browser = Client(enforce_csrf_checks=True)
     query = dict(parse_qsl(urlsplit(authorize_url(party)).query))
     sent = browser.post("/oidc/authorize/", query)
-    assert sent.status_code == 302 and "/login/?for=" in sent["Location"], sent.content[:300]
-    reference = sent["Location"].split("for=")[1]
-    page = browser.get(sent["Location"]).content.decode()
-    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
-    typed = browser.post(
-        "/en/login/",
-        {"user_id": "J()nas Jen5en", "next": "", "for": reference, "csrfmiddlewaretoken": token},
-    )
-    assert typed.status_code == 200
-    approve_in_app(jonas_phone)
-    answer = query_of(browser.get("/en/login/app/")["Location"])
-    assert answer["state"] == "s-1" and answer["code"]
-
-    refused = browser.post("/oidc/authorize/", {**query, "response_mode": "fragment"})
-    assert query_of(refused["Location"])["error"] == "invalid_request"
+    assert sent.status_code == 303
+    assert dict(parse_qsl(urlsplit(sent["Location"]).query)) == query
+    reference = start(browser, party)
+    assert reference
+    both = browser.post("/oidc/authorize/?prompt=none", query)
+    assert both.status_code == 400 and 'data-code="invalid_request"' in both.content.decode()
 
 
 def test_revocation_authenticates_the_client_as_the_token_endpoint_does(
@@ -282,3 +290,21 @@ def test_revocation_authenticates_the_client_as_the_token_endpoint_does(
     party.client_secret = "wrong"
     refused = server.post("/oidc/revoke/", {"token": "x"}, headers={"Authorization": basic(party)})
     assert refused.status_code == 401 and refused["WWW-Authenticate"].startswith("Basic ")
+
+
+def test_a_native_apps_loopback_address_may_take_any_port_and_nothing_else(
+    client: Client,
+) -> None:
+    """RFC 8252 section 7.3: the system gives a native app its port."""
+    registered = services.register_party(
+        name="Pengeapp", redirect_uris=["http://127.0.0.1:9999/cb"], public=True
+    )
+    party = Party(registered.client_id, "", registered)
+    for address, taken in [
+        ("http://127.0.0.1:51234/cb", True),
+        ("http://127.0.0.1:51234/other", False),
+        ("HTTP://127.0.0.1:51234/cb", False),
+        ("http://127.0.0.1.evil.example:51234/cb", False),
+    ]:
+        response = client.get(authorize_url(party, redirect_uri=address))
+        assert (response.status_code == 302) == taken, (address, response.status_code)
