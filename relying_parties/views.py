@@ -447,7 +447,9 @@ class TokenView(oauth2_views.TokenView):
             response = super().authorization_flow_token_response(request, *args, **kwargs)
         else:
             _url, headers, body, status = self.create_token_response(request)
-            response = HttpResponse(content=body, status=status)
+            # Some of oauthlib's refusals come with no headers at all: JSON, never stored.
+            response = HttpResponse(content=body, status=status, content_type="application/json")
+            response["Cache-Control"] = "no-store"
             for name, value in headers.items():
                 response[name] = value
         return _challenged(request, response)

@@ -308,3 +308,14 @@ def test_a_native_apps_loopback_address_may_take_any_port_and_nothing_else(
     ]:
         response = client.get(authorize_url(party, redirect_uri=address))
         assert (response.status_code == 302) == taken, (address, response.status_code)
+
+
+def test_a_refusal_oauthlib_makes_without_headers_is_json_and_never_stored(party: Party) -> None:
+    response = Client().post(
+        "/oidc/token/?code=in-the-address",
+        {"grant_type": "authorization_code", "code": "x", "redirect_uri": REDIRECT_URI},
+        headers={"Authorization": basic(party)},
+    )
+    assert response.status_code == 400 and response.json()["error"] == "invalid_request"
+    assert response["Content-Type"] == "application/json"
+    assert response["Cache-Control"] == "no-store"
