@@ -85,6 +85,7 @@ def home(request: HttpRequest) -> HttpResponse:
     state = dict(request.session.get(SESSION_KEY, {}))
     # What the last return said (a refusal, a log-out) is said once.
     said = {key: state.pop(key) for key in ("error", "logged_out") if state.get(key)}
+    asked = state.pop("asked", "") if said.get("error") else ""
     if said:
         request.session[SESSION_KEY] = state
     claims = state.get("id_token", {})
@@ -92,6 +93,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "customer": state,
         "error": said.get("error", ""),
+        "transferring": asked == "transfer",
         "logged_out": said.get("logged_out", False),
         "claims_json": json.dumps(claims, indent=2, ensure_ascii=False) if claims else "",
         "userinfo_json": json.dumps(state.get("userinfo", {}), indent=2, ensure_ascii=False),
@@ -103,9 +105,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "demo_bank/home.html", context)
 
 
-def _authorize(request: HttpRequest, **extra: str) -> HttpResponseBase:
+def _authorize(request: HttpRequest, asked: str, **extra: str) -> HttpResponseBase:
     language = translation.get_language()
     request.session[LANGUAGE_KEY] = language
+    # What the citizen asked for, so that a refusal says what did not happen.
+    request.session[SESSION_KEY] = {**request.session.get(SESSION_KEY, {}), "asked": asked}
     client = client_for(_portal(request))
     return client.authorize_redirect(
         request, _callback(request), acr_values=ACR_SUBSTANTIAL, ui_locales=language, **extra
@@ -115,14 +119,15 @@ def _authorize(request: HttpRequest, **extra: str) -> HttpResponseBase:
 @require_POST
 def _log_in(request: HttpRequest) -> HttpResponseBase:
     """Log in with MitID: to the portal's authorization endpoint, by Authlib."""
-    return _authorize(request)
+    return _authorize(request, "login")
 
 
 @require_POST
 def _transfer(request: HttpRequest) -> HttpResponseBase:
     """Approve the transfer with MitID: the text goes as RFC 9396 authorization details."""
     details = [{"type": "mitid_approval", "text": transfer_text()}]
-    return _authorize(request, authorization_details=json.dumps(details, ensure_ascii=False))
+    details_json = json.dumps(details, ensure_ascii=False)
+    return _authorize(request, "transfer", authorization_details=details_json)
 
 
 def _back(request: HttpRequest) -> HttpResponseBase:
@@ -145,6 +150,7 @@ def _back(request: HttpRequest) -> HttpResponseBase:
             "text": id_token["authorization_details"][0]["text"],
             "transaction_id": id_token.get("transaction_id", ""),
         }
+    state.pop("asked", None)
     state.update(id_token=id_token, userinfo=userinfo, raw_id_token=token["id_token"], error="")
     request.session[SESSION_KEY] = state
     return redirect(_home_url(request))

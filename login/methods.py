@@ -14,3 +14,9 @@ LINKS = {
     CODE_DEVICE: _("Log in with your code device"),
     CHIP: _("Log in with your MitID chip"),
 }
+# The same ways, on the pages of a transaction a party asked the citizen to approve.
+APPROVE_LINKS = {
+    APP: _("Approve with the MitID app"),
+    CODE_DEVICE: _("Approve with your code device"),
+    CHIP: _("Approve with your MitID chip"),
+}

@@ -189,8 +189,10 @@ class PendingLoginMixin:
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        behalf = session.behalf(self.request)
+        links = methods.APPROVE_LINKS if behalf and behalf.approval else methods.LINKS
         others = [
-            (reverse(methods.URLS[method]), methods.LINKS[method])
+            (reverse(methods.URLS[method]), links[method])
             for method in kinds.METHODS
             if method != self.method
         ]
@@ -202,7 +204,7 @@ class PendingLoginMixin:
             "page_path": reverse(methods.URLS[self.method]),
             "user_id": self.pending.user_id,
             "other_methods": others,
-            "behalf": session.behalf(self.request),
+            "behalf": behalf,
         }
 
 

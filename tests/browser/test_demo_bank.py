@@ -76,6 +76,7 @@ def test_the_demo_bank_logs_jonas_in_and_he_approves_the_transfer(
 
     page.locator("form[action$='/demo-bank/transfer/'] button").click()
     expect(page.get_by_test_id("behalf-text")).to_have_text(TRANSFER)
+    expect(page.locator(".login-behalf-way")).to_have_text("Godkend med MitID")  # not "Log ind"
     log_in_by_qr(page, state, app_url, tmp_path, "transfer")
     expect(page.get_by_test_id("approved-text")).to_have_text(TRANSFER, timeout=10000)
     screenshot(page, "demo-bank-approved-da")

@@ -104,3 +104,23 @@ def test_logging_out_of_the_portal_leaves_the_bank_and_the_banks_log_out_ends_bo
 @pytest.fixture
 def jonas_phone() -> AppDevice:
     return citizen("J()nas Jen5en", "1505831235", "Jonas")
+
+
+@pytest.mark.parametrize(
+    ("button", "said"),
+    [
+        ("transfer", "You cancelled the approval with MitID. Nothing has been transferred."),
+        ("log-in", "You cancelled the login with MitID. Nothing has happened."),
+    ],
+)
+def test_a_cancel_at_the_portal_is_said_as_what_the_citizen_asked_for(
+    bank: None, client: Client, button: str, said: str
+) -> None:
+    """The portal's "Cancel and return" answers access_denied; the bank's page names what did
+    not happen: the transfer, or the login."""
+    sent = client.post(f"/en/demo-bank/{button}/")
+    assert sent.status_code == 302 and "/oidc/authorize/" in sent["Location"], sent
+    state = sent["Location"].split("state=")[1].split("&")[0]
+    back = client.get(f"/demo-bank/callback/?error=access_denied&state={state}")
+    page = client.get(back["Location"]).content.decode()
+    assert 'data-error="access_denied"' in page and said in page
