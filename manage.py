@@ -13,4 +13,11 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except BrokenPipeError:
+        # The reader left (`manage.py nemid_keycard USER | head`): stop quietly, as a shell
+        # tool does, instead of a traceback. Python's documented way: what is still buffered
+        # goes nowhere, so that flushing at exit does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)

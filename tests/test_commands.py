@@ -40,3 +40,28 @@ def test_nemid_keycard_prints_key_and_code_pairs() -> None:
 def test_nemid_keycard_of_an_unknown_user_is_an_error() -> None:
     with pytest.raises(CommandError):
         call_command("nemid_keycard", "nobody")
+
+
+@pytest.mark.django_db(False)
+def test_a_reader_that_leaves_early_ends_a_command_without_a_traceback() -> None:
+    """`manage.py nemid_keycard Jonas1983 | head -2`: the pipe closes under the command."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone: every write fails with EPIPE
+    try:
+        done = subprocess.run(
+            [sys.executable, "manage.py", "help"],
+            cwd=Path(__file__).resolve().parents[1],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr
