@@ -418,11 +418,22 @@ def _basic_client_id(request: HttpRequest) -> str | None:
     return unquote_plus(user)  # form-encoded first (RFC 6749 section 2.3.1)
 
 
-class TokenView(oauth2_views.TokenView):
-    """django-oauth-toolkit's token endpoint, with the client authenticated one way only
-    (RFC 6749 section 2.3), and a refusal of its Basic credentials challenged in Basic
-    (section 5.2). DOT reads the access token it has just written again, to send its
-    `app_authorized` signal with it; while nothing listens, it is not read."""
+class OneWayClientMixin:
+    """A client authenticated one way only (RFC 6749 section 2.3), and a refusal of its Basic
+    credentials challenged in Basic (section 5.2): the token and revocation endpoints."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        refused = _two_ways(request)
+        if refused is not None:
+            return refused
+        answer: HttpResponse = super().post(request, *args, **kwargs)  # type: ignore[misc]
+        return _challenged(request, answer)
+
+
+class TokenView(OneWayClientMixin, oauth2_views.TokenView):
+    """django-oauth-toolkit's token endpoint. DOT reads the access token it has just written
+    again, to send its `app_authorized` signal with it; while nothing listens, it is not
+    read."""
 
     @method_decorator(sensitive_post_parameters("password", "client_secret"))
     def authorization_flow_token_response(
@@ -440,30 +451,23 @@ class TokenView(oauth2_views.TokenView):
             # The authorization request had one, always (section 4.1.3); oauthlib would take
             # the registered one.
             return machine_error("invalid_request", "redirect_uri is required")
-        refused = _two_ways(request)
-        if refused is not None:
-            return refused
         if app_authorized.has_listeners():
-            response = super().authorization_flow_token_response(request, *args, **kwargs)
-        else:
-            _url, headers, body, status = self.create_token_response(request)
-            # Some of oauthlib's refusals come with no headers at all: JSON, never stored.
-            response = HttpResponse(content=body, status=status, content_type="application/json")
-            response["Cache-Control"] = "no-store"
-            for name, value in headers.items():
-                response[name] = value
-        return _challenged(request, response)
+            answer: HttpResponse = super().authorization_flow_token_response(
+                request, *args, **kwargs
+            )
+            return answer
+        _url, headers, body, status = self.create_token_response(request)
+        # Some of oauthlib's refusals come with no headers at all: JSON, never stored.
+        response = HttpResponse(content=body, status=status, content_type="application/json")
+        response["Cache-Control"] = "no-store"
+        for name, value in headers.items():
+            response[name] = value
+        return response
 
 
-class RevokeTokenView(oauth2_views.RevokeTokenView):
-    """django-oauth-toolkit's revocation endpoint (RFC 7009), with the client authenticated
-    as at the token endpoint: one way, a Basic client challenged in Basic."""
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        refused = _two_ways(request)
-        if refused is not None:
-            return refused
-        return _challenged(request, super().post(request, *args, **kwargs))
+class RevokeTokenView(OneWayClientMixin, oauth2_views.RevokeTokenView):
+    """django-oauth-toolkit's revocation endpoint (RFC 7009), its client authenticated as at
+    the token endpoint."""
 
 
 def _two_ways(request: HttpRequest) -> HttpResponse | None:
