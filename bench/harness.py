@@ -71,6 +71,18 @@ def fresh_database() -> None:
     )
 
 
+def ensure_database() -> None:
+    """The benchmark database as the last run left it, or a fresh one if there is none (a new
+    machine, or another `BENCH_DATABASE_URL`)."""
+    import psycopg
+
+    name = DATABASE.rsplit("/", 1)[1]
+    with psycopg.connect(DATABASE.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
+        found = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    if found is None:
+        fresh_database()
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

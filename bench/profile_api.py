@@ -89,6 +89,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.fresh:
         harness.fresh_database()
+    else:
+        harness.ensure_database()
     harness.setup_django()
     from django.test import Client
     from django.test.client import ClientHandler

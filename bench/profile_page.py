@@ -30,6 +30,7 @@ def main() -> None:
     parser.add_argument("--user-id", help="POST this user-ID to the path, as a new browser")
     parser.add_argument("--callers", help="also print who called the functions matching this")
     args = parser.parse_args()
+    harness.ensure_database()
     harness.setup_django()
     from django.test import Client
 

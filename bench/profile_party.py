@@ -75,6 +75,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.fresh:
         harness.fresh_database()
+    else:
+        harness.ensure_database()
     harness.setup_django()
     import jwt
     from django.test import Client
