@@ -148,8 +148,12 @@ class StartView(DraftFormMixin, FormView):
         # The next page is the way in this browser used last, else the app's, whoever the
         # user-ID belongs to (if anyone): it tells nobody who has MitID or which devices they
         # hold. It is the answer itself rather than a redirect to it: a round trip less.
-        way = self.request.COOKIES.get(WAY_COOKIE)
-        return FIRST_PAGES.get(way, AppLoginView).first_page(self.request)
+        # Without JavaScript the page cannot give itself its address, and the browser's Back
+        # would land on the user-ID's POST ("resubmit the form?"): a redirect to it then.
+        page = FIRST_PAGES.get(self.request.COOKIES.get(WAY_COOKIE), AppLoginView)
+        if self.request.POST.get("without_script"):
+            return redirect(methods.URLS[page.method])
+        return page.first_page(self.request)
 
 
 class PendingLoginMixin:

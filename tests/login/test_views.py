@@ -60,6 +60,22 @@ def test_the_user_ids_answer_is_the_app_page_and_it_says_where_it_lives(client: 
     assert AppLogin.objects.count() == 1
 
 
+def test_without_javascript_the_user_ids_answer_is_a_redirect_to_the_page(
+    client: Client, karens_device: CodeDevice
+) -> None:
+    """The page cannot give itself its address without a script, and Back to a POST's answer
+    asks to send the form again: the form's <noscript> field asks for a redirect instead."""
+    form = client.get("/en/login/").content.decode()
+    assert '<noscript><input type="hidden" name="without_script" value="1"></noscript>' in form
+    typed = {"user_id": "nobody-here", "next": "", "without_script": "1"}
+    response = client.post("/en/login/", typed)
+    assert (response.status_code, response["Location"]) == (302, "/en/login/app/")
+    assert b'data-first-frame="mitid.' in client.get(response["Location"]).content
+    client.cookies["mitid_way"] = "code_device"  # the way this browser used last
+    response = client.post("/en/login/", {**typed, "user_id": "Karen K"})
+    assert (response.status_code, response["Location"]) == (302, "/en/login/code-device/")
+
+
 def test_the_browser_remembers_the_way_in_it_used_and_goes_there_next_time(
     client: Client, karens_device: CodeDevice
 ) -> None:
