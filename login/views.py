@@ -130,6 +130,11 @@ class StartView(DraftFormMixin, FormView):
         on_behalf = session.behalf(request)
         if on_behalf is not None and request.GET.get("for") != on_behalf.reference:
             session.forget_behalf(request)  # a login of one's own, not the party's left behind
+            on_behalf = None
+        if on_behalf is None and session.current(request) is not None:
+            # Logged in already (the browser's Back through a login that is over, an old
+            # link): where the login would have gone. A party's login is always a fresh one.
+            return redirect(safe_next(request, request.GET.get("next")))
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -201,6 +201,12 @@ def test_jonas_scans_approves_and_is_logged_in(client: Client, jonas_phone: AppD
     back = client.get("/en/login/app/")
     assert back["Location"] == "/en/selfservice/"
     assert "Type your user-ID" not in client.get(back["Location"]).content.decode()
+    # Back once more, to the user-ID's form (or an old link to it): where the login went.
+    assert client.get("/en/login/")["Location"] == "/en/selfservice/"
+    assert client.get("/en/login/?next=/en/selfservice/history/")["Location"] == (
+        "/en/selfservice/history/"
+    )
+    assert client.get("/en/login/?for=an-old-one")["Location"] == "/en/selfservice/"
 
 
 def test_a_rejected_login_says_so_and_can_start_again(
