@@ -94,7 +94,7 @@ def test_scan_a_frame_and_approve_with_the_pin(active_app: list[str]) -> None:
     with pytest.raises(CommandError, match="wrong_pin"):
         mitid_app(*active_app, "approve", "--pin", "000000")
     approved = mitid_app(*active_app, "approve", str(login.token), "--pin", "135790")
-    assert "The login is approved." in approved
+    assert "You approved MitID.dk: Log on to MitID.dk (approved)." in approved
     login.refresh_from_db()
     assert login.status == "approved"
 
@@ -109,7 +109,9 @@ def test_pending_and_reject_a_login_started_on_the_phone(active_app: list[str]) 
     link = f"/en/demo/app/#autostart={login.token}.{login.autostart}"
     assert str(login.token) in mitid_app(*active_app, "scan", link)
     assert str(login.token) in mitid_app(*active_app, "pending")
-    assert "The login is rejected." in mitid_app(*active_app, "reject")
+    assert "You rejected MitID.dk: Log on to MitID.dk (rejected)." in mitid_app(
+        *active_app, "reject"
+    )
     login.refresh_from_db()
     assert login.status == "rejected"
 

@@ -79,6 +79,8 @@ def test_authlib_logs_jonas_in_with_the_app_and_gets_verified_claims(
     assert page.url.endswith("/en/login/?for=" + page.url.split("for=")[1])
     assert "<h1>Nordbank</h1>" in page.text
     assert "Nordbank asked you to log in with MitID." in page.text
+    assert "You approve:" not in page.text  # a login, no transaction
+    assert "portal-logout" not in page.text  # the party's login: not the portal's own Log in
     citizen.type_user_id("J()nas Jen5en")
     approved = approve_in_app(jonas_phone)
     assert approved.service == "Nordbank"
@@ -154,6 +156,8 @@ def test_a_transfer_is_approved_signed_and_kept_as_evidence(
     assert "Nordbank har bedt dig godkende med MitID." in page.text  # a transfer, not a login
     assert '<p class="login-behalf-way">Godkend med MitID</p>' in page.text
     assert "<title>Godkend med MitID" in page.text
+    assert "Godkend kun det, du selv har bedt om." in page.text
+    assert "Log ind" not in page.text.split("<main")[1]
     citizen.type_user_id("J()nas Jen5en")
     app_page = citizen.go("/da/login/app/").text
     assert text in app_page and "Godkend med MitID appen</p>" in app_page

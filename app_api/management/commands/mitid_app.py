@@ -269,9 +269,10 @@ class Command(BaseCommand):
         if not pin:
             raise CommandError("Give --pin with the 6-digit PIN of the user-ID.")
         answer = client.approve(login, pin=pin)
-        self.stdout.write(f"You approved. The login is {answer['status']}.")
+        # What was approved, a login or a party's transaction, in the words it was signed in.
+        self.stdout.write(f"You approved {login['service']}: {login['text']} ({answer['status']}).")
 
     def reject(self, client: AppClient, state: AppState, options: dict[str, Any]) -> None:
         login = self.chosen(client, options["token"])
         answer = client.reject(login)
-        self.stdout.write(f"You rejected it. The login is {answer['status']}.")
+        self.stdout.write(f"You rejected {login['service']}: {login['text']} ({answer['status']}).")
