@@ -57,6 +57,64 @@ def once_each(query: QueryDict, *, but: Iterable[str] = ()) -> None:
         raise BadRequest("invalid_request", f"Repeated parameters: {' '.join(repeated)}")
 
 
+# What a login keeps of the party's nonce (PartyLogin.nonce) and gives back in the ID token.
+MAX_NONCE = 255
+
+
+def plain_values(query: QueryDict) -> None:
+    """No control characters in any parameter (each is one line of text; a NUL cannot even be
+    stored in PostgreSQL): refused here rather than failing when the login is written, after
+    the citizen has approved."""
+    bad = sorted(
+        name
+        for name, values in query.lists()
+        if any(unicodedata.category(c) == "Cc" for value in values for c in value)
+    )
+    if bad:
+        raise BadRequest("invalid_request", f"Control characters in: {' '.join(bad)}")
+
+
+def nonce(value: str | None) -> None:
+    if value is not None and len(value) > MAX_NONCE:
+        raise BadRequest("invalid_request", f"nonce is longer than {MAX_NONCE} characters")
+
+
+def max_age(value: str | None) -> None:
+    """OpenID Connect Core 3.1.2.1: seconds, a non-negative integer. Every login is fresh, so
+    any age is met; one that is not a number is a request the party did not mean."""
+    if value is not None and not (value.isascii() and value.isdigit()):
+        raise BadRequest("invalid_request", "max_age must be a number of seconds")
+
+
+def claims(value: str | None) -> None:
+    """The `claims` request (oauthlib reads it; it is kept with the login): no control
+    characters inside its JSON strings either, where they are written as escapes."""
+    if value is None:
+        return
+    try:
+        request = json.loads(value)
+    except (ValueError, RecursionError):
+        return  # oauthlib refuses what is not JSON, before this
+
+    def texts(node: Any) -> Iterable[str]:
+        if isinstance(node, str):
+            yield node
+        elif isinstance(node, dict):
+            for key, item in node.items():
+                yield key
+                yield from texts(item)
+        elif isinstance(node, list):
+            for item in node:
+                yield from texts(item)
+
+    try:
+        bad = any(unicodedata.category(c) == "Cc" for text in texts(request) for c in text)
+    except RecursionError:
+        raise BadRequest("invalid_request", "claims is nested past reading") from None
+    if bad:
+        raise BadRequest("invalid_request", "Control characters in: claims")
+
+
 def query_response_mode(response_mode: str | None) -> None:
     """The code comes back in the query: the only response mode served, and the default of
     the code flow. Another one asked for is refused rather than ignored."""

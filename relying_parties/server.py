@@ -5,7 +5,7 @@ MitID is a login broker: a party logs the citizen in with MitID and keeps its ow
 afterwards. A refresh token would let it ask about the person again without the person, for
 as long as the token lived, and would cost a row a login; no party has needed one. The token
 endpoint does not serve the `refresh_token` grant at all (`unsupported_grant_type`), and the
-discovery document does not offer it.
+discovery document does not offer it; nor any grant but the code's.
 """
 
 from typing import Any
@@ -20,4 +20,15 @@ class PartyServer(Server):
         # latter passes it on to the grant it wraps), issues no refresh token.
         self.auth_grant.refresh_token = False
         self.openid_connect_auth.refresh_token = False
-        self.grant_types.pop("refresh_token")
+        # The code flow only. oauthlib serves the password grant too, and checks a username
+        # and password before it asks whether the client may use that grant: left in, any
+        # client could test passwords here. The others (client credentials, the device flow,
+        # refresh) log nobody in with MitID. Refused as `unsupported_grant_type`.
+        for grant_type in list(self.grant_types):
+            if grant_type != "authorization_code":
+                self.grant_types.pop(grant_type)
+        # The code only; a token or an ID token straight from the authorization endpoint is
+        # `unsupported_response_type` (RFC 6749 section 4.1.2.1).
+        for response_type in list(self.response_types):
+            if response_type != "code":
+                self.response_types.pop(response_type)

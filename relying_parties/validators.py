@@ -64,6 +64,23 @@ class MitIDValidator(OAuth2Validator):
         another case of the scheme and host."""
         return parameters.registered_address(redirect_uri, request.client.redirect_uris)
 
+    def validate_response_type(
+        self,
+        client_id: str,
+        response_type: str,
+        client: Any,
+        request: Any,
+        *args: Any,
+        **kwargs: Any,
+    ) -> bool:
+        """The code only (the discovery document's `response_types_supported`). oauthlib sends
+        every response type it does not know to the code grant, which asks here: anything
+        else is `unsupported_response_type` (RFC 6749 section 4.1.2.1), not a client's lack
+        of a permission (`unauthorized_client`)."""
+        if response_type != "code":
+            raise errors.UnsupportedResponseTypeError(request=request)
+        return bool(super().validate_response_type(client_id, response_type, client, request))
+
     def validate_silent_login(self, request: Any) -> bool:
         """`prompt=none`: never, as every login for a party is a fresh MitID login; oauthlib
         then answers `login_required` (OpenID Connect Core 3.1.2.6)."""

@@ -74,6 +74,8 @@ def error_redirect(
     description: str = "",
 ) -> HttpResponse:
     """Back to the party with an OAuth error (RFC 6749 section 4.1.2.1), and our issuer."""
+    # RFC 6749 section 4.1.2.1: printable ASCII but for '"' and '\\' (it may quote input).
+    description = "".join(c if " " <= c <= "~" and c not in '"\\' else "?" for c in description)
     location = _with_query(
         redirect_uri,
         error=error,
@@ -179,13 +181,18 @@ class AuthorizeView(OAuthLibMixin, View):
             )
         state = credentials.get("state")
         try:
-            if "openid" not in scopes:
+            if "openid" not in request.GET.get("scope", "").split():
+                # Not `scopes`: oauthlib gives a request without a scope the default one.
                 raise parameters.BadRequest(
                     "invalid_scope", "This is OpenID Connect: ask for openid"
                 )
             if credentials.get("code_challenge_method") != "S256":
                 raise parameters.BadRequest("invalid_request", "PKCE with S256 is required")
             parameters.once_each(request.GET)
+            parameters.plain_values(request.GET)
+            parameters.nonce(request.GET.get("nonce"))
+            parameters.max_age(request.GET.get("max_age"))
+            parameters.claims(request.GET.get("claims"))
             parameters.nothing_unserved(request.GET)
             parameters.code_challenge(credentials["code_challenge"])
             parameters.query_response_mode(request.GET.get("response_mode"))
@@ -430,7 +437,16 @@ class OneWayClientMixin:
         return _challenged(request, answer)
 
 
-class TokenView(OneWayClientMixin, oauth2_views.TokenView):
+class CodeGrantTokenView(oauth2_views.TokenView):
+    """DOT's token endpoint without its branch for the device flow, which it takes before
+    anything else (a 500 without a `device_code`); oauthlib refuses that grant as any other
+    it does not serve (`relying_parties.server`)."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.authorization_flow_token_response(request, *args, **kwargs)
+
+
+class TokenView(OneWayClientMixin, CodeGrantTokenView):
     """django-oauth-toolkit's token endpoint. DOT reads the access token it has just written
     again, to send its `app_authorized` signal with it; while nothing listens, it is not
     read."""
@@ -503,14 +519,29 @@ class UserInfoView(oauth2_views.UserInfoView):
     RFC 9700 section 4.3.2). Its answer, a person's data, is never stored."""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        in_header = request.headers.get("Authorization", "").lower().startswith("bearer ")
+        in_body = request.POST.getlist("access_token") if request.method == "POST" else []
         if "access_token" in request.GET:
-            response = machine_error(
-                "invalid_request", "Send the access token in the Authorization header"
-            )
-            response["WWW-Authenticate"] = 'Bearer error="invalid_request"'
-            return response
-        answer: HttpResponse = super().dispatch(request, *args, **kwargs)
-        return answer
+            why = "Send the access token in the Authorization header"
+        elif len(in_body) + in_header > 1:
+            why = "Send the access token one way, once"  # RFC 6750 section 2
+        else:
+            answer: HttpResponse = super().dispatch(request, *args, **kwargs)
+            return answer
+        response = machine_error("invalid_request", why)
+        response["WWW-Authenticate"] = 'Bearer error="invalid_request"'
+        return response
+
+    def _create_userinfo_response(self, request: HttpRequest) -> HttpResponse:
+        response: HttpResponse = super()._create_userinfo_response(request)
+        if response.status_code >= 400 and response.content:
+            response["Content-Type"] = "application/json"  # oauthlib's error, not a page
+        if response.status_code == 401 and not (
+            request.headers.get("Authorization") or request.POST.get("access_token")
+        ):
+            # No token at all: a challenge without an error code (RFC 6750 section 3.1).
+            response["WWW-Authenticate"] = 'Bearer realm="MitID"'
+        return response
 
 
 class LogoutView(oauth2_views.RPInitiatedLogoutView):
@@ -588,7 +619,8 @@ class DiscoveryView(ConnectDiscoveryInfoView):
             acr_values_supported=list(levels.ACR.values()),
             ui_locales_supported=["da", "en", "kl"],
             authorization_details_types_supported=[parameters.APPROVAL_TYPE],
-            grant_types_supported=["authorization_code"],  # no refresh tokens (server.py)
+            grant_types_supported=["authorization_code"],  # the only one (server.py)
+            revocation_endpoint=self._get_endpoint_url(request, "revoke-token", required=True),
             code_challenge_methods_supported=["S256"],
             token_endpoint_auth_methods_supported=[
                 "client_secret_basic",

@@ -88,6 +88,17 @@ def test_an_unregistered_redirect_uri_is_shown_on_our_page_never_redirected(
         ({"scope": "profile"}, "invalid_scope"),
         ({"authorization_details": "not json"}, "invalid_authorization_details"),
         ({"claims": "not json"}, "invalid_request"),  # oauthlib says it without the address
+        ({"response_type": "token"}, "unsupported_response_type"),  # RFC 6749 4.1.2.1
+        ({"response_type": "id_token"}, "unsupported_response_type"),
+        ({"response_type": "code id_token"}, "unsupported_response_type"),
+        ({"response_type": "none"}, "unsupported_response_type"),
+        ({"scope": None}, "invalid_scope"),  # no openid: not an OpenID Connect request
+        ({"nonce": "n" * 256}, "invalid_request"),  # longer than a login keeps
+        ({"nonce": "n\x001"}, "invalid_request"),  # PostgreSQL keeps no NUL in text
+        ({"nonce": "n\n1"}, "invalid_request"),
+        ({"claims": '{"id_token": {"acr": {"value": "a\\u0000b"}}}'}, "invalid_request"),
+        ({"max_age": "abc"}, "invalid_request"),
+        ({"max_age": "-1"}, "invalid_request"),
         (
             {
                 "authorization_details": json.dumps(
@@ -493,3 +504,46 @@ def test_another_partys_code_is_refused_and_revokes_nothing(
     bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
     assert Client().get("/oidc/userinfo/", headers=bearer).status_code == 200
     assert not AuditEntry.objects.filter(action="oidc_code_reused").exists()
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"grant_type": "password", "username": "staff", "password": "Right-Or-Wrong-1"},
+        {"grant_type": "client_credentials"},
+        {"grant_type": "urn:ietf:params:oauth:grant-type:device_code"},
+        {"grant_type": "urn:ietf:params:oauth:grant-type:device_code", "device_code": "x"},
+        {"grant_type": "refresh_token", "refresh_token": "x"},
+    ],
+)
+def test_only_the_code_grant_is_served_and_no_password_is_ever_checked(
+    party: Party, form: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """oauthlib's password grant checks the password before whether the client may use the
+    grant: served, it would tell any client whether a staff member's or citizen's password
+    is right, with no lock-out. Every grant but the code's is unsupported_grant_type."""
+    from django.contrib.auth import authenticate as real_authenticate
+    from oauth2_provider import oauth2_validators
+
+    checked: list[object] = []
+    monkeypatch.setattr(
+        oauth2_validators,
+        "authenticate",
+        lambda *args, **kwargs: checked.append(kwargs) or real_authenticate(*args, **kwargs),
+    )
+    response = Client().post("/oidc/token/", form, headers={"Authorization": basic(party)})
+    assert response.status_code == 400, response.content
+    assert response.json()["error"] == "unsupported_grant_type"
+    assert response["Content-Type"] == "application/json"
+    assert checked == []
+
+
+def test_an_error_description_quoting_the_request_is_printable_ascii(
+    client: Client, party: Party
+) -> None:
+    """RFC 6749 section 4.1.2.1: %x20-21 / %x23-5B / %x5D-7E, whatever the party sent."""
+    answer = query_of(
+        client.get(authorize_url(party, acr_values='https://ex.example/"høj"\\'))["Location"]
+    )
+    assert answer["error"] == "invalid_request"
+    assert answer["error_description"].endswith("https://ex.example/?h?j??")

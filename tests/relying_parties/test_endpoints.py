@@ -319,3 +319,39 @@ def test_a_refusal_oauthlib_makes_without_headers_is_json_and_never_stored(party
     assert response.status_code == 400 and response.json()["error"] == "invalid_request"
     assert response["Content-Type"] == "application/json"
     assert response["Cache-Control"] == "no-store"
+
+
+def test_userinfo_refusals_are_json_and_challenge_as_rfc_6750_says(
+    party: Party, jonas_phone: AppDevice
+) -> None:
+    nothing = Client().get("/oidc/userinfo/")
+    assert nothing.status_code == 401 and nothing["Content-Type"] == "application/json"
+    assert nothing["WWW-Authenticate"] == 'Bearer realm="MitID"'  # no token: no error code
+    unknown = Client().get("/oidc/userinfo/", headers={"Authorization": "Bearer made-up"})
+    assert unknown.status_code == 401 and unknown["Content-Type"] == "application/json"
+    assert unknown.json()["error"] == "invalid_token"
+    assert unknown["WWW-Authenticate"].startswith('Bearer error="invalid_token"')
+
+    token = tokens_for(party, jonas_phone)["access_token"]
+    two_ways = Client().post(
+        "/oidc/userinfo/", {"access_token": "made-up"}, headers={"Authorization": f"Bearer {token}"}
+    )
+    twice = Client().post(
+        "/oidc/userinfo/",
+        "access_token=a&access_token=" + token,
+        content_type="application/x-www-form-urlencoded",
+    )
+    for refused in (two_ways, twice):
+        assert refused.status_code == 400 and refused.json()["error"] == "invalid_request"
+
+
+@pytest.mark.parametrize("path", ["/.well-known/openid-configuration", "/oidc/jwks/"])
+def test_a_post_to_a_document_is_a_method_not_allowed_not_a_form_page(path: str) -> None:
+    """Another server's POST has no CSRF token: it is told the method, not 'the form expired'."""
+    answer = Client(enforce_csrf_checks=True).post(path)
+    assert answer.status_code == 405 and answer["Allow"].startswith("GET")
+
+
+def test_discovery_names_the_revocation_endpoint() -> None:
+    document = Client().get("/.well-known/openid-configuration").json()
+    assert document["revocation_endpoint"] == "http://testserver/oidc/revoke/"
