@@ -7,6 +7,8 @@ from django.utils.formats import time_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from .phones import readable_phone_number
+
 
 @dataclass(frozen=True)
 class Hours:
@@ -21,17 +23,26 @@ class Hours:
         return f"{opens}–{closes}"
 
 
+class Dialled:
+    """A number as the reader dials it: `33 98 00 10` in Danish and English, `+45 33 98 00 10`
+    in Greenlandic, whose readers call Denmark from abroad (`pages.phones`)."""
+
+    phone_international: str
+
+    @property
+    def phone(self) -> str:
+        return readable_phone_number(self.phone_international)
+
+
 @dataclass(frozen=True)
-class SupportLine:
+class SupportLine(Dialled):
     name: "str | Promise"
-    phone: str
     phone_international: str
     hours: tuple[tuple[Promise, "str | Promise | Hours"], ...]
 
 
 MITID_SUPPORT = SupportLine(
     name=_("MitID support"),
-    phone="33 98 00 10",
     phone_international="+4533980010",
     hours=(
         (_("Monday to Friday"), Hours(time(8), time(20))),
@@ -41,19 +52,17 @@ MITID_SUPPORT = SupportLine(
 
 DIGITAL_HOTLINE = SupportLine(
     name="Den Digitale Hotline",
-    phone="70 20 00 00",
     phone_international="+4570200000",
     hours=((_("Every day"), _("day, evening and weekend")),),
 )
 
 
 @dataclass(frozen=True)
-class Office:
+class Office(Dialled):
     name: str
     street: str
     postcode: str
     city: str
-    phone: str
     phone_international: str
     email: str
 
@@ -63,7 +72,6 @@ BORGERSERVICE_HERNING = Office(
     street="Torvet 5",
     postcode="7400",
     city="Herning",
-    phone="96 28 24 00",
     phone_international="+4596282400",
     email="borgerservice@herning.dk",
 )

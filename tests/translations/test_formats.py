@@ -10,8 +10,8 @@ from django.utils import formats, translation
 from enrollment.demo import seed_offices
 from enrollment.forms import SlotChoiceField, open_slots
 from enrollment.models import AppointmentSlot
+from pages.phones import readable_phone_number
 from pages.support import MITID_SUPPORT
-from translations.phones import readable_phone_number
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
@@ -58,6 +58,17 @@ def test_dates_and_times_per_language(language: str, date: str, time: str, datet
         assert formats.date_format(when, "DATE_FORMAT") == date
         assert formats.time_format(when, "TIME_FORMAT") == time
         assert formats.date_format(when, "DATETIME_FORMAT") == datetime_
+
+
+@pytest.mark.parametrize(
+    ("language", "short"),
+    [("da", "02.12.2026 kl. 14.05"), ("en", "2 Dec 2026, 14:05"), ("kl", "02.12.2026 14:05")],
+)
+def test_a_short_date_is_never_read_month_first(language: str, short: str) -> None:
+    """The history's dates: 02/12/2026 is 12 February to many English readers."""
+    when = datetime(2026, 12, 2, 14, 5, tzinfo=COPENHAGEN)
+    with translation.override(language):
+        assert formats.date_format(when, "SHORT_DATETIME_FORMAT") == short
 
 
 def test_english_sentences_read_on_a_date_at_a_time() -> None:
@@ -112,3 +123,20 @@ def test_the_danish_help_page_writes_hours_the_danish_way(client) -> None:  # ty
     html = client.get("/da/help/").content.decode()
     assert "08.00–20.00" in html
     assert "08:00" not in html
+
+
+@pytest.mark.parametrize(
+    ("language", "number"),
+    [("da", "33 98 00 10"), ("en", "33 98 00 10"), ("kl", "+45 33 98 00 10")],
+)
+def test_the_support_line_is_written_as_the_reader_dials_it(
+    client,
+    language: str,
+    number: str,  # type: ignore[no-untyped-def]
+) -> None:
+    """From Greenland a Danish number needs +45, the citizen's own and support's alike."""
+    from pages.support import MITID_SUPPORT
+
+    with translation.override(language):
+        assert MITID_SUPPORT.phone == number
+    assert f">{number}</a>" in client.get(f"/{language}/").content.decode()  # the footer

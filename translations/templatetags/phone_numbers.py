@@ -2,7 +2,7 @@
 
 from django import template
 
-from translations.phones import readable_phone_number
+from pages.phones import readable_phone_number
 
 register = template.Library()
 
