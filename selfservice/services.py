@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from audit.models import AuditEntry
 from audit.services import record as audit
@@ -37,6 +38,7 @@ from enrollment import notices as enrollment_notices
 from enrollment import services as enrollment
 from enrollment.errors import EnrollmentError
 from enrollment.models import AppActivationCode, AppointmentSlot, ContactChannel, DeviceOrder
+from relying_parties.models import Approval
 
 from . import notices
 from .models import ContactChange, ContactChangeSend
@@ -88,6 +90,7 @@ class Use:
     outcome: str
     service: str
     authenticator: str
+    approved: str = ""  # the text of a party's transaction this use approved
 
 
 def history(identity: Identity, *, limit: int = 50) -> list[Use]:
@@ -100,13 +103,19 @@ def history(identity: Identity, *, limit: int = 50) -> list[Use]:
         .exclude(kind=AuthenticatorEvent.Kind.VERIFIED, detail=ACTIVATION_CHECK)
         .order_by("-at", "-pk")[:limit]
     )
+    # A party's transaction is told by its text, not only as a use under the party's name.
+    approved = dict(
+        Approval.objects.filter(identity=identity, event__in=[event.pk for event in events])
+        .values_list("event_id", "text")
+    )
     return [
         Use(
             at=event.at,
             kind=event.kind,
-            outcome=event.get_kind_display(),
+            outcome=gettext("Approved") if event.pk in approved else event.get_kind_display(),
             service=event.service,
             authenticator=labels.get(event.device, ""),
+            approved=approved.get(event.pk, ""),
         )
         for event in events
     ]

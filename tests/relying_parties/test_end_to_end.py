@@ -182,3 +182,6 @@ def test_a_transfer_is_approved_signed_and_kept_as_evidence(
     assert evidence.event is not None and evidence.event.service == "Nordbank"
     entry = AuditEntry.objects.get(action="transaction_approved")
     assert entry.target == "Nordbank" and evidence.signature in entry.detail
+    # The citizen's history tells the approval by its text, not only as a use of Nordbank.
+    history = citizen.go("/da/selfservice/").text
+    assert f'Godkendt: <q data-testid="approved-text">{text}</q>' in history
