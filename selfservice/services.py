@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -93,16 +93,19 @@ class Use:
     approved: str = ""  # the text of a party's transaction this use approved
 
 
-def history(identity: Identity, *, limit: int = 50) -> list[Use]:
-    """The newest events first: every use (time, service, authenticator, outcome) and every
-    change of status or setting."""
-    labels = {device.persistent_id: device.label for device in devices_of(identity, revoked=True)}
-    events = (
+def history_events(identity: Identity) -> "QuerySet[AuthenticatorEvent]":
+    """The newest events first: every use and every change of status or setting."""
+    return (
         AuthenticatorEvent.objects.filter(identity=identity)
         # Activating checks the new device once; that check is the activation, not a use.
         .exclude(kind=AuthenticatorEvent.Kind.VERIFIED, detail=ACTIVATION_CHECK)
-        .order_by("-at", "-pk")[:limit]
+        .order_by("-at", "-pk")
     )
+
+
+def uses(identity: Identity, events: list[AuthenticatorEvent]) -> list[Use]:
+    """The events as lines of the history: time, service, authenticator, outcome."""
+    labels = {device.persistent_id: device.label for device in devices_of(identity, revoked=True)}
     # A party's transaction is told by its text, not only as a use under the party's name.
     approved = dict(
         Approval.objects.filter(identity=identity, event__in=[event.pk for event in events])
@@ -119,6 +122,11 @@ def history(identity: Identity, *, limit: int = 50) -> list[Use]:
         )
         for event in events
     ]
+
+
+def history(identity: Identity, *, limit: int = 10) -> list[Use]:
+    """The newest lines of the history (the overview's; the history page has them all)."""
+    return uses(identity, list(history_events(identity)[:limit]))
 
 
 def _event(identity: Identity, kind: str, detail: str, *, action: str, target: str = "") -> None:

@@ -8,6 +8,7 @@ app_name = "selfservice"
 
 urlpatterns = [
     path("", views.OverviewView.as_view(), name="overview"),
+    path("history/", views.HistoryView.as_view(), name="history"),
     path("user-id/", views.UserIdView.as_view(), name="user_id"),
     path("contact/", views.ContactView.as_view(), name="contact"),
     path("contact/confirm/", views.ConfirmContactView.as_view(), name="confirm_contact"),

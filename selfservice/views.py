@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -122,6 +123,21 @@ class OverviewView(SelfServicePage, TemplateView):
             can_order=services.can_order_code_device(identity),
             order=services.open_order(identity),
             **kwargs,
+        )
+
+
+class HistoryView(SelfServicePage, TemplateView):
+    """The whole history of use, a page of it at a time, newest first."""
+
+    template_name = "selfservice/history.html"
+    per_page = 50
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        page = Paginator(services.history_events(self.identity), self.per_page).get_page(
+            self.request.GET.get("page")
+        )
+        return super().get_context_data(
+            page=page, history=services.uses(self.identity, list(page.object_list)), **kwargs
         )
 
 

@@ -389,3 +389,30 @@ def test_you_already_have_mitid_points_to_blocking_in_self_service(
     assert 'href="/en/selfservice/"' in html
     assert "Block it in MitID self-service" in html
     assert "33 98 00 10" in html
+
+
+def test_the_overview_shows_the_newest_uses_and_the_history_page_has_them_all(
+    karen: Identity, kodeviser: CodeDevice, logged_in: Callable[..., Client]
+) -> None:
+    """A phone's overview stays short; the whole history is a page of its own, 50 a page."""
+    from authenticators.models import AuthenticatorEvent
+
+    for n in range(61):
+        AuthenticatorEvent.objects.create(
+            identity=karen, device=kodeviser.persistent_id, kind="verified", service=f"Bank {n}"
+        )
+    browser = logged_in(karen, kodeviser)
+    overview = browser.get("/en/selfservice/").content.decode()
+    assert overview.count('data-label="Service">Bank ') == 10
+    assert ">Bank 60<" in overview and ">Bank 50<" not in overview  # the newest
+    assert 'href="/en/selfservice/history/">The whole history of use</a>' in overview
+
+    first = browser.get("/en/selfservice/history/").content.decode()
+    assert first.count('data-label="Service">Bank ') == 50 and ">Bank 60<" in first
+    assert 'href="?page=2">Older</a>' in first and "Newer" not in first
+    second = browser.get("/en/selfservice/history/?page=2").content.decode()
+    assert second.count('data-label="Service">Bank ') == 11 and ">Bank 0<" in second
+    assert "<title>History of use (page 2 of 2)" in second
+    assert 'href="?page=1">Newer</a>' in second and "Older<" not in second
+    assert browser.get("/en/selfservice/history/?page=x").status_code == 200  # the first
+    assert Client().get("/en/selfservice/history/")["Location"].startswith("/en/login/")
