@@ -547,3 +547,28 @@ def test_an_error_description_quoting_the_request_is_printable_ascii(
     )
     assert answer["error"] == "invalid_request"
     assert answer["error_description"].endswith("https://ex.example/?h?j??")
+
+
+@pytest.mark.parametrize(
+    ("details", "said"),
+    [
+        (None, "The login was rejected in the app."),
+        (
+            json.dumps([{"type": "mitid_approval", "text": "Pay 200 kr."}]),
+            "The approval was rejected in the app.",
+        ),
+    ],
+)
+def test_a_rejection_in_the_app_is_told_as_what_was_asked(
+    client: Client, party: Party, jonas_phone: AppDevice, details: str | None, said: str
+) -> None:
+    from login import app_logins
+
+    reference = start(client, party, authorization_details=details)
+    type_user_id(client, reference, "J()nas Jen5en")
+    login = AppLogin.objects.get()
+    app_logins.scan(signer=jonas_phone, frame_text=app_logins.frame(login))
+    app_logins.reject(signer=jonas_phone, token=str(login.token))
+    page = client.get("/en/login/app/").content.decode()
+    assert said in page and "<h1>Nordbank</h1>" in page
+    assert nobody_logged_in(client)
