@@ -185,7 +185,7 @@ def test_the_logout_page_that_asks_lets_its_form_end_at_the_party(
     """Without an ID token the citizen is asked; the answer redirects to the party's address,
     which the browser allows only if the page's form-action names it."""
     browser = Client(headers={"Accept-Language": "en"})
-    log_in_with_app(browser, party, jonas_phone)
+    browser.force_login(jonas_phone.identity.ensure_user())  # logged in at MitID.dk itself
     asked = browser.get(
         "/oidc/logout/",
         {"client_id": party.client_id, "post_logout_redirect_uri": LOGGED_OUT_URI, "state": "s"},
@@ -355,3 +355,23 @@ def test_a_post_to_a_document_is_a_method_not_allowed_not_a_form_page(path: str)
 def test_discovery_names_the_revocation_endpoint() -> None:
     document = Client().get("/.well-known/openid-configuration").json()
     assert document["revocation_endpoint"] == "http://testserver/oidc/revoke/"
+
+
+def test_a_party_login_leaves_no_login_at_the_portal_behind(
+    party: Party, jonas_phone: AppDevice
+) -> None:
+    """Every party login is a fresh one, so the portal's login made for it ends with the way
+    back: MitID.dk's self-service is not left open where the citizen only logged in to a bank
+    (a shared computer, the browser's Back from the bank)."""
+    browser = Client()
+    log_in_with_app(browser, party, jonas_phone)
+    assert "_auth_user_id" not in browser.session
+    assert browser.get("/en/selfservice/")["Location"].startswith("/en/login/")
+    back = browser.get("/en/login/app/")  # the browser's Back from the party
+    assert back["Location"] == "/en/login/"
+    # RP-initiated logout finds nobody to ask about, and goes back to the party.
+    out = browser.get(
+        "/oidc/logout/",
+        {"client_id": party.client_id, "post_logout_redirect_uri": LOGGED_OUT_URI},
+    )
+    assert out.status_code == 302 and out["Location"].startswith(LOGGED_OUT_URI)
