@@ -2,6 +2,7 @@
 the citizen's language. A refusal names the error the specifications give it."""
 
 import json
+import math
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -82,19 +83,36 @@ def nonce(value: str | None) -> None:
 def max_age(value: str | None) -> None:
     """OpenID Connect Core 3.1.2.1: seconds, a non-negative integer. Every login is fresh, so
     any age is met; one that is not a number is a request the party did not mean."""
-    if value is not None and not (value.isascii() and value.isdigit()):
+    if value and not (value.isascii() and value.isdigit()):  # empty: omitted (RFC 6749 3.1)
         raise BadRequest("invalid_request", "max_age must be a number of seconds")
 
 
+def _not_a_json_number(text: str) -> float:
+    raise ValueError(f"{text} is not JSON")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    return number if math.isfinite(number) else _not_a_json_number(text)
+
+
 def claims(value: str | None) -> None:
-    """The `claims` request (oauthlib reads it; it is kept with the login): no control
-    characters inside its JSON strings either, where they are written as escapes."""
-    if value is None:
+    """The `claims` request (OpenID Connect Core 5.5; oauthlib reads it, and it is kept with
+    the login): a JSON object that the database keeps as it is. Refused here, where the party
+    can be told, what would fail only when the login is written, after the citizen approved:
+    NaN, Infinity, a number too large for a float, a lone surrogate, a control character."""
+    if not value:
         return
     try:
-        request = json.loads(value)
+        request = json.loads(
+            value,
+            parse_constant=_not_a_json_number,
+            parse_float=_finite,
+        )
     except (ValueError, RecursionError):
-        return  # oauthlib refuses what is not JSON, before this
+        raise BadRequest("invalid_request", "claims is not a JSON object") from None
+    if not isinstance(request, dict):
+        raise BadRequest("invalid_request", "claims is not a JSON object")
 
     def texts(node: Any) -> Iterable[str]:
         if isinstance(node, str):
@@ -108,7 +126,7 @@ def claims(value: str | None) -> None:
                 yield from texts(item)
 
     try:
-        bad = any(unicodedata.category(c) == "Cc" for text in texts(request) for c in text)
+        bad = any(unicodedata.category(c) in ("Cc", "Cs") for text in texts(request) for c in text)
     except RecursionError:
         raise BadRequest("invalid_request", "claims is nested past reading") from None
     if bad:

@@ -108,8 +108,9 @@ def uses(identity: Identity, events: list[AuthenticatorEvent]) -> list[Use]:
     labels = {device.persistent_id: device.label for device in devices_of(identity, revoked=True)}
     # A party's transaction is told by its text, not only as a use under the party's name.
     approved = dict(
-        Approval.objects.filter(identity=identity, event__in=[event.pk for event in events])
-        .values_list("event_id", "text")
+        Approval.objects.filter(
+            identity=identity, event__in=[event.pk for event in events]
+        ).values_list("event_id", "text")
     )
     return [
         Use(

@@ -97,6 +97,10 @@ def test_an_unregistered_redirect_uri_is_shown_on_our_page_never_redirected(
         ({"nonce": "n\x001"}, "invalid_request"),  # PostgreSQL keeps no NUL in text
         ({"nonce": "n\n1"}, "invalid_request"),
         ({"claims": '{"id_token": {"acr": {"value": "a\\u0000b"}}}'}, "invalid_request"),
+        ({"claims": '{"id_token": {"acr": {"value": 1e999}}}'}, "invalid_request"),
+        ({"claims": '{"id_token": {"acr": {"value": NaN}}}'}, "invalid_request"),
+        ({"claims": '{"id_token": {"acr": {"value": "\\ud800"}}}'}, "invalid_request"),
+        ({"claims": "[1]"}, "invalid_request"),  # an object, or the login fails after approval
         ({"max_age": "abc"}, "invalid_request"),
         ({"max_age": "-1"}, "invalid_request"),
         (
