@@ -27,8 +27,5 @@ class PartyServer(Server):
         for grant_type in list(self.grant_types):
             if grant_type != "authorization_code":
                 self.grant_types.pop(grant_type)
-        # The code only; a token or an ID token straight from the authorization endpoint is
-        # `unsupported_response_type` (RFC 6749 section 4.1.2.1).
-        for response_type in list(self.response_types):
-            if response_type != "code":
-                self.response_types.pop(response_type)
+        # Response types: the code only, which the validator checks for every one
+        # (`MitIDValidator.validate_response_type`: `unsupported_response_type`).

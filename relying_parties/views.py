@@ -305,9 +305,7 @@ class CodeIssuer(OAuthLibMixin):
         return OAuth2ResponseRedirect(uri, party.application.get_allowed_schemes())
 
 
-def leave(
-    request: HttpRequest, reference: str, logged_in: login_session.LoggedIn | None
-) -> None:
+def leave(request: HttpRequest, reference: str, logged_in: login_session.LoggedIn | None) -> None:
     """The party has its answer, and the attempt ends. So does the portal's login made for it:
     every party login is a fresh one, so it would serve nothing further, and it would leave
     MitID.dk's self-service open in a browser where the citizen only meant to log in to a
@@ -460,7 +458,8 @@ class TokenView(OneWayClientMixin, CodeGrantTokenView):
     again, to send its `app_authorized` signal with it; while nothing listens, it is not
     read."""
 
-    @method_decorator(sensitive_post_parameters("password", "client_secret"))
+    # What an error report must not show: the secret, and the code with its verifier.
+    @method_decorator(sensitive_post_parameters("client_secret", "code", "code_verifier"))
     def authorization_flow_token_response(
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> HttpResponse:

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.template import Context, Template
+from django.test import Client
 from django.utils import formats, translation
 
 from enrollment.demo import seed_offices
@@ -130,13 +131,9 @@ def test_the_danish_help_page_writes_hours_the_danish_way(client) -> None:  # ty
     [("da", "33 98 00 10"), ("en", "33 98 00 10"), ("kl", "+45 33 98 00 10")],
 )
 def test_the_support_line_is_written_as_the_reader_dials_it(
-    client,
-    language: str,
-    number: str,  # type: ignore[no-untyped-def]
+    client: Client, language: str, number: str
 ) -> None:
     """From Greenland a Danish number needs +45, the citizen's own and support's alike."""
-    from pages.support import MITID_SUPPORT
-
     with translation.override(language):
         assert MITID_SUPPORT.phone == number
     assert f">{number}</a>" in client.get(f"/{language}/").content.decode()  # the footer
