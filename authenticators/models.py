@@ -517,6 +517,8 @@ class AuthenticatorEvent(models.Model):
         ACTIVATED = "activated", _("Activated")
         VERIFIED = "verified", _("Used")
         REFUSED = "refused", _("Refused")
+        # The citizen said no in the app: a login or transaction someone else may have started.
+        REJECTED = "rejected", _("Rejected in the app")
         BLOCKED = "blocked", _("Blocked")
         UNBLOCKED = "unblocked", _("Unblocked")
         REVOKED = "revoked", _("Revoked")
@@ -530,7 +532,7 @@ class AuthenticatorEvent(models.Model):
         SETTING_CHANGED = "setting_changed", _("Setting changed")
 
     # The kinds that are uses of an authenticator: the history of use.
-    USES = (Kind.VERIFIED, Kind.REFUSED)
+    USES = (Kind.VERIFIED, Kind.REFUSED, Kind.REJECTED)
 
     identity = models.ForeignKey(Identity, on_delete=models.CASCADE, related_name="events")
     device = models.CharField(max_length=64, blank=True, help_text="django-otp persistent id")

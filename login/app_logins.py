@@ -16,7 +16,14 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from authenticators import services
-from authenticators.models import AppDevice, AppLogin, AuthenticatorStatus, Identity, typed_codes_q
+from authenticators.models import (
+    AppDevice,
+    AppLogin,
+    AuthenticatorEvent,
+    AuthenticatorStatus,
+    Identity,
+    typed_codes_q,
+)
 from authenticators.queries import one
 from authenticators.user_ids import normalise_user_id
 
@@ -422,6 +429,8 @@ def reject(*, signer: AppDevice, token: str) -> AppLogin:
     with transaction.atomic():
         login, device = _open_login_for(signer, token, timezone.now())
         move(login, Status.REJECTED, device=device)
+        # In the citizen's history: what they said no to, and for whom.
+        services.record(device, AuthenticatorEvent.Kind.REJECTED, login.text, service=login.service)
     return login
 
 

@@ -90,7 +90,7 @@ class Use:
     outcome: str
     service: str
     authenticator: str
-    approved: str = ""  # the text of a party's transaction this use approved
+    text: str = ""  # what was approved for a party, or rejected in the app
 
 
 def history_events(identity: Identity) -> "QuerySet[AuthenticatorEvent]":
@@ -119,7 +119,8 @@ def uses(identity: Identity, events: list[AuthenticatorEvent]) -> list[Use]:
             outcome=gettext("Approved") if event.pk in approved else event.get_kind_display(),
             service=event.service,
             authenticator=labels.get(event.device, ""),
-            approved=approved.get(event.pk, ""),
+            text=approved.get(event.pk)
+            or (event.detail if event.kind == AuthenticatorEvent.Kind.REJECTED else ""),
         )
         for event in events
     ]

@@ -576,3 +576,19 @@ def test_a_rejection_in_the_app_is_told_as_what_was_asked(
     page = client.get("/en/login/app/").content.decode()
     assert said in page and "<h1>Nordbank</h1>" in page
     assert nobody_logged_in(client)
+
+
+def test_a_transfer_rejected_in_the_app_is_in_the_citizens_history(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    """Someone else's transfer, said no to: the very line a citizen looks for in the history."""
+    from login import app_logins
+    from selfservice.services import history
+
+    details = json.dumps([{"type": "mitid_approval", "text": "Pay 200 kr."}])
+    type_user_id(client, start(client, party, authorization_details=details), "J()nas Jen5en")
+    login = AppLogin.objects.get()
+    app_logins.scan(signer=jonas_phone, frame_text=app_logins.frame(login))
+    app_logins.reject(signer=jonas_phone, token=str(login.token))
+    (use,) = history(jonas_phone.identity)
+    assert (use.kind, use.service, use.text) == ("rejected", "Nordbank", "Pay 200 kr.")

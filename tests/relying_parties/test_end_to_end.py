@@ -184,5 +184,5 @@ def test_a_transfer_is_approved_signed_and_kept_as_evidence(
     entry = AuditEntry.objects.get(action="transaction_approved")
     assert entry.target == "Nordbank" and evidence.signature in entry.detail
     # The citizen's history tells the approval by its text, not only as a use of Nordbank.
-    (use,) = [use for use in history(jonas_phone.identity) if use.approved]
-    assert (use.service, use.approved) == ("Nordbank", text)
+    (use,) = [use for use in history(jonas_phone.identity) if use.text]
+    assert (use.service, use.text) == ("Nordbank", text)
