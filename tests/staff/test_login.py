@@ -102,3 +102,9 @@ def test_logged_in_staff_see_the_site(desk: Client) -> None:
 
 def test_helper_log_in_is_a_verified_session(borgerservice: User) -> None:
     assert log_in_staff(english_client(), borgerservice).get("/admin/").status_code == 200
+
+
+def test_the_staff_login_has_the_portals_icon(client: Client) -> None:
+    """Without it the browser asks for /favicon.ico, a 404 in the console."""
+    page = client.get("/admin/login/").content.decode()
+    assert 'rel="icon" href="/static/portal/favicon.svg"' in page and 'id="site-name"' in page
