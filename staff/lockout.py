@@ -13,11 +13,18 @@ from django.template.response import TemplateResponse
 class StaffLoginHandler(AxesDatabaseHandler):
     """Axes' database handler, for the staff admin only. A citizen's MitID login also goes
     through Django's `auth.login`, and axes would clean and reset its attempts on each (two
-    queries), though it never counts them: the portal's own limits do (`pages.attempts`)."""
+    queries), and clean attempts on each log-out (one), though it never counts them: the
+    portal's own limits do (`pages.attempts`)."""
 
     def user_logged_in(self, sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
         if self.is_admin_request(request):
             super().user_logged_in(sender, request, user, **kwargs)
+
+    def user_logged_out(self, sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+        # The same for a citizen's log-out (and the end of a party's login): a query for
+        # attempts axes never counted.
+        if self.is_admin_request(request):
+            super().user_logged_out(sender, request, user, **kwargs)
 
 
 def locked_out(request: HttpRequest, response: Any = None, credentials: Any = None) -> Any:

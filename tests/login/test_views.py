@@ -557,3 +557,18 @@ def test_what_a_login_asks_of_the_database(
         'UPDATE "django_session"',
     )
     assert answer.status_code == 302 and "/login/" not in answer["Location"]
+
+
+def test_a_citizens_log_out_asks_nothing_of_axes(client: Client, karens_device: CodeDevice) -> None:
+    """Axes counts staff logins only (staff.lockout); a citizen's log-out, like the end of a
+    party's login, deletes the session and nothing else."""
+    type_user_id(client, "Karen K")
+    client.post(
+        "/en/login/code-device/",
+        {"password": "Karens kodeord 7", "code": karens_device.token.current_code()},
+    )
+    with CaptureQueriesContext(connection) as sent:
+        client.post("/en/login/log-out/")
+    tables = [q["sql"] for q in sent.captured_queries if q["sql"] not in ("BEGIN", "COMMIT")]
+    assert not [sql for sql in tables if "axes_" in sql], tables
+    assert any(sql.startswith('DELETE FROM "django_session"') for sql in tables), tables
