@@ -9,7 +9,7 @@ from django.test import Client
 from authenticators.models import AppDevice, CodeDevice, Identity
 from tests.factories import active_code_device
 
-from .conftest import Party, approve_in_app
+from .conftest import REDIRECT_URI, Party, approve_in_app
 from .helpers import LOA, exchange, id_token_claims, query_of, start, type_user_id
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +82,12 @@ def test_consent_to_the_cpr_number_is_still_asked_first(
     assert response["Location"] == f"/en/relying-parties/{reference}/continue/"
     consent = client.get(client.get(response["Location"])["Location"])
     assert "Give your data to Skat?" in consent.content.decode()
+    assert "portal-logout" not in consent.content.decode()  # the party's page, no portal account
+    # Given: the code goes to the party, and the portal's login made for it ends.
+    given = client.post(f"/en/relying-parties/{reference}/consent/", {"answer": "give"})
+    back = client.get(given["Location"])
+    assert back["Location"].startswith(REDIRECT_URI) and "code=" in back["Location"]
+    assert "_auth_user_id" not in client.session
 
 
 def test_a_level_too_low_still_shows_its_page(
