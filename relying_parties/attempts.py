@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from login import session as login_session
 from login.session import CARRIED_PREFIX
 
 from . import levels
@@ -78,3 +79,14 @@ def drop(request: HttpRequest, reference: str) -> None:
     open_ones = dict(request.session.get(KEY, {}))
     open_ones.pop(reference, None)
     request.session[KEY] = open_ones
+
+
+def end(request: HttpRequest, reference: str, logged_in: login_session.LoggedIn | None) -> None:
+    """The party has its answer, and the attempt ends. So does the portal's login made for it:
+    every party login is a fresh one, so it would serve nothing further, and it would leave
+    MitID.dk's self-service open in a browser where the citizen only meant to log in to a
+    bank (a shared computer; the browser's Back from the bank)."""
+    if logged_in is not None and logged_in.reference == reference:
+        login_session.log_out(request)  # the session, the attempt with it
+    else:
+        drop(request, reference)

@@ -296,24 +296,13 @@ class CodeIssuer(OAuthLibMixin):
                 allow=True,
             )
         except OAuthToolkitError as error:
-            leave(request, attempt.reference, authenticated)
+            attempts.end(request, attempt.reference, authenticated)
             return OAuth2ResponseRedirect(
                 with_issuer(request, self.error_response(error)[1]["url"]),
                 party.application.get_allowed_schemes(),
             )
-        leave(request, attempt.reference, authenticated)
+        attempts.end(request, attempt.reference, authenticated)
         return OAuth2ResponseRedirect(uri, party.application.get_allowed_schemes())
-
-
-def leave(request: HttpRequest, reference: str, logged_in: login_session.LoggedIn | None) -> None:
-    """The party has its answer, and the attempt ends. So does the portal's login made for it:
-    every party login is a fresh one, so it would serve nothing further, and it would leave
-    MitID.dk's self-service open in a browser where the citizen only meant to log in to a
-    bank (a shared computer; the browser's Back from the bank)."""
-    if logged_in is not None and logged_in.reference == reference:
-        login_session.log_out(request)  # the session, the attempt with it
-    else:
-        attempts.drop(request, reference)
 
 
 def way_back(request: HttpRequest, logged_in: login_session.LoggedIn) -> HttpResponse | None:
@@ -410,7 +399,7 @@ def back(request: HttpRequest, reference: str) -> HttpResponse:
     if pending is not None and pending.app_login:
         app_logins.cancel_token(pending.app_login)
     login_session.forget_behalf(request)
-    leave(request, reference, login_session.current(request))
+    attempts.end(request, reference, login_session.current(request))
     return error_redirect(
         request,
         party,

@@ -41,7 +41,7 @@ def test_the_app_login_answers_with_the_redirect_to_the_party(
     assert response.status_code == 302
     answer = query_of(response["Location"])
     assert set(answer) == {"code", "state", "iss"} and answer["state"] == "s-1"
-    # The portal's login for the party ends with the way back (relying_parties.views.leave).
+    # The portal's login for the party ends with the way back (relying_parties.attempts.end).
     assert "mitid_login" not in client.session and "_auth_user_id" not in client.session
     status, tokens = exchange(client, party, answer["code"])
     assert status == 200
