@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -46,14 +47,24 @@ def setup_django() -> None:
     django.setup()
 
 
+def _name_and_server() -> tuple[str, str]:
+    """The benchmark database's name, and the URL of the server's `postgres` database with
+    the same credentials and options (`?sslmode=...` stays an option, not part of a name)."""
+    parts = urlsplit(DATABASE)
+    return parts.path.removeprefix("/"), urlunsplit(parts._replace(path="/postgres"))
+
+
 def fresh_database() -> None:
     """Drop and create the benchmark database, migrate it and load the demo data."""
     import psycopg
+    from psycopg import sql
 
-    name = DATABASE.rsplit("/", 1)[1]
-    with psycopg.connect(DATABASE.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
+    name, server = _name_and_server()
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     env = environment()
     for command in (["migrate", "-v", "0"], ["seed_demo"], ["compilemessages", "-v", "0"]):
         subprocess.run(
@@ -76,8 +87,8 @@ def ensure_database() -> None:
     machine, or another `BENCH_DATABASE_URL`)."""
     import psycopg
 
-    name = DATABASE.rsplit("/", 1)[1]
-    with psycopg.connect(DATABASE.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
+    name, server = _name_and_server()
+    with psycopg.connect(server, autocommit=True) as admin:
         found = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
     if found is None:
         fresh_database()
