@@ -518,26 +518,21 @@ class UserInfoView(oauth2_views.UserInfoView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         in_header = request.headers.get("Authorization", "").lower().startswith("bearer ")
         in_body = request.POST.getlist("access_token") if request.method == "POST" else []
+        sent = len(in_body) + in_header
         if "access_token" in request.GET:
             why = "Send the access token in the Authorization header"
-        elif len(in_body) + in_header > 1:
+        elif sent > 1:
             why = "Send the access token one way, once"  # RFC 6750 section 2
         else:
             answer: HttpResponse = super().dispatch(request, *args, **kwargs)
+            if answer.status_code >= 400 and answer.content:
+                answer["Content-Type"] = "application/json"  # oauthlib's error, not a page
+            if answer.status_code == 401 and not sent:
+                # No token at all: a challenge without an error code (RFC 6750 section 3.1).
+                answer["WWW-Authenticate"] = 'Bearer realm="MitID"'
             return answer
         response = machine_error("invalid_request", why)
         response["WWW-Authenticate"] = 'Bearer error="invalid_request"'
-        return response
-
-    def _create_userinfo_response(self, request: HttpRequest) -> HttpResponse:
-        response: HttpResponse = super()._create_userinfo_response(request)
-        if response.status_code >= 400 and response.content:
-            response["Content-Type"] = "application/json"  # oauthlib's error, not a page
-        if response.status_code == 401 and not (
-            request.headers.get("Authorization") or request.POST.get("access_token")
-        ):
-            # No token at all: a challenge without an error code (RFC 6750 section 3.1).
-            response["WWW-Authenticate"] = 'Bearer realm="MitID"'
         return response
 
 

@@ -327,6 +327,9 @@ def test_userinfo_refusals_are_json_and_challenge_as_rfc_6750_says(
     nothing = Client().get("/oidc/userinfo/")
     assert nothing.status_code == 401 and nothing["Content-Type"] == "application/json"
     assert nothing["WWW-Authenticate"] == 'Bearer realm="MitID"'  # no token: no error code
+    basic_only = Client().get("/oidc/userinfo/", headers={"Authorization": "Basic eDp5"})
+    assert basic_only.status_code == 401  # credentials, but no bearer token among them
+    assert basic_only["WWW-Authenticate"] == 'Bearer realm="MitID"'
     unknown = Client().get("/oidc/userinfo/", headers={"Authorization": "Bearer made-up"})
     assert unknown.status_code == 401 and unknown["Content-Type"] == "application/json"
     assert unknown.json()["error"] == "invalid_token"
