@@ -55,7 +55,13 @@ STEP_TITLES = {
     Step.ACTIVATE: _("Activate"),
 }
 METHOD_HINTS = [
-    (Method.APP.value, _("On your smartphone or tablet. You approve with a swipe.")),
+    (
+        Method.APP.value,
+        _(
+            "On your smartphone or tablet. You approve in the app with your PIN, or with your "
+            "fingerprint or face."
+        ),
+    ),
     (
         Method.CODE_DISPLAY.value,
         _("A small device that shows a code when you press its button. Used with a password."),
