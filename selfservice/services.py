@@ -12,7 +12,6 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from audit.models import AuditEntry
 from audit.services import record as audit
@@ -91,6 +90,7 @@ class Use:
     service: str
     authenticator: str
     text: str = ""  # what was approved for a party, or rejected in the app
+    approved: bool = False  # a party's transaction, approved: told by its text
 
 
 def history_events(identity: Identity) -> "QuerySet[AuthenticatorEvent]":
@@ -116,11 +116,12 @@ def uses(identity: Identity, events: list[AuthenticatorEvent]) -> list[Use]:
         Use(
             at=event.at,
             kind=event.kind,
-            outcome=gettext("Approved") if event.pk in approved else event.get_kind_display(),
+            outcome=event.get_kind_display(),
             service=event.service,
             authenticator=labels.get(event.device, ""),
             text=approved.get(event.pk)
             or (event.detail if event.kind == AuthenticatorEvent.Kind.REJECTED else ""),
+            approved=event.pk in approved,
         )
         for event in events
     ]

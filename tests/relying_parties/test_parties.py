@@ -94,25 +94,45 @@ def test_refusing_the_cpr_number_returns_access_denied_and_logs_out(
     assert "_auth_user_id" not in client.session
 
 
+def logged_in(phone: AppDevice) -> Client:
+    """A browser in which the phone's owner is logged in to the portal."""
+    browser = Client()
+    browser.force_login(phone.identity.ensure_user())
+    session = browser.session
+    session["mitid_login"] = {
+        "identity": phone.identity.pk,
+        "method": "app",
+        "authenticator": "Phone",
+        "level": "substantial",
+        "device": phone.persistent_id,
+        "at": "2026-01-01T10:00:00+00:00",
+    }
+    session.save()
+    return browser
+
+
 def test_every_login_for_a_party_is_in_the_history_under_its_name(
     client: Client, party: Party, jonas_phone: AppDevice
 ) -> None:
     log_in_with_app(client, party, jonas_phone)
     log_in_with_app(client, party, jonas_phone)
-    overview = Client()
-    overview.force_login(jonas_phone.identity.ensure_user())
-    session = overview.session
-    session["mitid_login"] = {
-        "identity": jonas_phone.identity.pk,
-        "method": "app",
-        "authenticator": "Phone",
-        "level": "substantial",
-        "device": jonas_phone.persistent_id,
-        "at": "2026-01-01T10:00:00+00:00",
-    }
-    session.save()
+    overview = logged_in(jonas_phone)
     page = overview.get("/en/selfservice/").content.decode()
     assert page.count("Nordbank") == 2
+
+
+def test_the_history_tells_an_approved_transaction_by_its_text(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    """A login is a use of the party; a transaction is the text the citizen approved."""
+    details = json.dumps([{"type": "mitid_approval", "text": "Pay 200 kr. to 1234"}])
+    log_in_with_app(client, party, jonas_phone)
+    log_in_with_app(client, party, jonas_phone, authorization_details=details)
+    overview = logged_in(jonas_phone)
+    page = overview.get("/en/selfservice/history/").content.decode()
+    approved, used = page.split('data-label="What happened">')[1:3]
+    assert approved.startswith('Approved: <q data-testid="use-text">Pay 200 kr. to 1234</q>')
+    assert used.startswith("Used</td>")
 
 
 def test_a_listener_to_app_authorized_still_gets_the_token(
