@@ -48,6 +48,7 @@ def test_an_unknown_client_is_told_on_our_page_never_redirected(client: Client) 
     page = response.content.decode()
     assert 'data-code="unknown_client"' in page
     assert "ikke registreret" in page  # in the citizen's language (ui_locales)
+    assert "portal-logout" not in page  # about a party's login: no portal "Log in" beside it
     assert nobody_logged_in(client)
 
 

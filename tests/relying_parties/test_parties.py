@@ -1,6 +1,7 @@
 """Registering parties, the CPR number after consent, and the citizen's history."""
 
 import json
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -12,7 +13,7 @@ from authenticators.models import AppDevice
 from relying_parties.models import RelyingParty
 
 from .conftest import Party
-from .helpers import basic, exchange, id_token_claims, log_in_with_app, query_of
+from .helpers import basic, exchange, id_token_claims, log_in_with_app, query_of, start
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +173,21 @@ def test_a_party_gets_no_refresh_token_and_none_is_offered(
         headers={"Authorization": basic(party)},
     )
     assert (refreshed.status_code, refreshed.json()["error"]) == (400, "unsupported_grant_type")
+
+
+def test_a_login_no_longer_open_shows_no_portal_account(
+    party: Party, jonas_phone: AppDevice, settings: Any
+) -> None:
+    """ "You have not been logged in" is about the party's login; a portal login in the same
+    browser is not in the header beside it, as on the party's other pages."""
+    browser = logged_in(jonas_phone)
+    assert "portal-logout" in browser.get("/en/selfservice/").content.decode()
+    unknown = browser.get("/en/relying-parties/not-a-reference/continue/")
+    reference = start(browser, party)
+    settings.RELYING_PARTY_ATTEMPT_SECONDS = -1
+    late = browser.get(f"/en/relying-parties/{reference}/continue/")
+    for gone in (unknown, late):
+        page = gone.content.decode()
+        assert gone.status_code == 400 and "This login is no longer open" in page
+        assert "portal-logout" not in page and "portal-account" not in page
+    assert "Return to Nordbank" in late.content.decode()
