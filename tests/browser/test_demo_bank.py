@@ -76,7 +76,7 @@ def test_the_demo_bank_logs_jonas_in_and_he_approves_the_transfer(
 
     page.locator("form[action$='/demo-bank/transfer/'] button").click()
     expect(page.get_by_test_id("behalf-text")).to_have_text(TRANSFER)
-    expect(page.locator(".login-behalf-way")).to_have_text("Godkend med MitID")  # not "Log ind"
+    expect(page.locator(".login-behalf-way")).to_have_text("Godkend med MitID")  # not "Log på"
     log_in_by_qr(page, state, app_url, tmp_path, "transfer")
     expect(page.get_by_test_id("approved-text")).to_have_text(TRANSFER, timeout=10000)
     screenshot(page, "demo-bank-approved-da")
@@ -109,7 +109,7 @@ def test_the_demo_bank_logs_jonas_in_and_he_approves_the_transfer(
     expect(page.locator("#login-qr")).to_have_attribute("data-frame", FRAME)
     page.locator(".login-behalf a").click()
     expect(page.locator("[data-error=access_denied]")).to_be_visible()
-    portal_message = page.get_by_text("Skriv dit bruger-ID for at logge ind.")
+    portal_message = page.get_by_text("Skriv dit bruger-ID for at logge på.")
     expect(portal_message).to_have_count(0)
     page.wait_for_timeout(500)
     page.reload()  # a message the portal queued after the bank's page was made shows now

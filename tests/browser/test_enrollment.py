@@ -54,7 +54,7 @@ DA = {
     "password": "Adgangskode",
     "next": "Næste",
     "code": "Kode fra dit nøglekort",
-    "log_in": "Log ind",
+    "log_in": "Log på",
 }
 EN = {
     "user_id": "NemID user-ID",

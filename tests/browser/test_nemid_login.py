@@ -18,7 +18,7 @@ LABELS = {
         "password": "Adgangskode",
         "next": "Næste",
         "code": "Kode fra dit nøglekort",
-        "log_in": "Log ind",
+        "log_in": "Log på",
         "hello": "Hej Jonas Jensen",
     },
     "en": {
@@ -60,7 +60,7 @@ def test_jonas_logs_in_with_nemid_and_is_greeted_by_name(
     page.get_by_role(
         "link",
         name={
-            "da": "Få MitID: Log ind med NemID",
+            "da": "Få MitID: Log på med NemID",
             "en": "Get MitID: log in with NemID",
             "kl": "MitID pissarsiariuk: NemID atorlugu iserit",
         }[language],

@@ -41,7 +41,7 @@ def karens_kodeviser(transactional_db: None) -> CodeDevice:
 def log_in_with_code_device(page: Page, base: str, language: str, device: CodeDevice) -> None:
     labels = {
         "en": ("User-ID", "Continue", "Log in with your code device", "Password", "Log in"),
-        "da": ("Bruger-ID", "Fortsæt", "Log ind med din kodeviser", "Adgangskode", "Log ind"),
+        "da": ("Bruger-ID", "Fortsæt", "Log på med din kodeviser", "Adgangskode", "Log på"),
     }[language]
     page.goto(f"{base}/{language}/login/")
     page.get_by_label(labels[0]).fill("karen.h")

@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from django.utils import translation
 
 TEXTS = {
-    "da": ("Har du brug for mere tid?", "Log ind igen"),
+    "da": ("Har du brug for mere tid?", "Log på igen"),
     "en": ("Do you need more time?", "Log in again"),
     "kl": ("Piffissaq amerlanerusoq pisariaqarpiuk?", "Iseqqigit"),
 }

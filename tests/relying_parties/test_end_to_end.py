@@ -158,13 +158,13 @@ def test_a_transfer_is_approved_signed_and_kept_as_evidence(
     assert '<p class="login-behalf-way">Godkend med MitID</p>' in page.text
     assert "<title>Godkend med MitID" in page.text
     assert "Godkend kun det, du selv har bedt om." in page.text
-    assert "Log ind" not in page.text.split("<main")[1]
+    assert "Log på" not in page.text.split("<main")[1]
     citizen.type_user_id("J()nas Jen5en")
     app_page = citizen.go("/da/login/app/").text
     assert text in app_page and "Godkend med MitID appen</p>" in app_page
     assert "Du godkender som <strong>J()nas Jen5en</strong>." in app_page
     assert ">Godkend med din kodeviser eller kodeoplæser</a>" in app_page
-    assert "Log ind" not in app_page.split("<main")[1]  # the approval's pages, not a login's
+    assert "Log på" not in app_page.split("<main")[1]  # the approval's pages, not a login's
     approved = approve_in_app(jonas_phone)
     assert (approved.service, approved.text) == ("Nordbank", text)
     assert approved.signing_input.endswith(f"\nNordbank\n{text}")
