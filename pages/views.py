@@ -1,6 +1,7 @@
 """Content pages, the language switch, and the pages shown when something goes wrong."""
 
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
@@ -49,7 +50,7 @@ def switch_language(request: HttpRequest) -> HttpResponse:
     # Resolve the page in its own language: the request's active language may differ.
     with override(get_language_from_path(next_path) or settings.LANGUAGE_CODE):
         keep_draft(request, next_path)
-        response = redirect(translate_url(next_path, language))
+        response = redirect(_in_language(next_path, language))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,
@@ -61,6 +62,28 @@ def switch_language(request: HttpRequest) -> HttpResponse:
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
     return response
+
+
+def _in_language(path: str, language: str) -> str:
+    """The page in `language`, and the page it leads on to (its own `next`, where a login
+    goes afterwards) in it too: a citizen who switched on the login page stays in their
+    language after it."""
+    parts = urlsplit(translate_url(path, language))
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if not any(name == "next" for name, _value in query):
+        return urlunsplit(parts)
+    query = [
+        (name, _page_in(value, language) if name == "next" else value) for name, value in query
+    ]
+    return urlunsplit(parts._replace(query=urlencode(query, safe="/")))
+
+
+def _page_in(path: str, language: str) -> str:
+    """One of the portal's own pages in `language`; anything else as it is."""
+    if not path.startswith("/") or path.startswith("//"):
+        return path
+    with override(get_language_from_path(path) or settings.LANGUAGE_CODE):
+        return translate_url(path, language)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

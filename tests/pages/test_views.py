@@ -167,7 +167,21 @@ def test_the_page_forms_own_next_field_does_not_steer_the_switch(client: Client)
         "/i18n/switch/?next=/da/nemid/login/%3Fnext%3D/da/help/",
         {"language": "en", "next": "/da/help/"},
     )
-    assert response["Location"] == "/en/nemid/login/?next=/da/help/"
+    assert response["Location"] == "/en/nemid/login/?next=/en/help/"
+
+
+def test_the_page_a_login_leads_on_to_is_switched_too(client: Client) -> None:
+    """Switched on the login page, the citizen is not sent back to Danish after it."""
+    response = client.post(
+        "/i18n/switch/?next=/da/login/%3Fnext%3D%252Fda%252Fselfservice%252Fhistory%252F",
+        {"language": "en"},
+    )
+    assert response["Location"] == "/en/login/?next=/en/selfservice/history/"
+    kept = client.post(
+        "/i18n/switch/?next=/da/login/%3Fnext%3Dhttps://evil.example/%26for%3Dabc",
+        {"language": "kl"},
+    )
+    assert kept["Location"] == "/kl/login/?next=https%3A//evil.example/&for=abc"
 
 
 def test_an_offsite_next_in_the_switch_goes_to_the_front_page(client: Client) -> None:
