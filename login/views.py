@@ -1,6 +1,7 @@
 """Login pages: the user-ID first, then the person's way in (app, code device or chip)."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -38,6 +39,10 @@ CHIP_STATE_KEY = "chip_login_state"
 # the browser's, not the person's, so the answer still says nothing of whom a user-ID is.
 WAY_COOKIE = "mitid_way"
 WAY_COOKIE_AGE = 60 * 60 * 24 * 365
+PARTY_LOGIN_OVER = _(
+    "The login for the service you came from is over. To log in there again, go back to that "
+    "service and start there. Here you log in to MitID self-service."
+)
 FAILURES = {
     "wrong_credentials": _("The user-ID, the password or the code is wrong. Try again."),
     "device_blocked": _(
@@ -128,13 +133,20 @@ class StartView(DraftFormMixin, FormView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         on_behalf = session.behalf(request)
-        if on_behalf is not None and request.GET.get("for") != on_behalf.reference:
+        asked_for = request.GET.get("for")
+        if on_behalf is not None and asked_for != on_behalf.reference:
             session.forget_behalf(request)  # a login of one's own, not the party's left behind
             on_behalf = None
         if on_behalf is None and session.current(request) is not None:
             # Logged in already (the browser's Back through a login that is over, an old
             # link): where the login would have gone. A party's login is always a fresh one.
             return redirect(safe_next(request, request.GET.get("next")))
+        if asked_for and on_behalf is None:
+            # The party's login it names is over (the browser's Back after it, an old link):
+            # said so, rather than the portal's own login passed off as the party's.
+            messages.info(request, str(PARTY_LOGIN_OVER))
+            query = {"next": request.GET["next"]} if request.GET.get("next") else {}
+            return redirect(f"{reverse('login:start')}?{urlencode(query)}".removesuffix("?"))
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

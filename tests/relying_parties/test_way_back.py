@@ -179,3 +179,23 @@ def test_the_login_pages_forms_may_end_at_the_party(
     consent = browser.get(onwards["Location"])
     assert "Give your data to Skat?" in consent.content.decode()
     assert form_action(consent) == ["'self'", "https://bank.example"]
+
+
+@pytest.mark.parametrize("ending", ["logged in", "cancelled"])
+def test_back_to_a_partys_login_that_is_over_says_so(
+    client: Client, party: Party, jonas_phone: AppDevice, ending: str
+) -> None:
+    """The browser's Back to the login page of a party's login that is over: the page says
+    the login is over, and is the portal's own login, not the party's passed off as it."""
+    reference = approved_in_app(client, jonas_phone, party)
+    if ending == "logged in":
+        assert client.get("/en/login/app/")["Location"].startswith(REDIRECT_URI)
+    else:
+        assert client.get(f"/en/relying-parties/{reference}/back/")["Location"].startswith(
+            REDIRECT_URI
+        )
+    back = client.get(f"/en/login/?for={reference}")
+    assert back.status_code == 302 and back["Location"] == "/en/login/"
+    page = client.get(back["Location"]).content.decode()
+    assert "The login for the service you came from is over." in page
+    assert "Nordbank" not in page and f'value="{reference}"' not in page
