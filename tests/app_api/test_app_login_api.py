@@ -9,6 +9,7 @@ from app_api import auth as api_auth
 from authenticators import app_keys, lifecycle
 from authenticators.models import AppDevice, AppLogin
 from login import app_logins
+from selfservice.services import history
 from tests.app_api.conftest import API, AppApi
 from tests.factories import AppDeviceFactory
 
@@ -180,6 +181,12 @@ def test_a_blocked_app_is_refused_and_its_persons_login_says_why(
     login.refresh_from_db()
     # The phone is in front of the screen: the browser learns why nobody is logged in.
     assert (login.status, login.device_id) == ("blocked", None)
+    # And the citizen's history has it: someone holds the blocked phone and tried it.
+    (use, blocked) = history(phone.identity)
+    assert (use.kind, use.service, blocked.kind) == ("refused", login.service, "blocked")
+    assert use.authenticator == phone.label
+    app_api.call("POST", "/logins/scan", {"frame": app_logins.frame(login)}, signer=phone)
+    assert len(history(phone.identity)) == 2, "a login ends once, and is one line"
 
 
 def test_someone_elses_blocked_app_changes_nothing(app_api: AppApi, login: AppLogin) -> None:
