@@ -139,6 +139,10 @@ def _back(request: HttpRequest) -> HttpResponseBase:
         token = client.authorize_access_token(request)
         userinfo = dict(client.userinfo(token=token))
     except (OAuthError, requests.RequestException) as error:
+        if state.get("id_token") and not state.get("asked"):
+            # The address of a return already taken, opened again (reload, history): nothing
+            # was asked, so nothing failed; the customer stays as they were.
+            return redirect(_home_url(request))
         # A refusal, a state that no longer matches, or the portal out of reach: the bank's
         # page says so instead of failing.
         state["error"] = getattr(error, "error", None) or "server_error"

@@ -58,11 +58,24 @@ def test_the_level_of_the_login_is_named_in_the_pages_language_and_links_mitids_
 
 
 @pytest.mark.django_db(transaction=True)  # the bank's worker thread reads the session written here
-def test_a_refused_return_is_said_once_beside_the_login_the_bank_has(client: Client) -> None:
-    """The callback's address opened again (reload, history): the bank's page says that this
-    return did not succeed, once; the customer stays logged in at the bank."""
+def test_a_return_opened_again_changes_nothing_for_the_logged_in_customer(
+    client: Client,
+) -> None:
+    """The callback's address opened again (reload, history) after the login it ended: the
+    bank asked for nothing, so nothing failed; the customer stays logged in, and no "did not
+    succeed" stands beside their name."""
     bank_session(client, id_token={"sub": "x"}, userinfo={"name": "Jonas Jensen"})
     response = client.get("/demo-bank/callback/?code=used&state=old")
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-error="' not in page and "Jonas Jensen" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_transfer_is_said_beside_the_login_the_bank_has(client: Client) -> None:
+    """Logged in, a transfer asked for and cancelled at the portal: said once, the customer
+    still logged in at the bank."""
+    bank_session(client, id_token={"sub": "x"}, userinfo={"name": "Jonas Jensen"}, asked="transfer")
+    response = client.get("/demo-bank/callback/?error=access_denied&state=old")
     page = client.get(response["Location"]).content.decode()
     assert 'data-error="' in page and "Jonas Jensen" in page
     again = client.get(response["Location"]).content.decode()
