@@ -298,6 +298,9 @@ class AppLoginView(PendingLoginMixin, TemplateView):
                 return onwards
             return response
         context = self.get_context_data(login=login, status=status)
+        # "I have approved" pressed (without JavaScript the page moves on only then), and the
+        # app has not: the page says so.
+        context["not_yet"] = request.GET.get("check") == "approved" and status in AppLogin.OPEN
         if status == AppLogin.Status.WAITING and login.same_device:
             context["app_link"] = app_link(request, login)
         if status == AppLogin.Status.WAITING and not login.same_device:

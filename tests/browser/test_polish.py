@@ -310,6 +310,10 @@ def test_without_javascript_the_qr_page_waits_without_reloading(
         page.get_by_test_id("approved-no-js").click()
         expect(page.locator("[data-announce]").first).to_be_visible()
         expect(page.locator(".login-qr")).to_have_count(0)
+        # Pressed before the app approved: the page says so, not itself again.
+        expect(page.get_by_test_id("not-approved-yet")).to_be_visible()
+        check_accessibility(page)
+        screenshot(page, f"qr-nojs-not-yet-{language}-{size['width']}")
         context.close()
         AppLogin.objects.all().delete()
 

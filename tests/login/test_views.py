@@ -209,6 +209,30 @@ def test_jonas_scans_approves_and_is_logged_in(client: Client, jonas_phone: AppD
     assert client.get("/en/login/?for=an-old-one")["Location"] == "/en/selfservice/"
 
 
+def test_i_have_approved_pressed_too_early_says_the_app_has_not(
+    client: Client, jonas_phone: AppDevice
+) -> None:
+    """Without JavaScript the page moves on only when the citizen presses "I have approved":
+    pressed before the app approved, the page says so rather than showing itself again."""
+    type_user_id(client, "J()nas Jen5en")
+    waiting = client.get("/en/login/app/").content.decode()
+    assert 'href="/en/login/app/?check=approved"' in waiting
+    assert "has not approved yet" not in waiting
+    early = client.get("/en/login/app/?check=approved").content.decode()
+    assert "The MitID app has not approved yet." in early and "data-first-frame" in early
+    login = AppLogin.objects.get()
+    app_logins.scan(signer=jonas_phone, frame_text=app_logins.frame(login))
+    scanned = client.get("/en/login/app/?check=approved").content.decode()
+    assert (
+        "The MitID app has not approved yet." in scanned and "Approve in the MitID app." in scanned
+    )
+    signature = app_keys.sign(jonas_phone.private_key, login.signing_input.encode())
+    app_logins.approve(
+        signer=jonas_phone, token=str(login.token), signature=signature, pin="246810"
+    )
+    assert client.get("/en/login/app/?check=approved")["Location"] == "/en/selfservice/"
+
+
 def test_a_rejected_login_says_so_and_can_start_again(
     client: Client, jonas_phone: AppDevice
 ) -> None:
