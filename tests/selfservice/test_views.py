@@ -116,6 +116,10 @@ def test_a_second_block_is_refused_with_a_message(
     response = client.post(block_url(kodeviser), {"reason": "lost"})
     assert response.status_code == 200
     assert response.context["form"].non_field_errors().as_data()[0].code == "already_blocked"
+    # Its page (the browser's Back after blocking it) says so and offers no block at all.
+    page = client.get(block_url(kodeviser)).content.decode()
+    assert "It is blocked." in page and 'data-testid="nothing-to-block"' in page
+    assert 'id="page-form"' not in page and "Block it now" not in page
 
 
 def test_a_revoked_device_cannot_be_blocked(
