@@ -316,11 +316,12 @@ class SettingsView(SelfServicePage, TemplateView):
 # Blocking ---------------------------------------------------------------------------------
 
 
-class BlockDeviceView(SelfServicePage, FormView):
+class BlockDeviceView(SelfServicePage, DraftFormMixin, FormView):
     """ "I have lost it": block at once, or first confirm with another device."""
 
     template_name = "selfservice/block_device.html"
     form_class = BlockForm
+    draft_fields = ("reason",)
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         logged_in = session.current(request)
@@ -332,8 +333,9 @@ class BlockDeviceView(SelfServicePage, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self) -> dict[str, Any]:
-        reason = self.request.GET.get("reason")
-        return {"reason": reason} if reason in BlockReason.values else {}
+        initial = super().get_initial()
+        reason = self.request.GET.get("reason")  # back from confirming with another device
+        return {**initial, "reason": reason} if reason in BlockReason.values else initial
 
     def others(self) -> list[Device]:
         logged_in = mitid(self.request)
@@ -396,11 +398,12 @@ class BlockDeviceView(SelfServicePage, FormView):
         )
 
 
-class BlockMitIDView(SelfServicePage, FormView):
+class BlockMitIDView(SelfServicePage, DraftFormMixin, FormView):
     """ "Block my whole MitID": until staff lift it after an ID check."""
 
     template_name = "selfservice/block_mitid.html"
     form_class = BlockForm
+    draft_fields = ("reason",)
 
     def form_valid(self, form: BlockForm) -> HttpResponse:
         try:

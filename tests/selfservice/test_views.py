@@ -107,6 +107,17 @@ def test_a_block_without_a_reason_is_an_error_in_the_summary(
     assert kodeviser.status == "active"
 
 
+def test_the_reason_chosen_survives_a_change_of_language(
+    logged_in: Callable[..., Client], karen: Identity, kodeviser: CodeDevice
+) -> None:
+    client = logged_in(karen, kodeviser)
+    for page in (block_url(kodeviser), "/en/selfservice/block/"):
+        switched = client.post(f"/i18n/switch/?next={page}", {"language": "da", "reason": "stolen"})
+        assert switched["Location"] == page.replace("/en/", "/da/", 1)
+        html = client.get(switched["Location"]).content.decode()
+        assert re.search(r'value="stolen"[^>]*checked', html), page
+
+
 def test_a_second_block_is_refused_with_a_message(
     logged_in: Callable[..., Client], karen: Identity, kodeviser: CodeDevice
 ) -> None:
