@@ -401,8 +401,12 @@ def test_you_already_have_mitid_points_to_blocking_in_self_service(
     IdentityFactory(cpr="1505831235", user_id="J()nas Jen5en", status=Identity.Status.ACTIVE)
     html = nemid_client().get("/en/enrollment/").content.decode()
     assert "You already have MitID" in html
-    assert 'href="/en/selfservice/"' in html
-    assert "Block it in MitID self-service" in html
+    # Their MitID first (most come here just after activating), a lost device second.
+    first, lost = html.split("Lost your phone or code device?")
+    assert 'class="button button-primary" href="/en/selfservice/"' in first
+    assert "Go to your MitID" in first
+    assert 'class="button button-secondary" href="/en/selfservice/"' in lost
+    assert "Block it in MitID self-service" in lost
     assert "33 98 00 10" in html
 
 
