@@ -351,7 +351,7 @@ def test_the_overview_tells_two_apps_apart_and_lists_no_activation_as_a_use(
         '<strong>MitID app</strong><br><span data-testid="device-name">Karen&#x27;s iPhone' in html
     )
     assert "MitID app MitID app" not in html and "MitID appKaren" not in html
-    assert "Added on 3 November 2026" in html
+    assert "Added on 3 November 2026 at 12:00" in html
     history = html.split("History of use", 2)[2].split("Block your MitID", 1)[0]
     assert "Activated" in history
     assert ">Used<" not in history, "the activation's own check is not a use"
