@@ -355,8 +355,14 @@ class BlockDeviceView(SelfServicePage, DraftFormMixin, FormView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         others = self.others()
+        # Blocked or revoked already (the browser's Back after blocking it): no form, so the
+        # language buttons are the switcher's own, not this page's form's.
+        blockable = self.device.status in (AuthenticatorStatus.ACTIVE, AuthenticatorStatus.PENDING)
+        if not blockable:
+            kwargs["draft_form_id"] = None
         return super().get_context_data(
             device=self.device,
+            blockable=blockable,
             others=others,
             methods=self.methods(others),
             is_session_device=self.device.persistent_id == mitid(self.request).device,

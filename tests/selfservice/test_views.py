@@ -131,6 +131,8 @@ def test_a_second_block_is_refused_with_a_message(
     page = client.get(block_url(kodeviser)).content.decode()
     assert "It is blocked." in page and 'data-testid="nothing-to-block"' in page
     assert 'id="page-form"' not in page and "Block it now" not in page
+    # With no form of its own, the language buttons are the switcher's form's.
+    assert 'form="page-form"' not in page and 'id="language-switcher-form"' in page
 
 
 def test_a_revoked_device_cannot_be_blocked(
