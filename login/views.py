@@ -28,6 +28,7 @@ from enrollment.state import remember_language
 from pages import qr
 from pages.clients import client_address
 from pages.drafts import DraftFormMixin
+from pages.languages import page_in
 from pages.security import allow_form_action
 
 from . import app_logins, methods, services, session, session_time, ways_back
@@ -94,7 +95,8 @@ def finish(request: HttpRequest, success: services.Success) -> HttpResponse:
         # Straight back to whoever asked, in this request, unless a page of theirs comes first.
         response = ways_back.take(request, on_behalf.way_back, logged_in)
     if response is None:
-        response = redirect(next_url)
+        # In the language the citizen finished in: they may have switched since they began.
+        response = redirect(page_in(next_url, get_language()))
     response.set_cookie(
         WAY_COOKIE,
         success.method,

@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -17,6 +17,7 @@ from django.views.generic import FormView
 from pages import attempts
 from pages.clients import client_address
 from pages.drafts import DraftFormMixin
+from pages.languages import page_in
 
 from . import session
 from .forms import CredentialsForm, KeyCodeForm, client_locked_error, refusal_error
@@ -93,7 +94,8 @@ class KeyCardView(FormView):
             form.add_error("code", error)
             return self.form_invalid(form)
         session.remember_proof(self.request, proof)
-        return HttpResponseRedirect(self.challenge.next_url)
+        # In the language the citizen finished in: they may have switched since they began.
+        return HttpResponseRedirect(page_in(self.challenge.next_url, get_language()))
 
 
 @require_POST

@@ -1,13 +1,12 @@
 """Content pages, the language switch, and the pages shown when something goes wrong."""
 
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
-from django.urls import reverse, translate_url
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language, get_language_from_path, override
 from django.views.decorators.http import require_POST
@@ -15,6 +14,7 @@ from django.views.generic import TemplateView
 
 from . import support
 from .drafts import keep_draft
+from .languages import in_language
 from .translations import DeclaredTranslationsMixin
 
 
@@ -50,7 +50,7 @@ def switch_language(request: HttpRequest) -> HttpResponse:
     # Resolve the page in its own language: the request's active language may differ.
     with override(get_language_from_path(next_path) or settings.LANGUAGE_CODE):
         keep_draft(request, next_path)
-        response = redirect(_in_language(next_path, language))
+        response = redirect(in_language(next_path, language))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,
@@ -62,28 +62,6 @@ def switch_language(request: HttpRequest) -> HttpResponse:
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
     return response
-
-
-def _in_language(path: str, language: str) -> str:
-    """The page in `language`, and the page it leads on to (its own `next`, where a login
-    goes afterwards) in it too: a citizen who switched on the login page stays in their
-    language after it."""
-    parts = urlsplit(translate_url(path, language))
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    if not any(name == "next" for name, _value in query):
-        return urlunsplit(parts)
-    query = [
-        (name, _page_in(value, language) if name == "next" else value) for name, value in query
-    ]
-    return urlunsplit(parts._replace(query=urlencode(query, safe="/")))
-
-
-def _page_in(path: str, language: str) -> str:
-    """One of the portal's own pages in `language`; anything else as it is."""
-    if not path.startswith("/") or path.startswith("//"):
-        return path
-    with override(get_language_from_path(path) or settings.LANGUAGE_CODE):
-        return translate_url(path, language)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -233,6 +233,25 @@ def test_i_have_approved_pressed_too_early_says_the_app_has_not(
     assert client.get("/en/login/app/?check=approved")["Location"] == "/en/selfservice/"
 
 
+def test_a_language_chosen_on_the_app_page_lasts_past_the_login(
+    client: Client, jonas_phone: AppDevice
+) -> None:
+    """The page after the login was named in Danish when the user-ID was typed; the citizen
+    switched to English on the app page, and lands on it in English."""
+    response = client.post(
+        "/da/login/", {"user_id": "J()nas Jen5en", "next": "/da/selfservice/history/"}
+    )
+    assert response.status_code == 200
+    client.get("/en/login/app/")  # where the language switcher sends the browser
+    login = AppLogin.objects.get()
+    app_logins.scan(signer=jonas_phone, frame_text=app_logins.frame(login))
+    signature = app_keys.sign(jonas_phone.private_key, login.signing_input.encode())
+    app_logins.approve(
+        signer=jonas_phone, token=str(login.token), signature=signature, pin="246810"
+    )
+    assert client.get("/en/login/app/")["Location"] == "/en/selfservice/history/"
+
+
 def test_a_rejected_login_says_so_and_can_start_again(
     client: Client, jonas_phone: AppDevice
 ) -> None:

@@ -63,6 +63,19 @@ def test_the_login_goes_on_to_a_safe_next_page(client: Client, demo_people: None
     assert client.post(url("nemid:key_card"), {"code": code})["Location"] == "/da/help/"
 
 
+def test_the_next_page_follows_a_language_chosen_at_the_key_card(
+    client: Client, demo_people: None
+) -> None:
+    response = client.post(
+        "/da/nemid/login/",
+        {"user_id": "Jonas1983", "password": JONAS_PASSWORD, "next": "/da/enrollment/"},
+    )
+    key = shown_key(client.get("/en/nemid/key-card/").content.decode())  # switched to English
+    code = NemIDAccount.objects.get(user_id="Jonas1983").code_for(key)
+    answer = client.post("/en/nemid/key-card/", {"code": code})
+    assert answer["Location"] == "/en/enrollment/", response
+
+
 def test_an_offsite_next_page_is_ignored(client: Client, demo_people: None) -> None:
     response = client.post(
         url("nemid:login"),
