@@ -15,9 +15,7 @@ def in_language(path: str, language: str) -> str:
     query = parse_qsl(parts.query, keep_blank_values=True)
     if not any(name == "next" for name, _value in query):
         return urlunsplit(parts)
-    query = [
-        (name, page_in(value, language) if name == "next" else value) for name, value in query
-    ]
+    query = [(name, page_in(value, language) if name == "next" else value) for name, value in query]
     return urlunsplit(parts._replace(query=urlencode(query, safe="/")))
 
 
