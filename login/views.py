@@ -27,7 +27,7 @@ from authenticators.webauthn import wrong_host
 from enrollment.state import remember_language
 from pages import qr
 from pages.clients import client_address
-from pages.drafts import DraftFormMixin
+from pages.drafts import DraftFormMixin, keep_draft
 from pages.languages import page_in
 from pages.security import allow_form_action
 
@@ -127,6 +127,15 @@ def failure_message(failure: services.LoginFailed) -> str:
     return str(FAILURES.get(failure.code, FAILURES["wrong_credentials"]))
 
 
+def party_login_over(request: HttpRequest, next_url: str | None) -> HttpResponse:
+    """The party's login a page belonged to is over (the browser's Back after it, an old
+    link, a form left open): said so, rather than the portal's own login passed off as the
+    party's."""
+    messages.info(request, str(PARTY_LOGIN_OVER))
+    query = urlencode({"next": next_url}) if next_url else ""
+    return redirect(f"{reverse('login:start')}?{query}" if query else "login:start")
+
+
 @method_decorator(never_cache, name="dispatch")
 class StartView(DraftFormMixin, FormView):
     template_name = "login/start.html"
@@ -144,11 +153,7 @@ class StartView(DraftFormMixin, FormView):
             # link): where the login would have gone. A party's login is always a fresh one.
             return redirect(safe_next(request, request.GET.get("next")))
         if asked_for and on_behalf is None:
-            # The party's login it names is over (the browser's Back after it, an old link):
-            # said so, rather than the portal's own login passed off as the party's.
-            messages.info(request, str(PARTY_LOGIN_OVER))
-            query = {"next": request.GET["next"]} if request.GET.get("next") else {}
-            return redirect(f"{reverse('login:start')}?{urlencode(query)}".removesuffix("?"))
+            return party_login_over(request, request.GET.get("next"))
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -159,8 +164,13 @@ class StartView(DraftFormMixin, FormView):
 
     def form_valid(self, form: UserIdForm) -> HttpResponse:
         on_behalf = session.behalf(self.request)
-        if on_behalf is not None and self.request.POST.get("for") != on_behalf.reference:
+        asked_for = self.request.POST.get("for")
+        if on_behalf is not None and asked_for != on_behalf.reference:
             session.forget_behalf(self.request)
+            on_behalf = None
+        if asked_for and on_behalf is None:
+            keep_draft(self.request, self.request.path)  # the user-ID typed stays in the form
+            return party_login_over(self.request, self.request.POST.get("next"))
         user_id = form.cleaned_data["user_id"]
         next_url = safe_next(self.request, self.request.POST.get("next"))
         session.begin(self.request, user_id=user_id, next_url=next_url)

@@ -199,3 +199,18 @@ def test_back_to_a_partys_login_that_is_over_says_so(
     page = client.get(back["Location"]).content.decode()
     assert "The login for the service you came from is over." in page
     assert "Nordbank" not in page and f'value="{reference}"' not in page
+
+
+def test_a_user_id_sent_for_a_partys_login_that_is_over_says_so_and_is_kept(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    """The party's user-ID page left open while its login ended (cancelled in another tab):
+    the user-ID sent from it starts no login of the portal's own, silently, in its place."""
+    reference = start(client, party)
+    client.get(f"/en/relying-parties/{reference}/back/")  # cancelled
+    sent = client.post("/en/login/", {"user_id": "J()nas Jen5en", "for": reference})
+    assert sent.status_code == 302 and sent["Location"] == "/en/login/"
+    page = client.get(sent["Location"]).content.decode()
+    assert "The login for the service you came from is over." in page
+    assert 'value="J()nas Jen5en"' in page
+    assert "mitid_login_pending" not in client.session  # no login started
