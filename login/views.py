@@ -44,6 +44,9 @@ PARTY_LOGIN_OVER = _(
     "The login for the service you came from is over. To log in there again, go back to that "
     "service and start there. Here you log in to MitID self-service."
 )
+NOT_APPROVED_YET = _(
+    "The MitID app has not approved yet. Approve in the app, then press the button again."
+)
 FAILURES = {
     "wrong_credentials": _("The user-ID, the password or the code is wrong. Try again."),
     "device_blocked": _(
@@ -310,9 +313,6 @@ class AppLoginView(PendingLoginMixin, TemplateView):
                 return onwards
             return response
         context = self.get_context_data(login=login, status=status)
-        # "I have approved" pressed (without JavaScript the page moves on only then), and the
-        # app has not: the page says so.
-        context["not_yet"] = request.GET.get("check") == "approved" and status in AppLogin.OPEN
         if status == AppLogin.Status.WAITING and login.same_device:
             context["app_link"] = app_link(request, login)
         if status == AppLogin.Status.WAITING and not login.same_device:
@@ -324,6 +324,12 @@ class AppLoginView(PendingLoginMixin, TemplateView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         """Start again, open the app on this phone instead, or type the code the app shows."""
         action = request.POST.get("action")
+        if action == "approved":
+            # "I have approved" (without JavaScript the page moves on only then): if the app
+            # has not, the page says so; either way the page's own address, as after a POST.
+            if self.app_login().current_status() in AppLogin.OPEN:
+                messages.warning(request, str(NOT_APPROVED_YET))
+            return redirect("login:app")
         if action == "typed_code":
             return self.typed_code(request, TypedCodeForm(request.POST))
         self.app_login(restart=True, same_device=action == "same_device")

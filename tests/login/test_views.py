@@ -213,24 +213,30 @@ def test_i_have_approved_pressed_too_early_says_the_app_has_not(
     client: Client, jonas_phone: AppDevice
 ) -> None:
     """Without JavaScript the page moves on only when the citizen presses "I have approved":
-    pressed before the app approved, the page says so rather than showing itself again."""
+    pressed before the app approved, the page says so rather than showing itself again, and
+    its address stays the page's own (a reload says nothing)."""
     type_user_id(client, "J()nas Jen5en")
     waiting = client.get("/en/login/app/").content.decode()
-    assert 'href="/en/login/app/?check=approved"' in waiting
+    assert 'name="action" value="approved"' in waiting
     assert "has not approved yet" not in waiting
-    early = client.get("/en/login/app/?check=approved").content.decode()
-    assert "The MitID app has not approved yet." in early and "data-first-frame" in early
+    early = client.post("/en/login/app/", {"action": "approved"})
+    assert early["Location"] == "/en/login/app/"
+    page = client.get(early["Location"]).content.decode()
+    assert "The MitID app has not approved yet." in page and "data-first-frame" in page
+    assert "has not approved yet" not in client.get("/en/login/app/").content.decode()
     login = AppLogin.objects.get()
     app_logins.scan(signer=jonas_phone, frame_text=app_logins.frame(login))
-    scanned = client.get("/en/login/app/?check=approved").content.decode()
-    assert (
-        "The MitID app has not approved yet." in scanned and "Approve in the MitID app." in scanned
-    )
+    client.post("/en/login/app/", {"action": "approved"})
+    scanned = client.get("/en/login/app/").content.decode()
+    assert "The MitID app has not approved yet." in scanned
+    assert "Approve in the MitID app." in scanned
+    assert AppLogin.objects.get().token == login.token, "the same login, not a new one"
     signature = app_keys.sign(jonas_phone.private_key, login.signing_input.encode())
     app_logins.approve(
         signer=jonas_phone, token=str(login.token), signature=signature, pin="246810"
     )
-    assert client.get("/en/login/app/?check=approved")["Location"] == "/en/selfservice/"
+    approved = client.post("/en/login/app/", {"action": "approved"})
+    assert client.get(approved["Location"])["Location"] == "/en/selfservice/"
 
 
 def test_a_language_chosen_on_the_app_page_lasts_past_the_login(
