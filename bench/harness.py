@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -51,7 +51,10 @@ def _name_and_server() -> tuple[str, str]:
     """The benchmark database's name, and the URL of the server's `postgres` database with
     the same credentials and options (`?sslmode=...` stays an option, not part of a name)."""
     parts = urlsplit(DATABASE)
-    return parts.path.removeprefix("/"), urlunsplit(parts._replace(path="/postgres"))
+    name = unquote(parts.path.removeprefix("/"))
+    if not name:
+        raise SystemExit(f"BENCH_DATABASE_URL names no database: {DATABASE}")
+    return name, urlunsplit(parts._replace(path="/postgres"))
 
 
 def fresh_database() -> None:
