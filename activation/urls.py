@@ -11,6 +11,7 @@ urlpatterns = [
         "code-device/activate/", views.ActivateCodeDeviceView.as_view(), name="activate_code_device"
     ),
     path("code-device/activate/letter/", views.LetterCodeView.as_view(), name="letter_code"),
+    path("code-device/activated/", views.code_device_activated, name="code_device_activated"),
     path("chip/", views.ChipView.as_view(), name="chip"),
     path("chip/<int:pk>/confirm/", views.ConfirmChipView.as_view(), name="confirm_chip"),
 ]

@@ -18,7 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView
 
 from authenticators.forms import WebAuthnForm
-from authenticators.models import AuthenticatorStatus, ChipDevice, Identity
+from authenticators.models import AuthenticatorStatus, ChipDevice, CodeDevice, Identity
 from authenticators.webauthn import wrong_host
 from enrollment.models import AppActivationCode
 from login.decorators import mitid_login_required
@@ -72,6 +72,8 @@ LETTER_REFUSALS = {
 
 # The letter's code, checked: whose device may be activated without NemID, and by which code.
 LETTER_SESSION_KEY = "code_device_letter"
+# The code device this browser has just activated: its page shows it.
+ACTIVATED_SESSION_KEY = "code_device_activated"
 
 
 @method_decorator([never_cache, sensitive_post_parameters("activation_code")], name="dispatch")
@@ -164,12 +166,25 @@ class ActivateCodeDeviceView(DraftFormMixin, FormView):
             form.add_error(field, ValidationError(message, code=refusal.code))
             return self.form_invalid(form)
         self.request.session.pop(LETTER_SESSION_KEY, None)
-        self.identity.refresh_from_db()
-        return render(
-            self.request,
-            "authenticators/activated.html",
-            {"identity": self.identity, "device": device},
-        )
+        self.request.session[ACTIVATED_SESSION_KEY] = device.pk
+        return redirect("authenticators:code_device_activated")
+
+
+@never_cache
+def code_device_activated(request: HttpRequest) -> HttpResponse:
+    """The answer to an activation, a page of its own: a reload or the browser's Back shows it
+    again and sends nothing (the form sent again said "already active"). Only the device this
+    browser activated."""
+    device = (
+        CodeDevice.objects.select_related("identity", "token")
+        .filter(pk=request.session.get(ACTIVATED_SESSION_KEY))
+        .first()
+    )
+    if device is None:
+        return redirect("authenticators:activate_code_device")
+    return render(
+        request, "authenticators/activated.html", {"identity": device.identity, "device": device}
+    )
 
 
 # The MitID chip: added in two steps by someone logged in with MitID ----------------------

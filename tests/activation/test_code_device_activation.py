@@ -129,7 +129,7 @@ def test_before_the_device_is_sent_the_page_says_so(karen: Client) -> None:
 
 def test_karen_activates_her_device_in_the_browser_form(karen: Client, order: DeviceOrder) -> None:
     token = orders.fulfil_order(order, handed_out=True)
-    html = karen.post(
+    sent = karen.post(
         "/en/authenticators/code-device/activate/",
         {
             "password1": "Kaffe-og-kage-2026",
@@ -137,9 +137,17 @@ def test_karen_activates_her_device_in_the_browser_form(karen: Client, order: De
             "serial": token.serial,
             "code": token.current_code(),
         },
-    ).content.decode()
-    assert "Your MitID is ready" in html
-    assert 'Your assurance level is <a href="/en/levels/#substantial">Substantial</a>.' in html
+    )
+    # The answer is a page of its own: a reload or Back shows it again, and sends nothing.
+    assert (
+        sent.status_code == 302 and sent["Location"] == "/en/authenticators/code-device/activated/"
+    )
+    for _ in range(2):
+        html = karen.get(sent["Location"]).content.decode()
+        assert "Your MitID is ready" in html
+        assert 'Your assurance level is <a href="/en/levels/#substantial">Substantial</a>.' in html
+        assert 'href="/en/login/"' in html and "33 98 00 10" in html  # no dead end
+    assert Client().get(sent["Location"])["Location"].startswith("/en/")  # nobody else's
 
 
 def test_staff_hand_out_an_order_with_the_admin_action(client: Client, order: DeviceOrder) -> None:

@@ -122,7 +122,7 @@ def test_sofie_activates_her_code_display_with_the_letter(
             "code": token.current_code(),
         },
     )
-    assert "Your MitID is ready" in response.content.decode()
+    assert "Your MitID is ready" in client.get(response["Location"]).content.decode()
     identity = Identity.objects.get(cpr=SOFIE)
     assert (identity.status, identity.level) == ("active", "substantial")
     device = CodeDevice.objects.get(identity=identity)
