@@ -106,9 +106,8 @@ APP_ERRORS = {
     "face_unreadable": _("The picture could not be read. Take it again."),
     "user_id_invalid": _("The user-ID breaks the rules."),
     "user_id_taken": MESSAGES["taken"],
-    "not_your_user_id": _(
-        "That is not the user-ID of this MitID. If you have MitID already, type your own user-ID."
-    ),
+    # The passport road (the person has MitID already) and the copy road alike.
+    "not_your_user_id": _("That is not the user-ID of this MitID. Type your own user-ID."),
     "invalid_mobile": _("That number cannot receive SMS. Type a mobile number."),
     "invalid_kind": _("Choose a code display or a code reader."),
     "order_exists": _("A code device of this kind has been ordered already."),
