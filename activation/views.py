@@ -175,10 +175,11 @@ def code_device_activated(request: HttpRequest) -> HttpResponse:
     """The answer to an activation, a page of its own: a reload or the browser's Back shows it
     again and sends nothing (the form sent again said "already active"). Only the device this
     browser activated."""
+    activated: int | None = request.session.get(ACTIVATED_SESSION_KEY)
     device = (
-        CodeDevice.objects.select_related("identity", "token")
-        .filter(pk=request.session.get(ACTIVATED_SESSION_KEY))
-        .first()
+        CodeDevice.objects.select_related("identity", "token").filter(pk=activated).first()
+        if activated is not None
+        else None
     )
     if device is None:
         return redirect("authenticators:activate_code_device")

@@ -24,7 +24,7 @@ from cpr.registry import get_registry
 from nemid import session as nemid_session
 from nemid.session import redirect_to_login
 from pages import documents, outages
-from pages.drafts import DraftFormMixin
+from pages.drafts import DraftFormMixin, keeps_drafts, take_draft
 
 from . import flow, rate_limits, services, state
 from .errors import EnrollmentError, refusal_message
@@ -494,6 +494,7 @@ def document_pdf(request: HttpRequest, slug: str) -> FileResponse:
 
 
 @never_cache
+@keeps_drafts("user_id")
 def check_user_id(request: HtmxHttpRequest) -> HttpResponse:
     """Check a user-ID against the rules: the public page, and the live feedback (htmx).
 
@@ -501,7 +502,9 @@ def check_user_id(request: HtmxHttpRequest) -> HttpResponse:
     so their own reserved NemID user-ID counts as free for them.
     """
     proof = nemid_session.proof(request)
-    form = UserIdForm(request.POST or None, cpr=proof.cpr if proof else None)
+    # What was typed before a change of language comes back (`keeps_drafts`).
+    initial = take_draft(request) if request.method == "GET" else {}
+    form = UserIdForm(request.POST or None, cpr=proof.cpr if proof else None, initial=initial)
     context: dict[str, Any] = {"form": form, "draft_form_id": "page-form"}
     template = (
         "enrollment/_partials/user_id_feedback.html"

@@ -5,12 +5,14 @@ the page declares safe to keep (never passwords or codes) until the page is show
 the new language.
 """
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.http import HttpRequest
 from django.urls import Resolver404, resolve
 
 SESSION_KEY = "drafts"
+View = TypeVar("View", bound=Callable[..., Any])
 
 
 def keep_draft(request: HttpRequest, path: str) -> None:
@@ -19,7 +21,8 @@ def keep_draft(request: HttpRequest, path: str) -> None:
         match = resolve(path.split("?", 1)[0])
     except Resolver404:
         return
-    fields = getattr(getattr(match.func, "view_class", None), "draft_fields", ())
+    view = getattr(match.func, "view_class", match.func)  # a class-based view, or a function
+    fields = getattr(view, "draft_fields", ())
     values = {name: request.POST[name] for name in fields if name in request.POST}
     if values:
         drafts = request.session.get(SESSION_KEY, {})
@@ -35,6 +38,17 @@ def take_draft(request: HttpRequest) -> dict[str, Any]:
     values: dict[str, Any] = drafts.pop(request.resolver_match.view_name, {})
     request.session[SESSION_KEY] = drafts
     return values
+
+
+def keeps_drafts(*fields: str) -> Callable[[View], View]:
+    """For function views: declare the safe fields to keep (the view fills its form from
+    `take_draft` and gives the template `draft_form_id`)."""
+
+    def declare(view: View) -> View:
+        view.draft_fields = fields  # type: ignore[attr-defined]
+        return view
+
+    return declare
 
 
 class DraftFormMixin:

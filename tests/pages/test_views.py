@@ -202,3 +202,18 @@ def test_the_switch_works_whatever_language_the_browser_prefers(client: Client) 
     )
     assert response["Location"] == "/kl/nemid/login/"
     assert 'value="Jonas1983"' in client.get("/kl/nemid/login/").content.decode()
+
+
+def test_a_user_id_typed_on_the_public_check_survives_a_change_of_language(
+    client: Client,
+) -> None:
+    """The check is a function view: it declares what it keeps (`keeps_drafts`) as the
+    form views do."""
+    switched = client.post(
+        "/i18n/switch/?next=/da/enrollment/check-user-id/",
+        {"language": "en", "user_id": "Mit ID 77"},
+    )
+    assert switched["Location"] == "/en/enrollment/check-user-id/"
+    page = client.get(switched["Location"]).content.decode()
+    assert 'value="Mit ID 77"' in page
+    assert 'value="Mit ID 77"' not in client.get(switched["Location"]).content.decode()
