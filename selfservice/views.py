@@ -112,10 +112,13 @@ class OverviewView(SelfServicePage, TemplateView):
             for device in services.devices_of(identity)
         ]
         now = timezone.now()
+        # The device itself where it is still listed ("your MitID code display 1234..."),
+        # else the way in ("your code display or code reader").
+        used = next((row["device"] for row in devices if row["logged_in_with"]), None)
         return super().get_context_data(
             identity=identity,
             mitid=mitid(self.request),
-            method_name=kinds.NAMES.get(mitid(self.request).method, ""),
+            method_name=used.label if used else kinds.NAMES.get(mitid(self.request).method, ""),
             devices=devices,
             history=services.history(identity),
             typed_codes=identity.uses_typed_codes(now),

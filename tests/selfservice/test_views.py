@@ -437,3 +437,10 @@ def test_the_overview_shows_the_newest_uses_and_the_history_page_has_them_all(
     assert 'href="?page=1">Newer</a>' in second and "Older<" not in second
     assert browser.get("/en/selfservice/history/?page=x").status_code == 200  # the first
     assert Client().get("/en/selfservice/history/")["Location"].startswith("/en/login/")
+
+
+def test_the_overview_names_the_device_logged_in_with(
+    logged_in: Callable[..., Client], karen: Identity, kodeviser: CodeDevice
+) -> None:
+    html = logged_in(karen, kodeviser).get("/en/selfservice/").content.decode()
+    assert f"You logged in with your {kodeviser.label} on " in html
