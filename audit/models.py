@@ -73,4 +73,6 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name}: {self.get_action_display()}"
+        # Local time, as the entry's own field shows it (it was UTC beside it).
+        at = timezone.localtime(self.at)
+        return f"{at:%Y-%m-%d %H:%M:%S} {self.actor_name}: {self.get_action_display()}"

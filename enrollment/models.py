@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -208,7 +209,9 @@ class AppointmentSlot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.office} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+        # In the staff member's language, as the admin shows times elsewhere.
+        starts = date_format(timezone.localtime(self.starts_at), "SHORT_DATETIME_FORMAT")
+        return f"{self.office} {starts}"
 
 
 class DeviceOrder(models.Model):
@@ -228,9 +231,16 @@ class DeviceOrder(models.Model):
         # Lost in the post: a word of its own in Danish ("bortkommet"), unlike a lost phone.
         LOST = "lost", pgettext_lazy("device order", "Lost")
 
-    identity = models.ForeignKey(Identity, on_delete=models.CASCADE, related_name="orders")
+    identity = models.ForeignKey(
+        Identity, on_delete=models.CASCADE, related_name="orders", verbose_name=_("identity")
+    )
     case = models.ForeignKey(
-        EnrollmentCase, on_delete=models.SET_NULL, null=True, blank=True, related_name="orders"
+        EnrollmentCase,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name=_("enrollment"),
     )
     kind = models.CharField(_("device"), max_length=12, choices=METHOD_CHOICES[1:])
     delivery = models.CharField(_("delivery"), max_length=6, choices=Delivery.choices)
@@ -239,7 +249,12 @@ class DeviceOrder(models.Model):
     )
     address = models.TextField(_("address"), blank=True)
     slot = models.ForeignKey(
-        AppointmentSlot, on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
+        AppointmentSlot,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name=_("appointment time"),
     )
     token = models.OneToOneField(
         "authenticators.HardwareToken",
@@ -249,7 +264,7 @@ class DeviceOrder(models.Model):
         related_name="order",
         verbose_name=_("serial number"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("ordered"), auto_now_add=True)
     # When the status last changed: the post's delivery time and the reminders count from it.
     status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)

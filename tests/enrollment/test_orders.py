@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.models import AuditEntry
 from authenticators.models import AppLogin, Identity
@@ -175,4 +175,5 @@ def test_an_appointment_is_named_in_local_time(db: None) -> None:
 
     office = Office.objects.create(name="Borgerservice Herning", city="Herning")
     slot = AppointmentSlot(office=office, starts_at=datetime(2026, 7, 1, 8, 0, tzinfo=UTC))
-    assert str(slot).endswith("2026-07-01 10:00")  # Copenhagen in summer is UTC+2
+    with translation.override("da"):  # Copenhagen in summer is UTC+2; in the staff's language
+        assert str(slot).endswith("01.07.2026 kl. 10.00"), str(slot)
