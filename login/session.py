@@ -48,7 +48,8 @@ class Behalf:
     its own last request; `next_url` is where it goes when there is none, or a page comes
     first. `return_origin` is the scheme and host the login ends at (the party's redirect
     URI's): a form on a login page may end there through redirects. `approval` says that the
-    text is a transaction to approve, not a login's."""
+    text is a transaction to approve; a login's text is empty, and the login pages say it in
+    their own language (`login.views.service_and_text`)."""
 
     service: str
     text: str

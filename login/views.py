@@ -62,12 +62,13 @@ def login_text() -> str:
 
 def service_and_text(request: HttpRequest) -> tuple[str, str]:
     """Whom the login is for and what the citizen approves: MitID.dk's own login, or the name
-    and text of the party that asked for it. The app shows "<service>: <text>" and signs both
+    of the party that asked for it with the text of its transaction, or a login's (in the
+    language of the page). The app shows "<service>: <text>" and signs both
     (`AppLogin.signing_input`)."""
     on_behalf = session.behalf(request)
     if on_behalf is None:
         return services.SERVICE, login_text()
-    return on_behalf.service, on_behalf.text
+    return on_behalf.service, on_behalf.text if on_behalf.approval else gettext("Log on")
 
 
 def safe_next(request: HttpRequest, candidate: str | None) -> str:
@@ -283,10 +284,18 @@ class AppLoginView(PendingLoginMixin, TemplateView):
 
     def app_login(self, *, restart: bool = False, same_device: bool = False) -> AppLogin:
         login = None
+        service, text = service_and_text(self.request)
         if self.pending.app_login and not restart:
             login = app_logins.waited_on(self.pending.app_login)
+        if (
+            login is not None
+            and (login.service, login.text) != (service, text)
+            and login.current_status() == AppLogin.Status.WAITING
+        ):
+            # The citizen changed the page's language before the app scanned: the text the
+            # app shows and signs follows it (a new code; once scanned, the login keeps it).
+            login, same_device = None, login.same_device
         if login is None:
-            service, text = service_and_text(self.request)
             login = app_logins.start(
                 user_id=self.pending.user_id, service=service, text=text, same_device=same_device
             )

@@ -222,7 +222,7 @@ class AuthorizeView(OAuthLibMixin, View):
                 request,
                 login_session.Behalf(
                     service=party.name,
-                    text=approval.text if approval else gettext("Log on"),
+                    text=approval.text if approval else "",  # a login's: login's own words
                     level=level,
                     cancel_url=reverse("relying_parties:back", args=[attempt.reference]),
                     next_url=reverse("relying_parties:continue", args=[attempt.reference]),

@@ -249,13 +249,30 @@ def test_a_language_chosen_on_the_app_page_lasts_past_the_login(
     )
     assert response.status_code == 200
     client.get("/en/login/app/")  # where the language switcher sends the browser
-    login = AppLogin.objects.get()
+    login = AppLogin.objects.get(status="waiting")
     app_logins.scan(signer=jonas_phone, frame_text=app_logins.frame(login))
     signature = app_keys.sign(jonas_phone.private_key, login.signing_input.encode())
     app_logins.approve(
         signer=jonas_phone, token=str(login.token), signature=signature, pin="246810"
     )
     assert client.get("/en/login/app/")["Location"] == "/en/selfservice/history/"
+
+
+def test_the_apps_text_follows_a_change_of_language_until_the_app_scans(
+    client: Client, jonas_phone: AppDevice
+) -> None:
+    type_user_id(client, "J()nas Jen5en")
+    client.get("/en/login/app/")
+    english = AppLogin.objects.get()
+    assert english.text == "Log in to MitID.dk"
+    client.get("/da/login/app/")  # switched to Danish before scanning: a new code, in Danish
+    danish = AppLogin.objects.get(status="waiting")
+    assert danish.text == "Log på MitID.dk" and danish.token != english.token
+    assert AppLogin.objects.get(pk=english.pk).status == "cancelled"
+    app_logins.scan(signer=jonas_phone, frame_text=app_logins.frame(danish))
+    client.get("/en/login/app/")  # scanned: the app shows the text, which stays
+    assert AppLogin.objects.get(pk=danish.pk).status == "scanned"
+    assert AppLogin.objects.count() == 2
 
 
 def test_a_rejected_login_says_so_and_can_start_again(

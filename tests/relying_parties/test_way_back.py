@@ -214,3 +214,22 @@ def test_a_user_id_sent_for_a_partys_login_that_is_over_says_so_and_is_kept(
     assert "The login for the service you came from is over." in page
     assert 'value="J()nas Jen5en"' in page
     assert "mitid_login_pending" not in client.session  # no login started
+
+
+def test_a_partys_login_text_follows_the_page_and_a_transaction_text_stays(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    """The app's text of a party's login is the login pages' own, in their language; the
+    text of a transaction is the party's, whatever the language."""
+    from authenticators.models import AppLogin
+
+    type_user_id(client, start(client, party, ui_locales="da"), "J()nas Jen5en")
+    client.get("/da/login/app/")
+    assert AppLogin.objects.get(status="waiting").text == "Log på"
+    client.get("/en/login/app/")
+    assert AppLogin.objects.get(status="waiting").text == "Log in"
+    details = '[{"type": "mitid_approval", "text": "Betal 200 kr."}]'
+    type_user_id(client, start(client, party, authorization_details=details), "J()nas Jen5en")
+    client.get("/da/login/app/")
+    client.get("/en/login/app/")
+    assert AppLogin.objects.get(status="waiting").text == "Betal 200 kr."
