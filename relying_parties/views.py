@@ -217,23 +217,29 @@ class AuthorizeView(OAuthLibMixin, View):
             details=approval.details if approval else None,
             language=language,
         )
-        with translation.override(language):
-            login_session.begin_on_behalf(
-                request,
-                login_session.Behalf(
-                    service=party.name,
-                    text=approval.text if approval else "",  # a login's: login's own words
-                    level=level,
-                    cancel_url=reverse("relying_parties:back", args=[attempt.reference]),
-                    next_url=reverse("relying_parties:continue", args=[attempt.reference]),
-                    reference=attempt.reference,
-                    way_back=WAY_BACK,
-                    return_origin=origin(credentials["redirect_uri"]),
-                    approval=approval is not None,
-                ),
-            )
-            start = f"{reverse('login:start')}?{urlencode({'for': attempt.reference})}"
-        return redirect(start)
+        return begin_login(request, attempt, language)
+
+
+def begin_login(request: HttpRequest, attempt: attempts.Attempt, language: str) -> HttpResponse:
+    """The portal's login pages for the attempt, in `language`: headed with the party's name,
+    its transaction's text if any, Cancel going back to it, the login coming back here."""
+    with translation.override(language):
+        login_session.begin_on_behalf(
+            request,
+            login_session.Behalf(
+                service=attempt.party,
+                text=attempt.text,  # a transaction's; a login's are login's own words
+                level=attempt.level,
+                cancel_url=reverse("relying_parties:back", args=[attempt.reference]),
+                next_url=reverse("relying_parties:continue", args=[attempt.reference]),
+                reference=attempt.reference,
+                way_back=WAY_BACK,
+                return_origin=origin(attempt.credentials["redirect_uri"]),
+                approval=attempt.details is not None,
+            ),
+        )
+        start = f"{reverse('login:start')}?{urlencode({'for': attempt.reference})}"
+    return redirect(start)
 
 
 def origin(uri: str) -> str:
@@ -346,8 +352,10 @@ class ContinueView(AttemptMixin, View):
         if party is None:
             return render(request, "relying_parties/gone.html", status=400)
         if authenticated is None:
+            # The login pages again, for this party (the citizen may have left them for a
+            # login of the portal's own, which forgot the party's).
             messages.info(request, gettext("Log in with MitID to continue."))
-            return redirect(f"{reverse('login:start')}?{urlencode({'for': attempt.reference})}")
+            return begin_login(request, attempt, translation.get_language())
         if not attempt.level_met(authenticated.level):
             # Not logged in anywhere with a login that did not do: the party is told why.
             login_session.log_out(request)

@@ -233,3 +233,17 @@ def test_a_partys_login_text_follows_the_page_and_a_transaction_text_stays(
     client.get("/da/login/app/")
     client.get("/en/login/app/")
     assert AppLogin.objects.get(status="waiting").text == "Betal 200 kr."
+
+
+def test_back_to_a_partys_open_login_after_the_portals_own_login_page(
+    client: Client, party: Party
+) -> None:
+    """The citizen left the party's login for the portal's own login page (which forgets the
+    party's) and comes back to the party's login while it is open: it is the party's again."""
+    reference = start(client, party)
+    client.get("/en/login/")  # the portal's own login page: the party's login is forgotten
+    again = client.get(f"/en/relying-parties/{reference}/continue/")
+    assert again["Location"] == f"/en/login/?for={reference}"
+    page = client.get(again["Location"]).content.decode()
+    assert "Nordbank" in page and "is over" not in page
+    assert "Log in with MitID to continue." in page
