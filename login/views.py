@@ -294,7 +294,8 @@ class AppLoginView(PendingLoginMixin, TemplateView):
         ):
             # The citizen changed the page's language before the app scanned: the text the
             # app shows and signs follows it (a new code; once scanned, the login keeps it).
-            login, same_device = None, login.same_device
+            same_device = login.same_device
+            login = None
         if login is None:
             login = app_logins.start(
                 user_id=self.pending.user_id, service=service, text=text, same_device=same_device
