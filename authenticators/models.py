@@ -194,6 +194,11 @@ class Authenticator(models.Model):
         """Only an active authenticator may ever complete a login or an approval."""
         return self.status == AuthenticatorStatus.ACTIVE
 
+    @property
+    def can_be_blocked(self) -> bool:
+        """Not blocked or revoked already (what `lifecycle.block_device` refuses)."""
+        return self.status not in (AuthenticatorStatus.BLOCKED, AuthenticatorStatus.REVOKED)
+
     def get_throttle_factor(self) -> int:
         return settings.AUTHENTICATOR_THROTTLE_FACTOR
 

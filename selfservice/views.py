@@ -360,12 +360,11 @@ class BlockDeviceView(SelfServicePage, DraftFormMixin, FormView):
         others = self.others()
         # Blocked or revoked already (the browser's Back after blocking it): no form, so the
         # language buttons are the switcher's own, not this page's form's.
-        blockable = self.device.status in (AuthenticatorStatus.ACTIVE, AuthenticatorStatus.PENDING)
-        if not blockable:
+        if not self.device.can_be_blocked:
             kwargs["draft_form_id"] = None
         return super().get_context_data(
             device=self.device,
-            blockable=blockable,
+            blockable=self.device.can_be_blocked,
             others=others,
             methods=self.methods(others),
             is_session_device=self.device.persistent_id == mitid(self.request).device,
