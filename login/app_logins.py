@@ -163,6 +163,15 @@ def waited_on(token: str) -> AppLogin | None:
         return None
 
 
+def says_otherwise(login: AppLogin, service: str, text: str) -> bool:
+    """A login still waiting for the app whose words are not these (the citizen changed the
+    page's language): the page starts another in these words, as the app will show and sign
+    them. Once scanned, a login keeps its words."""
+    return (login.service, login.text) != (service, text) and (
+        login.current_status() == Status.WAITING
+    )
+
+
 def complete(login: AppLogin) -> None:
     """The browser takes an approved login, once: `move` to completed, without a lock (of two
     requests racing only one gets the login)."""

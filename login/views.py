@@ -287,14 +287,8 @@ class AppLoginView(PendingLoginMixin, TemplateView):
         service, text = service_and_text(self.request)
         if self.pending.app_login and not restart:
             login = app_logins.waited_on(self.pending.app_login)
-        if (
-            login is not None
-            and (login.service, login.text) != (service, text)
-            and login.current_status() == AppLogin.Status.WAITING
-        ):
-            # The citizen changed the page's language before the app scanned: the text the
-            # app shows and signs follows it (a new code; once scanned, the login keeps it).
-            same_device = login.same_device
+        if login is not None and app_logins.says_otherwise(login, service, text):
+            same_device = login.same_device  # a new code in the page's words, the same way
             login = None
         if login is None:
             login = app_logins.start(
