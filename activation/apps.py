@@ -7,3 +7,18 @@ from django.utils.translation import gettext_lazy as _
 class ActivationConfig(AppConfig):
     name = "activation"
     verbose_name = _("Activation")
+
+    def ready(self) -> None:
+        # What the desk writes in the audit log, in words for staff.
+        from audit.labels import register_reasons
+        from audit.models import AuditEntry
+        from authenticators.models import AssuranceLevel
+
+        from .desk import HANDED_OUT_AT_DESK
+
+        register_reasons(
+            {HANDED_OUT_AT_DESK: _("Handed out at Borgerservice")},
+            action=AuditEntry.Action.ORDER_CHANGED,
+        )
+        # A MitID made at the desk: the level it was given.
+        register_reasons(dict(AssuranceLevel.choices), action=AuditEntry.Action.DESK_CREATED)

@@ -48,6 +48,8 @@ R = TypeVar("R")
 State = DeskEnrollment.State
 # Documents with which staff may give level High after checking them in person.
 HIGH_DOCUMENTS = (IdDocument.PASSPORT, IdDocument.ID_CARD, IdDocument.DRIVING_LICENCE)
+# How a device handed out over the desk reads in the audit log.
+HANDED_OUT_AT_DESK = "handed_out_at_desk"
 # Which step may be taken in which state; the state it leads to is the step's own.
 STEPS = {
     "user_id": ((State.USER_ID, State.CONTACT), State.CONTACT),
@@ -308,7 +310,7 @@ def hand_out_code_device(*, desk: DeskEnrollment, kind: str, by: Staff) -> DeskE
                 by=by,
                 identity=identity,
                 target=f"{kind} {token.serial}",
-                reason="handed_out_at_desk",
+                reason=HANDED_OUT_AT_DESK,
             )
             return desk
     if refusal.entry is not None:  # said where it was found (a taken user-ID)

@@ -31,7 +31,7 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
 
     @admin.display(description=_("reason"), ordering="reason")
     def reason_shown(self, entry: AuditEntry) -> str:
-        return reason_label(entry.reason)
+        return reason_label(entry.reason, entry.action)
 
     # Append-only for everyone, superusers included: no add, change or delete views.
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -22,6 +22,9 @@ from authenticators.services import Refused
 from . import notices
 from .models import DeviceOrder
 
+# An order's change reads in the audit log as the status it moved to, or how it got there.
+POST_DELIVERED = "post"
+
 Status = DeviceOrder.Status
 
 # What staff (or the post) may do next with an order in each status. Sending and handing out
@@ -125,7 +128,7 @@ def mark_posted_orders_delivered() -> int:
     delivered = 0
     for order in orders_due_for_delivery():
         try:
-            change_order_status(order, status=Status.DELIVERED, by=None, reason="post")
+            change_order_status(order, status=Status.DELIVERED, by=None, reason=POST_DELIVERED)
         except Refused:
             continue  # changed by staff since the query: theirs stands
         delivered += 1

@@ -132,6 +132,14 @@ def history(identity: Identity, *, limit: int = 10) -> list[Use]:
     return uses(identity, list(history_events(identity)[:limit]))
 
 
+# The settings a citizen switches here, as their history and the audit log name a switch.
+SETTINGS = ("notify_on_use", "typed_codes")
+
+
+def setting_code(field: str, on: bool) -> str:
+    return f"{field}:{on:d}"
+
+
 def _event(identity: Identity, kind: str, detail: str, *, action: str, target: str = "") -> None:
     """The change in the citizen's history and, done by the citizen, in the audit log."""
     lifecycle.record_identity_event(identity, kind, detail)
@@ -173,7 +181,7 @@ def set_notify_on_use(*, identity: Identity, on: bool) -> None:
             _event(
                 identity,
                 AuthenticatorEvent.Kind.SETTING_CHANGED,
-                f"notify_on_use:{on:d}",
+                setting_code("notify_on_use", on),
                 action=AuditEntry.Action.SETTING_CHANGED,
             )
     identity.notify_on_use = on
@@ -205,7 +213,7 @@ def request_typed_codes(*, identity: Identity, on: bool, now: datetime | None = 
         _event(
             locked,
             AuthenticatorEvent.Kind.SETTING_CHANGED,
-            f"typed_codes:{on:d}",
+            setting_code("typed_codes", on),
             action=AuditEntry.Action.SETTING_CHANGED,
         )
     identity.refresh_from_db()

@@ -19,6 +19,8 @@ from django.template.response import TemplateResponse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from audit.labels import register_reasons
+from audit.models import AuditEntry
 from authenticators.services import Refused
 
 from . import services
@@ -59,6 +61,18 @@ class StaffActionsMixin(admin.ModelAdmin[Any]):
     Django's admin would merely leave such an action out of the menu and say "no action
     selected"; a POST naming it anyway is someone trying, and goes in the audit log.
     """
+
+    def __init__(self, model: type[models.Model], admin_site: admin.AdminSite) -> None:
+        super().__init__(model, admin_site)
+        # A refused action is audited by its name; the log shows the action's own words.
+        register_reasons(
+            {
+                name: getattr(self, name).short_description
+                for name in self.actions or ()
+                if isinstance(name, str)
+            },
+            action=AuditEntry.Action.PERMISSION_DENIED,
+        )
 
     # Django's admin asks has_<permission>_permission for each `permissions=[...]` of an action.
     def has_block_authenticator_permission(self, request: HttpRequest) -> bool:

@@ -23,6 +23,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from activation import desk
 from activation.forms import CodeDeviceActivationForm
 from activation.models import DeskEnrollment
+from audit.labels import register_reasons
+from audit.models import AuditEntry
 from authenticators.services import Refused
 
 from .admin_actions import refusal_text
@@ -58,6 +60,14 @@ DESK_REFUSALS = {
     "device_blocked": _("the device is blocked"),
     "locked": _("too many wrong codes: wait a while"),
 }
+# The same words in the audit log, where a refusal's wait is not kept.
+register_reasons(
+    {
+        **{code: words for code, words in DESK_REFUSALS.items() if code != "resend_too_soon"},
+        "resend_too_soon": _("a code was sent to this address just now"),
+    },
+    action=AuditEntry.Action.DESK_REFUSED,
+)
 
 
 class DeskPasswordForm(CodeDeviceActivationForm):

@@ -19,6 +19,13 @@ class StaffConfig(AppConfig):
         # the audit log, and their account is not written again at each of them.
         user_logged_in.disconnect(dispatch_uid="update_last_login")
         user_logged_in.connect(staff_last_login, dispatch_uid="update_last_login")
+        # Why a staff login failed, in words in the audit log.
+        from audit.labels import register_reasons
+        from audit.models import AuditEntry
+
+        from .services import LOGIN_FAILURE_WORDS
+
+        register_reasons(LOGIN_FAILURE_WORDS, action=AuditEntry.Action.STAFF_LOGIN_FAILED)
 
 
 def staff_last_login(sender: Any, user: Any, **kwargs: Any) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditEntry
@@ -62,6 +63,15 @@ LOGIN_FAILURES = {
     "device_required": "no_device",
 }
 LOCKED_OUT = "locked_out"
+# The same, in words for the audit log.
+LOGIN_FAILURE_WORDS = {
+    "wrong_password": _("wrong username or password"),
+    "no_code": _("no code from the code device"),
+    "wrong_code": _("wrong code"),
+    "code_throttled": _("too many wrong codes: wait a while"),
+    "no_device": _("no code device set up"),
+    LOCKED_OUT: _("locked out after too many failed logins"),
+}
 
 
 def record_staff_login(*, user: User, client: str) -> AuditEntry:

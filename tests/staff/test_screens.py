@@ -188,3 +188,36 @@ def test_column_headers_and_the_audit_log_are_in_the_staff_members_language(
     assert ">lost<" not in audit
     # The user-ID as the citizen wrote it, with its capitals and spaces.
     assert "Karen H. Hansen" in audit
+
+
+# What each app writes as an audit entry's reason, and the Danish staff read for it.
+CODED_REASONS = [
+    ("order_changed", "sent", "Sendt"),
+    ("order_changed", "lost", "Bortkommet"),  # lost in the post, not a lost phone ("Mistet")
+    ("order_changed", "post", "Leveret af posten"),
+    ("order_changed", "handed_out_at_desk", "Udleveret i Borgerservice"),
+    ("desk_created", "high", "Høj"),
+    ("desk_refused", "user_id_taken", "en anden har allerede dette bruger-ID"),
+    ("desk_refused", "no_code", "der er endnu ikke sendt en kode"),
+    ("staff_login_failed", "no_code", "ingen kode fra kodeviseren"),
+    (
+        "staff_login_failed",
+        "wrong_code,wrong_password",
+        "forkert kode, forkert brugernavn eller adgangskode",
+    ),
+    ("permission_denied", "send_from_stock", "Send med posten (tildel en enhed fra lageret)"),
+    ("setting_changed", "notify_on_use:1", "får besked ved hver brug: slået til"),
+    ("contact_changed", "mobile", "Mobilnummer"),
+    ("device_blocked", "lost", "Mistet"),
+    ("device_blocked", "Fundet af politiet, 3 dage", "Fundet af politiet, 3 dage"),
+]
+
+
+@pytest.mark.parametrize(("action", "code", "words"), CODED_REASONS)
+def test_every_coded_reason_in_the_audit_log_is_in_words(
+    superuser: User, action: str, code: str, words: str
+) -> None:
+    record(action, by=None, reason=code)
+    client = log_in_staff(Client(headers={"accept-language": "da"}), superuser)
+    html = client.get("/admin/audit/auditentry/").content.decode()
+    assert f'<td class="field-reason_shown">{words}</td>' in html
