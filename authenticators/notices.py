@@ -151,17 +151,30 @@ USE_NOTICE = (
 )
 
 
+# Someone holds a device the citizen blocked (or that was revoked), and tried it.
+BLOCKED_USE_NOTICE = (
+    _("Your blocked %(device)s was tried"),
+    _(
+        "Someone tried to use your %(device)s for %(service)s on %(time)s. It is blocked, so "
+        "the try was refused and nothing happened. If you have not found the device, keep it "
+        "blocked; if you have questions, call MitID support on %(phone)s."
+    ),
+)
+
+
 def tell_use(event_id: int) -> None:
-    """Tell a citizen who asked to hear of every use that their MitID was just used."""
+    """Tell a citizen who asked to hear of every use that their MitID was just used, or that a
+    device of theirs that is blocked was tried (a refused use)."""
     event = AuthenticatorEvent.objects.select_related("identity").get(pk=event_id)
     identity = event.identity
     device = Device.from_persistent_id(event.device) if event.device else None
-    subject, body = USE_NOTICE
+    refused = event.kind == AuthenticatorEvent.Kind.REFUSED
+    subject, body = BLOCKED_USE_NOTICE if refused else USE_NOTICE
     with translation.override(identity.language):
         names = {
             "device": device.label if device else "",
             "service": event.service,
             "time": date_format(localtime(event.at), "DATETIME_FORMAT"),
         }
-        context = {"subject": notice(subject), "body": notice(body, **names)}
+        context = {"subject": notice(subject, **names), "body": notice(body, **names)}
     notify(identity, "authenticators/messages/status_notice", context)

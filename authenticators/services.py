@@ -1,8 +1,9 @@
 """Authenticator services: the one way to verify a code, and every change of status."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,6 +28,8 @@ class Refused(Exception):
         self.code = code
 
 
+# The detail of a use refused because the device is blocked, revoked or not yet active.
+BLOCKED_USE = "not_active"
 # The purpose of the one check that activates a device: the activation, not a use of MitID.
 ACTIVATION_CHECK = "activation"
 
@@ -96,6 +99,9 @@ def verify(
             outcome = Verification(True)
         else:
             outcome = Verification(False, "wrong_code")
+        if outcome.reason == "not_active":
+            record_blocked_use(device, service=service)
+            return outcome
         event = record(
             device,
             AuthenticatorEvent.Kind.VERIFIED if outcome.ok else AuthenticatorEvent.Kind.REFUSED,
@@ -105,6 +111,28 @@ def verify(
         if outcome.ok and service and device.identity.notify_on_use:
             _tell_use(event)
     return outcome
+
+
+def record_blocked_use(device: Device, *, service: str) -> AuthenticatorEvent | None:
+    """A blocked or revoked device was tried for `service`: someone holds it. A "Refused" use
+    in the citizen's history, told to a citizen who asked to hear of every use; at most once
+    in `BLOCKED_USE_QUIET_MINUTES` for a device, since whoever holds it can try it without end
+    (no lock counts tries of a device that is no longer usable). None when it was quiet."""
+    since = timezone.now() - timedelta(minutes=settings.BLOCKED_USE_QUIET_MINUTES)
+    tried = AuthenticatorEvent.objects.filter(
+        identity_id=device.identity_id,
+        device=device.persistent_id,
+        kind=AuthenticatorEvent.Kind.REFUSED,
+        detail=BLOCKED_USE,
+        at__gte=since,
+    )
+    if tried.exists():
+        return None
+    event = record(device, AuthenticatorEvent.Kind.REFUSED, BLOCKED_USE, service=service)
+    stopped = device.status in (AuthenticatorStatus.BLOCKED, AuthenticatorStatus.REVOKED)
+    if service and stopped and device.identity.notify_on_use:
+        _tell_use(event)
+    return event
 
 
 def _tell_use(event: AuthenticatorEvent) -> None:

@@ -432,9 +432,7 @@ def refuse_blocked_app(*, device: AppDevice, frame_text: str = "", token: str = 
             return
         move(login, Status.BLOCKED)
         # In the citizen's history: someone holds the blocked app and tried it on their login.
-        services.record(
-            device, AuthenticatorEvent.Kind.REFUSED, "not_active", service=login.service
-        )
+        services.record_blocked_use(device, service=login.service)
 
 
 def reject(*, signer: AppDevice, token: str) -> AppLogin:

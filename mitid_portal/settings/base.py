@@ -391,6 +391,9 @@ USER_ID_CHECK_WINDOW_SECONDS = env_int("USER_ID_CHECK_WINDOW_SECONDS", 600)
 # Authenticators: three wrong codes or signatures in a row lock the device for a while.
 AUTHENTICATOR_MAX_FAILURES = env_int("AUTHENTICATOR_MAX_FAILURES", 3)
 AUTHENTICATOR_LOCK_MINUTES = env_int("AUTHENTICATOR_LOCK_MINUTES", 15)
+# A blocked or revoked device tried again (someone holds a lost phone) is in the citizen's
+# history, and told to a citizen who asked to hear of every use, at most once in this while.
+BLOCKED_USE_QUIET_MINUTES = env_int("BLOCKED_USE_QUIET_MINUTES", 15)
 # Failed logins (NemID, code device) one client address may make in a window before it must
 # wait; checked before any password is hashed. Many citizens may share an address (a
 # workplace, a phone network), so the limit is far above one person's.

@@ -1,14 +1,17 @@
 """The App API for logins: signed requests, scan, pending, approve and reject."""
 
 import time
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from app_api import auth as api_auth
 from authenticators import app_keys, lifecycle
-from authenticators.models import AppDevice, AppLogin
+from authenticators.models import AppDevice, AppLogin, AuthenticatorEvent, Identity
 from login import app_logins
+from messaging.models import OutboxMessage
 from selfservice.services import history
 from tests.app_api.conftest import API, AppApi
 from tests.factories import AppDeviceFactory
@@ -187,6 +190,41 @@ def test_a_blocked_app_is_refused_and_its_persons_login_says_why(
     assert use.authenticator == phone.label
     app_api.call("POST", "/logins/scan", {"frame": app_logins.frame(login)}, signer=phone)
     assert len(history(phone.identity)) == 2, "a login ends once, and is one line"
+
+
+def test_a_blocked_app_tried_again_and_again_is_one_line_and_one_notice_a_while(
+    app_api: AppApi, phone: AppDevice, settings, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    settings.BLOCKED_USE_QUIET_MINUTES = 15
+    Identity.objects.filter(pk=phone.identity_id).update(
+        notify_on_use=True, mobile="+4520304050", contact_set_at=timezone.now()
+    )
+    lifecycle.block_device(phone, reason="stolen", by=None)
+    OutboxMessage.objects.all().delete()  # the block's own notice
+
+    def try_the_phone() -> None:
+        login = app_logins.start(user_id="J()nas Jen5en", service="Netbank", text="Log on")
+        with django_capture_on_commit_callbacks(execute=True):
+            response = app_api.call(
+                "POST", "/logins/scan", {"frame": app_logins.frame(login)}, signer=phone
+            )
+        assert code(response) == (403, "device_not_active")
+        assert AppLogin.objects.get(pk=login.pk).status == "blocked", "each login still ends"
+
+    for _ in range(5):
+        try_the_phone()
+    refused = AuthenticatorEvent.objects.filter(kind="refused", identity_id=phone.identity_id)
+    assert refused.count() == 1, "whoever holds the phone cannot fill the history"
+    (sms,) = OutboxMessage.objects.values_list("body", flat=True)
+    # In the citizen's language (Danish here).
+    assert "Nogen forsøgte at bruge din MitID app" in sms and "Netbank" in sms
+    assert "Den er spærret, så forsøget blev afvist" in sms
+
+    # After the quiet while, the next try is a line and a notice of its own.
+    refused.update(at=timezone.now() - timedelta(minutes=16))
+    try_the_phone()
+    assert refused.count() == 2
+    assert OutboxMessage.objects.count() == 2
 
 
 def test_someone_elses_blocked_app_changes_nothing(app_api: AppApi, login: AppLogin) -> None:

@@ -160,6 +160,15 @@ def test_a_blocked_or_revoked_device_never_verifies(kind: Kind, change) -> None:
     assert kind.device.status in (AuthenticatorStatus.BLOCKED, AuthenticatorStatus.REVOKED)
 
 
+def test_a_blocked_device_tried_again_and_again_is_one_refused_use_a_while(kind: Kind) -> None:
+    lifecycle.block_device(kind.device, reason="lost", by=None)
+    for _ in range(4):
+        outcome = services.verify(kind.device, kind.valid_token(), service="Netbank")
+        assert (outcome.ok, outcome.reason) == (False, "not_active")
+    refused = AuthenticatorEvent.objects.filter(device=kind.device.persistent_id, kind="refused")
+    assert list(refused.values_list("detail", "service")) == [("not_active", "Netbank")]
+
+
 def test_every_change_of_status_is_in_the_history(kind: Kind) -> None:
     lifecycle.block_device(kind.device, reason="lost", by=None)
     kinds = list(
