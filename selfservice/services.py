@@ -16,7 +16,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from audit.services import record as audit
 from authenticators import lifecycle
-from authenticators.kinds import KINDS
+from authenticators.kinds import KINDS, devices_of
 from authenticators.models import (
     AuthenticatorEvent,
     AuthenticatorKind,
@@ -52,15 +52,6 @@ def can_log_in_with_mitid(identity: Identity) -> bool:
     """Whether any authenticator of the identity still works: then MitID, not NemID, proves
     who orders a new device (a NemID password alone must not put one in the post)."""
     return any(device.is_usable for device in devices_of(identity))
-
-
-def devices_of(identity: Identity, *, revoked: bool = False) -> list[Device]:
-    """The identity's authenticators (apps, code device, chips), revoked ones if asked for."""
-    found: list[Device] = []
-    for model in KINDS.values():
-        devices = model.objects.filter(identity=identity)
-        found.extend(devices if revoked else devices.exclude(status=AuthenticatorStatus.REVOKED))
-    return found
 
 
 def device_of(identity: Identity, kind: str, pk: int) -> Device | None:

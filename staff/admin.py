@@ -9,12 +9,18 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils.formats import date_format
+from django.utils.text import format_lazy
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from audit.labels import reason_label
 from audit.models import AuditEntry
 from authenticators import lifecycle
+from authenticators.kinds import devices_of
 from authenticators.models import (
     AppDevice,
     AuthenticatorEvent,
@@ -109,15 +115,54 @@ class ChipDeviceInline(StaffWordsMixin, ReadOnlyMixin, admin.TabularInline[ChipD
     extra = 0
 
 
+def device_words(device: Any) -> str:
+    """A device as staff tell it from the person's others: two phones may bear one name."""
+    if device.activated_at is None:
+        return str(device.label)
+    return str(
+        format_lazy(
+            "{label}, {activated} {at}",
+            label=device.label,
+            activated=_("activated"),
+            at=date_format(localtime(device.activated_at), "DATETIME_FORMAT"),
+        )
+    )
+
+
+class EventFormSet(BaseInlineFormSet):
+    """The person's history, each line naming its device (an event keeps the device's
+    django-otp id), read once for the page rather than once a line."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        words = {
+            device.persistent_id: device_words(device)
+            for device in devices_of(self.instance, revoked=True)
+        }
+        for form in self.forms:
+            form.instance.device_words = words.get(form.instance.device, "")
+
+
 class EventInline(ReadOnlyMixin, admin.TabularInline[AuthenticatorEvent, Identity]):
     model = AuthenticatorEvent
+    formset = EventFormSet
     fields = readonly_fields = (
         "at",
         "kind",
-        "detail",
+        "authenticator",
+        "service",
+        "detail_shown",
     )
     extra = 0
     verbose_name_plural = _("history")
+
+    @admin.display(description=_("authenticator"))
+    def authenticator(self, event: AuthenticatorEvent) -> str:
+        return getattr(event, "device_words", "")
+
+    @admin.display(description=_("detail"))
+    def detail_shown(self, event: AuthenticatorEvent) -> str:
+        return reason_label(event.detail, event.kind)
 
 
 class AuditInline(ReadOnlyMixin, admin.TabularInline[AuditEntry, Identity]):
@@ -127,10 +172,14 @@ class AuditInline(ReadOnlyMixin, admin.TabularInline[AuditEntry, Identity]):
         "actor_name",
         "action",
         "target",
-        "reason",
+        "reason_shown",
         "detail",
     )
     extra = 0
+
+    @admin.display(description=_("reason"))
+    def reason_shown(self, entry: AuditEntry) -> str:
+        return reason_label(entry.reason, entry.action)
 
 
 @admin.register(Identity)
@@ -282,7 +331,7 @@ class DeviceAdmin(StaffWordsMixin, ReadOnlyMixin, StaffActionsMixin):
     actions = ["block", "unblock", "revoke"]
 
     def describe(self, obj: Any) -> str:
-        return f"{obj.identity}: {obj.label}"
+        return f"{obj.identity}: {device_words(obj)}"
 
     @admin.action(description=_("Block (reason required)"), permissions=["block_authenticator"])
     def block(self, request: HttpRequest, queryset: QuerySet[Any]) -> TemplateResponse | None:

@@ -1,14 +1,18 @@
 """The admin screens: what staff see, how they search, and the read-only audit log."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEntry
 from audit.services import record
-from authenticators import lifecycle
+from authenticators import lifecycle, services
+from authenticators.models import AppDevice, AuthenticatorEvent
 from cpr.models import RegisteredPerson
 from tests.factories import AppDeviceFactory, IdentityFactory, active_code_device
 
@@ -85,6 +89,36 @@ def test_the_identity_page_shows_its_authenticators_and_history(
     assert re.search(r'<td class="field-kind">\s*<p>Blocked</p>', html)
     assert "Authenticator blocked" in html  # the audit entry
     assert 'name="_save"' not in html  # read-only
+
+
+def test_two_phones_of_one_name_are_told_apart_in_the_history_and_the_block(
+    desk: Client, jonas: object
+) -> None:
+    old = AppDeviceFactory(identity=jonas, name="iPhone")
+    AppDeviceFactory(identity=jonas, name="iPhone")
+    AppDevice.objects.filter(pk=old.pk).update(activated_at=datetime(2026, 3, 2, 9, 15, tzinfo=UTC))
+    old.refresh_from_db()
+    lifecycle.block_device(old, reason="lost", by=None)
+    services.verify(old, "123456", service="Netbank")  # the lost phone, tried
+    html = desk.get(f"/admin/authenticators/identity/{jonas.pk}/change/").content.decode()  # type: ignore[attr-defined]
+    # Each line of the history names its phone by when it was activated (local time).
+    named = re.findall(r'<td class="field-authenticator">\s*<p>(.*?)</p>', html)
+    assert named[:2] == ["MitID app (iPhone), activated 2 March 2026 at 10:15"] * 2
+    assert re.search(r'<td class="field-detail_shown">\s*<p>the device is blocked or not', html)
+    assert re.search(r'<td class="field-service">\s*<p>Netbank</p>', html)
+    # The history's device names are read once for the page, not once a line.
+    page = f"/admin/authenticators/identity/{jonas.pk}/change/"  # type: ignore[attr-defined]
+    with CaptureQueriesContext(connection) as few:
+        desk.get(page)
+    for _ in range(10):
+        AuthenticatorEvent.objects.filter(kind="refused").update(
+            at=datetime(2026, 1, 1, tzinfo=UTC)
+        )
+        services.verify(old, "123456", service="Netbank")
+    assert AuthenticatorEvent.objects.filter(kind="refused").count() == 11
+    with CaptureQueriesContext(connection) as many:
+        desk.get(page)
+    assert len(many) == len(few)
 
 
 def test_authenticators_filter_by_status_and_kind(desk: Client) -> None:
