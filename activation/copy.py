@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from authenticators import app_keys, notices, services
 from authenticators.models import AppDevice, AuthenticatorStatus, Identity
+from authenticators.queries import one
 from authenticators.user_ids import is_user_id
 
 from .models import AppCopy, token_hash
@@ -56,6 +57,33 @@ def show_copy_code(*, source: AppDevice) -> tuple[AppCopy, str]:
         return new_copy(source=source, identity=source.identity)
 
 
+def _shown(qr: str, *, lock: bool) -> AppCopy:
+    """The copy whose QR code this is, still waiting to be scanned; or why it is not."""
+    qr = qr.strip()
+    if not qr.startswith(PREFIX):
+        raise ActivationRefused("copy_code_invalid")
+    copies = AppCopy.objects.select_related("identity", "source")
+    copy = one(
+        (copies.select_for_update() if lock else copies).filter(
+            token_hash=token_hash(qr[len(PREFIX) :])
+        )
+    )
+    if copy is None or copy.state == AppCopy.State.CANCELLED:
+        raise ActivationRefused("copy_code_invalid")
+    if copy.state != AppCopy.State.SHOWN:
+        raise ActivationRefused("copy_code_used")
+    if timezone.now() >= copy.expires_at:
+        raise ActivationRefused("copy_code_expired")
+    return copy
+
+
+def check_copy_code(*, qr: str) -> AppCopy:
+    """The new phone scanned the code: can it still be used? Asked before the citizen types
+    their user-ID, so that a code used or expired is said at once. It says nothing of whose
+    code it is (the code is a secret only the old phone's screen showed)."""
+    return _shown(qr, lock=False)
+
+
 def scan_copy_code(
     *, qr: str, user_id: str, public_key: str, installation_id: str, device_name: str
 ) -> tuple[AppCopy, AppDevice]:
@@ -65,22 +93,8 @@ def scan_copy_code(
         installation = uuid.UUID(installation_id)
     except (app_keys.InvalidKey, ValueError) as error:
         raise ActivationRefused("invalid_key") from error
-    qr = qr.strip()
-    if not qr.startswith(PREFIX):
-        raise ActivationRefused("copy_code_invalid")
     with transaction.atomic():
-        copy = (
-            AppCopy.objects.select_for_update()
-            .select_related("identity", "source")
-            .filter(token_hash=token_hash(qr[len(PREFIX) :]))
-            .first()
-        )
-        if copy is None or copy.state == AppCopy.State.CANCELLED:
-            raise ActivationRefused("copy_code_invalid")
-        if copy.state != AppCopy.State.SHOWN:
-            raise ActivationRefused("copy_code_used")
-        if timezone.now() >= copy.expires_at:
-            raise ActivationRefused("copy_code_expired")
+        copy = _shown(qr, lock=True)
         identity = Identity.objects.select_for_update().get(pk=copy.identity_id)
         if not is_user_id(user_id, identity.user_id_key):
             raise ActivationRefused("not_your_user_id")

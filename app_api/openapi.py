@@ -627,6 +627,22 @@ OPENAPI["paths"].update(
             *SIGNED_ERRORS,
             security=SIGNED,
         ),
+        "/copies/check": operation(
+            "checkCopyCode",
+            "The new phone scanned the QR code: can it still be used? (before the user-ID)",
+            obj(["qr"], qr=STRING),
+            (
+                200,
+                "It can: ask for the user-ID, then POST copies/scan",
+                obj(["status", "expires_at"], status=STRING, expires_at=STRING),
+            ),
+            (400, ("malformed_json", "missing_field")),
+            (422, ("copy_code_invalid",)),
+            (409, ("copy_code_used",)),
+            (410, ("copy_code_expired",)),
+            (415, ("unsupported_media_type",)),
+            *COMMON_ERRORS,
+        ),
         "/copies/scan": operation(
             "scanCopyCode",
             "The new phone scanned the QR code: the user-ID typed there, and its new key",

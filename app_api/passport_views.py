@@ -158,6 +158,12 @@ def show_copy(request: HttpRequest, body: dict[str, Any], signer: AppDevice) -> 
     )
 
 
+@json_endpoint("qr")
+def check_copy(request: HttpRequest, body: dict[str, Any]) -> JsonResponse:
+    copy = app_copy.check_copy_code(qr=body["qr"])
+    return JsonResponse({"status": "shown", "expires_at": copy.expires_at.isoformat()})
+
+
 @json_endpoint("qr", "user_id", "public_key", "installation_id")
 def scan_copy(request: HttpRequest, body: dict[str, Any]) -> JsonResponse:
     copy, device = app_copy.scan_copy_code(

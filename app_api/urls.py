@@ -29,6 +29,7 @@ urlpatterns = [
     path("passport/copy", roads.copy_for_helped, name="passport_copy"),
     path("passport/order", roads.order, name="passport_order"),
     path("copies", roads.show_copy, name="show_copy"),
+    path("copies/check", roads.check_copy, name="check_copy"),
     path("copies/scan", roads.scan_copy, name="scan_copy"),
     path("copies/<uuid:copy_id>/approve", roads.approve_copy, name="approve_copy"),
     # Anything else under the API is a JSON 404, as a phone expects.

@@ -420,11 +420,13 @@
       var read = file ? readQr(file) : Promise.resolve(form.frame.value.trim());
       return read.then(function (text) {
         if (text.indexOf("mitid-copy.") === 0) {
-          copyCode = text;
-          form.reset();
-          say("");
-          show("copy-user-id");
-          return undefined;
+          // Asked at once: a code used or out of time is said before the user-ID is typed.
+          return call("POST", "/copies/check", { qr: text }).then(function () {
+            copyCode = text;
+            form.reset();
+            say("");
+            show("copy-user-id");
+          });
         }
         if (!signer()) { throw new Error("no-user-id"); }
         return call("POST", "/logins/scan", { frame: text }, signer()).then(function (login) {

@@ -418,6 +418,27 @@ def test_a_copy_code_works_once(app_api: AppApi, old_phone: AppDevice) -> None:
     assert code(scan(NewPhone(app_api), shown["qr"])) == (409, "copy_code_used")
 
 
+def test_the_new_phone_asks_whether_a_copy_code_can_be_used_before_the_user_id(
+    app_api: AppApi, old_phone: AppDevice
+) -> None:
+    shown = show(app_api, old_phone)
+    new = NewPhone(app_api)
+    checked = new.post("/copies/check", {"qr": shown["qr"]})
+    assert checked.status_code == 200
+    assert checked.json() == {"status": "shown", "expires_at": shown["expires_at"]}
+    assert "user_id" not in checked.json(), "whose code it is stays unsaid"
+    assert scan(new, shown["qr"]).status_code == 201  # asking used nothing up
+    assert code(new.post("/copies/check", {"qr": shown["qr"]})) == (409, "copy_code_used")
+    assert code(new.post("/copies/check", {"qr": "mitid-copy.made-up"})) == (
+        422,
+        "copy_code_invalid",
+    )
+    AppCopy.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    fresh = show(app_api, old_phone)
+    AppCopy.objects.filter(state="shown").update(expires_at=timezone.now())
+    assert code(new.post("/copies/check", {"qr": fresh["qr"]})) == (410, "copy_code_expired")
+
+
 def test_a_copy_code_older_than_3_minutes_is_refused(app_api: AppApi, old_phone: AppDevice) -> None:
     shown = show(app_api, old_phone)
     AppCopy.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
