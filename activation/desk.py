@@ -25,7 +25,14 @@ from audit.models import AuditEntry
 from audit.services import record as audit
 from authenticators import lifecycle
 from authenticators.lifecycle import IdCheck, IdDocument
-from authenticators.models import AssuranceLevel, AuthenticatorEvent, CodeDevice, Identity
+from authenticators.models import (
+    AssuranceLevel,
+    AuthenticatorEvent,
+    AuthenticatorStatus,
+    CodeDevice,
+    Identity,
+)
+from authenticators.queries import one
 from authenticators.services import Refused
 from authenticators.user_ids import is_user_id, normalise_user_id
 from cpr.persons import get_person_register
@@ -280,6 +287,17 @@ def _make_identity(desk: DeskEnrollment, *, by: Staff) -> Identity:
     return identity
 
 
+def code_device_held(desk: DeskEnrollment) -> CodeDevice | None:
+    """The active code device the citizen at the desk holds already, if any: a person holds
+    one, so the desk may then give only an app activation code. Known from the first step (the
+    CPR number), so that staff say so before the user-ID and the contact details."""
+    return one(
+        CodeDevice.objects.select_related("token").filter(
+            identity__cpr=desk.cpr, status=AuthenticatorStatus.ACTIVE
+        )
+    )
+
+
 @_audits_refusals
 def hand_out_code_device(*, desk: DeskEnrollment, kind: str, by: Staff) -> DeskEnrollment:
     """A code device of `kind` from stock, handed over; the citizen activates it at the desk."""
@@ -291,7 +309,7 @@ def hand_out_code_device(*, desk: DeskEnrollment, kind: str, by: Staff) -> DeskE
         try:
             with transaction.atomic():
                 identity = _make_identity(desk, by=by)
-                if CodeDevice.objects.filter(identity=identity, status="active").exists():
+                if code_device_held(desk) is not None:
                     raise DeskRefused("has_code_device")
                 order = DeviceOrder.objects.create(
                     identity=identity, kind=kind, delivery=DeviceOrder.Delivery.PICKUP

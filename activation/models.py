@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from authenticators.lifecycle import IdDocument
 from authenticators.models import AppDevice, Identity
 from enrollment.models import AddressCode, AddressCodeSend
 
@@ -123,7 +124,7 @@ class DeskEnrollment(AddressCode):
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     cpr = models.CharField(_("CPR number"), max_length=10)
     name = models.CharField(_("name"), max_length=200)
-    document = models.CharField(_("ID document seen"), max_length=20)
+    document = models.CharField(_("ID document seen"), max_length=20, choices=IdDocument.choices)
     document_last4 = models.CharField(_("its number ends in"), max_length=4)
     level = models.CharField(_("assurance level"), max_length=12)
     state = models.CharField(_("step"), max_length=8, choices=State.choices)

@@ -25,6 +25,7 @@ from activation.forms import CodeDeviceActivationForm
 from activation.models import DeskEnrollment
 from audit.labels import register_reasons
 from audit.models import AuditEntry
+from authenticators.models import CodeDevice
 from authenticators.services import Refused
 
 from .admin_actions import refusal_text
@@ -175,7 +176,9 @@ class DeskEnrollmentAdmin(admin.ModelAdmin[DeskEnrollment]):
                 return HttpResponseRedirect(self._desk_url(started))
         return self._page(request, str(_("Create MitID at the desk")), {"form": form})
 
-    def _step_form(self, case: DeskEnrollment, data: Any, *, send_again: bool) -> forms.Form | None:
+    def _step_form(
+        self, case: DeskEnrollment, data: Any, *, send_again: bool, held: CodeDevice | None
+    ) -> forms.Form | None:
         state = DeskEnrollment.State
         if case.state == state.USER_ID:
             return DeskUserIdForm(data)
@@ -187,7 +190,7 @@ class DeskEnrollmentAdmin(admin.ModelAdmin[DeskEnrollment]):
                 data, initial={"channel": case.channel, "address": case.address}
             )
         if case.state == state.METHOD:
-            return DeskMethodForm(data)
+            return DeskMethodForm(data, code_device=held is None)
         return None
 
     @method_decorator(never_cache)
@@ -198,7 +201,9 @@ class DeskEnrollmentAdmin(admin.ModelAdmin[DeskEnrollment]):
         data = request.POST if request.method == "POST" else None
         # "Send a new code" shows the send form; the code sent before works until a new one is.
         send_again = request.GET.get("send") == SEND_AGAIN
-        form = self._step_form(case, data, send_again=send_again)
+        # A person holds one code device: said from the first step, and not offered again.
+        held = desk.code_device_held(case) if case.state != DeskEnrollment.State.DONE else None
+        form = self._step_form(case, data, send_again=send_again, held=held)
         suggestions: list[str] = []
         activation_code = ""
         if form is not None and data is not None and form.is_valid():
@@ -223,6 +228,7 @@ class DeskEnrollmentAdmin(admin.ModelAdmin[DeskEnrollment]):
                 "screen_url": reverse("admin:activation_deskenrollment_screen", args=[case.pk]),
                 "send_again": SEND_AGAIN,
                 "sending_again": send_again,
+                "held": held,
             },
         )
 

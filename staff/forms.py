@@ -155,3 +155,11 @@ class DeskMethodForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
+
+    def __init__(self, *args: Any, code_device: bool = True, **kwargs: Any) -> None:
+        """`code_device=False`: the citizen holds one already, so only the app is offered."""
+        super().__init__(*args, **kwargs)
+        if not code_device:
+            field = self.fields["method"]
+            field.choices = [choice for choice in field.choices if choice[0] == "app"]  # type: ignore[attr-defined]
+            field.initial = "app"

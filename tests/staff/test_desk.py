@@ -15,7 +15,7 @@ from audit.models import AuditEntry
 from authenticators.models import AuthenticatorEvent, CodeDevice, HardwareToken, Identity
 from authenticators.stock import fill_stock
 from messaging.models import Message, OutboxMessage
-from tests.factories import IdentityFactory
+from tests.factories import IdentityFactory, active_code_device
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +90,31 @@ def test_staff_create_mitid_with_a_code_device_the_citizen_activates_at_the_desk
     ).exists()
     # The password never reaches the staff's pages or the audit log.
     assert not AuditEntry.objects.filter(detail__contains="kodeord").exists()
+
+
+def test_someone_with_a_code_device_is_told_so_from_the_first_step_and_offered_the_app(
+    desk: Client, register: None, django_capture_on_commit_callbacks
+) -> None:
+    sofie = IdentityFactory(cpr=SOFIE, user_id="Sofie H")
+    held = active_code_device(sofie)
+    url = desk.post(ADD, {"cpr": SOFIE, "document": "passport", "last4": "4081"})["Location"]
+    said = f"This person has an active MitID code display {held.token.serial} already"
+    first = desk.get(url).content.decode()
+    assert said in first, "before the user-ID and the contact"
+    assert "<dd>Passport …4081</dd>" in first  # the document seen, by its name
+    desk.post(url, {"user_id": "Sofie H"})
+    with django_capture_on_commit_callbacks(execute=True):
+        desk.post(url, {"channel": "sms", "address": "20 30 40 50"})
+    desk.post(url, {"code": sms_code()})
+    page = desk.get(url).content.decode()
+    assert said in page
+    assert 'value="app"' in page and 'value="kodeviser"' not in page
+    # A crafted POST for a code device anyway is refused, as before, and nothing handed out.
+    refused = desk.post(url, {"method": "kodeviser"}).content.decode()
+    assert "Select a valid choice" in refused
+    assert not HardwareToken.objects.filter(assigned_to=sofie).exclude(pk=held.token.pk).exists()
+    answer = desk.post(url, {"method": "app"}).content.decode()
+    assert re.search(r"<strong>[A-Z2-9]{4}-[A-Z2-9]{4}</strong>", answer)
 
 
 def test_an_app_activation_code_at_the_desk(
