@@ -190,6 +190,9 @@ def test_karen_orders_a_code_display_for_pick_up_in_english_without_javascript(
     expect(page.get_by_label("User-ID", exact=True)).to_have_value("karen.h")
     page.get_by_role("button", name="Continue").click()
 
+    # Without JavaScript both ways' details are there from the start (with it, once chosen).
+    expect(page.get_by_text("By post it goes to:")).to_be_visible()
+    expect(page.get_by_label("Borgerservice Herning")).to_be_visible()
     # Office first (its opening hours in English), then the date, then the time.
     page.get_by_label("Pick up at Borgerservice").check()
     expect(page.get_by_text("Open Monday to Wednesday 10:00–15:00")).to_be_visible()
