@@ -29,6 +29,7 @@ from pages import qr
 from pages.clients import client_address
 from pages.drafts import DraftFormMixin, keep_draft
 from pages.languages import page_in
+from pages.redirects import ErrorsAfterRedirectMixin
 from pages.security import allow_form_action
 
 from . import app_logins, methods, services, session, session_time, ways_back
@@ -386,7 +387,10 @@ def app_login_status(request: HttpRequest) -> JsonResponse:
 
 
 @method_decorator([never_cache, sensitive_post_parameters("password", "code")], name="dispatch")
-class CodeDeviceLoginView(PendingLoginMixin, FormView):
+class CodeDeviceLoginView(PendingLoginMixin, ErrorsAfterRedirectMixin, FormView):
+    """The password and the device's code; a refusal is a redirect to this page (Back and
+    reload never send a password or a used code again)."""
+
     method = kinds.CODE_DEVICE
     template_name = "login/code_device.html"
     form_class = CodeDeviceLoginForm
@@ -409,8 +413,9 @@ class CodeDeviceLoginView(PendingLoginMixin, FormView):
 
 
 @method_decorator(never_cache, name="dispatch")
-class ChipLoginView(PendingLoginMixin, FormView):
-    """The browser asks the security key (static/portal/webauthn.js); no key, no page."""
+class ChipLoginView(PendingLoginMixin, ErrorsAfterRedirectMixin, FormView):
+    """The browser asks the security key (static/portal/webauthn.js); no key, no page. A
+    refusal is a redirect to this page, which asks the key again with a new challenge."""
 
     method = kinds.CHIP
     template_name = "login/chip.html"

@@ -34,7 +34,7 @@ def test_a_flood_from_one_client_stops_before_any_hash_and_spares_the_next(
         flood.post("/en/login/code-device/", {"password": "guess 123", "code": "123456"})
     CountingHasher.uses = 0
     page = flood.post(
-        "/en/login/code-device/", {"password": "guess 123", "code": "123456"}
+        "/en/login/code-device/", {"password": "guess 123", "code": "123456"}, follow=True
     ).content.decode()
     assert "Too many failed logins from your connection." in page
     assert CountingHasher.uses == 0

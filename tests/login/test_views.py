@@ -150,7 +150,9 @@ def test_an_unknown_user_id_fails_and_locks_like_a_known_one(
             "Too many wrong attempts." in page
             for page in (
                 browser.post(
-                    "/en/login/code-device/", {"password": "wrong password", "code": "123456"}
+                    "/en/login/code-device/",
+                    {"password": "wrong password", "code": "123456"},
+                    follow=True,
                 ).content.decode()
                 for _ in range(4)
             )
@@ -164,9 +166,13 @@ def test_a_blocked_device_is_told_only_to_who_knows_the_password(
     lifecycle.block_device(karens_device, reason="lost", by=None)
     type_user_id(client, "Karen K")
     code = karens_device.token.current_code()
-    wrong = client.post("/en/login/code-device/", {"password": "not it at all", "code": code})
+    wrong = client.post(
+        "/en/login/code-device/", {"password": "not it at all", "code": code}, follow=True
+    )
     assert "The user-ID, the password or the code is wrong." in wrong.content.decode()
-    right = client.post("/en/login/code-device/", {"password": "Karens kodeord 7", "code": code})
+    right = client.post(
+        "/en/login/code-device/", {"password": "Karens kodeord 7", "code": code}, follow=True
+    )
     assert "This device is blocked." in right.content.decode()
 
 
@@ -358,8 +364,14 @@ def test_a_wrong_password_or_code_is_refused_alike_and_counted(
     code = karens_device.token.current_code()
     form = {"password": "Karens kodeord 7", "code": code}
     form[wrong] = "Not it 12345" if wrong == "password" else f"{(int(code) + 1) % 10**6:06d}"
-    page = client.post("/en/login/code-device/", form).content.decode()
+    refused = client.post("/en/login/code-device/", form)
+    # A redirect to the page, which says why: Back or reload never sends the form again.
+    assert refused["Location"] == "/en/login/code-device/"
+    page = client.get(refused["Location"]).content.decode()
     assert "The user-ID, the password or the code is wrong." in page
+    assert "<title>Error: " in page
+    again = client.get("/en/login/code-device/").content.decode()
+    assert "is wrong" not in again, "said once"
     karens_device.refresh_from_db()
     assert karens_device.throttling_failure_count == 1
 
@@ -372,7 +384,7 @@ def test_three_wrong_attempts_lock_the_device(
     for _ in range(3):
         client.post("/en/login/code-device/", {"password": "wrong password", "code": "123456"})
     right = {"password": "Karens kodeord 7", "code": karens_device.token.current_code()}
-    page = client.post("/en/login/code-device/", right).content.decode()
+    page = client.post("/en/login/code-device/", right, follow=True).content.decode()
     assert "Too many wrong attempts." in page
     assert "_auth_user_id" not in client.session
 
@@ -381,8 +393,12 @@ def test_a_typed_password_never_comes_back_in_the_page(
     client: Client, karens_device: CodeDevice
 ) -> None:
     type_user_id(client, "Karen K")
-    page = client.post("/en/login/code-device/", {"password": "secret-ish 1", "code": "1"})
-    assert "secret-ish 1" not in page.content.decode()
+    page = client.post(
+        "/en/login/code-device/", {"password": "secret-ish 1", "code": "1"}, follow=True
+    ).content.decode()
+    assert "The code is 6 digits." in page
+    assert "secret-ish 1" not in page
+    assert "secret-ish 1" not in str(dict(client.session))
 
 
 def test_pages_of_a_login_need_the_user_id_first(client: Client, db: None) -> None:

@@ -408,6 +408,7 @@ def test_a_blocked_device_logs_nobody_in_and_cancel_says_access_denied(
     page = client.post(
         "/en/login/code-device/",
         {"password": "Karens kodeord 7", "code": device.token.current_code()},
+        follow=True,
     ).content.decode()
     assert "This device is blocked." in page and "<h1>Nordbank</h1>" in page
     assert nobody_logged_in(client)

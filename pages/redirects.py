@@ -1,0 +1,43 @@
+"""A form whose failed POST answers with a redirect to its own page, which shows the errors.
+
+For forms whose POST does harm when the browser sends it again: a login's password and
+one-time code. After a refusal the page is a GET, so the browser's Back or reload never
+offers to send the form again (a wrong password sent again counts against the device; a code
+sent again is a used code). Only the errors are carried, in the session, to the next showing
+of the same page; nothing typed (a password, a code) is kept.
+"""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+
+SESSION_KEY = "form_errors"
+
+
+class ErrorsAfterRedirectMixin:
+    """For FormViews: `form_invalid` redirects; the page shown next has the form's errors."""
+
+    request: HttpRequest
+
+    def form_invalid(self, form: forms.Form) -> HttpResponse:
+        self.request.session[SESSION_KEY] = {
+            "path": self.request.path,
+            "errors": form.errors.get_json_data(),
+        }
+        return HttpResponseRedirect(self.request.get_full_path())
+
+    def get_form(self, form_class: Any = None) -> forms.Form:
+        form: forms.Form = super().get_form(form_class)  # type: ignore[misc]
+        if self.request.method == "GET" and SESSION_KEY in self.request.session:
+            carried = self.request.session.pop(SESSION_KEY)
+            if carried.get("path") == self.request.path:
+                form.cleaned_data = {}  # an unbound form takes errors only beside its data
+                for name, errors in carried["errors"].items():
+                    for error in errors:
+                        form.add_error(
+                            None if name == NON_FIELD_ERRORS else name,
+                            ValidationError(error["message"], code=error["code"]),
+                        )
+        return form
