@@ -149,8 +149,15 @@ class Listener:
             await self.stop()
 
     async def stop(self) -> None:
+        joined = self.joined
+        if joined is not None and joined.done() and (joined.cancelled() or joined.exception()):
+            # The layer failed the join (Redis down or hanging): nothing to leave, and a stop
+            # message would wait on it too, so the reader is cancelled at once.
+            self.reader.cancel()
+            await asyncio.wait([self.reader])
+            return
         try:
-            if self.joined is not None:
+            if joined is not None:
                 await self.layer.group_discard(app_logins.STATUS_GROUP, self.channel)
             # Stopped between two receives rather than cancelled inside one: channels_redis
             # does not always put its per-channel locks back when a receive is cancelled.

@@ -180,15 +180,25 @@ if REDIS_URL:
         },
         "fragments": FRAGMENT_CACHE,
     }
-    # redis-py 8's default 5 s socket timeout races the layer's 5 s blocking read and kills
-    # idle consumers (channels_redis issue 422); let the layer's own timeouts rule.
+    # A Redis that hangs fails the channel layer's commands after this long (a websocket's
+    # handshake then closes with "try again later", and the page polls). redis-py 8's default
+    # 5 s raced channels_redis's 5 s blocking read and killed idle readers (channels_redis
+    # issue 422): the layer's blocking read waits 1 s (`WaitingRedisChannelLayer`), well
+    # inside this.
+    CHANNEL_LAYER_TIMEOUT_SECONDS = env_int("CHANNEL_LAYER_TIMEOUT_SECONDS", 3)
     CHANNEL_LAYERS = {
         "default": {
             # channels_redis with a pool that waits for a free connection: a burst of sends
             # must queue, not fail.
             "BACKEND": "mitid_portal.channel_layers.WaitingRedisChannelLayer",
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": CHANNEL_LAYER_TIMEOUT_SECONDS,
+                        "socket_connect_timeout": CHANNEL_LAYER_TIMEOUT_SECONDS,
+                    }
+                ],
                 # One channel per server process hears every app login's status changes
                 # (named as in login.listeners.CHANNEL_PREFIX): room for many at once, where
                 # the default of 100 waiting messages would drop changes while its event loop

@@ -7,10 +7,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+import pytest
 import requests
 from django.conf import settings
 from django.http import HttpResponseBase
 from django.test import Client
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 from app_api import auth as api_auth
@@ -168,28 +170,67 @@ def test_the_sms_gateway_failing_for_a_while(
     assert all(m.attempts >= 2 for m in Message.objects.all())
 
 
+def at_the_qr_page(browser_url: str) -> str:
+    """A browser that typed Jonas's user-ID and has the QR page: its cookies."""
+    browser = requests.Session()
+    browser.get(f"{browser_url}/en/login/").raise_for_status()
+    answer = browser.post(
+        f"{browser_url}/en/login/",
+        {"user_id": USER_ID, "csrfmiddlewaretoken": browser.cookies["csrftoken"]},
+    )
+    assert answer.status_code == 200 and "login-qr" in answer.text
+    return "; ".join(f"{name}={value}" for name, value in browser.cookies.items())
+
+
+def qr_socket(browser_url: str, cookies: str) -> ClientConnection:
+    return connect(
+        browser_url.replace("http", "ws", 1) + "/ws/login/app/",
+        additional_headers={"Cookie": cookies},
+        origin=browser_url,  # type: ignore[arg-type]
+    )
+
+
 @contextmanager
 def waiting_browser(tmp_path: Path) -> Iterator[tuple[ClientConnection, Path, str]]:
     """A browser on one server process waiting on Jonas's QR login over its websocket, his
     phone's state, and a second server process for the app's requests, as deployed."""
     _device, state = jonas_phone(tmp_path)
     environment = {"DEMO_MODE": "true", "CELERY_TASK_ALWAYS_EAGER": "true"}
-    with asgi_server(**environment) as browser_url, asgi_server(**environment) as app_url:
-        browser = requests.Session()
-        browser.get(f"{browser_url}/en/login/").raise_for_status()
-        answer = browser.post(
-            f"{browser_url}/en/login/",
-            {"user_id": USER_ID, "csrfmiddlewaretoken": browser.cookies["csrftoken"]},
-        )
-        assert answer.status_code == 200 and "login-qr" in answer.text
-        cookies = "; ".join(f"{name}={value}" for name, value in browser.cookies.items())
-        with connect(
-            browser_url.replace("http", "ws", 1) + "/ws/login/app/",
-            additional_headers={"Cookie": cookies},
-            origin=browser_url,  # type: ignore[arg-type]
-        ) as socket:
+    with (
+        asgi_server(**environment) as browser_url,
+        asgi_server(**environment) as app_url,
+        qr_socket(browser_url, at_the_qr_page(browser_url)) as socket,
+    ):
+        assert _next(socket, "status") == "waiting"
+        yield socket, state, app_url
+
+
+def test_a_hung_redis_closes_a_new_live_qr_socket_for_the_page_to_poll(
+    transactional_db: None, redis: Redis, tmp_path: Path
+) -> None:
+    """Proves: with Redis hung, the live QR code's websocket on a server process not yet in
+    the status group is closed with 1013 ("try again later", so the page polls) after
+    `CHANNEL_LAYER_TIMEOUT_SECONDS` (3 s), where it waited for as long as Redis hung; once
+    Redis answers, a new one is served."""
+    jonas_phone(tmp_path)
+    environment = {"DEMO_MODE": "true", "CELERY_TASK_ALWAYS_EAGER": "true"}
+    with asgi_server(**environment) as browser_url:
+        cookies = at_the_qr_page(browser_url)
+        redis.freeze()
+        try:
+            started = time.monotonic()
+            with (
+                qr_socket(browser_url, cookies) as socket,
+                pytest.raises(ConnectionClosed) as closed,
+            ):
+                socket.recv(timeout=10)
+            waited = time.monotonic() - started
+        finally:
+            redis.thaw()
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1013
+        assert 2 <= waited < 6, waited
+        with qr_socket(browser_url, cookies) as socket:
             assert _next(socket, "status") == "waiting"
-            yield socket, state, app_url
 
 
 def test_a_status_change_lost_while_redis_was_down_reaches_the_browser_after_it(
