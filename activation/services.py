@@ -190,6 +190,12 @@ def activate_code_device(
     return device
 
 
+def activated_code_device(pk: int) -> CodeDevice | None:
+    """The code device `activate_code_device` made active, with its person and token, for the
+    page that says so (shown again on a reload)."""
+    return one(CodeDevice.objects.select_related("identity", "token").filter(pk=pk))
+
+
 # Activating the MitID app ----------------------------------------------------------------
 
 

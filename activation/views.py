@@ -18,7 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView
 
 from authenticators.forms import WebAuthnForm
-from authenticators.models import AuthenticatorStatus, ChipDevice, CodeDevice, Identity
+from authenticators.models import AuthenticatorStatus, ChipDevice, Identity
 from authenticators.webauthn import wrong_host
 from enrollment.models import AppActivationCode
 from login.decorators import mitid_login_required
@@ -176,11 +176,7 @@ def code_device_activated(request: HttpRequest) -> HttpResponse:
     again and sends nothing (the form sent again said "already active"). Only the device this
     browser activated."""
     activated: int | None = request.session.get(ACTIVATED_SESSION_KEY)
-    device = (
-        CodeDevice.objects.select_related("identity", "token").filter(pk=activated).first()
-        if activated is not None
-        else None
-    )
+    device = services.activated_code_device(activated) if activated is not None else None
     if device is None:
         return redirect("authenticators:activate_code_device")
     return render(
