@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpRespons
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -18,6 +18,7 @@ from pages import attempts
 from pages.clients import client_address
 from pages.drafts import DraftFormMixin
 from pages.languages import page_in
+from pages.redirects import ErrorsAfterRedirectMixin
 
 from . import session
 from .forms import CredentialsForm, KeyCodeForm, client_locked_error, refusal_error
@@ -35,14 +36,24 @@ def safe_next(request: HttpRequest, candidate: str | None) -> str:
 
 
 @method_decorator([never_cache, sensitive_post_parameters("password")], name="dispatch")
-class LoginView(DraftFormMixin, FormView):
+class LoginView(DraftFormMixin, ErrorsAfterRedirectMixin, FormView):
+    """A refusal is a redirect to this page with the user-ID kept: Back and reload never send
+    a wrong password again (each one counts towards NemID's lock)."""
+
     template_name = "nemid/login.html"
     form_class = CredentialsForm
-    draft_fields = ("user_id",)
+    draft_fields = kept_fields = ("user_id",)
+
+    def next_url(self) -> str:
+        return self.request.POST.get("next") or self.request.GET.get("next", "")
+
+    def failure_url(self) -> str:
+        next_url = self.next_url()
+        query = f"?{urlencode({'next': next_url})}" if next_url else ""
+        return f"{self.request.path}{query}"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        next_url = self.request.POST.get("next") or self.request.GET.get("next", "")
-        return super().get_context_data(next=next_url, **kwargs)
+        return super().get_context_data(next=self.next_url(), **kwargs)
 
     def form_valid(self, form: CredentialsForm) -> HttpResponse:
         # Before NemID is asked (and a password hashed): a flood from one address stops here.
@@ -65,7 +76,10 @@ class LoginView(DraftFormMixin, FormView):
 
 
 @method_decorator([never_cache, sensitive_post_parameters("code")], name="dispatch")
-class KeyCardView(FormView):
+class KeyCardView(ErrorsAfterRedirectMixin, FormView):
+    """The key card's code for the key shown; a wrong code is a redirect to this page (the same
+    key, until NemID asks for a new one)."""
+
     template_name = "nemid/key_card.html"
     form_class = KeyCodeForm
 

@@ -17,22 +17,31 @@ SESSION_KEY = "form_errors"
 
 
 class ErrorsAfterRedirectMixin:
-    """For FormViews: `form_invalid` redirects; the page shown next has the form's errors."""
+    """For FormViews: `form_invalid` redirects; the page shown next has the form's errors.
+
+    `kept_fields` are typed values that are no secret (a user-ID), carried too and shown
+    again; `failure_url()` is where the redirect goes (the page itself, with its query)."""
 
     request: HttpRequest
+    kept_fields: tuple[str, ...] = ()
+
+    def failure_url(self) -> str:
+        return self.request.get_full_path()
 
     def form_invalid(self, form: forms.Form) -> HttpResponse:
         self.request.session[SESSION_KEY] = {
             "path": self.request.path,
             "errors": form.errors.get_json_data(),
+            "kept": {name: form.data[name] for name in self.kept_fields if name in form.data},
         }
-        return HttpResponseRedirect(self.request.get_full_path())
+        return HttpResponseRedirect(self.failure_url())
 
     def get_form(self, form_class: Any = None) -> forms.Form:
         form: forms.Form = super().get_form(form_class)  # type: ignore[misc]
         if self.request.method == "GET" and SESSION_KEY in self.request.session:
             carried = self.request.session.pop(SESSION_KEY)
             if carried.get("path") == self.request.path:
+                form.initial = {**form.initial, **carried.get("kept", {})}
                 form.cleaned_data = {}  # an unbound form takes errors only beside its data
                 for name, errors in carried["errors"].items():
                     for error in errors:

@@ -97,8 +97,10 @@ def test_an_offsite_next_page_is_ignored(client: Client, demo_people: None) -> N
 def test_a_wrong_password_is_explained_in_the_page_language_and_keeps_the_user_id(
     client: Client, demo_people: None, language: str, message: str
 ) -> None:
-    response = client.post(url("nemid:login", language), {"user_id": "Jonas1983", "password": "no"})
-
+    refused = client.post(url("nemid:login", language), {"user_id": "Jonas1983", "password": "no"})
+    # A redirect to the page, which says why: Back or reload never sends the password again.
+    assert refused["Location"] == url("nemid:login", language)
+    response = client.get(refused["Location"])
     html = response.content.decode()
     assert response.status_code == 200
     assert message in html
@@ -109,7 +111,7 @@ def test_a_wrong_password_is_explained_in_the_page_language_and_keeps_the_user_i
 
 
 def test_an_empty_form_gets_an_error_per_field(client: Client, db: None) -> None:
-    html = client.post(url("nemid:login", "en"), {}).content.decode()
+    html = client.post(url("nemid:login", "en"), {}, follow=True).content.decode()
     assert "Type your NemID user-ID." in html
     assert "Type your password." in html
 
@@ -121,7 +123,9 @@ def test_the_lock_is_told_to_the_citizen_and_logged_without_secrets(
     with caplog.at_level(logging.WARNING):
         for _ in range(5):
             response = client.post(
-                url("nemid:login", "en"), {"user_id": "Jonas1983", "password": "guess-123"}
+                url("nemid:login", "en"),
+                {"user_id": "Jonas1983", "password": "guess-123"},
+                follow=True,
             )
     assert "Your NemID is locked after too many failed attempts" in response.content.decode()
     assert "locked until" in caplog.text
@@ -131,7 +135,7 @@ def test_the_lock_is_told_to_the_citizen_and_logged_without_secrets(
 
 def test_a_wrong_key_code_keeps_the_same_key(client: Client, demo_people: None) -> None:
     key, _account = log_in_to_key_card(client, "en")
-    response = client.post(url("nemid:key_card", "en"), {"code": "000000"})
+    response = client.post(url("nemid:key_card", "en"), {"code": "000000"}, follow=True)
     html = response.content.decode()
     assert "The code does not match the key" in html
     assert shown_key(html) == key
@@ -141,7 +145,7 @@ def test_a_malformed_key_code_is_refused_before_asking_nemid(
     client: Client, demo_people: None
 ) -> None:
     log_in_to_key_card(client, "en")
-    response = client.post(url("nemid:key_card", "en"), {"code": "12ab"})
+    response = client.post(url("nemid:key_card", "en"), {"code": "12ab"}, follow=True)
     assert "The code is 6 digits" in response.content.decode()
     assert NemIDAccount.objects.get(user_id="Jonas1983").failed_attempts == 0
 
@@ -216,7 +220,9 @@ def test_the_user_id_survives_a_change_of_language_but_the_password_does_not(
 def test_a_tampered_overlong_field_is_explained_in_the_page_language(
     client: Client, db: None, language: str, message: str
 ) -> None:
-    response = client.post(url("nemid:login", language), {"user_id": "x" * 500, "password": "p"})
+    response = client.post(
+        url("nemid:login", language), {"user_id": "x" * 500, "password": "p"}, follow=True
+    )
     assert response.status_code == 200
     assert message in response.content.decode()
 
@@ -225,5 +231,21 @@ def test_a_tampered_overlong_key_code_gets_the_format_message(
     client: Client, demo_people: None
 ) -> None:
     log_in_to_key_card(client, "en")
-    response = client.post(url("nemid:key_card", "en"), {"code": "1" * 50})
+    response = client.post(url("nemid:key_card", "en"), {"code": "1" * 50}, follow=True)
     assert "The code is 6 digits" in response.content.decode()
+
+
+def test_a_refused_password_comes_back_to_the_page_with_where_the_login_leads(
+    client: Client, demo_people: None
+) -> None:
+    refused = client.post(
+        url("nemid:login", "en"),
+        {"user_id": "Jonas1983", "password": "no", "next": "/en/enrollment/"},
+    )
+    assert refused["Location"] == url("nemid:login", "en") + "?next=%2Fen%2Fenrollment%2F"
+    html = client.get(refused["Location"]).content.decode()
+    assert '<input type="hidden" name="next" value="/en/enrollment/">' in html
+    assert 'value="Jonas1983"' in html and "The user-ID or the password is wrong" in html
+    # Said once: a reload shows the page without the error, and keeps no user-ID.
+    again = client.get(refused["Location"]).content.decode()
+    assert "is wrong" not in again and 'value="Jonas1983"' not in again

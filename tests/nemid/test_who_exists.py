@@ -30,7 +30,7 @@ def answers(user_id: str, tries: int) -> list[tuple[int, str]]:
     """Status and error text of `tries` wrong passwords, each from a browser of its own."""
     seen = []
     for _ in range(tries):
-        response = Client().post(LOGIN, {"user_id": user_id, "password": "guess-123"})
+        response = Client().post(LOGIN, {"user_id": user_id, "password": "guess-123"}, follow=True)
         html = response.content.decode()
         error = re.search(r'class="sr-only">[^<]*</span>(.*?)</span>', html, re.DOTALL)
         assert error, html
@@ -70,10 +70,14 @@ def test_one_connection_that_fails_too_often_waits_before_any_hash(
     for user_id in ("a-user", "b-user", "c-user"):
         flood.post(LOGIN, {"user_id": user_id, "password": "guess-123"})
     CountingHasher.uses = 0
-    html = flood.post(LOGIN, {"user_id": "Jonas1983", "password": "guess-123"}).content.decode()
+    html = flood.post(
+        LOGIN, {"user_id": "Jonas1983", "password": "guess-123"}, follow=True
+    ).content.decode()
     assert "Too many failed logins from your connection." in html
     assert CountingHasher.uses == 0
     # Another connection is not touched.
     other = Client(REMOTE_ADDR="198.51.100.9")
-    html = other.post(LOGIN, {"user_id": "Jonas1983", "password": "guess-123"}).content.decode()
+    html = other.post(
+        LOGIN, {"user_id": "Jonas1983", "password": "guess-123"}, follow=True
+    ).content.decode()
     assert "The user-ID or the password is wrong." in html
