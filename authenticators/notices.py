@@ -155,9 +155,9 @@ USE_NOTICE = (
 BLOCKED_USE_NOTICE = (
     _("Your blocked %(device)s was tried"),
     _(
-        "Someone tried to use your %(device)s for %(service)s on %(time)s. It is blocked, so "
-        "the try was refused and nothing happened. If you have not found the device, keep it "
-        "blocked; if you have questions, call MitID support on %(phone)s."
+        "Someone tried to use your %(device)s for %(service)s on %(time)s. It is blocked and "
+        "cannot be used, so the try was refused and nothing happened. If you have questions, "
+        "call MitID support on %(phone)s."
     ),
 )
 

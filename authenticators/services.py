@@ -100,7 +100,9 @@ def verify(
         else:
             outcome = Verification(False, "wrong_code")
         if outcome.reason == "not_active":
-            record_blocked_use(device, service=service)
+            # In the history, not told: nothing here proves the device was at hand (a chip's
+            # credential ID, which its assertion names first, is no secret).
+            record_blocked_use(device, service=service, tell=False)
             return outcome
         event = record(
             device,
@@ -113,25 +115,34 @@ def verify(
     return outcome
 
 
-def record_blocked_use(device: Device, *, service: str) -> AuthenticatorEvent | None:
-    """A blocked or revoked device was tried for `service`: someone holds it. A "Refused" use
-    in the citizen's history, told to a citizen who asked to hear of every use; at most once
-    in `BLOCKED_USE_QUIET_MINUTES` for a device, since whoever holds it can try it without end
-    (no lock counts tries of a device that is no longer usable). None when it was quiet."""
+def record_blocked_use(
+    device: Device, *, service: str, tell: bool = True
+) -> AuthenticatorEvent | None:
+    """A blocked or revoked device was tried for `service`. A "Refused" use in the citizen's
+    history and, when `tell` (the try proved someone has the device or its password: an app's
+    signed request, a code device's right password), told to a citizen who asked to hear of
+    every use. At most once in `BLOCKED_USE_QUIET_MINUTES` for a device, since whoever holds
+    it can try it without end (no lock counts tries of a device that is no longer usable).
+    None when it was quiet."""
     since = timezone.now() - timedelta(minutes=settings.BLOCKED_USE_QUIET_MINUTES)
-    tried = AuthenticatorEvent.objects.filter(
-        identity_id=device.identity_id,
-        device=device.persistent_id,
-        kind=AuthenticatorEvent.Kind.REFUSED,
-        detail=BLOCKED_USE,
-        at__gte=since,
-    )
-    if tried.exists():
-        return None
-    event = record(device, AuthenticatorEvent.Kind.REFUSED, BLOCKED_USE, service=service)
-    stopped = device.status in (AuthenticatorStatus.BLOCKED, AuthenticatorStatus.REVOKED)
-    if service and stopped and device.identity.notify_on_use:
-        _tell_use(event)
+    with transaction.atomic():
+        # The person's row, locked: two tries at once make one line, not two.
+        identity = (
+            Identity.objects.select_for_update().only("notify_on_use").get(pk=device.identity_id)
+        )
+        tried = AuthenticatorEvent.objects.filter(
+            identity_id=device.identity_id,
+            device=device.persistent_id,
+            kind=AuthenticatorEvent.Kind.REFUSED,
+            detail=BLOCKED_USE,
+            at__gte=since,
+        )
+        if tried.exists():
+            return None
+        event = record(device, AuthenticatorEvent.Kind.REFUSED, BLOCKED_USE, service=service)
+        stopped = device.status in (AuthenticatorStatus.BLOCKED, AuthenticatorStatus.REVOKED)
+        if tell and service and stopped and identity.notify_on_use:
+            _tell_use(event)
     return event
 
 

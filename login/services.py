@@ -111,8 +111,10 @@ def _check_code_device(
     if device is None:
         raise _unknown(user_id, password=password)
     if not device.is_usable:
-        # Only someone who knows the password learns that the device is blocked.
+        # Only someone who knows the password learns that the device is blocked; the try is
+        # in the citizen's history, and told to them: someone knows their password.
         if device.check_knowledge(password):
+            services.record_blocked_use(device, service=service)
             raise LoginFailed("device_blocked")
         raise LoginFailed("wrong_credentials")
     if not outcome.ok:

@@ -29,7 +29,7 @@ from pages import qr
 from pages.clients import client_address
 from pages.drafts import DraftFormMixin, keep_draft
 from pages.languages import page_in
-from pages.redirects import ErrorsAfterRedirectMixin
+from pages.redirects import ErrorsAfterRedirectMixin, carry_errors, take_errors
 from pages.security import allow_form_action
 
 from . import app_logins, methods, services, session, session_time, ways_back
@@ -280,7 +280,8 @@ class AppLoginView(PendingLoginMixin, TemplateView):
     template_name = "login/app.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        kwargs.setdefault("typed_form", TypedCodeForm())
+        if "typed_form" not in kwargs:
+            kwargs["typed_form"] = take_errors(self.request, TypedCodeForm())
         return super().get_context_data(**kwargs)
 
     def app_login(self, *, restart: bool = False, same_device: bool = False) -> AppLogin:
@@ -342,7 +343,8 @@ class AppLoginView(PendingLoginMixin, TemplateView):
 
     def typed_code(self, request: HttpRequest, form: TypedCodeForm) -> HttpResponse:
         """The code the app shows, typed: as good as a scan. A wrong one is an error on the
-        page, like any form's; when the login has ended, the page says why."""
+        page, carried to it by a redirect (Back or reload never sends a wrong code again,
+        and three end the login); when the login has ended, the page says why."""
         login = self.app_login()
         if form.is_valid():
             try:
@@ -354,12 +356,8 @@ class AppLoginView(PendingLoginMixin, TemplateView):
                 if refusal.code != "wrong_code":
                     return redirect("login:app")
                 form.add_error("code", ValidationError(TYPED_CODE_WRONG, code="wrong_code"))
-        status = login.current_status()
-        if status != AppLogin.Status.WAITING or login.same_device:
-            return redirect("login:app")
-        context = self.get_context_data(login=login, status=status, typed_form=form)
-        context["frame"] = app_logins.frame(login)
-        return self.render_to_response(context)
+        carry_errors(request, form)
+        return redirect("login:app")
 
 
 @never_cache

@@ -16,6 +16,33 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 SESSION_KEY = "form_errors"
 
 
+def carry_errors(request: HttpRequest, form: forms.Form, kept: tuple[str, ...] = ()) -> None:
+    """Keep `form`'s errors (and the values of the `kept` fields) for the page's next showing."""
+    request.session[SESSION_KEY] = {
+        "path": request.path,
+        "errors": form.errors.get_json_data(),
+        "kept": {name: form.data[name] for name in kept if name in form.data},
+    }
+
+
+def take_errors(request: HttpRequest, form: forms.Form) -> forms.Form:
+    """`form` (unbound) with the errors carried for this page, once; on a GET only."""
+    if request.method != "GET" or SESSION_KEY not in request.session:
+        return form
+    carried = request.session.pop(SESSION_KEY)
+    if carried.get("path") != request.path:
+        return form
+    form.initial = {**form.initial, **carried.get("kept", {})}
+    form.cleaned_data = {}  # an unbound form takes errors only beside its data
+    for name, errors in carried["errors"].items():
+        for error in errors:
+            form.add_error(
+                None if name == NON_FIELD_ERRORS else name,
+                ValidationError(error["message"], code=error["code"]),
+            )
+    return form
+
+
 class ErrorsAfterRedirectMixin:
     """For FormViews: `form_invalid` redirects; the page shown next has the form's errors.
 
@@ -29,24 +56,9 @@ class ErrorsAfterRedirectMixin:
         return self.request.get_full_path()
 
     def form_invalid(self, form: forms.Form) -> HttpResponse:
-        self.request.session[SESSION_KEY] = {
-            "path": self.request.path,
-            "errors": form.errors.get_json_data(),
-            "kept": {name: form.data[name] for name in self.kept_fields if name in form.data},
-        }
+        carry_errors(self.request, form, self.kept_fields)
         return HttpResponseRedirect(self.failure_url())
 
     def get_form(self, form_class: Any = None) -> forms.Form:
         form: forms.Form = super().get_form(form_class)  # type: ignore[misc]
-        if self.request.method == "GET" and SESSION_KEY in self.request.session:
-            carried = self.request.session.pop(SESSION_KEY)
-            if carried.get("path") == self.request.path:
-                form.initial = {**form.initial, **carried.get("kept", {})}
-                form.cleaned_data = {}  # an unbound form takes errors only beside its data
-                for name, errors in carried["errors"].items():
-                    for error in errors:
-                        form.add_error(
-                            None if name == NON_FIELD_ERRORS else name,
-                            ValidationError(error["message"], code=error["code"]),
-                        )
-        return form
+        return take_errors(self.request, form)

@@ -218,7 +218,7 @@ def test_a_blocked_app_tried_again_and_again_is_one_line_and_one_notice_a_while(
     (sms,) = OutboxMessage.objects.values_list("body", flat=True)
     # In the citizen's language (Danish here).
     assert "Nogen forsøgte at bruge din MitID app" in sms and "Netbank" in sms
-    assert "Den er spærret, så forsøget blev afvist" in sms
+    assert "Den er spærret og kan ikke bruges, så forsøget blev afvist" in sms
 
     # After the quiet while, the next try is a line and a notice of its own.
     refused.update(at=timezone.now() - timedelta(minutes=16))

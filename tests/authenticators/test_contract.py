@@ -24,6 +24,7 @@ from authenticators.models import (
     HardwareToken,
     Identity,
 )
+from messaging.models import OutboxMessage
 from tests.authenticators.soft_chip import SoftChip
 
 pytestmark = pytest.mark.django_db
@@ -160,13 +161,23 @@ def test_a_blocked_or_revoked_device_never_verifies(kind: Kind, change) -> None:
     assert kind.device.status in (AuthenticatorStatus.BLOCKED, AuthenticatorStatus.REVOKED)
 
 
-def test_a_blocked_device_tried_again_and_again_is_one_refused_use_a_while(kind: Kind) -> None:
+def test_a_blocked_device_tried_again_and_again_is_one_refused_use_a_while(
+    kind: Kind, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    Identity.objects.filter(pk=kind.device.identity_id).update(
+        notify_on_use=True, mobile="+4520304050", contact_set_at=timezone.now()
+    )
     lifecycle.block_device(kind.device, reason="lost", by=None)
-    for _ in range(4):
-        outcome = services.verify(kind.device, kind.valid_token(), service="Netbank")
-        assert (outcome.ok, outcome.reason) == (False, "not_active")
+    told = OutboxMessage.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(4):
+            outcome = services.verify(kind.device, kind.valid_token(), service="Netbank")
+            assert (outcome.ok, outcome.reason) == (False, "not_active")
     refused = AuthenticatorEvent.objects.filter(device=kind.device.persistent_id, kind="refused")
     assert list(refused.values_list("detail", "service")) == [("not_active", "Netbank")]
+    # Not told: a check refused on the device's status proves nobody had it at hand (a chip's
+    # credential ID is no secret). The app's and the code device's proven tries are told.
+    assert OutboxMessage.objects.count() == told
 
 
 def test_every_change_of_status_is_in_the_history(kind: Kind) -> None:

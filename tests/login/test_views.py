@@ -11,7 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from authenticators import app_keys, lifecycle
-from authenticators.models import AppDevice, AppLogin, ChipDevice, CodeDevice, Identity
+from authenticators.models import (
+    AppDevice,
+    AppLogin,
+    AuthenticatorEvent,
+    ChipDevice,
+    CodeDevice,
+    Identity,
+)
 from login import app_logins
 from tests.authenticators.soft_chip import SoftChip
 from tests.factories import AppDeviceFactory, IdentityFactory, active_code_device
@@ -170,10 +177,18 @@ def test_a_blocked_device_is_told_only_to_who_knows_the_password(
         "/en/login/code-device/", {"password": "not it at all", "code": code}, follow=True
     )
     assert "The user-ID, the password or the code is wrong." in wrong.content.decode()
+    assert not AuthenticatorEvent.objects.filter(kind="refused").exists()
     right = client.post(
         "/en/login/code-device/", {"password": "Karens kodeord 7", "code": code}, follow=True
     )
     assert "This device is blocked." in right.content.decode()
+    # Someone knows her password: a Refused use in her history (and told, had she asked).
+    refused = AuthenticatorEvent.objects.get(kind="refused")
+    assert (refused.detail, refused.service, refused.device) == (
+        "not_active",
+        "MitID.dk",
+        karens_device.persistent_id,
+    )
 
 
 def test_jonas_scans_approves_and_is_logged_in(client: Client, jonas_phone: AppDevice) -> None:
@@ -526,13 +541,16 @@ def test_the_login_page_takes_the_typed_code_from_the_app(
         ("99999", "max_length", 0),
         (wrong, "wrong_code", 1),
     ):
-        answer = client.post("/en/login/app/", {"action": "typed_code", "code": code})
+        refused = client.post("/en/login/app/", {"action": "typed_code", "code": code})
+        assert refused["Location"] == "/en/login/app/"  # Back never sends the code again
+        answer = client.get(refused["Location"])
         assert answer.context["typed_form"].has_error("code", error)
         page = answer.content.decode()
         assert "That is not the code." in page and "<title>Error: " in page
         assert 'href="#id_code"' in page and 'aria-invalid="true"' in page
         login.refresh_from_db()
         assert (login.status, login.typed_code_failures) == ("waiting", counted)
+    assert "That is not the code." not in client.get("/en/login/app/").content.decode()
     client.post("/en/login/app/", {"action": "typed_code", "code": login.typed_code})
     assert "Approve in the MitID app." in client.get("/en/login/app/").content.decode()
 
