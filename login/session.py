@@ -21,6 +21,7 @@ from django_otp.models import Device
 
 from authenticators.models import AssuranceLevel, AuthenticatorStatus, Identity
 from authenticators.queries import one
+from pages import redirects
 
 PENDING_KEY = "mitid_login_pending"
 LOGGED_IN_KEY = "mitid_login"
@@ -83,6 +84,7 @@ def begin(request: HttpRequest, *, user_id: str, next_url: str) -> None:
     if on_behalf is not None:
         next_url = on_behalf.next_url
     request.session[PENDING_KEY] = {"user_id": user_id, "next_url": next_url, "app_login": ""}
+    redirects.forget_errors(request)
 
 
 def pending(request: HttpRequest) -> Pending | None:
@@ -132,6 +134,7 @@ def log_in(
     `approval` names the app login whose signature approved it, when it was the app.
     """
     request.session.pop(PENDING_KEY, None)
+    redirects.forget_errors(request)
     on_behalf = request.session.pop(BEHALF_KEY, None)
     carried = {k: v for k, v in request.session.items() if k.startswith(CARRIED_PREFIX)}
     auth.login(request, identity.ensure_user(), backend="django.contrib.auth.backends.ModelBackend")

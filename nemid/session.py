@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from pages import redirects
+
 from .provider import KeyChallenge, NemIDProof
 
 CHALLENGE_KEY = "nemid_challenge"
@@ -33,6 +35,7 @@ def start_challenge(request: HttpRequest, challenge: KeyChallenge, *, next_url: 
         "card_number": challenge.card_number,
         "next_url": next_url,
     }
+    redirects.forget_errors(request)  # a new key: a wrong code for the last one is not its
 
 
 def pending_challenge(request: HttpRequest) -> PendingChallenge | None:

@@ -17,30 +17,37 @@ SESSION_KEY = "form_errors"
 
 
 def carry_errors(request: HttpRequest, form: forms.Form, kept: tuple[str, ...] = ()) -> None:
-    """Keep `form`'s errors (and the values of the `kept` fields) for the page's next showing."""
-    request.session[SESSION_KEY] = {
-        "path": request.path,
+    """Keep `form`'s errors (and the values of the `kept` fields) for the page's next showing;
+    each page its own, so another tab's page neither shows nor takes them."""
+    carried = request.session.get(SESSION_KEY, {})
+    carried[request.path] = {
         "errors": form.errors.get_json_data(),
         "kept": {name: form.data[name] for name in kept if name in form.data},
     }
+    request.session[SESSION_KEY] = carried
 
 
 def take_errors(request: HttpRequest, form: forms.Form) -> forms.Form:
     """`form` (unbound) with the errors carried for this page, once; on a GET only."""
-    if request.method != "GET" or SESSION_KEY not in request.session:
+    carried = request.session.get(SESSION_KEY) if request.method == "GET" else None
+    if not carried or request.path not in carried:
         return form
-    carried = request.session.pop(SESSION_KEY)
-    if carried.get("path") != request.path:
-        return form
-    form.initial = {**form.initial, **carried.get("kept", {})}
+    mine = carried.pop(request.path)
+    request.session[SESSION_KEY] = carried
+    form.initial = {**form.initial, **mine["kept"]}
     form.cleaned_data = {}  # an unbound form takes errors only beside its data
-    for name, errors in carried["errors"].items():
+    for name, errors in mine["errors"].items():
         for error in errors:
             form.add_error(
                 None if name == NON_FIELD_ERRORS else name,
                 ValidationError(error["message"], code=error["code"]),
             )
     return form
+
+
+def forget_errors(request: HttpRequest) -> None:
+    """A new login begins: errors of an earlier one, never shown, are not its errors."""
+    request.session.pop(SESSION_KEY, None)
 
 
 class ErrorsAfterRedirectMixin:

@@ -408,12 +408,25 @@ def test_a_typed_password_never_comes_back_in_the_page(
     client: Client, karens_device: CodeDevice
 ) -> None:
     type_user_id(client, "Karen K")
-    page = client.post(
-        "/en/login/code-device/", {"password": "secret-ish 1", "code": "1"}, follow=True
-    ).content.decode()
+    client.post("/en/login/code-device/", {"password": "secret-ish 1", "code": "1"})
+    assert "secret-ish 1" not in str(dict(client.session)), "only the errors are carried"
+    page = client.get("/en/login/code-device/").content.decode()
     assert "The code is 6 digits." in page
     assert "secret-ish 1" not in page
-    assert "secret-ish 1" not in str(dict(client.session))
+
+
+def test_a_refusal_is_said_on_its_own_page_only_and_not_in_a_later_login(
+    client: Client, karens_device: CodeDevice
+) -> None:
+    type_user_id(client, "Karen K")
+    client.post("/en/login/code-device/", {"password": "wrong password", "code": "123456"})
+    # Another tab opens another page of the login first: it neither shows nor takes the error.
+    assert "is wrong" not in client.get("/en/login/app/").content.decode()
+    assert "is wrong" in client.get("/en/login/code-device/").content.decode()
+    # A refusal whose page was never shown (the browser closed) is not the next login's.
+    client.post("/en/login/code-device/", {"password": "wrong password", "code": "123456"})
+    type_user_id(client, "Karen K")
+    assert "is wrong" not in client.get("/en/login/code-device/").content.decode()
 
 
 def test_pages_of_a_login_need_the_user_id_first(client: Client, db: None) -> None:
