@@ -332,10 +332,6 @@ class AppClient:
         self.state.save()
         return answer
 
-    def check_copy(self, *, qr: str) -> dict[str, Any]:
-        """The new phone scanned the old one's QR code: can it still be used?"""
-        return self._post("/copies/check", {"qr": qr})
-
     def scan_copy(self, *, qr: str, user_id: str, device_name: str) -> dict[str, Any]:
         """The new phone scanned the old one's QR code and typed the user-ID."""
         key = app_keys.new_private_key()

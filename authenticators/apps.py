@@ -9,23 +9,41 @@ class AuthenticatorsConfig(AppConfig):
     verbose_name = _("Authenticators")
 
     def ready(self) -> None:
-        # The reasons the lifecycle writes in the audit log and the history, in words for
-        # staff; a history's line is read by its kind as an audit entry by its action.
+        # The codes the lifecycle and the checks write in the audit log (by action) and in
+        # the history (by kind), in words for staff. Each under the actions whose reason is
+        # a code: where a reason is free text (a party's transaction, a staff note), a word
+        # that happens to be a code stays as written.
         from audit.labels import register_reasons
+        from audit.models import AuditEntry
 
         from .lifecycle import BlockReason
+        from .models import AssuranceLevel, AuthenticatorEvent
+        from .services import ACTIVATION_CHECK, BLOCKED_USE
 
-        register_reasons(
-            {
-                **dict(BlockReason.choices),
-                "id_check": _("Identity checked in person"),
-                "in_person_check": _("Identity checked in person"),
-            }
-        )
-        # Why a use was refused, as a history's line says it (`services.verify`).
-        from .models import AuthenticatorEvent
-        from .services import BLOCKED_USE
-
+        action, kind = AuditEntry.Action, AuthenticatorEvent.Kind
+        for blocked in (
+            action.DEVICE_BLOCKED,
+            action.DEVICE_REVOKED,
+            action.IDENTITY_BLOCKED,
+            kind.BLOCKED,
+            kind.REVOKED,
+            kind.IDENTITY_BLOCKED,
+        ):
+            register_reasons(dict(BlockReason.choices), action=blocked)
+        checked = {
+            "id_check": _("Identity checked in person"),
+            "in_person_check": _("Identity checked in person"),
+        }
+        for lifted in (
+            action.DEVICE_UNBLOCKED,
+            action.IDENTITY_UNBLOCKED,
+            action.LEVEL_RAISED,
+            kind.UNBLOCKED,
+            kind.IDENTITY_UNBLOCKED,
+        ):
+            register_reasons(checked, action=lifted)
+        register_reasons(dict(AssuranceLevel.choices), action=kind.LEVEL_RAISED)
+        # Why a use was refused (`services.verify`, the App API's activation).
         register_reasons(
             {
                 BLOCKED_USE: _("the device is blocked or not active"),
@@ -33,6 +51,12 @@ class AuthenticatorsConfig(AppConfig):
                 "wrong_code": _("wrong code"),
                 "wrong_pin": _("wrong PIN"),
                 "wrong_password": _("wrong password"),
+                "wrong_temporary_pin": _("wrong temporary PIN"),
             },
-            action=AuthenticatorEvent.Kind.REFUSED,
+            action=kind.REFUSED,
+        )
+        # A use's detail is what was logged in to or approved, as the citizen saw it; the
+        # one check that activates a device is named by a code.
+        register_reasons(
+            {ACTIVATION_CHECK: _("the first code, at activation")}, action=kind.VERIFIED
         )

@@ -23,9 +23,14 @@ NAMES = {
 def devices_of(
     identity: Identity, *, revoked: bool = False
 ) -> list[AppDevice | CodeDevice | ChipDevice]:
-    """The identity's authenticators (apps, code device, chips), revoked ones if asked for."""
+    """The identity's authenticators (apps, code device, chips), revoked ones if asked for;
+    a code device with its token, which its label names."""
     found: list[AppDevice | CodeDevice | ChipDevice] = []
-    for model in KINDS.values():
-        devices = model.objects.filter(identity=identity)
-        found.extend(devices if revoked else devices.exclude(status=AuthenticatorStatus.REVOKED))
+    for devices in (
+        AppDevice.objects.all(),
+        CodeDevice.objects.select_related("token"),
+        ChipDevice.objects.all(),
+    ):
+        mine = devices.filter(identity=identity)
+        found.extend(mine if revoked else mine.exclude(status=AuthenticatorStatus.REVOKED))
     return found

@@ -72,6 +72,9 @@ class Listener:
         # while none arrived cannot have missed its own.
         self.received = 0
         self.joined: asyncio.Future[None] | None = None
+        # Whether a join succeeded: the channel is in the group until it leaves (or Redis
+        # forgets it).
+        self.member = False
         self.renew_at = 0.0
         self.reader = asyncio.create_task(self.read(), name=f"login-status-listener {self.channel}")
 
@@ -80,7 +83,7 @@ class Listener:
         while True:
             try:
                 if lost:
-                    await self.layer.group_add(app_logins.STATUS_GROUP, self.channel)
+                    await self.join()
                     await self.catch_up()
                     lost = False
                 event = await self.layer.receive(self.channel)
@@ -113,6 +116,10 @@ class Listener:
             for token, status in now.items():
                 self.pass_on({"type": "login.status", "status": status, "login": token})
 
+    async def join(self) -> None:
+        await self.layer.group_add(app_logins.STATUS_GROUP, self.channel)
+        self.member = True
+
     async def join_group(self) -> None:
         """In the group before any consumer reads a status; the others wait for the first."""
         loop = asyncio.get_running_loop()
@@ -123,9 +130,7 @@ class Listener:
             or (joined.done() and loop.time() >= self.renew_at)
         ):
             self.renew_at = loop.time() + RENEW_SECONDS
-            self.joined = joined = asyncio.ensure_future(
-                self.layer.group_add(app_logins.STATUS_GROUP, self.channel)
-            )
+            self.joined = joined = asyncio.ensure_future(self.join())
         await asyncio.shield(joined)
 
     def wait_on(self, token: str, waiter: Waiter) -> None:
@@ -149,16 +154,14 @@ class Listener:
             await self.stop()
 
     async def stop(self) -> None:
-        joined = self.joined
-        if joined is not None and joined.done() and (joined.cancelled() or joined.exception()):
-            # The layer failed the join (Redis down or hanging): nothing to leave, and a stop
-            # message would wait on it too, so the reader is cancelled at once.
+        if not self.member:
+            # Never in the group (its joins failed: Redis down or hanging): nothing to leave,
+            # and a stop message would wait on the layer too, so the reader is cancelled now.
             self.reader.cancel()
             await asyncio.wait([self.reader])
             return
         try:
-            if joined is not None:
-                await self.layer.group_discard(app_logins.STATUS_GROUP, self.channel)
+            await self.layer.group_discard(app_logins.STATUS_GROUP, self.channel)
             # Stopped between two receives rather than cancelled inside one: channels_redis
             # does not always put its per-channel locks back when a receive is cancelled.
             await self.layer.send(self.channel, {"type": _STOP})

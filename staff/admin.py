@@ -13,8 +13,8 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.formats import date_format
-from django.utils.text import format_lazy
 from django.utils.timezone import localtime
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.labels import reason_label
@@ -29,6 +29,7 @@ from authenticators.models import (
     HardwareToken,
     Identity,
 )
+from authenticators.services import Device
 from cpr.models import RegisteredPerson
 
 from . import (
@@ -115,18 +116,14 @@ class ChipDeviceInline(StaffWordsMixin, ReadOnlyMixin, admin.TabularInline[ChipD
     extra = 0
 
 
-def device_words(device: Any) -> str:
+def device_words(device: Device) -> str:
     """A device as staff tell it from the person's others: two phones may bear one name."""
     if device.activated_at is None:
         return str(device.label)
-    return str(
-        format_lazy(
-            "{label}, {activated} {at}",
-            label=device.label,
-            activated=_("activated"),
-            at=date_format(localtime(device.activated_at), "DATETIME_FORMAT"),
-        )
-    )
+    return gettext("%(device)s, activated %(at)s") % {
+        "device": device.label,
+        "at": date_format(localtime(device.activated_at), "DATETIME_FORMAT"),
+    }
 
 
 class EventFormSet(BaseInlineFormSet):

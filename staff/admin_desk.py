@@ -28,7 +28,7 @@ from audit.models import AuditEntry
 from authenticators.models import CodeDevice
 from authenticators.services import Refused
 
-from .admin_actions import refusal_text
+from .admin_actions import REFUSALS, refusal_text
 from .forms import DeskCodeForm, DeskMethodForm, DeskSendCodeForm, DeskStartForm, DeskUserIdForm
 
 # Why the desk said no, in words staff can pass on; the keys are activation.desk's codes.
@@ -60,10 +60,15 @@ DESK_REFUSALS = {
     "already_active": _("the device is active already"),
     "device_blocked": _("the device is blocked"),
     "locked": _("too many wrong codes: wait a while"),
+    "too_many_serials": _("too many wrong serial numbers: wait a while"),
+    "invalid_kind": _("choose a code display or a code reader"),
 }
-# The same words in the audit log, where a refusal's wait is not kept.
+# The same words in the audit log (those the desk shares with other actions' refusals too),
+# where a refusal's wait is not kept. Registered here, beside the words, as admin.register
+# registers the admin.
 register_reasons(
     {
+        **REFUSALS,
         **{code: words for code, words in DESK_REFUSALS.items() if code != "resend_too_soon"},
         "resend_too_soon": _("a code was sent to this address just now"),
     },

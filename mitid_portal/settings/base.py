@@ -166,6 +166,11 @@ FRAGMENT_CACHE = {
 # (lock-outs, throttles, the App API's nonces) this long before it answers 503; redis-py's
 # own wait is 5 s, in which a sync worker serves nobody else. Redis answers in far less.
 REDIS_CACHE_TIMEOUT_SECONDS = env_int("REDIS_CACHE_TIMEOUT_SECONDS", 1)
+# A Redis that hangs fails the channel layer's commands after this long (a websocket's
+# handshake then closes with "try again later", and the page polls). redis-py 8's default 5 s
+# raced channels_redis's 5 s blocking read and killed idle readers (channels_redis issue 422):
+# the layer's blocking read waits 1 s (`WaitingRedisChannelLayer`), well inside this.
+CHANNEL_LAYER_TIMEOUT_SECONDS = env_int("CHANNEL_LAYER_TIMEOUT_SECONDS", 3)
 
 if REDIS_URL:
     CACHES = {
@@ -180,12 +185,6 @@ if REDIS_URL:
         },
         "fragments": FRAGMENT_CACHE,
     }
-    # A Redis that hangs fails the channel layer's commands after this long (a websocket's
-    # handshake then closes with "try again later", and the page polls). redis-py 8's default
-    # 5 s raced channels_redis's 5 s blocking read and killed idle readers (channels_redis
-    # issue 422): the layer's blocking read waits 1 s (`WaitingRedisChannelLayer`), well
-    # inside this.
-    CHANNEL_LAYER_TIMEOUT_SECONDS = env_int("CHANNEL_LAYER_TIMEOUT_SECONDS", 3)
     CHANNEL_LAYERS = {
         "default": {
             # channels_redis with a pool that waits for a free connection: a burst of sends

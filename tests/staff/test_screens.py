@@ -244,6 +244,14 @@ CODED_REASONS = [
     ("contact_changed", "mobile", "Mobilnummer"),
     ("device_blocked", "lost", "Mistet"),
     ("device_blocked", "Fundet af politiet, 3 dage", "Fundet af politiet, 3 dage"),
+    ("desk_refused", "too_many_serials", "for mange forkerte serienumre: vent lidt"),
+    (
+        "desk_refused",
+        "id_check_missing",
+        "ID-kontrollen mangler: Registrér dokumentet og de sidste 4 tegn i dets nummer",
+    ),
+    # A party's transaction text is free text, even when it is a word that is a code elsewhere.
+    ("transaction_approved", "lost", "lost"),
 ]
 
 
