@@ -16,6 +16,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from audit.services import record as audit
 from authenticators import lifecycle
+from authenticators import notices as authenticator_notices
 from authenticators.kinds import KINDS, devices_of
 from authenticators.models import (
     AuthenticatorEvent,
@@ -46,6 +47,13 @@ from .models import ContactChange, ContactChangeSend
 def kind_of(device: Device) -> str:
     """The device's kind as in URLs, which is also the way to log in with it (login.KINDS)."""
     return next(kind for kind, model in KINDS.items() if isinstance(device, model))
+
+
+def told_by(identity: Identity) -> dict[str, bool]:
+    """Which ways a notice just sent to `identity` went (`authenticators.notices.notify` sends
+    to the confirmed mobile number and e-mail address it has), for the page that says so."""
+    mobile, email = authenticator_notices.contact_details(identity)
+    return {"sms": bool(mobile), "email": bool(email)}
 
 
 def can_log_in_with_mitid(identity: Identity) -> bool:

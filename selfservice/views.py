@@ -401,6 +401,7 @@ class BlockDeviceView(SelfServicePage, DraftFormMixin, FormView):
             what="device",
             label=self.device.label,
             kind=services.kind_of(self.device),
+            told=services.told_by(self.identity),
             # Nothing left to log in with: the overview cannot help; say what can.
             no_way_in=not services.can_log_in_with_mitid(self.identity),
         )
@@ -419,11 +420,23 @@ class BlockMitIDView(SelfServicePage, DraftFormMixin, FormView):
         except Refused as refusal:
             form.add_error(None, ValidationError(refusal_message(refusal.code), code=refusal.code))
             return self.form_invalid(form)
-        return blocked(self.request, what="identity", label="", kind="")
+        return blocked(
+            self.request,
+            what="identity",
+            label="",
+            kind="",
+            told=services.told_by(self.identity),
+        )
 
 
 def blocked(
-    request: HttpRequest, *, what: str, label: str, kind: str, no_way_in: bool = False
+    request: HttpRequest,
+    *,
+    what: str,
+    label: str,
+    kind: str,
+    told: dict[str, bool],
+    no_way_in: bool = False,
 ) -> HttpResponse:
     """After a block: if the session's device or the MitID is blocked, the citizen is logged
     out (say so); the result page needs no login."""
@@ -436,6 +449,7 @@ def blocked(
         "kind": kind,
         "logged_out": logged_out,
         "no_way_in": no_way_in,
+        "told": told,
     }
     return redirect("selfservice:blocked")
 
@@ -531,7 +545,11 @@ class OrderView(DeclaredTranslationsMixin, PickUpChoiceMixin, DraftFormMixin, Fo
         return super().dispatch(request, *args, **kwargs)
 
     def receipt(self, order: Any) -> dict[str, Any]:
-        return {"order": order, "delivery_by": order.expected_delivery}
+        return {
+            "order": order,
+            "delivery_by": order.expected_delivery,
+            "told": services.told_by(self.identity),
+        }
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(

@@ -95,6 +95,39 @@ def test_blocking_the_device_logged_in_with_logs_out_and_offers_a_new_one(
     assert client.get("/en/selfservice/").status_code == 302  # logged out
 
 
+@pytest.mark.parametrize(
+    ("mobile", "email", "said"),
+    [
+        (
+            "+4520304050",
+            "karen@example.dk",
+            "We have sent you an SMS and an e-mail about the block.",
+        ),
+        ("+4520304050", "", "We have sent you an SMS about the block."),
+        ("", "karen@example.dk", "We have sent you an e-mail about the block."),
+        ("", "", ""),
+    ],
+)
+def test_the_block_page_says_only_the_ways_the_citizen_was_told(
+    logged_in: Callable[..., Client],
+    karen: Identity,
+    kodeviser: CodeDevice,
+    mobile: str,
+    email: str,
+    said: str,
+    django_capture_on_commit_callbacks,
+) -> None:  # type: ignore[no-untyped-def]
+    Identity.objects.filter(pk=karen.pk).update(mobile=mobile, email=email)
+    client = logged_in(karen, kodeviser)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(block_url(kodeviser), {"reason": "lost"})
+    page = client.get("/en/selfservice/blocked/").content.decode()
+    assert said in page and "It is in the history of your MitID." in page
+    assert ("We have sent you" in page) == bool(said)
+    sent = OutboxMessage.objects.values_list("channel", flat=True)
+    assert sorted(sent) == sorted(c for c, a in (("email", email), ("sms", mobile)) if a)
+
+
 def test_a_block_without_a_reason_is_an_error_in_the_summary(
     logged_in: Callable[..., Client], karen: Identity, kodeviser: CodeDevice
 ) -> None:
