@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView
@@ -135,7 +135,9 @@ class ActivateCodeDeviceView(DraftFormMixin, FormView):
         if self.letter is not None:
             identity: Identity | None = self.letter.identity
         elif proof is None:
-            return redirect_to_login(request)
+            return redirect_to_login(
+                request, gettext("Log in with NemID to activate your code device.")
+            )
         else:
             identity = Identity.objects.filter(cpr=proof.cpr).first()
         if identity is None or not identity.hardware_tokens.exists():

@@ -52,7 +52,9 @@ class Identity(models.Model):  # type: ignore[django-manager-missing]  # django-
         choices=AssuranceLevel.choices,
         default=AssuranceLevel.SUBSTANTIAL,
     )
-    language = models.CharField(_("language"), max_length=5, default=settings.LANGUAGE_CODE)
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     # For people who cannot scan: the app shows a 4-digit code to type in the browser instead.
     typed_codes = models.BooleanField(_("types a code instead of scanning"), default=False)
     # A switch asked for in self-service takes effect only at `typed_codes_change_at` (a thief

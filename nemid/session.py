@@ -105,7 +105,8 @@ def log_out(request: HttpRequest) -> None:
     request.session.flush()
 
 
-def redirect_to_login(request: HttpRequest) -> HttpResponse:
-    """Send a citizen who has not proven who they are to the NemID login, and back here."""
-    messages.info(request, gettext("Log in with NemID to get MitID."))
+def redirect_to_login(request: HttpRequest, why: str = "") -> HttpResponse:
+    """Send a citizen who has not proven who they are to the NemID login, and back here;
+    `why` says what for (getting MitID unless told)."""
+    messages.info(request, why or gettext("Log in with NemID to get MitID."))
     return redirect(f"{reverse('nemid:login')}?{urlencode({'next': request.get_full_path()})}")

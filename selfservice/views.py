@@ -529,7 +529,9 @@ class OrderView(DeclaredTranslationsMixin, PickUpChoiceMixin, DraftFormMixin, Fo
         if identity is None:
             if proof is not None:
                 return render(request, "selfservice/no_mitid.html")
-            return redirect_to_nemid(request)
+            return redirect_to_nemid(
+                request, gettext("Log in with NemID to order a new code device.")
+            )
         if logged_in is None and services.can_log_in_with_mitid(identity):
             messages.info(request, gettext("Log in with MitID to continue."))
             return redirect_to_login(request)

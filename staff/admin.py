@@ -4,6 +4,7 @@ Nothing here changes a MitID by editing fields: the pages are read-only and ever
 an action that goes through a lifecycle service (audited, told to the citizen).
 """
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib import admin
@@ -69,23 +70,33 @@ class ReadOnlyMixin:
 DEVICE_INLINE_FIELDS = ("status", "level", "activated_at", "last_used")
 
 
+def local_time(value: datetime | None) -> str:
+    """A time as staff read it: local, in their language's format (Django's admin shows a
+    computed field's value as it is, in UTC with its microseconds)."""
+    return date_format(localtime(value), "DATETIME_FORMAT") if value is not None else "-"
+
+
 class StaffWordsMixin:
-    """Columns whose model fields come without words of ours (django-otp's timestamps): a
-    header in the staff member's language, the time in local time."""
+    """Columns whose model fields come without words of ours (django-otp's name and
+    timestamps): a header in the staff member's language, the time in local time."""
+
+    @admin.display(description=_("name"), ordering="name")
+    def device_name(self, obj: Any) -> str:
+        return str(obj.name)
 
     @admin.display(description=_("last used"), ordering="last_used_at")
-    def last_used(self, obj: Any) -> Any:
-        return obj.last_used_at
+    def last_used(self, obj: Any) -> str:
+        return local_time(obj.last_used_at)
 
     @admin.display(description=_("created"), ordering="created_at")
-    def created(self, obj: Any) -> Any:
-        return obj.created_at
+    def created(self, obj: Any) -> str:
+        return local_time(obj.created_at)
 
 
 class AppDeviceInline(StaffWordsMixin, ReadOnlyMixin, admin.TabularInline[AppDevice, Identity]):
     model = AppDevice
     fields = readonly_fields = (
-        "name",
+        "device_name",
         *DEVICE_INLINE_FIELDS,
     )
     show_change_link = True
@@ -109,7 +120,7 @@ class CodeDeviceInline(StaffWordsMixin, ReadOnlyMixin, admin.TabularInline[CodeD
 class ChipDeviceInline(StaffWordsMixin, ReadOnlyMixin, admin.TabularInline[ChipDevice, Identity]):
     model = ChipDevice
     fields = readonly_fields = (
-        "name",
+        "device_name",
         *DEVICE_INLINE_FIELDS,
     )
     show_change_link = True
@@ -308,7 +319,7 @@ class IdentityAdmin(StaffWordsMixin, ReadOnlyMixin, StaffActionsMixin):
 
 DEVICE_FIELDS: tuple[str, ...] = (
     "identity",
-    "name",
+    "device_name",
     "status",
     "level",
     "activated_at",

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from django.views.decorators.cache import never_cache
@@ -89,11 +90,15 @@ SEND_AGAIN = "again"
 
 
 def _words(refusal: Refused) -> str:
+    """The refusal as a sentence on the desk's form (the words are a phrase, as the actions'
+    outcome messages and the audit log use them)."""
     words = DESK_REFUSALS.get(refusal.code)
     if words is None:
-        return refusal_text(refusal.code)
-    # A refusal's details fill its words (the seconds to wait); others have no placeholder.
-    return str(words % getattr(refusal, "details", {}))
+        phrase = refusal_text(refusal.code)
+    else:
+        # A refusal's details fill its words (the seconds to wait); others have no placeholder.
+        phrase = str(words % getattr(refusal, "details", {}))
+    return f"{capfirst(phrase)}."
 
 
 @admin.register(DeskEnrollment)
@@ -186,7 +191,8 @@ class DeskEnrollmentAdmin(admin.ModelAdmin[DeskEnrollment]):
     ) -> forms.Form | None:
         state = DeskEnrollment.State
         if case.state == state.USER_ID:
-            return DeskUserIdForm(data)
+            # Someone with MitID already brings the user-ID they have: it is filled in.
+            return DeskUserIdForm(data, initial={"user_id": case.user_id})
         if case.state == state.CONTACT and case.code_hash and not send_again:
             return DeskCodeForm(data)
         if case.state == state.CONTACT:

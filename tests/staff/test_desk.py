@@ -55,7 +55,7 @@ def test_staff_create_mitid_with_a_code_device_the_citizen_activates_at_the_desk
     assert (case.name, case.level) == ("Sofie Holm", "high")
     taken = IdentityFactory(user_id="Sofie H")
     answer = desk.post(url, {"user_id": "sofie h"})
-    assert "someone else has this user-ID already" in answer.content.decode()
+    assert "Someone else has this user-ID already." in answer.content.decode()
     assert AuditEntry.objects.filter(action="desk_refused", reason="user_id_taken").exists()
     taken.delete()
     assert desk.post(url, {"user_id": "Sofie H"}).status_code == 302
@@ -70,6 +70,10 @@ def test_staff_create_mitid_with_a_code_device_the_citizen_activates_at_the_desk
     screen = f"/admin/activation/deskenrollment/{case.pk}/screen/"
     page = desk.get(screen).content.decode()
     assert "cannot see what you type" in page
+    # Turned to the citizen: none of the staff's navigation, only the form.
+    assert 'id="user-tools"' not in page and 'id="nav-sidebar"' not in page
+    assert 'class="breadcrumbs"' not in page
+    assert 'id="user-tools"' in desk.get(url).content.decode()
     done = desk.post(
         screen,
         {

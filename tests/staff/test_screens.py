@@ -263,3 +263,21 @@ def test_every_coded_reason_in_the_audit_log_is_in_words(
     client = log_in_staff(Client(headers={"accept-language": "da"}), superuser)
     html = client.get("/admin/audit/auditentry/").content.decode()
     assert f'<td class="field-reason_shown">{words}</td>' in html
+
+
+def test_the_identity_page_names_and_times_devices_in_the_staff_members_language(
+    superuser: User,
+) -> None:
+    karen = IdentityFactory(user_id="Karen H. Hansen", language="kl")
+    used = AppDeviceFactory(identity=karen, name="Karens iPhone")
+    AppDevice.objects.filter(pk=used.pk).update(
+        last_used_at=datetime(2026, 3, 2, 9, 15, 30, 123456, tzinfo=UTC)
+    )
+    AppDeviceFactory(identity=karen, name="Karens iPad")  # never used
+    client = log_in_staff(Client(headers={"accept-language": "da"}), superuser)
+    html = client.get(f"/admin/authenticators/identity/{karen.pk}/change/").content.decode()
+    headers = re.findall(r'<th class="column-(\w+)[^"]*"[^>]*>(.*?)</th>', html, re.S)
+    assert ("device_name", "Navn") in [(n, " ".join(t.split())) for n, t in headers]
+    last = re.findall(r'<td class="field-last_used">\s*<p>(.*?)</p>', html)
+    assert sorted(last) == ["-", "2. marts 2026 kl. 10.15"], "local time, no UTC, no None"
+    assert "Grønlandsk" in html  # the citizen's language by name, not "kl"
