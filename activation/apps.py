@@ -12,13 +12,19 @@ class ActivationConfig(AppConfig):
         # What the desk writes in the audit log, in words for staff.
         from audit.labels import register_reasons
         from audit.models import AuditEntry
-        from authenticators.models import AssuranceLevel
+        from authenticators.models import AssuranceLevel, AuthenticatorEvent
 
+        from .copy import COPY_CHECK
         from .desk import HANDED_OUT_AT_DESK
 
         register_reasons(
             {HANDED_OUT_AT_DESK: _("Handed out at Borgerservice")},
             action=AuditEntry.Action.ORDER_CHANGED,
+        )
+        # The old app's check that lets a new phone have its MitID, in the history.
+        register_reasons(
+            {COPY_CHECK: _("the MitID app copied to a new phone")},
+            action=AuthenticatorEvent.Kind.VERIFIED,
         )
         # A MitID made at the desk: the level it was given.
         register_reasons(dict(AssuranceLevel.choices), action=AuditEntry.Action.DESK_CREATED)

@@ -25,6 +25,9 @@ from .models import AppCopy, token_hash
 from .services import ActivationRefused, _check_installation
 
 PREFIX = "mitid-copy."
+# The purpose of the old app's check that lets a new phone have its MitID (a use, named by
+# this code in the history).
+COPY_CHECK = "copy"
 VERIFY_REFUSALS = {"locked": "too_many_attempts", "not_active": "device_not_active"}
 
 
@@ -154,7 +157,7 @@ def approve_copy(*, source: AppDevice, copy_id: str, pin: str, signature: str) -
     outcome = services.verify(
         source,
         signature,
-        purpose="copy",
+        purpose=COPY_CHECK,
         knowledge=pin,
         challenge=(copy.signing_input, until),
     )

@@ -6,13 +6,13 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .labels import reason_label
+from .labels import actor_label, reason_label
 from .models import AuditEntry
 
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
-    list_display = ["at", "actor_name", "action", "identity", "target", "reason_shown", "detail"]
+    list_display = ["at", "actor_shown", "action", "identity", "target", "reason_shown", "detail"]
     list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["identity"]
     search_fields = ["identity__user_id"]
@@ -21,13 +21,17 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
     fields = readonly_fields = (
         "at",
         "actor",
-        "actor_name",
+        "actor_shown",
         "action",
         "identity",
         "target",
         "reason_shown",
         "detail",
     )
+
+    @admin.display(description=_("by"), ordering="actor_name")
+    def actor_shown(self, entry: AuditEntry) -> str:
+        return actor_label(entry.actor_name)
 
     @admin.display(description=_("reason"), ordering="reason")
     def reason_shown(self, entry: AuditEntry) -> str:

@@ -555,7 +555,8 @@ class AuthenticatorEvent(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.device}"
+        # As the audit log's entries read: when, and what (the device is a django-otp id).
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M:%S} {self.get_kind_display()}"
 
 
 class AppLogin(models.Model):

@@ -199,6 +199,8 @@ def test_karen_orders_a_code_display_for_pick_up_in_english_without_javascript(
     page.get_by_label("Borgerservice Herning").check()
     page.get_by_role("button", name="Show free dates").click()
     expect(page.get_by_label("Pick up at Borgerservice")).to_be_checked()
+    # The page opens at the new choice, where the keyboard goes on from (not at the top).
+    expect(page).to_have_url(re.compile(r"#id_day$"))
     page.get_by_label("Date at Borgerservice Herning").select_option(index=1)
     page.get_by_role("button", name="Show free times").click()
     times = page.locator("input[name=slot]")
