@@ -6,13 +6,21 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .labels import actor_label, reason_label
+from .labels import actor_label, detail_label, reason_label
 from .models import AuditEntry
 
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
-    list_display = ["at", "actor_shown", "action", "identity", "target", "reason_shown", "detail"]
+    list_display = [
+        "at",
+        "actor_shown",
+        "action",
+        "identity",
+        "target",
+        "reason_shown",
+        "detail_shown",
+    ]
     list_filter = ["action", ("actor", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["identity"]
     search_fields = ["identity__user_id"]
@@ -26,12 +34,16 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
         "identity",
         "target",
         "reason_shown",
-        "detail",
+        "detail_shown",
     )
 
     @admin.display(description=_("by"), ordering="actor_name")
     def actor_shown(self, entry: AuditEntry) -> str:
         return actor_label(entry.actor_name)
+
+    @admin.display(description=_("detail"))
+    def detail_shown(self, entry: AuditEntry) -> str:
+        return detail_label(entry.detail, entry.action)
 
     @admin.display(description=_("reason"), ordering="reason")
     def reason_shown(self, entry: AuditEntry) -> str:

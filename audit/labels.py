@@ -25,6 +25,25 @@ def register_reasons(labels: "Mapping[str, str | Promise]", *, action: str) -> N
         WORDS[(action, code)] = label
 
 
+# A detail may begin with a code and go on in free text ("passport …4081", "client
+# 192.0.2.7"): words for such first words, by action (elsewhere a detail is a staff note).
+DETAIL_WORDS: "dict[tuple[str, str], str | Promise]" = {}
+
+
+def register_details(labels: "Mapping[str, str | Promise]", *, actions: "tuple[str, ...]") -> None:
+    """`labels` for the first word of the detail of entries of `actions`."""
+    for action in actions:
+        for code, label in labels.items():
+            DETAIL_WORDS[(action, code)] = label
+
+
+def detail_label(detail: str, action: str) -> str:
+    """The detail with its first word in words when that word is a code of the action's."""
+    first, space, rest = detail.partition(" ")
+    words = DETAIL_WORDS.get((action, first))
+    return f"{words}{space}{rest}" if words is not None and rest else detail
+
+
 def reason_label(code: str, action: str) -> str:
     """The reason in words; free text stays as it was written.
 

@@ -13,14 +13,24 @@ class AuthenticatorsConfig(AppConfig):
         # the history (by kind), in words for staff. Each under the actions whose reason is
         # a code: where a reason is free text (a party's transaction, a staff note), a word
         # that happens to be a code stays as written.
-        from audit.labels import register_reasons
+        from audit.labels import register_details, register_reasons
         from audit.models import AuditEntry
 
-        from .lifecycle import BlockReason
+        from .lifecycle import BlockReason, IdDocument
         from .models import AssuranceLevel, AuthenticatorEvent
         from .services import ACTIVATION_CHECK, BLOCKED_USE
 
         action, kind = AuditEntry.Action, AuthenticatorEvent.Kind
+        # An ID check's detail names the document seen by its code (`IdCheck`).
+        register_details(
+            dict(IdDocument.choices),
+            actions=(
+                action.DEVICE_UNBLOCKED,
+                action.IDENTITY_UNBLOCKED,
+                action.LEVEL_RAISED,
+                action.DESK_CREATED,
+            ),
+        )
         for blocked in (
             action.DEVICE_BLOCKED,
             action.DEVICE_REVOKED,

@@ -18,7 +18,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from audit.labels import actor_label, reason_label
+from audit.labels import actor_label, detail_label, reason_label
 from audit.models import AuditEntry
 from authenticators import lifecycle
 from authenticators.kinds import devices_of
@@ -181,13 +181,17 @@ class AuditInline(ReadOnlyMixin, admin.TabularInline[AuditEntry, Identity]):
         "action",
         "target",
         "reason_shown",
-        "detail",
+        "detail_shown",
     )
     extra = 0
 
     @admin.display(description=_("by"))
     def actor_shown(self, entry: AuditEntry) -> str:
         return actor_label(entry.actor_name)
+
+    @admin.display(description=_("detail"))
+    def detail_shown(self, entry: AuditEntry) -> str:
+        return detail_label(entry.detail, entry.action)
 
     @admin.display(description=_("reason"))
     def reason_shown(self, entry: AuditEntry) -> str:

@@ -6,6 +6,7 @@ from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class StaffConfig(AppConfig):
@@ -20,12 +21,17 @@ class StaffConfig(AppConfig):
         user_logged_in.disconnect(dispatch_uid="update_last_login")
         user_logged_in.connect(staff_last_login, dispatch_uid="update_last_login")
         # Why a staff login failed, in words in the audit log.
-        from audit.labels import register_reasons
+        from audit.labels import register_details, register_reasons
         from audit.models import AuditEntry
 
         from .services import LOGIN_FAILURE_WORDS
 
         register_reasons(LOGIN_FAILURE_WORDS, action=AuditEntry.Action.STAFF_LOGIN_FAILED)
+        # A staff login's detail: the address it came from ("client 192.0.2.7").
+        register_details(
+            {"client": pgettext_lazy("the address a staff login came from", "from")},
+            actions=(AuditEntry.Action.STAFF_LOGIN, AuditEntry.Action.STAFF_LOGIN_FAILED),
+        )
 
 
 def staff_last_login(sender: Any, user: Any, **kwargs: Any) -> None:

@@ -290,3 +290,22 @@ def test_the_identity_page_names_and_times_devices_in_the_staff_members_language
     last = re.findall(r'<td class="field-last_used">\s*<p>(.*?)</p>', html)
     assert sorted(last) == ["-", "2. marts 2026 kl. 10.15"], "local time, no UTC, no None"
     assert "Grønlandsk" in html  # the citizen's language by name, not "kl"
+
+
+@pytest.mark.parametrize(
+    ("action", "detail", "shown"),
+    [
+        ("desk_created", "driving_licence …1234", "Kørekort …1234"),
+        ("device_unblocked", "passport …4081", "Pas …4081"),
+        ("staff_login", "client 192.0.2.7", "fra 192.0.2.7"),
+        # A staff member's note is free text, whatever word it begins with.
+        ("device_blocked", "passport found in the street", "passport found in the street"),
+    ],
+)
+def test_a_details_coded_first_word_is_in_words(
+    superuser: User, action: str, detail: str, shown: str
+) -> None:
+    record(action, by=None, detail=detail)
+    client = log_in_staff(Client(headers={"accept-language": "da"}), superuser)
+    html = client.get("/admin/audit/auditentry/").content.decode()
+    assert f'<td class="field-detail_shown">{shown}</td>' in html
