@@ -12,9 +12,10 @@ note) no word that happens to be a code is touched. A label is a string or a laz
 from collections.abc import Mapping
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
-from .services import CITIZEN, SYSTEM, UNKNOWN_USER
+from .actors import actor_label
+
+__all__ = ["actor_label", "detail_label", "reason_label", "register_details", "register_reasons"]
 
 WORDS: "dict[tuple[str, str], str | Promise]" = {}
 
@@ -54,15 +55,3 @@ def reason_label(code: str, action: str) -> str:
     if not code or any(word is None for word in words):
         return code
     return ", ".join(str(word) for word in words)
-
-
-# Who acted, when it was not a staff member (whose username is the name kept).
-ACTORS = {
-    CITIZEN: _("the citizen"),
-    SYSTEM: _("the portal (scheduled)"),
-    UNKNOWN_USER: _("unknown username"),
-}
-
-
-def actor_label(name: str) -> str:
-    return str(ACTORS.get(name, name))

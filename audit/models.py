@@ -5,7 +5,10 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from .actors import actor_label
 
 
 class AppendOnly(Exception):
@@ -73,6 +76,7 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
-        # Local time, as the entry's own field shows it (it was UTC beside it).
-        at = timezone.localtime(self.at)
-        return f"{at:%Y-%m-%d %H:%M:%S} {self.actor_name}: {self.get_action_display()}"
+        # In local time, in the language's format, as the entry's own field shows it; who
+        # acted, in words when it was not a staff member.
+        at = date_format(timezone.localtime(self.at), "DATETIME_FORMAT")
+        return f"{at} {actor_label(self.actor_name)}: {self.get_action_display()}"

@@ -3,13 +3,10 @@
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Model
 
+from .actors import CITIZEN, SYSTEM, UNKNOWN_USER
 from .models import AuditEntry
 
-CITIZEN = "citizen"
-# The portal itself, on Celery beat's schedule (the post's delivery, reminders).
-SYSTEM = "system"
-# A failed staff login for a username that is no account.
-UNKNOWN_USER = "unknown user"
+__all__ = ["CITIZEN", "SYSTEM", "UNKNOWN_USER", "record"]
 
 
 def record(

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, DeviceManager, ThrottlingMixin, TimestampMixin
@@ -556,7 +557,8 @@ class AuthenticatorEvent(models.Model):
 
     def __str__(self) -> str:
         # As the audit log's entries read: when, and what (the device is a django-otp id).
-        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M:%S} {self.get_kind_display()}"
+        at = date_format(timezone.localtime(self.at), "DATETIME_FORMAT")
+        return f"{at} {self.get_kind_display()}"
 
 
 class AppLogin(models.Model):

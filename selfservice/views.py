@@ -468,6 +468,7 @@ class BlockedView(DeclaredTranslationsMixin, TemplateView):
 # New devices ------------------------------------------------------------------------------
 
 APP_CODE_KEY = "selfservice_app_code"
+ORDER_TOLD_KEY = "selfservice_order_told"
 
 
 class AddAppView(SelfServicePage, TemplateView):
@@ -547,10 +548,13 @@ class OrderView(DeclaredTranslationsMixin, PickUpChoiceMixin, DraftFormMixin, Fo
         return super().dispatch(request, *args, **kwargs)
 
     def receipt(self, order: Any) -> dict[str, Any]:
+        # How the citizen was told of the order: said on the receipt the order leads to (the
+        # ways of that moment), not on later visits, when the contact details may differ.
+        told = self.request.session.get(ORDER_TOLD_KEY) or {}
         return {
             "order": order,
             "delivery_by": order.expected_delivery,
-            "told": services.told_by(self.identity),
+            "told": told if told.get("order") == order.pk else {},
         }
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -562,7 +566,7 @@ class OrderView(DeclaredTranslationsMixin, PickUpChoiceMixin, DraftFormMixin, Fo
 
     def form_valid(self, form: OrderForm) -> HttpResponse:
         try:
-            services.order_code_device(
+            order = services.order_code_device(
                 identity=self.identity,
                 kind=form.cleaned_data["kind"],
                 delivery=form.cleaned_data["delivery"],
@@ -572,4 +576,8 @@ class OrderView(DeclaredTranslationsMixin, PickUpChoiceMixin, DraftFormMixin, Fo
         except Refused as refusal:
             form.add_error(None, ValidationError(refusal_message(refusal.code), code=refusal.code))
             return self.form_invalid(form)
+        self.request.session[ORDER_TOLD_KEY] = {
+            "order": order.pk,
+            **services.told_by(self.identity),
+        }
         return redirect("selfservice:order")

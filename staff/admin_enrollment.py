@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from enrollment import orders
 from enrollment.models import AppointmentSlot, DeviceOrder, EnrollmentCase, Office
@@ -101,7 +102,10 @@ class DeviceOrderAdmin(StaffActionsMixin):
         permissions=["change"],
     )
     def mark_lost(self, request: HttpRequest, queryset: QuerySet[DeviceOrder]) -> None:
-        self._move(request, queryset, DeviceOrder.Status.LOST, done=_("lost"))
+        # Lost in the post: Danish "bortkommet", as the status says, not a lost phone's "mistet".
+        self._move(
+            request, queryset, DeviceOrder.Status.LOST, done=pgettext_lazy("device order", "lost")
+        )
 
     def _move(
         self, request: HttpRequest, queryset: QuerySet[DeviceOrder], status: str, *, done: Any

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminAuthenticationForm
 
@@ -107,7 +108,7 @@ class DeskStartForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     document = forms.ChoiceField(
-        label=_("ID document seen"), choices=IdDocument.choices, widget=forms.RadioSelect
+        label=capfirst(_("ID document seen")), choices=IdDocument.choices, widget=forms.RadioSelect
     )
     last4 = forms.CharField(
         label=_("Last 4 characters of its number"),

@@ -172,7 +172,7 @@ def test_staff_create_mitid_at_the_desk_and_the_citizen_logs_in_with_the_code_de
 
     page.get_by_label("The user-ID the citizen brought").fill("080404-4128")
     page.get_by_role("button", name="Next").click()
-    expect(page.locator(".errornote")).to_contain_text("this user-ID breaks the rules")
+    expect(page.locator(".errornote")).to_contain_text("This user-ID breaks the rules.")
     page.get_by_label("The user-ID the citizen brought").fill("Sofie H")
     page.get_by_role("button", name="Next").click()
 

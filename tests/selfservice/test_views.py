@@ -122,7 +122,7 @@ def test_the_block_page_says_only_the_ways_the_citizen_was_told(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(block_url(kodeviser), {"reason": "lost"})
     page = client.get("/en/selfservice/blocked/").content.decode()
-    assert said in page and "It is in the history of your MitID." in page
+    assert said in page and "The block is in the history of your MitID." in page
     assert ("We have sent you" in page) == bool(said)
     sent = OutboxMessage.objects.values_list("channel", flat=True)
     assert sorted(sent) == sorted(c for c, a in (("email", email), ("sms", mobile)) if a)
@@ -364,7 +364,24 @@ def test_after_a_block_the_order_page_takes_a_nemid_proof(
     response = client.post("/en/selfservice/order/", {"kind": "kodeviser", "delivery": "post"})
     assert response["Location"] == "/en/selfservice/order/"
     assert DeviceOrder.objects.get(identity=karen).kind == "kodeviser"
-    assert "Your code device is ordered" in client.get("/en/selfservice/order/").content.decode()
+    receipt = client.get("/en/selfservice/order/").content.decode()
+    assert "Your code device is ordered" in receipt
+    # Told by SMS and e-mail (Karen has both), said on the receipt the order led to.
+    assert "We have told you by SMS and e-mail." in receipt
+    # The ways of the moment she ordered, though her e-mail is gone since; a later visit
+    # (without that moment's session data) names none rather than guess.
+    Identity.objects.filter(pk=karen.pk).update(email="")
+    assert (
+        "We have told you by SMS and e-mail."
+        in client.get("/en/selfservice/order/").content.decode()
+    )
+    other = Client()
+    other.cookies["sessionid"] = client.cookies["sessionid"].value
+    session = other.session
+    session.pop("selfservice_order_told")
+    session.save()
+    later = other.get("/en/selfservice/order/").content.decode()
+    assert "Your code device is ordered" in later and "We have told you" not in later
 
 
 def test_the_overview_tells_two_apps_apart_and_lists_no_activation_as_a_use(

@@ -73,6 +73,7 @@ def test_staff_create_mitid_with_a_code_device_the_citizen_activates_at_the_desk
     # Turned to the citizen: none of the staff's navigation, only the form.
     assert 'id="user-tools"' not in page and 'id="nav-sidebar"' not in page
     assert 'class="breadcrumbs"' not in page
+    assert 'href="/admin/"' not in page, "no way from the citizen's screen into the admin"
     assert 'id="user-tools"' in desk.get(url).content.decode()
     done = desk.post(
         screen,
