@@ -288,8 +288,13 @@
   function stopCopy() {
     if (copyTimer) { clearTimeout(copyTimer); copyTimer = null; }
   }
+  // A time as the portal's pages write it: in the page's language, in Danish time (the
+  // portal's TIME_ZONE), whatever the phone's clock is set to.
   function clock(date) {
-    return [date.getHours(), date.getMinutes(), date.getSeconds()].map(function (n) { return String(n).padStart(2, "0"); }).join(":");
+    return new Intl.DateTimeFormat(document.documentElement.lang, {
+      hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23",
+      timeZone: "Europe/Copenhagen"
+    }).format(date);
   }
   // Once a code is shown, confirming the copy comes first; a new code is the other choice.
   function copyButton(shown) {

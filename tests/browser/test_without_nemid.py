@@ -397,6 +397,9 @@ def test_jonas_copies_his_app_to_a_new_phone_in_the_page_simulator_and_logs_in_w
     code = old.get_by_role("img", name="QR code for the new phone")
     expect(code).to_have_attribute("data-qr", re.compile(r"^mitid-copy\."))
     qr = code.get_attribute("data-qr") or ""
+    # Until when, in Danish time as the portal's pages say it, whatever the phone's clock.
+    until = timezone.localtime(AppCopy.objects.get().expires_at).strftime("%H:%M:%S")
+    expect(old.locator('[data-field="copy_until"]')).to_have_text(until)
     check_accessibility(old)
     screenshot(old, "app-simulator-copy-show-en-phone")
     picture = tmp_path / "copy.png"
