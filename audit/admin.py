@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .labels import actor_label, detail_label, reason_label
+from .labels import detail_label, reason_label
 from .models import AuditEntry
 
 
@@ -39,7 +39,7 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
 
     @admin.display(description=_("by"), ordering="actor_name")
     def actor_shown(self, entry: AuditEntry) -> str:
-        return actor_label(entry.actor_name)
+        return entry.who
 
     @admin.display(description=_("detail"))
     def detail_shown(self, entry: AuditEntry) -> str:

@@ -79,4 +79,10 @@ class AuditEntry(models.Model):
         # In local time, in the language's format, as the entry's own field shows it; who
         # acted, in words when it was not a staff member.
         at = date_format(timezone.localtime(self.at), "DATETIME_FORMAT")
-        return f"{at} {actor_label(self.actor_name)}: {self.get_action_display()}"
+        return f"{at} {self.who}: {self.get_action_display()}"
+
+    @property
+    def who(self) -> str:
+        """Who acted: a staff member by username, else the citizen or the portal in words (a
+        staff account that happens to be called "system" keeps its name)."""
+        return self.actor_name if self.actor_id is not None else actor_label(self.actor_name)

@@ -18,7 +18,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from audit.labels import actor_label, detail_label, reason_label
+from audit.labels import detail_label, reason_label
 from audit.models import AuditEntry
 from authenticators import lifecycle
 from authenticators.kinds import devices_of
@@ -187,7 +187,7 @@ class AuditInline(ReadOnlyMixin, admin.TabularInline[AuditEntry, Identity]):
 
     @admin.display(description=_("by"))
     def actor_shown(self, entry: AuditEntry) -> str:
-        return actor_label(entry.actor_name)
+        return entry.who
 
     @admin.display(description=_("detail"))
     def detail_shown(self, entry: AuditEntry) -> str:
