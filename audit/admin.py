@@ -10,8 +10,25 @@ from .labels import detail_label, reason_label
 from .models import AuditEntry
 
 
+class AuditWordsMixin:
+    """An entry's who, why and detail in the staff member's words: the log's own screen and
+    the entries on a person's page (`staff.admin.AuditInline`) read the same."""
+
+    @admin.display(description=_("by"), ordering="actor_name")
+    def actor_shown(self, entry: AuditEntry) -> str:
+        return entry.who
+
+    @admin.display(description=_("detail"))
+    def detail_shown(self, entry: AuditEntry) -> str:
+        return detail_label(entry.detail, entry.action)
+
+    @admin.display(description=_("reason"), ordering="reason")
+    def reason_shown(self, entry: AuditEntry) -> str:
+        return reason_label(entry.reason, entry.action)
+
+
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
+class AuditEntryAdmin(AuditWordsMixin, admin.ModelAdmin[AuditEntry]):
     list_display = [
         "at",
         "actor_shown",
@@ -36,18 +53,6 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
         "reason_shown",
         "detail_shown",
     )
-
-    @admin.display(description=_("by"), ordering="actor_name")
-    def actor_shown(self, entry: AuditEntry) -> str:
-        return entry.who
-
-    @admin.display(description=_("detail"))
-    def detail_shown(self, entry: AuditEntry) -> str:
-        return detail_label(entry.detail, entry.action)
-
-    @admin.display(description=_("reason"), ordering="reason")
-    def reason_shown(self, entry: AuditEntry) -> str:
-        return reason_label(entry.reason, entry.action)
 
     # Append-only for everyone, superusers included: no add, change or delete views.
     def has_add_permission(self, request: HttpRequest) -> bool:

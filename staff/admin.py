@@ -18,7 +18,8 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from audit.labels import detail_label, reason_label
+from audit.admin import AuditWordsMixin
+from audit.labels import reason_label
 from audit.models import AuditEntry
 from authenticators import lifecycle
 from authenticators.kinds import devices_of
@@ -133,7 +134,7 @@ def device_words(device: Device) -> str:
         return str(device.label)
     return gettext("%(device)s, activated %(at)s") % {
         "device": device.label,
-        "at": date_format(localtime(device.activated_at), "DATETIME_FORMAT"),
+        "at": local_time(device.activated_at),
     }
 
 
@@ -173,7 +174,7 @@ class EventInline(ReadOnlyMixin, admin.TabularInline[AuthenticatorEvent, Identit
         return reason_label(event.detail, event.kind)
 
 
-class AuditInline(ReadOnlyMixin, admin.TabularInline[AuditEntry, Identity]):
+class AuditInline(AuditWordsMixin, ReadOnlyMixin, admin.TabularInline[AuditEntry, Identity]):
     model = AuditEntry
     fields = readonly_fields = (
         "at",
@@ -184,18 +185,6 @@ class AuditInline(ReadOnlyMixin, admin.TabularInline[AuditEntry, Identity]):
         "detail_shown",
     )
     extra = 0
-
-    @admin.display(description=_("by"))
-    def actor_shown(self, entry: AuditEntry) -> str:
-        return entry.who
-
-    @admin.display(description=_("detail"))
-    def detail_shown(self, entry: AuditEntry) -> str:
-        return detail_label(entry.detail, entry.action)
-
-    @admin.display(description=_("reason"))
-    def reason_shown(self, entry: AuditEntry) -> str:
-        return reason_label(entry.reason, entry.action)
 
 
 @admin.register(Identity)
