@@ -401,7 +401,7 @@ class BlockDeviceView(SelfServicePage, DraftFormMixin, FormView):
             what="device",
             label=self.device.label,
             kind=services.kind_of(self.device),
-            told=services.told_by(self.identity),
+            identity=self.identity,
             # Nothing left to log in with: the overview cannot help; say what can.
             no_way_in=not services.can_log_in_with_mitid(self.identity),
         )
@@ -420,13 +420,7 @@ class BlockMitIDView(SelfServicePage, DraftFormMixin, FormView):
         except Refused as refusal:
             form.add_error(None, ValidationError(refusal_message(refusal.code), code=refusal.code))
             return self.form_invalid(form)
-        return blocked(
-            self.request,
-            what="identity",
-            label="",
-            kind="",
-            told=services.told_by(self.identity),
-        )
+        return blocked(self.request, what="identity", label="", kind="", identity=self.identity)
 
 
 def blocked(
@@ -435,11 +429,11 @@ def blocked(
     what: str,
     label: str,
     kind: str,
-    told: dict[str, bool],
+    identity: Identity,
     no_way_in: bool = False,
 ) -> HttpResponse:
     """After a block: if the session's device or the MitID is blocked, the citizen is logged
-    out (say so); the result page needs no login."""
+    out (say so); the result page needs no login, and says how `identity` was told."""
     logged_out = session.current(request) is None
     if logged_out:
         session.log_out(request)
@@ -449,7 +443,7 @@ def blocked(
         "kind": kind,
         "logged_out": logged_out,
         "no_way_in": no_way_in,
-        "told": told,
+        "told": services.told_by(identity),
     }
     return redirect("selfservice:blocked")
 
