@@ -496,7 +496,13 @@
       }).then(function (answer) {
         form.reset();
         copyCode = "";
-        say(answer.status === "waiting_for_old_app" ? texts["confirm-on-old"] : texts["pin-sent"]);
+        // The SMS comes once the other phone has confirmed: until then, this phone says so.
+        if (answer.status === "waiting_for_old_app") {
+          say("");
+          show("copy-wait");
+          return;
+        }
+        say(texts["pin-sent"]);
         show("confirm");
       });
     }

@@ -416,7 +416,13 @@ def test_jonas_copies_his_app_to_a_new_phone_in_the_page_simulator_and_logs_in_w
     screen(new, "copy-user-id").get_by_label("Your user-ID").fill("J()nas Jen5en")
     check_accessibility(new)
     screen(new, "copy-user-id").get_by_role("button", name="Next").click()
-    expect(new.get_by_text("Now confirm on your other phone with its PIN.")).to_be_visible()
+    # The new phone waits for the old one: no form for an SMS that has not come yet.
+    waiting = screen(new, "copy-wait")
+    expect(waiting.get_by_role("heading", name="Confirm on your other phone")).to_be_focused()
+    expect(waiting.get_by_text("Now confirm on your other phone with its PIN.")).to_be_visible()
+    expect(screen(new, "confirm")).to_be_hidden()
+    check_accessibility(new)
+    screenshot(new, "app-simulator-copy-wait-en-phone")
 
     # The old phone confirms with its PIN (a wrong one first).
     approve = screen(old, "copy-show")
@@ -427,6 +433,7 @@ def test_jonas_copies_his_app_to_a_new_phone_in_the_page_simulator_and_logs_in_w
     approve.get_by_role("button", name="Confirm the copy").click()
     expect(old.get_by_text("Confirmed. The new phone gets a temporary PIN by SMS.")).to_be_visible()
 
+    waiting.get_by_role("button", name="I have confirmed it").click()
     confirm = screen(new, "confirm")
     confirm.get_by_label("Temporary PIN from the SMS").fill(last_code("+4520304050"))
     confirm.get_by_label("Your own 6-digit PIN").fill("975310")
