@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from audit.models import AuditEntry
 from audit.services import record
@@ -147,6 +148,16 @@ def entry(superuser: User) -> AuditEntry:
 def test_the_audit_log_lists_who_what_and_why(desk: Client, entry: AuditEntry) -> None:
     html = desk.get("/admin/audit/auditentry/").content.decode()
     assert "root" in html and "Authenticator blocked" in html and ">Lost<" in html
+
+
+def test_the_audit_logs_time_is_short_and_free_to_wrap(desk: Client, entry: AuditEntry) -> None:
+    """Beside the admin's navigation and filters, the log fits a 1280-pixel screen only if
+    its time may wrap (the admin keeps a date field's cell on one line, `nowrap`)."""
+    html = desk.get("/admin/audit/auditentry/").content.decode()
+    when = timezone.localtime(entry.at)
+    short = f"{when.day} {when:%b %Y, %H:%M}"  # "4 Dec 2026, 20:03"
+    # Its cell's only class is its field's: not `nowrap`.
+    assert re.search(rf'<th class="field-at_shown"><a href="[^"]+">{short}</a></th>', html)
 
 
 def test_the_audit_log_is_read_only_even_for_a_superuser(
