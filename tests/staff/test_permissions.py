@@ -1,12 +1,14 @@
 """The groups: Borgerservice may unblock and raise; Support may look and block, no more."""
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from audit.models import AuditEntry
 from authenticators import lifecycle
 from authenticators.models import AppDevice
+from staff.admin_actions import StaffActionsMixin
 from tests.factories import AppDeviceFactory, IdentityFactory
 
 from .test_actions import APPS, IDENTITIES, PASSPORT, act
@@ -114,3 +116,17 @@ def test_staff_outside_the_groups_see_nothing(db: None) -> None:
 
     client = log_in_staff(english_client(), staff_member("nobody"))
     assert client.get(APPS).status_code == 403
+
+
+def test_an_action_name_means_one_thing_in_every_audited_admin() -> None:
+    """A refused action is audited by its name alone, and the log reads it in the words
+    registered for that name (`StaffActionsMixin`): two admins' actions of one name must say
+    the same, or the log would show one of them for both."""
+    words: dict[str, set[str]] = {}
+    for model_admin in admin.site._registry.values():
+        if isinstance(model_admin, StaffActionsMixin):
+            for name in model_admin.actions or ():
+                if isinstance(name, str):
+                    said = str(getattr(model_admin, name).short_description)
+                    words.setdefault(name, set()).add(said)
+    assert words and all(len(said) == 1 for said in words.values()), words
