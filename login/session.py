@@ -167,10 +167,16 @@ def achieved_level(*levels: str) -> str:
     return min(levels, key=LEVELS.index)
 
 
-def current(request: HttpRequest) -> LoggedIn | None:
-    """Who is logged in with MitID, if anyone; a blocked identity or device ends it."""
+def current(request: HttpRequest, *, made_for: str = "") -> LoggedIn | None:
+    """Who is logged in with MitID, if anyone; a blocked identity or device ends it.
+
+    A login made on someone's behalf counts only for the pages of that login (`made_for` its
+    `Behalf.reference`): until the party has its answer (a consent page left open on a shared
+    computer), it opens none of the portal's own pages, as a login for the portal opens none
+    of a party's.
+    """
     data = request.session.get(LOGGED_IN_KEY)
-    if not data or not request.user.is_authenticated:
+    if not data or not request.user.is_authenticated or data.get("reference", "") != made_for:
         return None
     identity = one(
         Identity.objects.filter(

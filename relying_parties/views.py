@@ -252,10 +252,7 @@ def _authenticated(
     request: HttpRequest, attempt: attempts.Attempt
 ) -> login_session.LoggedIn | None:
     """The login made for this attempt (fresh: it carries the attempt's reference), if any."""
-    logged_in = login_session.current(request)
-    if logged_in is None or logged_in.reference != attempt.reference:
-        return None
-    return logged_in
+    return login_session.current(request, made_for=attempt.reference)
 
 
 class AttemptOnlyCore(OAuthLibCore):
@@ -407,7 +404,7 @@ def back(request: HttpRequest, reference: str) -> HttpResponse:
     if pending is not None and pending.app_login:
         app_logins.cancel_token(pending.app_login)
     login_session.forget_behalf(request)
-    attempts.end(request, reference, login_session.current(request))
+    attempts.end(request, reference, login_session.current(request, made_for=reference))
     return error_redirect(
         request,
         party,

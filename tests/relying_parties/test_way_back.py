@@ -90,6 +90,24 @@ def test_consent_to_the_cpr_number_is_still_asked_first(
     assert "_auth_user_id" not in client.session
 
 
+def test_a_consent_page_left_open_opens_none_of_the_portals_own_pages(
+    client: Client, cpr_party: Party, jonas_phone: AppDevice
+) -> None:
+    """The login made for a party counts for that party's pages only: walking away from its
+    consent page on a shared computer leaves no self-service open behind it."""
+    reference = approved_in_app(client, jonas_phone, cpr_party, scope="openid cpr")
+    client.get("/en/login/app/")
+    consent = f"/en/relying-parties/{reference}/consent/"
+    assert client.get(consent).status_code == 200
+    overview = client.get("/en/selfservice/")
+    assert overview.status_code == 302 and overview["Location"].startswith("/en/login/")
+    # Nor does the login page take the browser for logged in: it asks for a user-ID.
+    assert client.get("/en/login/").status_code == 200
+    # The party's page still knows its login, and consent still ends at the party.
+    given = client.post(consent, {"answer": "give"})
+    assert client.get(given["Location"])["Location"].startswith(REDIRECT_URI)
+
+
 def test_a_level_too_low_still_shows_its_page(
     client: Client, party: Party, jonas_phone: AppDevice
 ) -> None:
