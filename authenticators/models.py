@@ -590,6 +590,10 @@ class AppLogin(models.Model):
     )
     # What the citizen typed: an unknown user-ID gets a login too, which can never be approved.
     typed_user_id = models.CharField(max_length=48)
+    # The same as compared (`normalise_user_id`): a new login for an unknown user-ID replaces
+    # the one before it, as a person's new login replaces theirs, so that which of the two a
+    # login was cannot be told from whether a later one cancelled it.
+    typed_key = models.CharField(max_length=48, blank=True, editable=False)
     service = models.CharField(_("service"), max_length=100)
     # A relying party's "<party>: <text>" (a name of up to 100 and a text of up to 250).
     text = models.CharField(_("text"), max_length=400)
@@ -616,6 +620,14 @@ class AppLogin(models.Model):
                 fields=["identity"],
                 condition=Q(status__in=["waiting", "scanned"]),
                 name="one_open_app_login_per_identity",
+            )
+        ]
+        indexes = [
+            # An unknown user-ID's open login, found by what was typed (`login.app_logins.start`).
+            models.Index(
+                fields=["typed_key"],
+                condition=Q(identity__isnull=True, status__in=["waiting", "scanned"]),
+                name="open_unknown_app_login",
             )
         ]
 

@@ -183,7 +183,10 @@ def start(*, user_id: str, service: str, text: str, same_device: bool = False) -
 
     A second login replaces the first rather than being refused: a citizen who closed the tab
     can start again at once, and nobody can keep someone else's login blocked for minutes by
-    starting one in their name. The replaced browser is told its login was cancelled.
+    starting one in their name. The replaced browser is told its login was cancelled. So is
+    the browser of a login for a user-ID that is nobody's, when another starts for the same
+    typed user-ID: otherwise two browsers could tell who has MitID by whether the second
+    login cancelled the first.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -192,17 +195,19 @@ def start(*, user_id: str, service: str, text: str, same_device: bool = False) -
         active = Identity.objects.select_for_update().filter(status=Identity.Status.ACTIVE)
         identity = one(active.filter(user_id_key=key).only("pk")) if key else None
         replaced: list[AppLogin] = []
-        if identity is not None:
-            replaced = list(
-                AppLogin.objects.filter(identity=identity, status__in=may_become(Status.CANCELLED))
-                .only("token", "status", "expires_at")
-                .select_for_update()
-            )
+        if key:
+            open_logins = AppLogin.objects.filter(status__in=may_become(Status.CANCELLED))
+            if identity is not None:
+                open_logins = open_logins.filter(identity=identity)
+            else:
+                open_logins = open_logins.filter(identity=None, typed_key=key[:48])
+            replaced = list(open_logins.only("token", "status", "expires_at").select_for_update())
             for old in replaced:
                 move(old, Status.CANCELLED)
         login = AppLogin.objects.create(
             identity=identity,
             typed_user_id=user_id.strip()[:48],
+            typed_key=key[:48],
             service=service,
             text=text,
             same_device=same_device,

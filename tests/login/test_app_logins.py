@@ -254,6 +254,24 @@ def test_a_new_login_replaces_the_open_one(phone: AppDevice) -> None:
     assert refusal(app_logins.scan, signer=phone, frame_text=frame) == "login_not_open"
 
 
+@pytest.mark.parametrize("user_id", ["J()nas Jen5en", "Nobody Here 77"])
+def test_whose_login_it_is_cannot_be_told_from_a_second_login(
+    phone: AppDevice, user_id: str
+) -> None:
+    """A second login for the same typed user-ID (in any case) cancels the first, whether the
+    user-ID is somebody's or nobody's: two browsers cannot tell who has MitID from it."""
+    first = start(user_id)
+    other_user_id = start("someone else")
+    second = start(user_id.upper())
+    first.refresh_from_db()
+    other_user_id.refresh_from_db()
+    assert (first.status, other_user_id.status, second.status) == (
+        "cancelled",
+        "waiting",
+        "waiting",
+    )
+
+
 def test_an_approved_login_is_taken_once(phone: AppDevice) -> None:
     """Two requests racing to take it: the update names the status it moves from."""
     login = start()

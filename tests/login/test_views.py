@@ -132,6 +132,21 @@ def test_a_remembered_way_in_says_nothing_of_whom_a_user_id_is(
     assert answer.templates[0].name == "login/app.html"
 
 
+def test_a_second_browser_cancels_the_first_whether_the_user_id_is_anybodys(
+    jonas_phone: AppDevice,
+) -> None:
+    """Two browsers typing one user-ID: the first hears "cancelled" for a person's user-ID and
+    for nobody's alike, so polling it tells nobody who has MitID (a security probe's way)."""
+    heard = []
+    for user_id in ("J()nas Jen5en", "nobody-here"):
+        first, second = Client(), Client()
+        type_user_id(first, user_id)
+        type_user_id(second, user_id.upper())
+        heard.append(first.get("/en/login/app/status/").json())
+        assert second.get("/en/login/app/status/").json()["status"] == "waiting"
+    assert heard == [{"status": "cancelled"}, {"status": "cancelled"}]
+
+
 def test_every_user_id_gets_the_same_next_page_and_the_same_ways_in(
     client: Client, karens_device: CodeDevice, jonas_phone: AppDevice
 ) -> None:
