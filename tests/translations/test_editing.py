@@ -158,9 +158,81 @@ def test_a_broken_placeholder_is_told_to_the_translator(
 
     response = client.post(
         url + "?" + urlencode({"query": entry.msgid}),
-        {f"m_{shown.md5hash}": "%(nothing_like_it)s"},
+        # Its placeholders kept (else it is not saved at all: below), but a lone "%" after them.
+        {f"m_{shown.md5hash}": f"{entry.msgid} 100%"},
         follow=True,
     )
 
     errors = [str(m) for m in response.context["messages"]]
     assert any("The catalogue was saved but has errors" in m for m in errors), errors
+
+
+def post_translations(
+    client: Client, language: str, typed: dict[str, str]
+) -> tuple[list[str], polib.POFile]:
+    """Translations typed in rosetta's form, by English text: the messages shown after the
+    save, and the catalogue as saved."""
+    url = f"{FILES}{language}/0/"
+    shown = {e.msgid: e for e in client.get(url).context["rosetta_messages"]}
+    form = {f"m_{shown[msgid].md5hash}": text for msgid, text in typed.items()}
+    response = client.post(url, form, follow=True)
+    assert response.status_code == 200
+    po = Path(settings.LOCALE_PATHS[0]) / language / "LC_MESSAGES" / "django.po"
+    return [str(m) for m in response.context["messages"]], polib.pofile(str(po))
+
+
+CALL_SUPPORT = "Call MitID support on %(phone)s, or ask someone you trust."
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        # A tag the page would serve as HTML: every visitor of the front page sent elsewhere.
+        'Ring til MitID support på %(phone)s.<meta http-equiv="refresh" content="0;url=https://'
+        'evil.example/">',
+        'Ring til MitID support på %(phone)s. <a href="https://evil.example/">Log på her</a>',
+        "Ring til MitID support på %(phone)s. <script",  # half a tag, closed by the page
+        "Ring til MitID support på 90 90 90 90.",  # the number left to what was typed
+        "Ring til MitID support på %(phone)s eller %(phone)s.",
+    ],
+)
+def test_a_translation_that_changes_its_sources_markup_is_not_saved(
+    staff_client: Callable[..., Client], locale_copy: Path, settings: LazySettings, typed: str
+) -> None:
+    settings.ROSETTA_MESSAGES_PER_PAGE = 2000
+    before = polib.pofile(str(locale_copy / "da" / "LC_MESSAGES" / "django.po"))
+    said, after = post_translations(
+        staff_client(), "da", {CALL_SUPPORT: typed, "Confirm": "Bekræft nu"}
+    )
+    assert after.find(CALL_SUPPORT).msgstr == before.find(CALL_SUPPORT).msgstr
+    assert after.find("Confirm").msgstr == "Bekræft nu"  # the page's other translations saved
+    assert len(said) == 1 and said[0].startswith("Not saved: the translation of “Call MitID")
+    assert said[0].endswith(f"You typed: “{typed}”")  # to mend, not to type again
+    with translation.override("da"):
+        assert "evil" not in translation.gettext(CALL_SUPPORT)
+
+
+def test_a_translation_may_move_its_placeholders_and_tags(
+    staff_client: Callable[..., Client], locale_copy: Path, settings: LazySettings
+) -> None:
+    settings.ROSETTA_MESSAGES_PER_PAGE = 2000
+    typed = "Ring på %(phone)s til MitID support, eller spørg en, du stoler på."
+    said, after = post_translations(staff_client(), "da", {CALL_SUPPORT: typed})
+    assert said == [] and after.find(CALL_SUPPORT).msgstr == typed
+
+
+def test_each_plural_form_keeps_its_placeholders(
+    staff_client: Callable[..., Client], locale_copy: Path, settings: LazySettings
+) -> None:
+    settings.ROSETTA_MESSAGES_PER_PAGE = 2000
+    po = polib.pofile(str(locale_copy / "kl" / "LC_MESSAGES" / "django.po"))
+    entry = next(e for e in po if e.msgid_plural and "%(minutes)s" in e.msgid_plural)
+    client = staff_client()
+    url = f"{FILES}kl/0/"
+    shown = next(e for e in client.get(url).context["rosetta_messages"] if e.msgid == entry.msgid)
+    many = entry.msgstr_plural[1].replace("%(minutes)s", "tallimat")
+    response = client.post(url, {f"m_{shown.md5hash}_1": many}, follow=True)
+    said = [str(m) for m in response.context["messages"]]
+    assert len(said) == 1 and said[0].startswith("Not saved"), said
+    saved = polib.pofile(str(locale_copy / "kl" / "LC_MESSAGES" / "django.po"))
+    assert saved.find(entry.msgid).msgstr_plural == entry.msgstr_plural
