@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import QueryDict
@@ -164,7 +164,7 @@ def nothing_unserved(query: QueryDict) -> None:
 
 
 # RFC 8252 section 7.3: a native app's loopback address takes whatever port it got.
-_LOOPBACK = {"127.0.0.1", "[::1]"}
+_LOOPBACK = {"127.0.0.1", "::1"}
 
 
 def registered_address(uri: str, registered: str) -> bool:
@@ -174,19 +174,24 @@ def registered_address(uri: str, registered: str) -> bool:
     addresses = registered.split()
     if uri in addresses:
         return True
-    asked = urlsplit(uri)
-    if not uri.startswith("http://") or not asked.netloc.startswith(tuple(_LOOPBACK)):
-        return False
-    return any(
-        _without_port(urlsplit(address)) == _without_port(asked)
-        for address in addresses
-        if address.startswith("http://")
+    asked = _loopback_without_port(uri)
+    return asked is not None and any(
+        _loopback_without_port(address) == asked for address in addresses
     )
 
 
-def _without_port(parts: SplitResult) -> tuple[str, str, str, str]:
-    host = parts.netloc.rsplit(":", 1)[0] if not parts.netloc.endswith("]") else parts.netloc
-    return (parts.scheme, host, parts.path, parts.query)
+def _loopback_without_port(uri: str) -> tuple[str, str, str, str, str] | None:
+    """An http loopback address but its port, as parsed (its host, not whatever its text
+    begins with: `http://127.0.0.1:80@evil.example/` is evil.example's); None for any other,
+    and for one with credentials or a port that is no number."""
+    parts = urlsplit(uri)
+    try:
+        parts.port  # noqa: B018  # raises on a port that is no number
+    except ValueError:
+        return None
+    if not uri.startswith("http://") or parts.hostname not in _LOOPBACK or "@" in parts.netloc:
+        return None
+    return (parts.scheme, parts.hostname, parts.path, parts.query, parts.fragment)
 
 
 def no_resource(resource: list[str]) -> None:

@@ -9,7 +9,7 @@ from django.test import Client
 from oauth2_provider.models import AccessToken
 
 from authenticators.models import AppDevice
-from relying_parties import services
+from relying_parties import parameters, services
 
 from .conftest import LOGGED_OUT_URI, REDIRECT_URI, Party
 from .helpers import (
@@ -305,9 +305,14 @@ def test_a_native_apps_loopback_address_may_take_any_port_and_nothing_else(
         ("http://127.0.0.1:51234/other", False),
         ("HTTP://127.0.0.1:51234/cb", False),
         ("http://127.0.0.1.evil.example:51234/cb", False),
+        ("http://127.0.0.1:80@evil.example/cb", False),
+        ("http://127.0.0.1:port/cb", False),
+        ("http://[::1]:51234/cb", False),  # another loopback address than the one registered
     ]:
         response = client.get(authorize_url(party, redirect_uri=address))
         assert (response.status_code == 302) == taken, (address, response.status_code)
+        # The portal's own check, whatever oauthlib would say after it.
+        assert parameters.registered_address(address, "http://127.0.0.1:9999/cb") == taken
 
 
 def test_a_refusal_oauthlib_makes_without_headers_is_json_and_never_stored(party: Party) -> None:
