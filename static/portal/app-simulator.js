@@ -521,10 +521,17 @@
     });
   }
 
+  var busy = false;
   function run(action, target) {
+    // One request at a time, as an app shows a spinner: a double tap sends once.
+    if (busy) { return; }
+    busy = true;
+    root.setAttribute("aria-busy", "true");
+    function done() { busy = false; root.removeAttribute("aria-busy"); }
     try {
-      actions[action](target).catch(fail);
+      actions[action](target).then(done, function (error) { done(); fail(error); });
     } catch (error) {
+      done();
       fail(error);
     }
   }
