@@ -21,6 +21,7 @@ from authenticators.forms import WebAuthnForm
 from authenticators.models import AuthenticatorStatus, ChipDevice, Identity
 from authenticators.webauthn import wrong_host
 from enrollment.models import AppActivationCode
+from login import session as login_session
 from login.decorators import mitid_login_required
 from nemid import session as nemid_session
 from nemid.session import redirect_to_login
@@ -119,7 +120,12 @@ def _letter(request: HttpRequest) -> AppActivationCode | None:
     [never_cache, sensitive_post_parameters("password1", "password2", "code")], name="dispatch"
 )
 class ActivateCodeDeviceView(DraftFormMixin, FormView):
-    """Seed 002: log in with NemID again, create a password, type the serial and the code."""
+    """Seed 002: log in with NemID again, create a password, type the serial and the code.
+
+    Who the device is for is proven by the letter's activation code, by a MitID login (a
+    citizen adding a device to their MitID, who may have no NemID at all: they got MitID with
+    their passport or at Borgerservice), or by NemID (a first device, ordered in enrollment).
+    """
 
     template_name = "authenticators/activate_code_device.html"
     form_class = CodeDeviceActivationForm
@@ -132,14 +138,20 @@ class ActivateCodeDeviceView(DraftFormMixin, FormView):
         if checked and self.letter is None:
             messages.error(request, REFUSALS["letter_code_gone"])
             return redirect("authenticators:letter_code")
+        logged_in = login_session.current(request)
         if self.letter is not None:
             identity: Identity | None = self.letter.identity
+            self.proven_by = "letter"
+        elif logged_in is not None:
+            identity = logged_in.identity
+            self.proven_by = "mitid"
         elif proof is None:
             return redirect_to_login(
                 request, gettext("Log in with NemID to activate your code device.")
             )
         else:
             identity = Identity.objects.filter(cpr=proof.cpr).first()
+            self.proven_by = "nemid"
         if identity is None or not identity.hardware_tokens.exists():
             return render(request, "authenticators/no_device_yet.html")
         self.identity = identity
@@ -149,7 +161,7 @@ class ActivateCodeDeviceView(DraftFormMixin, FormView):
         return {**super().get_form_kwargs(), "identity": self.identity}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(by_letter=self.letter is not None, **kwargs)
+        return super().get_context_data(proven_by=self.proven_by, **kwargs)
 
     def form_valid(self, form: CodeDeviceActivationForm) -> HttpResponse:
         try:

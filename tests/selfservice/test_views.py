@@ -8,6 +8,8 @@ from django.test import Client
 from django.utils.http import urlencode
 
 from authenticators.models import CodeDevice, Identity
+from authenticators.stock import fill_stock
+from enrollment import orders
 from enrollment.models import DeviceOrder
 from login import session
 from messaging.models import OutboxMessage
@@ -494,3 +496,36 @@ def test_the_overview_names_the_device_logged_in_with(
 ) -> None:
     html = logged_in(karen, kodeviser).get("/en/selfservice/").content.decode()
     assert f"You logged in with your {kodeviser.label} on " in html
+
+
+def test_a_citizen_without_nemid_activates_the_device_she_ordered_logged_in_with_mitid(
+    karen: Identity, logged_in: Callable[..., Client]
+) -> None:
+    """Someone who got MitID with a passport or at Borgerservice has no NemID: the MitID login
+    she ordered the device with is the one she activates it with (a walk found the page
+    sending her to NemID)."""
+    phone = AppDeviceFactory(identity=karen)
+    client = logged_in(karen, phone)
+    client.post("/en/selfservice/order/", {"kind": "kodeviser", "delivery": "post"})
+    receipt = client.get("/en/selfservice/order/").content.decode()
+    assert "activate it here, logged in with MitID" in receipt
+    assert "you log in with NemID" not in receipt
+    overview = client.get("/en/selfservice/").content.decode()
+    assert "Your MitID code display is ordered." in overview and "(Ordered)" not in overview
+    fill_stock(code_displays=1, code_readers=0)
+    token = orders.fulfil_order(DeviceOrder.objects.get(identity=karen), handed_out=False)
+
+    page = client.get("/en/authenticators/code-device/activate/")
+    assert page.status_code == 200
+    assert "You are logged in with MitID." in page.content.decode()
+    done = client.post(
+        "/en/authenticators/code-device/activate/",
+        {
+            "password1": "a-long-pass-phrase",
+            "password2": "a-long-pass-phrase",
+            "serial": token.serial,
+            "code": token.current_code(),
+        },
+    )
+    assert done["Location"] == "/en/authenticators/code-device/activated/"
+    assert CodeDevice.objects.get(identity=karen).status == "active"
