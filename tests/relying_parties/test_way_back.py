@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from authenticators import lifecycle
 from authenticators.models import AppDevice, CodeDevice, Identity
 from tests.factories import active_code_device
 
@@ -265,3 +266,18 @@ def test_back_to_a_partys_open_login_after_the_portals_own_login_page(
     page = client.get(again["Location"]).content.decode()
     assert "Nordbank" in page and "is over" not in page
     assert "Log in with MitID to continue." in page
+
+
+def test_a_blocked_mitid_ends_what_the_partys_token_can_read(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    """Blocking the whole MitID (a stolen phone) ends every party's access at once, not when
+    the token runs out."""
+    approved_in_app(client, jonas_phone, party, scope="openid profile")
+    code = query_of(client.get("/en/login/app/")["Location"])["code"]
+    _status, tokens = exchange(client, party, code)
+    bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+    assert Client().get("/oidc/userinfo/", headers=bearer).status_code == 200
+    lifecycle.block_identity(jonas_phone.identity, reason="lost", by=None)
+    refused = Client().get("/oidc/userinfo/", headers=bearer)
+    assert refused.status_code == 401 and "invalid_token" in refused["WWW-Authenticate"]
