@@ -294,6 +294,7 @@ def _claim_identity(enrollment: PassportEnrollment, *, mobile: str, email: str =
     if not identity.user_id:
         identity.user_id = enrollment.user_id
         identity.user_id_key = normalise_user_id(enrollment.user_id)
+    before = notices.contact_details(identity) if identity.pk else ("", "")
     # The temporary PIN goes to this number; typing it proves the citizen holds the phone.
     identity.mobile = mobile
     if email:
@@ -306,6 +307,11 @@ def _claim_identity(enrollment: PassportEnrollment, *, mobile: str, email: str =
         raise UserIdRefused(
             "user_id_taken", suggestions=suggestions(enrollment.user_id, cpr=enrollment.number)
         ) from error
+    if any(before) and before != (identity.mobile, identity.email):
+        # A MitID's notices moved to a new phone by whoever held the passport: its owner hears
+        # of it where they heard before, as a change in self-service is told
+        # (`selfservice.notices.tell_replaced_address`); the app activated is told at the new.
+        notices.notify(identity, "authenticators/messages/passport_contact_replaced", {}, to=before)
     return identity
 
 

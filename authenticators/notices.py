@@ -52,9 +52,16 @@ def notice(message: "str | Promise", **names: str) -> str:
     return str(message) % {"phone": MITID_SUPPORT.phone, **names}
 
 
-def notify(identity: Identity, template: str, context: dict[str, Any]) -> None:
-    """Send `<template>_{sms,subject,email}.txt` by SMS and e-mail, in their language."""
-    mobile, email = contact_details(identity)
+def notify(
+    identity: Identity,
+    template: str,
+    context: dict[str, Any],
+    *,
+    to: tuple[str, str] | None = None,
+) -> None:
+    """Send `<template>_{sms,subject,email}.txt` by SMS and e-mail, in their language: to the
+    identity's confirmed mobile and e-mail, or to the (mobile, e-mail) `to` names."""
+    mobile, email = to if to is not None else contact_details(identity)
     context = {"support_phone": MITID_SUPPORT.phone, **context}
     with translation.override(identity.language):
         if mobile:

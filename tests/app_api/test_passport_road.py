@@ -345,6 +345,38 @@ def test_recovery_after_the_only_app_was_blocked(
     assert AppDevice.objects.filter(identity=lost.identity, status="active").count() == 1
 
 
+def test_the_numbers_a_mitid_had_are_told_when_the_passport_road_moves_them(
+    phone: NewPhone, demo_passports: Passports, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Whoever holds Jonas's passport may take his MitID to a phone and number of their own:
+    his old number and e-mail hear of it at once (a security probe did it unheard)."""
+    AppDeviceFactory(
+        identity__cpr="1505831235",
+        identity__user_id="J()nas Jen5en",
+        identity__status="active",
+        identity__mobile="+4520304050",
+        identity__email="jonas@example.dk",
+        identity__language="en",
+        identity__contact_set_at=timezone.now(),
+    )
+    phone.start(cpr="1505831235")
+    phone.read(demo_passports["jonas-jensen"])
+    phone.step("user-id", user_id="j()nas jen5en")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert phone.app(mobile="20 99 99 99").status_code == 201
+    told = OutboxMessage.objects.filter(recipient__in=["+4520304050", "jonas@example.dk"])
+    assert sorted(told.values_list("channel", flat=True)) == ["email", "sms"]
+    assert all("taken into use on a new phone with your passport" in m.body for m in told)
+    # The same number again moves nothing: nobody is told.
+    again = NewPhone(phone.api)
+    again.start(cpr="1505831235")
+    again.read(demo_passports["jonas-jensen"])
+    again.step("user-id", user_id="j()nas jen5en")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert again.app(mobile="20 99 99 99").status_code == 201
+    assert told.count() == 2
+
+
 def test_a_blocked_mitid_is_not_recovered_by_passport(phone: NewPhone) -> None:
     AppDeviceFactory(identity__cpr=SOFIE, identity__user_id="Sofie H", identity__status="blocked")
     assert code(phone.start()) == (403, "identity_blocked")
