@@ -377,6 +377,19 @@ def test_the_numbers_a_mitid_had_are_told_when_the_passport_road_moves_them(
     assert told.count() == 2
 
 
+def test_one_address_may_start_only_so_many_roads(
+    app_api: AppApi, demo_passports: Passports, settings: Any
+) -> None:
+    """A start says whether a CPR number is anybody's and whether they have MitID before any
+    passport is read: asking number after number is refused."""
+    settings.CLIENT_FAILURES_PER_WINDOW = 3
+    statuses = [NewPhone(app_api).start(cpr=SOFIE).status_code for _ in range(2)]
+    nobody = NewPhone(app_api).start(cpr="0101010000")
+    assert statuses == [201, 201] and nobody.status_code == 404
+    assert code(NewPhone(app_api).start(cpr=SOFIE)) == (429, "too_many_attempts")
+    assert PassportEnrollment.objects.count() == 2
+
+
 def test_a_blocked_mitid_is_not_recovered_by_passport(phone: NewPhone) -> None:
     AppDeviceFactory(identity__cpr=SOFIE, identity__user_id="Sofie H", identity__status="blocked")
     assert code(phone.start()) == (403, "identity_blocked")
