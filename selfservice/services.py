@@ -165,6 +165,11 @@ def change_user_id(*, identity: Identity, value: str) -> bool:
             action=AuditEntry.Action.USER_ID_CHANGED,
             target=f"{before} → {identity.user_id}",
         )
+        # Told as a new address is: someone who took over the session cannot change how the
+        # citizen logs in unheard. The new user-ID is not in it (a message on a lock screen).
+        authenticator_notices.notify(
+            identity, "selfservice/messages/user_id_changed", {"when": timezone.now()}
+        )
     return True
 
 

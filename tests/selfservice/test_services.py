@@ -85,6 +85,23 @@ def test_the_user_id_changes_under_the_same_rules(karen: Identity) -> None:
     assert login_services.identity_for("karen.h") is None
 
 
+def test_a_new_user_id_is_told_by_sms_and_e_mail(
+    karen: Identity, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    """Someone who took over a session cannot change how the citizen logs in unheard."""
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.change_user_id(identity=karen, value="Karen H 2026")
+        assert not services.change_user_id(identity=karen, value="Karen H 2026")  # the same
+    told = OutboxMessage.objects.order_by("channel")
+    assert [(m.channel, m.recipient) for m in told] == [
+        ("email", "karen@example.dk"),
+        ("sms", "+4520304050"),
+    ]
+    sms = told[1].body
+    assert "The user-ID of your MitID was changed on" in sms and "33 98 00 10" in sms
+    assert "Karen H 2026" not in sms  # not on a lock screen
+
+
 def test_notified_of_every_use_when_switched_on(
     karen: Identity, kodeviser: CodeDevice, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
