@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import AppointmentSlot, Office
+from .offices import hours_on
 
 OFFICES = (
     {
@@ -26,6 +27,11 @@ OFFICES = (
     },
 )
 TIMES = (time(10, 0), time(10, 30), time(11, 0), time(13, 0), time(14, 0))
+VISIT = timedelta(minutes=30)
+
+
+def _after(at: time, length: timedelta) -> time:
+    return (datetime.combine(datetime.min, at) + length).time()
 
 
 @transaction.atomic
@@ -39,9 +45,13 @@ def seed_offices(days: int = 14) -> tuple[int, int]:
         offices.append(office)
         for offset in range(1, days + 1):
             day = today + timedelta(days=offset)
-            if day.weekday() >= 5:
-                continue
-            for at in TIMES:
+            hours = hours_on(office.opening_hours, day)
+            if hours is None:
+                continue  # closed that day
+            opens, closes = hours
+            # A time the office is open for a visit's length (a walk met 13:00 and 14:00 on a
+            # Friday the office closes at 13:00).
+            for at in (at for at in TIMES if opens <= at and _after(at, VISIT) <= closes):
                 starts = timezone.make_aware(datetime.combine(day, at))
                 _slot, made = AppointmentSlot.objects.get_or_create(
                     office=office, starts_at=starts, defaults={"capacity": 2}

@@ -35,6 +35,23 @@ def weekday_name(day: date) -> str:
     return str(DAY_NAMES[day.weekday()])
 
 
+def hours_on(text: str, day: date) -> tuple[time, time] | None:
+    """When the office is open on `day` by its opening hours (data as above); None when it is
+    closed then, or its hours are not data."""
+    for part in filter(None, (piece.strip().lower() for piece in text.split(";"))):
+        match = PART.match(part)
+        if not match or match["first"] not in DAYS or (match["last"] or "mon") not in DAYS:
+            return None
+        first = DAYS.index(match["first"])
+        last = DAYS.index(match["last"]) if match["last"] else first
+        if first <= day.weekday() <= last:
+            return (
+                time(int(match["opens"]), int(match["opens_m"])),
+                time(int(match["closes"]), int(match["closes_m"])),
+            )
+    return None
+
+
 def opening_hours(text: str) -> list[str]:
     """Each part of `text` in the active language; the text itself if it is not data."""
     shown = []

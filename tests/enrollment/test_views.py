@@ -2,14 +2,16 @@
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
 from authenticators.models import Identity
+from enrollment.demo import VISIT, seed_offices
 from enrollment.models import AppointmentSlot, CodeSend, DeviceOrder, EnrollmentCase, Office
+from enrollment.offices import hours_on
 from messaging.models import OutboxMessage
 from tests.caches import empty_cache
 
@@ -545,3 +547,21 @@ def test_opening_hours_are_written_in_the_page_language() -> None:
         shown = opening_hours(hours)
         assert shown[0].endswith("10:00–15:00") and "Monday" not in shown[0]
     assert opening_hours("Man–fre 10–15") == ["Man–fre 10–15"], "free text stays as it is"
+
+
+@pytest.mark.django_db
+def test_the_demo_offers_times_only_while_an_office_is_open() -> None:
+    """Herning closes at 13:00 on Fridays and at weekends: no time then (a walk was offered
+    13:00 and 14:00 on a Friday)."""
+    seed_offices()
+    slots = AppointmentSlot.objects.select_related("office")
+    assert slots.exists()
+    for slot in slots:
+        starts = timezone.localtime(slot.starts_at)
+        hours = hours_on(slot.office.opening_hours, starts.date())
+        assert hours is not None, slot
+        assert hours[0] <= starts.time() and (starts + VISIT).time() <= hours[1], slot
+    herning = "mon-wed 10:00-15:00; thu 10:00-17:30; fri 10:00-13:00"
+    friday, saturday = date(2026, 12, 11), date(2026, 12, 12)
+    assert hours_on(herning, friday) == (time(10, 0), time(13, 0))
+    assert hours_on(herning, saturday) is None
