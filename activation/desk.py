@@ -362,7 +362,7 @@ def give_app_code(*, desk: DeskEnrollment, by: Staff) -> tuple[DeskEnrollment, s
         identity = _make_identity(desk, by=by)
         desk.save(update_fields=["identity"])
         _activation, code = new_activation_code(
-            identity, minutes=settings.APP_ACTIVATION_CODE_MINUTES
+            identity, minutes=settings.APP_ACTIVATION_CODE_MINUTES, level=desk.level
         )
         _done(desk, by=by, what="app activation code")
     return desk, code

@@ -264,6 +264,7 @@ def start_app_activation(
             name=name.strip()[:40],
             installation_id=installation,
             public_key=public_key,
+            level=code.level,
         )
         notices.send_temporary_pin(device.pk, identity.language)
     return device

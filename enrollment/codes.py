@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from authenticators.models import Identity
+from authenticators.models import AssuranceLevel, Identity
 
 from .errors import EnrollmentError
 from .models import AddressCode, AppActivationCode, ContactCode, DeviceOrder
@@ -86,7 +86,11 @@ def activation_code_hash(code: str) -> str:
 
 @transaction.atomic
 def new_activation_code(
-    identity: Identity, *, minutes: int, order: DeviceOrder | None = None
+    identity: Identity,
+    *,
+    minutes: int,
+    order: DeviceOrder | None = None,
+    level: str = AssuranceLevel.SUBSTANTIAL,
 ) -> tuple[AppActivationCode, str]:
     """A new activation code for the app, good for `minutes`; any earlier one stops working.
 
@@ -106,5 +110,6 @@ def new_activation_code(
         code_hash=activation_code_hash(code),
         created_at=now,
         expires_at=now + timedelta(minutes=minutes),
+        level=level,
     )
     return activation, code

@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from authenticators.models import AuthenticatorKind, Identity
+from authenticators.models import AssuranceLevel, AuthenticatorKind, Identity
 
 from . import offices
 from .flow import Channel, Method
@@ -159,6 +159,11 @@ class AppActivationCode(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     replaced_at = models.DateTimeField(null=True, blank=True)
+    # The level of the app it activates: High for a code handed out at Borgerservice after an
+    # in-person check for High, as a code device set up there is.
+    level = models.CharField(
+        max_length=12, choices=AssuranceLevel.choices, default=AssuranceLevel.SUBSTANTIAL
+    )
 
     def __str__(self) -> str:
         return f"{self.identity} {self.created_at:%Y-%m-%d %H:%M}"

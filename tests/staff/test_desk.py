@@ -1,7 +1,9 @@
 """MitID at the Borgerservice desk: the staff's pages and the service behind them."""
 
 import re
+import uuid
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -9,9 +11,11 @@ from django.test import Client
 from django.utils import timezone
 
 from activation import desk as desk_service
+from activation import services as activation_services
 from activation import tasks as activation_tasks
 from activation.models import DeskCodeSend, DeskEnrollment
 from audit.models import AuditEntry
+from authenticators import app_keys
 from authenticators.models import AuthenticatorEvent, CodeDevice, HardwareToken, Identity
 from authenticators.stock import fill_stock
 from messaging.models import Message, OutboxMessage
@@ -140,6 +144,38 @@ def test_an_app_activation_code_at_the_desk(
     case, activation_code = desk_service.give_app_code(desk=case, by=borgerservice)
     assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", activation_code)
     assert Identity.objects.get(cpr=SOFIE).user_id == "Sofie H"
+
+
+@pytest.mark.parametrize(
+    ("document", "level"), [("passport", "high"), ("residence_card", "substantial")]
+)
+def test_the_app_the_desks_code_activates_is_at_the_level_the_desk_checked(
+    borgerservice: User,
+    register: None,
+    django_capture_on_commit_callbacks: Any,
+    document: str,
+    level: str,
+) -> None:
+    """A code handed out after an in-person check for High makes an app at High, as a code
+    device set up there is: a walk logged in at Substantial after the check for High."""
+    case = desk_service.start(
+        by=borgerservice, cpr=SOFIE, document=document, last4="4081", checked_for_high=True
+    )
+    desk_service.choose_user_id(desk=case, user_id="Sofie H", by=borgerservice)
+    with django_capture_on_commit_callbacks(execute=True):
+        desk_service.send_code(desk=case, channel="sms", address="+4520304050", by=borgerservice)
+    sent = OutboxMessage.objects.get(recipient="+4520304050").body
+    desk_service.confirm_code(desk=case, code=re.findall(r"\b\d{6}\b", sent)[0], by=borgerservice)
+    _case, activation_code = desk_service.give_app_code(desk=case, by=borgerservice)
+    key = app_keys.new_private_key()
+    device = activation_services.start_app_activation(
+        user_id="Sofie H",
+        activation_code=activation_code,
+        public_key=app_keys.public_key_to_b64(key.public_key()),
+        installation_id=str(uuid.uuid4()),
+        name="Sofie's phone",
+    )
+    assert (device.level, Identity.objects.get(cpr=SOFIE).level) == (level, level)
 
 
 @pytest.mark.parametrize(
