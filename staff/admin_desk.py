@@ -8,6 +8,7 @@ device shows; staff never see the password.
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -236,6 +237,7 @@ class DeskEnrollmentAdmin(admin.ModelAdmin[DeskEnrollment]):
                 "form": form,
                 "suggestions": suggestions,
                 "activation_code": activation_code,
+                "code_minutes": settings.APP_ACTIVATION_CODE_MINUTES,
                 "screen_url": reverse("admin:activation_deskenrollment_screen", args=[case.pk]),
                 "send_again": SEND_AGAIN,
                 "sending_again": send_again,

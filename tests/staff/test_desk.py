@@ -124,6 +124,7 @@ def test_someone_with_a_code_device_is_told_so_from_the_first_step_and_offered_t
     assert not HardwareToken.objects.filter(assigned_to=sofie).exclude(pk=held.token.pk).exists()
     answer = desk.post(url, {"method": "app"}).content.decode()
     assert re.search(r"<strong>[A-Z2-9]{4}-[A-Z2-9]{4}</strong>", answer)
+    assert "The activation code works for 10 minutes" in answer  # how long the citizen has
 
 
 def test_an_app_activation_code_at_the_desk(
