@@ -7,7 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 
 from authenticators import services, webauthn
 from authenticators.kinds import APP, CHIP, CODE_DEVICE
@@ -19,6 +20,23 @@ from pages import attempts
 from . import app_logins
 
 SERVICE = "MitID.dk"
+# What the citizen approves in a login that is no transaction: MitID.dk's own, or a party's.
+# Kept with a login in the language of its page, and said again in the reader's (`in_words`).
+LOGIN_TEXT = gettext_noop("Log on to MitID.dk")
+PARTY_LOGIN_TEXT = gettext_noop("Log on")
+
+
+def in_words(text: str) -> str:
+    """A login's text in the active language if it is one of the portal's own texts, in any
+    of its languages (a login in English, read on a Greenlandic page); a party's transaction
+    text as it was written."""
+    for source in (LOGIN_TEXT, PARTY_LOGIN_TEXT):
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                said = gettext(source)
+            if text == said:
+                return gettext(source)
+    return text
 
 
 class LoginFailed(Exception):

@@ -58,7 +58,7 @@ FAILURES = {
 
 def login_text() -> str:
     """What the citizen approves, in the language of the page."""
-    return gettext("Log on to MitID.dk")
+    return gettext(services.LOGIN_TEXT)
 
 
 def service_and_text(request: HttpRequest) -> tuple[str, str]:
@@ -69,7 +69,9 @@ def service_and_text(request: HttpRequest) -> tuple[str, str]:
     on_behalf = session.behalf(request)
     if on_behalf is None:
         return services.SERVICE, login_text()
-    return on_behalf.service, on_behalf.text if on_behalf.approval else gettext("Log on")
+    return on_behalf.service, (
+        on_behalf.text if on_behalf.approval else gettext(services.PARTY_LOGIN_TEXT)
+    )
 
 
 def safe_next(request: HttpRequest, candidate: str | None) -> str:

@@ -38,6 +38,7 @@ from enrollment import notices as enrollment_notices
 from enrollment import services as enrollment
 from enrollment.errors import EnrollmentError
 from enrollment.models import AppActivationCode, AppointmentSlot, ContactChannel, DeviceOrder
+from login import services as login_services
 from relying_parties.models import Approval
 
 from . import notices
@@ -119,7 +120,11 @@ def uses(identity: Identity, events: list[AuthenticatorEvent]) -> list[Use]:
             service=event.service,
             authenticator=labels.get(event.device, ""),
             text=approved.get(event.pk)
-            or (event.detail if event.kind == AuthenticatorEvent.Kind.REJECTED else ""),
+            or (
+                login_services.in_words(event.detail)
+                if event.kind == AuthenticatorEvent.Kind.REJECTED
+                else ""
+            ),
             approved=event.pk in approved,
         )
         for event in events

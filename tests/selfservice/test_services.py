@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from activation import services as activation
 from audit.models import AuditEntry
@@ -406,3 +406,19 @@ def test_the_new_device_replaces_the_blocked_one_at_activation(
     )
     kodeviser.refresh_from_db()
     assert (device.status, kodeviser.status) == ("active", "revoked")
+
+
+def test_a_login_rejected_in_one_language_is_read_in_the_pages(karen: Identity) -> None:
+    """The portal's own login text is kept in the language of its page and read in the
+    reader's (a walk read English in the Greenlandic history); a party's text stays."""
+    phone = AppDeviceFactory(identity=karen)
+    for text in (
+        "Log in to MitID.dk",
+        "Overfør 200,00 kr. til konto 1234-567890",
+    ):  # an English page
+        authenticator_services.record(
+            phone, AuthenticatorEvent.Kind.REJECTED, text, service="MitID.dk"
+        )
+    with translation.override("kl"):
+        texts = [use.text for use in services.history(karen)]
+    assert texts == ["Overfør 200,00 kr. til konto 1234-567890", "MitID.dk-mut iserit"]
