@@ -102,9 +102,13 @@ def test_the_outbox_command_prints_json() -> None:
 def test_the_outbox_page_is_for_staff_only(client: Client) -> None:
     OutboxMessageFactory(recipient="+4512345678", body="Your code is 111222")
     assert client.get("/en/demo/outbox/").status_code == 302
-    citizen = get_user_model().objects.create_user("citizen", password="pw")
+    citizen = get_user_model().objects.create_user("mitid-7", password="pw")
     client.force_login(citizen)
-    assert client.get("/en/demo/outbox/").status_code == 302
+    # Told in their language, not sent to the admin's login page, which named the internal
+    # account and would end their session (a walk came from the app simulator's link).
+    told = client.get("/en/demo/outbox/")
+    assert told.status_code == 403 and "The outbox is for staff" in told.content.decode()
+    assert "mitid-7" not in told.content.decode()
 
     staff = get_user_model().objects.create_user("staff", password="pw", is_staff=True)
     client.force_login(staff)
