@@ -6,6 +6,8 @@ from typing import Any
 from django.conf import settings
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.views.generic import FormView
 
@@ -45,15 +47,39 @@ class UserIdSuggestionsMixin(FormView):
 
 
 class PickUpChoiceMixin(FormView):
-    """A delivery form whose "show" buttons (name `narrow`) ask for the next pick-up choice:
-    the page comes back with the form as it was typed, checked only when it is sent."""
+    """A delivery form whose "show" buttons (name `narrow`) ask for the next pick-up choice.
+
+    The answer is a redirect to the page with the choices so far in its address (the form's
+    choices of device, way, office and day: nothing secret), which shows the next choice, the
+    form not yet checked. So the browser's history holds pages, not sent forms: Back from the
+    order's receipt, and a reload, show them again without asking to send a form again (a walk
+    met "Confirm form resubmission", a blank page in Chrome).
+    """
+
+    CHOICES = ("kind", "delivery", "office", "day")
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if "narrow" not in request.POST:
             return super().post(request, *args, **kwargs)
-        form_kwargs = self.get_form_kwargs()
-        data = form_kwargs.pop("data")
-        form_kwargs.pop("files", None)
-        form_kwargs["initial"] = {**form_kwargs.get("initial", {}), **data.dict()}
-        form = self.get_form_class()(**form_kwargs)
-        return self.render_to_response(self.get_context_data(form=form))
+        fields = self.get_form_class().base_fields
+        chosen = {
+            name: request.POST[name]
+            for name in self.CHOICES
+            if name in fields and request.POST.get(name)
+        }
+        # Opened at the choice it asked for (the button's own fragment is lost in a redirect).
+        then = "slot" if request.POST["narrow"] == "day" else "day"
+        return redirect(f"{request.path}?{urlencode(chosen)}#id_{then}")
+
+    def get_initial(self) -> dict[str, Any]:
+        initial: dict[str, Any] = super().get_initial()
+        if self.request.method == "GET":
+            fields = self.get_form_class().base_fields
+            initial.update(
+                {
+                    name: self.request.GET[name]
+                    for name in self.CHOICES
+                    if name in fields and name in self.request.GET
+                }
+            )
+        return initial

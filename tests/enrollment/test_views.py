@@ -508,10 +508,15 @@ def test_a_pick_up_time_is_chosen_office_first_then_date_then_time(
     assert "Open Monday to Wednesday 10:00–15:00, Thursday 10:00–17:30, Friday 10:00–13:00." in html
     assert 'name="slot"' not in html and 'name="day"' not in html
     herning = Office.objects.get(name="Borgerservice Herning")
-    # "Show free dates": the office's days, nothing checked or refused yet.
-    html = client.post(
+    # "Show free dates": the office's days, nothing checked or refused yet, on a page of its
+    # own address (Back and reload send no form again), opened at the dates.
+    shown = client.post(
         "/en/enrollment/delivery/", {"delivery": "pickup", "office": herning.pk, "narrow": "office"}
-    ).content.decode()
+    )
+    assert (
+        shown["Location"] == f"/en/enrollment/delivery/?delivery=pickup&office={herning.pk}#id_day"
+    )
+    html = client.get(shown["Location"]).content.decode()
     assert 'name="day"' in html and 'name="slot"' not in html
     assert "portal-error-summary" not in html
     first = AppointmentSlot.objects.filter(office=herning).order_by("starts_at").first()
@@ -521,13 +526,14 @@ def test_a_pick_up_time_is_chosen_office_first_then_date_then_time(
     html = client.post(
         "/en/enrollment/delivery/",
         {"delivery": "pickup", "office": herning.pk, "day": day.isoformat(), "narrow": "day"},
+        follow=True,
     ).content.decode()
     same_day = [
         slot
         for slot in AppointmentSlot.objects.filter(office=herning)
         if timezone.localdate(slot.starts_at) == day
     ]
-    assert html.count('name="slot"') == len(same_day) == 5
+    assert html.count('name="slot"') == len(same_day) > 0  # 5, or 3 on a Friday
     client.post(
         "/en/enrollment/delivery/",
         {"delivery": "pickup", "office": herning.pk, "day": day.isoformat(), "slot": first.pk},

@@ -61,12 +61,15 @@ def test_karen_orders_a_code_display_for_pickup(
     page = client.get("/da/enrollment/delivery/").content.decode()
     office = page.split('name="office" value="')[1].split('"')[0]
     page = client.post(
-        "/da/enrollment/delivery/", {"delivery": "pickup", "office": office, "narrow": "office"}
+        "/da/enrollment/delivery/",
+        {"delivery": "pickup", "office": office, "narrow": "office"},
+        follow=True,
     ).content.decode()
     day = page.split('name="day"')[1].split('<option value="')[2].split('"')[0]
     page = client.post(
         "/da/enrollment/delivery/",
         {"delivery": "pickup", "office": office, "day": day, "narrow": "day"},
+        follow=True,
     ).content.decode()
     slot = page.split('name="slot" value="')[1].split('"')[0]
     with django_capture_on_commit_callbacks(execute=True):
