@@ -167,6 +167,12 @@ def achieved_level(*levels: str) -> str:
     return min(levels, key=LEVELS.index)
 
 
+def holds_login(request: HttpRequest) -> bool:
+    """Whether the session holds a MitID login, the portal's own or one made for a party (the
+    warning before it runs out, WCAG 2.2.1, is for both; no query)."""
+    return LOGGED_IN_KEY in request.session and request.user.is_authenticated
+
+
 def current(request: HttpRequest, *, made_for: str = "") -> LoggedIn | None:
     """Who is logged in with MitID, if anyone; a blocked identity or device ends it.
 

@@ -19,6 +19,8 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "mitid_support": support.MITID_SUPPORT,
         "nemid_proof": SimpleLazyObject(lambda: nemid_session.proof(request)),
         "mitid_login": SimpleLazyObject(lambda: login_session.current(request)),
+        # Any login the session holds, a party's included: the session warning is for it too.
+        "holds_login": lambda: login_session.holds_login(request),
         # A callable: only pages that show the session warning work it out.
         "session_seconds_left": lambda: session_time.seconds_left(request),
         "session_warning_seconds": settings.SESSION_WARNING_SECONDS,

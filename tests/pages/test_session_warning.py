@@ -28,7 +28,7 @@ def test_each_language_and_login_gets_its_own_words_and_way_back(first: str) -> 
                         "_partials/session_warning.html",
                         {
                             "LANGUAGE_CODE": language,
-                            "mitid_login": kind == "mitid" or None,
+                            "holds_login": kind == "mitid" or None,
                             "nemid_proof": kind == "nemid" or None,
                             "session_seconds_left": 321,
                             "session_warning_seconds": 120,

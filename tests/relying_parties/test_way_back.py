@@ -99,7 +99,10 @@ def test_a_consent_page_left_open_opens_none_of_the_portals_own_pages(
     reference = approved_in_app(client, jonas_phone, cpr_party, scope="openid cpr")
     client.get("/en/login/app/")
     consent = f"/en/relying-parties/{reference}/consent/"
-    assert client.get(consent).status_code == 200
+    page = client.get(consent)
+    assert page.status_code == 200
+    # It still warns before the session runs out (WCAG 2.2.1), as any page of a login does.
+    assert 'id="session-warning"' in page.content.decode()
     overview = client.get("/en/selfservice/")
     assert overview.status_code == 302 and overview["Location"].startswith("/en/login/")
     # Nor does the login page take the browser for logged in: it asks for a user-ID.
