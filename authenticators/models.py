@@ -620,15 +620,15 @@ class AppLogin(models.Model):
                 fields=["identity"],
                 condition=Q(status__in=["waiting", "scanned"]),
                 name="one_open_app_login_per_identity",
-            )
-        ]
-        indexes = [
-            # An unknown user-ID's open login, found by what was typed (`login.app_logins.start`).
-            models.Index(
+            ),
+            # The same for a user-ID that is nobody's, by what was typed: two starts at the
+            # same instant cannot both stay open (`login.app_logins.start`).
+            models.UniqueConstraint(
                 fields=["typed_key"],
-                condition=Q(identity__isnull=True, status__in=["waiting", "scanned"]),
-                name="open_unknown_app_login",
-            )
+                condition=Q(identity__isnull=True, status__in=["waiting", "scanned"])
+                & ~Q(typed_key=""),
+                name="one_open_unknown_app_login_per_typed_key",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,9 +9,10 @@ import hmac
 import uuid
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -194,26 +195,38 @@ def start(*, user_id: str, service: str, text: str, same_device: bool = False) -
         # Only the rows' keys and what cancelling reads: the person is locked, not read.
         active = Identity.objects.select_for_update().filter(status=Identity.Status.ACTIVE)
         identity = one(active.filter(user_id_key=key).only("pk")) if key else None
-        replaced: list[AppLogin] = []
-        if key:
-            open_logins = AppLogin.objects.filter(status__in=may_become(Status.CANCELLED))
-            if identity is not None:
-                open_logins = open_logins.filter(identity=identity)
-            else:
-                open_logins = open_logins.filter(identity=None, typed_key=key[:48])
-            replaced = list(open_logins.only("token", "status", "expires_at").select_for_update())
-            for old in replaced:
-                move(old, Status.CANCELLED)
-        login = AppLogin.objects.create(
-            identity=identity,
-            typed_user_id=user_id.strip()[:48],
-            typed_key=key[:48],
-            service=service,
-            text=text,
-            same_device=same_device,
-            started_at=now,
-            expires_at=now + timedelta(seconds=settings.APP_LOGIN_SECONDS),
-        )
+        fields = {
+            "identity": identity,
+            "typed_user_id": user_id.strip()[:48],
+            "typed_key": key[:48],
+            "service": service,
+            "text": text,
+            "same_device": same_device,
+            "started_at": now,
+            "expires_at": now + timedelta(seconds=settings.APP_LOGIN_SECONDS),
+        }
+        if identity is not None or not key:
+            return _replacing(fields)  # the person's row, locked, keeps starts in turn
+        # Nobody's row to lock: a start that met another's at the same instant (the unique
+        # constraint on the open login of a typed user-ID) cancels it and goes on, once.
+        try:
+            with transaction.atomic():
+                return _replacing(fields)
+        except IntegrityError:
+            return _replacing(fields)
+
+
+def _replacing(fields: dict[str, Any]) -> AppLogin:
+    """A new open login, its person's or typed user-ID's open ones cancelled first."""
+    open_logins = AppLogin.objects.filter(status__in=may_become(Status.CANCELLED))
+    if fields["identity"] is not None:
+        open_logins = open_logins.filter(identity=fields["identity"])
+    else:
+        open_logins = open_logins.filter(identity=None, typed_key=fields["typed_key"])
+    if fields["typed_key"]:
+        for old in open_logins.only("token", "status", "expires_at").select_for_update():
+            move(old, Status.CANCELLED)
+    login: AppLogin = AppLogin.objects.create(**fields)
     return login
 
 

@@ -4,6 +4,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from authenticators import app_keys, lifecycle
@@ -270,6 +271,25 @@ def test_whose_login_it_is_cannot_be_told_from_a_second_login(
         "waiting",
         "waiting",
     )
+
+
+def test_two_open_logins_for_one_typed_user_id_that_is_nobodys_cannot_be(
+    phone: AppDevice,
+) -> None:
+    """Nobody's row is locked for a user-ID that is nobody's: two starts at the same instant
+    meet the database's constraint (the later one then cancels the first and goes on)."""
+    first = start("Nobody Here 77")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AppLogin.objects.create(
+            typed_user_id="NOBODY here 77",
+            typed_key="nobody here 77",
+            service="x",
+            text="y",
+            expires_at=first.expires_at,
+        )
+    assert start("nobody here 77").status == "waiting"
+    first.refresh_from_db()
+    assert first.status == "cancelled"
 
 
 def test_an_approved_login_is_taken_once(phone: AppDevice) -> None:
