@@ -166,8 +166,8 @@ class MitIDValidator(OAuth2Validator):
         if party_login.redeemed_at is not None:
             services.refuse_reused_code(party_login)
             return False
-        if party_login.code_expired():
-            return False
+        if party_login.code_expired() or not party_login.identity.is_active:
+            return False  # a MitID blocked since the code was given: no tokens for it
         request.scopes = party_login.scope.split(" ")
         request.user = party_login.identity.account
         if party_login.nonce:

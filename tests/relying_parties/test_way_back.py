@@ -284,3 +284,13 @@ def test_a_blocked_mitid_ends_what_the_partys_token_can_read(
     lifecycle.block_identity(jonas_phone.identity, reason="lost", by=None)
     refused = Client().get("/oidc/userinfo/", headers=bearer)
     assert refused.status_code == 401 and "invalid_token" in refused["WWW-Authenticate"]
+
+
+def test_a_code_given_just_before_the_mitid_was_blocked_gets_no_tokens(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    approved_in_app(client, jonas_phone, party)
+    code = query_of(client.get("/en/login/app/")["Location"])["code"]
+    lifecycle.block_identity(jonas_phone.identity, reason="lost", by=None)
+    status, answer = exchange(client, party, code)
+    assert (status, answer["error"]) == (400, "invalid_grant")
