@@ -225,8 +225,9 @@ def _keep_evidence(
 
 
 # What the token request reads of the person with the party's login: the CPR number and the
-# pseudonym for the claims, the status (a MitID blocked since the code was given gets none), and of their user, whom the tokens are for, the key and the last
-# login (django-oauth-toolkit's `auth_time`, which the validator then replaces with the login's).
+# pseudonym for the claims, the status (a MitID blocked since the code was given gets no
+# tokens), and of their user, whom the tokens are for, the key and the last login
+# (django-oauth-toolkit's `auth_time`, which the validator then replaces with the login's).
 # The rest of the four rows stays out of the query.
 CODE_PERSON = (
     *("identity__cpr", "identity__status", "identity__account_id", "identity__oidc_subject__sub"),
