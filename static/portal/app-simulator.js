@@ -43,9 +43,10 @@
   }
   function load() {
     return database().then(function (db) {
-      return new Promise(function (resolve) {
+      return new Promise(function (resolve, reject) {
         var get = db.transaction("state").objectStore("state").get(record);
         get.onsuccess = function () { resolve(get.result); };
+        get.onerror = function () { reject(get.error); };
       });
     }).then(function (saved) {
       state = saved || { installation: crypto.randomUUID(), accounts: {} };
@@ -53,10 +54,12 @@
   }
   function save() {
     return database().then(function (db) {
-      return new Promise(function (resolve) {
+      return new Promise(function (resolve, reject) {
         var tx = db.transaction("state", "readwrite");
         tx.objectStore("state").put(state, record);
         tx.oncomplete = resolve;
+        // A write that fails (the browser's storage full) must end the request it belongs to.
+        tx.onerror = tx.onabort = function () { reject(tx.error); };
       });
     });
   }
@@ -122,7 +125,8 @@
       });
     }
     return signing.then(function () {
-      return fetch(api + path, { method: method, headers: headers, body: method === "POST" ? data : undefined, credentials: "omit" });
+      // Never waiting for ever: one request runs at a time (`run`), so a hung one would stop them all.
+      return fetch(api + path, { method: method, headers: headers, body: method === "POST" ? data : undefined, credentials: "omit", signal: AbortSignal.timeout(30000) });
     }).then(function (response) {
       return response.json().then(function (json) {
         if (!response.ok) {
