@@ -43,6 +43,7 @@ from enrollment.forms import parse_mobile
 from enrollment.models import DeviceOrder
 from enrollment.services import OPEN_ORDER_STATUSES
 from enrollment.user_ids import suggestions, validate_user_id
+from pages import attempts
 from pages.documents import TERMS
 from passports.checks import (
     PassportRefused,
@@ -101,8 +102,20 @@ def start(
     p_code: str = "",
     language: str,
     helper: AppDevice | None = None,
+    client: str = "",
 ) -> tuple[PassportEnrollment, str]:
-    """The terms are accepted and the person named: a new enrollment and its bearer token."""
+    """The terms are accepted and the person named: a new enrollment and its bearer token.
+
+    Every start counts against its `client` address: a start says whether a CPR number is
+    anybody's and whether they have MitID before any passport is read, so one address may
+    start fewer than `CLIENT_FAILURES_PER_WINDOW` in `CLIENT_FAILURE_WINDOW_MINUTES` (a
+    security probe asked 100 numbers in a second, each leaving an enrollment behind). Counted
+    before the lock is read, so that a burst at once cannot pass it.
+    """
+    if client:
+        attempts.count_client_failure("passport-start", client)
+        if attempts.client_locked_until("passport-start", client):
+            raise ActivationRefused("too_many_attempts")
     if not terms_accepted or terms_version != TERMS.version:
         raise ActivationRefused("terms_not_accepted")
     person = _person(cpr=cpr.strip(), p_code=p_code.strip())

@@ -8,8 +8,6 @@ from django.http import HttpRequest, JsonResponse
 from activation import copy as app_copy
 from activation import passport
 from authenticators.models import AppDevice
-from authenticators.services import Refused
-from pages import attempts
 from pages.clients import client_address
 
 from . import auth as api_auth
@@ -36,15 +34,8 @@ def _step(next_step: str, **more: Any) -> JsonResponse:
 
 @json_endpoint("terms_version")
 def start(request: HttpRequest, body: dict[str, Any]) -> JsonResponse:
-    # Every start counts against its client: a start says whether a CPR number is anybody's
-    # and whether they have MitID, before any passport is read, so one address may ask only
-    # `CLIENT_FAILURES_PER_WINDOW` times in `CLIENT_FAILURE_WINDOW_MINUTES` (a security probe
-    # asked 100 numbers in a second, each leaving an enrollment behind).
-    client = client_address(request)
-    if attempts.client_locked_until("passport-start", client):
-        raise Refused("too_many_attempts")
-    attempts.count_client_failure("passport-start", client)
     enrollment, token = passport.start(
+        client=client_address(request),
         terms_accepted=body.get("terms_accepted") is True,
         terms_version=body["terms_version"],
         cpr=str(body.get("cpr") or ""),
