@@ -120,11 +120,12 @@ def _letter(request: HttpRequest) -> AppActivationCode | None:
     [never_cache, sensitive_post_parameters("password1", "password2", "code")], name="dispatch"
 )
 class ActivateCodeDeviceView(DraftFormMixin, FormView):
-    """Seed 002: log in with NemID again, create a password, type the serial and the code.
+    """Activate a code device: create a password, type the serial and the code (seed 002).
 
-    Who the device is for is proven by the letter's activation code, by a MitID login (a
-    citizen adding a device to their MitID, who may have no NemID at all: they got MitID with
-    their passport or at Borgerservice), or by NemID (a first device, ordered in enrollment).
+    Who the device is for is proven by a MitID login (a citizen adding a device to their
+    MitID, who may have no NemID at all: they got MitID with their passport or at
+    Borgerservice), else by the letter's activation code, else by NemID (a first device,
+    ordered in enrollment).
     """
 
     template_name = "authenticators/activate_code_device.html"
@@ -132,19 +133,21 @@ class ActivateCodeDeviceView(DraftFormMixin, FormView):
     draft_fields = ("serial",)
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        checked = LETTER_SESSION_KEY in request.session
-        self.letter = _letter(request)
-        proof = nemid_session.proof(request)
-        if checked and self.letter is None:
-            messages.error(request, REFUSALS["letter_code_gone"])
-            return redirect("authenticators:letter_code")
         logged_in = login_session.current(request)
-        if self.letter is not None:
-            identity: Identity | None = self.letter.identity
-            self.proven_by = "letter"
-        elif logged_in is not None:
-            identity = logged_in.identity
+        self.letter = None
+        if logged_in is None:  # a letter's code gone stale matters only to one who needs it
+            checked = LETTER_SESSION_KEY in request.session
+            self.letter = _letter(request)
+            if checked and self.letter is None:
+                messages.error(request, REFUSALS["letter_code_gone"])
+                return redirect("authenticators:letter_code")
+        proof = nemid_session.proof(request)
+        if logged_in is not None:
+            identity: Identity | None = logged_in.identity
             self.proven_by = "mitid"
+        elif self.letter is not None:
+            identity = self.letter.identity
+            self.proven_by = "letter"
         elif proof is None:
             return redirect_to_login(
                 request, gettext("Log in with NemID to activate your code device.")

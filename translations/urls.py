@@ -62,7 +62,7 @@ class CheckedTranslationFormView(views.TranslationFormView):
             if field is None or entry is None:
                 continue  # not a translation, or gone from the catalogue: rosetta says so
             typed = request.POST[name]
-            plural = field["form"] not in (None, "0")
+            plural = field["form"] is not None and int(field["form"]) != 0  # "00" is 0 too
             source = entry.msgid_plural if plural else entry.msgid
             if markup.refusal(source, typed):
                 del kept[name]
