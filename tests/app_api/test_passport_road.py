@@ -367,6 +367,7 @@ def test_the_numbers_a_mitid_had_are_told_when_the_passport_road_moves_them(
     told = OutboxMessage.objects.filter(recipient__in=["+4520304050", "jonas@example.dk"])
     assert sorted(told.values_list("channel", flat=True)) == ["email", "sms"]
     assert all("taken into use on a new phone with your passport" in m.body for m in told)
+    assert not any("99 99 99" in m.body for m in told)  # the new number is not said
     # The same number again moves nothing: nobody is told.
     again = NewPhone(phone.api)
     again.start(cpr="1505831235")
