@@ -35,40 +35,44 @@ def weekday_name(day: date) -> str:
     return str(DAY_NAMES[day.weekday()])
 
 
-def hours_on(text: str, day: date) -> tuple[time, time] | None:
-    """When the office is open on `day` by its opening hours (data as above); None when it is
-    closed then, or its hours are not data."""
+def _parts(text: str) -> list[tuple[int, int, time, time]] | None:
+    """Each part as (first day, last day, opens, closes), days counted from Monday = 0; None
+    when the text is not data (free text staff typed, or an hour such as 25:00)."""
+    parts = []
     for part in filter(None, (piece.strip().lower() for piece in text.split(";"))):
         match = PART.match(part)
         if not match or match["first"] not in DAYS or (match["last"] or "mon") not in DAYS:
             return None
         first = DAYS.index(match["first"])
-        last = DAYS.index(match["last"]) if match["last"] else first
+        try:
+            opens = time(int(match["opens"]), int(match["opens_m"]))
+            closes = time(int(match["closes"]), int(match["closes_m"]))
+        except ValueError:
+            return None
+        parts.append((first, DAYS.index(match["last"]) if match["last"] else first, opens, closes))
+    return parts
+
+
+def hours_on(text: str, day: date) -> tuple[time, time] | None:
+    """When the office is open on `day` by its opening hours (data as above); None when it is
+    closed then, or its hours are not data."""
+    for first, last, opens, closes in _parts(text) or []:
         if first <= day.weekday() <= last:
-            return (
-                time(int(match["opens"]), int(match["opens_m"])),
-                time(int(match["closes"]), int(match["closes_m"])),
-            )
+            return opens, closes
     return None
 
 
 def opening_hours(text: str) -> list[str]:
     """Each part of `text` in the active language; the text itself if it is not data."""
+    parts = _parts(text)
+    if parts is None:
+        return [text] if text else []
     shown = []
-    for part in filter(None, (piece.strip().lower() for piece in text.split(";"))):
-        match = PART.match(part)
-        if not match or match["first"] not in DAYS or (match["last"] or "mon") not in DAYS:
-            return [text] if text else []
-        first = str(DAY_NAMES[DAYS.index(match["first"])])
+    for first, last, opens, closes in parts:
         days = (
-            gettext("%(first)s to %(last)s")
-            % {"first": first, "last": DAY_NAMES[DAYS.index(match["last"])]}
-            if match["last"]
-            else first
+            gettext("%(first)s to %(last)s") % {"first": DAY_NAMES[first], "last": DAY_NAMES[last]}
+            if last != first
+            else str(DAY_NAMES[first])
         )
-        hours = Hours(
-            time(int(match["opens"]), int(match["opens_m"])),
-            time(int(match["closes"]), int(match["closes_m"])),
-        )
-        shown.append(f"{days} {hours}")
+        shown.append(f"{days} {Hours(opens, closes)}")
     return shown

@@ -553,6 +553,9 @@ def test_opening_hours_are_written_in_the_page_language() -> None:
         shown = opening_hours(hours)
         assert shown[0].endswith("10:00–15:00") and "Monday" not in shown[0]
     assert opening_hours("Man–fre 10–15") == ["Man–fre 10–15"], "free text stays as it is"
+    # An hour that is no hour is text too, not a server error on every page with the office.
+    assert opening_hours("mon-fri 10:00-25:00") == ["mon-fri 10:00-25:00"]
+    assert hours_on("mon-fri 10:00-25:00", date(2026, 12, 7)) is None
 
 
 @pytest.mark.django_db
