@@ -82,6 +82,9 @@ class PartyLogin(models.Model):
     nonce = models.CharField(max_length=255, blank=True)
     claims = models.JSONField(null=True, blank=True)  # OpenID Connect's `claims` request
     method = models.CharField(max_length=20)
+    # django-otp's persistent id of the device logged in with: blocking it (a stolen phone)
+    # ends what the tokens of this login can read (`MitIDValidator.validate_bearer_token`).
+    device = models.CharField(max_length=64, blank=True)
     level = models.CharField(max_length=12)
     authenticated_at = models.DateTimeField()
     transaction_id = models.UUIDField(null=True, blank=True)

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils import timezone
+from django_otp.models import Device
 from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import (
     AbstractApplication,
@@ -20,7 +21,7 @@ from oauth2_provider.settings import oauth2_settings
 
 from audit import services as audit
 from audit.models import AuditEntry
-from authenticators.models import AppLogin, AuthenticatorEvent, Identity
+from authenticators.models import AppLogin, AuthenticatorEvent, AuthenticatorStatus, Identity
 from authenticators.queries import one
 from cpr.registry import get_registry
 from login.session import LoggedIn
@@ -172,6 +173,7 @@ def record_login(*, login: LoginForParty, code: str, asked: Asked) -> PartyLogin
         nonce=asked.nonce,
         claims=asked.claims,
         method=authenticated.method,
+        device=authenticated.device,
         level=authenticated.level,
         authenticated_at=authenticated.at,
         transaction_id=transaction_id,
@@ -238,6 +240,17 @@ CODE_PERSON = (
 LOGIN_FOR_TOKENS = [
     field.name for field in PartyLogin._meta.concrete_fields if field.name != "code_hash"
 ]
+
+
+def device_still_active(access_token: Any) -> bool:
+    """Whether the device the token's login was made with is still in use (a token issued
+    before this was kept, or one of no party's login, names none: its person is checked)."""
+    logins = PartyLogin.objects.filter(access_token=access_token).values_list("device", flat=True)
+    device = next(iter(logins[:1]), "")  # one login a token; no ORDER BY (`queries.one`)
+    if not device:
+        return True
+    used = Device.from_persistent_id(device)
+    return used is not None and getattr(used, "status", None) == AuthenticatorStatus.ACTIVE
 
 
 def login_for_code(code: str) -> PartyLogin | None:

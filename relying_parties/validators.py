@@ -216,14 +216,17 @@ class MitIDValidator(OAuth2Validator):
     # Access tokens ---------------------------------------------------------------------------
 
     def validate_bearer_token(self, token: str, scopes: list[str], request: Any) -> bool:
-        """DOT's check of the token, and the person's MitID still in use: a citizen who blocks
-        it (a stolen phone, a session taken over) ends what every party's token can read,
-        not ten minutes later (a security probe read the CPR number after the block)."""
+        """DOT's check of the token, and the person's MitID and the device the login was made
+        with still in use: a citizen who blocks either (a stolen phone, a session taken over)
+        ends what every party's token can read, not ten minutes later (a security probe read
+        the CPR number after the block)."""
         if not super().validate_bearer_token(token, scopes, request):
             return False
         identity = services.identity_of(request.user)
         if identity is None or not identity.is_active:
             return False
+        if not services.device_still_active(request.access_token):
+            return False  # the phone it was made with is blocked: lost or stolen
         request.mitid_identity = identity  # for the claims, read once
         return True
 

@@ -294,3 +294,17 @@ def test_a_code_given_just_before_the_mitid_was_blocked_gets_no_tokens(
     lifecycle.block_identity(jonas_phone.identity, reason="lost", by=None)
     status, answer = exchange(client, party, code)
     assert (status, answer["error"]) == (400, "invalid_grant")
+
+
+def test_blocking_the_phone_a_party_login_was_made_with_ends_its_token(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    """A stolen phone blocked ("I have lost it"): what parties' tokens of its logins read
+    ends at once, though the MitID itself stays in use."""
+    approved_in_app(client, jonas_phone, party, scope="openid profile")
+    code = query_of(client.get("/en/login/app/")["Location"])["code"]
+    _status, tokens = exchange(client, party, code)
+    bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+    assert Client().get("/oidc/userinfo/", headers=bearer).status_code == 200
+    lifecycle.block_device(jonas_phone, reason="lost", by=None)
+    assert Client().get("/oidc/userinfo/", headers=bearer).status_code == 401
