@@ -9,7 +9,7 @@ _APP_FAULT = _("The app sent something the portal could not use. Try again.")
 _NOT_RECOGNISED = _(
     "The portal did not recognise this app. Check that the phone's clock is right, and try again."
 )
-_START_AGAIN = _("This start cannot go on. Start again from the beginning.")
+_START_AGAIN = _("This attempt cannot go on. Start again from the beginning.")
 
 # The App API's refusals as an app tells the citizen (the codes and their HTTP status are in
 # `views.STATUS`; every one of them has a text here).
@@ -67,10 +67,10 @@ APP_ERRORS = {
     "enrollment_not_found": _START_AGAIN,
     "wrong_step": _START_AGAIN,
     "enrollment_closed": _(
-        "This start is closed, after too many refusals or because it is finished. Start again "
-        "from the beginning."
+        "This attempt is closed, after too many refusals or because it is finished. Start "
+        "again from the beginning."
     ),
-    "enrollment_expired": _("You took too long, so this start has expired. Start again."),
+    "enrollment_expired": _("You took too long, so this attempt has expired. Start again."),
     "mrz_invalid": _(
         "The machine-readable zone could not be read. Try again with the whole photo page in view."
     ),
