@@ -529,3 +529,14 @@ def test_a_citizen_without_nemid_activates_the_device_she_ordered_logged_in_with
     )
     assert done["Location"] == "/en/authenticators/code-device/activated/"
     assert CodeDevice.objects.get(identity=karen).status == "active"
+
+
+def test_someone_without_an_address_is_told_by_post_will_not_do_before_ordering(
+    logged_in: Callable[..., Client],
+) -> None:
+    """A person with a P-code has no address in the CPR register (a walk learnt it only from
+    the refusal after sending the order)."""
+    ana = IdentityFactory(cpr="P10293847", user_id="Ana L")
+    client = logged_in(ana, AppDeviceFactory(identity=ana))
+    page = client.get("/en/selfservice/order/").content.decode()
+    assert "We have no address for you in the CPR register. Choose pick-up instead." in page
