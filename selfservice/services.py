@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
+from audit.labels import reason_label
 from audit.models import AuditEntry
 from audit.services import record as audit
 from authenticators import lifecycle
@@ -91,6 +92,7 @@ class Use:
     authenticator: str
     text: str = ""  # what was approved for a party, or rejected in the app
     approved: bool = False  # a party's transaction, approved: told by its text
+    why: str = ""  # a use's reason or purpose in words: "wrong PIN", "the first code, ..."
 
 
 def history_events(identity: Identity) -> "QuerySet[AuthenticatorEvent]":
@@ -126,9 +128,20 @@ def uses(identity: Identity, events: list[AuthenticatorEvent]) -> list[Use]:
                 else ""
             ),
             approved=event.pk in approved,
+            why=_why(event),
         )
         for event in events
     ]
+
+
+def _why(event: AuthenticatorEvent) -> str:
+    """Why a use was refused, or what a use that was no login was for, in the words the staff's
+    history reads (`audit.labels`, each app registering its own); a walk read bare "Refused"
+    and "Used" lines it could not tell apart."""
+    if event.kind not in (AuthenticatorEvent.Kind.REFUSED, AuthenticatorEvent.Kind.VERIFIED):
+        return ""
+    words = reason_label(event.detail, event.kind)
+    return words if words != event.detail else ""
 
 
 def history(identity: Identity, *, limit: int = 10) -> list[Use]:

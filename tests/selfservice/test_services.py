@@ -422,3 +422,14 @@ def test_a_login_rejected_in_one_language_is_read_in_the_pages(karen: Identity) 
     with translation.override("kl"):
         texts = [use.text for use in services.history(karen)]
     assert texts == ["Overfør 200,00 kr. til konto 1234-567890", "MitID.dk-mut iserit"]
+
+
+def test_a_refused_use_says_why_and_a_use_that_was_no_login_what_for(karen: Identity) -> None:
+    """A walk read bare "Refused" and "Used" lines it could not tell apart."""
+    phone = AppDeviceFactory(identity=karen)
+    authenticator_services.record(phone, AuthenticatorEvent.Kind.REFUSED, "wrong_pin")
+    authenticator_services.record(phone, AuthenticatorEvent.Kind.VERIFIED, "copy")
+    authenticator_services.record(phone, AuthenticatorEvent.Kind.VERIFIED, "", service="MitID.dk")
+    with translation.override("en"):
+        whys = [use.why for use in services.history(karen)]
+    assert whys == ["", "the MitID app copied to a new phone", "wrong PIN"]
