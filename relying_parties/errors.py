@@ -23,6 +23,14 @@ CLIENT_ERRORS = {
     ),
 }
 
+# The person's MitID is at the level, the authenticator logged in with is not (one added
+# later, as the app copied to a new phone, is at Substantial): no Borgerservice visit helps.
+DEVICE_LEVEL_ADVICE = _(
+    "Your MitID is at the level the service asks for, but the authenticator you logged in "
+    "with is not. Log in again with another of your authenticators: one you got at a "
+    "Borgerservice office, or had when your MitID was raised to High."
+)
+
 LEVEL_ADVICE: dict[str, Promise] = {
     AssuranceLevel.LOW: _("Log in with an authenticator that is in use."),
     AssuranceLevel.SUBSTANTIAL: _(

@@ -41,7 +41,7 @@ from login import session as login_session
 from pages.security import allow_form_action
 
 from . import attempts, clients, levels, parameters, services
-from .errors import CLIENT_ERRORS, LEVEL_ADVICE, machine_error
+from .errors import CLIENT_ERRORS, DEVICE_LEVEL_ADVICE, LEVEL_ADVICE, machine_error
 from .models import RelyingParty
 
 # The name under which a party's login finds its way back (`login.ways_back`, apps.py).
@@ -362,7 +362,11 @@ class ContinueView(AttemptMixin, View):
                 "attempt": attempt,
                 "asked": levels.ACR[attempt.level],
                 "achieved": authenticated.level,
-                "advice": LEVEL_ADVICE[attempt.level],
+                "advice": (
+                    DEVICE_LEVEL_ADVICE
+                    if attempt.level_met(authenticated.identity.level)
+                    else LEVEL_ADVICE[attempt.level]
+                ),
             }
             return render(request, "relying_parties/level.html", context, status=403)
         if attempt.awaits_consent:

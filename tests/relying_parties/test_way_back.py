@@ -123,6 +123,20 @@ def test_a_level_too_low_still_shows_its_page(
     assert "_auth_user_id" not in client.session
 
 
+def test_a_mitid_at_high_with_a_device_below_is_not_sent_to_borgerservice(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    """Borgerservice raised the MitID already; the app logged in with was added later, at
+    Substantial: another authenticator, not another visit, is what helps (a walk was told to
+    bring the passport it had just shown)."""
+    Identity.objects.filter(pk=jonas_phone.identity_id).update(level="high")
+    reference = approved_in_app(client, jonas_phone, party, acr_values=f"{LOA}High")
+    page = client.get(client.get("/en/login/app/")["Location"]).content.decode()
+    assert "the authenticator you logged in with is not" in page
+    assert "bring your passport" not in page
+    assert reference
+
+
 def test_the_address_of_the_login_request_asks_oauthlib_nothing(
     client: Client, party: Party, jonas_phone: AppDevice
 ) -> None:
