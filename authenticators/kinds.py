@@ -2,6 +2,7 @@
 method, and in the words a citizen reads. A new kind is added here, once."""
 
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 from .models import AppDevice, AuthenticatorStatus, ChipDevice, CodeDevice, Identity
 
@@ -34,3 +35,10 @@ def devices_of(
         mine = devices.filter(identity=identity)
         found.extend(mine if revoked else mine.exclude(status=AuthenticatorStatus.REVOKED))
     return found
+
+
+def in_use(persistent_id: str) -> bool:
+    """Whether the device django-otp's `persistent_id` names is active: not blocked, revoked
+    or gone (what a login, or a party's token, made with it still stands on)."""
+    device = Device.from_persistent_id(persistent_id) if persistent_id else None
+    return getattr(device, "status", None) == AuthenticatorStatus.ACTIVE

@@ -17,9 +17,9 @@ from django.contrib import auth
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
 from django.utils import timezone
-from django_otp.models import Device
 
-from authenticators.models import AssuranceLevel, AuthenticatorStatus, Identity
+from authenticators.kinds import in_use
+from authenticators.models import AssuranceLevel, Identity
 from authenticators.queries import one
 from pages import redirects
 
@@ -191,8 +191,7 @@ def current(request: HttpRequest, *, made_for: str = "") -> LoggedIn | None:
     )
     if identity is None:
         return None
-    device = Device.from_persistent_id(data.get("device", ""))
-    if device is None or getattr(device, "status", None) != AuthenticatorStatus.ACTIVE:
+    if not in_use(data.get("device", "")):
         return None  # the device used was blocked or revoked since: log in again
     return LoggedIn(
         identity=identity,

@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils import timezone
-from django_otp.models import Device
 from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import (
     AbstractApplication,
@@ -21,7 +20,8 @@ from oauth2_provider.settings import oauth2_settings
 
 from audit import services as audit
 from audit.models import AuditEntry
-from authenticators.models import AppLogin, AuthenticatorEvent, AuthenticatorStatus, Identity
+from authenticators.kinds import in_use
+from authenticators.models import AppLogin, AuthenticatorEvent, Identity
 from authenticators.queries import one
 from cpr.registry import get_registry
 from login.session import LoggedIn
@@ -247,10 +247,7 @@ def device_still_active(access_token: Any) -> bool:
     before this was kept, or one of no party's login, names none: its person is checked)."""
     logins = PartyLogin.objects.filter(access_token=access_token).values_list("device", flat=True)
     device = next(iter(logins[:1]), "")  # one login a token; no ORDER BY (`queries.one`)
-    if not device:
-        return True
-    used = Device.from_persistent_id(device)
-    return used is not None and getattr(used, "status", None) == AuthenticatorStatus.ACTIVE
+    return not device or in_use(device)
 
 
 def login_for_code(code: str) -> PartyLogin | None:
