@@ -11,6 +11,7 @@ placeholders' types.
 
 import re
 from collections import Counter
+from typing import Any
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|%%|\{\w*\}")
 TAG = re.compile(r"</?[A-Za-z][^<>]*>")
@@ -27,3 +28,9 @@ def refusal(source: str, translation: str) -> str:
     if TAG.sub("", translation).count("<") > TAG.sub("", source).count("<"):
         return "markup"  # half a tag, closed by whatever follows it on the page
     return ""
+
+
+def source_of(entry: Any, form: int = 0) -> str:
+    """The English text a translation of polib's `entry` stands for: its `msgid`, or for a
+    plural form past the first its `msgid_plural`."""
+    return str(entry.msgid_plural if entry.msgid_plural and form else entry.msgid)

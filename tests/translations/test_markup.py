@@ -23,8 +23,7 @@ def test_every_translation_in_the_catalogues_keeps_its_sources_markup(language: 
             else {0: entry.msgstr}
         )
         for index, text in forms.items():
-            source = entry.msgid_plural if index else entry.msgid
-            if markup.refusal(source, text):
+            if markup.refusal(markup.source_of(entry, index), text):
                 broken.append(entry.msgid)
     assert broken == []
 
