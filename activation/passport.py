@@ -109,7 +109,7 @@ def start(
     Every start counts against its `client` address: a start says whether a CPR number is
     anybody's and whether they have MitID before any passport is read, so one address may
     start fewer than `CLIENT_FAILURES_PER_WINDOW` in `CLIENT_FAILURE_WINDOW_MINUTES` (a
-    security probe asked 100 numbers in a second, each leaving an enrollment behind). Counted
+    security probe asked one number after another, each leaving an enrollment behind). Counted
     before the lock is read, so that a burst at once cannot pass it.
     """
     if client:
