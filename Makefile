@@ -163,4 +163,4 @@ bench-peers-profile: compilemessages
 ci: lint check-messages check-translations test test-services test-browser
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 test-artifacts
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm test-artifacts

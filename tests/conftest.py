@@ -60,6 +60,20 @@ class DeferredColumnRead(AssertionError):
 _deferred_reads: list[str] = []
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """On SQLite the tests' database is in memory, shared between the test's threads (a live
+    server's, a websocket's) in one cache, where a lock is a table's and nobody waits for it:
+    there the file database's BEGIN IMMEDIATE (settings) would lock every table a transaction
+    has not touched yet. Its journal pragmas mean nothing in memory either."""
+    from django.db import connections
+
+    for connection in connections.all():
+        if connection.vendor == "sqlite" and not connection.settings_dict["TEST"]["NAME"]:
+            for option in ("transaction_mode", "init_command", "timeout"):
+                connection.settings_dict["OPTIONS"].pop(option, None)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _refuse_reading_a_column_left_out() -> Iterator[None]:
     """A column a query left out (`only`, `defer`) and the code then reads costs a query of

@@ -139,12 +139,26 @@ TEMPLATES = [
     },
 ]
 
+# Without DATABASE_URL (`make run`) the database is a SQLite file, and each request is served
+# in a thread of its own: a transaction takes the write lock when it begins (one that read
+# first and wrote later would fail at once with "database is locked" when another wrote
+# meanwhile), a writer waits for the lock rather than failing, and readers do not wait for a
+# writer (WAL). The tests' in-memory database drops these (tests/conftest.py).
+SQLITE_FILE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
 DATABASE_URL = env_str("DATABASE_URL")
 DATABASES: dict[str, dict[str, Any]] = {
     "default": (
         dict(dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0)))
         if DATABASE_URL
-        else {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
+        else {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": BASE_DIR / "db.sqlite3",
+            "OPTIONS": dict(SQLITE_FILE_OPTIONS),
+        }
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
