@@ -11,6 +11,9 @@ STACK_REDIS_URL ?= redis://127.0.0.1:6379/0
 # Where the browser opens the live QR login's websocket; empty: the page's own origin (/ws/),
 # as behind the proxy of deploy/nginx.conf.
 STACK_WEBSOCKET_URL ?= ws://localhost:$(WS_PORT)
+# The pages' origins, trusted by the websockets when they are served apart (on WS_PORT).
+STACK_PAGE_ORIGINS ?= $(if $(STACK_WEBSOCKET_URL),http://localhost:$(PORT)$(COMMA)http://127.0.0.1:$(PORT))
+COMMA := ,
 # Addresses of reverse proxies whose X-Forwarded-For is believed (comma-separated).
 TRUSTED_PROXIES ?=
 MESSAGE_DIRS := pages nemid cpr messaging audit enrollment authenticators activation login app_api relying_parties demo_bank selfservice staff translations mitid_portal templates
@@ -120,7 +123,8 @@ run-stack: compilemessages
 	DATABASE_URL=$(STACK_DATABASE_URL) REDIS_URL=$(STACK_REDIS_URL) $(MANAGE) seed_demo
 	@echo "Pages on http://localhost:$(PORT)/ (gunicorn), websockets on ws://localhost:$(WS_PORT)/ (uvicorn)"
 	DATABASE_URL=$(STACK_DATABASE_URL) REDIS_URL=$(STACK_REDIS_URL) DEBUG=false PORT=$(PORT) WS_PORT=$(WS_PORT) \
-		WEBSOCKET_URL=$(STACK_WEBSOCKET_URL) TRUSTED_PROXIES=$(TRUSTED_PROXIES) $(BIN)/honcho start
+		WEBSOCKET_URL=$(STACK_WEBSOCKET_URL) TRUSTED_PROXIES=$(TRUSTED_PROXIES) \
+		CSRF_TRUSTED_ORIGINS=$(STACK_PAGE_ORIGINS) $(BIN)/honcho start
 
 ## The peers' own virtualenv (git-ignored): their packages never enter the portal's .venv.
 PEERS_VENV := bench/peers/.venv

@@ -11,18 +11,17 @@ from mitid_portal.handlers import asgi_application
 django_asgi_app = asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from channels.sessions import SessionMiddlewareStack  # noqa: E402
 
+from mitid_portal.origins import SameOriginValidator  # noqa: E402
 from mitid_portal.routing import websocket_urlpatterns  # noqa: E402
 
 # Websockets need the session (which login a browser waits on), not the user: the session
-# stack saves a user lookup per connection, and thousands connect at once.
+# stack saves a user lookup per connection, and thousands connect at once. A socket opens only
+# from the portal's own pages, port included (mitid_portal.origins).
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            SessionMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": SameOriginValidator(SessionMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -108,6 +108,53 @@ def test_a_websocket_from_another_site_is_refused(phone: AppDevice) -> None:
     assert not connected
 
 
+def connects_from(origin: bytes, host: bytes = b"testserver") -> bool:
+    socket = browser_waiting_on(start())
+    replace = {b"origin": origin, b"host": host}
+    socket.scope["headers"] = [
+        (name, replace.get(name, value)) for name, value in socket.scope["headers"]
+    ]
+
+    async def connect() -> Any:
+        connected, _code = await socket.connect()
+        await socket.disconnect()
+        return connected
+
+    return bool(async_to_sync(connect)())
+
+
+@pytest.mark.parametrize(
+    ("origin", "host", "connects"),
+    [
+        (b"http://testserver", b"testserver", True),
+        (b"https://testserver", b"testserver", True),  # a proxy that ends TLS sends ws://
+        (b"http://testserver:8000", b"testserver:8000", True),
+        # The same host on another port is another site's page, sent the same cookies.
+        (b"http://testserver:8080", b"testserver", False),
+        (b"http://testserver:8080", b"testserver:8000", False),
+        (b"http://testserver", b"testserver:8000", False),
+        (b"null", b"testserver", False),
+        (b"http://evil.example", b"evil.example", False),  # not in ALLOWED_HOSTS
+    ],
+)
+def test_a_websocket_opens_only_from_the_address_the_browser_asked_for(
+    phone: AppDevice, origin: bytes, host: bytes, connects: bool
+) -> None:
+    assert connects_from(origin, host) is connects
+
+
+def test_pages_served_apart_open_websockets_when_their_origin_is_trusted(
+    phone: AppDevice, settings: Any
+) -> None:
+    """`WEBSOCKET_URL` (`make run-stack`): the pages on :8000, the websockets on :8001."""
+    assert not connects_from(b"http://testserver:8000", b"testserver:8001")
+    settings.CSRF_TRUSTED_ORIGINS = ["http://testserver:8000", "https://*.mitid.example"]
+    assert connects_from(b"http://testserver:8000", b"testserver:8001")
+    assert connects_from(b"https://www.mitid.example", b"testserver:8001")
+    assert not connects_from(b"http://www.mitid.example", b"testserver:8001")
+    assert not connects_from(b"http://testserver:8002", b"testserver:8001")
+
+
 def test_the_browser_gets_the_status_then_a_fresh_authentic_frame_each_second(
     phone: AppDevice,
 ) -> None:
