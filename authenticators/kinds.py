@@ -6,6 +6,10 @@ from django_otp.models import Device
 
 from .models import AppDevice, AuthenticatorStatus, ChipDevice, CodeDevice, Identity
 
+# One of a person's authenticators, whichever its kind (django-otp's `Device` is their base
+# class, which every other device, a staff member's TOTP too, shares).
+AnyDevice = AppDevice | CodeDevice | ChipDevice
+
 # The ways in, in the order a person is offered them.
 APP, CODE_DEVICE, CHIP = "app", "code_device", "chip"
 METHODS = (APP, CODE_DEVICE, CHIP)
@@ -21,12 +25,10 @@ NAMES = {
 }
 
 
-def devices_of(
-    identity: Identity, *, revoked: bool = False
-) -> list[AppDevice | CodeDevice | ChipDevice]:
+def devices_of(identity: Identity, *, revoked: bool = False) -> list[AnyDevice]:
     """The identity's authenticators (apps, code device, chips), revoked ones if asked for;
     a code device with its token, which its label names."""
-    found: list[AppDevice | CodeDevice | ChipDevice] = []
+    found: list[AnyDevice] = []
     for devices in (
         AppDevice.objects.all(),
         CodeDevice.objects.select_related("token"),

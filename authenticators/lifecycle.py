@@ -16,6 +16,7 @@ from audit.models import AuditEntry
 from audit.services import record as audit
 
 from . import notices
+from .kinds import AnyDevice
 from .models import (
     AppLogin,
     AssuranceLevel,
@@ -23,7 +24,7 @@ from .models import (
     AuthenticatorStatus,
     Identity,
 )
-from .services import Device, Refused, record
+from .services import Refused, record
 
 Actor = User | AnonymousUser | None
 
@@ -60,17 +61,17 @@ class IdCheck:
         return f"{self.document} …{self.last4.upper()}"
 
 
-def _tell(identity: Identity, notice: str, device: Device | None = None) -> None:
+def _tell(identity: Identity, notice: str, device: AnyDevice | None = None) -> None:
     device_id = device.persistent_id if device is not None else ""
     notices.tell_status_change(identity.pk, notice, device_id)
 
 
-def _locked(device: Device) -> Device:
+def _locked(device: AnyDevice) -> AnyDevice:
     return type(device).objects.select_for_update().get(pk=device.pk)
 
 
 def _change_device(
-    device: Device,
+    device: AnyDevice,
     *,
     to: str,
     refusals: dict[str, str],
@@ -80,7 +81,7 @@ def _change_device(
     by: Actor,
     reason: str,
     detail: str,
-) -> Device:
+) -> AnyDevice:
     """On the locked row: refuse by the current status, or change it, record, audit, tell."""
     with transaction.atomic():
         device = _locked(device)
@@ -104,7 +105,7 @@ def _change_device(
 # Authenticators ---------------------------------------------------------------------------
 
 
-def block_device(device: Device, *, reason: str, by: Actor, note: str = "") -> None:
+def block_device(device: AnyDevice, *, reason: str, by: Actor, note: str = "") -> None:
     """Block at once: a blocked device never completes a login or an approval again."""
     if reason not in BlockReason.values:
         raise Refused("reason_missing")
@@ -124,7 +125,7 @@ def block_device(device: Device, *, reason: str, by: Actor, note: str = "") -> N
     )
 
 
-def unblock_device(device: Device, *, by: Actor, id_check: IdCheck) -> None:
+def unblock_device(device: AnyDevice, *, by: Actor, id_check: IdCheck) -> None:
     """Staff lift a block after seeing the citizen's ID document; the lock count starts over."""
     with transaction.atomic():
         device = _change_device(
@@ -145,7 +146,7 @@ def unblock_device(device: Device, *, by: Actor, id_check: IdCheck) -> None:
         device.throttle_reset(commit=True)
 
 
-def revoke_device(device: Device, *, reason: str, by: Actor, note: str = "") -> None:
+def revoke_device(device: AnyDevice, *, reason: str, by: Actor, note: str = "") -> None:
     """Revoking is for ever: the device can never be used or unblocked again."""
     if reason not in BlockReason.values:
         raise Refused("reason_missing")

@@ -8,16 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import notices
+from .kinds import AnyDevice
 from .models import (
     AppDevice,
     AuthenticatorEvent,
     AuthenticatorStatus,
-    ChipDevice,
-    CodeDevice,
     Identity,
 )
-
-Device = CodeDevice | AppDevice | ChipDevice
 
 
 class Refused(Exception):
@@ -41,7 +38,9 @@ class Verification:
     locked_until: datetime | None = None
 
 
-def record(device: Device, kind: str, detail: str = "", *, service: str = "") -> AuthenticatorEvent:
+def record(
+    device: AnyDevice, kind: str, detail: str = "", *, service: str = ""
+) -> AuthenticatorEvent:
     return AuthenticatorEvent.objects.create(
         identity_id=device.identity_id,
         device=device.persistent_id,
@@ -52,7 +51,7 @@ def record(device: Device, kind: str, detail: str = "", *, service: str = "") ->
 
 
 def verify(
-    device: Device,
+    device: AnyDevice,
     token: str,
     *,
     purpose: str = "",
@@ -116,7 +115,7 @@ def verify(
 
 
 def record_blocked_use(
-    device: Device, *, service: str, tell: bool = True
+    device: AnyDevice, *, service: str, tell: bool = True
 ) -> AuthenticatorEvent | None:
     """A blocked or revoked device was tried for `service`. A "Refused" use in the citizen's
     history and, when `tell` (the try proved someone has the device or its password: an app's
@@ -150,7 +149,7 @@ def _tell_use(event: AuthenticatorEvent) -> None:
     notices.tell_use(event.pk)
 
 
-def _change_status(device: Device, status: str, event: str, reason: str) -> None:
+def _change_status(device: AnyDevice, status: str, event: str, reason: str) -> None:
     with transaction.atomic():
         device = type(device).objects.select_for_update().get(pk=device.pk)
         if device.status == AuthenticatorStatus.REVOKED:
@@ -162,7 +161,7 @@ def _change_status(device: Device, status: str, event: str, reason: str) -> None
         record(device, event, reason)
 
 
-def activate(device: Device) -> None:
+def activate(device: AnyDevice) -> None:
     """Blocking, unblocking and revoking are in `lifecycle`: they are audited and told.
     Activation itself, across enrollment and devices, is the `activation` app's."""
     _change_status(device, AuthenticatorStatus.ACTIVE, AuthenticatorEvent.Kind.ACTIVATED, "")

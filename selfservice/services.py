@@ -18,7 +18,7 @@ from audit.models import AuditEntry
 from audit.services import record as audit
 from authenticators import lifecycle
 from authenticators import notices as authenticator_notices
-from authenticators.kinds import KINDS, devices_of
+from authenticators.kinds import KINDS, AnyDevice, devices_of
 from authenticators.models import (
     AuthenticatorEvent,
     AuthenticatorKind,
@@ -29,7 +29,6 @@ from authenticators.models import (
 from authenticators.services import (
     ACTIVATION_CHECK,
     MAX_ACTIVE_APPS,
-    Device,
     Refused,
     active_apps,
     mobile_of,
@@ -46,7 +45,7 @@ from . import notices
 from .models import ContactChange, ContactChangeSend
 
 
-def kind_of(device: Device) -> str:
+def kind_of(device: AnyDevice) -> str:
     """The device's kind as in URLs, which is also the way to log in with it (login.KINDS)."""
     return next(kind for kind, model in KINDS.items() if isinstance(device, model))
 
@@ -64,7 +63,7 @@ def can_log_in_with_mitid(identity: Identity) -> bool:
     return any(device.is_usable for device in devices_of(identity))
 
 
-def device_of(identity: Identity, kind: str, pk: int) -> Device | None:
+def device_of(identity: Identity, kind: str, pk: int) -> AnyDevice | None:
     """One of the identity's own authenticators, in any status; None for anyone else's."""
     model = KINDS.get(kind)
     return model.objects.filter(identity=identity, pk=pk).first() if model else None
@@ -331,8 +330,8 @@ def confirm_contact(*, identity: Identity, channel: str, code: str) -> None:
 
 
 def others_to_confirm_with(
-    *, identity: Identity, device: Device, logged_in_with: str, logged_in_at: datetime
-) -> list[Device]:
+    *, identity: Identity, device: AnyDevice, logged_in_with: str, logged_in_at: datetime
+) -> list[AnyDevice]:
     """The other devices the citizen must confirm a block with; empty: block at once.
 
     Blocking is never harder than misuse: with no other usable device, the lost one is
@@ -351,7 +350,12 @@ def others_to_confirm_with(
 
 
 def block_lost_device(
-    *, identity: Identity, device: Device, reason: str, logged_in_with: str, logged_in_at: datetime
+    *,
+    identity: Identity,
+    device: AnyDevice,
+    reason: str,
+    logged_in_with: str,
+    logged_in_at: datetime,
 ) -> None:
     """Block the citizen's own device at once; refused (`confirm_with_other`) when they must
     first confirm with another device. Raises Refused: already_blocked, revoked, ..."""

@@ -23,9 +23,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import FormView, TemplateView
 
 from authenticators import kinds
+from authenticators.kinds import AnyDevice
 from authenticators.lifecycle import BlockReason
 from authenticators.models import AuthenticatorStatus, Identity
-from authenticators.services import MAX_ACTIVE_APPS, Device, Refused
+from authenticators.services import MAX_ACTIVE_APPS, Refused
 from cpr.registry import get_registry
 from enrollment.errors import ERROR_MESSAGES as ENROLLMENT_ERRORS
 from enrollment.errors import EnrollmentError
@@ -332,7 +333,7 @@ class BlockDeviceView(SelfServicePage, DraftFormMixin, FormView):
             device = services.device_of(logged_in.identity, kwargs["kind"], kwargs["pk"])
             if device is None:
                 raise Http404
-            self.device: Device = device
+            self.device: AnyDevice = device
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self) -> dict[str, Any]:
@@ -340,7 +341,7 @@ class BlockDeviceView(SelfServicePage, DraftFormMixin, FormView):
         reason = self.request.GET.get("reason")  # back from confirming with another device
         return {**initial, "reason": reason} if reason in BlockReason.values else initial
 
-    def others(self) -> list[Device]:
+    def others(self) -> list[AnyDevice]:
         logged_in = mitid(self.request)
         if self.device.status != AuthenticatorStatus.ACTIVE:
             return []
@@ -351,7 +352,7 @@ class BlockDeviceView(SelfServicePage, DraftFormMixin, FormView):
             logged_in_at=logged_in.at,
         )
 
-    def methods(self, others: list[Device]) -> list[tuple[str, str]]:
+    def methods(self, others: list[AnyDevice]) -> list[tuple[str, str]]:
         """The ways to log in that confirm the block: a device's kind is its way in."""
         offered = {services.kind_of(other) for other in others}
         return sorted((kind, str(kinds.NAMES[kind])) for kind in offered)

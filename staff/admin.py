@@ -22,7 +22,7 @@ from audit.admin import AuditWordsMixin
 from audit.labels import reason_label
 from audit.models import AuditEntry
 from authenticators import lifecycle
-from authenticators.kinds import devices_of
+from authenticators.kinds import AnyDevice, devices_of
 from authenticators.models import (
     AppDevice,
     AuthenticatorEvent,
@@ -31,7 +31,6 @@ from authenticators.models import (
     HardwareToken,
     Identity,
 )
-from authenticators.services import Device
 from cpr.models import RegisteredPerson
 
 from . import (
@@ -128,7 +127,7 @@ class ChipDeviceInline(StaffWordsMixin, ReadOnlyMixin, admin.TabularInline[ChipD
     extra = 0
 
 
-def device_words(device: Device) -> str:
+def device_words(device: AnyDevice) -> str:
     """A device as staff tell it from the person's others: two phones may bear one name."""
     if device.activated_at is None:
         return str(device.label)
