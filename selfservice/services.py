@@ -5,6 +5,7 @@ orders; the authenticators' lifecycle and activation); this module adds what sel
 decides: who may do what, when a block needs another device, and the history shown.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -92,6 +93,9 @@ class Use:
     text: str = ""  # what was approved for a party, or rejected in the app
     approved: bool = False  # a party's transaction, approved: told by its text
     why: str = ""  # a use's reason or purpose in words: "wrong PIN", "the first code, ..."
+    # When the authenticator was added, for one of two that the same label names (two phones
+    # called "iPhone"), as the overview tells them apart.
+    added: datetime | None = None
 
 
 def history_events(identity: Identity) -> "QuerySet[AuthenticatorEvent]":
@@ -106,7 +110,12 @@ def history_events(identity: Identity) -> "QuerySet[AuthenticatorEvent]":
 
 def uses(identity: Identity, events: list[AuthenticatorEvent]) -> list[Use]:
     """The events as lines of the history: time, service, authenticator, outcome."""
-    labels = {device.persistent_id: device.label for device in devices_of(identity, revoked=True)}
+    devices = devices_of(identity, revoked=True)
+    labels = {device.persistent_id: device.label for device in devices}
+    shared = Counter(labels.values())
+    added = {
+        device.persistent_id: device.activated_at for device in devices if shared[device.label] > 1
+    }
     # A party's transaction is told by its text, not only as a use under the party's name.
     approved = dict(
         Approval.objects.filter(
@@ -128,6 +137,7 @@ def uses(identity: Identity, events: list[AuthenticatorEvent]) -> list[Use]:
             ),
             approved=event.pk in approved,
             why=_why(event),
+            added=added.get(event.device),
         )
         for event in events
     ]
