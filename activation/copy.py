@@ -1,16 +1,18 @@
 """Copying the app to a new phone by QR code (seed 004).
 
 The active app shows a QR code valid `APP_COPY_SECONDS` (3 minutes) and used once; the new
-phone scans it, the citizen types their user-ID there and the old app confirms with its PIN
-and a signature; the new phone then gets a temporary PIN by SMS and the citizen chooses its
-PIN (`services.confirm_app_activation`, which tells the citizen that an app was added). A
+phone scans it, the citizen types their user-ID there, and the old app, shown the new phone's
+name and the four digits both phones show (`AppCopy.match_code`), confirms with its PIN and a
+signature over a text that names the new phone's key; the new phone then gets a temporary
+PIN by SMS and the citizen chooses its PIN (`services.confirm_app_activation`, which tells
+the citizen that an app was added). A
 helper's app shows the code for the person it helped (`activation.passport.copy_for_helped`):
 that person's new phone needs no confirmation by the helper, who never learns the user-ID.
 """
 
 import secrets
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -134,8 +136,13 @@ def _approved(copy: AppCopy, device: AppDevice) -> None:
     notices.send_temporary_pin(device.pk, copy.identity.language)
 
 
-def approve_copy(*, source: AppDevice, copy_id: str, pin: str, signature: str) -> AppCopy:
-    """The old app confirms with its PIN and a signature over the copy's signing input."""
+def _until(copy: AppCopy) -> datetime:
+    return (copy.scanned_at or copy.created_at) + timedelta(seconds=settings.APP_COPY_SECONDS)
+
+
+def scanned_copy(*, source: AppDevice, copy_id: str) -> AppCopy:
+    """The copy `source` showed, scanned by a new phone and not confirmed yet: the old app
+    shows the new phone's name and the match code, and signs its signing input."""
     try:
         public_id = uuid.UUID(copy_id)
     except ValueError as error:
@@ -151,9 +158,16 @@ def approve_copy(*, source: AppDevice, copy_id: str, pin: str, signature: str) -
         raise ActivationRefused("copy_not_scanned")
     if copy.state != AppCopy.State.SCANNED or copy.new_device is None:
         raise ActivationRefused("copy_code_used")
-    until = (copy.scanned_at or copy.created_at) + timedelta(seconds=settings.APP_COPY_SECONDS)
-    if timezone.now() >= until:
+    if timezone.now() >= _until(copy):
         raise ActivationRefused("copy_code_expired")
+    return copy
+
+
+def approve_copy(*, source: AppDevice, copy_id: str, pin: str, signature: str) -> AppCopy:
+    """The old app confirms with its PIN and a signature over the copy's signing input, which
+    names the new phone's key (`scanned_copy`)."""
+    copy = scanned_copy(source=source, copy_id=copy_id)
+    until = _until(copy)
     outcome = services.verify(
         source,
         signature,

@@ -1,6 +1,7 @@
 """What activation keeps while it runs: a passport enrollment in the app, and an app copy."""
 
 import hashlib
+import hmac
 import uuid
 from datetime import datetime
 
@@ -103,8 +104,23 @@ class AppCopy(models.Model):
 
     @property
     def signing_input(self) -> str:
-        """What the old app signs to let the new phone have the MitID."""
-        return "\n".join(["MitID copy", str(self.public_id), self.nonce])
+        """What the old app signs to let the new phone have the MitID: once scanned, that
+        phone's key, so that a confirmation is of the phone the old app was shown."""
+        key = str(self.new_device.key_id) if self.new_device else ""
+        return "\n".join(["MitID copy", str(self.public_id), self.nonce, key])
+
+    @property
+    def match_code(self) -> str:
+        """Four digits both phones show once the new one has scanned: the citizen confirms on
+        the old phone only if their new phone shows the same. Someone who scanned the code
+        first (a glance at the screen) holds another key, so another code, which the
+        citizen's own new phone does not show."""
+        if self.new_device is None:
+            return ""
+        digest = hmac.new(
+            self.nonce.encode(), self.new_device.public_key.encode(), hashlib.sha256
+        ).hexdigest()
+        return f"{int(digest, 16) % 10_000:04d}"
 
 
 class DeskEnrollment(AddressCode):

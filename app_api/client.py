@@ -309,22 +309,32 @@ class AppClient:
         """The old phone: a QR code for the new one; remembered for `approve_copy`."""
         signer = user_id or self.signer()
         answer = self._post("/copies", {}, signed_by=signer)
-        self.state.accounts[signer]["copy"] = json.dumps(
-            {"copy_id": answer["copy_id"], "signing_input": answer["signing_input"]}
-        )
+        self.state.accounts[signer]["copy"] = json.dumps({"copy_id": answer["copy_id"]})
         self.state.save()
         return answer
 
-    def approve_copy(self, *, pin: str, user_id: str | None = None) -> dict[str, Any]:
-        """The old phone confirms the copy it showed, with the PIN of the user-ID."""
+    def scanned_copy(self, *, user_id: str | None = None) -> dict[str, Any]:
+        """The old phone: which phone scanned the code it showed, and the match code."""
         signer = user_id or self.signer()
         shown = self.state.accounts[signer].get("copy")
         if not shown:
             raise ApiError(0, "no_copy_shown")
-        copy = json.loads(shown)
-        signature = app_keys.sign(self.state.private_key(signer), copy["signing_input"].encode())
+        copy_id = json.loads(shown)["copy_id"]
+        return self._post(f"/copies/{copy_id}", {}, signed_by=signer)
+
+    def approve_copy(
+        self, *, pin: str, match_code: str, user_id: str | None = None
+    ) -> dict[str, Any]:
+        """The old phone confirms the copy it showed, with the PIN of the user-ID, only to the
+        phone that shows `match_code` (the citizen read it there)."""
+        signer = user_id or self.signer()
+        scanned = self.scanned_copy(user_id=signer)
+        if scanned["match_code"] != match_code.strip():
+            raise ApiError(0, "match_code_differs")  # another phone scanned: never confirm it
+        copy_id = json.loads(self.state.accounts[signer]["copy"])["copy_id"]
+        signature = app_keys.sign(self.state.private_key(signer), scanned["signing_input"].encode())
         answer = self._post(
-            f"/copies/{copy['copy_id']}/approve",
+            f"/copies/{copy_id}/approve",
             {"pin": pin, "signature": signature},
             signed_by=signer,
         )

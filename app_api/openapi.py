@@ -437,9 +437,36 @@ COPY = obj(
     ["qr", "copy_id", "expires_at"],
     qr={"type": "string", "description": "show it as a QR code; valid 3 minutes, once"},
     copy_id={"type": "string", "format": "uuid"},
-    signing_input={"type": "string", "description": "sign it to approve the copy"},
     expires_at={"type": "string", "format": "date-time"},
 )
+MATCH_CODE = {
+    "type": "string",
+    "pattern": "^[0-9]{4}$",
+    "description": "shown on both phones: the citizen confirms only if they are the same",
+}
+COPY_SCANNED_BY_NEW_APP = {
+    **NEW_APP,
+    "properties": {**NEW_APP["properties"], "match_code": MATCH_CODE},
+}
+SCANNED_COPY = obj(
+    ["status", "device_name", "scanned_at", "match_code", "signing_input"],
+    status={"type": "string", "enum": ["scanned"]},
+    device_name={"type": "string", "description": "the name the new phone gave itself"},
+    scanned_at={"type": "string", "format": "date-time"},
+    match_code=MATCH_CODE,
+    signing_input={
+        "type": "string",
+        "description": "sign it to approve the copy to this phone (it names the phone's key)",
+    },
+)
+
+
+COPY_ID = {
+    "name": "copy_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "format": "uuid"},
+}
 
 
 def operation(
@@ -655,7 +682,7 @@ OPENAPI["paths"].update(
             (
                 201,
                 "Registered; the old app confirms (or, for someone helped, the SMS comes)",
-                NEW_APP,
+                COPY_SCANNED_BY_NEW_APP,
             ),
             (400, ("malformed_json", "missing_field")),
             (422, ("copy_code_invalid",)),
@@ -665,6 +692,20 @@ OPENAPI["paths"].update(
             (415, ("unsupported_media_type",)),
             (422, ("not_your_user_id", "invalid_key")),
             *COMMON_ERRORS,
+        ),
+        "/copies/{copy_id}": operation(
+            "scannedCopy",
+            "The old app asks which phone scanned its code: show its name and the match code",
+            obj([]),
+            (200, "Scanned: show the name and the code, then ask for the PIN", SCANNED_COPY),
+            (400, ("malformed_json",)),
+            (404, ("not_found",)),
+            (409, ("copy_not_scanned", "copy_code_used")),
+            (410, ("copy_code_expired",)),
+            (415, ("unsupported_media_type",)),
+            *SIGNED_ERRORS,
+            security=SIGNED,
+            parameters=[COPY_ID],
         ),
         "/copies/{copy_id}/approve": operation(
             "approveCopy",
@@ -687,14 +728,7 @@ OPENAPI["paths"].update(
             (415, ("unsupported_media_type",)),
             *SIGNED_ERRORS,
             security=SIGNED,
-            parameters=[
-                {
-                    "name": "copy_id",
-                    "in": "path",
-                    "required": True,
-                    "schema": {"type": "string", "format": "uuid"},
-                }
-            ],
+            parameters=[COPY_ID],
         ),
     }
 )

@@ -150,12 +150,7 @@ def order(request: HttpRequest, body: dict[str, Any], signer: AppDevice) -> Json
 def show_copy(request: HttpRequest, body: dict[str, Any], signer: AppDevice) -> JsonResponse:
     copy, qr = app_copy.show_copy_code(source=signer)
     return JsonResponse(
-        {
-            "qr": qr,
-            "copy_id": str(copy.public_id),
-            "signing_input": copy.signing_input,
-            "expires_at": copy.expires_at.isoformat(),
-        },
+        {"qr": qr, "copy_id": str(copy.public_id), "expires_at": copy.expires_at.isoformat()},
         status=201,
     )
 
@@ -179,10 +174,29 @@ def scan_copy(request: HttpRequest, body: dict[str, Any]) -> JsonResponse:
     return JsonResponse(
         {
             "status": "temporary_pin_sent" if approved else "waiting_for_old_app",
+            **({} if approved else {"match_code": copy.match_code}),
             "challenge": passport.long_challenge(device),
             "key_id": str(device.key_id),
         },
         status=201,
+    )
+
+
+@json_endpoint(signed=True)
+def scanned_copy(
+    request: HttpRequest, body: dict[str, Any], signer: AppDevice, copy_id: Any
+) -> JsonResponse:
+    """The old phone asks which phone scanned its code, before the citizen confirms."""
+    copy = app_copy.scanned_copy(source=signer, copy_id=str(copy_id))
+    assert copy.new_device is not None and copy.scanned_at is not None
+    return JsonResponse(
+        {
+            "status": copy.state,
+            "device_name": copy.new_device.name,
+            "scanned_at": copy.scanned_at.isoformat(),
+            "match_code": copy.match_code,
+            "signing_input": copy.signing_input,
+        }
     )
 
 

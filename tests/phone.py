@@ -2,6 +2,7 @@
 key in the state file of the command-line app (`manage.py mitid_app`), which speaks the App
 API over HTTP as the phone does."""
 
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,9 @@ def jonas_phone(folder: Path, **device: Any) -> tuple[AppDevice, Path]:
     return device, state.path
 
 
-def mitid_app(state: Path, url: str, *args: str) -> None:
-    """The app does what the phone's owner asks (`scan FRAME`, `approve --pin PIN`, ...)."""
-    call_command("mitid_app", "--state", str(state), "--url", url, *args)
+def mitid_app(state: Path, url: str, *args: str) -> str:
+    """The app does what the phone's owner asks (`scan FRAME`, `approve --pin PIN`, ...);
+    what it printed."""
+    out = StringIO()
+    call_command("mitid_app", "--state", str(state), "--url", url, *args, stdout=out)
+    return out.getvalue()

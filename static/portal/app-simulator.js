@@ -306,6 +306,16 @@
     button.textContent = texts[shown ? "show-new-qr" : "show-qr"];
     button.className = "button " + (shown ? "button-secondary" : "button-primary");
   }
+  // Which phone scanned the code shown: asked for first, then confirmed with the PIN.
+  function scannedBy(answer) {
+    document.getElementById("app-copy-ask").hidden = Boolean(answer);
+    document.getElementById("app-copy-confirm").hidden = !answer;
+    if (!answer) { return; }
+    field("copy_device", "“" + answer.device_name + "”");
+    field("copy_scanned_at", clock(new Date(answer.scanned_at)));
+    field("match_code", answer.match_code);
+    document.getElementById("app-copy-scanned").focus();
+  }
   function showCopy(answer) {
     var qr = window.qrcode(0, "M");
     qr.addData(answer.qr);
@@ -318,6 +328,7 @@
     field("copy_until", clock(until));
     document.getElementById("app-copy-code").hidden = false;
     document.getElementById("app-copy").hidden = false;
+    scannedBy(null);
     copyButton(true);
     holder.focus();
     stopCopy();
@@ -472,13 +483,22 @@
     "copy-show": function (form) {
       var userId = form.user_id.value || signer();
       return call("POST", "/copies", {}, userId).then(function (answer) {
-        copy = { id: answer.copy_id, signingInput: answer.signing_input, userId: userId };
+        copy = { id: answer.copy_id, signingInput: null, userId: userId };
         say("");
         showCopy(answer);
       });
     },
-    "copy-approve": function (form) {
+    "copy-scanned": function () {
       if (!copy) { return Promise.reject(new Error("copy_not_scanned")); }
+      return call("POST", "/copies/" + copy.id, {}, copy.userId).then(function (answer) {
+        // What the PIN confirms: this phone, by its key.
+        copy.signingInput = answer.signing_input;
+        say("");
+        scannedBy(answer);
+      });
+    },
+    "copy-approve": function (form) {
+      if (!copy || !copy.signingInput) { return Promise.reject(new Error("copy_not_scanned")); }
       return sign(state.accounts[copy.userId].key, copy.signingInput).then(function (signature) {
         return call("POST", "/copies/" + copy.id + "/approve", { pin: form.pin.value, signature: signature }, copy.userId);
       }).then(function () {
@@ -502,6 +522,7 @@
         copyCode = "";
         // The SMS comes once the other phone has confirmed: until then, this phone says so.
         if (answer.status === "waiting_for_old_app") {
+          field("match_code", answer.match_code);
           say("");
           show("copy-wait");
           return;

@@ -75,8 +75,14 @@ def test_sofie_gets_mitid_with_her_passport_logs_in_and_copies_the_app(
     qr = re.search(r"mitid-copy\.\S+", shown)
     assert qr is not None
     second = ["--state", str(tmp_path / "second.json"), "--url", live_server.url]
-    mitid_app(*second, "copy-scan", qr.group(0), "--user-id", "sofie h")
-    mitid_app(*phone, "copy-approve", "--pin", "135790")
+    scanned = mitid_app(*second, "copy-scan", qr.group(0), "--user-id", "sofie h")
+    match_code = re.search(r"This phone's code: ([0-9]{4})\.", scanned)
+    assert match_code is not None, scanned
+    # A code the new phone does not show: another phone scanned, and nothing is confirmed.
+    other = "0000" if match_code.group(1) != "0000" else "1111"
+    with pytest.raises(CommandError, match="it is not your new phone, so nothing was confirmed"):
+        mitid_app(*phone, "copy-approve", "--pin", "135790", "--match-code", other)
+    mitid_app(*phone, "copy-approve", "--pin", "135790", "--match-code", match_code.group(1))
     out = mitid_app(
         *second,
         "activate",

@@ -431,8 +431,21 @@ def scan(phone: NewPhone, qr: str, user_id: str = "j()nas jen5en") -> Any:
     return response
 
 
-def approve(api: AppApi, device: AppDevice, shown: dict[str, Any], pin: str = "246810") -> Any:
-    signature = app_keys.sign(device.private_key, shown["signing_input"].encode())
+def scanned(api: AppApi, device: AppDevice, shown: dict[str, Any]) -> Any:
+    return api.call("POST", f"/copies/{shown['copy_id']}", {}, signer=device)
+
+
+def approve(
+    api: AppApi,
+    device: AppDevice,
+    shown: dict[str, Any],
+    pin: str = "246810",
+    signing_input: str | None = None,
+) -> Any:
+    """The old app confirms, signing what it was shown of the phone that scanned."""
+    if signing_input is None:
+        signing_input = scanned(api, device, shown).json().get("signing_input", "not scanned")
+    signature = app_keys.sign(device.private_key, signing_input.encode())
     return api.call(
         "POST",
         f"/copies/{shown['copy_id']}/approve",
@@ -456,6 +469,47 @@ def test_jonas_copies_his_app_to_a_second_phone(
     assert AppDevice.objects.filter(identity=old_phone.identity, status="active").count() == 2
     # Told that an app was added: after the temporary PIN, a second SMS.
     assert OutboxMessage.objects.filter(recipient="+4520304050", channel="sms").count() == 2
+
+
+def test_the_old_app_is_shown_which_phone_scanned_and_the_code_both_phones_show(
+    app_api: AppApi, old_phone: AppDevice
+) -> None:
+    shown = show(app_api, old_phone)
+    assert "signing_input" not in shown, "nothing to sign before a phone scanned"
+    assert code(scanned(app_api, old_phone, shown)) == (409, "copy_not_scanned")
+    new = NewPhone(app_api)
+    answer = scan(new, shown["qr"]).json()
+    seen = scanned(app_api, old_phone, shown).json()
+    copy = AppCopy.objects.select_related("new_device").get()
+    assert copy.new_device is not None
+    assert seen == {
+        "status": "scanned",
+        "device_name": "Sofie's phone",
+        "scanned_at": copy.scanned_at.isoformat() if copy.scanned_at else None,
+        "match_code": answer["match_code"],
+        "signing_input": copy.signing_input,
+    }
+    assert re.fullmatch(r"[0-9]{4}", answer["match_code"])
+    assert str(copy.new_device.key_id) in seen["signing_input"]
+    # Another phone (another key) that had scanned would have shown another code.
+    other_key = app_keys.public_key_to_b64(app_keys.new_private_key().public_key())
+    AppDevice.objects.filter(pk=copy.new_device.pk).update(public_key=other_key)
+    assert scanned(app_api, old_phone, shown).json()["match_code"] != answer["match_code"]
+
+
+def test_a_confirmation_signed_before_the_new_phone_scanned_is_refused(
+    app_api: AppApi, old_phone: AppDevice
+) -> None:
+    """The old app confirms a phone: a signature over the copy alone, not naming the key of
+    the phone that scanned, confirms nothing."""
+    shown = show(app_api, old_phone)
+    before = AppCopy.objects.get().signing_input
+    scan(NewPhone(app_api), shown["qr"])
+    assert code(approve(app_api, old_phone, shown, signing_input=before)) == (
+        401,
+        "bad_signature",
+    )
+    assert AppCopy.objects.get().state == AppCopy.State.SCANNED
 
 
 def test_a_copy_code_works_once(app_api: AppApi, old_phone: AppDevice) -> None:

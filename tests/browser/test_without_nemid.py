@@ -124,8 +124,10 @@ def test_jonas_copies_his_app_to_a_second_phone_and_logs_in_with_it(
     call_command("mitid_app", "--state", str(state), "--url", server, "copy-show", stdout=out)
     qr = re.search(r"mitid-copy\.\S+", out.getvalue())
     assert qr is not None
-    mitid_app(second, server, "copy-scan", qr.group(0), "--user-id", "J()nas Jen5en")
-    mitid_app(state, server, "copy-approve", "--pin", "246810")
+    scanned = mitid_app(second, server, "copy-scan", qr.group(0), "--user-id", "J()nas Jen5en")
+    match_code = re.search(r"This phone's code: ([0-9]{4})", scanned)
+    assert match_code is not None, scanned
+    mitid_app(state, server, "copy-approve", "--pin", "246810", "--match-code", match_code[1])
     mitid_app(
         second,
         server,
@@ -427,11 +429,23 @@ def test_jonas_copies_his_app_to_a_new_phone_in_the_page_simulator_and_logs_in_w
     expect(waiting.get_by_role("heading", name="Confirm on your other phone")).to_be_focused()
     expect(waiting.get_by_text("Now confirm on your other phone with its PIN.")).to_be_visible()
     expect(screen(new, "confirm")).to_be_hidden()
+    match_code = waiting.locator('[data-field="match_code"]')
+    expect(match_code).to_have_text(re.compile(r"^[0-9]{4}$"))
     check_accessibility(new)
     screenshot(new, "app-simulator-copy-wait-en-phone")
 
-    # The old phone confirms with its PIN (a wrong one first).
+    # The old phone is shown which phone scanned, and the code the new one shows; then it
+    # confirms with its PIN (a wrong one first).
     approve = screen(old, "copy-show")
+    expect(approve.get_by_label("Your PIN")).to_be_hidden()
+    approve.get_by_role("button", name="The new phone has scanned it").click()
+    expect(approve.locator("#app-copy-scanned")).to_be_focused()
+    expect(approve.locator("#app-copy-scanned")).to_contain_text("“MitID app simulator”")
+    expect(approve.locator('[data-field="match_code"]')).to_have_text(
+        match_code.text_content() or ""
+    )
+    check_accessibility(old)
+    screenshot(old, "app-simulator-copy-scanned-en-phone")
     approve.get_by_label("Your PIN").fill("000000")
     approve.get_by_role("button", name="Confirm the copy").click()
     refused(old, "The PIN is wrong.", "wrong_pin")

@@ -83,6 +83,11 @@ class Command(BaseCommand):
         approve_copy = commands.add_parser("copy-approve", help="confirm the copy with the PIN")
         approve_copy.add_argument("--user-id", help="which user-ID on this phone")
         approve_copy.add_argument("--pin", help="the 6-digit PIN of the user-ID")
+        approve_copy.add_argument(
+            "--match-code",
+            required=True,
+            help="the four digits the new phone shows (copy-scan printed them)",
+        )
         scan_copy = commands.add_parser("copy-scan", help="on the new phone: scan the QR code")
         scan_copy.add_argument("qr", help="the text of the QR code (mitid-copy.…)")
         scan_copy.add_argument("--user-id", required=True, help="the user-ID being copied")
@@ -196,11 +201,13 @@ class Command(BaseCommand):
         until = datetime.fromisoformat(answer["expires_at"]).astimezone()
         self.stdout.write(
             f"Scan this QR code with the new phone before {until:%H:%M:%S}:\n{answer['qr']}\n"
-            "Then confirm here:\n  "
+            "Then confirm here, with the four digits the new phone shows:\n  "
             + rerun(
                 state,
                 "copy-approve",
                 *(["--user-id", options["user_id"]] if options["user_id"] else []),
+                "--match-code",
+                "NNNN",
             )
         )
 
@@ -210,7 +217,19 @@ class Command(BaseCommand):
             pin = getpass.getpass("Your PIN, to let the new phone have your MitID: ")
         if not pin:
             raise CommandError("Give --pin with the 6-digit PIN of the user-ID.")
-        client.approve_copy(pin=pin, user_id=options["user_id"])
+        try:
+            client.approve_copy(
+                pin=pin, match_code=options["match_code"], user_id=options["user_id"]
+            )
+        except ApiError as error:
+            if error.code != "match_code_differs":
+                raise
+            scanned = client.scanned_copy(user_id=options["user_id"])
+            raise CommandError(
+                f'The phone that scanned the code, "{scanned["device_name"]}", shows '
+                f"{scanned['match_code']}, not {options['match_code']}: it is not your new "
+                "phone, so nothing was confirmed. Show a new QR code (copy-show)."
+            ) from error
         self.stdout.write("Approved. The new phone gets a temporary PIN by SMS.")
 
     def copy_scan(self, client: AppClient, state: AppState, options: dict[str, Any]) -> None:
@@ -219,7 +238,11 @@ class Command(BaseCommand):
             qr=options["qr"], user_id=options["user_id"], device_name=options["device_name"]
         )
         if answer["status"] == "waiting_for_old_app":
-            self.stdout.write("Now confirm on the old phone with its PIN (copy-approve).")
+            self.stdout.write(
+                f"This phone's code: {answer['match_code']}. Now confirm on the old phone "
+                "with its PIN, if it shows the same code (copy-approve --match-code "
+                f"{answer['match_code']})."
+            )
         self.stdout.write(
             "When the SMS arrives, run (with its PIN and your own):\n  "
             + rerun(state, "activate", "--user-id", options["user_id"], "--temporary-pin", "NNNNNN")
