@@ -270,6 +270,11 @@ def redeem(party_login: PartyLogin, *, access_token: Any, id_token: Any) -> bool
     )
 
 
+def swapped_login(party_login: PartyLogin) -> PartyLogin:
+    """The login as the request that swapped its code left it: with the tokens it got."""
+    return PartyLogin.objects.select_related("identity", "party", "id_token").get(pk=party_login.pk)
+
+
 @transaction.atomic
 def refuse_reused_code(party_login: PartyLogin) -> None:
     """A code that was already swapped came again: someone else may hold it, so the tokens it

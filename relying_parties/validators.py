@@ -281,6 +281,18 @@ class MitIDValidator(OAuth2Validator):
         request.created_access_token = access_token
         return access_token
 
+    def save_bearer_token(self, token: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
+        """DOT's transaction around `_save_bearer_token`; a code that another request swapped
+        meanwhile (the same code twice at once) revokes what that request got, once this
+        one's transaction is rolled back, as a code that comes again later does."""
+        try:
+            return super().save_bearer_token(token, request, *args, **kwargs)
+        except errors.InvalidGrantError:
+            party_login = getattr(request, "party_login", None)
+            if party_login is not None:
+                services.refuse_reused_code(services.swapped_login(party_login))
+            raise
+
     def _save_bearer_token(self, token: Any, request: Any, *args: Any, **kwargs: Any) -> None:
         """DOT's, and the party's login marked swapped, with its tokens, in the same
         transaction: if another request swapped the same code meanwhile, nothing is saved."""

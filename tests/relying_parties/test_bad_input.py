@@ -378,6 +378,33 @@ def test_a_code_swapped_by_another_request_meanwhile_gets_no_tokens(
     assert PartyLogin.objects.get().access_token is None
 
 
+def test_a_code_swapped_by_another_request_meanwhile_revokes_what_that_request_got(
+    client: Client, party: Party, jonas_phone: AppDevice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same code twice at once, both found unused: the one that loses the race is refused
+    and, as for a code that comes again later, the winner's tokens are revoked (RFC 6749
+    section 4.1.2): whoever raced the party with a stolen code and verifier keeps nothing."""
+    code = query_of(log_in_with_app(client, party, jonas_phone))["code"]
+    status, tokens = exchange(client, party, code)  # the request that wins the race
+    assert status == 200
+    bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+    swapped_at = PartyLogin.objects.get().redeemed_at
+    PartyLogin.objects.update(redeemed_at=None)  # as the other request read it, before the commit
+    checked = MitIDValidator.validate_code
+
+    def checked_then_swapped_elsewhere(self: MitIDValidator, *args: object, **kwargs: object):
+        valid = checked(self, *args, **kwargs)
+        PartyLogin.objects.update(redeemed_at=swapped_at)  # the winner commits
+        return valid
+
+    monkeypatch.setattr(MitIDValidator, "validate_code", checked_then_swapped_elsewhere)
+    status, body = exchange(client, party, code)
+    assert (status, body["error"]) == (400, "invalid_grant")
+    assert Client().get("/oidc/userinfo/", headers=bearer).status_code == 401
+    assert AuditEntry.objects.filter(action="oidc_code_reused").count() == 1
+    assert AccessToken.objects.count() == 0, "neither request's access token is left"
+
+
 def test_an_expired_code_is_refused(client: Client, party: Party, jonas_phone: AppDevice) -> None:
     code = query_of(log_in_with_app(client, party, jonas_phone))["code"]
     PartyLogin.objects.update(code_expires=timezone.now() - timedelta(seconds=1))
