@@ -1,6 +1,7 @@
 """What a party may ask for beyond OAuth itself, checked: the level, a transaction's text and
 the citizen's language. A refusal names the error the specifications give it."""
 
+import itertools
 import json
 import math
 import re
@@ -25,6 +26,22 @@ _FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 # Letters that show nothing (Hangul fillers, the blank Braille pattern), and combining marks
 # stacked past what any language writes, which draw over the text around them.
 _INVISIBLE = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
+# Unicode's default-ignorable code points that are not format characters (those are refused
+# with the controls): marks and selectors that draw nothing, so two texts that look the same
+# differ in what is signed (DerivedCoreProperties.txt, Default_Ignorable_Code_Point).
+_IGNORABLE_RANGES = (
+    (0x034F, 0x034F),  # combining grapheme joiner
+    (0x17B4, 0x17B5),  # Khmer inherent vowels
+    (0x180B, 0x180F),  # Mongolian free variation selectors
+    (0xFE00, 0xFE0F),  # variation selectors
+    (0xE0100, 0xE01EF),  # variation selectors supplement
+)
+# Dashes as wide as two and three letters, which in a run push the rest out of sight.
+_WIDE = {"\u2e3a", "\u2e3b"}
+# Right-to-left letters (Hebrew, Arabic) turn the order in which the digits and signs next to
+# them are shown, without any control character ("konto <alef> 1234 5678" reads "konto 5678
+# 1234 <alef>"), while the text signed keeps its order; Arabic-Indic digits do so by themselves.
+_RIGHT_TO_LEFT = {"R", "AL"}
 _MAX_MARKS = 3
 # Spaces: the plain one, and the no-break spaces that amounts are written with ("200 kr.").
 _SPACES = {" ", "\u00a0", "\u202f"}
@@ -247,9 +264,21 @@ def approval(authorization_details: str | None) -> Approval | None:
         raise BadRequest("invalid_authorization_details", f"The text is over {MAX_TEXT} characters")
     if any(unicodedata.category(character) in _FORBIDDEN_CATEGORIES for character in text):
         raise BadRequest("invalid_authorization_details", "The text has control characters")
-    if _INVISIBLE.intersection(text) or _stacked(text) or _odd_spaces(text):
+    if (
+        _INVISIBLE.intersection(text)
+        or _WIDE.intersection(text)
+        or _ignorable(text)
+        or _stacked(text)
+        or _odd_spaces(text)
+    ):
         raise BadRequest(
             "invalid_authorization_details", "The text has characters that show nothing"
+        )
+    if _numbers_turned(text):
+        raise BadRequest(
+            "invalid_authorization_details",
+            "The text has numbers next to right-to-left letters, or Arabic-Indic digits, "
+            "which are shown in another order than they are written",
         )
     return Approval(text=text, details=[{"type": APPROVAL_TYPE, "text": text}])
 
@@ -264,12 +293,38 @@ def _stacked(text: str) -> bool:
     return False
 
 
+def _numbers_turned(text: str) -> bool:
+    """Digits that the Unicode bidirectional algorithm may show in another order: Arabic-Indic
+    ones anywhere, and any between a right-to-left letter and the next letter (or the text's
+    end) with only spaces, signs and digits between. A text in Hebrew or Arabic is welcome;
+    its numbers need a left-to-right word beside them ("200 kr.")."""
+    before, digits = "L", False
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind == "AN":
+            return True
+        if kind == "EN":
+            digits = True
+        elif kind in {"L", *_RIGHT_TO_LEFT}:
+            if digits and _RIGHT_TO_LEFT.intersection((before, kind)):
+                return True
+            before, digits = kind, False
+    return digits and before in _RIGHT_TO_LEFT
+
+
+def _ignorable(text: str) -> bool:
+    return any(
+        low <= ord(character) <= high for character in text for low, high in _IGNORABLE_RANGES
+    )
+
+
 def _odd_spaces(text: str) -> bool:
-    """A space other than the plain and no-break ones (wide, ideographic), which can push the
-    rest of the text out of sight."""
+    """A space other than the plain and no-break ones (wide, ideographic), or two spaces in a
+    row, which a page shows as one and an app may not: either can push the rest of the text
+    out of sight."""
     return any(
         unicodedata.category(character) == "Zs" and character not in _SPACES for character in text
-    )
+    ) or any(a in _SPACES and b in _SPACES for a, b in itertools.pairwise(text))
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -160,6 +160,29 @@ def test_an_unregistered_redirect_uri_is_shown_on_our_page_never_redirected(
             },
             "invalid_authorization_details",
         ),
+        *(
+            (
+                {"authorization_details": json.dumps([{"type": "mitid_approval", "text": text}])},
+                "invalid_authorization_details",
+            )
+            for text in (
+                # A right-to-left letter turns the digits after it: shown "5678 1234 <alef>".
+                "Overfør 200,00 kr. til konto \u0627 1234 5678",
+                "Overfør 200,00 kr. til konto \u05d0 1234 5678",  # Hebrew
+                "Betaling til \u05d0\u05d1\u05e8\u05d4\u05dd: 200 kr.",  # "200" shown first
+                "Overfør \u0662\u0660\u0660 kr.",  # Arabic-Indic digits
+                # Marks and selectors that draw nothing: the same look, another text signed.
+                "Overfør 2\u034f00 kr.",
+                "Overfør 2\ufe0f00 kr.",
+                "Overfør 2\u180b00 kr.",
+                "Overfør 2\u17b400 kr.",
+                "Overfør 2\U000e010000 kr.",
+                # Space and width that push the rest of the text out of sight.
+                "Log på" + " " * 200 + "Overfør 50.000 kr.",
+                "Log på \u00a0 Overfør",
+                "Log på " + "\u2e3b" * 40 + " Overfør 50.000 kr.",
+            )
+        ),
     ],
 )
 def test_a_bad_request_goes_back_to_the_party_with_the_error_the_specs_name(
@@ -284,6 +307,14 @@ def test_a_text_in_any_language_is_accepted(client: Client, party: Party) -> Non
         "/login/?for="
         in client.get(authorize_url(party, authorization_details=details))["Location"]
     )
+
+
+def test_a_text_in_hebrew_or_arabic_is_accepted_with_its_numbers_beside_latin_letters(
+    client: Client, party: Party
+) -> None:
+    for text in ("Overfør 200 kr. til \u05d0\u05d1\u05e8\u05d4\u05dd", "العربية: kr. 200"):
+        details = json.dumps([{"type": "mitid_approval", "text": text}])
+        assert start(client, party, authorization_details=details), text
 
 
 def test_a_text_of_250_characters_is_accepted(client: Client, party: Party) -> None:
