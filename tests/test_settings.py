@@ -38,9 +38,23 @@ def test_production_settings_pass_the_deploy_check_once_given_secrets() -> None:
         ALLOWED_HOSTS="mitid.example",
         DATABASE_URL="postgres://u@db.example:5432/portal",
         REDIS_URL="redis://cache.example:6379/0",
+        OIDC_ISSUER="https://mitid.example",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("issuer", ["", "http://mitid.example"])
+def test_production_settings_refuse_to_start_without_an_https_issuer(issuer: str) -> None:
+    """Without it the discovery document and the ID tokens named whichever host the request
+    came by (a probe's finding): parties check `iss` against one address."""
+    result = import_production_settings(
+        DATABASE_URL="postgres://u@db.example:5432/portal",
+        REDIS_URL="redis://cache.example:6379/0",
+        OIDC_ISSUER=issuer,
+    )
+    assert result.returncode != 0
+    assert "Set OIDC_ISSUER to the portal's public https address" in result.stderr
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key() -> None:
@@ -85,9 +99,11 @@ def test_production_settings_name_the_one_variable_missing(
     assert f"ImproperlyConfigured: Set {missing} in production" in result.stderr
 
 
-def test_production_settings_start_with_database_and_redis() -> None:
+def test_production_settings_start_with_database_redis_and_issuer() -> None:
     result = import_production_settings(
-        DATABASE_URL="postgres://u@db.example:5432/portal", REDIS_URL="redis://cache.example:6379/0"
+        DATABASE_URL="postgres://u@db.example:5432/portal",
+        REDIS_URL="redis://cache.example:6379/0",
+        OIDC_ISSUER="https://mitid.example",
     )
     assert result.returncode == 0, result.stderr
 

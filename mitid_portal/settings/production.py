@@ -21,6 +21,14 @@ if _missing:
         "the portal needs PostgreSQL and Redis there, not its embedded defaults."
     )
 
+# ID tokens name their issuer, and parties check it: one public address, not whichever of
+# ALLOWED_HOSTS a request came by (the discovery document and the tokens followed the Host).
+if not OIDC_ISSUER.startswith("https://"):  # noqa: F405
+    raise ImproperlyConfigured(
+        "Set OIDC_ISSUER to the portal's public https address in production "
+        "(e.g. https://mitid.example): the issuer of its ID tokens."
+    )
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
