@@ -35,7 +35,8 @@ from django.utils import timezone
 from authenticators import app_keys, notices, services
 from authenticators.models import AppDevice, AuthenticatorEvent, AuthenticatorStatus, Identity
 from authenticators.user_ids import is_user_id, normalise_user_id
-from cpr.persons import Person, get_person_register, mrz_name
+from cpr.numbers import InvalidCPR, normalise_cpr
+from cpr.persons import Person, get_person_register, mrz_name, normalise_p_code
 from enrollment import notices as enrollment_notices
 from enrollment.codes import new_activation_code
 from enrollment.flow import Method
@@ -79,19 +80,42 @@ class UserIdRefused(ActivationRefused):
         self.details = details
 
 
-def _person(*, cpr: str, p_code: str) -> Person:
-    register = get_person_register()
+def _number(*, cpr: str, p_code: str) -> str:
+    """The person's CPR number or P-code, checked for its form only. Whether anybody has it,
+    and whether they have MitID, is said once the chip has shown that the passport in the
+    citizen's hand is that person's (`read_chip`): before, a start told it to whoever typed
+    a number (a probe asked one after another)."""
     if bool(cpr) == bool(p_code):
         raise ActivationRefused("person_number_missing")
     if cpr:
-        person = register.by_cpr(cpr)
-        if person is None:
-            raise ActivationRefused("person_not_found")
-        return person
-    person = register.by_p_code(p_code)
-    if person is None:
-        raise ActivationRefused("p_code_not_found")
-    return person
+        try:
+            return normalise_cpr(cpr)
+        except InvalidCPR as error:
+            raise ActivationRefused("person_number_invalid") from error
+    code = normalise_p_code(p_code)
+    if not code:
+        raise ActivationRefused("person_number_invalid")
+    return code
+
+
+def _person(number: str) -> Person | None:
+    register = get_person_register()
+    return register.by_p_code(number) if number.startswith("P") else register.by_cpr(number)
+
+
+def _mitid_of(number: str) -> Identity | None:
+    """The person's MitID, once the passport is theirs: None if they have none (or only one
+    an earlier road began and left, which goes); a blocked one ends the road."""
+    identity = Identity.objects.filter(cpr=number).first()
+    if (
+        identity is not None
+        and identity.status == Identity.Status.PENDING
+        and discard_if_abandoned(identity)
+    ):
+        return None  # an earlier road began it and was left: this one starts afresh
+    if identity is not None and identity.status == Identity.Status.BLOCKED:
+        raise ActivationRefused("identity_blocked")  # staff lift a block after an ID check
+    return identity
 
 
 def start(
@@ -106,11 +130,10 @@ def start(
 ) -> tuple[PassportEnrollment, str]:
     """The terms are accepted and the person named: a new enrollment and its bearer token.
 
-    Every start counts against its `client` address: a start says whether a CPR number is
-    anybody's and whether they have MitID before any passport is read, so one address may
-    start fewer than `CLIENT_FAILURES_PER_WINDOW` in `CLIENT_FAILURE_WINDOW_MINUTES` (a
-    security probe asked one number after another, each leaving an enrollment behind). Counted
-    before the lock is read, so that a burst at once cannot pass it.
+    A start says nothing of the person (`_number`). Every start still counts against its
+    `client` address, as each leaves an enrollment behind: one address may start fewer than
+    `CLIENT_FAILURES_PER_WINDOW` in `CLIENT_FAILURE_WINDOW_MINUTES` (a security probe started
+    100 a second). Counted before the lock is read, so that a burst at once cannot pass it.
     """
     if client:
         attempts.count_client_failure("passport-start", client)
@@ -118,26 +141,16 @@ def start(
             raise ActivationRefused("too_many_attempts")
     if not terms_accepted or terms_version != TERMS.version:
         raise ActivationRefused("terms_not_accepted")
-    person = _person(cpr=cpr.strip(), p_code=p_code.strip())
-    identity = Identity.objects.filter(cpr=person.number).first()
-    if (
-        identity is not None
-        and identity.status == Identity.Status.PENDING
-        and discard_if_abandoned(identity)
-    ):
-        identity = None  # an earlier road began it and was left: this one starts afresh
-    if identity is not None and identity.status == Identity.Status.BLOCKED:
-        raise ActivationRefused("identity_blocked")  # staff lift a block after an ID check
-    if helper is not None and helper.identity.cpr == person.number:
+    number = _number(cpr=cpr.strip(), p_code=p_code.strip())
+    if helper is not None and helper.identity.cpr == number:
         raise ActivationRefused("cannot_help_yourself")
     token = secrets.token_urlsafe(32)
     enrollment = PassportEnrollment.objects.create(
         token_hash=token_hash(token),
-        number=person.number,
+        number=number,
         language=language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
         terms_version=terms_version,
         state=State.STARTED,
-        identity=identity,
         helper=helper,
         expires_at=timezone.now() + timedelta(minutes=settings.PASSPORT_ENROLLMENT_MINUTES),
     )
@@ -230,7 +243,9 @@ def _matches_register(mrz_text: str, person: Person | None) -> bool:
 def read_chip(
     *, token: str, dg1: str, dg2: str, sod: str, helper: AppDevice | None = None
 ) -> PassportEnrollment:
-    """The chip by passive authentication, the same passport as the MRZ, and the person's."""
+    """The chip by passive authentication, the same passport as the MRZ, and the person's:
+    a number that is nobody's is the same `passport_mismatch` as another person's. Then the
+    person's MitID, if they have one."""
 
     def check(enrollment: PassportEnrollment) -> PassportEnrollment:
         chip = get_chip_verifier().verify(
@@ -240,14 +255,9 @@ def read_chip(
         )
         if chip.mrz_text != enrollment.mrz:
             raise PassportRefused("chip_mrz_mismatch")
-        register = get_person_register()
-        person = (
-            register.by_cpr(enrollment.number)
-            if not enrollment.number.startswith("P")
-            else register.by_p_code(enrollment.number)
-        )
-        if not _matches_register(chip.mrz_text, person):
+        if not _matches_register(chip.mrz_text, _person(enrollment.number)):
             raise ActivationRefused("passport_mismatch")
+        enrollment.identity = _mitid_of(enrollment.number)
         enrollment.portrait = chip.portrait
         return enrollment
 

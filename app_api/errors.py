@@ -58,8 +58,9 @@ APP_ERRORS = {
     # The passport road.
     "terms_not_accepted": _("Tick the box to show that you have read and understood the terms."),
     "person_number_missing": _("Type your CPR number, or your P-code if you have no CPR number."),
-    "person_not_found": _("There is nobody with that CPR number in the CPR register."),
-    "p_code_not_found": _("That P-code does not exist."),
+    "person_number_invalid": _(
+        "That is not a CPR number (10 digits) or a P-code (P and 8 digits). Check what you typed."
+    ),
     "identity_blocked": _(
         "Your MitID is blocked. Go to Borgerservice with your passport to have it unblocked."
     ),

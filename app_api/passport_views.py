@@ -47,7 +47,6 @@ def start(request: HttpRequest, body: dict[str, Any]) -> JsonResponse:
         {
             "enrollment_token": token,
             "next": "mrz",
-            "has_mitid": enrollment.identity is not None and bool(enrollment.identity.user_id),
             "expires_at": enrollment.expires_at.isoformat(),
         },
         status=201,
@@ -76,10 +75,12 @@ def chip(request: HttpRequest, body: dict[str, Any]) -> JsonResponse:
 
 @json_endpoint("enrollment_token", "picture")
 def face(request: HttpRequest, body: dict[str, Any]) -> JsonResponse:
-    passport.match_face(
+    enrollment = passport.match_face(
         token=body["enrollment_token"], picture=body["picture"], helper=_optional_signer(request)
     )
-    return _step("user_id")
+    # Said only now that the passport is the person's and their face its portrait's.
+    identity = enrollment.identity
+    return _step("user_id", has_mitid=identity is not None and bool(identity.user_id))
 
 
 @json_endpoint("enrollment_token", "user_id")

@@ -381,7 +381,6 @@
       if (/^p/i.test(person)) { body.p_code = person.toUpperCase(); } else { body.cpr = person; }
       return call("POST", "/passport/enrollments", body).then(function (answer) {
         road = { token: answer.enrollment_token };
-        document.getElementById("app-has-mitid").hidden = !answer.has_mitid;
         say("");
         show("passport-mrz");
       });
@@ -406,7 +405,12 @@
       var file = form.face.files[0];
       return (file ? picture(file) : Promise.resolve(passport.face)).then(function (face) {
         return call("POST", "/passport/face", { enrollment_token: token, picture: face });
-      }).then(function () { form.reset(); say(""); show("passport-user-id"); }, function (error) {
+      }).then(function (answer) {
+        form.reset();
+        document.getElementById("app-has-mitid").hidden = !answer.has_mitid;
+        say("");
+        show("passport-user-id");
+      }, function (error) {
         form.reset(); // a refused picture is taken again, not sent again
         throw error;
       });

@@ -54,6 +54,7 @@ class NewPhone:
         self.installation = str(uuid.uuid4())
         self.token = ""
         self.challenge = ""
+        self.has_mitid: bool | None = None  # said once the face matched
 
     def post(self, path: str, body: dict[str, Any]) -> Any:
         return self.api.call("POST", path, body, signer=self.signer)
@@ -70,11 +71,14 @@ class NewPhone:
 
     def read(self, passport: dict[str, str], face: str | None = None) -> list[int]:
         chip = {part: passport[part] for part in ("dg1", "dg2", "sod")}
-        return [
+        statuses = [
             self.step("mrz", mrz=passport["mrz"]).status_code,
             self.step("chip", **chip).status_code,
-            self.step("face", picture=face or passport["face"]).status_code,
         ]
+        matched = self.step("face", picture=face or passport["face"])
+        if matched.status_code == 200:
+            self.has_mitid = matched.json()["has_mitid"]
+        return [*statuses, matched.status_code]
 
     def key_body(self) -> dict[str, str]:
         return {
@@ -247,10 +251,32 @@ def test_a_chip_that_is_not_the_passport_whose_mrz_was_read_is_refused(
     assert code(phone.step("chip", **chip)) == (422, "chip_mrz_mismatch")
 
 
-def test_unknown_people_are_refused(phone: NewPhone) -> None:
-    assert code(phone.start(p_code="P99999999")) == (404, "p_code_not_found")
-    assert code(phone.start(p_code="not a code")) == (404, "p_code_not_found")
-    assert code(phone.start(cpr="0101011234")) == (404, "person_not_found")
+def test_a_start_says_nothing_of_the_person_until_the_chip_shows_the_passport_is_theirs(
+    app_api: AppApi, demo_passports: Passports
+) -> None:
+    """A number nobody has starts as anybody's does, and so does the number of someone with
+    MitID: the chip of a passport that is not that person's gets the same `passport_mismatch`
+    for both (a start told who is in the CPR register and who has MitID)."""
+    sofie = demo_passports["sofie-holm"]
+    chip = {part: sofie[part] for part in ("dg1", "dg2", "sod")}
+    AppDeviceFactory(identity__cpr="1505831235", identity__user_id="J()nas Jen5en")
+    answers = []
+    for number in ({"cpr": "0101011234"}, {"cpr": "1505831235"}, {"p_code": "P99999999"}):
+        phone = NewPhone(app_api)
+        started = phone.start(**number)
+        assert started.status_code == 201 and set(started.json()) == {
+            "enrollment_token",
+            "next",
+            "expires_at",
+        }
+        assert phone.step("mrz", mrz=sofie["mrz"]).status_code == 200
+        answers.append(code(phone.step("chip", **chip)))
+    assert answers == [(422, "passport_mismatch")] * 3
+
+
+def test_a_number_that_is_no_cpr_number_or_p_code_is_refused(phone: NewPhone) -> None:
+    assert code(phone.start(p_code="not a code")) == (422, "person_number_invalid")
+    assert code(phone.start(cpr="12345")) == (422, "person_number_invalid")
     assert code(phone.start(cpr=SOFIE, p_code="P10293847")) == (422, "person_number_missing")
     assert not PassportEnrollment.objects.exists()
 
@@ -333,9 +359,9 @@ def test_recovery_after_the_only_app_was_blocked(
         identity__cpr="1505831235", identity__user_id="J()nas Jen5en", identity__status="active"
     )
     lifecycle.block_device(lost, reason="lost", by=None)
-    started = phone.start(cpr="1505831235")
-    assert started.json()["has_mitid"] is True
-    phone.read(demo_passports["jonas-jensen"])
+    assert phone.start(cpr="1505831235").status_code == 201
+    assert phone.read(demo_passports["jonas-jensen"]) == [200, 200, 200]
+    assert phone.has_mitid is True
     assert code(phone.step("user-id", user_id="Jonas2")) == (422, "not_your_user_id")
     assert phone.step("user-id", user_id="j()nas jen5en").status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
@@ -381,19 +407,25 @@ def test_the_numbers_a_mitid_had_are_told_when_the_passport_road_moves_them(
 def test_one_address_may_start_only_so_many_roads(
     app_api: AppApi, demo_passports: Passports, settings: Any
 ) -> None:
-    """A start says whether a CPR number is anybody's and whether they have MitID before any
-    passport is read: asking number after number is refused."""
+    """Each start leaves an enrollment behind: starting one after another is refused."""
     settings.CLIENT_FAILURES_PER_WINDOW = 4  # fewer than 4 starts: 3
     statuses = [NewPhone(app_api).start(cpr=SOFIE).status_code for _ in range(2)]
-    nobody = NewPhone(app_api).start(cpr="0101010000")
-    assert statuses == [201, 201] and nobody.status_code == 404
+    malformed = NewPhone(app_api).start(cpr="0101")
+    assert statuses == [201, 201] and malformed.status_code == 422
     assert code(NewPhone(app_api).start(cpr=SOFIE)) == (429, "too_many_attempts")
     assert PassportEnrollment.objects.count() == 2
 
 
-def test_a_blocked_mitid_is_not_recovered_by_passport(phone: NewPhone) -> None:
+def test_a_blocked_mitid_is_not_recovered_by_passport(
+    phone: NewPhone, demo_passports: Passports
+) -> None:
+    """Said once the chip has shown the passport is Sofie's, not to whoever typed her number."""
     AppDeviceFactory(identity__cpr=SOFIE, identity__user_id="Sofie H", identity__status="blocked")
-    assert code(phone.start()) == (403, "identity_blocked")
+    assert phone.start().status_code == 201
+    sofie = demo_passports["sofie-holm"]
+    assert phone.step("mrz", mrz=sofie["mrz"]).status_code == 200
+    chip = {part: sofie[part] for part in ("dg1", "dg2", "sod")}
+    assert code(phone.step("chip", **chip)) == (403, "identity_blocked")
 
 
 def test_a_fourth_app_by_passport_is_refused(phone: NewPhone, demo_passports: Passports) -> None:
@@ -663,6 +695,13 @@ def over() -> None:
     AppCopy.objects.update(expires_at=past)
 
 
+def has_mitid(phone: NewPhone, passport: dict[str, str]) -> bool | None:
+    """What the road says once the passport is read and the face matched."""
+    phone.start()
+    phone.read(passport)
+    return phone.has_mitid
+
+
 def left_at_the_temporary_pin(phone: NewPhone, passport: dict[str, str], user_id: str) -> None:
     assert phone.start().status_code == 201
     assert phone.read(passport) == [200, 200, 200]
@@ -687,8 +726,9 @@ def test_an_abandoned_road_goes_with_the_mitid_it_began_and_its_user_id_is_free(
     assert not AppDevice.objects.exists() and not PassportEnrollment.objects.exists()
     # Sofie starts again: nothing of the first road is in her way, not even its user-ID.
     again = NewPhone(app_api)
-    assert again.start().json()["has_mitid"] is False
+    again.start()
     again.read(demo_passports["sofie-holm"])
+    assert again.has_mitid is False
     assert again.step("user-id", user_id="Sofie Holm").status_code == 200
     assert again.app().status_code == 201
     assert Identity.objects.get(cpr=SOFIE).user_id == "Sofie Holm"
@@ -700,8 +740,9 @@ def test_someone_whose_road_was_left_starts_again_before_the_clean_up(
     left_at_the_temporary_pin(phone, demo_passports["sofie-holm"], "Sofie H")
     over()
     again = NewPhone(app_api)
-    assert again.start().json()["has_mitid"] is False
+    again.start()
     again.read(demo_passports["sofie-holm"])
+    assert again.has_mitid is False
     assert again.step("user-id", user_id="Sofie 2004").status_code == 200
     assert Identity.objects.filter(cpr=SOFIE).count() == 0  # until her own last step
 
@@ -712,7 +753,7 @@ def test_a_road_whose_temporary_pin_still_works_is_left_alone(
     left_at_the_temporary_pin(phone, demo_passports["sofie-holm"], "Sofie H")
     PassportEnrollment.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     assert activation_tasks.clean_up()["identities"] == 0
-    assert NewPhone(app_api).start().json()["has_mitid"] is True
+    assert has_mitid(NewPhone(app_api), demo_passports["sofie-holm"]) is True
     assert Identity.objects.get(cpr=SOFIE).user_id == "Sofie H"
 
 
@@ -758,7 +799,7 @@ def test_a_mitid_that_anything_else_refers_to_is_kept(
     }
     assert Identity.objects.get(cpr=SOFIE).orders.count() == 1
     assert PassportEnrollment.objects.count() == 1, "looked at again until the MitID is active"
-    assert NewPhone(app_api).start().json()["has_mitid"] is True
+    assert has_mitid(NewPhone(app_api), demo_passports["sofie-holm"]) is True
 
 
 def test_a_copy_code_for_someone_helped_that_was_never_scanned(
