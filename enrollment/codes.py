@@ -81,7 +81,9 @@ ACTIVATION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def activation_code_hash(code: str) -> str:
-    return salted_hmac("enrollment.app-activation", code.replace("-", "").upper()).hexdigest()
+    """As typed: with or without its hyphen, a space in its place, in either case."""
+    typed = "".join(code.replace("-", "").split()).upper()
+    return salted_hmac("enrollment.app-activation", typed).hexdigest()
 
 
 @transaction.atomic

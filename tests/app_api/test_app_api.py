@@ -110,6 +110,13 @@ def test_an_activation_code_works_once(phone: Phone, activation_code: str) -> No
     assert (again.status_code, again.json()["error"]["code"]) == (401, "invalid_activation_code")
 
 
+def test_an_activation_code_is_taken_as_typed(phone: Phone, activation_code: str) -> None:
+    """Lower case, and a space where the letter has a hyphen (a walk's "4ezn uejd")."""
+    typed = activation_code.lower().replace("-", " ")
+    assert " " in typed
+    assert phone.start(typed).status_code == 201
+
+
 def test_an_expired_activation_code_is_refused(phone: Phone, activation_code: str) -> None:
     AppActivationCode.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     assert phone.start(activation_code).json()["error"]["code"] == "invalid_activation_code"
