@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from authenticators.lifecycle import BlockReason
 from enrollment.forms import (
@@ -18,6 +19,7 @@ from .services import CODE_DEVICE_KINDS
 
 __all__ = [
     "BlockForm",
+    "BlockMitIDForm",
     "CodeForm",
     "ContactForm",
     "NotifyForm",
@@ -44,6 +46,28 @@ class BlockForm(forms.Form):
         choices=CITIZEN_REASONS,
         widget=forms.RadioSelect,
         error_messages=REASON_ERRORS,
+    )
+
+
+class BlockMitIDForm(BlockForm):
+    """The same reasons for the whole MitID, which some languages speak of otherwise than of a
+    device (Danish: "dit MitID", "det"; "din app", "den")."""
+
+    reason = forms.ChoiceField(
+        label=pgettext_lazy("the whole MitID", "Why do you block it?"),
+        choices=[
+            (BlockReason.LOST.value, pgettext_lazy("the whole MitID", "I have lost it")),
+            (BlockReason.STOLEN.value, pgettext_lazy("the whole MitID", "It has been stolen")),
+            (
+                BlockReason.MISUSE.value,
+                pgettext_lazy("the whole MitID", "I think someone else has used it"),
+            ),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": pgettext_lazy("the whole MitID", "Choose why you block it."),
+            "invalid_choice": pgettext_lazy("the whole MitID", "Choose why you block it."),
+        },
     )
 
 

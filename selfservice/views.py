@@ -43,6 +43,7 @@ from pages.translations import DeclaredTranslationsMixin
 from . import services
 from .forms import (
     BlockForm,
+    BlockMitIDForm,
     CodeForm,
     ContactForm,
     NotifyForm,
@@ -412,10 +413,10 @@ class BlockMitIDView(SelfServicePage, DraftFormMixin, FormView):
     """ "Block my whole MitID": until staff lift it after an ID check."""
 
     template_name = "selfservice/block_mitid.html"
-    form_class = BlockForm
+    form_class = BlockMitIDForm
     draft_fields = ("reason",)
 
-    def form_valid(self, form: BlockForm) -> HttpResponse:
+    def form_valid(self, form: BlockMitIDForm) -> HttpResponse:
         try:
             services.block_whole_mitid(identity=self.identity, reason=form.cleaned_data["reason"])
         except Refused as refusal:

@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django.utils.http import urlencode
 
 from authenticators.models import CodeDevice, Identity
@@ -151,6 +152,27 @@ def test_the_reason_chosen_survives_a_change_of_language(
         assert switched["Location"] == page.replace("/en/", "/da/", 1)
         html = client.get(switched["Location"]).content.decode()
         assert re.search(r'value="stolen"[^>]*checked', html), page
+
+
+def test_danish_speaks_of_the_whole_mitid_as_det_and_of_a_device_as_den(
+    logged_in: Callable[..., Client], karen: Identity, kodeviser: CodeDevice
+) -> None:
+    """ "Dit MitID" is neuter, "din kodeviser" is not (Danish walk's finding)."""
+    client = logged_in(karen, kodeviser)
+    whole = client.get("/da/selfservice/block/").content.decode()
+    device = client.get(block_url(kodeviser).replace("/en/", "/da/", 1)).content.decode()
+    assert "Hvorfor spærrer du det?" in whole and "Det er blevet stjålet" in whole
+    assert "Hvorfor spærrer du den?" in device and "Den er blevet stjålet" in device
+
+
+def test_the_block_page_says_when_the_device_was_added(
+    logged_in: Callable[..., Client], karen: Identity, kodeviser: CodeDevice
+) -> None:
+    """Two phones of one name: the citizen checks it is the lost one, as on the overview."""
+    phone = AppDeviceFactory(identity=karen, name="iPhone", activated_at=timezone.now())
+    page = logged_in(karen, kodeviser).get(f"/en/selfservice/authenticators/app/{phone.pk}/block/")
+    added = re.search(r'data-testid="device-added">([^<]*)<', page.content.decode())
+    assert added is not None and added.group(1).startswith("Added on ")
 
 
 def test_a_second_block_is_refused_with_a_message(
