@@ -11,6 +11,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.views.generic import FormView
 
+from pages.redirects import ErrorsAfterRedirectMixin
+
 from .forms import UserIdForm
 from .user_ids import suggestions
 
@@ -46,30 +48,38 @@ class UserIdSuggestionsMixin(FormView):
         return response
 
 
-class PickUpChoiceMixin(FormView):
+class PickUpChoiceMixin(ErrorsAfterRedirectMixin, FormView):
     """A delivery form whose "show" buttons (name `narrow`) ask for the next pick-up choice.
 
     The answer is a redirect to the page with the choices so far in its address (the form's
     choices of device, way, office and day: nothing secret), which shows the next choice, the
-    form not yet checked. So the browser's history holds pages, not sent forms: Back from the
-    order's receipt, and a reload, show them again without asking to send a form again (a walk
-    met "Confirm form resubmission", a blank page in Chrome).
+    form not yet checked; an order refused (nothing chosen, a time taken meanwhile) is answered
+    the same way, its errors and time carried to the page (`ErrorsAfterRedirectMixin`). So the
+    browser's history holds pages, not sent forms: Back from the order's receipt, and a
+    reload, show them again without asking to send a form again (walks met "Confirm form
+    resubmission", a blank page in Chrome, after a "show" button and after a refusal).
     """
 
     CHOICES = ("kind", "delivery", "office", "day")
+    kept_fields = ("slot",)
+
+    def chosen(self) -> dict[str, str]:
+        fields = self.get_form_class().base_fields
+        return {
+            name: self.request.POST[name]
+            for name in self.CHOICES
+            if name in fields and self.request.POST.get(name)
+        }
+
+    def failure_url(self) -> str:
+        return f"{self.request.path}?{urlencode(self.chosen())}"
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if "narrow" not in request.POST:
             return super().post(request, *args, **kwargs)
-        fields = self.get_form_class().base_fields
-        chosen = {
-            name: request.POST[name]
-            for name in self.CHOICES
-            if name in fields and request.POST.get(name)
-        }
         # Opened at the choice it asked for (the button's own fragment is lost in a redirect).
         then = "slot" if request.POST["narrow"] == "day" else "day"
-        return redirect(f"{request.path}?{urlencode(chosen)}#id_{then}")
+        return redirect(f"{self.failure_url()}#id_{then}")
 
     def get_initial(self) -> dict[str, Any]:
         initial: dict[str, Any] = super().get_initial()

@@ -25,6 +25,7 @@ from nemid import session as nemid_session
 from nemid.session import redirect_to_login
 from pages import documents, outages
 from pages.drafts import DraftFormMixin, keeps_drafts, take_draft
+from pages.redirects import ErrorsAfterRedirectMixin
 
 from . import flow, rate_limits, services, state
 from .errors import EnrollmentError, refusal_message
@@ -306,8 +307,10 @@ class ContactView(StepView):
         return redirect(self.next_url())
 
 
-class ConfirmContactView(StepView):
-    """Type the codes sent to the mobile and e-mail; send again; change the number."""
+class ConfirmContactView(ErrorsAfterRedirectMixin, StepView):
+    """Type the codes sent to the mobile and e-mail; send again; change the number. A wrong
+    code is answered with a redirect to this page, which says so: a reload or Back never
+    sends the code again, which would count as another wrong try."""
 
     step = Step.CONTACT
     template_name = "enrollment/steps/confirm_contact.html"
@@ -324,6 +327,9 @@ class ConfirmContactView(StepView):
         if self.request.method == "POST" and self.request.POST.get("channel") != self.channel():
             kwargs.pop("data", None)
         return kwargs
+
+    def failure_url(self) -> str:
+        return f"{reverse('enrollment:confirm_contact')}?channel={self.channel()}"
 
     def channel(self) -> str:
         pending = services.unconfirmed_channels(self.case)

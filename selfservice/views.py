@@ -38,6 +38,7 @@ from nemid import session as nemid_session
 from nemid.session import redirect_to_login as redirect_to_nemid
 from pages import qr
 from pages.drafts import DraftFormMixin
+from pages.redirects import ErrorsAfterRedirectMixin
 from pages.translations import DeclaredTranslationsMixin
 
 from . import services
@@ -191,6 +192,15 @@ class ContactView(SelfServicePage, DraftFormMixin, FormView):
     form_class = ContactForm
     draft_fields = ("channel", "mobile", "email")
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Coming back while a code sent is still good: the page to type it, as in enrollment
+        # (the form asked for a new code, which the resend limit refused); "change" asks anew.
+        channel = channel_from(request)
+        change = services.pending_contact(self.identity, channel)
+        if "change" not in request.GET and change and not change.is_expired(timezone.now()):
+            return redirect(f"{reverse('selfservice:confirm_contact')}?channel={channel}")
+        return super().get(request, *args, **kwargs)
+
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "channel": channel_from(self.request)}
 
@@ -216,8 +226,9 @@ class ContactView(SelfServicePage, DraftFormMixin, FormView):
         return redirect(f"{reverse('selfservice:confirm_contact')}?channel={channel}")
 
 
-class ConfirmContactView(SelfServicePage, FormView):
-    """Type the code sent to the new address; send it again."""
+class ConfirmContactView(SelfServicePage, ErrorsAfterRedirectMixin, FormView):
+    """Type the code sent to the new address; send it again. A wrong code is answered with a
+    redirect to this page, which says so: a reload or Back never sends it again."""
 
     template_name = "selfservice/confirm_contact.html"
     form_class = CodeForm
@@ -231,6 +242,9 @@ class ConfirmContactView(SelfServicePage, FormView):
         if services.pending_contact(self.identity, self.channel) is None:
             return redirect("selfservice:overview")
         return super().get(request, *args, **kwargs)
+
+    def failure_url(self) -> str:
+        return f"{reverse('selfservice:confirm_contact')}?channel={self.channel}"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         change = services.pending_contact(self.identity, self.channel)

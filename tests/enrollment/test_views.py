@@ -145,11 +145,19 @@ def test_a_wrong_code_says_how_many_tries_are_left(
     with django_capture_on_commit_callbacks(execute=True):
         jonas.post("/en/enrollment/contact/", {"mobile": "20304050"})
     wrong = "000000" if latest_code("+4520304050") != "000000" else "111111"
-    html = jonas.post(
-        "/en/enrollment/contact/confirm/", {"channel": "sms", "sms-code": wrong}
-    ).content.decode()
+    refused = jonas.post("/en/enrollment/contact/confirm/", {"channel": "sms", "sms-code": wrong})
+    # A redirect to the page, which says it: a reload or Back never sends the code again.
+    assert refused.status_code == 302
+    assert refused["Location"] == "/en/enrollment/contact/confirm/?channel=sms"
+    html = jonas.get(refused["Location"]).content.decode()
     assert "The code is wrong. You can try 4 more times." in html
     assert '<a href="/en/enrollment/contact/?change=1">Change mobile number</a>' in html
+    reloaded = jonas.get(refused["Location"]).content.decode()
+    assert "The code is wrong" not in reloaded, "said once, and no try counted by a reload"
+    again = jonas.post(
+        "/en/enrollment/contact/confirm/", {"channel": "sms", "sms-code": wrong}, follow=True
+    )
+    assert "You can try 3 more times." in again.content.decode()
 
 
 def test_send_again_within_a_minute_is_refused_with_the_wait(
@@ -239,16 +247,20 @@ def test_pick_up_without_a_time_is_refused_inline(
     nemid_client: Callable[..., Client], offices: None, django_capture_on_commit_callbacks
 ) -> None:
     client = karen_at_delivery(nemid_client, "kodeviser", django_capture_on_commit_callbacks)
-    html = client.post("/en/enrollment/delivery/", {"delivery": "pickup"}).content.decode()
+    refused = client.post("/en/enrollment/delivery/", {"delivery": "pickup"})
+    # A redirect to the page with the choices so far: Back from a receipt sends no form again.
+    assert refused["Location"] == "/en/enrollment/delivery/?delivery=pickup"
+    html = client.get(refused["Location"]).content.decode()
     assert "Choose where to pick it up." in html
     office = Office.objects.first()
     assert office is not None
     html = client.post(
-        "/en/enrollment/delivery/", {"delivery": "pickup", "office": office.pk}
+        "/en/enrollment/delivery/", {"delivery": "pickup", "office": office.pk}, follow=True
     ).content.decode()
     assert "Choose a time to pick it up." in html
+    assert re.search(rf'value="{office.pk}"[^>]*checked', html), "the office is kept"
     html = client.post(
-        "/en/enrollment/delivery/", {"delivery": "pickup", "slot": "999999"}
+        "/en/enrollment/delivery/", {"delivery": "pickup", "slot": "999999"}, follow=True
     ).content.decode()
     assert "That time is no longer free." in html
     assert not DeviceOrder.objects.exists()
@@ -387,7 +399,9 @@ def test_after_a_case_expires_a_second_order_of_the_same_device_is_refused(
     assert case.expires_at > timezone.now() + timedelta(days=40), "it waits for the post"
     EnrollmentCase.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
     client = karen_at_delivery(nemid_client, "kodeviser", django_capture_on_commit_callbacks)
-    html = client.post("/en/enrollment/delivery/", {"delivery": "post"}).content.decode()
+    html = client.post(
+        "/en/enrollment/delivery/", {"delivery": "post"}, follow=True
+    ).content.decode()
     assert "You have already ordered a device." in html
     assert DeviceOrder.objects.count() == 1
 

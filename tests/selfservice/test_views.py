@@ -321,10 +321,21 @@ def test_contact_change_and_confirm(
         )
     assert response["Location"] == "/en/selfservice/contact/confirm/?channel=sms"
     response = client.post("/en/selfservice/contact/confirm/?channel=sms", {"code": "000000"})
+    # A redirect to the page, which says it: a reload or Back never sends the code again.
+    assert response["Location"] == "/en/selfservice/contact/confirm/?channel=sms"
+    response = client.get(response["Location"])
     assert response.context["form"].has_error("code", "wrong_code")
     page = response.content.decode()
     assert "We have sent a code to 21 21 21 21." in page
-    assert '<a href="/en/selfservice/contact/?channel=sms">Change mobile number</a>' in page
+    assert (
+        '<a href="/en/selfservice/contact/?change=1&amp;channel=sms">Change mobile number</a>'
+        in page
+    )
+    # Back to the overview and "Change mobile number" again: the code sent is still good,
+    # so the page to type it (the form would only have asked for another code too soon).
+    again = client.get("/en/selfservice/contact/?channel=sms")
+    assert again["Location"] == "/en/selfservice/contact/confirm/?channel=sms"
+    assert client.get("/en/selfservice/contact/?change=1&channel=sms").status_code == 200
     sms = OutboxMessage.objects.get(recipient="+4521212121").body
     code = re.search(r"\b(\d{6})\b", sms)
     assert code
@@ -383,8 +394,9 @@ def test_after_a_block_the_order_page_takes_a_nemid_proof(
     nemid_session.remember_proof(request, NemIDProof(cpr=karen.cpr, nemid_user_id="karen.h"))
     request.session.save()
     client.cookies["sessionid"] = request.session.session_key
-    response = client.post("/en/selfservice/order/", {"kind": "kodeviser"})
+    response = client.post("/en/selfservice/order/", {"kind": "kodeviser"}, follow=True)
     assert response.context["form"].has_error("delivery", "required")
+    assert response.redirect_chain == [("/en/selfservice/order/?kind=kodeviser", 302)]
     response = client.post("/en/selfservice/order/", {"kind": "kodeviser", "delivery": "post"})
     assert response["Location"] == "/en/selfservice/order/"
     assert DeviceOrder.objects.get(identity=karen).kind == "kodeviser"
