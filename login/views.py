@@ -160,7 +160,10 @@ class StartView(DraftFormMixin, FormView):
             # link): where the login would have gone. A party's login is always a fresh one.
             return redirect(safe_next(request, request.GET.get("next")))
         if asked_for and on_behalf is None:
-            return party_login_over(request, request.GET.get("next"))
+            return ways_back.forget(party_login_over(request, request.GET.get("next")))
+        if on_behalf is None and ways_back.just_taken(request):
+            # The browser's Back from the party that this browser was just sent back to.
+            return ways_back.forget(party_login_over(request, request.GET.get("next")))
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

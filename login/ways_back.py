@@ -12,6 +12,7 @@ come first (a party's consent page): then the login goes to `next_url`, which sh
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from .session import LoggedIn
@@ -29,3 +30,32 @@ def take(request: HttpRequest, name: str, logged_in: LoggedIn) -> HttpResponse |
     """The answer of the way back called `name`, or None (none registered, or a page first)."""
     way_back = _registered.get(name)
     return way_back(request, logged_in) if way_back is not None else None
+
+
+# A browser that has just been sent back to a party: its Back lands on a login page of the
+# portal whose login is over (the login ended with the way back), which says so once rather
+# than offer the portal's own login as if it were the party's.
+TAKEN_COOKIE = "mitid_way_back_taken"
+TAKEN_COOKIE_AGE = 5 * 60
+
+
+def taken(response: HttpResponse) -> HttpResponse:
+    """Mark the browser as just sent back to the party that asked for its login."""
+    response.set_cookie(
+        TAKEN_COOKIE,
+        "1",
+        max_age=TAKEN_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def just_taken(request: HttpRequest) -> bool:
+    return request.COOKIES.get(TAKEN_COOKIE) == "1"
+
+
+def forget(response: HttpResponse) -> HttpResponse:
+    response.delete_cookie(TAKEN_COOKIE, samesite="Lax")
+    return response

@@ -38,6 +38,7 @@ from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 
 from login import app_logins
 from login import session as login_session
+from login import ways_back as login_ways_back
 from pages.security import allow_form_action
 
 from . import attempts, clients, levels, parameters, services
@@ -305,7 +306,9 @@ class CodeIssuer(OAuthLibMixin):
                 party.application.get_allowed_schemes(),
             )
         attempts.end(request, attempt.reference, authenticated)
-        return OAuth2ResponseRedirect(uri, party.application.get_allowed_schemes())
+        return login_ways_back.taken(
+            OAuth2ResponseRedirect(uri, party.application.get_allowed_schemes())
+        )
 
 
 def way_back(request: HttpRequest, logged_in: login_session.LoggedIn) -> HttpResponse | None:
