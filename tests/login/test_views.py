@@ -364,10 +364,16 @@ def test_open_the_app_on_this_phone_instead_of_scanning(
     client: Client, jonas_phone: AppDevice
 ) -> None:
     type_user_id(client, "J()nas Jen5en")
-    client.get("/en/login/app/")
+    first = client.get("/en/login/app/").content.decode()
+    # Two steps, two labels: the app on this phone is chosen, then opened (a walk pressed
+    # "Open the MitID app" twice, the first press only reloading the page).
+    assert 'value="same_device" class="button button-primary">Yes, use the app on this phone<' in (
+        first
+    )
     client.post("/en/login/app/", {"action": "same_device"})
     page = client.get("/en/login/app/")
     assert "Open the MitID app on this phone and approve." in page.content.decode()
+    assert 'data-testid="open-app">Open the MitID app</a>' in page.content.decode()
     login = AppLogin.objects.get(status="waiting")
     assert page.context["app_link"] == (f"/en/demo/app/#autostart={login.token}.{login.autostart}")
     # The phone's app is opened by that link, and only then holds the login.
