@@ -254,9 +254,13 @@ def request_typed_codes(*, identity: Identity, on: bool, now: datetime | None = 
 
 
 def give_contact(*, identity: Identity, channel: str, address: str, language: str) -> None:
-    """A new mobile number or e-mail: it is used once the code sent to it is typed."""
+    """A new mobile number or e-mail: it is used once the code sent to it is typed. The one
+    the MitID has already is refused: no code is sent for a change that changes nothing."""
     with transaction.atomic():
-        Identity.objects.select_for_update().get(pk=identity.pk)
+        locked = Identity.objects.select_for_update().get(pk=identity.pk)
+        current = locked.mobile if channel == ContactChannel.SMS else locked.email
+        if current and address.casefold() == current.casefold():
+            raise EnrollmentError("same_address")
         ContactChange.objects.update_or_create(
             identity=identity,
             channel=channel,

@@ -73,6 +73,7 @@ REFUSALS = {
     "no_mobile": _(
         "The MitID app sends you a temporary PIN by SMS. Give your mobile number first."
     ),
+    "same_address": _("That is the one your MitID has already. Type the new one."),
 }
 BLOCKED_KEY = "selfservice_blocked"
 
@@ -219,8 +220,11 @@ class ContactView(SelfServicePage, DraftFormMixin, FormView):
                 language=get_language(),
             )
         except EnrollmentError as error:
+            field = None
+            if error.code == "same_address":  # beside the field it is about
+                field = "mobile" if channel == ContactChannel.SMS else "email"
             form.add_error(
-                None, ValidationError(refusal_message(error.code, **error.params), code=error.code)
+                field, ValidationError(refusal_message(error.code, **error.params), code=error.code)
             )
             return self.form_invalid(form)
         return redirect(f"{reverse('selfservice:confirm_contact')}?channel={channel}")

@@ -345,6 +345,20 @@ def test_contact_change_and_confirm(
     assert karen.mobile == "+4521212121"
 
 
+def test_the_number_the_mitid_has_already_is_refused_and_no_code_is_sent(
+    logged_in: Callable[..., Client], karen: Identity, kodeviser: CodeDevice
+) -> None:
+    """A Danish walk typed its own number and got a code for a change that changed nothing."""
+    Identity.objects.filter(pk=karen.pk).update(mobile="+4520304050")
+    client = logged_in(karen, kodeviser)
+    response = client.post("/en/selfservice/contact/", {"channel": "sms", "mobile": "20 30 40 50"})
+    assert response.context["form"].has_error("mobile", "same_address")
+    assert "That is the one your MitID has already." in response.content.decode()
+    assert not OutboxMessage.objects.filter(recipient="+4520304050").exists()
+    page = client.get("/en/selfservice/contact/?channel=sms").content.decode()
+    assert "We send a code to the new number." in page
+
+
 def test_the_app_page_shows_a_code_and_its_qr(
     logged_in: Callable[..., Client], karen: Identity, kodeviser: CodeDevice
 ) -> None:
