@@ -359,6 +359,15 @@ def test_the_number_the_mitid_has_already_is_refused_and_no_code_is_sent(
     assert "We send a code to the new number." in page
 
 
+def test_an_e_mail_the_mitid_has_not_is_added_not_changed(
+    logged_in: Callable[..., Client], karen: Identity, kodeviser: CodeDevice
+) -> None:
+    Identity.objects.filter(pk=karen.pk).update(email="")
+    page = logged_in(karen, kodeviser).get("/en/selfservice/").content.decode()
+    assert '?channel=email">Add an e-mail</a>' in page
+    assert '?channel=sms">Change mobile number</a>' in page
+
+
 def test_the_app_page_shows_a_code_and_its_qr(
     logged_in: Callable[..., Client], karen: Identity, kodeviser: CodeDevice
 ) -> None:
