@@ -161,9 +161,6 @@ class StartView(DraftFormMixin, FormView):
             return redirect(safe_next(request, request.GET.get("next")))
         if asked_for and on_behalf is None:
             return ways_back.forget(party_login_over(request, request.GET.get("next")))
-        if on_behalf is None and ways_back.just_taken(request):
-            # The browser's Back from the party that this browser was just sent back to.
-            return ways_back.forget(party_login_over(request, request.GET.get("next")))
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -226,6 +223,10 @@ class PendingLoginMixin:
             if session.current(request) is not None:
                 # A page of a login that is over (the browser's Back after it): logged in.
                 return redirect("selfservice:overview")
+            if ways_back.just_taken(request):
+                # The browser's Back from the party it was just sent back to lands here, on
+                # the address the login page gave itself: that party's login is over.
+                return ways_back.forget(party_login_over(request, None))
             messages.info(request, gettext("Type your user-ID to log in."))
             return redirect("login:start")
         self.pending = pending

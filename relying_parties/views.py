@@ -84,7 +84,10 @@ def error_redirect(
         state=state,  # type: ignore[arg-type]
         iss=oauth2_settings.oauth2_authorization_server_issuer(request),
     )
-    return OAuth2ResponseRedirect(location, party.application.get_allowed_schemes())
+    # Back from the party after its login pages (cancelled, a level too low) says so too.
+    return login_ways_back.taken(
+        OAuth2ResponseRedirect(location, party.application.get_allowed_schemes())
+    )
 
 
 def with_issuer(request: HttpRequest, location: str) -> str:

@@ -237,24 +237,37 @@ def test_back_to_a_partys_login_that_is_over_says_so(
     assert "Nordbank" not in page and f'value="{reference}"' not in page
 
 
+@pytest.mark.parametrize("ending", ["logged in", "cancelled"])
 def test_the_first_back_from_the_party_says_its_login_is_over_once(
-    client: Client, party: Party, jonas_phone: AppDevice
+    client: Client, party: Party, jonas_phone: AppDevice, ending: str
 ) -> None:
     """The app page gave itself the login's address: the first Back from the party lands on
     the portal's login pages, not on the party's link (a Danish walk read "Log on" with the
     bank's name gone, and only a second Back said the bank's login was over)."""
+    reference = approved_in_app(client, jonas_phone, party)
+    if ending == "logged in":
+        assert client.get("/en/login/app/")["Location"].startswith(REDIRECT_URI)
+    else:
+        assert client.get(f"/en/relying-parties/{reference}/back/")["Location"].startswith(
+            REDIRECT_URI
+        )
+    back = client.get("/en/login/app/")  # the address the app page gave itself
+    assert back.status_code == 302 and back["Location"] == "/en/login/"
+    page = client.get(back["Location"]).content.decode()
+    assert "The login for the service you came from is over." in page
+    assert "Type your user-ID to log in." not in page, "one message, not two"
+    again = client.get("/en/login/app/", follow=True).content.decode()
+    assert "The login for the service you came from is over." not in again, "said once"
+
+
+def test_the_portals_own_login_just_after_a_partys_is_not_told_the_party_login_is_over(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    """Logged in at the bank, then to MitID self-service at once: a login of its own."""
     approved_in_app(client, jonas_phone, party)
     assert client.get("/en/login/app/")["Location"].startswith(REDIRECT_URI)
-    back = client.get(client.get("/en/login/app/")["Location"])  # the login is over: /en/login/
-    assert back.status_code == 302 and back["Location"] == "/en/login/"
-    assert (
-        "The login for the service you came from is over."
-        in client.get(back["Location"]).content.decode()
-    )
-    assert (
-        "The login for the service you came from is over."
-        not in client.get("/en/login/").content.decode()
-    ), "said once"
+    page = client.get("/en/login/?next=/en/selfservice/").content.decode()
+    assert "The login for the service you came from is over." not in page
 
 
 def test_a_user_id_sent_for_a_partys_login_that_is_over_says_so_and_is_kept(
