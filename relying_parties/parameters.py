@@ -306,7 +306,9 @@ def _numbers_turned(text: str) -> bool:
         if kind == "EN":
             digits = True
         elif kind in {"L", *_RIGHT_TO_LEFT}:
-            if digits and _RIGHT_TO_LEFT.intersection((before, kind)):
+            # After a Latin letter, digits take its direction (the bidi rule W7), whatever
+            # follows them.
+            if digits and before in _RIGHT_TO_LEFT:
                 return True
             before, digits = kind, False
     return digits and before in _RIGHT_TO_LEFT

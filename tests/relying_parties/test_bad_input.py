@@ -312,7 +312,11 @@ def test_a_text_in_any_language_is_accepted(client: Client, party: Party) -> Non
 def test_a_text_in_hebrew_or_arabic_is_accepted_with_its_numbers_beside_latin_letters(
     client: Client, party: Party
 ) -> None:
-    for text in ("Overfør 200 kr. til \u05d0\u05d1\u05e8\u05d4\u05dd", "العربية: kr. 200"):
+    for text in (
+        "Overfør 200 kr. til \u05d0\u05d1\u05e8\u05d4\u05dd",
+        "العربية: kr. 200",
+        "konto 1234 5678 \u05d0",  # after a Latin letter, the digits keep their order
+    ):
         details = json.dumps([{"type": "mitid_approval", "text": text}])
         assert start(client, party, authorization_details=details), text
 
