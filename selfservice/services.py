@@ -253,14 +253,18 @@ def request_typed_codes(*, identity: Identity, on: bool, now: datetime | None = 
 # Contact details ----------------------------------------------------------------------------
 
 
-def give_contact(*, identity: Identity, channel: str, address: str, language: str) -> None:
+def give_contact(*, identity: Identity, channel: str, address: str, language: str) -> bool:
     """A new mobile number or e-mail: it is used once the code sent to it is typed. The one
-    the MitID has already is refused: no code is sent for a change that changes nothing."""
+    the MitID has already changes nothing: no code is sent, and a change begun to another
+    (a number mistyped) is dropped. Whether a code was sent."""
     with transaction.atomic():
         locked = Identity.objects.select_for_update().get(pk=identity.pk)
         current = locked.mobile if channel == ContactChannel.SMS else locked.email
         if current and address.casefold() == current.casefold():
-            raise EnrollmentError("same_address")
+            ContactChange.objects.filter(
+                identity=identity, channel=channel, confirmed_at__isnull=True
+            ).delete()
+            return False
         ContactChange.objects.update_or_create(
             identity=identity,
             channel=channel,
@@ -273,6 +277,7 @@ def give_contact(*, identity: Identity, channel: str, address: str, language: st
             },
         )
         send_contact_code(identity=identity, channel=channel, language=language)
+    return True
 
 
 def pending_contact(identity: Identity, channel: str) -> ContactChange | None:

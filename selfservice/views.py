@@ -73,7 +73,6 @@ REFUSALS = {
     "no_mobile": _(
         "The MitID app sends you a temporary PIN by SMS. Give your mobile number first."
     ),
-    "same_address": _("That is the one your MitID has already. Type the new one."),
 }
 BLOCKED_KEY = "selfservice_blocked"
 
@@ -213,20 +212,25 @@ class ContactView(SelfServicePage, DraftFormMixin, FormView):
     def form_valid(self, form: ContactForm) -> HttpResponse:
         channel = channel_from(self.request)
         try:
-            services.give_contact(
+            sent = services.give_contact(
                 identity=self.identity,
                 channel=channel,
                 address=form.address(),
                 language=get_language(),
             )
         except EnrollmentError as error:
-            field = None
-            if error.code == "same_address":  # beside the field it is about
-                field = "mobile" if channel == ContactChannel.SMS else "email"
             form.add_error(
-                field, ValidationError(refusal_message(error.code, **error.params), code=error.code)
+                None, ValidationError(refusal_message(error.code, **error.params), code=error.code)
             )
             return self.form_invalid(form)
+        if not sent:
+            messages.info(
+                self.request,
+                gettext("That is the mobile number your MitID has already. Nothing is changed.")
+                if channel == ContactChannel.SMS
+                else gettext("That is the e-mail your MitID has already. Nothing is changed."),
+            )
+            return redirect("selfservice:overview")
         return redirect(f"{reverse('selfservice:confirm_contact')}?channel={channel}")
 
 
