@@ -1,12 +1,10 @@
 """Self-service services, without HTTP: each change, each refusal, each notice."""
 
 import re
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.utils import timezone, translation
 
 from activation import services as activation
@@ -57,7 +55,7 @@ def test_history_lists_every_use_with_service_authenticator_and_outcome(
 
 
 def test_two_authenticators_of_one_name_are_told_apart_in_the_history_by_when_added(
-    karen: Identity, kodeviser: CodeDevice, logged_in: Callable[..., Client]
+    karen: Identity, kodeviser: CodeDevice
 ) -> None:
     """Two phones the phones themselves called "iPhone": which one was used, as the overview
     tells them apart; a name of its own needs nothing more."""
@@ -74,10 +72,6 @@ def test_two_authenticators_of_one_name_are_told_apart_in_the_history_by_when_ad
         ("MitID app (iPhone)", new.activated_at),
         ("MitID app (iPhone)", old.activated_at),
     ]
-    page = logged_in(karen, kodeviser).get("/da/selfservice/history/")
-    rows = re.findall(r"<tr>.*?</tr>", page.content.decode(), re.S)
-    added = [" ".join(re.sub("<[^>]+>", " ", row).split()) for row in rows if "iPhone" in row]
-    assert len(added) == 2 and all("Tilføjet den" in row for row in added), added
 
 
 def test_devices_leave_out_revoked_ones(karen: Identity, kodeviser: CodeDevice) -> None:

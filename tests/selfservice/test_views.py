@@ -2,13 +2,15 @@
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from authenticators.models import CodeDevice, Identity
+from authenticators.models import AuthenticatorEvent, CodeDevice, Identity
+from authenticators.services import record
 from authenticators.stock import fill_stock
 from enrollment import orders
 from enrollment.models import DeviceOrder
@@ -163,6 +165,21 @@ def test_danish_speaks_of_the_whole_mitid_as_det_and_of_a_device_as_den(
     device = client.get(block_url(kodeviser).replace("/en/", "/da/", 1)).content.decode()
     assert "Hvorfor spærrer du det?" in whole and "Det er blevet stjålet" in whole
     assert "Hvorfor spærrer du den?" in device and "Den er blevet stjålet" in device
+
+
+def test_the_history_page_says_when_each_of_two_phones_of_one_name_was_added(
+    logged_in: Callable[..., Client], karen: Identity, kodeviser: CodeDevice
+) -> None:
+    for days in (30, 23):
+        phone = AppDeviceFactory(
+            identity=karen, name="iPhone", activated_at=timezone.now() - timedelta(days=days)
+        )
+        record(phone, AuthenticatorEvent.Kind.VERIFIED, service="Bank")
+    page = logged_in(karen, kodeviser).get("/da/selfservice/history/")
+    rows = re.findall(r"<tr>.*?</tr>", page.content.decode(), re.S)
+    added = [" ".join(re.sub("<[^>]+>", " ", row).split()) for row in rows if "iPhone" in row]
+    assert len(added) == 2 and all("Tilføjet den" in row for row in added), added
+    assert added[0] != added[1]
 
 
 def test_the_block_page_says_when_the_device_was_added(
