@@ -461,6 +461,14 @@ SCANNED_COPY = obj(
 )
 
 
+# What the old app is told of the copy it showed: gone, not scanned yet, used, out of time.
+COPY_STATE_ERRORS = (
+    (404, ("not_found",)),
+    (409, ("copy_not_scanned", "copy_code_used")),
+    (410, ("copy_code_expired",)),
+    (415, ("unsupported_media_type",)),
+    *SIGNED_ERRORS,
+)
 COPY_ID = {
     "name": "copy_id",
     "in": "path",
@@ -706,11 +714,7 @@ OPENAPI["paths"].update(
             obj([]),
             (200, "Scanned: show the name and the code, then ask for the PIN", SCANNED_COPY),
             (400, ("malformed_json",)),
-            (404, ("not_found",)),
-            (409, ("copy_not_scanned", "copy_code_used")),
-            (410, ("copy_code_expired",)),
-            (415, ("unsupported_media_type",)),
-            *SIGNED_ERRORS,
+            *COPY_STATE_ERRORS,
             security=SIGNED,
             parameters=[COPY_ID],
         ),
@@ -729,11 +733,7 @@ OPENAPI["paths"].update(
             ),
             (400, ("malformed_json", "missing_field")),
             (401, ("wrong_pin",)),
-            (404, ("not_found",)),
-            (409, ("copy_not_scanned", "copy_code_used")),
-            (410, ("copy_code_expired",)),
-            (415, ("unsupported_media_type",)),
-            *SIGNED_ERRORS,
+            *COPY_STATE_ERRORS,
             security=SIGNED,
             parameters=[COPY_ID],
         ),

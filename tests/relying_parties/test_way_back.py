@@ -217,19 +217,25 @@ def test_the_login_pages_forms_may_end_at_the_party(
     assert form_action(consent) == ["'self'", "https://bank.example"]
 
 
+def ended_at_the_party(client: Client, phone: AppDevice, party: Party, ending: str) -> str:
+    """A party's login approved in the app, then ended: logged in, or cancelled."""
+    reference = approved_in_app(client, phone, party)
+    ended = (
+        client.get("/en/login/app/")
+        if ending == "logged in"
+        else client.get(f"/en/relying-parties/{reference}/back/")
+    )
+    assert ended["Location"].startswith(REDIRECT_URI)
+    return reference
+
+
 @pytest.mark.parametrize("ending", ["logged in", "cancelled"])
 def test_back_to_a_partys_login_that_is_over_says_so(
     client: Client, party: Party, jonas_phone: AppDevice, ending: str
 ) -> None:
     """The browser's Back to the login page of a party's login that is over: the page says
     the login is over, and is the portal's own login, not the party's passed off as it."""
-    reference = approved_in_app(client, jonas_phone, party)
-    if ending == "logged in":
-        assert client.get("/en/login/app/")["Location"].startswith(REDIRECT_URI)
-    else:
-        assert client.get(f"/en/relying-parties/{reference}/back/")["Location"].startswith(
-            REDIRECT_URI
-        )
+    reference = ended_at_the_party(client, jonas_phone, party, ending)
     back = client.get(f"/en/login/?for={reference}")
     assert back.status_code == 302 and back["Location"] == "/en/login/"
     page = client.get(back["Location"]).content.decode()
@@ -244,13 +250,7 @@ def test_the_first_back_from_the_party_says_its_login_is_over_once(
     """The app page gave itself the login's address: the first Back from the party lands on
     the portal's login pages, not on the party's link (a Danish walk read "Log on" with the
     bank's name gone, and only a second Back said the bank's login was over)."""
-    reference = approved_in_app(client, jonas_phone, party)
-    if ending == "logged in":
-        assert client.get("/en/login/app/")["Location"].startswith(REDIRECT_URI)
-    else:
-        assert client.get(f"/en/relying-parties/{reference}/back/")["Location"].startswith(
-            REDIRECT_URI
-        )
+    ended_at_the_party(client, jonas_phone, party, ending)
     back = client.get("/en/login/app/")  # the address the app page gave itself
     assert back.status_code == 302 and back["Location"] == "/en/login/"
     page = client.get(back["Location"]).content.decode()
