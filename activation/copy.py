@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from authenticators import app_keys, notices, services
@@ -42,6 +43,7 @@ def new_copy(*, source: AppDevice, identity: Identity) -> tuple[AppCopy, str]:
     AppCopy.objects.filter(source=source, state=AppCopy.State.SHOWN).update(
         state=AppCopy.State.CANCELLED
     )
+    _drop(AppCopy.objects.filter(source=source, state=AppCopy.State.SCANNED))
     copy = AppCopy.objects.create(
         token_hash=token_hash(token),
         source=source,
@@ -134,6 +136,32 @@ def _approved(copy: AppCopy, device: AppDevice) -> None:
     copy.save(update_fields=["state"])
     # In the outbox with this change: sent if and only if the copy is approved.
     notices.send_temporary_pin(device.pk, copy.identity.language)
+
+
+def _drop(copies: QuerySet[AppCopy]) -> int:
+    """Cancel copies scanned and not confirmed, and the new phone's app that waited for the
+    confirmation: the citizen's overview showed it as an app being added, one they may not
+    know (another phone that scanned the code first). How many were dropped."""
+    dropped = 0
+    for pk in list(copies.values_list("pk", flat=True)):
+        with transaction.atomic():
+            copy = AppCopy.objects.select_for_update().filter(pk=pk).first()
+            if copy is None or copy.state != AppCopy.State.SCANNED:
+                continue  # confirmed meanwhile
+            device_id = copy.new_device_id
+            copy.state = AppCopy.State.CANCELLED
+            copy.new_device = None
+            copy.save(update_fields=["state", "new_device"])
+            AppDevice.objects.filter(pk=device_id, status=AuthenticatorStatus.PENDING).delete()
+            dropped += 1
+    return dropped
+
+
+def drop_unconfirmed(now: datetime | None = None) -> int:
+    """Copies whose time to be confirmed is over (Celery beat's clean-up), as `_drop` says."""
+    now = now or timezone.now()
+    over = now - timedelta(seconds=settings.APP_COPY_SECONDS)
+    return _drop(AppCopy.objects.filter(state=AppCopy.State.SCANNED, scanned_at__lte=over))
 
 
 def _until(copy: AppCopy) -> datetime:

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from . import desk, passport
+from . import copy, desk, passport
 
 
 @shared_task
@@ -17,4 +17,5 @@ def clean_up() -> dict[str, int]:
     return {
         **passport.clean_up_roads(),
         "desk_code_sends": desk.forget_sends(before=before),
+        "unconfirmed_copies": copy.drop_unconfirmed(),
     }

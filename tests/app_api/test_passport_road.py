@@ -544,6 +544,29 @@ def test_a_confirmation_signed_before_the_new_phone_scanned_is_refused(
     assert AppCopy.objects.get().state == AppCopy.State.SCANNED
 
 
+def test_a_copy_never_confirmed_goes_with_the_app_that_waited_for_it(
+    app_api: AppApi, old_phone: AppDevice
+) -> None:
+    """Another phone scanned first and the citizen did not confirm it: its app, pending, was
+    on the citizen's overview as an app being added (a walk's finding). A new code drops it
+    at once; the clean-up drops one whose time ran out."""
+    first = show(app_api, old_phone)
+    scan(NewPhone(app_api), first["qr"])
+    assert AppDevice.objects.filter(status="pending").count() == 1
+    second = show(app_api, old_phone)  # the citizen shows a new code
+    assert not AppDevice.objects.filter(status="pending").exists()
+    assert AppCopy.objects.get(public_id=first["copy_id"]).state == AppCopy.State.CANCELLED
+    scan(NewPhone(app_api), second["qr"])
+    assert activation_tasks.clean_up()["unconfirmed_copies"] == 0, "within its time"
+    AppCopy.objects.filter(state="scanned").update(
+        scanned_at=timezone.now() - timedelta(minutes=3, seconds=1)
+    )
+    assert activation_tasks.clean_up()["unconfirmed_copies"] == 1
+    assert not AppDevice.objects.filter(status="pending").exists()
+    assert code(approve(app_api, old_phone, second)) == (409, "copy_code_used")
+    assert AppDevice.objects.get() == old_phone
+
+
 def test_a_copy_code_works_once(app_api: AppApi, old_phone: AppDevice) -> None:
     shown = show(app_api, old_phone)
     assert scan(NewPhone(app_api), shown["qr"]).status_code == 201
@@ -796,6 +819,7 @@ def test_a_mitid_that_anything_else_refers_to_is_kept(
         "identities": 0,
         "passport_enrollments": 0,
         "desk_code_sends": 0,
+        "unconfirmed_copies": 0,
     }
     assert Identity.objects.get(cpr=SOFIE).orders.count() == 1
     assert PassportEnrollment.objects.count() == 1, "looked at again until the MitID is active"
