@@ -164,7 +164,8 @@ def drop_unconfirmed(now: datetime | None = None) -> int:
     return _drop(AppCopy.objects.filter(state=AppCopy.State.SCANNED, scanned_at__lte=over))
 
 
-def _until(copy: AppCopy) -> datetime:
+def confirm_by(copy: AppCopy) -> datetime:
+    """Until when the old app may confirm a copy scanned (`APP_COPY_SECONDS` from the scan)."""
     return (copy.scanned_at or copy.created_at) + timedelta(seconds=settings.APP_COPY_SECONDS)
 
 
@@ -186,7 +187,7 @@ def scanned_copy(*, source: AppDevice, copy_id: str) -> AppCopy:
         raise ActivationRefused("copy_not_scanned")
     if copy.state != AppCopy.State.SCANNED or copy.new_device is None:
         raise ActivationRefused("copy_code_used")
-    if timezone.now() >= _until(copy):
+    if timezone.now() >= confirm_by(copy):
         raise ActivationRefused("copy_code_expired")
     return copy
 
@@ -195,7 +196,7 @@ def approve_copy(*, source: AppDevice, copy_id: str, pin: str, signature: str) -
     """The old app confirms with its PIN and a signature over the copy's signing input, which
     names the new phone's key (`scanned_copy`)."""
     copy = scanned_copy(source=source, copy_id=copy_id)
-    until = _until(copy)
+    until = confirm_by(copy)
     outcome = services.verify(
         source,
         signature,

@@ -449,10 +449,11 @@ COPY_SCANNED_BY_NEW_APP = {
     "properties": {**NEW_APP["properties"], "match_code": MATCH_CODE},
 }
 SCANNED_COPY = obj(
-    ["status", "device_name", "scanned_at", "match_code", "signing_input"],
+    ["status", "device_name", "scanned_at", "confirm_by", "match_code", "signing_input"],
     status={"type": "string", "enum": ["scanned"]},
     device_name={"type": "string", "description": "the name the new phone gave itself"},
     scanned_at={"type": "string", "format": "date-time"},
+    confirm_by={"type": "string", "format": "date-time", "description": "confirm before it"},
     match_code=MATCH_CODE,
     signing_input={
         "type": "string",

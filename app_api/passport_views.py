@@ -195,6 +195,7 @@ def scanned_copy(
             "status": copy.state,
             "device_name": copy.new_device.name,
             "scanned_at": copy.scanned_at.isoformat(),
+            "confirm_by": app_copy.confirm_by(copy).isoformat(),
             "match_code": copy.match_code,
             "signing_input": copy.signing_input,
         }

@@ -26,6 +26,7 @@
   var copy = null; // the copy this phone shows: its id, what to sign, which user-ID
   var copyTimer = null;
   var copyCode = ""; // the copy QR code this phone scanned
+  var phoneName = "MitID app simulator " + root.dataset.phone; // as a phone names itself
 
   if (!window.crypto || !crypto.subtle || !window.indexedDB) {
     document.getElementById("app-unsupported").hidden = false;
@@ -165,7 +166,7 @@
   function fail(error) {
     var code = error.message;
     var details = error.details || {};
-    var text = errors[code] || texts[code] || errors.unknown;
+    var text = error.text || errors[code] || texts[code] || errors.unknown;
     if (code === "user_id_invalid" && details.reasons) {
       text = [text].concat(details.reasons.map(function (reason) { return reasons[reason]; }).filter(Boolean)).join(" ");
     }
@@ -195,6 +196,13 @@
         finish.dataset.userId = userId;
         finish.textContent = texts.finish;
         item.appendChild(finish);
+        var forget = document.createElement("button");
+        forget.type = "button";
+        forget.className = "button button-tertiary";
+        forget.dataset.action = "forget";
+        forget.dataset.userId = userId;
+        forget.textContent = texts.forget;
+        item.appendChild(forget);
       }
       list.appendChild(item);
     });
@@ -311,10 +319,21 @@
     document.getElementById("app-copy-ask").hidden = Boolean(answer);
     document.getElementById("app-copy-confirm").hidden = !answer;
     if (!answer) { return; }
+    // The code has done its job: it goes, and the time to confirm runs from the scan.
+    stopCopy();
+    document.getElementById("app-copy-code").hidden = true;
+    copyTimer = setTimeout(confirmTooLate, Math.max(0, new Date(answer.confirm_by) - Date.now()));
     field("copy_device", "“" + answer.device_name + "”");
     field("copy_scanned_at", clock(new Date(answer.scanned_at)));
     field("match_code", answer.match_code);
     document.getElementById("app-copy-scanned").focus();
+  }
+  function confirmTooLate() {
+    stopCopy();
+    document.getElementById("app-copy").hidden = true;
+    copy = null;
+    copyButton(false);
+    say(texts["copy-confirm-expired"], "error");
   }
   function showCopy(answer) {
     var qr = window.qrcode(0, "M");
@@ -346,7 +365,7 @@
         // A phone that already holds a user-ID signs, to prove it is the same installation.
         return call("POST", "/activations", {
           user_id: userId, activation_code: form.activation_code.value.trim(),
-          installation_id: state.installation, public_key: key.publicKey, device_name: "MitID app simulator"
+          installation_id: state.installation, public_key: key.publicKey, device_name: phoneName
         }, signer()).then(function (answer) { return remember(userId, key, answer); });
       }).then(function () { say(texts["pin-sent"]); show("confirm"); });
     },
@@ -363,6 +382,11 @@
         delete account.challenge;
         return save();
       }).then(function () { form.reset(); say(texts.activated); home(); });
+    },
+    forget: function (button) {
+      // Only this phone forgets it: an app never activated logs nobody in.
+      delete state.accounts[button.dataset.userId];
+      return save().then(function () { say(texts.forgotten); home(); });
     },
     finish: function (button) {
       activating = button.dataset.userId;
@@ -421,7 +445,7 @@
       return call("POST", "/passport/user-id", { enrollment_token: token, user_id: form.user_id.value }).then(newKey).then(function (key) {
         return call("POST", "/passport/app", {
           enrollment_token: token, mobile: form.mobile.value.trim(), installation_id: state.installation,
-          public_key: key.publicKey, device_name: "MitID app simulator"
+          public_key: key.publicKey, device_name: phoneName
         }, signer()).then(function (answer) { return remember(answer.user_id, key, answer); });
       }).then(function () {
         road = null;
@@ -450,6 +474,11 @@
             form.reset();
             say("");
             show("copy-user-id");
+          }, function (error) {
+            if (error.message === "copy_code_used") {
+              error.text = errors.copy_code_used + " " + texts["copy-used-warning"];
+            }
+            throw error;
           });
         }
         if (!signer()) { throw new Error("no-user-id"); }
@@ -505,6 +534,13 @@
       if (!copy || !copy.signingInput) { return Promise.reject(new Error("copy_not_scanned")); }
       return sign(state.accounts[copy.userId].key, copy.signingInput).then(function (signature) {
         return call("POST", "/copies/" + copy.id + "/approve", { pin: form.pin.value, signature: signature }, copy.userId);
+      }).catch(function (error) {
+        form.pin.value = ""; // typed again, never sent again
+        if (error.message === "copy_code_expired") {
+          confirmTooLate();
+          error.text = texts["copy-confirm-expired"];
+        }
+        throw error;
       }).then(function () {
         form.reset();
         copy = null;
@@ -517,7 +553,7 @@
       return newKey().then(function (key) {
         return call("POST", "/copies/scan", {
           qr: copyCode, user_id: userId, installation_id: state.installation,
-          public_key: key.publicKey, device_name: "MitID app simulator"
+          public_key: key.publicKey, device_name: phoneName
         }).then(function (answer) {
           return remember(userId, key, answer).then(function () { return answer; });
         });

@@ -518,6 +518,9 @@ def test_the_old_app_is_shown_which_phone_scanned_and_the_code_both_phones_show(
         "status": "scanned",
         "device_name": "Sofie's phone",
         "scanned_at": copy.scanned_at.isoformat() if copy.scanned_at else None,
+        "confirm_by": (copy.scanned_at + timedelta(minutes=3)).isoformat()
+        if copy.scanned_at
+        else None,
         "match_code": answer["match_code"],
         "signing_input": copy.signing_input,
     }

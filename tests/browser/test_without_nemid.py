@@ -440,7 +440,8 @@ def test_jonas_copies_his_app_to_a_new_phone_in_the_page_simulator_and_logs_in_w
     expect(approve.get_by_label("Your PIN")).to_be_hidden()
     approve.get_by_role("button", name="The new phone has scanned it").click()
     expect(approve.locator("#app-copy-scanned")).to_be_focused()
-    expect(approve.locator("#app-copy-scanned")).to_contain_text("“MitID app simulator”")
+    expect(approve.get_by_role("img", name="QR code for the new phone")).to_be_hidden()
+    expect(approve.locator("#app-copy-scanned")).to_contain_text("“MitID app simulator 2”")
     expect(approve.locator('[data-field="match_code"]')).to_have_text(
         match_code.text_content() or ""
     )
@@ -472,6 +473,9 @@ def test_jonas_copies_his_app_to_a_new_phone_in_the_page_simulator_and_logs_in_w
     screen(third, "scan").get_by_role("button", name="Scan", exact=True).click()
     # Said at once, before the user-ID is typed for nothing.
     refused(third, "This QR code has been used already.", "copy_code_used")
+    expect(third.locator("#app-message")).to_contain_text(
+        "do not confirm the copy on your other phone"
+    )
     expect(third.locator('[data-screen="copy-user-id"]')).to_be_hidden()
     assert AppDevice.objects.filter(identity=identity).count() == 2
 
@@ -515,3 +519,35 @@ def test_an_expired_copy_qr_code_is_taken_away_and_refused_in_the_page_simulator
     refused(new, "The QR code has expired. Show a new one", "copy_code_expired")
     expect(new.locator('[data-screen="copy-user-id"]')).to_be_hidden()
     assert AppDevice.objects.count() == 1
+
+
+def test_a_copy_scanned_but_not_confirmed_in_time_ends_on_both_phones(
+    browser: Browser, short_copy_server: str, activation_code: str
+) -> None:
+    """The old phone takes its confirmation away when the time runs out (it offered it still,
+    and called the code expired that had been scanned in time); the new phone, which will get
+    no SMS, may remove the user-ID it was setting up (a walk's findings)."""
+    phones = browser.new_context(viewport=PHONE, is_mobile=True)
+    old = jonas_activates_the_simulator(phones, short_copy_server, activation_code)
+    new = phones.new_page()
+    new.goto(f"{short_copy_server}/en/demo/app/?phone=2")
+    new.get_by_role("button", name="From your other phone").click()
+    old.get_by_role("button", name="Copy MitID to a new phone").click()
+    screen(old, "copy-show").get_by_role("button", name="Show the QR code").click()
+    qr = old.get_by_role("img", name="QR code for the new phone").get_attribute("data-qr") or ""
+    screen(new, "scan").get_by_label("Or paste the text of the QR code").fill(qr)
+    screen(new, "scan").get_by_role("button", name="Scan", exact=True).click()
+    screen(new, "copy-user-id").get_by_label("Your user-ID").fill("J()nas Jen5en")
+    screen(new, "copy-user-id").get_by_role("button", name="Next").click()
+    expect(screen(new, "copy-wait")).to_be_visible()
+    screen(old, "copy-show").get_by_role("button", name="The new phone has scanned it").click()
+    expect(screen(old, "copy-show").get_by_label("Your PIN")).to_be_visible()
+    expect(old.locator("#app-message")).to_contain_text(
+        "The time to confirm the copy ran out.", timeout=6000
+    )
+    expect(screen(old, "copy-show").get_by_label("Your PIN")).to_be_hidden()
+
+    screen(new, "copy-wait").get_by_role("button", name="Later").click()
+    new.get_by_role("button", name="Remove from this phone").click()
+    expect(new.locator("#app-message")).to_contain_text("Removed from this phone.")
+    expect(new.get_by_text("No user-ID on this phone yet.")).to_be_visible()
