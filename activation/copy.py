@@ -152,7 +152,9 @@ def _drop(copies: QuerySet[AppCopy]) -> int:
             copy.state = AppCopy.State.CANCELLED
             copy.new_device = None
             copy.save(update_fields=["state", "new_device"])
-            AppDevice.objects.filter(pk=device_id, status=AuthenticatorStatus.PENDING).delete()
+            if device_id is not None:
+                pending = AppDevice.objects.filter(status=AuthenticatorStatus.PENDING)
+                pending.filter(pk=device_id).delete()
             dropped += 1
     return dropped
 
