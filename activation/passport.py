@@ -314,6 +314,11 @@ def _claim_identity(enrollment: PassportEnrollment, *, mobile: str, email: str =
         identity = Identity(cpr=enrollment.number, language=enrollment.language)
     if identity.status == Identity.Status.BLOCKED:
         raise ActivationRefused("identity_blocked")
+    if identity.user_id and not is_user_id(enrollment.user_id, identity.user_id_key):
+        # A MitID made since this road looked (another road, NemID, the desk) is joined only
+        # with its user-ID, as recovery is: the road's own choice of a new one joins nothing
+        # (a probe's second road got the first road's MitID, and its user-ID, by the SMS).
+        raise ActivationRefused("not_your_user_id")
     if not identity.user_id:
         identity.user_id = enrollment.user_id
         identity.user_id_key = normalise_user_id(enrollment.user_id)

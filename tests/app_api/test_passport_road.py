@@ -371,6 +371,30 @@ def test_recovery_after_the_only_app_was_blocked(
     assert AppDevice.objects.filter(identity=lost.identity, status="active").count() == 1
 
 
+def test_a_mitid_made_since_a_road_looked_is_joined_only_with_its_user_id(
+    app_api: AppApi, demo_passports: Passports, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Two roads with Sofie's passport: the second chose a user-ID of its own while she had no
+    MitID; the first made hers meanwhile. The second joins nothing (a probe's got her MitID,
+    its user-ID in the answer, and a temporary PIN to its own number)."""
+    second = NewPhone(app_api)
+    second.start()
+    second.read(demo_passports["sofie-holm"])
+    assert second.step("user-id", user_id="Not Sofie").status_code == 200
+    confirmed = whole_road(
+        NewPhone(app_api),
+        demo_passports["sofie-holm"],
+        "Sofie H",
+        django_capture_on_commit_callbacks,
+    )
+    assert confirmed.json()["status"] == "active"
+    answer = second.app(mobile="20 99 90 02")
+    assert code(answer) == (422, "not_your_user_id")
+    assert "Sofie H" not in answer.content.decode()
+    assert AppDevice.objects.filter(identity__cpr=SOFIE).count() == 1
+    assert not OutboxMessage.objects.filter(recipient="+4520999002").exists()
+
+
 def test_the_numbers_a_mitid_had_are_told_when_the_passport_road_moves_them(
     phone: NewPhone, demo_passports: Passports, django_capture_on_commit_callbacks: Any
 ) -> None:
