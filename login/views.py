@@ -354,11 +354,28 @@ class AppLoginView(PendingLoginMixin, TemplateView):
         login = self.app_login()
         if form.is_valid():
             try:
-                app_logins.enter_typed_code(token=str(login.token), code=form.cleaned_data["code"])
+                app_logins.enter_typed_code(
+                    token=str(login.token),
+                    code=form.cleaned_data["code"],
+                    client=client_address(request),
+                )
                 return redirect("login:app")
             except app_logins.LoginRefused as refusal:
                 if refusal.code == "too_many_attempts":
                     messages.error(request, gettext("Too many wrong codes. Start again."))
+                if refusal.code == "typed_codes_locked":
+                    form.add_error(
+                        "code",
+                        ValidationError(
+                            gettext(
+                                "Too many wrong codes have been typed. Scan the QR code, or "
+                                "log in another way; typing a code works again in a while."
+                            ),
+                            code="typed_codes_locked",
+                        ),
+                    )
+                    carry_errors(request, form)
+                    return redirect("login:app")
                 if refusal.code != "wrong_code":
                     return redirect("login:app")
                 form.add_error("code", ValidationError(TYPED_CODE_WRONG, code="wrong_code"))

@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -404,6 +405,55 @@ def test_three_wrong_typed_codes_end_the_login(phone: AppDevice, settings) -> No
     assert login.status == "cancelled" and login.too_many_typed_codes
     right = refusal(app_logins.enter_typed_code, token=str(login.token), code=login.typed_code)
     assert right == "login_not_open"
+
+
+def wrong_codes_over_new_logins(user_id: str, count: int, client: str = "") -> list[str]:
+    """Wrong typed codes, a new login after every three (each is free to start)."""
+    answers = []
+    for attempt in range(count):
+        if attempt % 3 == 0:
+            login = start(user_id)
+        wrong = f"{(int(login.typed_code) + 1) % 10_000:04d}"
+        answers.append(
+            refusal(app_logins.enter_typed_code, token=str(login.token), code=wrong, client=client)
+        )
+    return answers
+
+
+@pytest.mark.parametrize("user_id", ["j()nas jen5en", "nobody here"])
+def test_wrong_typed_codes_over_many_logins_lock_typed_codes_for_the_user_id(
+    phone: AppDevice, settings: Any, user_id: str
+) -> None:
+    """A probe guessed the 4 digits over thousands of logins. An unknown user-ID is locked
+    alike, so the lock tells nobody who has MitID."""
+    settings.TYPED_CODE_FAILURES_PER_USER_ID = 5
+    Identity.objects.filter(pk=phone.identity_id).update(typed_codes=True)
+    answers = wrong_codes_over_new_logins(user_id, 6)
+    assert answers[:5] == [
+        "wrong_code",
+        "wrong_code",
+        "too_many_attempts",
+        "wrong_code",
+        "wrong_code",
+    ]
+    assert answers[5] == "typed_codes_locked"
+    login = start(user_id)
+    right = refusal(app_logins.enter_typed_code, token=str(login.token), code=login.typed_code)
+    assert right == "typed_codes_locked", "the right code too, while locked"
+
+
+def test_wrong_typed_codes_from_one_client_lock_typed_codes_for_it(
+    phone: AppDevice, settings: Any
+) -> None:
+    settings.CLIENT_FAILURES_PER_WINDOW = 4
+    answers = wrong_codes_over_new_logins("someone", 3, client="203.0.113.7")
+    answers += wrong_codes_over_new_logins("someone else", 2, client="203.0.113.7")
+    assert answers[-1] == "typed_codes_locked"
+    login = start("a third")
+    elsewhere = refusal(
+        app_logins.enter_typed_code, token=str(login.token), code="0000", client="198.51.100.1"
+    )
+    assert elsewhere == "wrong_code", "another address is not locked"
 
 
 @pytest.mark.parametrize(

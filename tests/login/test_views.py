@@ -603,6 +603,23 @@ def test_three_wrong_typed_codes_end_the_login_and_the_page_says_so(
     assert "Start again" in page
 
 
+def test_typed_codes_locked_for_the_user_id_are_said_at_the_field(
+    client: Client, jonas_phone: AppDevice, settings: Any
+) -> None:
+    settings.TYPED_CODE_FAILURES_PER_USER_ID = 1
+    Identity.objects.filter(pk=jonas_phone.identity_id).update(typed_codes=True)
+    type_user_id(client, "J()nas Jen5en")
+    login = AppLogin.objects.get()
+    wrong = f"{(int(login.typed_code) + 1) % 10_000:04d}"
+    client.post("/en/login/app/", {"action": "typed_code", "code": wrong})
+    refused = client.post("/en/login/app/", {"action": "typed_code", "code": login.typed_code})
+    answer = client.get(refused["Location"])
+    assert answer.context["typed_form"].has_error("code", "typed_codes_locked")
+    assert "Too many wrong codes have been typed. Scan the QR code" in answer.content.decode()
+    login.refresh_from_db()
+    assert login.status == "waiting", "the login goes on: the QR code can still be scanned"
+
+
 def test_a_login_started_again_elsewhere_tells_the_first_browser(
     client: Client, jonas_phone: AppDevice
 ) -> None:
