@@ -472,7 +472,7 @@ def enter_typed_code(*, token: str, code: str, client: str = "") -> AppLogin:
     the login; and as a new login is free, wrong codes are counted too for the user-ID typed
     (`TYPED_CODE_FAILURES_PER_USER_ID`, a known one's as an unknown one's) and for the
     `client`, past which typed codes are refused a while, the right one too: a probe guessed
-    the 4 digits over 4,263 logins in 8 minutes and put a login on the person's phone.
+    the 4 digits over some thousands of new logins and put a login on the person's phone.
     """
     with transaction.atomic():
         login = one(
