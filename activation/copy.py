@@ -13,6 +13,7 @@ that person's new phone needs no confirmation by the helper, who never learns th
 import secrets
 import uuid
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from django.conf import settings
 from django.db import transaction
@@ -23,6 +24,7 @@ from authenticators import app_keys, notices, services
 from authenticators.models import AppDevice, AuthenticatorStatus, Identity
 from authenticators.queries import one
 from authenticators.user_ids import is_user_id
+from pages import attempts
 
 from .models import AppCopy, token_hash
 from .services import ActivationRefused, _check_installation
@@ -32,6 +34,7 @@ PREFIX = "mitid-copy."
 # this code in the history).
 COPY_CHECK = "copy"
 VERIFY_REFUSALS = {"locked": "too_many_attempts", "not_active": "device_not_active"}
+COPY_USER_ID_TRIES = 3
 
 
 def new_copy(*, source: AppDevice, identity: Identity) -> tuple[AppCopy, str]:
@@ -100,11 +103,26 @@ def scan_copy_code(
         installation = uuid.UUID(installation_id)
     except (app_keys.InvalidKey, ValueError) as error:
         raise ActivationRefused("invalid_key") from error
+    try:
+        return _scanned(qr, user_id, installation, public_key, device_name)
+    except _WrongUserId as wrong:
+        wrong_user_id(wrong.copy)  # counted once the scan's transaction is rolled back
+
+
+class _WrongUserId(Exception):
+    def __init__(self, copy: AppCopy) -> None:
+        super().__init__("not_your_user_id")
+        self.copy = copy
+
+
+def _scanned(
+    qr: str, user_id: str, installation: uuid.UUID, public_key: str, device_name: str
+) -> tuple[AppCopy, AppDevice]:
     with transaction.atomic():
         copy = _shown(qr, lock=True)
         identity = Identity.objects.select_for_update().get(pk=copy.identity_id)
         if not is_user_id(user_id, identity.user_id_key):
-            raise ActivationRefused("not_your_user_id")
+            raise _WrongUserId(copy)
         if services.active_apps(identity) >= services.MAX_ACTIVE_APPS:
             raise ActivationRefused("too_many_apps")
         _check_installation(installation, identity, None)
@@ -136,6 +154,19 @@ def _approved(copy: AppCopy, device: AppDevice) -> None:
     copy.save(update_fields=["state"])
     # In the outbox with this change: sent if and only if the copy is approved.
     notices.send_temporary_pin(device.pk, copy.identity.language)
+
+
+def wrong_user_id(copy: AppCopy) -> NoReturn:
+    """A user-ID typed on the new phone that is not the MitID's: counted against the code,
+    which `COPY_USER_ID_TRIES` of them end (whoever glimpsed a code on a screen could try
+    user-ID after user-ID with it, and learn which is the person's)."""
+    attempts.count_failure("copy-user-id", str(copy.pk), limit=COPY_USER_ID_TRIES)
+    if attempts.is_locked("copy-user-id", str(copy.pk)):
+        AppCopy.objects.filter(pk=copy.pk, state=AppCopy.State.SHOWN).update(
+            state=AppCopy.State.CANCELLED
+        )
+        raise ActivationRefused("copy_code_used")
+    raise ActivationRefused("not_your_user_id")
 
 
 def _drop(copies: QuerySet[AppCopy]) -> int:

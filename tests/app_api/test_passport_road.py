@@ -649,6 +649,17 @@ def test_the_new_phone_must_know_the_user_id(app_api: AppApi, old_phone: AppDevi
     )
 
 
+def test_three_wrong_user_ids_end_a_copy_code(app_api: AppApi, old_phone: AppDevice) -> None:
+    """Whoever glimpsed the code could try user-ID after user-ID with it (a probe tried 40)."""
+    shown = show(app_api, old_phone)
+    answers = [code(scan(NewPhone(app_api), shown["qr"], user_id=f"guess {n}")) for n in range(3)]
+    assert answers == [(422, "not_your_user_id")] * 2 + [(409, "copy_code_used")]
+    # The right user-ID now: the code is gone, as one a new code replaced.
+    assert code(scan(NewPhone(app_api), shown["qr"])) == (422, "copy_code_invalid")
+    assert AppCopy.objects.get().state == AppCopy.State.CANCELLED
+    assert AppDevice.objects.get() == old_phone
+
+
 def test_the_old_app_approves_only_a_scanned_copy(app_api: AppApi, old_phone: AppDevice) -> None:
     shown = show(app_api, old_phone)
     assert code(approve(app_api, old_phone, shown)) == (409, "copy_not_scanned")
