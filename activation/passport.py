@@ -271,6 +271,8 @@ def match_face(*, token: str, picture: str, helper: AppDevice | None = None) -> 
         result = get_face_matcher().match(
             portrait=bytes(enrollment.portrait), picture=_decode(picture, "face_unreadable")
         )
+        if not result.live:
+            raise PassportRefused("face_not_live")  # the chip's portrait sent back
         if not result.matches:
             raise PassportRefused("face_mismatch")
         enrollment.face_score = result.score

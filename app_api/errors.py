@@ -104,6 +104,9 @@ APP_ERRORS = {
         "Your face does not match the picture in the passport well enough. Take the picture "
         "again, in good light."
     ),
+    "face_not_live": _(
+        "That is a picture of the passport's photo, not of your face. Take a picture of your face."
+    ),
     "face_unreadable": _("The picture could not be read. Take it again."),
     "user_id_invalid": _("The user-ID breaks the rules."),
     "user_id_taken": MESSAGES["taken"],

@@ -601,7 +601,7 @@ OPENAPI["paths"].update(
                     },
                 ),
             ),
-            (422, ("face_mismatch", "face_unreadable")),
+            (422, ("face_mismatch", "face_not_live", "face_unreadable")),
             *STEP_ERRORS,
             security=OPTIONALLY_SIGNED,
         ),

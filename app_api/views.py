@@ -95,6 +95,7 @@ STATUS = {
     "chip_signer_untrusted": 422,
     "chip_mrz_mismatch": 422,
     "face_mismatch": 422,
+    "face_not_live": 422,
     "face_unreadable": 422,
     "passport_mismatch": 422,
     "user_id_invalid": 422,

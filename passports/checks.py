@@ -30,6 +30,7 @@ class PassportRefused(Exception):
             "chip_signer_untrusted",
             "chip_mrz_mismatch",
             "face_mismatch",
+            "face_not_live",
             "face_unreadable",
         }
     )
@@ -69,6 +70,10 @@ class ChipData:
 class FaceMatch:
     score: float
     threshold: float
+    # A face in front of the camera, not a picture held up to it or sent in its place (a
+    # matcher's presentation-attack detection): whoever read a passport's chip holds its
+    # portrait, and must not pass with it.
+    live: bool = True
 
     @property
     def matches(self) -> bool:

@@ -4,6 +4,7 @@ Every bad input of issue 16 is refused with a stable code, and leaves nothing ha
 """
 
 import base64
+import io
 import re
 import uuid
 from datetime import timedelta
@@ -13,6 +14,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from PIL import Image
 
 from activation import tasks as activation_tasks
 from activation.models import AppCopy, PassportEnrollment
@@ -22,7 +24,7 @@ from enrollment.models import DeviceOrder
 from login import app_logins
 from messaging.models import OutboxMessage
 from pages.documents import TERMS
-from passports import demo
+from passports import demo, lds
 from tests.app_api.conftest import AppApi
 from tests.factories import AppDeviceFactory
 
@@ -314,6 +316,25 @@ def test_too_many_refusals_close_the_road(
     phone.start()
     codes = [code(phone.step("mrz", mrz="nonsense"))[1] for _ in range(4)]
     assert codes == ["mrz_invalid"] * 3 + ["enrollment_closed"]
+
+
+def test_the_chips_own_portrait_is_no_face_in_front_of_the_camera(
+    phone: NewPhone, demo_passports: Passports
+) -> None:
+    """Whoever read a passport's chip holds its portrait: sent as the face picture, as it is or
+    enlarged, it is refused (a probe got a MitID with it); the camera's picture passes."""
+    sofie = demo_passports["sofie-holm"]
+    phone.start()
+    phone.step("mrz", mrz=sofie["mrz"])
+    phone.step("chip", **{part: sofie[part] for part in ("dg1", "dg2", "sod")})
+    portrait = lds.decode_dg2(base64.b64decode(sofie["dg2"]))
+    with Image.open(io.BytesIO(portrait)) as image:
+        enlarged = io.BytesIO()
+        image.resize((image.width * 2, image.height * 2)).save(enlarged, "PNG")
+    for picture in (portrait, enlarged.getvalue()):
+        answer = phone.step("face", picture=base64.b64encode(picture).decode())
+        assert code(answer) == (422, "face_not_live")
+    assert phone.step("face", picture=sofie["face"]).status_code == 200
 
 
 def test_a_user_id_that_breaks_the_rules_or_is_taken(
