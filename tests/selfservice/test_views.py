@@ -388,9 +388,13 @@ def test_an_e_mail_the_mitid_has_not_is_added_not_changed(
     logged_in: Callable[..., Client], karen: Identity, kodeviser: CodeDevice
 ) -> None:
     Identity.objects.filter(pk=karen.pk).update(email="")
-    page = logged_in(karen, kodeviser).get("/en/selfservice/").content.decode()
+    client = logged_in(karen, kodeviser)
+    page = client.get("/en/selfservice/").content.decode()
     assert '?channel=email">Add an e-mail</a>' in page
     assert '?channel=sms">Change mobile number</a>' in page
+    adding = client.get("/en/selfservice/contact/?channel=email").content.decode()
+    assert "<h1>Add an e-mail</h1>" in adding and "It is added when you type the code." in adding
+    assert "the one you have" not in adding
 
 
 def test_the_app_page_shows_a_code_and_its_qr(
