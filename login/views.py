@@ -344,7 +344,12 @@ class AppLoginView(PendingLoginMixin, TemplateView):
             return redirect("login:app")
         if action == "typed_code":
             return self.typed_code(request, TypedCodeForm(request.POST))
-        self.app_login(restart=True, same_device=action == "same_device")
+        if action in ("same_device", "scan_instead"):
+            same_device = action == "same_device"  # a switch of way, either way
+        else:  # "Start again", "More time": the same way as before
+            before = app_logins.waited_on(self.pending.app_login or "")
+            same_device = before is not None and before.same_device
+        self.app_login(restart=True, same_device=same_device)
         return redirect("login:app")
 
     def typed_code(self, request: HttpRequest, form: TypedCodeForm) -> HttpResponse:

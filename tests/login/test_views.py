@@ -603,6 +603,22 @@ def test_three_wrong_typed_codes_end_the_login_and_the_page_says_so(
     assert "Start again" in page
 
 
+def test_the_app_on_this_phone_chosen_by_mistake_goes_back_to_the_qr_code(
+    client: Client, jonas_phone: AppDevice
+) -> None:
+    """A walk tapped "Yes, use the app on this phone" with the app on another phone: the
+    page offers the QR code again; "More time" keeps the way chosen."""
+    type_user_id(client, "J()nas Jen5en")
+    client.post("/en/login/app/", {"action": "same_device"})
+    page = client.get("/en/login/app/").content.decode()
+    assert 'value="scan_instead"' in page
+    client.post("/en/login/app/", {"action": "restart"})  # "More time"
+    assert AppLogin.objects.get(status="waiting").same_device
+    client.post("/en/login/app/", {"action": "scan_instead"})
+    assert not AppLogin.objects.get(status="waiting").same_device
+    assert 'id="login-qr"' in client.get("/en/login/app/").content.decode()
+
+
 def test_typed_codes_locked_for_the_user_id_are_said_at_the_field(
     client: Client, jonas_phone: AppDevice, settings: Any
 ) -> None:
