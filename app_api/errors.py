@@ -98,7 +98,8 @@ APP_ERRORS = {
     ),
     "chip_mrz_mismatch": _("The chip belongs to another passport than the photo page you read."),
     "passport_mismatch": _(
-        "The passport does not match the CPR register: name, date of birth or passport number."
+        "The passport does not match the CPR register: name, date of birth or passport number. "
+        "Check the CPR number or P-code you typed first: if it is wrong, cancel and start again."
     ),
     "face_mismatch": _(
         "Your face does not match the picture in the passport well enough. Take the picture "

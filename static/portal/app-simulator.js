@@ -432,6 +432,10 @@
       }).then(function (answer) {
         form.reset();
         document.getElementById("app-has-mitid").hidden = !answer.has_mitid;
+        // Their own user-ID, not a new one by the rules, for someone who has MitID already.
+        var label = root.querySelector("label[for='app-new-user-id']");
+        label.textContent = label.dataset[answer.has_mitid ? "own" : "new"];
+        document.getElementById("app-new-user-id-hint").hidden = answer.has_mitid;
         say("");
         show("passport-user-id");
       }, function (error) {
