@@ -1,17 +1,17 @@
 """Enrollment pages: thin doors onto state (load), services (write) and flow (where next)."""
 
-import io
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -487,15 +487,18 @@ def document(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "enrollment/document.html", {"document": documents.DOCUMENTS[slug]})
 
 
-def document_pdf(request: HttpRequest, slug: str) -> FileResponse:
+def document_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """The document as a PDF download. Made in memory, so one response of its bytes: a
+    FileResponse streams, and under the ASGI server Django warned that it had to consume a
+    synchronous iterator to serve it."""
     if slug not in documents.DOCUMENTS:
         raise Http404
     doc = documents.DOCUMENTS[slug]
-    return FileResponse(
-        io.BytesIO(documents.as_pdf(doc)),
-        as_attachment=True,
-        filename=f"mitid-{doc.slug}-{doc.version}-{get_language()}.pdf",
+    filename = f"mitid-{doc.slug}-{doc.version}-{get_language()}.pdf"
+    return HttpResponse(
+        documents.as_pdf(doc),
         content_type="application/pdf",
+        headers={"Content-Disposition": content_disposition_header(True, filename)},
     )
 
 
