@@ -204,6 +204,14 @@ class ContactView(SelfServicePage, DraftFormMixin, FormView):
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "channel": channel_from(self.request)}
 
+    def get_initial(self) -> dict[str, Any]:
+        # "Change" from the code page: the address typed, to mend a digit, not type it anew.
+        change = services.pending_contact(self.identity, channel_from(self.request))
+        typed = change.address if change else ""
+        typed = typed[3:] if typed.startswith("+45") else typed
+        field = "mobile" if channel_from(self.request) == ContactChannel.SMS else "email"
+        return {**({field: typed} if typed else {}), **super().get_initial()}
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
             channel=channel_from(self.request), identity=self.identity, **kwargs
