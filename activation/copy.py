@@ -13,7 +13,6 @@ that person's new phone needs no confirmation by the helper, who never learns th
 import secrets
 import uuid
 from datetime import datetime, timedelta
-from typing import NoReturn
 
 from django.conf import settings
 from django.db import transaction
@@ -103,49 +102,49 @@ def scan_copy_code(
         installation = uuid.UUID(installation_id)
     except (app_keys.InvalidKey, ValueError) as error:
         raise ActivationRefused("invalid_key") from error
-    try:
-        return _scanned(qr, user_id, installation, public_key, device_name)
-    except _WrongUserId as wrong:
-        wrong_user_id(wrong.copy)  # counted once the scan's transaction is rolled back
-
-
-class _WrongUserId(Exception):
-    def __init__(self, copy: AppCopy) -> None:
-        super().__init__("not_your_user_id")
-        self.copy = copy
-
-
-def _scanned(
-    qr: str, user_id: str, installation: uuid.UUID, public_key: str, device_name: str
-) -> tuple[AppCopy, AppDevice]:
     with transaction.atomic():
         copy = _shown(qr, lock=True)
         identity = Identity.objects.select_for_update().get(pk=copy.identity_id)
         if not is_user_id(user_id, identity.user_id_key):
-            raise _WrongUserId(copy)
-        if services.active_apps(identity) >= services.MAX_ACTIVE_APPS:
-            raise ActivationRefused("too_many_apps")
-        _check_installation(installation, identity, None)
-        if (
-            AppDevice.objects.filter(identity=identity, installation_id=installation)
-            .exclude(status=AuthenticatorStatus.REVOKED)
-            .exists()
-        ):
-            raise ActivationRefused("already_active")
-        device = AppDevice.objects.create(
-            identity=identity,
-            user=identity.ensure_user(),
-            name=device_name.strip()[:40] or "MitID app",
-            installation_id=installation,
-            public_key=public_key,
-        )
-        copy.state = AppCopy.State.SCANNED
-        copy.scanned_at = timezone.now()
-        copy.new_device = device
-        copy.save(update_fields=["state", "scanned_at", "new_device"])
-        if copy.source.identity_id != identity.pk:
-            # A helper's code: the person helped needs no one's confirmation but the SMS.
-            _approved(copy, device)
+            # Counted under the copy's lock, and the copy's end saved before the refusal is
+            # raised: guesses sent at once wait for the lock, and each finds the count.
+            refused = wrong_user_id(copy)
+        else:
+            return _registered(copy, identity, installation, public_key, device_name)
+    raise refused  # once the count and the copy's end are committed
+
+
+def _registered(
+    copy: AppCopy,
+    identity: Identity,
+    installation: uuid.UUID,
+    public_key: str,
+    device_name: str,
+) -> tuple[AppCopy, AppDevice]:
+    """The new phone's key, pending until confirmed (in the scan's transaction)."""
+    if services.active_apps(identity) >= services.MAX_ACTIVE_APPS:
+        raise ActivationRefused("too_many_apps")
+    _check_installation(installation, identity, None)
+    if (
+        AppDevice.objects.filter(identity=identity, installation_id=installation)
+        .exclude(status=AuthenticatorStatus.REVOKED)
+        .exists()
+    ):
+        raise ActivationRefused("already_active")
+    device = AppDevice.objects.create(
+        identity=identity,
+        user=identity.ensure_user(),
+        name=device_name.strip()[:40] or "MitID app",
+        installation_id=installation,
+        public_key=public_key,
+    )
+    copy.state = AppCopy.State.SCANNED
+    copy.scanned_at = timezone.now()
+    copy.new_device = device
+    copy.save(update_fields=["state", "scanned_at", "new_device"])
+    if copy.source.identity_id != identity.pk:
+        # A helper's code: the person helped needs no one's confirmation but the SMS.
+        _approved(copy, device)
     return copy, device
 
 
@@ -156,17 +155,17 @@ def _approved(copy: AppCopy, device: AppDevice) -> None:
     notices.send_temporary_pin(device.pk, copy.identity.language)
 
 
-def wrong_user_id(copy: AppCopy) -> NoReturn:
+def wrong_user_id(copy: AppCopy) -> ActivationRefused:
     """A user-ID typed on the new phone that is not the MitID's: counted against the code,
     which `COPY_USER_ID_TRIES` of them end (whoever glimpsed a code on a screen could try
-    user-ID after user-ID with it, and learn which is the person's)."""
+    user-ID after user-ID with it, and learn which is the person's). Called with the copy
+    locked; the refusal to raise once its transaction is committed."""
     attempts.count_failure("copy-user-id", str(copy.pk), limit=COPY_USER_ID_TRIES)
     if attempts.is_locked("copy-user-id", str(copy.pk)):
-        AppCopy.objects.filter(pk=copy.pk, state=AppCopy.State.SHOWN).update(
-            state=AppCopy.State.CANCELLED
-        )
-        raise ActivationRefused("copy_code_used")
-    raise ActivationRefused("not_your_user_id")
+        copy.state = AppCopy.State.CANCELLED
+        copy.save(update_fields=["state"])
+        return ActivationRefused("copy_code_used")
+    return ActivationRefused("not_your_user_id")
 
 
 def _drop(copies: QuerySet[AppCopy]) -> int:
