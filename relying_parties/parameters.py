@@ -298,7 +298,8 @@ def _numbers_turned(text: str) -> bool:
     ones anywhere, and any between a right-to-left letter and the next letter (or the text's
     end) with only spaces, signs and digits between. A text in Hebrew or Arabic is welcome;
     its numbers need a left-to-right word beside them ("200 kr.")."""
-    before, digits = "L", False
+    before: str | None = None  # no letter yet
+    digits = False
     for character in text:
         kind = unicodedata.bidirectional(character)
         if kind == "AN":
@@ -307,8 +308,9 @@ def _numbers_turned(text: str) -> bool:
             digits = True
         elif kind in {"L", *_RIGHT_TO_LEFT}:
             # After a Latin letter, digits take its direction (the bidi rule W7), whatever
-            # follows them.
-            if digits and before in _RIGHT_TO_LEFT:
+            # follows them; before any letter, the first letter decides the paragraph's
+            # direction where a display takes it from the text (dir="auto", phones).
+            if digits and (before in _RIGHT_TO_LEFT or (before is None and kind != "L")):
                 return True
             before, digits = kind, False
     return digits and before in _RIGHT_TO_LEFT

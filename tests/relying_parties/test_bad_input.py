@@ -170,6 +170,9 @@ def test_an_unregistered_redirect_uri_is_shown_on_our_page_never_redirected(
                 "Overfør 200,00 kr. til konto \u0627 1234 5678",
                 "Overfør 200,00 kr. til konto \u05d0 1234 5678",  # Hebrew
                 "Betaling til \u05d0\u05d1\u05e8\u05d4\u05dd: 200 kr.",  # "200" shown first
+                # Digits first, then Hebrew: a display that takes the direction from the text
+                # (dir="auto", phones) shows the two groups swapped.
+                "1234 5678 \u05d0\u05d1",
                 "Overfør \u0662\u0660\u0660 kr.",  # Arabic-Indic digits
                 # Marks and selectors that draw nothing: the same look, another text signed.
                 "Overfør 2\u034f00 kr.",
