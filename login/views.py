@@ -187,9 +187,10 @@ class StartView(DraftFormMixin, FormView):
         # Without JavaScript the page cannot give itself its address, and the browser's Back
         # would land on the user-ID's POST ("resubmit the form?"): a redirect to it then.
         page = FIRST_PAGES.get(self.request.COOKIES.get(WAY_COOKIE), AppLoginView)
+        # A login of its own begins: a party's that ended before is no longer this browser's.
         if self.request.POST.get("without_script"):
-            return redirect(methods.URLS[page.method])
-        return page.first_page(self.request)
+            return ways_back.forget(redirect(methods.URLS[page.method]))
+        return ways_back.forget(page.first_page(self.request))
 
 
 class PendingLoginMixin:

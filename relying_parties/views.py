@@ -304,9 +304,11 @@ class CodeIssuer(OAuthLibMixin):
             )
         except OAuthToolkitError as error:
             attempts.end(request, attempt.reference, authenticated)
-            return OAuth2ResponseRedirect(
-                with_issuer(request, self.error_response(error)[1]["url"]),
-                party.application.get_allowed_schemes(),
+            return login_ways_back.taken(
+                OAuth2ResponseRedirect(
+                    with_issuer(request, self.error_response(error)[1]["url"]),
+                    party.application.get_allowed_schemes(),
+                )
             )
         attempts.end(request, attempt.reference, authenticated)
         return login_ways_back.taken(

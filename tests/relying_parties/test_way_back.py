@@ -268,6 +268,10 @@ def test_the_portals_own_login_just_after_a_partys_is_not_told_the_party_login_i
     assert client.get("/en/login/app/")["Location"].startswith(REDIRECT_URI)
     page = client.get("/en/login/?next=/en/selfservice/").content.decode()
     assert "The login for the service you came from is over." not in page
+    # Its own login begins: a Back after it, past its end, is no longer the party's.
+    assert client.cookies["mitid_way_back_taken"].value == "1"
+    client.post("/en/login/", {"user_id": "J()nas Jen5en", "next": "/en/selfservice/"})
+    assert client.cookies["mitid_way_back_taken"].value == ""
 
 
 def test_a_user_id_sent_for_a_partys_login_that_is_over_says_so_and_is_kept(
