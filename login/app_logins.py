@@ -470,9 +470,11 @@ def enter_typed_code(*, token: str, code: str, client: str = "") -> AppLogin:
     Only a person who switched typed codes on ever gets a code in the app; for anyone else
     every code is wrong, so the form tells nobody who has the setting. Three wrong codes end
     the login; and as a new login is free, wrong codes are counted too for the user-ID typed
-    (`TYPED_CODE_FAILURES_PER_USER_ID`, a known one's as an unknown one's) and for the
-    `client`, past which typed codes are refused a while, the right one too: a probe guessed
-    the 4 digits over some thousands of new logins and put a login on the person's phone.
+    from the `client` (`TYPED_CODE_FAILURES_PER_USER_ID`, a known one's as an unknown one's)
+    and for the client itself, past which typed codes are refused to it a while, the right
+    one too: a probe guessed the 4 digits over some thousands of new logins and put a login on
+    the person's phone. Counted by client, so that nobody locks a person out of the typed
+    codes they depend on by typing wrong ones in their name.
     """
     with transaction.atomic():
         login = one(
@@ -482,7 +484,8 @@ def enter_typed_code(*, token: str, code: str, client: str = "") -> AppLogin:
         )
         if login is None:
             raise LoginRefused("not_found")
-        if attempts.is_locked("typed-code", login.typed_key) or (
+        tries = f"{login.typed_key}\n{client}"  # this user-ID, from this client
+        if attempts.is_locked("typed-code", tries) or (
             client and attempts.client_locked_until("typed-code", client)
         ):
             raise LoginRefused("typed_codes_locked")
@@ -501,9 +504,7 @@ def enter_typed_code(*, token: str, code: str, client: str = "") -> AppLogin:
             return login
         login.typed_code_failures += 1
         login.save(update_fields=["typed_code_failures"])
-        attempts.count_failure(
-            "typed-code", login.typed_key, limit=settings.TYPED_CODE_FAILURES_PER_USER_ID
-        )
+        attempts.count_failure("typed-code", tries, limit=settings.TYPED_CODE_FAILURES_PER_USER_ID)
         if client:
             attempts.count_client_failure("typed-code", client)
         if login.too_many_typed_codes:

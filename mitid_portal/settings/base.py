@@ -500,8 +500,9 @@ CHIP_WAITING_HOURS = env_int("CHIP_WAITING_HOURS", 24)
 # activation code (and its QR code) for the app on another device lasts this long; blocking
 # a device asks for another one unless the citizen logged in with another one this recently.
 TYPED_CODES_WAIT_MINUTES = env_int("TYPED_CODES_WAIT_MINUTES", 60)
-# Wrong typed codes for one user-ID, over all its logins, before typed codes are refused for
-# it for AUTHENTICATOR_LOCK_MINUTES (a login ends after three, and a new one is free).
+# Wrong typed codes for one user-ID from one client, over all its logins, before typed codes
+# are refused to that client for it for AUTHENTICATOR_LOCK_MINUTES (a login ends after three,
+# and a new one is free).
 TYPED_CODE_FAILURES_PER_USER_ID = env_int("TYPED_CODE_FAILURES_PER_USER_ID", 10)
 SELFSERVICE_APP_CODE_MINUTES = env_int("SELFSERVICE_APP_CODE_MINUTES", 3)
 STEP_UP_MINUTES = env_int("STEP_UP_MINUTES", 5)
