@@ -43,7 +43,8 @@ SAME_PICTURE = 0.9995
 
 class SimulatedFaceMatcher:
     """Its liveness check knows only the chip's own portrait sent back (as it is, re-encoded
-    or enlarged); a real matcher's presentation-attack detection does far more."""
+    or enlarged); turned a few degrees or cropped, the portrait passes it. A real matcher's
+    presentation-attack detection is what stops that."""
 
     def match(self, *, portrait: bytes, picture: bytes) -> FaceMatch:
         score = similarity(portrait, picture)
