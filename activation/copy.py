@@ -26,7 +26,7 @@ from authenticators.user_ids import is_user_id
 from pages import attempts
 
 from .models import AppCopy, token_hash
-from .services import ActivationRefused, _check_installation
+from .services import ActivationRefused, _check_installation, new_app
 
 PREFIX = "mitid-copy."
 # The purpose of the old app's check that lets a new phone have its MitID (a use, named by
@@ -131,13 +131,7 @@ def _registered(
         .exists()
     ):
         raise ActivationRefused("already_active")
-    device = AppDevice.objects.create(
-        identity=identity,
-        user=identity.ensure_user(),
-        name=device_name.strip()[:40] or "MitID app",
-        installation_id=installation,
-        public_key=public_key,
-    )
+    device = new_app(identity, installation=installation, public_key=public_key, name=device_name)
     copy.state = AppCopy.State.SCANNED
     copy.scanned_at = timezone.now()
     copy.new_device = device

@@ -55,7 +55,7 @@ from passports.checks import (
 
 from .copy import new_copy
 from .models import AppCopy, PassportEnrollment, token_hash
-from .services import ActivationRefused, _check_installation
+from .services import ActivationRefused, _check_installation, new_app
 
 logger = logging.getLogger(__name__)
 State = PassportEnrollment.State
@@ -383,12 +383,8 @@ def start_app(
             raise ActivationRefused("already_active")
         if earlier is not None:
             earlier.delete()
-        device = AppDevice.objects.create(
-            identity=identity,
-            user=identity.ensure_user(),
-            name=device_name.strip()[:40] or "MitID app",
-            installation_id=installation,
-            public_key=public_key,
+        device = new_app(
+            identity, installation=installation, public_key=public_key, name=device_name
         )
         enrollment.identity = identity
         notices.send_temporary_pin(device.pk, identity.language)

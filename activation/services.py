@@ -213,6 +213,26 @@ def _check_installation(
         raise ActivationRefused("installation_not_proven")
 
 
+def new_app(
+    identity: Identity,
+    *,
+    installation: uuid.UUID,
+    public_key: str,
+    name: str,
+    level: str | None = None,
+) -> AppDevice:
+    """A phone's app for `identity`, pending until its temporary PIN and its own PIN confirm
+    it (`confirm_app_activation`); named as the phone names itself."""
+    return AppDevice.objects.create(
+        identity=identity,
+        user=identity.ensure_user(),
+        name=name.strip()[:40] or "MitID app",
+        installation_id=installation,
+        public_key=public_key,
+        **({"level": level} if level else {}),
+    )
+
+
 def start_app_activation(
     *,
     user_id: str,
@@ -258,12 +278,11 @@ def start_app_activation(
             earlier.delete()  # an activation never finished: start it again
         code.used_at = timezone.now()
         code.save(update_fields=["used_at"])
-        device = AppDevice.objects.create(
-            identity=identity,
-            user=identity.ensure_user(),
-            name=name.strip()[:40],
-            installation_id=installation,
+        device = new_app(
+            identity,
+            installation=installation,
             public_key=public_key,
+            name=name,
             level=code.level,
         )
         notices.send_temporary_pin(device.pk, identity.language)

@@ -189,20 +189,16 @@
       item.textContent = userId + " – " + texts[account.status === "active" ? "active" : "pending"];
       if (account.status === "pending" && account.challenge) {
         // Waiting for its temporary PIN: the citizen may come back to it after the SMS.
-        var finish = document.createElement("button");
-        finish.type = "button";
-        finish.className = "button button-tertiary";
-        finish.dataset.action = "finish";
-        finish.dataset.userId = userId;
-        finish.textContent = texts.finish;
-        item.appendChild(finish);
-        var forget = document.createElement("button");
-        forget.type = "button";
-        forget.className = "button button-tertiary";
-        forget.dataset.action = "forget";
-        forget.dataset.userId = userId;
-        forget.textContent = texts.forget;
-        item.appendChild(forget);
+        // Or remove it, if no SMS will come (a copy not confirmed in time).
+        ["finish", "forget"].forEach(function (action) {
+          var button = document.createElement("button");
+          button.type = "button";
+          button.className = "button button-tertiary";
+          button.dataset.action = action;
+          button.dataset.userId = userId;
+          button.textContent = texts[action];
+          item.appendChild(button);
+        });
       }
       list.appendChild(item);
     });
