@@ -45,6 +45,10 @@ PARTY_LOGIN_OVER = _(
     "The login for the service you came from is over. To log in there again, go back to that "
     "service and start there. Here you log in to MitID self-service."
 )
+PARTY_APPROVAL_OVER = _(
+    "The approval for the service you came from is over. To approve there again, go back to "
+    "that service and start there. Here you log in to MitID self-service."
+)
 NOT_APPROVED_YET = _(
     "The MitID app has not approved yet. Approve in the app, then press the button again."
 )
@@ -134,11 +138,13 @@ def failure_message(failure: services.LoginFailed) -> str:
     return str(FAILURES.get(failure.code, FAILURES["wrong_credentials"]))
 
 
-def party_login_over(request: HttpRequest, next_url: str | None) -> HttpResponse:
+def party_login_over(
+    request: HttpRequest, next_url: str | None, *, approval: bool = False
+) -> HttpResponse:
     """The party's login a page belonged to is over (the browser's Back after it, an old
     link, a form left open): said so, rather than the portal's own login passed off as the
-    party's."""
-    messages.info(request, str(PARTY_LOGIN_OVER))
+    party's; a transaction's approval, as such."""
+    messages.info(request, str(PARTY_APPROVAL_OVER if approval else PARTY_LOGIN_OVER))
     query = urlencode({"next": next_url}) if next_url else ""
     return redirect(f"{reverse('login:start')}?{query}" if query else "login:start")
 
@@ -224,10 +230,11 @@ class PendingLoginMixin:
             if session.current(request) is not None:
                 # A page of a login that is over (the browser's Back after it): logged in.
                 return redirect("selfservice:overview")
-            if ways_back.just_taken(request):
+            if taken := ways_back.just_taken(request):
                 # The browser's Back from the party it was just sent back to lands here, on
                 # the address the login page gave itself: that party's login is over.
-                return ways_back.forget(party_login_over(request, None))
+                over = party_login_over(request, None, approval=taken == "approval")
+                return ways_back.forget(over)
             messages.info(request, gettext("Type your user-ID to log in."))
             return redirect("login:start")
         self.pending = pending

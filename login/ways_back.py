@@ -39,11 +39,12 @@ TAKEN_COOKIE = "mitid_way_back_taken"
 TAKEN_COOKIE_AGE = 5 * 60
 
 
-def taken(response: HttpResponse) -> HttpResponse:
-    """Mark the browser as just sent back to the party that asked for its login."""
+def taken(response: HttpResponse, *, approval: bool = False) -> HttpResponse:
+    """Mark the browser as just sent back to the party that asked for its login, or for the
+    approval of a transaction (the words the login page says then)."""
     response.set_cookie(
         TAKEN_COOKIE,
-        "1",
+        "approval" if approval else "1",
         max_age=TAKEN_COOKIE_AGE,
         secure=settings.SESSION_COOKIE_SECURE,
         httponly=True,
@@ -52,8 +53,10 @@ def taken(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def just_taken(request: HttpRequest) -> bool:
-    return request.COOKIES.get(TAKEN_COOKIE) == "1"
+def just_taken(request: HttpRequest) -> str:
+    """ "approval", "login", or "" for a browser not just sent back to a party."""
+    value = request.COOKIES.get(TAKEN_COOKIE)
+    return "approval" if value == "approval" else "login" if value == "1" else ""
 
 
 def forget(response: HttpResponse) -> HttpResponse:

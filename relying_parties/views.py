@@ -84,10 +84,7 @@ def error_redirect(
         state=state,  # type: ignore[arg-type]
         iss=oauth2_settings.oauth2_authorization_server_issuer(request),
     )
-    # Back from the party after its login pages (cancelled, a level too low) says so too.
-    return login_ways_back.taken(
-        OAuth2ResponseRedirect(location, party.application.get_allowed_schemes())
-    )
+    return OAuth2ResponseRedirect(location, party.application.get_allowed_schemes())
 
 
 def with_issuer(request: HttpRequest, location: str) -> str:
@@ -308,11 +305,13 @@ class CodeIssuer(OAuthLibMixin):
                 OAuth2ResponseRedirect(
                     with_issuer(request, self.error_response(error)[1]["url"]),
                     party.application.get_allowed_schemes(),
-                )
+                ),
+                approval=bool(attempt.details),
             )
         attempts.end(request, attempt.reference, authenticated)
         return login_ways_back.taken(
-            OAuth2ResponseRedirect(uri, party.application.get_allowed_schemes())
+            OAuth2ResponseRedirect(uri, party.application.get_allowed_schemes()),
+            approval=bool(attempt.details),
         )
 
 
@@ -417,12 +416,16 @@ def back(request: HttpRequest, reference: str) -> HttpResponse:
         app_logins.cancel_token(pending.app_login)
     login_session.forget_behalf(request)
     attempts.end(request, reference, login_session.current(request, made_for=reference))
-    return error_redirect(
-        request,
-        party,
-        attempt.credentials["redirect_uri"],
-        attempt.refusal,
-        attempt.credentials.get("state"),
+    # Back from the party after its login pages (cancelled, a level too low) says so too.
+    return login_ways_back.taken(
+        error_redirect(
+            request,
+            party,
+            attempt.credentials["redirect_uri"],
+            attempt.refusal,
+            attempt.credentials.get("state"),
+        ),
+        approval=bool(attempt.details),
     )
 
 

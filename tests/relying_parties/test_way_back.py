@@ -217,9 +217,11 @@ def test_the_login_pages_forms_may_end_at_the_party(
     assert form_action(consent) == ["'self'", "https://bank.example"]
 
 
-def ended_at_the_party(client: Client, phone: AppDevice, party: Party, ending: str) -> str:
+def ended_at_the_party(
+    client: Client, phone: AppDevice, party: Party, ending: str, **params: str
+) -> str:
     """A party's login approved in the app, then ended: logged in, or cancelled."""
-    reference = approved_in_app(client, phone, party)
+    reference = approved_in_app(client, phone, party, **params)
     ended = (
         client.get("/en/login/app/")
         if ending == "logged in"
@@ -258,6 +260,18 @@ def test_the_first_back_from_the_party_says_its_login_is_over_once(
     assert "Type your user-ID to log in." not in page, "one message, not two"
     again = client.get("/en/login/app/", follow=True).content.decode()
     assert "The login for the service you came from is over." not in again, "said once"
+
+
+@pytest.mark.parametrize("ending", ["logged in", "cancelled"])
+def test_the_first_back_from_a_partys_transaction_says_its_approval_is_over(
+    client: Client, party: Party, jonas_phone: AppDevice, ending: str
+) -> None:
+    """A transfer approved or cancelled is no login (a walk read "the login ... is over")."""
+    details = '[{"type": "mitid_approval", "text": "Betal 200 kr."}]'
+    ended_at_the_party(client, jonas_phone, party, ending, authorization_details=details)
+    page = client.get("/en/login/app/", follow=True).content.decode()
+    assert "The approval for the service you came from is over." in page
+    assert "The login for the service you came from is over." not in page
 
 
 def test_the_portals_own_login_just_after_a_partys_is_not_told_the_party_login_is_over(
