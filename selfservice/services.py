@@ -286,6 +286,13 @@ def pending_contact(identity: Identity, channel: str) -> ContactChange | None:
     ).first()
 
 
+def code_waiting(identity: Identity, channel: str, now: datetime | None = None) -> bool:
+    """Whether a code sent for a change of this channel still works (enrollment's
+    `code_waiting` for self-service's changes)."""
+    change = pending_contact(identity, channel)
+    return change is not None and not change.is_expired(now or timezone.now())
+
+
 def send_contact_code(*, identity: Identity, channel: str, language: str) -> None:
     """Send (again) the code for a waiting change, within enrollment's limits."""
     now = timezone.now()

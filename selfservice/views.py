@@ -196,8 +196,7 @@ class ContactView(SelfServicePage, DraftFormMixin, FormView):
         # Coming back while a code sent is still good: the page to type it, as in enrollment
         # (the form asked for a new code, which the resend limit refused); "change" asks anew.
         channel = channel_from(request)
-        change = services.pending_contact(self.identity, channel)
-        if "change" not in request.GET and change and not change.is_expired(timezone.now()):
+        if "change" not in request.GET and services.code_waiting(self.identity, channel):
             return redirect(f"{reverse('selfservice:confirm_contact')}?channel={channel}")
         return super().get(request, *args, **kwargs)
 
