@@ -36,8 +36,11 @@ VERIFY_REFUSALS = {"locked": "too_many_attempts", "not_active": "device_not_acti
 COPY_USER_ID_TRIES = 3
 
 
-def new_copy(*, source: AppDevice, identity: Identity) -> tuple[AppCopy, str]:
-    """A QR code for `identity`'s new phone, shown on `source`; earlier codes stop working."""
+def new_copy(
+    *, source: AppDevice, identity: Identity, mobile_to_prove: str = ""
+) -> tuple[AppCopy, str]:
+    """A QR code for `identity`'s new phone, shown on `source`; earlier codes stop working.
+    `mobile_to_prove`: the number the new phone's temporary PIN goes to, if not the MitID's."""
     if services.active_apps(identity) >= services.MAX_ACTIVE_APPS:
         raise ActivationRefused("too_many_apps")
     token = secrets.token_urlsafe(24)
@@ -52,6 +55,7 @@ def new_copy(*, source: AppDevice, identity: Identity) -> tuple[AppCopy, str]:
         identity=identity,
         state=AppCopy.State.SHOWN,
         nonce=secrets.token_urlsafe(16),
+        mobile_to_prove=mobile_to_prove,
         created_at=now,
         expires_at=now + timedelta(seconds=settings.APP_COPY_SECONDS),
     )
@@ -131,7 +135,13 @@ def _registered(
         .exists()
     ):
         raise ActivationRefused("already_active")
-    device = new_app(identity, installation=installation, public_key=public_key, name=device_name)
+    device = new_app(
+        identity,
+        installation=installation,
+        public_key=public_key,
+        name=device_name,
+        mobile_to_prove=copy.mobile_to_prove,
+    )
     copy.state = AppCopy.State.SCANNED
     copy.scanned_at = timezone.now()
     copy.new_device = device

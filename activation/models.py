@@ -94,6 +94,9 @@ class AppCopy(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     scanned_at = models.DateTimeField(null=True, blank=True)
+    # For someone helped whose MitID has a number: the new phone's, to be proven by its
+    # temporary PIN (`AppDevice.mobile_to_prove`, which the scan gives it).
+    mobile_to_prove = models.CharField(max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("app copy")

@@ -309,8 +309,16 @@ def choose_user_id(
     return _advance(token, "user_id", check, helper=helper)
 
 
-def _claim_identity(enrollment: PassportEnrollment, *, mobile: str, email: str = "") -> Identity:
-    """The person's MitID: their own (recovery), or a new one holding the chosen user-ID."""
+def _claim_identity(
+    enrollment: PassportEnrollment, *, mobile: str, proven_by_pin: bool = False
+) -> tuple[Identity, str]:
+    """The person's MitID: their own (recovery), or a new one holding the chosen user-ID; and
+    the number still to prove, if any.
+
+    `mobile` becomes the MitID's number, unless the road's next step proves it by a temporary
+    PIN (`proven_by_pin`) and the MitID has a number of its own: then it keeps its own until
+    the PIN is typed (a number mistyped, or a road left there, must not move its notices), and
+    `mobile` is returned as the number the PIN goes to."""
     identity = Identity.objects.select_for_update().filter(cpr=enrollment.number).first()
     if identity is None:
         identity = Identity(cpr=enrollment.number, language=enrollment.language)
@@ -325,11 +333,10 @@ def _claim_identity(enrollment: PassportEnrollment, *, mobile: str, email: str =
         identity.user_id = enrollment.user_id
         identity.user_id_key = normalise_user_id(enrollment.user_id)
     before = notices.contact_details(identity) if identity.pk else ("", "")
-    # The temporary PIN goes to this number; typing it proves the citizen holds the phone.
-    identity.mobile = mobile
-    if email:
-        identity.email = email
-    identity.contact_set_at = timezone.now()
+    to_prove = mobile if proven_by_pin and before[0] and before[0] != mobile else ""
+    if not to_prove:
+        identity.mobile = mobile
+        identity.contact_set_at = timezone.now()
     try:
         with transaction.atomic():
             identity.save()
@@ -337,12 +344,9 @@ def _claim_identity(enrollment: PassportEnrollment, *, mobile: str, email: str =
         raise UserIdRefused(
             "user_id_taken", suggestions=suggestions(enrollment.user_id, cpr=enrollment.number)
         ) from error
-    if any(before) and before != (identity.mobile, identity.email):
-        # A MitID's notices moved to a new phone by whoever held the passport: its owner hears
-        # of it where they heard before, as a change in self-service is told
-        # (`selfservice.notices.tell_replaced_address`); the app activated is told at the new.
-        notices.notify(identity, "authenticators/messages/passport_contact_replaced", {}, to=before)
-    return identity
+    # Whoever held the passport moved the notices (a road without a PIN to come): told.
+    notices.tell_moved_by_passport(identity, before)
+    return identity, to_prove
 
 
 def _mobile(value: str) -> str:
@@ -370,7 +374,7 @@ def start_app(
     number = _mobile(mobile)
 
     def check(enrollment: PassportEnrollment) -> AppDevice:
-        identity = _claim_identity(enrollment, mobile=number)
+        identity, to_prove = _claim_identity(enrollment, mobile=number, proven_by_pin=True)
         if services.active_apps(identity) >= services.MAX_ACTIVE_APPS:
             raise ActivationRefused("too_many_apps")
         _check_installation(installation, identity, signer)
@@ -384,7 +388,11 @@ def start_app(
         if earlier is not None:
             earlier.delete()
         device = new_app(
-            identity, installation=installation, public_key=public_key, name=device_name
+            identity,
+            installation=installation,
+            public_key=public_key,
+            name=device_name,
+            mobile_to_prove=to_prove,
         )
         enrollment.identity = identity
         notices.send_temporary_pin(device.pk, identity.language)
@@ -400,7 +408,9 @@ def order_code_device(*, token: str, kind: str, mobile: str, helper: AppDevice) 
     number = _mobile(mobile)
 
     def check(enrollment: PassportEnrollment) -> DeviceOrder:
-        identity = _claim_identity(enrollment, mobile=number)
+        # Nothing proves this number (the letter goes to the registered address): it is the
+        # MitID's at once, and a number it had before is told.
+        identity, _to_prove = _claim_identity(enrollment, mobile=number)
         enrollment.identity = identity
         register = get_person_register()
         person = register.by_cpr(identity.cpr) or register.by_p_code(identity.cpr)
@@ -432,9 +442,9 @@ def copy_for_helped(*, token: str, mobile: str, helper: AppDevice) -> tuple[AppC
     number = _mobile(mobile)
 
     def check(enrollment: PassportEnrollment) -> tuple[AppCopy, str]:
-        identity = _claim_identity(enrollment, mobile=number)
+        identity, to_prove = _claim_identity(enrollment, mobile=number, proven_by_pin=True)
         enrollment.identity = identity
-        return new_copy(source=helper, identity=identity)
+        return new_copy(source=helper, identity=identity, mobile_to_prove=to_prove)
 
     return _advance(token, "copy", check, helper=helper)
 

@@ -220,15 +220,18 @@ def new_app(
     public_key: str,
     name: str,
     level: str | None = None,
+    mobile_to_prove: str = "",
 ) -> AppDevice:
     """A phone's app for `identity`, pending until its temporary PIN and its own PIN confirm
-    it (`confirm_app_activation`); named as the phone names itself."""
+    it (`confirm_app_activation`); named as the phone names itself. Its temporary PIN goes to
+    `mobile_to_prove` if given, which typing it makes the MitID's number."""
     return AppDevice.objects.create(
         identity=identity,
         user=identity.ensure_user(),
         name=name.strip()[:40] or "MitID app",
         installation_id=installation,
         public_key=public_key,
+        mobile_to_prove=mobile_to_prove,
         **({"level": level} if level else {}),
     )
 
@@ -346,14 +349,18 @@ def confirm_app_activation(
                 device.temporary_pin_hash = ""
                 device.notifications_accepted = notifications_accepted
                 device.biometrics = biometrics
+                proven, device.mobile_to_prove = device.mobile_to_prove, ""
                 device.save(
                     update_fields=[
                         "pin_hash",
                         "temporary_pin_hash",
                         "notifications_accepted",
                         "biometrics",
+                        "mobile_to_prove",
                     ]
                 )
+                if proven:
+                    _take_proven_mobile(device.identity, proven)
                 services.activate(device)
                 finish_enrollment(device.identity)
                 notices.tell_app_activated(device.pk)
@@ -362,6 +369,17 @@ def confirm_app_activation(
         raise ActivationRefused(refusal)
     device.refresh_from_db()
     return device
+
+
+def _take_proven_mobile(identity: Identity, mobile: str) -> None:
+    """The number the temporary PIN went to is the MitID's now that the PIN was typed (the
+    passport road's new phone); the number and e-mail the MitID had hear of it."""
+    identity.refresh_from_db(fields=["mobile", "email", "contact_set_at"])
+    before = notices.contact_details(identity)
+    identity.mobile = mobile
+    identity.contact_set_at = timezone.now()
+    identity.save(update_fields=["mobile", "contact_set_at"])
+    notices.tell_moved_by_passport(identity, before)
 
 
 def finish_enrollment(identity: Identity) -> None:

@@ -34,16 +34,25 @@ def contact_details(identity: Identity) -> tuple[str, str]:
 
 
 def send_temporary_pin(device_id: int, language: str) -> None:
-    """Make the temporary PIN and queue it by SMS; only its hash is kept, and the SMS's text
-    is blanked once delivered."""
+    """Make the temporary PIN and queue it by SMS, to the number the app is to prove if it has
+    one, else the MitID's; only its hash is kept, and the SMS's text is blanked once
+    delivered."""
     device = AppDevice.objects.select_related("identity").get(pk=device_id)
-    mobile, _email = contact_details(device.identity)
+    mobile = device.mobile_to_prove or contact_details(device.identity)[0]
     if not mobile:
         return
     pin = device.issue_temporary_pin()
     with translation.override(language):
         body = render_to_string("authenticators/messages/temporary_pin_sms.txt", {"pin": pin})
     queue_sms(to=mobile, body=body.strip(), sensitive=True)
+
+
+def tell_moved_by_passport(identity: Identity, before: tuple[str, str]) -> None:
+    """If a passport road moved the MitID's notices from `before` (its mobile and e-mail), its
+    owner hears of it there, as a change in self-service is told; the app activated is told
+    at the new."""
+    if any(before) and before != contact_details(identity):
+        notify(identity, "authenticators/messages/passport_contact_replaced", {}, to=before)
 
 
 def notice(message: "str | Promise", **names: str) -> str:

@@ -416,12 +416,9 @@ def test_a_mitid_made_since_a_road_looked_is_joined_only_with_its_user_id(
     assert not OutboxMessage.objects.filter(recipient="+4520999002").exists()
 
 
-def test_the_numbers_a_mitid_had_are_told_when_the_passport_road_moves_them(
-    phone: NewPhone, demo_passports: Passports, django_capture_on_commit_callbacks: Any
-) -> None:
-    """Whoever holds Jonas's passport may take his MitID to a phone and number of their own:
-    his old number and e-mail hear of it at once (a security probe did it unheard)."""
-    AppDeviceFactory(
+@pytest.fixture
+def jonas_with_a_number() -> Identity:
+    device = AppDeviceFactory(
         identity__cpr="1505831235",
         identity__user_id="J()nas Jen5en",
         identity__status="active",
@@ -430,14 +427,35 @@ def test_the_numbers_a_mitid_had_are_told_when_the_passport_road_moves_them(
         identity__language="en",
         identity__contact_set_at=timezone.now(),
     )
+    identity: Identity = device.identity
+    return identity
+
+
+def told_jonas() -> Any:
+    return OutboxMessage.objects.filter(recipient__in=["+4520304050", "jonas@example.dk"])
+
+
+def test_the_numbers_a_mitid_had_are_told_when_the_passport_road_moves_them(
+    phone: NewPhone,
+    demo_passports: Passports,
+    jonas_with_a_number: Identity,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Whoever holds Jonas's passport may take his MitID to a phone and number of their own:
+    the number becomes his MitID's when its temporary PIN is typed, and his old number and
+    e-mail hear of it then (a security probe did it unheard)."""
     phone.start(cpr="1505831235")
     phone.read(demo_passports["jonas-jensen"])
     phone.step("user-id", user_id="j()nas jen5en")
     with django_capture_on_commit_callbacks(execute=True):
         assert phone.app(mobile="20 99 99 99").status_code == 201
-    told = OutboxMessage.objects.filter(recipient__in=["+4520304050", "jonas@example.dk"])
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = phone.confirm("J()nas Jen5en", temporary=temporary_pin("+4520999999"))
+    assert confirmed.json()["status"] == "active"
+    jonas_with_a_number.refresh_from_db()
+    assert jonas_with_a_number.mobile == "+4520999999"
+    told = told_jonas().filter(body__contains="taken into use on a new phone with your passport")
     assert sorted(told.values_list("channel", flat=True)) == ["email", "sms"]
-    assert all("taken into use on a new phone with your passport" in m.body for m in told)
     assert not any("99 99 99" in m.body for m in told)  # the new number is not said
     # The same number again moves nothing: nobody is told.
     again = NewPhone(phone.api)
@@ -447,6 +465,58 @@ def test_the_numbers_a_mitid_had_are_told_when_the_passport_road_moves_them(
     with django_capture_on_commit_callbacks(execute=True):
         assert again.app(mobile="20 99 99 99").status_code == 201
     assert told.count() == 2
+    assert AppDevice.objects.get(installation_id=again.installation).mobile_to_prove == ""
+
+
+def test_a_number_given_on_the_passport_road_is_the_mitids_only_once_its_pin_is_typed(
+    phone: NewPhone,
+    demo_passports: Passports,
+    jonas_with_a_number: Identity,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """A number mistyped on the road, or a road left after its SMS: Jonas's MitID keeps its
+    own number, and its notices keep going there; the temporary PIN went to the new one."""
+    phone.start(cpr="1505831235")
+    phone.read(demo_passports["jonas-jensen"])
+    phone.step("user-id", user_id="j()nas jen5en")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert phone.app(mobile="20 99 99 98").status_code == 201
+    assert temporary_pin("+4520999998")  # the SMS went to the number to prove
+    jonas_with_a_number.refresh_from_db()
+    assert jonas_with_a_number.mobile == "+4520304050"
+    assert not told_jonas().exists()  # nothing has moved
+    # A wrong temporary PIN proves nothing either.
+    assert code(phone.confirm("J()nas Jen5en", temporary="000000"))[1] == "wrong_temporary_pin"
+    jonas_with_a_number.refresh_from_db()
+    assert jonas_with_a_number.mobile == "+4520304050"
+
+
+def test_a_helped_persons_new_phone_proves_its_number_before_it_is_their_mitids(
+    app_api: AppApi,
+    demo_passports: Passports,
+    jonas_with_a_number: Identity,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """A helper takes Jonas's MitID to a new phone of his by QR code: the number given is his
+    MitID's when the new phone's temporary PIN is typed, not when the helper gives it."""
+    helping = NewPhone(app_api, signer=AppDeviceFactory(identity__cpr="0707614285"))
+    helping.start(cpr="1505831235")
+    assert helping.read(demo_passports["jonas-jensen"]) == [200, 200, 200]
+    helping.step("user-id", user_id="j()nas jen5en")
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = helping.step("copy", mobile="20 99 99 97")
+    assert answer.status_code == 201
+    jonas_with_a_number.refresh_from_db()
+    assert jonas_with_a_number.mobile == "+4520304050"
+    jonas = NewPhone(app_api)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert scan(jonas, answer.json()["qr"], user_id="j()nas jen5en").status_code == 201
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = jonas.confirm("J()nas Jen5en", temporary=temporary_pin("+4520999997"))
+    assert confirmed.json()["status"] == "active"
+    jonas_with_a_number.refresh_from_db()
+    assert jonas_with_a_number.mobile == "+4520999997"
+    assert told_jonas().filter(body__contains="new phone with your passport").count() == 2
 
 
 def test_one_address_may_start_only_so_many_roads(
