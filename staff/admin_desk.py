@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -88,6 +89,16 @@ class DeskPasswordForm(CodeDeviceActivationForm):
 
 # The query that asks the desk's page for the send form while a code is out.
 SEND_AGAIN = "again"
+
+
+def _screen_language(request: HttpRequest, identity_language: str) -> str:
+    """The language of the screen turned to the citizen: the one picked on it, else their
+    MitID's."""
+    languages = dict(settings.LANGUAGES)
+    picked = request.GET.get("language", "")
+    if picked in languages:
+        return picked
+    return identity_language if identity_language in languages else settings.LANGUAGE_CODE
 
 
 def _words(refusal: Refused) -> str:
@@ -267,29 +278,43 @@ class DeskEnrollmentAdmin(admin.ModelAdmin[DeskEnrollment]):
     @method_decorator(never_cache)
     @method_decorator(sensitive_post_parameters("password1", "password2"))
     def screen_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        """The desk's screen turned to the citizen: their password and the device's code."""
+        """The desk's screen turned to the citizen: their password and the device's code, in
+        the citizen's language (their MitID's, or the one they pick on the screen), whatever
+        the staff member's is; the word to turn the screen back is the staff's."""
         if not self._may(request):
             raise PermissionDenied
         case = get_object_or_404(DeskEnrollment, pk=pk, state=DeskEnrollment.State.PASSWORD)
         assert case.identity is not None
-        form = DeskPasswordForm(
-            request.POST if request.method == "POST" else None, identity=case.identity
-        )
-        if request.method == "POST" and form.is_valid():
-            try:
-                desk.activate_at_desk(
-                    desk=case,
-                    password=form.cleaned_data["password1"],
-                    code=form.cleaned_data["code"],
-                    by=request.user,  # type: ignore[arg-type]
-                )
-            except desk.DeskRefused as refusal:
-                form.add_error("code", _words(refusal))
-            else:
-                messages.success(request, _("The MitID is active. Turn the screen back."))
-                return HttpResponseRedirect(self._desk_url(case))
-        return self._page(
-            request,
-            str(_("Your MitID password")),
-            {"case": case, "form": form, "citizen_screen": True},
-        )
+        language = _screen_language(request, case.identity.language)
+        with translation.override(language):
+            form = DeskPasswordForm(
+                request.POST if request.method == "POST" else None, identity=case.identity
+            )
+            if request.method == "POST" and form.is_valid():
+                try:
+                    desk.activate_at_desk(
+                        desk=case,
+                        password=form.cleaned_data["password1"],
+                        code=form.cleaned_data["code"],
+                        by=request.user,  # type: ignore[arg-type]
+                    )
+                except desk.DeskRefused as refusal:
+                    form.add_error("code", _words(refusal))
+                else:
+                    messages.success(request, _("The MitID is active. Turn the screen back."))
+                    return HttpResponseRedirect(self._desk_url(case))
+            page = self._page(
+                request,
+                str(_("Your MitID password")),
+                {
+                    "case": case,
+                    "form": form,
+                    "citizen_screen": True,
+                    "screen_language": language,
+                    "screen_languages": [
+                        (code, translation.get_language_info(code)["name_local"])
+                        for code, _name in settings.LANGUAGES
+                    ],
+                },
+            )
+            return page.render()  # here, in the citizen's language

@@ -25,6 +25,7 @@ pytestmark = pytest.mark.django_db
 
 ADD = "/admin/activation/deskenrollment/add/"
 SOFIE = "0804044128"
+KL_PASSWORD_AGAIN = "Isissutissaq allaqqiguk."  # "Type the password again."
 
 
 @pytest.fixture
@@ -72,8 +73,16 @@ def test_staff_create_mitid_with_a_code_device_the_citizen_activates_at_the_desk
     assert case.state == "password" and case.serial
     token = HardwareToken.objects.get(serial=case.serial)
     screen = f"/admin/activation/deskenrollment/{case.pk}/screen/"
+    # In the citizen's language (their MitID's: Danish), whatever the staff member's is.
     page = desk.get(screen).content.decode()
-    assert "cannot see what you type" in page
+    assert '<html lang="da"' in page and "Medarbejderen kan ikke se, hvad du skriver" in page
+    page = desk.get(f"{screen}?language=en").content.decode()  # the citizen picked English
+    assert '<html lang="en"' in page and "cannot see what you type" in page
+    assert '<strong lang="en" aria-current="true">English</strong>' in page
+    assert 'href="?language=kl" lang="kl" hreflang="kl">Kalaallisut</a>' in page
+    missing = desk.post(f"{screen}?language=kl", {"password1": "Sofies kodeord 7"})
+    assert '<html lang="kl"' in missing.content.decode()
+    assert KL_PASSWORD_AGAIN in missing.content.decode()  # its errors in Greenlandic too
     # Turned to the citizen: none of the staff's navigation, only the form.
     assert 'id="user-tools"' not in page and 'id="nav-sidebar"' not in page
     assert 'class="breadcrumbs"' not in page
@@ -88,6 +97,9 @@ def test_staff_create_mitid_with_a_code_device_the_citizen_activates_at_the_desk
         },
     )
     assert done.status_code == 302
+    # Turned back: the staff's page, in the staff's language.
+    back = desk.get(done["Location"]).content.decode()
+    assert "The MitID is active. Turn the screen back." in back
     identity = Identity.objects.get(cpr=SOFIE)
     assert (identity.status, identity.level, identity.user_id) == ("active", "high", "Sofie H")
     device = CodeDevice.objects.get(identity=identity)
