@@ -95,9 +95,9 @@ def main() -> None:
     from django.test import Client
     from django.test.client import ClientHandler
 
-    from mitid_portal.handlers import AppApiMiddleware
+    from mitid_portal.handlers import MachineMiddleware
 
-    class AppApiClientHandler(AppApiMiddleware, ClientHandler):
+    class MachineClientHandler(MachineMiddleware, ClientHandler):
         """The App API's requests through its own middleware, as the server sends them."""
 
     from app_api import auth as api_auth
@@ -131,7 +131,7 @@ def main() -> None:
 
     pages = Client()
     app = Client()
-    app.handler = AppApiClientHandler(enforce_csrf_checks=False)
+    app.handler = MachineClientHandler(enforce_csrf_checks=False)
 
     def login(phone: people.Phone) -> None:
         web = Client()

@@ -84,10 +84,11 @@ def main() -> None:
 
     from app_api import auth as api_auth
     from authenticators import app_keys
-    from mitid_portal.handlers import AppApiMiddleware
+    from mitid_portal.handlers import MachineMiddleware
 
-    class AppApiClientHandler(AppApiMiddleware, ClientHandler):
-        """The App API's requests through its own middleware, as the server sends them."""
+    class MachineClientHandler(MachineMiddleware, ClientHandler):
+        """The App API's and the party's server's requests through their own middleware, as
+        the server sends them (mitid_portal.handlers)."""
 
     phones = people.make_phones(args.people, f"party{time.time_ns() % 10**6}")
     client_id, client_secret = register_party()
@@ -132,10 +133,10 @@ def main() -> None:
 
     app = Client()
     api = Client()
-    api.handler = AppApiClientHandler(enforce_csrf_checks=False)
-    jwks = jwt.PyJWKSet.from_dict(app.get("/oidc/jwks/").json())
+    api.handler = MachineClientHandler(enforce_csrf_checks=False)
+    jwks = jwt.PyJWKSet.from_dict(api.get("/oidc/jwks/").json())
     keys = {key.key_id: key.key for key in jwks.keys}
-    issuer = app.get("/.well-known/openid-configuration").json()["issuer"]
+    issuer = api.get("/.well-known/openid-configuration").json()["issuer"]
 
     def in_app(flow: str, phone: people.Phone, page: Any) -> None:
         frame = FRAME.search(page.content.decode())
@@ -200,7 +201,7 @@ def main() -> None:
         exchange = step(
             flow,
             "token",
-            lambda: app.post(
+            lambda: api.post(
                 "/oidc/token/",
                 urlencode(form),
                 content_type="application/x-www-form-urlencoded",
@@ -219,7 +220,7 @@ def main() -> None:
         )
         assert claims["nonce"] == asked.nonce and claims["acr"] == SUBSTANTIAL, claims
         bearer = f"Bearer {tokens['access_token']}"
-        info = step(flow, "userinfo", lambda: app.get("/oidc/userinfo/", HTTP_AUTHORIZATION=bearer))
+        info = step(flow, "userinfo", lambda: api.get("/oidc/userinfo/", HTTP_AUTHORIZATION=bearer))
         assert info.status_code == 200 and info.json()["sub"] == claims["sub"], info.content
 
     # As in bench/party_logins.py, a few people log in again and again (a person's first login

@@ -1,12 +1,15 @@
-"""The App API's own way through Django: the same project and URLs, fewer middleware.
+"""The machines' own way through Django: the same project and URLs, fewer middleware.
 
 Pages need sessions, CSRF, languages, messages and users; the App API (JSON, signed requests,
-no cookies) uses none of them, and paid for them on every request. The server's application
-sends each request whose path starts with `APP_API_PREFIX` to a handler that loads
-`APP_API_MIDDLEWARE` instead of `MIDDLEWARE`. That is sound because every such path resolves
-inside `app_api.urls` (its last pattern answers anything else under the prefix with a JSON
-404): no page can be reached without the page's middleware. The path compared is the one
-Django resolves, worked out as Django's own request classes work it out.
+no cookies) and the OpenID Connect endpoints a party's server calls (token, userinfo, JWKS,
+revocation, discovery) use none of them, and paid for them on every request. The server's
+application sends each request whose path starts with `APP_API_PREFIX`, or is one of those
+endpoints' paths exactly (`relying_parties.endpoints.SERVER_PATHS`), to a handler that loads
+`MACHINE_MIDDLEWARE` instead of `MIDDLEWARE`. That is sound because every path under the
+prefix resolves inside `app_api.urls` (its last pattern answers anything else under it with a
+JSON 404), and each of the exact paths resolves to its endpoint's view: no page can be reached
+without the page's middleware. The path compared is the one Django resolves, worked out as
+Django's own request classes work it out.
 """
 
 from collections.abc import Awaitable, Callable, Iterable
@@ -21,15 +24,17 @@ from django.core.wsgi import get_wsgi_application
 from django.http import HttpRequest, HttpResponseBase
 from django.utils import translation
 
+from relying_parties.endpoints import SERVER_PATHS
 
-class AppApiMiddleware(BaseHandler):
-    """Mixed into a handler: `APP_API_MIDDLEWARE` in place of `MIDDLEWARE`, and the default
+
+class MachineMiddleware(BaseHandler):
+    """Mixed into a handler: `MACHINE_MIDDLEWARE` in place of `MIDDLEWARE`, and the default
     language, not whatever the thread's last page request activated (no LocaleMiddleware)."""
 
     def load_middleware(self, is_async: bool = False) -> None:
         # BaseHandler reads settings.MIDDLEWARE and nothing else; this runs once, at start-up.
         pages = settings.MIDDLEWARE
-        settings.MIDDLEWARE = settings.APP_API_MIDDLEWARE
+        settings.MIDDLEWARE = settings.MACHINE_MIDDLEWARE
         try:
             super().load_middleware(is_async)
         finally:
@@ -44,11 +49,11 @@ class AppApiMiddleware(BaseHandler):
         return await super().get_response_async(request)
 
 
-class AppApiWSGIHandler(AppApiMiddleware, WSGIHandler):
+class MachineWSGIHandler(MachineMiddleware, WSGIHandler):
     pass
 
 
-class AppApiASGIHandler(AppApiMiddleware, ASGIHandler):
+class MachineASGIHandler(MachineMiddleware, ASGIHandler):
     pass
 
 
@@ -56,13 +61,18 @@ def is_app_api(path_info: str) -> bool:
     return path_info.startswith(settings.APP_API_PREFIX)
 
 
+def is_machine(path_info: str) -> bool:
+    """The App API's paths, and those of the OpenID Connect endpoints a party's server calls."""
+    return is_app_api(path_info) or path_info in SERVER_PATHS
+
+
 def wsgi_application() -> Callable[..., Iterable[bytes]]:
-    """The WSGI application: the App API's paths through its handler, the rest as usual."""
+    """The WSGI application: the machines' paths through their handler, the rest as usual."""
     pages = get_wsgi_application()
-    api = AppApiWSGIHandler()
+    machines = MachineWSGIHandler()
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        handler = api if is_app_api(get_path_info(environ)) else pages
+        handler = machines if is_machine(get_path_info(environ)) else pages
         return handler(environ, start_response)
 
     return application
@@ -74,11 +84,11 @@ ASGIApp = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
 def asgi_application() -> ASGIApp:
     """The ASGI application for HTTP, dispatched as `wsgi_application` is."""
     pages = get_asgi_application()
-    api = AppApiASGIHandler()
+    machines = MachineASGIHandler()
 
     async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
         path_info = scope.get("path", "").removeprefix(get_script_prefix(scope))
-        handler = api if scope["type"] == "http" and is_app_api(path_info) else pages
+        handler = machines if scope["type"] == "http" and is_machine(path_info) else pages
         await handler(scope, receive, send)
 
     return application

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from authenticators.models import AssuranceLevel
 
+from .endpoints import SERVER_PATHS
+
 CLIENT_ERRORS = {
     "unknown_client": _(
         "The service that sent you here is not registered to use MitID, so we cannot log you "
@@ -46,7 +48,7 @@ LEVEL_ADVICE: dict[str, Promise] = {
 
 # The endpoints a party's server calls, not a browser: their refusals are JSON (RFC 6749
 # section 5.2), Django's own before any view too (a body too large, too many fields).
-MACHINE_PATHS = ("/oidc/token/", "/oidc/userinfo/", "/oidc/revoke/", "/oidc/jwks/", "/.well-known/")
+MACHINE_PATHS = (*sorted(SERVER_PATHS), "/.well-known/")
 
 
 def is_machine_endpoint(path: str) -> bool:

@@ -18,35 +18,36 @@ from cpr.persons import get_person_register
 from cpr.registry import get_registry
 from enrollment.services import reserve_nemid_user_ids
 from messaging.backends import get_sms_backend
-from mitid_portal.handlers import AppApiMiddleware, is_app_api
+from mitid_portal.handlers import MachineMiddleware, is_machine
 from nemid import session as nemid_session
 from nemid.provider import NemIDProof, get_provider
 from passports.checks import clear_caches as clear_passport_checks
 from tests.asgi_server import free_port
 
 
-class AppApiClientHandler(AppApiMiddleware, ClientHandler):
+class MachineClientHandler(MachineMiddleware, ClientHandler):
     pass
 
 
 class ServedClientHandler(ClientHandler):
     """The test client's handler, sending each path where the server's application does
-    (mitid_portal.handlers): the App API's through APP_API_MIDDLEWARE alone."""
+    (mitid_portal.handlers): the App API's and a party's server's through MACHINE_MIDDLEWARE
+    alone."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.app_api = AppApiClientHandler(*args, **kwargs)
+        self.machines = MachineClientHandler(*args, **kwargs)
 
     def __call__(self, environ: dict[str, Any]) -> Any:
-        if is_app_api(get_path_info(environ)):
-            return self.app_api(environ)
+        if is_machine(get_path_info(environ)):
+            return self.machines(environ)
         return super().__call__(environ)
 
 
 @pytest.fixture
 def client() -> Client:
-    """pytest-django's client, served as the server serves: the App API with its own
-    middleware."""
+    """pytest-django's client, served as the server serves: the App API and a party's
+    server's endpoints with their own middleware."""
     served = Client()
     served.handler = ServedClientHandler(enforce_csrf_checks=False)  # as Client makes its own
     return served

@@ -1,5 +1,6 @@
-"""The server's applications send the App API's paths through its own, shorter middleware
-list (mitid_portal.handlers), and everything else through the pages' list."""
+"""The server's applications send the App API's paths, and those of the OpenID Connect
+endpoints a party's server calls, through their own, shorter middleware list
+(mitid_portal.handlers), and everything else through the pages' list."""
 
 import json
 from typing import Any
@@ -12,19 +13,25 @@ from django.urls import resolve
 from django.utils import translation
 
 from mitid_portal.asgi import django_asgi_app
+from mitid_portal.handlers import is_machine
 from mitid_portal.wsgi import application as wsgi_application
+from relying_parties.endpoints import SERVER_PATHS
 
 pytestmark = pytest.mark.django_db
 
 
-def served(path: str, **environ: Any) -> tuple[str, dict[str, str], bytes]:
-    """A GET through the WSGI application itself: status, headers, body."""
+def served(
+    path: str, data: dict[str, str] | None = None, **environ: Any
+) -> tuple[str, dict[str, str], bytes]:
+    """A GET, or a POST of `data`, through the WSGI application itself: status, headers,
+    body."""
     answer: dict[str, Any] = {}
 
     def start_response(status: str, headers: list[tuple[str, str]], *args: Any) -> None:
         answer["status"], answer["headers"] = status, dict(headers)
 
-    request = RequestFactory().get(path, **environ)
+    factory = RequestFactory()
+    request = factory.get(path, **environ) if data is None else factory.post(path, data, **environ)
     body = b"".join(wsgi_application(request.environ, start_response))
     return answer["status"], answer["headers"], body
 
@@ -89,3 +96,47 @@ def test_the_asgi_application_dispatches_as_the_wsgi_one_does() -> None:
         headers = dict(response["headers"])
         assert response["status"] == 200, path
         assert headers.get(b"Content-Language") == language, path
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/.well-known/openid-configuration", None),
+        ("/oidc/jwks/", None),
+        ("/oidc/userinfo/", None),
+        ("/oidc/token/", {"grant_type": "authorization_code", "client_id": "nobody"}),
+        ("/oidc/revoke/", {"token": "x", "client_id": "nobody"}),
+    ],
+)
+def test_a_partys_server_is_answered_without_what_only_pages_need(
+    path: str, data: dict[str, str] | None
+) -> None:
+    status, headers, body = served(path, data)
+    assert body.startswith(b"{") or not body, (path, status)
+    assert "Set-Cookie" not in headers and "Content-Language" not in headers
+    assert "Cookie" not in headers.get("Vary", "")
+    for kept in ("X-Request-ID", "Content-Security-Policy", "X-Content-Type-Options"):
+        assert kept in headers
+
+
+def test_the_pages_of_a_partys_login_keep_every_middleware() -> None:
+    """The authorization request and the logout are the citizen's browser's: pages."""
+    for path in ("/oidc/authorize/?client_id=nobody", "/oidc/logout/"):
+        _status, headers, _body = served(path)
+        assert "Content-Language" in headers, path
+
+
+def test_every_server_path_is_its_endpoint_and_nothing_beside_it_is() -> None:
+    """Why skipping the pages' middleware there is sound: each path is its endpoint's view, and
+    a path that only begins like one is a page's (a 404 in the page's language)."""
+    names = {resolve(path).url_name for path in SERVER_PATHS}
+    assert names == {
+        "oidc-connect-discovery-info",
+        "token",
+        "user-info",
+        "jwks-info",
+        "revoke-token",
+    }
+    assert {resolve(path).namespace for path in SERVER_PATHS} == {"oauth2_provider"}
+    for beside in ("/oidc/token/x", "/oidc/token", "/oidc/authorize/", "/.well-known/x"):
+        assert not is_machine(beside), beside

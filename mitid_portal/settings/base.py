@@ -96,12 +96,13 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# The App API (JSON under APP_API_PREFIX, signed requests, no cookies) goes through these
-# alone (mitid_portal.handlers): it uses no session, CSRF token, language, message, user or
-# static file. Every response keeps the request id, the access log, the security headers and
-# the Host check (CommonMiddleware asks for the host).
+# The App API (JSON under APP_API_PREFIX, signed requests, no cookies) and the OpenID Connect
+# endpoints a party's server calls go through these alone (mitid_portal.handlers): they use no
+# session, CSRF token, language, message, user or static file. Every response keeps the
+# request id, the access log, the security headers and the Host check (CommonMiddleware asks
+# for the host).
 APP_API_PREFIX = "/api/app/v1/"
-APP_API_MIDDLEWARE = [
+MACHINE_MIDDLEWARE = [
     "pages.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "pages.security.PermissionsPolicyMiddleware",
