@@ -129,12 +129,15 @@ def _registered(
     if services.active_apps(identity) >= services.MAX_ACTIVE_APPS:
         raise ActivationRefused("too_many_apps")
     _check_installation(installation, identity, None)
-    if (
+    earlier = (
         AppDevice.objects.filter(identity=identity, installation_id=installation)
         .exclude(status=AuthenticatorStatus.REVOKED)
-        .exists()
-    ):
+        .first()
+    )
+    if earlier is not None and earlier.status != AuthenticatorStatus.PENDING:
         raise ActivationRefused("already_active")
+    if earlier is not None:  # a try on this phone left before its PIN: this one replaces it
+        earlier.delete()
     device = new_app(
         identity,
         installation=installation,

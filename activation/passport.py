@@ -315,10 +315,11 @@ def _claim_identity(
     """The person's MitID: their own (recovery), or a new one holding the chosen user-ID; and
     the number still to prove, if any.
 
-    `mobile` becomes the MitID's number, unless the road's next step proves it by a temporary
-    PIN (`proven_by_pin`) and the MitID has a number of its own: then it keeps its own until
-    the PIN is typed (a number mistyped, or a road left there, must not move its notices), and
-    `mobile` is returned as the number the PIN goes to."""
+    When the road's next step proves `mobile` by a temporary PIN (`proven_by_pin`), a number
+    that is not the MitID's already is returned as the one the PIN goes to, and becomes the
+    MitID's only when the PIN is typed: a number mistyped, or a road left there, moves no
+    notices (nor lands on a MitID that had none). Else `mobile` is the MitID's at once, and a
+    number it had is told."""
     identity = Identity.objects.select_for_update().filter(cpr=enrollment.number).first()
     if identity is None:
         identity = Identity(cpr=enrollment.number, language=enrollment.language)
@@ -333,9 +334,10 @@ def _claim_identity(
         identity.user_id = enrollment.user_id
         identity.user_id_key = normalise_user_id(enrollment.user_id)
     before = notices.contact_details(identity) if identity.pk else ("", "")
-    to_prove = mobile if proven_by_pin and before[0] and before[0] != mobile else ""
+    to_prove = mobile if proven_by_pin and before[0] != mobile else ""
     if not to_prove:
-        identity.mobile = mobile
+        # The e-mail it had stays (an enrollment's confirmed one, if the MitID held none yet).
+        identity.mobile, identity.email = mobile, before[1]
         identity.contact_set_at = timezone.now()
     try:
         with transaction.atomic():
@@ -344,8 +346,8 @@ def _claim_identity(
         raise UserIdRefused(
             "user_id_taken", suggestions=suggestions(enrollment.user_id, cpr=enrollment.number)
         ) from error
-    # Whoever held the passport moved the notices (a road without a PIN to come): told.
-    notices.tell_moved_by_passport(identity, before)
+    if not proven_by_pin:  # a code device ordered: the number is the MitID's, and told
+        notices.tell_moved_by_passport(identity, before, ordered=True)
     return identity, to_prove
 
 

@@ -5,7 +5,7 @@ These acts cross enrollment (the case, the activation code, the order) and the d
 """
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -28,6 +28,8 @@ from authenticators.user_ids import normalise_user_id
 from enrollment.codes import activation_code_hash
 from enrollment.models import AppActivationCode, DeviceOrder, EnrollmentCase
 from pages import attempts
+
+from .models import AppCopy
 
 # A refused first use at activation, as the activation pages and the App API name it.
 ACTIVATION_REFUSALS = {
@@ -361,6 +363,8 @@ def confirm_app_activation(
                 )
                 if proven:
                     _take_proven_mobile(device.identity, proven)
+                    # Nor is it kept on the copy code that gave it (a person helped).
+                    AppCopy.objects.filter(new_device=device).update(mobile_to_prove="")
                 services.activate(device)
                 finish_enrollment(device.identity)
                 notices.tell_app_activated(device.pk)
@@ -376,10 +380,22 @@ def _take_proven_mobile(identity: Identity, mobile: str) -> None:
     passport road's new phone); the number and e-mail the MitID had hear of it."""
     identity.refresh_from_db(fields=["mobile", "email", "contact_set_at"])
     before = notices.contact_details(identity)
-    identity.mobile = mobile
+    # The e-mail it had stays (an enrollment's confirmed one, if the MitID held none yet).
+    identity.mobile, identity.email = mobile, before[1]
     identity.contact_set_at = timezone.now()
-    identity.save(update_fields=["mobile", "contact_set_at"])
+    identity.save(update_fields=["mobile", "email", "contact_set_at"])
     notices.tell_moved_by_passport(identity, before)
+
+
+def drop_dead_apps(now: datetime | None = None) -> int:
+    """Apps whose temporary PIN ran out before it was typed (a passport road or copy left after
+    its SMS, an activation code's app never finished), for Celery beat's clean-up. No PIN is
+    sent again, so they can never be activated: they would only stand in the way of the
+    phone's next try and keep a number nobody proved (`mobile_to_prove`)."""
+    dead = AppDevice.objects.filter(
+        status=AuthenticatorStatus.PENDING, temporary_pin_expires_at__lte=now or timezone.now()
+    )
+    return dead.delete()[1].get(AppDevice._meta.label, 0)
 
 
 def finish_enrollment(identity: Identity) -> None:

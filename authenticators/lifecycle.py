@@ -18,6 +18,7 @@ from audit.services import record as audit
 from . import notices
 from .kinds import AnyDevice
 from .models import (
+    AppDevice,
     AppLogin,
     AssuranceLevel,
     AuthenticatorEvent,
@@ -126,11 +127,14 @@ def block_device(device: AnyDevice, *, reason: str, by: Actor, note: str = "") -
 
 
 def unblock_device(device: AnyDevice, *, by: Actor, id_check: IdCheck) -> None:
-    """Staff lift a block after seeing the citizen's ID document; the lock count starts over."""
+    """Staff lift a block after seeing the citizen's ID document; the lock count starts over.
+    An app blocked before it was ever activated (no PIN of its own yet) is pending again, not
+    active: only its temporary PIN and a PIN of its own make it active."""
+    never_activated = isinstance(device, AppDevice) and not device.pin_hash
     with transaction.atomic():
         device = _change_device(
             device,
-            to=AuthenticatorStatus.ACTIVE,
+            to=AuthenticatorStatus.PENDING if never_activated else AuthenticatorStatus.ACTIVE,
             refusals={
                 status: "not_blocked"
                 for status in AuthenticatorStatus.values

@@ -47,12 +47,16 @@ def send_temporary_pin(device_id: int, language: str) -> None:
     queue_sms(to=mobile, body=body.strip(), sensitive=True)
 
 
-def tell_moved_by_passport(identity: Identity, before: tuple[str, str]) -> None:
+def tell_moved_by_passport(
+    identity: Identity, before: tuple[str, str], *, ordered: bool = False
+) -> None:
     """If a passport road moved the MitID's notices from `before` (its mobile and e-mail), its
-    owner hears of it there, as a change in self-service is told; the app activated is told
-    at the new."""
+    owner hears of it there, as a change in self-service is told: that the MitID was taken
+    into use on a new phone, or a code device `ordered` for it. What was activated or ordered
+    is told at the new number."""
     if any(before) and before != contact_details(identity):
-        notify(identity, "authenticators/messages/passport_contact_replaced", {}, to=before)
+        what = "passport_order_contact_replaced" if ordered else "passport_contact_replaced"
+        notify(identity, f"authenticators/messages/{what}", {}, to=before)
 
 
 def notice(message: "str | Promise", **names: str) -> str:

@@ -20,13 +20,13 @@ from activation import tasks as activation_tasks
 from activation.models import AppCopy, PassportEnrollment
 from authenticators import app_keys, lifecycle
 from authenticators.models import AppDevice, AuthenticatorStatus, Identity
-from enrollment.models import DeviceOrder
+from enrollment.models import DeviceOrder, EnrollmentCase
 from login import app_logins
 from messaging.models import OutboxMessage
 from pages.documents import TERMS
 from passports import demo, lds
 from tests.app_api.conftest import AppApi
-from tests.factories import AppDeviceFactory
+from tests.factories import AppDeviceFactory, IdentityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -456,7 +456,8 @@ def test_the_numbers_a_mitid_had_are_told_when_the_passport_road_moves_them(
     assert jonas_with_a_number.mobile == "+4520999999"
     told = told_jonas().filter(body__contains="taken into use on a new phone with your passport")
     assert sorted(told.values_list("channel", flat=True)) == ["email", "sms"]
-    assert not any("99 99 99" in m.body for m in told)  # the new number is not said
+    # The new number is not said, however written.
+    assert not any("999999" in m.body.replace(" ", "") for m in told)
     # The same number again moves nothing: nobody is told.
     again = NewPhone(phone.api)
     again.start(cpr="1505831235")
@@ -508,6 +509,7 @@ def test_a_helped_persons_new_phone_proves_its_number_before_it_is_their_mitids(
     assert answer.status_code == 201
     jonas_with_a_number.refresh_from_db()
     assert jonas_with_a_number.mobile == "+4520304050"
+    assert not told_jonas().exists()
     jonas = NewPhone(app_api)
     with django_capture_on_commit_callbacks(execute=True):
         assert scan(jonas, answer.json()["qr"], user_id="j()nas jen5en").status_code == 201
@@ -517,6 +519,98 @@ def test_a_helped_persons_new_phone_proves_its_number_before_it_is_their_mitids(
     jonas_with_a_number.refresh_from_db()
     assert jonas_with_a_number.mobile == "+4520999997"
     assert told_jonas().filter(body__contains="new phone with your passport").count() == 2
+    assert AppCopy.objects.get().mobile_to_prove == ""  # proven: kept nowhere but the MitID
+
+
+def test_no_number_lands_on_a_mitid_before_its_pin_is_typed(
+    phone: NewPhone, demo_passports: Passports, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A MitID with an e-mail and no number (the desk makes them) and a new one alike: the
+    road's number is theirs when its temporary PIN is typed, not before (a probe's landed at
+    once, and a block's notice went to it after the road was left)."""
+    jonas = IdentityFactory(
+        cpr="1505831235",
+        user_id="J()nas Jen5en",
+        status="active",
+        email="jonas@example.dk",
+        language="en",
+        contact_set_at=timezone.now(),
+    )
+    phone.start(cpr="1505831235")
+    phone.read(demo_passports["jonas-jensen"])
+    phone.step("user-id", user_id="j()nas jen5en")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert phone.app(mobile="20 99 90 01").status_code == 201
+    jonas.refresh_from_db()
+    assert (jonas.mobile, jonas.email) == ("", "jonas@example.dk")
+    assert not OutboxMessage.objects.filter(recipient="jonas@example.dk").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        phone.confirm("J()nas Jen5en", temporary=temporary_pin("+4520999001"))
+    jonas.refresh_from_db()
+    assert (jonas.mobile, jonas.email) == ("+4520999001", "jonas@example.dk")
+    told = OutboxMessage.objects.filter(recipient="jonas@example.dk", body__contains="passport")
+    assert told.count() == 1  # the e-mail it had hears of the number it has now
+    sofie = NewPhone(phone.api)
+    sofie.start()
+    sofie.read(demo_passports["sofie-holm"])
+    sofie.step("user-id", user_id="Sofie H")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sofie.app(mobile="20 30 40 50").status_code == 201
+    assert Identity.objects.get(cpr=SOFIE).mobile == ""  # a new MitID: none until the PIN
+    assert temporary_pin("+4520304050")
+
+
+def test_a_mitid_whose_contact_came_from_its_enrollment_keeps_its_e_mail(
+    phone: NewPhone, demo_passports: Passports, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Jonas began MitID with NemID (his mobile and e-mail confirmed there) and finishes it on
+    the passport road with another number: the number is the road's, the e-mail stays."""
+    jonas = IdentityFactory(cpr="1505831235", user_id="Jonas J", status="pending")
+    EnrollmentCase.objects.create(
+        identity=jonas,
+        status=EnrollmentCase.Status.SUBMITTED,
+        mobile="+4520222001",
+        mobile_confirmed_at=timezone.now(),
+        email="jonas@example.dk",
+        email_confirmed_at=timezone.now(),
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    phone.start(cpr="1505831235")
+    phone.read(demo_passports["jonas-jensen"])
+    phone.step("user-id", user_id="Jonas J")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert phone.app(mobile="20 22 20 02").status_code == 201
+    with django_capture_on_commit_callbacks(execute=True):
+        assert phone.confirm("Jonas J", temporary=temporary_pin("+4520222002")).status_code == 200
+    jonas.refresh_from_db()
+    assert (jonas.status, jonas.mobile, jonas.email) == (
+        "active",
+        "+4520222002",
+        "jonas@example.dk",
+    )
+
+
+def test_an_app_whose_temporary_pin_ran_out_goes_and_the_phone_can_try_again(
+    phone: NewPhone,
+    demo_passports: Passports,
+    jonas_with_a_number: Identity,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """A recovery road left after its SMS: its app could never be activated, and went nowhere
+    (the clean-up only looked at MitIDs being set up): it goes with its number to prove, and
+    the same phone may then be given a copy."""
+    phone.start(cpr="1505831235")
+    phone.read(demo_passports["jonas-jensen"])
+    phone.step("user-id", user_id="j()nas jen5en")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert phone.app(mobile="20 99 99 95").status_code == 201
+    left = AppDevice.objects.get(installation_id=phone.installation)
+    assert activation_tasks.clean_up()["dead_apps"] == 0  # its PIN still works
+    AppDevice.objects.filter(pk=left.pk).update(temporary_pin_expires_at=timezone.now())
+    assert activation_tasks.clean_up()["dead_apps"] == 1
+    assert not AppDevice.objects.filter(pk=left.pk).exists()
+    jonas_with_a_number.refresh_from_db()
+    assert jonas_with_a_number.mobile == "+4520304050"
 
 
 def test_one_address_may_start_only_so_many_roads(
@@ -685,6 +779,24 @@ def test_a_copy_never_confirmed_goes_with_the_app_that_waited_for_it(
     assert AppDevice.objects.get() == old_phone
 
 
+def test_a_phone_whose_earlier_try_was_left_before_its_pin_may_scan_a_copy_code(
+    app_api: AppApi, old_phone: AppDevice
+) -> None:
+    """A try on this phone that never got its PIN typed stands in no one's way: the copy's new
+    app replaces it (a probe's was refused as "already active")."""
+    new = NewPhone(app_api)
+    left = AppDeviceFactory(
+        identity=old_phone.identity,
+        installation_id=new.installation,
+        status="pending",
+        pin_hash="",
+        mobile_to_prove="+4520999990",
+    )
+    assert scan(new, show(app_api, old_phone)["qr"]).status_code == 201
+    assert not AppDevice.objects.filter(pk=left.pk).exists()
+    assert AppDevice.objects.get(installation_id=new.installation).mobile_to_prove == ""
+
+
 def test_a_copy_code_works_once(app_api: AppApi, old_phone: AppDevice) -> None:
     shown = show(app_api, old_phone)
     assert scan(NewPhone(app_api), shown["qr"]).status_code == 201
@@ -823,6 +935,34 @@ def test_a_helper_orders_a_code_device_for_someone(
     assert order.identity.cpr == SOFIE and "Bredgade 3" in order.address
 
 
+def test_a_code_device_ordered_by_passport_moves_the_number_at_once_and_says_so(
+    app_api: AppApi,
+    helper: AppDevice,
+    demo_passports: Passports,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """No PIN proves the number of a code device sent by post: it is the MitID's at once, and
+    the number the MitID had is told that a code device was ordered (not a new phone)."""
+    sofie = IdentityFactory(
+        cpr=SOFIE,
+        user_id="Sofie H",
+        status="active",
+        mobile="+4520304050",
+        language="en",
+        contact_set_at=timezone.now(),
+    )
+    helping = NewPhone(app_api, signer=helper)
+    helping.start(cpr=SOFIE)
+    helping.read(demo_passports["sofie-holm"])
+    helping.step("user-id", user_id="sofie h")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert helping.step("order", kind="kodeviser", mobile="20 30 40 52").status_code == 201
+    sofie.refresh_from_db()
+    assert sofie.mobile == "+4520304052"
+    told = OutboxMessage.objects.get(recipient="+4520304050")
+    assert "A code device was ordered for your MitID with your passport" in told.body
+
+
 def test_a_helper_cannot_help_themselves(app_api: AppApi, helper: AppDevice) -> None:
     assert code(NewPhone(app_api, signer=helper).start(cpr="1505831235")) == (
         403,
@@ -930,7 +1070,8 @@ def test_an_active_mitid_is_never_touched(
     assert not PassportEnrollment.objects.exists(), "the roads are over and done with"
     jonas.identity.refresh_from_db()
     assert (jonas.identity.status, jonas.identity.user_id) == ("active", "J()nas Jen5en")
-    assert AppDevice.objects.filter(identity=jonas.identity).count() == 2
+    # His app is kept; the one the road left could never be activated, and went.
+    assert list(AppDevice.objects.filter(identity=jonas.identity)) == [jonas]
     assert Identity.objects.get(cpr=SOFIE).status == "active"
 
 
@@ -949,6 +1090,7 @@ def test_a_mitid_that_anything_else_refers_to_is_kept(
         "passport_enrollments": 0,
         "desk_code_sends": 0,
         "unconfirmed_copies": 0,
+        "dead_apps": 0,
     }
     assert Identity.objects.get(cpr=SOFIE).orders.count() == 1
     assert PassportEnrollment.objects.count() == 1, "looked at again until the MitID is active"
