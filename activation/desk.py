@@ -44,6 +44,7 @@ from enrollment.forms import parse_mobile
 from enrollment.models import ContactChannel, DeviceOrder
 from enrollment.notices import deliver_code
 from enrollment.orders import fulfil_order
+from enrollment.state import remember_language
 from enrollment.user_ids import suggestions, validate_user_id
 
 from .models import DeskCodeSend, DeskEnrollment
@@ -337,8 +338,11 @@ def hand_out_code_device(*, desk: DeskEnrollment, kind: str, by: Staff) -> DeskE
 
 
 @_audits_refusals
-def activate_at_desk(*, desk: DeskEnrollment, password: str, code: str, by: Staff) -> CodeDevice:
-    """The citizen typed a password on the desk's screen and the code the device shows."""
+def activate_at_desk(
+    *, desk: DeskEnrollment, password: str, code: str, by: Staff, language: str = ""
+) -> CodeDevice:
+    """The citizen typed a password on the desk's screen and the code the device shows, in
+    `language` (their notices' from now on, as online)."""
     with transaction.atomic():
         desk = _locked(desk, "password", by)
     assert desk.identity is not None
@@ -350,6 +354,8 @@ def activate_at_desk(*, desk: DeskEnrollment, password: str, code: str, by: Staf
         raise _refuse(refusal.code, by=by, desk=desk, what=desk.name) from refusal
     if desk.level == AssuranceLevel.HIGH:
         CodeDevice.objects.filter(pk=device.pk).update(level=AssuranceLevel.HIGH)
+    if language:
+        remember_language(desk.identity, language)
     _done(desk, by=by, what=device.label)
     return device
 

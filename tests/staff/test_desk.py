@@ -81,15 +81,19 @@ def test_staff_create_mitid_with_a_code_device_the_citizen_activates_at_the_desk
     assert '<strong lang="en" aria-current="true">English</strong>' in page
     assert 'href="?language=kl" lang="kl" hreflang="kl">Kalaallisut</a>' in page
     missing = desk.post(f"{screen}?language=kl", {"password1": "Sofies kodeord 7"})
-    assert '<html lang="kl"' in missing.content.decode()
+    assert '<html lang="kl"' in missing.content.decode() and missing["Content-Language"] == "kl"
     assert KL_PASSWORD_AGAIN in missing.content.decode()  # its errors in Greenlandic too
+    assert 'lang="da" hreflang="da">Dansk</a>' in missing.content.decode()
     # Turned to the citizen: none of the staff's navigation, only the form.
     assert 'id="user-tools"' not in page and 'id="nav-sidebar"' not in page
     assert 'class="breadcrumbs"' not in page
     assert 'href="/admin/"' not in page, "no way from the citizen's screen into the admin"
-    assert 'id="user-tools"' in desk.get(url).content.decode()
+    assert case.serial not in page, "the staff's message (hand over the device) waits for them"
+    staff_page = desk.get(url).content.decode()
+    assert 'id="user-tools"' in staff_page
+    assert f"Hand over the device with serial number {case.serial}." in staff_page
     done = desk.post(
-        screen,
+        f"{screen}?language=kl",
         {
             "password1": "Sofies kodeord 7",
             "password2": "Sofies kodeord 7",
@@ -102,6 +106,7 @@ def test_staff_create_mitid_with_a_code_device_the_citizen_activates_at_the_desk
     assert "The MitID is active. Turn the screen back." in back
     identity = Identity.objects.get(cpr=SOFIE)
     assert (identity.status, identity.level, identity.user_id) == ("active", "high", "Sofie H")
+    assert identity.language == "kl"  # the screen's, for her notices from now on
     device = CodeDevice.objects.get(identity=identity)
     assert (device.status, device.level) == ("active", "high")
     assert identity.account is not None and identity.account.check_password("Sofies kodeord 7")
