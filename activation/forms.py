@@ -11,6 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from authenticators.models import Identity
 
 TEN_DIGITS_IN_A_ROW = re.compile(r"\d{10}")
+# Django's password validators (AUTH_PASSWORD_VALIDATORS), in the portal's own words: Django
+# has no Greenlandic, so its messages showed in Danish on a Greenlandic page.
+PASSWORD_RULES = {
+    "password_too_short": _("The password must have at least 8 characters."),
+    "password_too_common": _("This password is too common. Choose one that is harder to guess."),
+    "password_entirely_numeric": _("The password must not be only digits."),
+}
 
 
 class CodeDeviceActivationForm(forms.Form):
@@ -65,7 +72,19 @@ class CodeDeviceActivationForm(forms.Form):
             raise ValidationError(
                 _("The password must not contain 10 digits in a row."), code="ten_digits"
             )
-        validate_password(password, user=self.identity.account)
+        # Without the user: its only attribute is the account's name, "mitid-" and a number,
+        # which the citizen never sees; the user-ID, which they do, is checked above.
+        try:
+            validate_password(password)
+        except ValidationError as refused:
+            raise ValidationError(
+                [
+                    ValidationError(PASSWORD_RULES[error.code], code=error.code)
+                    if error.code in PASSWORD_RULES
+                    else error
+                    for error in refused.error_list
+                ]
+            ) from refused
         return password
 
     def clean_code(self) -> str:

@@ -122,6 +122,27 @@ def test_password_rules_are_explained_and_the_serial_stays(
     assert password not in html
 
 
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("password1", "Isissutissaq taanna atugaavallaarpoq."),  # too common
+        ("48151623", "Isissutissaq kisitsisinik kisimi imaqassanngilaq."),  # digits only
+    ],
+)
+def test_djangos_password_rules_are_said_in_the_pages_language(
+    karen: Client, order: DeviceOrder, password: str, message: str
+) -> None:
+    """Django's validators have no Greenlandic: their refusals are the portal's own words (a
+    walk saw Danish on a Greenlandic page)."""
+    token = orders.fulfil_order(order, handed_out=True)
+    html = karen.post(
+        "/kl/authenticators/code-device/activate/",
+        {"password1": password, "password2": password, "serial": token.serial, "code": "123456"},
+    ).content.decode()
+    assert message in html
+    assert "adgangskode" not in html.lower()
+
+
 def test_before_the_device_is_sent_the_page_says_so(karen: Client) -> None:
     html = karen.get("/en/authenticators/code-device/activate/").content.decode()
     assert "Your device is not ready yet" in html
