@@ -95,7 +95,8 @@ class CodeDeviceActivationForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
+        first, again = cleaned.get("password1"), cleaned.get("password2")
+        if first and again and first != again:  # none typed again: "Type it again" says so
             self.add_error(
                 "password2",
                 ValidationError(_("The two passwords are not the same."), code="password_mismatch"),

@@ -143,6 +143,16 @@ def test_djangos_password_rules_are_said_in_the_pages_language(
     assert "adgangskode" not in html.lower()
 
 
+def test_a_password_not_typed_again_is_said_once(karen: Client, order: DeviceOrder) -> None:
+    token = orders.fulfil_order(order, handed_out=True)
+    html = karen.post(
+        "/en/authenticators/code-device/activate/",
+        {"password1": "Karens kodeord 7", "serial": token.serial, "code": "123456"},
+    ).content.decode()
+    assert "Type the password again." in html
+    assert "The two passwords are not the same." not in html
+
+
 def test_before_the_device_is_sent_the_page_says_so(karen: Client) -> None:
     html = karen.get("/en/authenticators/code-device/activate/").content.decode()
     assert "Your device is not ready yet" in html
