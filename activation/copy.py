@@ -26,7 +26,7 @@ from authenticators.user_ids import is_user_id
 from pages import attempts
 
 from .models import AppCopy, token_hash
-from .services import ActivationRefused, _check_installation, new_app
+from .services import ActivationRefused, _check_installation, clear_phone, new_app
 
 PREFIX = "mitid-copy."
 # The purpose of the old app's check that lets a new phone have its MitID (a use, named by
@@ -129,15 +129,7 @@ def _registered(
     if services.active_apps(identity) >= services.MAX_ACTIVE_APPS:
         raise ActivationRefused("too_many_apps")
     _check_installation(installation, identity, None)
-    earlier = (
-        AppDevice.objects.filter(identity=identity, installation_id=installation)
-        .exclude(status=AuthenticatorStatus.REVOKED)
-        .first()
-    )
-    if earlier is not None and earlier.status != AuthenticatorStatus.PENDING:
-        raise ActivationRefused("already_active")
-    if earlier is not None:  # a try on this phone left before its PIN: this one replaces it
-        earlier.delete()
+    clear_phone(identity, installation)
     device = new_app(
         identity,
         installation=installation,

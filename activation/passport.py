@@ -55,7 +55,7 @@ from passports.checks import (
 
 from .copy import new_copy
 from .models import AppCopy, PassportEnrollment, token_hash
-from .services import ActivationRefused, _check_installation, new_app
+from .services import ActivationRefused, _check_installation, clear_phone, new_app
 
 logger = logging.getLogger(__name__)
 State = PassportEnrollment.State
@@ -380,15 +380,7 @@ def start_app(
         if services.active_apps(identity) >= services.MAX_ACTIVE_APPS:
             raise ActivationRefused("too_many_apps")
         _check_installation(installation, identity, signer)
-        earlier = (
-            AppDevice.objects.filter(identity=identity, installation_id=installation)
-            .exclude(status=AuthenticatorStatus.REVOKED)
-            .first()
-        )
-        if earlier is not None and earlier.status != AuthenticatorStatus.PENDING:
-            raise ActivationRefused("already_active")
-        if earlier is not None:
-            earlier.delete()
+        clear_phone(identity, installation)
         device = new_app(
             identity,
             installation=installation,

@@ -215,6 +215,24 @@ def _check_installation(
         raise ActivationRefused("installation_not_proven")
 
 
+def clear_phone(identity: Identity, installation: uuid.UUID, *, blocked: str = "") -> None:
+    """Room on this phone for a new app of `identity`: an earlier try there that never got its
+    PIN typed is deleted, and the new one takes its place; an app in use there is refused as
+    `already_active`, a blocked one as `blocked` if given."""
+    earlier = (
+        AppDevice.objects.filter(identity=identity, installation_id=installation)
+        .exclude(status=AuthenticatorStatus.REVOKED)
+        .first()
+    )
+    if earlier is None:
+        return
+    if earlier.status == AuthenticatorStatus.BLOCKED and blocked:
+        raise ActivationRefused(blocked)
+    if earlier.status != AuthenticatorStatus.PENDING:
+        raise ActivationRefused("already_active")
+    earlier.delete()
+
+
 def new_app(
     identity: Identity,
     *,
@@ -270,17 +288,8 @@ def start_app_activation(
         if not services.mobile_of(identity):
             raise ActivationRefused("no_mobile")  # the temporary PIN goes by SMS
         _check_installation(installation, identity, signer)
-        earlier = (
-            AppDevice.objects.filter(identity=identity, installation_id=installation)
-            .exclude(status=AuthenticatorStatus.REVOKED)
-            .first()
-        )
-        if earlier is not None and earlier.status == AuthenticatorStatus.ACTIVE:
-            raise ActivationRefused("already_active")
-        if earlier is not None and earlier.status == AuthenticatorStatus.BLOCKED:
-            raise ActivationRefused("device_not_active")  # staff lift a block, not the phone
-        if earlier is not None:
-            earlier.delete()  # an activation never finished: start it again
+        # Staff lift a block, not the phone: a blocked app there is `device_not_active`.
+        clear_phone(identity, installation, blocked="device_not_active")
         code.used_at = timezone.now()
         code.save(update_fields=["used_at"])
         device = new_app(
