@@ -19,7 +19,7 @@ from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import gettext_noop, ngettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
@@ -33,6 +33,10 @@ from authenticators.services import Refused
 
 from .admin_actions import REFUSALS, refusal_text
 from .forms import DeskCodeForm, DeskMethodForm, DeskSendCodeForm, DeskStartForm, DeskUserIdForm
+
+# Django's admin says this on every page, the screen turned to the citizen too. Django has no
+# Greenlandic, so it is in the portal's catalogues, which come before Django's.
+SKIP_LINK = gettext_noop("Skip to main content")
 
 # Why the desk said no, in words staff can pass on; the keys are activation.desk's codes.
 DESK_REFUSALS = {

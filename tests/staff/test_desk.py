@@ -83,6 +83,7 @@ def test_staff_create_mitid_with_a_code_device_the_citizen_activates_at_the_desk
     missing = desk.post(f"{screen}?language=kl", {"password1": "Sofies kodeord 7"})
     assert '<html lang="kl"' in missing.content.decode() and missing["Content-Language"] == "kl"
     assert KL_PASSWORD_AGAIN in missing.content.decode()  # its errors in Greenlandic too
+    assert "Imaanut ingerlaarit" in missing.content.decode()  # the admin's skip link too
     assert 'lang="da" hreflang="da">Dansk</a>' in missing.content.decode()
     # Turned to the citizen: none of the staff's navigation, only the form.
     assert 'id="user-tools"' not in page and 'id="nav-sidebar"' not in page
