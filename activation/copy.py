@@ -129,7 +129,7 @@ def _registered(
     if services.active_apps(identity) >= services.MAX_ACTIVE_APPS:
         raise ActivationRefused("too_many_apps")
     _check_installation(installation, identity, None)
-    clear_phone(identity, installation)
+    clear_phone(identity=identity, installation=installation)
     device = new_app(
         identity,
         installation=installation,
@@ -140,7 +140,8 @@ def _registered(
     copy.state = AppCopy.State.SCANNED
     copy.scanned_at = timezone.now()
     copy.new_device = device
-    copy.save(update_fields=["state", "scanned_at", "new_device"])
+    copy.mobile_to_prove = ""  # the new phone's app has it now, until its PIN proves it
+    copy.save(update_fields=["state", "scanned_at", "new_device", "mobile_to_prove"])
     if copy.source.identity_id != identity.pk:
         # A helper's code: the person helped needs no one's confirmation but the SMS.
         _approved(copy, device)
@@ -193,6 +194,13 @@ def drop_unconfirmed(now: datetime | None = None) -> int:
     now = now or timezone.now()
     over = now - timedelta(seconds=settings.APP_COPY_SECONDS)
     return _drop(AppCopy.objects.filter(state=AppCopy.State.SCANNED, scanned_at__lte=over))
+
+
+def forget_numbers(*, now: datetime | None = None) -> int:
+    """The numbers to prove of copy codes past their time that no phone scanned (a scan hands
+    the number to the new phone's app): nobody proved them (Celery beat's clean-up)."""
+    over = AppCopy.objects.filter(expires_at__lte=now or timezone.now()).exclude(mobile_to_prove="")
+    return over.update(mobile_to_prove="")
 
 
 def confirm_by(copy: AppCopy) -> datetime:

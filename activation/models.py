@@ -94,8 +94,9 @@ class AppCopy(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     scanned_at = models.DateTimeField(null=True, blank=True)
-    # For someone helped whose MitID has a number: the new phone's, to be proven by its
-    # temporary PIN (`AppDevice.mobile_to_prove`, which the scan gives it).
+    # For someone helped, a number that is not their MitID's: the new phone's, to be proven by
+    # its temporary PIN (`AppDevice.mobile_to_prove`, which the scan hands it to; forgotten
+    # here then, or once the code's time is over unscanned).
     mobile_to_prove = models.CharField(max_length=20, blank=True)
 
     class Meta:

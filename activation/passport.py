@@ -55,7 +55,7 @@ from passports.checks import (
 
 from .copy import new_copy
 from .models import AppCopy, PassportEnrollment, token_hash
-from .services import ActivationRefused, _check_installation, clear_phone, new_app
+from .services import ActivationRefused, _check_installation, clear_phone, give_mobile, new_app
 
 logger = logging.getLogger(__name__)
 State = PassportEnrollment.State
@@ -336,9 +336,7 @@ def _claim_identity(
     before = notices.contact_details(identity) if identity.pk else ("", "")
     to_prove = mobile if proven_by_pin and before[0] != mobile else ""
     if not to_prove:
-        # The e-mail it had stays (an enrollment's confirmed one, if the MitID held none yet).
-        identity.mobile, identity.email = mobile, before[1]
-        identity.contact_set_at = timezone.now()
+        give_mobile(identity, mobile)
     try:
         with transaction.atomic():
             identity.save()
@@ -380,7 +378,7 @@ def start_app(
         if services.active_apps(identity) >= services.MAX_ACTIVE_APPS:
             raise ActivationRefused("too_many_apps")
         _check_installation(installation, identity, signer)
-        clear_phone(identity, installation)
+        clear_phone(identity=identity, installation=installation)
         device = new_app(
             identity,
             installation=installation,

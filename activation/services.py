@@ -29,8 +29,6 @@ from enrollment.codes import activation_code_hash
 from enrollment.models import AppActivationCode, DeviceOrder, EnrollmentCase
 from pages import attempts
 
-from .models import AppCopy
-
 # A refused first use at activation, as the activation pages and the App API name it.
 ACTIVATION_REFUSALS = {
     "not_active": "device_blocked",
@@ -215,7 +213,7 @@ def _check_installation(
         raise ActivationRefused("installation_not_proven")
 
 
-def clear_phone(identity: Identity, installation: uuid.UUID, *, blocked: str = "") -> None:
+def clear_phone(*, identity: Identity, installation: uuid.UUID, blocked: str = "") -> None:
     """Room on this phone for a new app of `identity`: an earlier try there that never got its
     PIN typed is deleted, and the new one takes its place; an app in use there is refused as
     `already_active`, a blocked one as `blocked` if given."""
@@ -289,7 +287,7 @@ def start_app_activation(
             raise ActivationRefused("no_mobile")  # the temporary PIN goes by SMS
         _check_installation(installation, identity, signer)
         # Staff lift a block, not the phone: a blocked app there is `device_not_active`.
-        clear_phone(identity, installation, blocked="device_not_active")
+        clear_phone(identity=identity, installation=installation, blocked="device_not_active")
         code.used_at = timezone.now()
         code.save(update_fields=["used_at"])
         device = new_app(
@@ -372,8 +370,6 @@ def confirm_app_activation(
                 )
                 if proven:
                     _take_proven_mobile(device.identity, proven)
-                    # Nor is it kept on the copy code that gave it (a person helped).
-                    AppCopy.objects.filter(new_device=device).update(mobile_to_prove="")
                 services.activate(device)
                 finish_enrollment(device.identity)
                 notices.tell_app_activated(device.pk)
@@ -384,25 +380,39 @@ def confirm_app_activation(
     return device
 
 
+def give_mobile(identity: Identity, mobile: str) -> tuple[str, str]:
+    """`mobile` is the MitID's number from now on (on the instance: the caller saves it), with
+    the e-mail it had, an enrollment's confirmed one if the MitID held none yet; returns the
+    number and e-mail it had, to be told (`notices.tell_moved_by_passport`)."""
+    before = notices.contact_details(identity) if identity.pk else ("", "")
+    identity.mobile, identity.email = mobile, before[1]
+    identity.contact_set_at = timezone.now()
+    return before
+
+
 def _take_proven_mobile(identity: Identity, mobile: str) -> None:
     """The number the temporary PIN went to is the MitID's now that the PIN was typed (the
     passport road's new phone); the number and e-mail the MitID had hear of it."""
     identity.refresh_from_db(fields=["mobile", "email", "contact_set_at"])
-    before = notices.contact_details(identity)
-    # The e-mail it had stays (an enrollment's confirmed one, if the MitID held none yet).
-    identity.mobile, identity.email = mobile, before[1]
-    identity.contact_set_at = timezone.now()
+    before = give_mobile(identity, mobile)
     identity.save(update_fields=["mobile", "email", "contact_set_at"])
     notices.tell_moved_by_passport(identity, before)
 
 
-def drop_dead_apps(now: datetime | None = None) -> int:
+# How long after its temporary PIN ran out a pending app is swept: a PIN typed in its last
+# second is confirmed, in a transaction of its own, well before (the sweep deletes by the ids
+# it selected, without a lock).
+DEAD_APP_GRACE = timedelta(minutes=10)
+
+
+def drop_dead_apps(*, now: datetime | None = None) -> int:
     """Apps whose temporary PIN ran out before it was typed (a passport road or copy left after
     its SMS, an activation code's app never finished), for Celery beat's clean-up. No PIN is
     sent again, so they can never be activated: they would only stand in the way of the
     phone's next try and keep a number nobody proved (`mobile_to_prove`)."""
     dead = AppDevice.objects.filter(
-        status=AuthenticatorStatus.PENDING, temporary_pin_expires_at__lte=now or timezone.now()
+        status=AuthenticatorStatus.PENDING,
+        temporary_pin_expires_at__lte=(now or timezone.now()) - DEAD_APP_GRACE,
     )
     return dead.delete()[1].get(AppDevice._meta.label, 0)
 

@@ -83,7 +83,8 @@ def _change_device(
     reason: str,
     detail: str,
 ) -> AnyDevice:
-    """On the locked row: refuse by the current status, or change it, record, audit, tell."""
+    """On the locked row: refuse by the current status, or change it, record, audit, tell
+    (`notice`, unless "")."""
     with transaction.atomic():
         device = _locked(device)
         if device.status in refusals:
@@ -99,7 +100,8 @@ def _change_device(
             reason=reason,
             detail=detail,
         )
-        _tell(device.identity, notice, device)
+        if notice:
+            _tell(device.identity, notice, device)
     return device
 
 
@@ -129,9 +131,12 @@ def block_device(device: AnyDevice, *, reason: str, by: Actor, note: str = "") -
 def unblock_device(device: AnyDevice, *, by: Actor, id_check: IdCheck) -> None:
     """Staff lift a block after seeing the citizen's ID document; the lock count starts over.
     An app blocked before it was ever activated (no PIN of its own yet) is pending again, not
-    active: only its temporary PIN and a PIN of its own make it active."""
-    never_activated = isinstance(device, AppDevice) and not device.pin_hash
+    active: only its temporary PIN and a PIN of its own make it active. Its citizen is not
+    told that it works again, which it does not (if its PIN has run out, the hourly clean-up
+    takes it, and the phone starts again)."""
     with transaction.atomic():
+        device = _locked(device)
+        never_activated = isinstance(device, AppDevice) and not device.pin_hash
         device = _change_device(
             device,
             to=AuthenticatorStatus.PENDING if never_activated else AuthenticatorStatus.ACTIVE,
@@ -142,7 +147,7 @@ def unblock_device(device: AnyDevice, *, by: Actor, id_check: IdCheck) -> None:
             },
             event=AuthenticatorEvent.Kind.UNBLOCKED,
             action=AuditEntry.Action.DEVICE_UNBLOCKED,
-            notice="device_unblocked",
+            notice="" if never_activated else "device_unblocked",
             by=by,
             reason="id_check",
             detail=str(id_check),

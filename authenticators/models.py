@@ -350,9 +350,10 @@ class AppDevice(Authenticator, TimestampMixin, ThrottlingMixin, Device):
     pin_hash = models.CharField(max_length=128, blank=True)
     temporary_pin_hash = models.CharField(max_length=128, blank=True)
     temporary_pin_expires_at = models.DateTimeField(null=True, blank=True)
-    # A number given on the passport road for a MitID that has one: the temporary PIN goes
-    # there, and it becomes the MitID's only when the PIN is typed (`activation.services.
-    # confirm_app_activation`); until then the MitID's own number keeps its notices.
+    # A number given on the passport road that is not the MitID's (a new MitID, or one with
+    # another number or none): the temporary PIN goes there, and it becomes the MitID's only
+    # when the PIN is typed (`activation.services.confirm_app_activation`); until then the
+    # MitID's own number, if any, keeps its notices.
     mobile_to_prove = models.CharField(max_length=20, blank=True)
     notifications_accepted = models.BooleanField(_("notifications accepted"), default=False)
     biometrics = models.BooleanField(_("biometrics"), default=False)

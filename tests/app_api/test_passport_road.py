@@ -18,6 +18,7 @@ from PIL import Image
 
 from activation import tasks as activation_tasks
 from activation.models import AppCopy, PassportEnrollment
+from activation.services import DEAD_APP_GRACE
 from authenticators import app_keys, lifecycle
 from authenticators.models import AppDevice, AuthenticatorStatus, Identity
 from enrollment.models import DeviceOrder, EnrollmentCase
@@ -513,13 +514,28 @@ def test_a_helped_persons_new_phone_proves_its_number_before_it_is_their_mitids(
     jonas = NewPhone(app_api)
     with django_capture_on_commit_callbacks(execute=True):
         assert scan(jonas, answer.json()["qr"], user_id="j()nas jen5en").status_code == 201
+    assert AppCopy.objects.get().mobile_to_prove == ""  # the new phone's app has it now
     with django_capture_on_commit_callbacks(execute=True):
         confirmed = jonas.confirm("J()nas Jen5en", temporary=temporary_pin("+4520999997"))
     assert confirmed.json()["status"] == "active"
     jonas_with_a_number.refresh_from_db()
     assert jonas_with_a_number.mobile == "+4520999997"
     assert told_jonas().filter(body__contains="new phone with your passport").count() == 2
-    assert AppCopy.objects.get().mobile_to_prove == ""  # proven: kept nowhere but the MitID
+    assert not AppDevice.objects.exclude(mobile_to_prove="").exists()  # kept on the MitID alone
+
+
+def test_the_number_on_a_copy_code_nobody_scanned_is_forgotten_when_its_time_is_over(
+    app_api: AppApi, demo_passports: Passports, jonas_with_a_number: Identity
+) -> None:
+    helping = NewPhone(app_api, signer=AppDeviceFactory(identity__cpr="0707614285"))
+    helping.start(cpr="1505831235")
+    helping.read(demo_passports["jonas-jensen"])
+    helping.step("user-id", user_id="j()nas jen5en")
+    assert helping.step("copy", mobile="20 99 99 94").status_code == 201
+    assert activation_tasks.clean_up()["copy_numbers"] == 0  # it may still be scanned
+    AppCopy.objects.update(expires_at=timezone.now())
+    assert activation_tasks.clean_up()["copy_numbers"] == 1
+    assert AppCopy.objects.get().mobile_to_prove == ""
 
 
 def test_no_number_lands_on_a_mitid_before_its_pin_is_typed(
@@ -590,15 +606,15 @@ def test_a_mitid_whose_contact_came_from_its_enrollment_keeps_its_e_mail(
     )
 
 
-def test_an_app_whose_temporary_pin_ran_out_goes_and_the_phone_can_try_again(
+def test_an_app_whose_temporary_pin_ran_out_goes_with_its_number(
     phone: NewPhone,
     demo_passports: Passports,
     jonas_with_a_number: Identity,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     """A recovery road left after its SMS: its app could never be activated, and went nowhere
-    (the clean-up only looked at MitIDs being set up): it goes with its number to prove, and
-    the same phone may then be given a copy."""
+    (the clean-up only looked at MitIDs being set up): it goes with its number to prove, a
+    while after its PIN ran out (a PIN typed in its last second is confirmed by then)."""
     phone.start(cpr="1505831235")
     phone.read(demo_passports["jonas-jensen"])
     phone.step("user-id", user_id="j()nas jen5en")
@@ -606,7 +622,12 @@ def test_an_app_whose_temporary_pin_ran_out_goes_and_the_phone_can_try_again(
         assert phone.app(mobile="20 99 99 95").status_code == 201
     left = AppDevice.objects.get(installation_id=phone.installation)
     assert activation_tasks.clean_up()["dead_apps"] == 0  # its PIN still works
-    AppDevice.objects.filter(pk=left.pk).update(temporary_pin_expires_at=timezone.now())
+    ran_out = timezone.now() - DEAD_APP_GRACE
+    AppDevice.objects.filter(pk=left.pk).update(
+        temporary_pin_expires_at=ran_out + timedelta(seconds=5)
+    )
+    assert activation_tasks.clean_up()["dead_apps"] == 0
+    AppDevice.objects.filter(pk=left.pk).update(temporary_pin_expires_at=ran_out)
     assert activation_tasks.clean_up()["dead_apps"] == 1
     assert not AppDevice.objects.filter(pk=left.pk).exists()
     jonas_with_a_number.refresh_from_db()
@@ -983,7 +1004,9 @@ def over() -> None:
     """The road's time and the temporary PIN's time have run out."""
     past = timezone.now() - timedelta(seconds=1)
     PassportEnrollment.objects.update(expires_at=past)
-    AppDevice.objects.filter(status="pending").update(temporary_pin_expires_at=past)
+    AppDevice.objects.filter(status="pending").update(
+        temporary_pin_expires_at=past - DEAD_APP_GRACE
+    )
     AppCopy.objects.update(expires_at=past)
 
 
@@ -1090,6 +1113,7 @@ def test_a_mitid_that_anything_else_refers_to_is_kept(
         "passport_enrollments": 0,
         "desk_code_sends": 0,
         "unconfirmed_copies": 0,
+        "copy_numbers": 0,
         "dead_apps": 0,
     }
     assert Identity.objects.get(cpr=SOFIE).orders.count() == 1

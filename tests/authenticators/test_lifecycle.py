@@ -132,16 +132,20 @@ def test_staff_unblock_after_an_id_check_and_the_device_verifies_again(
 
 
 def test_an_app_blocked_before_it_was_activated_is_pending_again_when_unblocked(
-    staff: User,
-) -> None:
+    staff: User, told
+) -> None:  # type: ignore[no-untyped-def]
     """An app waiting for its temporary PIN, blocked (someone was adding a phone to the MitID)
     and unblocked: not active, which it never was (a probe's scanned logins with it)."""
     app = AppDeviceFactory(status="pending", pin_hash="")
-    lifecycle.block_device(app, reason="lost", by=None)
-    lifecycle.unblock_device(app, by=staff, id_check=PASSPORT)
+    app.identity.mobile, app.identity.contact_set_at = "+4520304050", timezone.now()
+    app.identity.save()
+    told(lambda: lifecycle.block_device(app, reason="lost", by=None))
+    OutboxMessage.objects.all().delete()
+    sent = told(lambda: lifecycle.unblock_device(app, by=staff, id_check=PASSPORT))
     app.refresh_from_db()
     assert app.status == "pending"
     assert services.active_apps(app.identity) == 0
+    assert sent == [], "not told that it works again: it does not"
 
 
 def test_a_blocked_identity_cancels_its_waiting_login_until_staff_lift_it(
