@@ -14,7 +14,6 @@ TEN_DIGITS_IN_A_ROW = re.compile(r"\d{10}")
 # Django's password validators (AUTH_PASSWORD_VALIDATORS), in the portal's own words: Django
 # has no Greenlandic, so its messages showed in Danish on a Greenlandic page.
 PASSWORD_RULES = {
-    "password_too_short": _("The password must have at least 8 characters."),
     "password_too_common": _("This password is too common. Choose one that is harder to guess."),
     "password_entirely_numeric": _("The password must not be only digits."),
 }
@@ -36,7 +35,10 @@ class CodeDeviceActivationForm(forms.Form):
         label=_("Type the password again"),
         strip=False,
         max_length=64,
-        error_messages={"required": _("Type the password again.")},
+        error_messages={
+            "required": _("Type the password again."),
+            "max_length": _("The password can have at most 64 characters."),
+        },
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     serial = forms.CharField(
@@ -50,7 +52,10 @@ class CodeDeviceActivationForm(forms.Form):
         label=_("The code the device shows"),
         help_text=_("Press the button on the device, and type the 6 digits."),
         max_length=6,
-        error_messages={"required": _("Type the code the device shows.")},
+        error_messages={
+            "required": _("Type the code the device shows."),
+            "max_length": _("The code is 6 digits."),
+        },
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
 

@@ -294,38 +294,38 @@ class DeskEnrollmentAdmin(admin.ModelAdmin[DeskEnrollment]):
             form = DeskPasswordForm(
                 request.POST if request.method == "POST" else None, identity=case.identity
             )
-            done = False
-            if request.method == "POST" and form.is_valid():
-                try:
-                    desk.activate_at_desk(
-                        desk=case,
-                        password=form.cleaned_data["password1"],
-                        code=form.cleaned_data["code"],
-                        by=request.user,  # type: ignore[arg-type]
-                        language=language,
-                    )
-                except desk.DeskRefused as refusal:
-                    form.add_error("code", _words(refusal))
-                else:
-                    done = True
-            if not done:
-                page = self._page(
-                    request,
-                    str(_("Your MitID password")),
-                    {
-                        "case": case,
-                        "form": form,
-                        "citizen_screen": True,
-                        "screen_language": language,
-                        "screen_languages": [
-                            (code, capfirst(translation.get_language_info(code)["name_local"]))
-                            for code, _name in settings.LANGUAGES
-                        ],
-                    },
+            typed = request.method == "POST" and form.is_valid()
+        if typed:
+            # In the staff's language: the audit log's entry and the history's are theirs.
+            try:
+                desk.activate_at_desk(
+                    desk=case,
+                    password=form.cleaned_data["password1"],
+                    code=form.cleaned_data["code"],
+                    by=request.user,  # type: ignore[arg-type]
+                    language=language,
                 )
-                page.render()  # here, in the citizen's language
-                page["Content-Language"] = language
-                return page
-        # Turned back: the staff's page, in the staff's language.
-        messages.success(request, _("The MitID is active. Turn the screen back."))
-        return HttpResponseRedirect(self._desk_url(case))
+            except desk.DeskRefused as refusal:
+                with translation.override(language):
+                    form.add_error("code", _words(refusal))
+            else:
+                messages.success(request, _("The MitID is active. Turn the screen back."))
+                return HttpResponseRedirect(self._desk_url(case))
+        with translation.override(language):
+            page = self._page(
+                request,
+                str(_("Your MitID password")),
+                {
+                    "case": case,
+                    "form": form,
+                    "citizen_screen": True,
+                    "screen_language": language,
+                    "screen_languages": [
+                        (code, capfirst(translation.get_language_info(code)["name_local"]))
+                        for code, _name in settings.LANGUAGES
+                    ],
+                },
+            )
+            page.render()  # here, in the citizen's language
+        page["Content-Language"] = language
+        return page

@@ -111,7 +111,9 @@ def test_staff_create_mitid_with_a_code_device_the_citizen_activates_at_the_desk
     device = CodeDevice.objects.get(identity=identity)
     assert (device.status, device.level) == ("active", "high")
     assert identity.account is not None and identity.account.check_password("Sofies kodeord 7")
-    assert AuditEntry.objects.filter(action="desk_created", identity=identity).exists()
+    created = AuditEntry.objects.get(action="desk_created", identity=identity)
+    # Written in the staff's language (English here), not the screen's Greenlandic.
+    assert created.target == f"MitID code display {case.serial}", created.target
     assert AuthenticatorEvent.objects.filter(
         identity=identity, detail__startswith="borgerservice"
     ).exists()
