@@ -7,7 +7,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mitid_portal.settings.base")
 from mitid_portal.handlers import asgi_application
 
 # Django must be set up before anything imports models (consumers, routing). The App API's
-# paths go through its own handler (mitid_portal.handlers).
+# paths, and those of the OpenID Connect endpoints a party's server calls, go through their
+# own handler (mitid_portal.handlers).
 django_asgi_app = asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

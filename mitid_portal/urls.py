@@ -22,7 +22,9 @@ urlpatterns = [
     path("i18n/switch/", switch_language, name="switch_language"),
     # Every path under it is the App API's, which `mitid_portal.handlers` relies on.
     path(settings.APP_API_PREFIX.removeprefix("/"), include("app_api.urls")),
-    # OpenID Connect (no language prefix): discovery, authorize, token, userinfo, JWKS, logout.
+    # OpenID Connect (no language prefix): discovery, authorize, token, userinfo, JWKS,
+    # revocation, logout. At the root and before the pages, as `relying_parties.endpoints`
+    # says its paths are, which `mitid_portal.handlers` relies on.
     path("", include("relying_parties.urls")),
 ]
 

@@ -88,7 +88,11 @@ def test_every_path_under_the_prefix_is_the_app_apis(path: str) -> None:
 
 @pytest.mark.django_db(transaction=True)  # the page's session is saved in another thread
 def test_the_asgi_application_dispatches_as_the_wsgi_one_does() -> None:
-    for path, language in (("/api/app/v1/openapi.json", None), ("/en/login/", b"en")):
+    for path, language in (
+        ("/api/app/v1/openapi.json", None),
+        ("/oidc/jwks/", None),
+        ("/en/login/", b"en"),
+    ):
         communicator = HttpCommunicator(
             django_asgi_app, "GET", path, headers=[(b"host", b"testserver")]
         )
@@ -128,7 +132,7 @@ def test_the_pages_of_a_partys_login_keep_every_middleware() -> None:
 
 def test_every_server_path_is_its_endpoint_and_nothing_beside_it_is() -> None:
     """Why skipping the pages' middleware there is sound: each path is its endpoint's view, and
-    a path that only begins like one is a page's (a 404 in the page's language)."""
+    a path that only begins like one goes through the pages' middleware."""
     names = {resolve(path).url_name for path in SERVER_PATHS}
     assert names == {
         "oidc-connect-discovery-info",
