@@ -4,9 +4,10 @@ the portal's own QR login, in the same run on the same server.
     python -m bench.party_logins [--users 32] [--seconds 60] [--rounds 6]
                                  [--server gunicorn-sync-2]
 
-The portal's own login is bench/logins.py's five requests. A party's login adds: the party's
-authorization request and the token request (seven in all: the login's last request is the way
-back to the party with the code, which took a request of its own before); the
+The portal's own login is bench/logins.py's five requests. A party's login adds the token
+request (six in all: the party's authorization request is answered with the login's user-ID
+page, which took a redirect and a request of its own before 2026-12-05, and the login's last
+request is the way back to the party with the code, which also took a request before); the
 client then verifies the ID token's signature against the JWKS (fetched once), its audience,
 issuer, nonce and acr, as any party would. The two take turns against one server process tree
 (`--rounds` turns each, `--seconds` in all for each), so that on a shared machine both meet the
@@ -121,13 +122,13 @@ async def party_citizens(
                 base, cookie_jar=aiohttp.CookieJar(unsafe=True)
             ) as web:
                 try:
+                    # The answer is the login's user-ID page itself (since 2026-12-05; a
+                    # redirect to it before).
                     authorize = f"/oidc/authorize/?{asked.query}"
-                    async with web.get(authorize, allow_redirects=False) as go:
-                        assert go.status == 302, go.status
-                        start = go.headers["Location"]
-                    async with web.get(start) as page:
+                    async with web.get(authorize, allow_redirects=False) as page:
+                        assert page.status == 200, page.status
                         text = await page.text()
-                    count += 2
+                    count += 1
                     reference = PARTY_REFERENCE.search(text)
                     assert reference, "no party on the user-ID page"
                     token = web.cookie_jar.filter_cookies(base)["csrftoken"].value

@@ -4,10 +4,11 @@
                                   [--profile STEP ...] [--sort tottime] [--callers PATTERN]
 
 Runs the portal's own QR login (bench/logins.py's five requests) and a party's (bench/
-party_logins.py's seven, plus userinfo) through Django's WSGI handler, one after the other, and
+party_logins.py's six, plus userinfo) through Django's WSGI handler, one after the other, and
 prints each step's CPU time, wall time, database queries and Redis commands: what the provider
-adds is the party's two requests of its own (authorization, token), and whatever the five login
-requests cost more on a party's behalf (the last of them takes the way back to the party).
+adds is the token request, the authorization request's work beyond the login page it answers
+with, and whatever the other four login requests cost more on a party's behalf (the last of
+them takes the way back to the party).
 `--queries` prints the SQL of one login of each kind, step by step. `--profile` names steps to
 run under cProfile (CPU time) over the second half of the logins (`--profile token authorize
 "party:app page (done)"`). `--fresh` makes the benchmark database first (bench/harness.py);
@@ -179,9 +180,9 @@ def main() -> None:
         web = browser()
         flow = "party"
         asked = authorization(client_id)
-        go = step(flow, "authorize", lambda: web.get(f"/oidc/authorize/?{asked.query}"))
-        assert go.status_code == 302, go.status_code
-        page = step(flow, "login page", lambda: web.get(go["Location"]))
+        # The answer is the login's user-ID page itself (a redirect to it before 2026-12-05).
+        page = step(flow, "authorize", lambda: web.get(f"/oidc/authorize/?{asked.query}"))
+        assert page.status_code == 200, page.status_code
         reference = PARTY_REFERENCE.search(page.content.decode())
         assert reference, "no party on the user-ID page"
         data = {"user_id": phone.user_id, "next": "", "for": reference.group(1)}

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -174,6 +175,21 @@ class StartView(DraftFormMixin, FormView):
         return super().get_context_data(
             next=next_url, behalf=session.behalf(self.request), **kwargs
         )
+
+    @classmethod
+    def page_on_behalf(cls, request: HttpRequest) -> HttpResponse:
+        """The page for the login just begun on someone's behalf (`login.entry`), as the answer
+        to the request that began it. It says where it lives (`page_path`: its own address,
+        with the party's reference), for the script that gives the page that address, so that
+        a reload or the browser's Back asks for it there, and for the language switcher."""
+        view = cls()
+        view.setup(request)
+        behalf = session.behalf(request)
+        assert behalf is not None, "a login on someone's behalf begins before its page"
+        page_path = f"{reverse('login:start')}?{urlencode({'for': behalf.reference})}"
+        response = view.render_to_response(view.get_context_data(page_path=page_path))
+        add_never_cache_headers(response)
+        return response
 
     def form_valid(self, form: UserIdForm) -> HttpResponse:
         on_behalf = session.behalf(self.request)

@@ -37,6 +37,7 @@ from oauth2_provider.views.mixins import OAuthLibMixin
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 
 from login import app_logins
+from login import entry as login_entry
 from login import session as login_session
 from login import ways_back as login_ways_back
 from pages.security import allow_form_action
@@ -223,7 +224,9 @@ class AuthorizeView(OAuthLibMixin, View):
 
 def begin_login(request: HttpRequest, attempt: attempts.Attempt, language: str) -> HttpResponse:
     """The portal's login pages for the attempt, in `language`: headed with the party's name,
-    its transaction's text if any, Cancel going back to it, the login coming back here."""
+    its transaction's text if any, Cancel going back to it, the login coming back here. The
+    answer is the login's first page itself (`login.entry`), not a redirect to it: a round
+    trip less; the page gives itself its own address."""
     with translation.override(language):
         login_session.begin_on_behalf(
             request,
@@ -239,8 +242,11 @@ def begin_login(request: HttpRequest, attempt: attempts.Attempt, language: str) 
                 approval=attempt.details is not None,
             ),
         )
-        start = f"{reverse('login:start')}?{urlencode({'for': attempt.reference})}"
-    return redirect(start)
+        page = login_entry.start_page(request)
+        if isinstance(page, TemplateResponse):
+            page.render()  # here, in the attempt's language
+    page["Content-Language"] = language
+    return page
 
 
 def origin(uri: str) -> str:

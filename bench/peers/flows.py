@@ -145,9 +145,10 @@ class PartyCustomer:
 
 
 def portal_party_qr(browser: Browser, customer: PartyCustomer) -> requests.Response:
-    """A relying party's login (bench/party_logins.py's seven requests): the party's
-    authorization request, the QR login on the portal's pages, the way back with the code,
-    and the party's token request. Complete at the token answer with its ID token."""
+    """A relying party's login (bench/party_logins.py's six requests): the party's
+    authorization request, answered with the login's user-ID page, the QR login on the
+    portal's pages, the way back with the code, and the party's token request. Complete at
+    the token answer with its ID token."""
     asked = party_logins.authorization(customer.client_id)
     page = browser.follow(browser.get(f"/oidc/authorize/?{asked.query}"))
     reference = party_logins.PARTY_REFERENCE.search(page.text)

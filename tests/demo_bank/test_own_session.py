@@ -7,6 +7,7 @@ keys, userinfo) go through Authlib's `requests` sessions, carried to the portal 
 process. The bank makes them on a worker thread, so the database is transactional.
 """
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -46,9 +47,11 @@ def log_in_at_the_bank(browser: Client, phone: AppDevice) -> str:
     """From the bank's button to the bank's page after the login; returns that page."""
     sent = browser.post("/da/demo-bank/log-in/")
     assert sent.status_code == 302 and "/oidc/authorize/" in sent["Location"], sent
-    to_login = browser.get(sent["Location"])
-    assert to_login.status_code == 302, to_login.content[:300]
-    reference = to_login["Location"].split("for=")[1]
+    to_login = browser.get(sent["Location"])  # answered with the login's user-ID page
+    assert to_login.status_code == 200, to_login.content[:300]
+    found = re.search(r'name="for" value="([^"]+)"', to_login.content.decode())
+    assert found, "the user-ID page is the bank's login's"
+    reference = found.group(1)
     typed = browser.post(
         "/da/login/", {"user_id": phone.identity.user_id, "next": "", "for": reference}
     )

@@ -171,7 +171,12 @@ class Browser:
         assert page is not None and page.status_code == 200, page
         reference = re.search(r'name="for" value="([^"]+)"', page.text)
         assert reference, "the user-ID page is for the party"
-        return self.go(page.url, data={"user_id": user_id, "next": "", "for": reference.group(1)})
+        # Where its form goes: the page may be the answer to another address's request (the
+        # authorization request's).
+        action = re.search(r'<form id="page-form" method="post" action="([^"]+)"', page.text)
+        assert action, "the user-ID page's form"
+        target = urljoin(page.url, action.group(1))
+        return self.go(target, data={"user_id": user_id, "next": "", "for": reference.group(1)})
 
 
 @pytest.fixture

@@ -43,12 +43,14 @@ def query_of(location: str) -> dict[str, str]:
 
 
 def start(client: Client, party: Party, **params: Any) -> str:
-    """The party sends the browser; the login's user-ID page; returns the attempt reference."""
+    """The party sends the browser; the login's user-ID page answers; returns the attempt
+    reference."""
     response = client.get(authorize_url(party, **params))
-    assert response.status_code == 302, response.content[:500]
-    location = response["Location"]
-    assert "/login/?for=" in location, location
-    return location.split("for=")[1]
+    assert response.status_code == 200, response.content[:500]
+    page = response.content.decode()
+    reference = reference_on(page)
+    assert f'data-page-path="/{params.get("ui_locales", "en")}/login/?for={reference}"' in page
+    return reference
 
 
 def type_user_id(
@@ -106,6 +108,13 @@ def id_token_claims(raw: str) -> dict[str, Any]:
     """The ID token's claims, unverified (the end-to-end test verifies the signature)."""
     payload = raw.split(".")[1]
     return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def login_page_for_party(response: HttpResponse) -> str:
+    """The reference of the party's login whose user-ID page answered `response`'s request
+    (the authorization request's answer, or the continue page's)."""
+    assert response.status_code == 200, response.status_code
+    return reference_on(response.content.decode())
 
 
 def reference_on(page: str) -> str:

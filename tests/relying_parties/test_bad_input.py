@@ -27,6 +27,7 @@ from .helpers import (
     basic,
     exchange,
     log_in_with_app,
+    login_page_for_party,
     query_of,
     start,
     type_user_id,
@@ -306,10 +307,7 @@ def test_a_repeated_state_is_told_as_a_bad_request_on_our_page(
 def test_a_text_in_any_language_is_accepted(client: Client, party: Party) -> None:
     text = "Overfør 200,00\u00a0kr. – Kalaallisut: ĸ, Tiếng Việt: ệ, 한국어, עברית, العربية"
     details = json.dumps([{"type": "mitid_approval", "text": text}])
-    assert (
-        "/login/?for="
-        in client.get(authorize_url(party, authorization_details=details))["Location"]
-    )
+    assert login_page_for_party(client.get(authorize_url(party, authorization_details=details)))
 
 
 def test_a_text_in_hebrew_or_arabic_is_accepted_with_its_numbers_beside_latin_letters(
@@ -350,7 +348,7 @@ def test_a_party_login_is_fresh_even_with_a_session(
     assert "code" in query_of(first)
     # Logged in now; the next request for the party asks for MitID again all the same.
     response = client.get(authorize_url(party, state="s-2"))
-    assert "/en/login/?for=" in response["Location"]
+    assert login_page_for_party(response)
     assert AppLogin.objects.count() == 1
 
 

@@ -11,7 +11,15 @@ from authenticators.models import AppDevice, CodeDevice, Identity
 from tests.factories import active_code_device
 
 from .conftest import REDIRECT_URI, Party, approve_in_app
-from .helpers import LOA, exchange, id_token_claims, query_of, start, type_user_id
+from .helpers import (
+    LOA,
+    exchange,
+    id_token_claims,
+    login_page_for_party,
+    query_of,
+    start,
+    type_user_id,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -330,8 +338,9 @@ def test_back_to_a_partys_open_login_after_the_portals_own_login_page(
     reference = start(client, party)
     client.get("/en/login/")  # the portal's own login page: the party's login is forgotten
     again = client.get(f"/en/relying-parties/{reference}/continue/")
-    assert again["Location"] == f"/en/login/?for={reference}"
-    page = client.get(again["Location"]).content.decode()
+    assert login_page_for_party(again) == reference  # the page itself, at its own address
+    page = again.content.decode()
+    assert f'data-page-path="/en/login/?for={reference}"' in page
     assert "Nordbank" in page and "is over" not in page
     assert "Log in with MitID to continue." in page
 
