@@ -187,7 +187,9 @@ class StartView(DraftFormMixin, FormView):
         behalf = session.behalf(request)
         assert behalf is not None, "a login on someone's behalf begins before its page"
         page_path = f"{reverse('login:start')}?{urlencode({'for': behalf.reference})}"
-        response = view.render_to_response(view.get_context_data(page_path=page_path))
+        # Its form as a GET would show it, whatever the method of the request that began it.
+        form = view.form_class(initial=view.get_initial())
+        response = view.render_to_response(view.get_context_data(form=form, page_path=page_path))
         add_never_cache_headers(response)
         return response
 
