@@ -26,7 +26,7 @@ from authenticators.user_ids import is_user_id
 from pages import attempts
 
 from .models import AppCopy, token_hash
-from .services import ActivationRefused, _check_installation, clear_phone, new_app
+from .services import ActivationRefused, new_app, room_for_app
 
 PREFIX = "mitid-copy."
 # The purpose of the old app's check that lets a new phone have its MitID (a use, named by
@@ -126,10 +126,7 @@ def _registered(
     device_name: str,
 ) -> tuple[AppCopy, AppDevice]:
     """The new phone's key, pending until confirmed (in the scan's transaction)."""
-    if services.active_apps(identity) >= services.MAX_ACTIVE_APPS:
-        raise ActivationRefused("too_many_apps")
-    _check_installation(installation, identity, None)
-    clear_phone(identity=identity, installation=installation)
+    room_for_app(identity=identity, installation=installation)
     device = new_app(
         identity,
         installation=installation,

@@ -32,7 +32,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ForeignObjectRel, Model
 from django.utils import timezone
 
-from authenticators import app_keys, notices, services
+from authenticators import app_keys, notices
 from authenticators.models import AppDevice, AuthenticatorEvent, AuthenticatorStatus, Identity
 from authenticators.user_ids import is_user_id, normalise_user_id
 from cpr.numbers import InvalidCPR, normalise_cpr
@@ -55,7 +55,7 @@ from passports.checks import (
 
 from .copy import new_copy
 from .models import AppCopy, PassportEnrollment, token_hash
-from .services import ActivationRefused, _check_installation, clear_phone, give_mobile, new_app
+from .services import ActivationRefused, give_mobile, new_app, room_for_app
 
 logger = logging.getLogger(__name__)
 State = PassportEnrollment.State
@@ -375,10 +375,7 @@ def start_app(
 
     def check(enrollment: PassportEnrollment) -> AppDevice:
         identity, to_prove = _claim_identity(enrollment, mobile=number, proven_by_pin=True)
-        if services.active_apps(identity) >= services.MAX_ACTIVE_APPS:
-            raise ActivationRefused("too_many_apps")
-        _check_installation(installation, identity, signer)
-        clear_phone(identity=identity, installation=installation)
+        room_for_app(identity=identity, installation=installation, signer=signer)
         device = new_app(
             identity,
             installation=installation,

@@ -213,10 +213,21 @@ def _check_installation(
         raise ActivationRefused("installation_not_proven")
 
 
-def clear_phone(*, identity: Identity, installation: uuid.UUID, blocked: str = "") -> None:
-    """Room on this phone for a new app of `identity`: an earlier try there that never got its
-    PIN typed is deleted, and the new one takes its place; an app in use there is refused as
-    `already_active`, a blocked one as `blocked` if given."""
+def room_for_app(
+    *,
+    identity: Identity,
+    installation: uuid.UUID,
+    signer: AppDevice | None = None,
+    blocked: str = "",
+) -> None:
+    """Room for a new app of `identity` on this phone (`new_app` then makes it): fewer than
+    `MAX_ACTIVE_APPS` in use, the phone proven if it holds another's (`_check_installation`),
+    and an earlier try of the MitID's there that never got its PIN typed deleted, for the new
+    one to take its place; an app in use there is refused as `already_active`, a blocked one
+    as `blocked` if given."""
+    if services.active_apps(identity) >= services.MAX_ACTIVE_APPS:
+        raise ActivationRefused("too_many_apps")
+    _check_installation(installation, identity, signer)
     earlier = (
         AppDevice.objects.filter(identity=identity, installation_id=installation)
         .exclude(status=AuthenticatorStatus.REVOKED)
@@ -281,13 +292,12 @@ def start_app_activation(
             attempts.count_failure("activation-code", subject)
             raise ActivationRefused("invalid_activation_code")
         identity = code.identity
-        if services.active_apps(identity) >= services.MAX_ACTIVE_APPS:
-            raise ActivationRefused("too_many_apps")
         if not services.mobile_of(identity):
             raise ActivationRefused("no_mobile")  # the temporary PIN goes by SMS
-        _check_installation(installation, identity, signer)
         # Staff lift a block, not the phone: a blocked app there is `device_not_active`.
-        clear_phone(identity=identity, installation=installation, blocked="device_not_active")
+        room_for_app(
+            identity=identity, installation=installation, signer=signer, blocked="device_not_active"
+        )
         code.used_at = timezone.now()
         code.save(update_fields=["used_at"])
         device = new_app(
