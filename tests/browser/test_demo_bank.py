@@ -7,6 +7,7 @@ unset that is one uvicorn process; with `REDIS_URL` the app talks to a second pr
 """
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from relying_parties.models import Approval
 from tests.asgi_server import asgi_server
 from tests.factories import RegisteredPersonFactory
 
-from .conftest import screenshot
+from .conftest import new_context_without_javascript, screenshot
 from .test_live_qr_login import FRAME, jonas_app, mitid_app, read_qr  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -114,3 +115,22 @@ def test_the_demo_bank_logs_jonas_in_and_he_approves_the_transfer(
     page.wait_for_timeout(500)
     page.reload()  # a message the portal queued after the bank's page was made shows now
     expect(portal_message).to_have_count(0)
+
+
+def test_without_javascript_the_banks_login_page_is_at_its_own_address(
+    browser: Any, servers: tuple[str, str]
+) -> None:
+    """The authorization request is answered with the login's user-ID page; without the script
+    that gives it its address, the page sends the browser there, so that Back and reload find
+    the login, not the bank's request sent again (a walk started the approval a second time
+    with Back)."""
+    browser_url, _app_url = servers
+    context = new_context_without_javascript(browser)
+    page = context.new_page()
+    page.goto(f"{browser_url}/da/demo-bank/")
+    page.locator("form[action$='/demo-bank/log-in/'] button").click()
+    expect(page).to_have_url(re.compile(r"/da/login/\?for=[\w-]+$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Demo Bank")
+    page.go_back()
+    expect(page).to_have_url(f"{browser_url}/da/demo-bank/")  # not the bank's request again
+    context.close()
