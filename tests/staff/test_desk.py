@@ -92,6 +92,8 @@ def test_staff_create_mitid_with_a_code_device_the_citizen_activates_at_the_desk
     assert case.serial not in page, "the staff's message (hand over the device) waits for them"
     staff_page = desk.get(url).content.decode()
     assert 'id="user-tools"' in staff_page
+    danish = desk.get(url, headers={"accept-language": "da"}).content.decode()
+    assert "<dt>Forevist ID-dokument</dt>" in danish  # capitalised as the other headings
     assert f"Hand over the device with serial number {case.serial}." in staff_page
     done = desk.post(
         f"{screen}?language=kl",
