@@ -42,6 +42,11 @@ class MethodForm(forms.Form):
     )
 
 
+def as_typed(mobile: str) -> str:
+    """A stored mobile number (`parse_mobile`'s) as a Dane types it in the form: without +45."""
+    return mobile.removeprefix("+45")
+
+
 def parse_mobile(value: str) -> str:
     """A mobile number in E.164 form (+4512345678); Danish unless a country code is given."""
     text = value.strip()

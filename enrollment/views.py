@@ -30,7 +30,15 @@ from pages.redirects import ErrorsAfterRedirectMixin
 from . import flow, rate_limits, services, state
 from .errors import EnrollmentError, refusal_message
 from .flow import Channel, Method, Step
-from .forms import CodeForm, ContactForm, DeviceDeliveryForm, MethodForm, TermsForm, UserIdForm
+from .forms import (
+    CodeForm,
+    ContactForm,
+    DeviceDeliveryForm,
+    MethodForm,
+    TermsForm,
+    UserIdForm,
+    as_typed,
+)
 from .mixins import PickUpChoiceMixin, UserIdSuggestionsMixin, delivery_hints
 from .models import ContactChannel, EnrollmentCase
 from .user_ids import offer, suggestions
@@ -288,8 +296,11 @@ class ContactView(StepView):
         return super().get(request, *args, **kwargs)
 
     def get_initial(self) -> dict[str, Any]:
-        local = self.case.mobile[3:] if self.case.mobile.startswith("+45") else self.case.mobile
-        return {"mobile": local, "email": self.case.email, **super().get_initial()}
+        return {
+            "mobile": as_typed(self.case.mobile),
+            "email": self.case.email,
+            **super().get_initial(),
+        }
 
     def form_valid(self, form: ContactForm) -> HttpResponse:
         try:

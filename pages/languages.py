@@ -1,10 +1,23 @@
 """A page of the portal's in another language: its address, and the page it leads on to."""
 
+from functools import cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.translation import get_language_from_path, override
+from django.utils.text import capfirst
+from django.utils.translation import get_language_from_path, get_language_info, override
+
+
+def names() -> dict[str, str]:
+    """Each of the portal's languages by its name in itself, as a menu begins it (Dansk,
+    English, Kalaallisut)."""
+    return _names(tuple(settings.LANGUAGES))
+
+
+@cache
+def _names(languages: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    return {code: capfirst(get_language_info(code)["name_local"]) for code, _name in languages}
 
 
 def in_language(path: str, language: str) -> str:

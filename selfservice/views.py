@@ -30,6 +30,7 @@ from authenticators.services import MAX_ACTIVE_APPS, Refused
 from cpr.registry import get_registry
 from enrollment.errors import ERROR_MESSAGES as ENROLLMENT_ERRORS
 from enrollment.errors import EnrollmentError
+from enrollment.forms import as_typed
 from enrollment.mixins import PickUpChoiceMixin, UserIdSuggestionsMixin, delivery_hints
 from enrollment.models import ContactChannel
 from login import methods, session
@@ -206,8 +207,7 @@ class ContactView(SelfServicePage, DraftFormMixin, FormView):
     def get_initial(self) -> dict[str, Any]:
         # "Change" from the code page: the address typed, to mend a digit, not type it anew.
         change = services.pending_contact(self.identity, channel_from(self.request))
-        typed = change.address if change else ""
-        typed = typed[3:] if typed.startswith("+45") else typed
+        typed = as_typed(change.address) if change else ""
         field = "mobile" if channel_from(self.request) == ContactChannel.SMS else "email"
         return {**({field: typed} if typed else {}), **super().get_initial()}
 

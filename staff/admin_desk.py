@@ -30,6 +30,7 @@ from audit.labels import register_reasons
 from audit.models import AuditEntry
 from authenticators.models import CodeDevice
 from authenticators.services import Refused
+from pages import languages
 
 from .admin_actions import REFUSALS, refusal_text
 from .forms import DeskCodeForm, DeskMethodForm, DeskSendCodeForm, DeskStartForm, DeskUserIdForm
@@ -320,10 +321,7 @@ class DeskEnrollmentAdmin(admin.ModelAdmin[DeskEnrollment]):
                     "form": form,
                     "citizen_screen": True,
                     "screen_language": language,
-                    "screen_languages": [
-                        (code, capfirst(translation.get_language_info(code)["name_local"]))
-                        for code, _name in settings.LANGUAGES
-                    ],
+                    "screen_languages": list(languages.names().items()),
                 },
             )
             page.render()  # here, in the citizen's language

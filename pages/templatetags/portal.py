@@ -5,14 +5,14 @@ from typing import Any
 from urllib.parse import quote
 
 from django import template
-from django.conf import settings
 from django.template.context import RequestContext
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.text import capfirst
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language
+
+from pages import languages
 
 register = template.Library()
 
@@ -25,7 +25,7 @@ def language_switcher(context: RequestContext) -> dict[str, Any]:
     switcher was an eighth of the login page's Python calls."""
     request = context["request"]
     current = get_language()
-    names = _language_names(tuple(settings.LANGUAGES))
+    names = languages.names()
     # A page may be the answer to a POST elsewhere: it says where it lives.
     next_path = context.get("page_path") or request.get_full_path()
     switch_url = _switch_url()
@@ -41,12 +41,6 @@ def language_switcher(context: RequestContext) -> dict[str, Any]:
         # The buttons' fragment, for an address without a query: a page's addresses are few.
         "buttons_key": None if "?" in next_path else f"{form_id or ''} {action}",
     }
-
-
-@cache
-def _language_names(languages: tuple[tuple[str, str], ...]) -> dict[str, str]:
-    """Each language's name in itself, as a menu begins it (Dansk, English, Kalaallisut)."""
-    return {code: capfirst(get_language_info(code)["name_local"]) for code, _name in languages}
 
 
 @cache
