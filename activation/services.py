@@ -378,11 +378,10 @@ def confirm_app_activation(
                         "mobile_to_prove",
                     ]
                 )
-                if proven:
-                    _take_proven_mobile(device.identity, proven)
+                told_email = _take_proven_mobile(device.identity, proven) if proven else ""
                 services.activate(device)
                 finish_enrollment(device.identity)
-                notices.tell_app_activated(device.pk)
+                notices.tell_app_activated(device.pk, told_email=told_email)
     # Raised after the transaction, so that the refused attempt stays counted.
     if refusal:
         raise ActivationRefused(refusal)
@@ -400,13 +399,14 @@ def give_mobile(identity: Identity, mobile: str) -> tuple[str, str]:
     return before
 
 
-def _take_proven_mobile(identity: Identity, mobile: str) -> None:
+def _take_proven_mobile(identity: Identity, mobile: str) -> str:
     """The number the temporary PIN went to is the MitID's now that the PIN was typed (the
-    passport road's new phone); the number and e-mail the MitID had hear of it."""
+    passport road's new phone); the number and e-mail the MitID had hear of it. Returns the
+    e-mail told."""
     identity.refresh_from_db(fields=["mobile", "email", "contact_set_at"])
     before = give_mobile(identity, mobile)
     identity.save(update_fields=["mobile", "email", "contact_set_at"])
-    notices.tell_moved_by_passport(identity, before)
+    return notices.tell_moved_by_passport(identity, before)
 
 
 # How long after its temporary PIN ran out a pending app is swept: a PIN typed in its last

@@ -49,14 +49,17 @@ def send_temporary_pin(device_id: int, language: str) -> None:
 
 def tell_moved_by_passport(
     identity: Identity, before: tuple[str, str], *, ordered: bool = False
-) -> None:
+) -> str:
     """If a passport road moved the MitID's notices from `before` (its mobile and e-mail), its
     owner hears of it there, as a change in self-service is told: that the MitID was taken
     into use on a new phone, or a code device `ordered` for it. What was activated or ordered
-    is told at the new number."""
-    if any(before) and before != contact_details(identity):
-        what = "passport_order_contact_replaced" if ordered else "passport_contact_replaced"
-        notify(identity, f"authenticators/messages/{what}", {}, to=before)
+    is told at the new number. Returns the e-mail told, if any: it stays the MitID's, and
+    needs no second mail of the same activation (`tell_app_activated`)."""
+    if not any(before) or before == contact_details(identity):
+        return ""
+    what = "passport_order_contact_replaced" if ordered else "passport_contact_replaced"
+    notify(identity, f"authenticators/messages/{what}", {}, to=before)
+    return before[1]
 
 
 def notice(message: "str | Promise", **names: str) -> str:
@@ -86,10 +89,14 @@ def notify(
             queue_email(to=email, subject=subject.strip(), body=body)
 
 
-def tell_app_activated(device_id: int) -> None:
-    """Tell the citizen by SMS and e-mail that the app was activated on a device."""
+def tell_app_activated(device_id: int, *, told_email: str = "") -> None:
+    """Tell the citizen by SMS and e-mail that the app was activated on a device; by SMS only
+    when the e-mail was `told_email`, just told of the same activation
+    (`tell_moved_by_passport`)."""
     device = AppDevice.objects.select_related("identity").get(pk=device_id)
-    notify(device.identity, "authenticators/messages/app_activated", {"device": device})
+    mobile, email = contact_details(device.identity)
+    to = (mobile, "" if email == told_email else email)
+    notify(device.identity, "authenticators/messages/app_activated", {"device": device}, to=to)
 
 
 def tell_chip_registered(chip_id: int) -> None:

@@ -459,6 +459,11 @@ def test_the_numbers_a_mitid_had_are_told_when_the_passport_road_moves_them(
     assert sorted(told.values_list("channel", flat=True)) == ["email", "sms"]
     # The new number is not said, however written.
     assert not any("999999" in m.body.replace(" ", "") for m in told)
+    # The e-mail, which stays the MitID's, gets that one mail; the activation itself is told
+    # at the new number.
+    assert OutboxMessage.objects.filter(recipient="jonas@example.dk").count() == 1
+    activated = OutboxMessage.objects.filter(body__contains="was activated on a new device")
+    assert list(activated.values_list("recipient", flat=True)) == ["+4520999999"]
     # The same number again moves nothing: nobody is told.
     again = NewPhone(phone.api)
     again.start(cpr="1505831235")
