@@ -356,6 +356,18 @@ def _mobile(value: str) -> str:
         raise ActivationRefused("invalid_mobile") from error
 
 
+def _count_pin_sms(number: str) -> None:
+    """One more temporary PIN by SMS to `number`, a number typed on a road: at most
+    `PASSPORT_PIN_SMS_PER_HOUR` an hour to one number, however many roads, passports and
+    addresses send them (one road after another could fill a stranger's phone with SMS).
+    Counted as the last check of a step, which then sends or makes the code for it."""
+    if attempts.is_locked("passport-pin-sms", number):
+        raise ActivationRefused("too_many_sms")
+    attempts.count_failure(
+        "passport-pin-sms", number, limit=settings.PASSPORT_PIN_SMS_PER_HOUR, minutes=60
+    )
+
+
 def start_app(
     *,
     token: str,
@@ -384,6 +396,7 @@ def start_app(
             mobile_to_prove=to_prove,
         )
         enrollment.identity = identity
+        _count_pin_sms(number)
         notices.send_temporary_pin(device.pk, identity.language)
         return device
 
@@ -433,7 +446,9 @@ def copy_for_helped(*, token: str, mobile: str, helper: AppDevice) -> tuple[AppC
     def check(enrollment: PassportEnrollment) -> tuple[AppCopy, str]:
         identity, to_prove = _claim_identity(enrollment, mobile=number, proven_by_pin=True)
         enrollment.identity = identity
-        return new_copy(source=helper, identity=identity, mobile_to_prove=to_prove)
+        copy = new_copy(source=helper, identity=identity, mobile_to_prove=to_prove)
+        _count_pin_sms(number)  # it goes when the person's phone scans the code
+        return copy
 
     return _advance(token, "copy", check, helper=helper)
 

@@ -19,6 +19,10 @@ APP_ERRORS = {
     ),
     "too_many_attempts": _("Too many wrong attempts. Wait a while and try again."),
     "too_many_apps": _("You already have the MitID app on 3 devices. Remove one first."),
+    "too_many_sms": _(
+        "Many temporary PINs have been sent to this mobile number. Wait an hour, or call MitID "
+        "support."
+    ),
     "wrong_temporary_pin": _("The temporary PIN is wrong or has expired."),
     "invalid_pin": _("Your PIN must be 6 digits."),
     "notifications_required": _("The app needs to send you notifications. Accept them to go on."),

@@ -64,6 +64,7 @@ STATUS = {
     "stale_frame": 410,
     "login_expired": 410,
     "too_many_attempts": 429,
+    "too_many_sms": 429,
     "server_error": 500,
     "service_unavailable": 503,
     # The roads without NemID: the passport in the app, and copying the app by QR code.

@@ -385,6 +385,9 @@ FACE_MATCH_THRESHOLD = float(env_str("FACE_MATCH_THRESHOLD", "0.8"))
 # A passport enrollment in the app must finish within this long; refusals it may take.
 PASSPORT_ENROLLMENT_MINUTES = env_int("PASSPORT_ENROLLMENT_MINUTES", 30)
 PASSPORT_MAX_REFUSALS = env_int("PASSPORT_MAX_REFUSALS", 5)
+# Temporary PINs by SMS to one number typed on the passport road (its own phone, or a copy
+# code for someone helped), an hour; the next is refused `too_many_sms`.
+PASSPORT_PIN_SMS_PER_HOUR = env_int("PASSPORT_PIN_SMS_PER_HOUR", 5)
 # The QR code an app shows to be copied to a new phone lasts this long, and is used once.
 APP_COPY_SECONDS = env_int("APP_COPY_SECONDS", 180)
 

@@ -1156,3 +1156,41 @@ def test_roads_left_before_their_last_step_go_and_a_django_user_in_use_stays(
     assert activation_tasks.clean_up()["identities"] == 1
     assert not PassportEnrollment.objects.exists()
     assert User.objects.filter(pk=account.pk).exists(), "something else refers to it"
+
+
+def test_one_number_gets_a_few_temporary_pins_an_hour_however_many_roads_send_them(
+    app_api: AppApi,
+    helper: AppDevice,
+    demo_passports: Passports,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Each road may type any number for its temporary PIN: one road after another, with the
+    same passport, or a helper's copy codes, would fill a stranger's phone with SMS (the last
+    security probe's open point). The road is told so, and nothing is sent or kept."""
+    settings.PASSPORT_PIN_SMS_PER_HOUR = 2
+    to_stranger = OutboxMessage.objects.filter(recipient="+4520112233")
+
+    def road(mobile: str) -> Any:
+        phone = NewPhone(app_api)
+        phone.start(cpr=SOFIE)
+        phone.read(demo_passports["sofie-holm"])
+        phone.step("user-id", user_id="Sofie H")
+        with django_capture_on_commit_callbacks(execute=True):
+            return phone.app(mobile=mobile)
+
+    assert road("20 11 22 33").status_code == 201
+    assert road("+45 20112233").status_code == 201  # the same number, however written
+    assert to_stranger.count() == 2
+    refused = road("20 11 22 33")
+    assert code(refused) == (429, "too_many_sms")
+    assert to_stranger.count() == 2
+    # A helper's copy code for someone helped counts against the number it is for.
+    helping = NewPhone(app_api, signer=helper)
+    helping.start(p_code="P10293847")
+    helping.read(demo_passports["ana-lima"])
+    helping.step("user-id", user_id="Ana L")
+    assert code(helping.step("copy", mobile="20112233")) == (429, "too_many_sms")
+    assert not AppCopy.objects.exists()
+    # Another number is not held up.
+    assert road("20 11 22 44").status_code == 201
