@@ -25,6 +25,7 @@ from oauth2_provider.exceptions import (
     FatalClientError,
     InvalidOIDCClientError,
     InvalidOIDCRedirectURIError,
+    LogoutDenied,
     OAuthToolkitError,
 )
 from oauth2_provider.http import OAuth2ResponseRedirect
@@ -34,6 +35,7 @@ from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.signals import app_authorized
 from oauth2_provider.views import ConnectDiscoveryInfoView
 from oauth2_provider.views.mixins import OAuthLibMixin
+from oauthlib.common import add_params_to_uri
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 
 from login import app_logins
@@ -605,6 +607,25 @@ class LogoutView(oauth2_views.RPInitiatedLogoutView):
             post_logout_redirect_uri, application.post_logout_redirect_uris
         ):
             raise InvalidOIDCRedirectURIError("This address is not registered")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        self.asked = form.cleaned_data  # what `error_response` needs if the citizen stays
+        answer: HttpResponse = super().form_valid(form)
+        return answer
+
+    def error_response(self, error: Any) -> HttpResponse:
+        """DOT's error page; but "Stay logged in" is the citizen's answer, not an error (DOT
+        raises LogoutDenied for it, after the request was checked): a page that says they are
+        still logged in, with the way back to the party that asked."""
+        if not isinstance(error, LogoutDenied):
+            answer: HttpResponse = super().error_response(error)
+            return answer
+        back = self.asked.get("post_logout_redirect_uri")
+        state = self.asked.get("state")
+        if back and state:
+            back = add_params_to_uri(back, [("state", state)])
+        stayed: HttpResponse = self.render_to_response({"stayed": True, "back": back})
+        return stayed
 
     def do_logout(
         self,

@@ -384,3 +384,20 @@ def test_a_party_login_leaves_no_login_at_the_portal_behind(
         {"client_id": party.client_id, "post_logout_redirect_uri": LOGGED_OUT_URI},
     )
     assert out.status_code == 302 and out["Location"].startswith(LOGGED_OUT_URI)
+
+
+def test_stay_logged_in_is_the_citizens_answer_not_an_error(
+    party: Party, jonas_phone: AppDevice
+) -> None:
+    """"Stay logged in" on the page that asks: the citizen is still logged in, told so, and
+    can go back to the party (a probe met "The request to log out was not valid")."""
+    browser = Client(headers={"Accept-Language": "en"})
+    browser.force_login(jonas_phone.identity.ensure_user())
+    asked = {"client_id": party.client_id, "post_logout_redirect_uri": LOGGED_OUT_URI}
+    browser.get("/oidc/logout/", {**asked, "state": "s 1"})
+    stayed = browser.post("/oidc/logout/", {**asked, "state": "s 1", "ui_locales": "da"})
+    page = stayed.content.decode()
+    assert stayed.status_code == 200
+    assert "Du er stadig logget på MitID" in page and "ikke gyldig" not in page
+    assert f'href="{LOGGED_OUT_URI}?state=s+1"' in page
+    assert browser.session.get("_auth_user_id") == str(jonas_phone.identity.account_id)
