@@ -389,8 +389,8 @@ def test_a_party_login_leaves_no_login_at_the_portal_behind(
 def test_stay_logged_in_is_the_citizens_answer_not_an_error(
     party: Party, jonas_phone: AppDevice
 ) -> None:
-    """"Stay logged in" on the page that asks: the citizen is still logged in, told so, and
-    can go back to the party (a probe met "The request to log out was not valid")."""
+    """The answer "Stay logged in" on the page that asks: the citizen is still logged in, told
+    so, and can go back to the party (a probe met "The request to log out was not valid")."""
     browser = Client(headers={"Accept-Language": "en"})
     browser.force_login(jonas_phone.identity.ensure_user())
     asked = {"client_id": party.client_id, "post_logout_redirect_uri": LOGGED_OUT_URI}
