@@ -81,6 +81,15 @@ def drop(request: HttpRequest, reference: str) -> None:
     request.session[KEY] = open_ones
 
 
+def lapse(request: HttpRequest, attempt: Attempt) -> None:
+    """The attempt is past its time, and its party gets no code: a login made for it (the app
+    approved after the time was over) ends too, as the page that says so tells the citizen.
+    The attempt stays, for the way back to tell the party."""
+    if login_session.current(request, made_for=attempt.reference) is not None:
+        login_session.log_out(request)
+        save(request, attempt)
+
+
 def end(request: HttpRequest, reference: str, logged_in: login_session.LoggedIn | None) -> None:
     """The party has its answer, and the attempt ends. So does the portal's login made for it:
     every party login is a fresh one, so it would serve nothing further, and it would leave

@@ -346,6 +346,7 @@ class AttemptMixin:
         if attempt is None:
             return render(request, "relying_parties/gone.html", status=400)
         if attempt.expired:
+            attempts.lapse(request, attempt)
             return render(request, "relying_parties/gone.html", {"attempt": attempt}, status=400)
         self.attempt = attempt
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]

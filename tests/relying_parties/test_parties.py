@@ -12,8 +12,16 @@ from oauth2_provider.signals import app_authorized
 from authenticators.models import AppDevice
 from relying_parties.models import RelyingParty
 
-from .conftest import Party
-from .helpers import basic, exchange, id_token_claims, log_in_with_app, query_of, start
+from .conftest import Party, approve_in_app
+from .helpers import (
+    basic,
+    exchange,
+    id_token_claims,
+    log_in_with_app,
+    query_of,
+    start,
+    type_user_id,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +199,21 @@ def test_a_login_no_longer_open_shows_no_portal_account(
         assert gone.status_code == 400 and "This login is no longer open" in page
         assert "portal-logout" not in page and "portal-account" not in page
     assert "Return to Nordbank" in late.content.decode()
+
+
+def test_a_login_approved_after_its_attempts_time_is_not_left_in_the_browser(
+    party: Party, jonas_phone: AppDevice, settings: Any
+) -> None:
+    """The page says "You have not been logged in": so it is (a probe found the login made
+    for the party still in the session), and the way back still tells the party."""
+    browser = Client()
+    reference = start(browser, party)
+    type_user_id(browser, reference, "J()nas Jen5en")
+    browser.get("/en/login/app/")
+    approve_in_app(jonas_phone)
+    settings.RELYING_PARTY_ATTEMPT_SECONDS = -1
+    late = browser.get("/en/login/app/", follow=True)
+    assert "This login is no longer open" in late.content.decode()
+    assert "_auth_user_id" not in browser.session
+    back = browser.get(f"/en/relying-parties/{reference}/back/")
+    assert query_of(back["Location"])["error"] == "access_denied"
