@@ -562,6 +562,7 @@ class OrderView(DeclaredTranslationsMixin, PickUpChoiceMixin, DraftFormMixin, Fo
             messages.info(request, gettext("Log in with MitID to continue."))
             return redirect_to_login(request)
         self.identity = identity
+        self.logged_in = logged_in is not None
         if not identity.is_active:
             return render(request, "selfservice/no_mitid.html", {"identity": identity})
         order = services.open_order(identity)
@@ -586,6 +587,7 @@ class OrderView(DeclaredTranslationsMixin, PickUpChoiceMixin, DraftFormMixin, Fo
         return super().get_context_data(
             person=get_registry().lookup(self.identity.cpr),
             delivery_hints=delivery_hints(),
+            overview=self.logged_in,  # proven by NemID only, the overview is out of reach
             **kwargs,
         )
 

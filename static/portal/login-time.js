@@ -13,7 +13,14 @@ document.addEventListener("DOMContentLoaded", function () {
 
   function read() {
     var element = box();
-    if (!element) { deadline = null; return; }
+    if (!element) {
+      // The login moved on (approved, expired, cancelled): so did its warning, which a
+      // screen reader would otherwise still find on the page.
+      deadline = null;
+      var live = document.getElementById("login-time-announce");
+      if (live) { live.textContent = ""; }
+      return;
+    }
     var left = parseInt(element.dataset.secondsLeft, 10);
     deadline = Date.now() + (isNaN(left) ? 0 : left) * 1000;
     var more = element.querySelector("[data-more-time]");

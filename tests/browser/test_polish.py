@@ -286,6 +286,24 @@ def test_the_qr_page_counts_down_warns_a_minute_before_and_gives_more_time(
     expect(countdown).to_have_text(re.compile(r"^1:0\d$"))
 
 
+def test_the_warning_goes_when_the_login_moves_on(
+    page: Page, live_server: Any, settings: Any
+) -> None:
+    """When the status part is swapped for one without a clock (approved, expired), the
+    warning a screen reader could still find on the page goes with it (a walk heard "press
+    More time" after the login had expired)."""
+    settings.APP_LOGIN_SECONDS = 62
+    start_qr_login(page, live_server.url, "da")
+    announce = page.locator("#login-time-announce")
+    expect(announce).not_to_be_empty(timeout=10_000)
+    # The page's own swap, as it makes it from the <template> it brought.
+    page.evaluate(
+        "document.getElementById('login-time').remove();"
+        "document.body.dispatchEvent(new Event('portal:swapped'))"
+    )
+    expect(announce).to_be_empty()
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_without_javascript_the_qr_page_waits_without_reloading(
     browser: Any, live_server: Any, language: str, check_accessibility: Any

@@ -280,7 +280,10 @@ def test_blocking_the_whole_mitid_logs_out(
     assert response["Location"] == "/en/selfservice/blocked/"
     karen.refresh_from_db()
     assert karen.status == "blocked"
-    assert "Borgerservice" in client.get("/en/selfservice/blocked/").content.decode()
+    page = client.get("/en/selfservice/blocked/").content.decode()
+    assert "Borgerservice" in page and "Addresses and opening hours" in page
+    # Every way in is blocked with it: no login is offered (a walk met one).
+    assert "Log in with another authenticator" not in page
 
 
 def test_settings_switch_notices_on_and_ask_for_typed_codes(
@@ -447,6 +450,8 @@ def test_after_a_block_the_order_page_takes_a_nemid_proof(
     nemid_session.remember_proof(request, NemIDProof(cpr=karen.cpr, nemid_user_id="karen.h"))
     request.session.save()
     client.cookies["sessionid"] = request.session.session_key
+    # Proven by NemID only: no way back to an overview that needs a MitID login.
+    assert "Back to your MitID" not in client.get("/en/selfservice/order/").content.decode()
     response = client.post("/en/selfservice/order/", {"kind": "kodeviser"}, follow=True)
     assert response.context["form"].has_error("delivery", "required")
     assert response.redirect_chain == [("/en/selfservice/order/?kind=kodeviser", 302)]
@@ -593,6 +598,8 @@ def test_a_citizen_without_nemid_activates_the_device_she_ordered_logged_in_with
     sending her to NemID)."""
     phone = AppDeviceFactory(identity=karen)
     client = logged_in(karen, phone)
+    # Logged in, the way back to the overview is there, as on self-service's other pages.
+    assert "Back to your MitID" in client.get("/en/selfservice/order/").content.decode()
     client.post("/en/selfservice/order/", {"kind": "kodeviser", "delivery": "post"})
     receipt = client.get("/en/selfservice/order/").content.decode()
     assert "activate it here, logged in with MitID" in receipt
