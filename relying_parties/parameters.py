@@ -164,6 +164,19 @@ def code_challenge(challenge: str) -> None:
         )
 
 
+# RFC 7636 section 4.1: 43 to 128 unreserved characters, high-entropy.
+_CODE_VERIFIER = re.compile(r"[A-Za-z0-9\-._~]{43,128}")
+
+
+def code_verifier(verifier: str | None) -> None:
+    """A verifier as RFC 7636 section 4.1 makes it: a short one could be guessed, however
+    its challenge looked (a probe found `k` in eleven tries)."""
+    if verifier is not None and not _CODE_VERIFIER.fullmatch(verifier):
+        raise BadRequest(
+            "invalid_request", "code_verifier must be 43 to 128 unreserved characters (RFC 7636)"
+        )
+
+
 # OpenID Connect Core 3.1.2.6: request objects and dynamic registration are not served.
 UNSERVED = {
     "request": "request_not_supported",

@@ -260,6 +260,15 @@ def login_for_code(code: str) -> PartyLogin | None:
     )
 
 
+def spend_code(code: str) -> None:
+    """A code refused at the token request for its verifier ends: it is not tried again. Not
+    redeemed: no tokens were issued for it."""
+    if code:
+        PartyLogin.objects.filter(code_hash=code_hash(code), redeemed_at=None).update(
+            code_expires=timezone.now()
+        )
+
+
 def redeem(party_login: PartyLogin, *, access_token: Any, id_token: Any) -> bool:
     """Mark the login's code swapped for these tokens, once: a second caller (the same code
     twice at once) gets False, when the first has committed."""

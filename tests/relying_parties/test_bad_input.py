@@ -363,6 +363,28 @@ def test_the_code_with_a_wrong_or_missing_verifier_is_refused(
     assert not AccessToken.objects.exists()
 
 
+@pytest.mark.parametrize("first", ["wrong-" * 10, "k", "ä" * 50, "a" * 129])
+def test_a_code_is_tried_once_so_its_verifier_cannot_be_guessed(
+    client: Client, party: Party, jonas_phone: AppDevice, first: str | None
+) -> None:
+    """RFC 6749 section 10.10, RFC 7636 section 4.1: a probe found a party's verifier `k` in
+    eleven tries while the code lasted. A verifier not made as RFC 7636 makes it is refused
+    as such, and a code refused once is spent: the right verifier after it gets nothing."""
+    code = query_of(log_in_with_app(client, party, jonas_phone))["code"]
+    status, body = exchange(client, party, code, verifier=first)
+    assert status == 400
+    if first != "wrong-" * 10:
+        assert body == {
+            "error": "invalid_request",
+            "error_description": (
+                "code_verifier must be 43 to 128 unreserved characters (RFC 7636)"
+            ),
+        }
+    status, body = exchange(client, party, code)
+    assert (status, body["error"]) == (400, "invalid_grant")
+    assert not AccessToken.objects.exists()
+
+
 def test_a_token_request_naming_a_resource_is_refused_and_gets_no_tokens(
     client: Client, party: Party, jonas_phone: AppDevice
 ) -> None:
