@@ -148,6 +148,19 @@ def claims(value: str | None) -> None:
         raise BadRequest("invalid_request", "claims is nested past reading") from None
     if bad:
         raise BadRequest("invalid_request", "Control characters in: claims")
+    if any(_acr_required(request.get(member)) for member in ("id_token", "userinfo")):
+        # OpenID Connect Core 5.5.1.1: an essential acr not met fails the login. The claims
+        # request is not served (discovery: claims_parameter_supported false), and the level
+        # has one way to be asked for; ignored, it would pass a login below it (a probe's).
+        raise BadRequest(
+            "invalid_request", "Ask for the level with acr_values, not in the claims parameter"
+        )
+
+
+def _acr_required(member: Any) -> bool:
+    """Whether a claims request's member asks for `acr` as essential or with values."""
+    acr = member.get("acr") if isinstance(member, dict) else None
+    return isinstance(acr, dict) and any(key in acr for key in ("essential", "value", "values"))
 
 
 def query_response_mode(response_mode: str | None) -> None:

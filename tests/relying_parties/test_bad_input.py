@@ -103,6 +103,9 @@ def test_an_unregistered_redirect_uri_is_shown_on_our_page_never_redirected(
         ({"claims": '{"id_token": {"acr": {"value": NaN}}}'}, "invalid_request"),
         ({"claims": '{"id_token": {"acr": {"value": "\\ud800"}}}'}, "invalid_request"),
         ({"claims": "[1]"}, "invalid_request"),  # an object, or the login fails after approval
+        # OpenID Connect Core 5.5.1.1: not served, and a level is asked for with acr_values.
+        ({"claims": json.dumps({"id_token": {"acr": {"essential": True}}})}, "invalid_request"),
+        ({"claims": json.dumps({"userinfo": {"acr": {"values": ["x"]}}})}, "invalid_request"),
         ({"max_age": "abc"}, "invalid_request"),
         ({"max_age": "-1"}, "invalid_request"),
         (
