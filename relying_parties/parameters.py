@@ -321,15 +321,16 @@ def _stacked(text: str) -> bool:
 
 def _numbers_turned(text: str) -> bool:
     """Digits that the Unicode bidirectional algorithm may show in another order: Arabic-Indic
-    ones anywhere, and any between a right-to-left letter and the next letter (or the text's
-    end) with only spaces, signs and digits between. A text in Hebrew or Arabic is welcome;
-    its numbers need a left-to-right word beside them ("200 kr.")."""
+    ones and right-to-left ones (NKo, Adlam) anywhere, and any between a right-to-left letter
+    and the next letter (or the text's end) with only spaces, signs and digits between. A text
+    in Hebrew or Arabic is welcome; its numbers need a left-to-right word beside them ("200
+    kr.")."""
     before: str | None = None  # no letter yet
     digits = False
     for character in text:
         kind = unicodedata.bidirectional(character)
-        if kind == "AN":
-            return True
+        if kind == "AN" or (kind in _RIGHT_TO_LEFT and unicodedata.category(character) == "Nd"):
+            return True  # digits of their own direction: NKo's and Adlam's are right-to-left
         if kind == "EN":
             digits = True
         elif kind in {"L", *_RIGHT_TO_LEFT}:

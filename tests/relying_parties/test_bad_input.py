@@ -178,6 +178,8 @@ def test_an_unregistered_redirect_uri_is_shown_on_our_page_never_redirected(
                 # (dir="auto", phones) shows the two groups swapped.
                 "1234 5678 \u05d0\u05d1",
                 "Overfør \u0662\u0660\u0660 kr.",  # Arabic-Indic digits
+                "Overfør \u07c2\u07c0\u07c0 kr.",  # NKo digits, drawn right to left
+                "Overfør \U0001e952\U0001e950\U0001e950 kr.",  # Adlam's too
                 # Marks and selectors that draw nothing: the same look, another text signed.
                 "Overfør 2\u034f00 kr.",
                 "Overfør 2\ufe0f00 kr.",
