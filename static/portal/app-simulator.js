@@ -462,11 +462,22 @@
       return Promise.resolve();
     },
 
-    // Logins, and the other phone's copy code: one scanner reads both.
+    // Logins, the other phone's copy code and an activation code (self-service's QR code for
+    // a new device): one scanner reads them all.
     scan: function (form) {
       var file = form.photo.files[0];
       var read = file ? readQr(file) : Promise.resolve(form.frame.value.trim());
       return read.then(function (text) {
+        if (/^[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}$/.test(text)) {
+          // The code goes in its field; the citizen types the user-ID, as with a typed code.
+          form.reset();
+          say("");
+          var activation = root.querySelector("[data-action='start-activation']");
+          activation.activation_code.value = text;
+          show("activate");
+          activation.user_id.focus();
+          return;
+        }
         if (text.indexOf("mitid-copy.") === 0) {
           // Asked at once: a code used or out of time is said before the user-ID is typed.
           return call("POST", "/copies/check", { qr: text }).then(function () {

@@ -25,6 +25,29 @@ def temporary_pin() -> str:
     return found.group(1)
 
 
+def test_a_new_phone_scans_the_activation_codes_qr_code(
+    browser: Browser, live_server: Any, activation_code: str, tmp_path: Any
+) -> None:
+    """Self-service shows a new device's activation code with its QR code ("type ... or scan
+    its QR code"): the app's scanner reads it into the activation (a walk's scan answered
+    "That is not a MitID QR code")."""
+    import qrcode
+
+    picture = tmp_path / "activation.png"
+    qrcode.make(activation_code).save(str(picture))
+    phone = browser.new_context(viewport=PHONE, is_mobile=True).new_page()
+    phone.goto(f"{live_server.url}/en/demo/app/")
+    phone.get_by_role("button", name="With an activation code").click()
+    phone.get_by_role("button", name="Scan the code's QR code").click()
+    phone.get_by_label("Take a picture of the QR code").set_input_files(str(picture))
+    phone.get_by_role("button", name="Scan", exact=True).click()
+    expect(phone.get_by_label("Activation code")).to_have_value(activation_code)
+    expect(phone.get_by_label("User-ID", exact=True)).to_be_focused()
+    phone.get_by_label("User-ID", exact=True).fill("j()nas jen5en")
+    phone.get_by_role("button", name="Next").click()
+    expect(phone.get_by_text("A temporary PIN is on its way to you by SMS.")).to_be_visible()
+
+
 def test_jonas_activates_the_app_simulator_and_logs_in_by_scanning(
     browser: Browser,
     live_server: Any,
