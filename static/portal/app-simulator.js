@@ -143,6 +143,7 @@
 
   // Screens and messages.
   function show(name, quietly) {
+    document.getElementById("app-elsewhere").hidden = true;
     root.querySelectorAll("[data-screen]").forEach(function (screen) { screen.hidden = screen.dataset.screen !== name; });
     var heading = root.querySelector("[data-screen='" + name + "'] h2");
     if (heading && !quietly) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
@@ -625,13 +626,56 @@
     if (event.target.id === "app-passport") { choosePassport(event.target.value); }
     if (event.target.id === "app-passport-file") { openPassport(event.target.files[0]); }
   });
+  // The demo's phones share one browser, and a login page's link opens phone 1: when this
+  // phone cannot approve the login, the others that hold an active user-ID are offered, with
+  // the same link.
+  function offerOtherPhones(hash) {
+    return database().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var phones = [];
+        var cursor = db.transaction("state").objectStore("state").openCursor();
+        cursor.onsuccess = function () {
+          var at = cursor.result;
+          if (!at) { resolve(phones); return; }
+          var accounts = (at.value && at.value.accounts) || {};
+          var active = Object.keys(accounts).some(function (id) { return accounts[id].status === "active"; });
+          if (at.key !== record && active) { phones.push(at.key === "app" ? "1" : String(at.key).replace(/^app-/, "")); }
+          at.continue();
+        };
+        cursor.onerror = function () { reject(cursor.error); };
+      });
+    }).then(function (phones) {
+      var box = document.getElementById("app-elsewhere");
+      var list = box.querySelector("[data-phones]");
+      list.textContent = "";
+      phones.sort().forEach(function (phone) {
+        var link = document.createElement("a");
+        link.href = location.pathname + "?phone=" + phone + hash;
+        link.textContent = texts.phone + " " + phone;
+        list.appendChild(link);
+        list.appendChild(document.createTextNode(" "));
+      });
+      box.hidden = !phones.length;
+    });
+  }
   // Opened from a login page on this phone: the link carries the login and its secret.
   function openedFromPage() {
     var match = /[#&]autostart=([0-9a-f-]{36})\.([0-9a-f]+)/.exec(location.hash);
-    if (!match || !signer()) { return false; }
+    if (!match) { return false; }
+    var hash = location.hash;
     history.replaceState(null, "", location.pathname + location.search);
+    if (!signer()) {
+      home(true);
+      fail(new Error("no-user-id"));
+      offerOtherPhones(hash);
+      return true;
+    }
     call("POST", "/logins/open", { token: match[1], autostart: match[2] }, signer())
-      .then(present).catch(function (error) { home(true); fail(error); });
+      .then(present).catch(function (error) {
+        home(true);
+        fail(error);
+        if (error.message === "not_for_this_app") { offerOtherPhones(hash); }
+      });
     return true;
   }
   load().then(function () { if (!openedFromPage()) { home(true); } });

@@ -137,3 +137,35 @@ def test_a_wrong_pin_in_the_app_is_refused_and_nobody_is_logged_in(
     computer.reload()
     expect(computer.get_by_text("Approve in the MitID app.")).to_be_visible()
     assert AppLogin.objects.get().status == "scanned"
+
+
+def test_a_login_opened_on_the_wrong_demo_phone_offers_the_one_with_the_user_id(
+    browser: Browser, live_server: Any, activation_code: str
+) -> None:
+    """The demo's phones share one browser, and "Open the MitID app" opens phone 1: Jonas's
+    app on phone 3 is offered there, with the same link (a walk was stranded on phone 1)."""
+    base = live_server.url
+    context = browser.new_context(viewport=PHONE, is_mobile=True)
+    phone = context.new_page()
+    phone.goto(f"{base}/en/demo/app/?phone=3")
+    phone.get_by_role("button", name="With an activation code").click()
+    phone.get_by_label("User-ID", exact=True).fill("j()nas jen5en")
+    phone.get_by_label("Activation code").fill(activation_code)
+    phone.get_by_role("button", name="Next").click()
+    expect(phone.get_by_text("A temporary PIN is on its way to you by SMS.")).to_be_visible()
+    phone.get_by_label("Temporary PIN from the SMS").fill(temporary_pin())
+    phone.get_by_label("Your own 6-digit PIN").fill("246810")
+    phone.get_by_label("Type the PIN again").fill("246810")
+    phone.get_by_label("Allow notifications from the MitID app").check()
+    phone.get_by_role("button", name="Activate").click()
+    expect(phone.get_by_text("The MitID app is active for this user-ID.")).to_be_visible()
+
+    page = context.new_page()
+    page.goto(f"{base}/en/login/")
+    page.get_by_label("User-ID").fill("J()nas Jen5en")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Yes, use the app on this phone").click()
+    page.get_by_role("link", name="Open the MitID app").click()
+    expect(page.get_by_text("There is no active user-ID on this phone")).to_be_visible()
+    page.get_by_role("link", name="Phone 3").click()
+    expect(page.get_by_text("Log in to MitID.dk")).to_be_visible()
