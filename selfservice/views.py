@@ -350,12 +350,15 @@ class SettingsView(SelfServicePage, TemplateView):
 # Blocking ---------------------------------------------------------------------------------
 
 
-class BlockDeviceView(SelfServicePage, DraftFormMixin, FormView):
-    """ "I have lost it": block at once, or first confirm with another device."""
+class BlockDeviceView(SelfServicePage, ErrorsAfterRedirectMixin, DraftFormMixin, FormView):
+    """ "I have lost it": block at once, or first confirm with another device. A form with
+    errors is answered with a redirect to the page that shows them, as the login's are: the
+    browser's Back after the block then finds a page, not "Confirm Form Resubmission"."""
 
     template_name = "selfservice/block_device.html"
     form_class = BlockForm
     draft_fields = ("reason",)
+    kept_fields = ("reason",)
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         logged_in = session.current(request)
@@ -438,12 +441,14 @@ class BlockDeviceView(SelfServicePage, DraftFormMixin, FormView):
         )
 
 
-class BlockMitIDView(SelfServicePage, DraftFormMixin, FormView):
-    """ "Block my whole MitID": until staff lift it after an ID check."""
+class BlockMitIDView(SelfServicePage, ErrorsAfterRedirectMixin, DraftFormMixin, FormView):
+    """ "Block my whole MitID": until staff lift it after an ID check (errors after a
+    redirect, as `BlockDeviceView`'s)."""
 
     template_name = "selfservice/block_mitid.html"
     form_class = BlockMitIDForm
     draft_fields = ("reason",)
+    kept_fields = ("reason",)
 
     def form_valid(self, form: BlockMitIDForm) -> HttpResponse:
         try:
