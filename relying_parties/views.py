@@ -452,7 +452,14 @@ def _basic_client_id(request: HttpRequest) -> str | None:
 
 class OneWayClientMixin:
     """A client authenticated one way only (RFC 6749 section 2.3), and a refusal of its Basic
-    credentials challenged in Basic (section 5.2): the token and revocation endpoints."""
+    credentials challenged in Basic (section 5.2): the token and revocation endpoints. Asked
+    with another method than POST, they answer in JSON too, as to the rest of a server's
+    mistakes (Django's 405 has an empty HTML body)."""
+
+    def http_method_not_allowed(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        answer = machine_error("invalid_request", "Send this request with POST", status=405)
+        answer["Allow"] = "POST"
+        return answer
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         refused = _two_ways(request)

@@ -361,6 +361,15 @@ def test_a_post_to_a_document_is_a_method_not_allowed_not_a_form_page(path: str)
     assert answer.status_code == 405 and answer["Allow"].startswith("GET")
 
 
+@pytest.mark.parametrize("path", ["/oidc/token/", "/oidc/revoke/"])
+def test_a_get_to_the_token_or_revocation_endpoint_is_told_in_json(path: str) -> None:
+    """A party's server reads JSON from these endpoints, its mistakes too (a probe got an
+    empty HTML 405)."""
+    answer = Client().get(path)
+    assert (answer.status_code, answer["Allow"]) == (405, "POST")
+    assert answer.json()["error"] == "invalid_request"
+
+
 def test_discovery_names_the_revocation_endpoint() -> None:
     document = Client().get("/.well-known/openid-configuration").json()
     assert document["revocation_endpoint"] == "http://testserver/oidc/revoke/"
