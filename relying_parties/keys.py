@@ -1,5 +1,6 @@
 """The ID tokens' signing keys: from the environment, or in demo mode one made on first start."""
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -7,6 +8,9 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
+from django.http import HttpRequest
+from jwcrypto import jwt
+from jwcrypto.common import JWException
 from oauth2_provider.settings import oauth2_settings
 
 
@@ -48,3 +52,22 @@ def use_demo_key_unless_configured() -> None:
         return
     provider["OIDC_RSA_PRIVATE_KEY"] = demo_signing_key(Path(settings.OIDC_DEMO_KEY_FILE))
     oauth2_settings.reload()
+
+
+def audience_signed_here(token: str, request: HttpRequest) -> str | None:
+    """The party (`aud`) of an ID token this provider signed and issued, whatever its age and
+    whether its row is still kept; None for anything else."""
+    validator = oauth2_settings.OAUTH2_VALIDATOR_CLASS()
+    try:
+        key = validator._get_key_for_token(token)
+        if key is None:
+            return None
+        claims = json.loads(jwt.JWT(key=key, jwt=token, check_claims={}).claims)
+    except (JWException, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(claims, dict) or claims.get("iss") != validator.get_oidc_issuer_endpoint(
+        request
+    ):
+        return None
+    audience = claims.get("aud")
+    return audience if isinstance(audience, str) else None

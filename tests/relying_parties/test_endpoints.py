@@ -410,3 +410,24 @@ def test_stay_logged_in_is_the_citizens_answer_not_an_error(
     assert "Du er stadig logget på MitID" in page and "ikke gyldig" not in page
     assert f'href="{LOGGED_OUT_URI}?state=s+1"' in page
     assert browser.session.get("_auth_user_id") == str(jonas_phone.identity.account_id)
+
+
+def test_a_second_logout_with_the_same_hint_goes_back_to_the_party(
+    party: Party, jonas_phone: AppDevice
+) -> None:
+    """The first logout revoked the ID token; the hint is still one this provider signed
+    (RP-Initiated Logout 1.0 section 2): a bank's second logout, or one after its tokens were
+    revoked, goes back to it, not to "The service could not log you out" (a probe)."""
+    hint = tokens_for(party, jonas_phone)["id_token"]
+    asked = {"id_token_hint": hint, "post_logout_redirect_uri": LOGGED_OUT_URI, "state": "s"}
+    for _ in range(2):
+        answer = Client().get("/oidc/logout/", asked)
+        assert (answer.status_code, answer["Location"]) == (302, f"{LOGGED_OUT_URI}?state=s")
+    # Another party's client_id beside it, or a hint tampered with, is still refused.
+    other = Client().get("/oidc/logout/", {**asked, "client_id": "another"})
+    assert other.status_code == 400
+    head, payload, signature = hint.split(".")
+    forged = Client().get(
+        "/oidc/logout/", {**asked, "id_token_hint": f"{head}.{payload}.{signature[::-1]}"}
+    )
+    assert forged.status_code == 400
