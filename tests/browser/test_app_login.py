@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from authenticators.models import AppDevice, AppLogin
 from messaging.models import OutboxMessage
@@ -23,6 +23,21 @@ def temporary_pin() -> str:
     found = re.search(r"\b(\d{6})\b", sms.body)
     assert found
     return found.group(1)
+
+
+def activate(phone: Page, activation_code: str) -> None:
+    """Jonas's app activated on the simulator's page `phone`, as he types it."""
+    phone.get_by_role("button", name="With an activation code").click()
+    phone.get_by_label("User-ID", exact=True).fill("J()nas Jen5en")
+    phone.get_by_label("Activation code").fill(activation_code)
+    phone.get_by_role("button", name="Next").click()
+    expect(phone.get_by_label("Temporary PIN from the SMS")).to_be_visible()
+    phone.get_by_label("Temporary PIN from the SMS").fill(temporary_pin())
+    phone.get_by_label("Your own 6-digit PIN").fill("246810")
+    phone.get_by_label("Type the PIN again").fill("246810")
+    phone.get_by_label("Allow notifications from the MitID app").check()
+    phone.get_by_role("button", name="Activate").click()
+    expect(phone.get_by_text("The MitID app is active for this user-ID.")).to_be_visible()
 
 
 def test_a_new_phone_scans_the_activation_codes_qr_code(
@@ -109,17 +124,7 @@ def test_a_wrong_pin_in_the_app_is_refused_and_nobody_is_logged_in(
     base = live_server.url
     phone = browser.new_context(viewport=PHONE).new_page()
     phone.goto(f"{base}/en/demo/app/")
-    phone.get_by_role("button", name="With an activation code").click()
-    phone.get_by_label("User-ID", exact=True).fill("J()nas Jen5en")
-    phone.get_by_label("Activation code").fill(activation_code)
-    phone.get_by_role("button", name="Next").click()
-    expect(phone.get_by_label("Temporary PIN from the SMS")).to_be_visible()
-    phone.get_by_label("Temporary PIN from the SMS").fill(temporary_pin())
-    phone.get_by_label("Your own 6-digit PIN").fill("246810")
-    phone.get_by_label("Type the PIN again").fill("246810")
-    phone.get_by_label("Allow notifications from the MitID app").check()
-    phone.get_by_role("button", name="Activate").click()
-    expect(phone.get_by_text("The MitID app is active for this user-ID.")).to_be_visible()
+    activate(phone, activation_code)
 
     computer = browser.new_context(viewport=DESKTOP).new_page()
     computer.goto(f"{base}/en/login/")
@@ -148,17 +153,7 @@ def test_a_login_opened_on_the_wrong_demo_phone_offers_the_one_with_the_user_id(
     context = browser.new_context(viewport=PHONE, is_mobile=True)
     phone = context.new_page()
     phone.goto(f"{base}/en/demo/app/?phone=3")
-    phone.get_by_role("button", name="With an activation code").click()
-    phone.get_by_label("User-ID", exact=True).fill("j()nas jen5en")
-    phone.get_by_label("Activation code").fill(activation_code)
-    phone.get_by_role("button", name="Next").click()
-    expect(phone.get_by_text("A temporary PIN is on its way to you by SMS.")).to_be_visible()
-    phone.get_by_label("Temporary PIN from the SMS").fill(temporary_pin())
-    phone.get_by_label("Your own 6-digit PIN").fill("246810")
-    phone.get_by_label("Type the PIN again").fill("246810")
-    phone.get_by_label("Allow notifications from the MitID app").check()
-    phone.get_by_role("button", name="Activate").click()
-    expect(phone.get_by_text("The MitID app is active for this user-ID.")).to_be_visible()
+    activate(phone, activation_code)
 
     page = context.new_page()
     page.goto(f"{base}/en/login/")
