@@ -36,5 +36,8 @@ def page_in(path: str, language: str) -> str:
     """One of the portal's own pages in `language`; anything else as it is."""
     if not path.startswith("/") or path.startswith("//"):
         return path
-    with override(get_language_from_path(path) or settings.LANGUAGE_CODE):
+    now = get_language_from_path(path)
+    if now == language:
+        return path  # mostly so (the page after a login): no resolving and reversing it again
+    with override(now or settings.LANGUAGE_CODE):
         return translate_url(path, language)
