@@ -20,6 +20,9 @@ from pages import outages
 logger = logging.getLogger(__name__)
 
 SEND_TIMEOUT_SECONDS = 1.0
+# The channel layer's alias for sending, where settings have one: no timeout on each command,
+# this one on the send as a whole.
+SENDING = "send"
 # After Redis restarted, each connection a pool kept is closed and fails at once; the pool
 # then opens a new one. A process sends few messages at a time, so this many tries reach a new
 # connection. (Only the sender tries again: a status listener whose read fails must know it,
@@ -50,8 +53,9 @@ def group_send(group: str, message: dict[str, Any]) -> None:
     if isinstance(layer, InMemoryChannelLayer):
         async_to_sync(layer.group_send)(group, message)
         return
+    sender = get_channel_layer(SENDING) or layer  # the same Redis (settings: CHANNEL_LAYERS)
     sent: Future[None] = asyncio.run_coroutine_threadsafe(
-        _send(layer, group, message), _background_loop()
+        _send(sender, group, message), _background_loop()
     )
     try:
         sent.result(timeout=SEND_TIMEOUT_SECONDS)

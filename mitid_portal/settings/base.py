@@ -200,19 +200,14 @@ if REDIS_URL:
         },
         "fragments": FRAGMENT_CACHE,
     }
-    CHANNEL_LAYERS = {
-        "default": {
+
+    def _redis_layer(**host: Any) -> dict[str, Any]:
+        return {
             # channels_redis with a pool that waits for a free connection: a burst of sends
             # must queue, not fail.
             "BACKEND": "mitid_portal.channel_layers.WaitingRedisChannelLayer",
             "CONFIG": {
-                "hosts": [
-                    {
-                        "address": REDIS_URL,
-                        "socket_timeout": CHANNEL_LAYER_TIMEOUT_SECONDS,
-                        "socket_connect_timeout": CHANNEL_LAYER_TIMEOUT_SECONDS,
-                    }
-                ],
+                "hosts": [{"address": REDIS_URL, **host}],
                 # One channel per server process hears every app login's status changes
                 # (named as in login.listeners.CHANNEL_PREFIX): room for many at once, where
                 # the default of 100 waiting messages would drop changes while its event loop
@@ -220,6 +215,17 @@ if REDIS_URL:
                 "channel_capacity": {"login-status.*": 10_000},
             },
         }
+
+    CHANNEL_LAYERS = {
+        "default": _redis_layer(
+            socket_timeout=CHANNEL_LAYER_TIMEOUT_SECONDS,
+            socket_connect_timeout=CHANNEL_LAYER_TIMEOUT_SECONDS,
+        ),
+        # What synchronous code (the App API's scan and approval, tasks) sends to the
+        # websockets (`login.layers`): the same Redis without a timeout on each command,
+        # which redis-py enforces with a timer around every read and write (a fifth of a
+        # send's instructions); the send as a whole waits `login.layers.SEND_TIMEOUT_SECONDS`.
+        "send": _redis_layer(socket_connect_timeout=CHANNEL_LAYER_TIMEOUT_SECONDS),
     }
 else:
     CACHES = {
