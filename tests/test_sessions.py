@@ -36,8 +36,8 @@ def test_a_session_saved_inside_a_transaction_cannot_spoil_it() -> None:
     first["who"] = "first"
     first.save()
     with transaction.atomic():
-        with mock.patch(
-            "mitid_portal.sessions.get_random_string", side_effect=[first.session_key, "g" * 32]
+        with mock.patch.object(
+            SessionStore, "_get_new_session_key", side_effect=[first.session_key, "g" * 32]
         ):
             second = SessionStore()
             second["who"] = "second"
@@ -61,7 +61,7 @@ def test_a_key_drawn_twice_is_drawn_again_not_shared() -> None:
     first["who"] = "first"
     first.save()
     taken, fresh = first.session_key, "f" * 32
-    with mock.patch("mitid_portal.sessions.get_random_string", side_effect=[taken, fresh]):
+    with mock.patch.object(SessionStore, "_get_new_session_key", side_effect=[taken, fresh]):
         second = SessionStore()
         second["who"] = "second"
         second.save()
@@ -109,7 +109,7 @@ def test_a_new_key_drawn_twice_is_drawn_again_at_the_rename() -> None:
     # Inside a transaction, a taken key fails only its own statement.
     with (
         transaction.atomic(),
-        mock.patch("mitid_portal.sessions.get_random_string", side_effect=drawn),
+        mock.patch.object(SessionStore, "_get_new_session_key", side_effect=drawn),
     ):
         store.save()
     assert store.session_key == "h" * 32
@@ -125,3 +125,16 @@ def test_logging_out_after_a_new_key_removes_the_old_row_too() -> None:
     store.cycle_key()
     store.flush()
     assert not Session.objects.filter(session_key=old).exists()
+
+
+def test_a_new_session_key_is_as_djangos() -> None:
+    """32 characters of Django's VALID_KEY_CHARS, drawn as one number (`_get_new_session_key`):
+    every character is used, and no key twice."""
+    from django.contrib.sessions.backends.base import VALID_KEY_CHARS
+
+    from mitid_portal.sessions import SessionStore
+
+    keys = {SessionStore()._get_new_session_key() for _ in range(2000)}
+    assert len(keys) == 2000
+    assert all(len(key) == 32 and set(key) <= set(VALID_KEY_CHARS) for key in keys)
+    assert set("".join(keys)) == set(VALID_KEY_CHARS)
