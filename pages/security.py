@@ -5,11 +5,20 @@ middleware only write it.
 """
 
 from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
 
-from csp.middleware import CSPMiddleware, PolicyParts
+from csp.constants import HEADER
+from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
+from csp.utils import build_policy
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponseBase
+
+# What a response may carry to change its policy (django-csp's decorators, `allow_form_action`).
+_CHANGES = ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt")
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
@@ -19,6 +28,34 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     (older Safari) need the scheme spelled out, and the live QR login must work in them too.
     A separate websocket host (`WEBSOCKET_URL`) is in the settings' policy.
     """
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> Any:
+        """django-csp's; but a response that changes nothing in the policy (most: no nonce, no
+        update, replacement or exemption of its own, no report-only policy) gets its host's
+        policy as built once a process: django-csp builds it for every response, from deep
+        copies of its parts (about 0.2 M instructions a request)."""
+        if not self._plain(request, response):
+            return super().process_response(request, response)
+        try:
+            host = request.get_host()
+        except DisallowedHost:
+            return super().process_response(request, response)
+        response[HEADER] = _policy_for("wss" if request.is_secure() else "ws", host)
+        # As django-csp: a nonce asked for after the header is written is an error.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)  # type: ignore[attr-defined]
+        return response
+
+    @staticmethod
+    def _plain(request: HttpRequest, response: HttpResponseBase) -> bool:
+        policy = getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}
+        return (
+            HEADER not in response
+            and getattr(request, "_csp_nonce", None) is None
+            and not any(hasattr(response, change) for change in _CHANGES)
+            and not getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+            and not policy.get("EXCLUDE_URL_PREFIXES")
+            and not (settings.DEBUG and response.status_code in (404, 500))
+        )
 
     def get_policy_parts(
         self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
@@ -35,6 +72,20 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         update["connect-src"] = [*update.get("connect-src", ()), f"{scheme}://{host}"]
         parts.update = update
         return parts
+
+
+@lru_cache(maxsize=32)
+def _policy_for(scheme: str, host: str) -> str:
+    """The settings' policy with this host's websockets in connect-src, as the middleware's
+    `get_policy_parts` makes it for a response that changes nothing (a host is an allowed
+    one: the few a deployment has)."""
+    return build_policy(update={"connect-src": [f"{scheme}://{host}"]})
+
+
+@receiver(setting_changed)
+def _policy_changed(*, setting: str, **kwargs: Any) -> None:
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _policy_for.cache_clear()
 
 
 class PermissionsPolicyMiddleware:

@@ -247,3 +247,27 @@ def test_the_websocket_url_setting_reaches_the_policy() -> None:
         check=True,
     )
     assert result.stdout.strip() == "[\"'self'\", 'ws://localhost:8001']"
+
+
+@pytest.mark.parametrize("secure", [False, True])
+def test_a_plain_responses_policy_is_the_one_django_csp_builds(secure: bool) -> None:
+    """A response that changes nothing in the policy gets it as built once a process for its
+    host (`ContentSecurityPolicyMiddleware.process_response`): the same header as django-csp's
+    own path, which a response with changes of its own still takes."""
+    from csp.middleware import CSPMiddleware
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from pages.security import ContentSecurityPolicyMiddleware, allow_form_action
+
+    middleware = ContentSecurityPolicyMiddleware(lambda request: HttpResponse())
+    request = RequestFactory().get("/da/login/", secure=secure)
+    kept = middleware.process_response(request, HttpResponse())["Content-Security-Policy"]
+    built = CSPMiddleware.process_response(
+        middleware, RequestFactory().get("/da/login/", secure=secure), HttpResponse()
+    )["Content-Security-Policy"]
+    assert kept == built and ("wss://testserver" if secure else "ws://testserver") in kept
+    changed = HttpResponse()
+    allow_form_action(changed, "https://bank.example")
+    own = middleware.process_response(request, changed)["Content-Security-Policy"]
+    assert "form-action 'self' https://bank.example" in own
