@@ -25,6 +25,7 @@ from oauth2_provider.models import (
 )
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauthlib.oauth2.rfc6749 import errors, utils
+from oauthlib.oauth2.rfc6749.grant_types.authorization_code import code_challenge_method_s256
 
 from . import clients, levels, parameters, services
 from .models import PartyLogin
@@ -192,8 +193,24 @@ class MitIDValidator(OAuth2Validator):
         return party_login is not None and party_login.redirect_uri == redirect_uri
 
     def get_code_challenge(self, code: str, request: Any) -> str | None:
+        """The code's challenge, asked when the client is authenticated and the code valid,
+        just before oauthlib checks the verifier against it. A verifier not made as RFC 7636
+        section 4.1 makes it, or not the challenge's, spends the code: it is not tried again
+        (RFC 6749 section 10.10: no guessing the verifier while the code lasts)."""
         party_login = self._client_login(code, request.client, request)
-        return (party_login.code_challenge or None) if party_login is not None else None
+        if party_login is None:
+            return None
+        try:
+            parameters.code_verifier(request.code_verifier)
+        except parameters.BadRequest as bad:
+            services.spend_code(code)
+            raise errors.CustomOAuth2Error(
+                error=bad.error, description=bad.description, request=request
+            ) from bad
+        challenge, verifier = party_login.code_challenge, request.code_verifier
+        if challenge and verifier and not code_challenge_method_s256(verifier, challenge):
+            services.spend_code(code)  # (S256, the only method served) oauthlib refuses it next
+        return challenge or None
 
     def get_code_challenge_method(self, code: str, request: Any) -> str | None:
         party_login = self._client_login(code, request.client, request)

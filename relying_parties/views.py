@@ -480,12 +480,6 @@ class CodeGrantTokenView(oauth2_views.TokenView):
         return self.authorization_flow_token_response(request, *args, **kwargs)
 
 
-# The token request's refusals, with a code, after which the code is spent: a wrong verifier
-# (oauthlib's invalid_grant, as for a code unknown, expired or another party's), not a
-# missing one, nor another redirect URI, nor the client's authentication.
-SPENDING_REFUSALS = {"invalid_grant"}
-
-
 class TokenView(OneWayClientMixin, CodeGrantTokenView):
     """django-oauth-toolkit's token endpoint. DOT reads the access token it has just written
     again, to send its `app_authorized` signal with it; while nothing listens, it is not
@@ -507,22 +501,12 @@ class TokenView(OneWayClientMixin, CodeGrantTokenView):
             # The authorization request had one, always (section 4.1.3); oauthlib would take
             # the registered one.
             return machine_error("invalid_request", "redirect_uri is required")
-        code = request.POST.get("code", "") if code_grant else ""
-        try:
-            parameters.code_verifier(request.POST.get("code_verifier"))
-        except parameters.BadRequest as bad:
-            services.spend_code(code)
-            return machine_error(bad.error, bad.description)
         if app_authorized.has_listeners():
             answer: HttpResponse = super().authorization_flow_token_response(
                 request, *args, **kwargs
             )
             return answer
         _url, headers, body, status = self.create_token_response(request)
-        if code and status == 400 and json.loads(body).get("error") in SPENDING_REFUSALS:
-            # A wrong verifier spends the code (RFC 6749 section 10.10: no guessing the
-            # verifier while the code lasts).
-            services.spend_code(code)
         # Some of oauthlib's refusals come with no headers at all: JSON, never stored.
         response = HttpResponse(content=body, status=status, content_type="application/json")
         response["Cache-Control"] = "no-store"

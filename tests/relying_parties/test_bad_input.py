@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 from oauth2_provider.models import AccessToken, Grant, IDToken, RefreshToken
+from oauth2_provider.signals import app_authorized
 
 from audit.models import AuditEntry
 from authenticators import lifecycle
@@ -368,15 +369,27 @@ def test_the_code_with_a_wrong_or_missing_verifier_is_refused(
     assert not AccessToken.objects.exists()
 
 
+@pytest.mark.parametrize("listening", [False, True], ids=["", "app_authorized heard"])
 @pytest.mark.parametrize("first", ["wrong-" * 10, "k", "ä" * 50, "a" * 129])
 def test_a_code_is_tried_once_so_its_verifier_cannot_be_guessed(
-    client: Client, party: Party, jonas_phone: AppDevice, first: str | None
+    client: Client, party: Party, jonas_phone: AppDevice, first: str | None, listening: bool
 ) -> None:
     """RFC 6749 section 10.10, RFC 7636 section 4.1: a probe found a party's verifier `k` in
     eleven tries while the code lasted. A verifier not made as RFC 7636 makes it is refused
-    as such, and a code refused once is spent: the right verifier after it gets nothing."""
+    as such, and a code refused once is spent: the right verifier after it gets nothing,
+    whichever of the token endpoint's two ways answered (DOT's own, taken while something
+    listens to its signal)."""
     code = query_of(log_in_with_app(client, party, jonas_phone))["code"]
-    status, body = exchange(client, party, code, verifier=first)
+
+    def listener(**kwargs: object) -> None:
+        pass
+
+    if listening:
+        app_authorized.connect(listener)
+    try:
+        status, body = exchange(client, party, code, verifier=first)
+    finally:
+        app_authorized.disconnect(listener)
     assert status == 400
     if first != "wrong-" * 10:
         assert body == {
@@ -388,6 +401,21 @@ def test_a_code_is_tried_once_so_its_verifier_cannot_be_guessed(
     status, body = exchange(client, party, code)
     assert (status, body["error"]) == (400, "invalid_grant")
     assert not AccessToken.objects.exists()
+
+
+@pytest.mark.parametrize("verifier", ["wrong-" * 10, "k"])
+def test_a_client_that_fails_to_authenticate_does_not_spend_the_code(
+    client: Client, party: Party, jonas_phone: AppDevice, verifier: str
+) -> None:
+    """Whoever holds a code but not the party's secret cannot end it with a bad verifier:
+    the client is authenticated first, and its refusal leaves the code to the party."""
+    code = query_of(log_in_with_app(client, party, jonas_phone))["code"]
+    stranger = Party(party.client_id, "not-the-secret", party.registered)
+    status, body = exchange(client, stranger, code, verifier=verifier)
+    assert (status, body["error"]) == (401, "invalid_client")
+    status, body = exchange(client, party, code)
+    assert status == 200, body
+    assert "id_token" in body
 
 
 def test_a_token_request_naming_a_resource_is_refused_and_gets_no_tokens(
