@@ -409,11 +409,14 @@ class BlockDeviceView(SelfServicePage, ErrorsAfterRedirectMixin, DraftFormMixin,
         method = request.POST.get("confirm_with")
         if method in dict(self.methods(self.others())):
             # Confirm with another device: log in again with it, and come back here.
-            reason = request.POST.get("reason", "")
-            back = request.path + (f"?reason={reason}" if reason in BlockReason.values else "")
-            session.begin(request, user_id=self.identity.user_id, next_url=back)
+            session.begin(request, user_id=self.identity.user_id, next_url=self.with_reason())
             return redirect(methods.URLS[method])
         return super().post(request, *args, **kwargs)
+
+    def with_reason(self) -> str:
+        """This page's address with the reason sent, the way back to it with that kept."""
+        reason = self.request.POST.get("reason", "")
+        return self.request.path + (f"?reason={reason}" if reason in BlockReason.values else "")
 
     def form_valid(self, form: BlockForm) -> HttpResponse:
         logged_in = mitid(self.request)
@@ -426,8 +429,8 @@ class BlockDeviceView(SelfServicePage, ErrorsAfterRedirectMixin, DraftFormMixin,
                 logged_in_at=logged_in.at,
             )
         except Refused as refusal:
-            if refusal.code == "confirm_with_other":
-                return self.render_to_response(self.get_context_data(form=form))
+            if refusal.code == "confirm_with_other":  # another device came since the page
+                return redirect(self.with_reason())
             form.add_error(None, ValidationError(refusal_message(refusal.code), code=refusal.code))
             return self.form_invalid(form)
         return blocked(

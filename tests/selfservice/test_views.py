@@ -265,9 +265,15 @@ def test_with_another_device_the_block_page_asks_to_confirm_with_it(
     client = logged_in(karen, kodeviser)
     page = client.get(block_url(kodeviser)).content.decode()
     assert "Confirm with your MitID app" in page
+    # Sent without a device to confirm with (the page had none when it was shown): the page
+    # again after a redirect, the reason kept, so Back never meets "Confirm Form Resubmission".
     response = client.post(block_url(kodeviser), {"reason": "lost"})
     kodeviser.refresh_from_db()
-    assert (response.status_code, kodeviser.status) == (200, "active")
+    assert (response.status_code, kodeviser.status) == (302, "active")
+    assert response["Location"] == f"{block_url(kodeviser)}?reason=lost"
+    page = client.get(response["Location"]).content.decode()
+    assert "Confirm with your MitID app" in page
+    assert re.search(r'value="lost"[^>]* checked', page)
     response = client.post(block_url(kodeviser), {"reason": "stolen", "confirm_with": "app"})
     assert response["Location"] == "/en/login/app/"
     pending = client.session[session.PENDING_KEY]
