@@ -103,7 +103,11 @@ def test_a_websocket_from_another_site_is_refused(phone: AppDevice) -> None:
     ]
 
     async def connect() -> Any:
-        return await socket.connect()
+        answer = await socket.connect()
+        # Ended as a browser ends it, not left to the loop's cancelling at its close (the
+        # refusing consumer waits on its channel in the layer).
+        await socket.disconnect()
+        return answer
 
     connected, _code = async_to_sync(connect)()
     assert not connected
