@@ -252,6 +252,7 @@ class TermsView(StepView):
     step = Step.TERMS
     template_name = "enrollment/steps/terms.html"
     form_class = TermsForm
+    draft_fields = ("accept",)  # the tick, kept across a change of language
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(terms=documents.TERMS, **kwargs)

@@ -83,6 +83,21 @@ def test_terms_not_ticked_gets_an_error_and_a_summary(jonas: Client) -> None:
     assert 'href="#id_accept"' in html
 
 
+def test_the_terms_tick_survives_a_change_of_language(jonas: Client) -> None:
+    """A walk found the box unticked again after the language buttons (which send the page's
+    form to the switch): the tick is no secret, so it is kept as typed fields are."""
+    jonas.post("/en/enrollment/method/", {"method": "app"})
+    box = re.compile(r'<input[^>]*name="accept"[^>]*>')
+    assert "checked" not in box.findall(jonas.get("/da/enrollment/terms/").content.decode())[0]
+    switched = jonas.post(
+        "/i18n/switch/?next=/da/enrollment/terms/", {"language": "kl", "accept": "on"}
+    )
+    assert switched["Location"] == "/kl/enrollment/terms/"
+    assert "checked" in box.findall(jonas.get("/kl/enrollment/terms/").content.decode())[0]
+    # Shown once: a later visit shows the box as it is.
+    assert "checked" not in box.findall(jonas.get("/kl/enrollment/terms/").content.decode())[0]
+
+
 def test_a_forged_method_is_refused(jonas: Client) -> None:
     html = jonas.post("/en/enrollment/method/", {"method": "chip"}).content.decode()
     assert "Choose the app, a code display or a code reader." in html
