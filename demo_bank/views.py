@@ -17,6 +17,7 @@ from typing import Any
 import requests
 from asgiref.sync import sync_to_async
 from authlib.integrations.base_client import OAuthError
+from django.conf import settings
 from django.db import connections
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -154,6 +155,9 @@ def _back(request: HttpRequest) -> HttpResponseBase:
             "text": id_token["authorization_details"][0]["text"],
             "transaction_id": id_token.get("transaction_id", ""),
         }
+    if id_token.get("locale") in dict(settings.LANGUAGES):
+        # The language the customer used MitID in: they may have changed the bank's there.
+        request.session[LANGUAGE_KEY] = id_token["locale"]
     state.pop("asked", None)
     state.update(id_token=id_token, userinfo=userinfo, raw_id_token=token["id_token"], error="")
     request.session[SESSION_KEY] = state

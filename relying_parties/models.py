@@ -89,6 +89,9 @@ class PartyLogin(models.Model):
     authenticated_at = models.DateTimeField()
     transaction_id = models.UUIDField(null=True, blank=True)
     authorization_details = models.JSONField(null=True, blank=True)
+    # The language the citizen finished the login in: the ID token's `locale`, so that the
+    # party can go on in it (the citizen may have changed the one it asked for).
+    language = models.CharField(max_length=5, blank=True)
     redeemed_at = models.DateTimeField(null=True, blank=True)
     access_token = models.ForeignKey(
         oauth2_settings.ACCESS_TOKEN_MODEL,

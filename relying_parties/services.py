@@ -138,6 +138,7 @@ class LoginForParty:
     authenticated: LoggedIn  # what the login pages proved
     text: str
     details: list[dict[str, Any]] | None
+    language: str = ""  # the page's, as the login ended
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,7 @@ def record_login(*, login: LoginForParty, code: str, asked: Asked) -> PartyLogin
         authenticated_at=authenticated.at,
         transaction_id=transaction_id,
         authorization_details=login.details,
+        language=login.language,
     )
     if transaction_id is not None:
         _keep_evidence(login.party, authenticated, login.text, transaction_id)

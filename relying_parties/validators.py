@@ -261,7 +261,7 @@ class MitIDValidator(OAuth2Validator):
         return claims
 
     def get_discovery_claims(self, request: Any) -> list[str]:
-        return [*self.oidc_claim_scope, "acr", "amr", "auth_time", "transaction_id"]
+        return [*self.oidc_claim_scope, "locale", "acr", "amr", "auth_time", "transaction_id"]
 
     def get_id_token_dictionary(
         self, token: Any, token_handler: Any, request: Any
@@ -272,6 +272,10 @@ class MitIDValidator(OAuth2Validator):
             claims["auth_time"] = int(party_login.authenticated_at.timestamp())
             claims["acr"] = levels.ACR[party_login.level]
             claims["amr"] = [party_login.method]
+            if party_login.language and "profile" in request.scopes:
+                # OpenID Connect's `locale` (a profile claim): the language the citizen used
+                # MitID in this time, which the party can go on in.
+                claims["locale"] = party_login.language
             if party_login.transaction_id is not None:
                 claims["transaction_id"] = str(party_login.transaction_id)
                 claims["authorization_details"] = party_login.authorization_details

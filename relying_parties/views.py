@@ -299,7 +299,11 @@ class CodeIssuer(OAuthLibMixin):
             **attempt.credentials,
             "client": party.application,
             "mitid_login": services.LoginForParty(
-                party=party, authenticated=authenticated, text=attempt.text, details=attempt.details
+                party=party,
+                authenticated=authenticated,
+                text=attempt.text,
+                details=attempt.details,
+                language=translation.get_language(),
             ),
         }
         try:

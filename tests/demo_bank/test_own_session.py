@@ -43,8 +43,10 @@ def citizen(user_id: str, cpr: str, given_name: str) -> AppDevice:
     return device
 
 
-def log_in_at_the_bank(browser: Client, phone: AppDevice) -> str:
-    """From the bank's button to the bank's page after the login; returns that page."""
+def log_in_at_the_bank(browser: Client, phone: AppDevice, at_portal: str = "da") -> str:
+    """From the bank's button to the bank's page after the login; returns that page.
+    `at_portal`: the language the citizen goes on in from the portal's user-ID page (its
+    language buttons lead there)."""
     sent = browser.post("/da/demo-bank/log-in/")
     assert sent.status_code == 302 and "/oidc/authorize/" in sent["Location"], sent
     to_login = browser.get(sent["Location"])  # answered with the login's user-ID page
@@ -53,11 +55,11 @@ def log_in_at_the_bank(browser: Client, phone: AppDevice) -> str:
     assert found, "the user-ID page is the bank's login's"
     reference = found.group(1)
     typed = browser.post(
-        "/da/login/", {"user_id": phone.identity.user_id, "next": "", "for": reference}
+        f"/{at_portal}/login/", {"user_id": phone.identity.user_id, "next": "", "for": reference}
     )
     assert typed.status_code == 200, typed.content[:300]  # the app page itself
     approve_in_app(phone)
-    location = browser.get("/da/login/app/")["Location"]
+    location = browser.get(f"/{at_portal}/login/app/")["Location"]
     while "/demo-bank/callback/" not in location:
         answer = browser.get(location)
         assert answer.status_code == 302, answer.content[:300]
@@ -79,6 +81,16 @@ def test_a_login_as_someone_else_at_the_portal_does_not_lose_the_banks_login(
     page = log_in_at_the_bank(client, mette_phone)
     assert 'data-error="' not in page, page
     assert "Mette Jensen" in page and "Jonas Jensen" not in page
+
+
+def test_the_bank_goes_on_in_the_language_the_citizen_chose_at_mitid(
+    bank: None, client: Client, jonas_phone: AppDevice
+) -> None:
+    """A walk found the bank in Danish after a login the citizen had switched to English at
+    MitID: the ID token's `locale` says the language the login ended in."""
+    page = log_in_at_the_bank(client, jonas_phone, at_portal="en")
+    assert '<html lang="en"' in page and "Jonas Jensen" in page
+    assert "&quot;locale&quot;: &quot;en&quot;" in page  # among the claims the bank shows
 
 
 def test_the_bank_keeps_its_login_the_portal_none_and_the_banks_log_out_says_both(

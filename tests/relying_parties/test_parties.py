@@ -217,3 +217,21 @@ def test_a_login_approved_after_its_attempts_time_is_not_left_in_the_browser(
     assert "_auth_user_id" not in browser.session
     back = browser.get(f"/en/relying-parties/{reference}/back/")
     assert query_of(back["Location"])["error"] == "access_denied"
+
+
+@pytest.mark.parametrize(
+    ("scope", "finished_in", "locale"),
+    [("openid profile", "kl", "kl"), ("openid profile", "en", "en"), ("openid", "kl", None)],
+)
+def test_the_id_token_says_the_language_the_login_ended_in(
+    client: Client, party: Party, jonas_phone: AppDevice, scope: str, finished_in: str, locale: str
+) -> None:
+    """OpenID Connect's `locale` (scope profile): the citizen may change the language the party
+    asked for (`ui_locales`) on MitID's pages, and the party can go on in theirs."""
+    reference = start(client, party, scope=scope, ui_locales="da")
+    type_user_id(client, reference, "J()nas Jen5en", language=finished_in)
+    approve_in_app(jonas_phone)
+    location = client.get(f"/{finished_in}/login/app/")["Location"]
+    status, tokens = exchange(client, party, query_of(location)["code"])
+    assert status == 200, tokens
+    assert id_token_claims(tokens["id_token"]).get("locale") == locale
