@@ -134,11 +134,21 @@
           var refusal = new Error((json.error && json.error.code) || "unknown");
           refusal.details = json.error || {};
           refusal.fromApi = true;
-          throw refusal;
+          // The portal says the app is blocked: so does the list of user-IDs, until it is
+          // lifted (staff, after an ID check) and the portal takes its signature again.
+          return learn(userId, refusal.message === "device_not_active" ? "blocked" : null)
+            .then(function () { throw refusal; });
         }
-        return json;
+        return learn(userId, "active").then(function () { return json; });
       });
     }, function () { throw new Error("network"); });
+  }
+  function learn(userId, status) {
+    var account = userId && state.accounts[userId];
+    var known = account && ["active", "blocked"].indexOf(account.status) >= 0;
+    if (!known || !status || account.status === status) { return Promise.resolve(); }
+    account.status = status;
+    return save().then(function () { if (!root.querySelector("[data-screen='home']").hidden) { home(true); } });
   }
 
   // Screens and messages.
@@ -175,7 +185,11 @@
     say(text, "error", error.fromApi ? code : "");
   }
   function signer() {
-    return Object.keys(state.accounts).filter(function (id) { return state.accounts[id].status === "active"; })[0];
+    // An active user-ID first; else a blocked one, which is tried: the block may be lifted.
+    var ids = Object.keys(state.accounts);
+    return ["active", "blocked"].map(function (status) {
+      return ids.filter(function (id) { return state.accounts[id].status === status; })[0];
+    }).filter(Boolean)[0];
   }
   function accountFor(login) {
     return Object.keys(state.accounts).filter(function (id) { return state.accounts[id].keyId === login.key_id; })[0];
@@ -187,7 +201,7 @@
     Object.keys(state.accounts).forEach(function (userId) {
       var account = state.accounts[userId];
       var item = document.createElement("li");
-      item.textContent = userId + " – " + texts[account.status === "active" ? "active" : "pending"];
+      item.textContent = userId + " – " + (texts[account.status] || texts.pending);
       if (account.status === "pending" && account.challenge) {
         // Waiting for its temporary PIN: the citizen may come back to it after the SMS.
         // Or remove it, if no SMS will come (a copy not confirmed in time).

@@ -164,3 +164,34 @@ def test_a_login_opened_on_the_wrong_demo_phone_offers_the_one_with_the_user_id(
     expect(page.get_by_text("There is no active user-ID on this phone")).to_be_visible()
     page.get_by_role("link", name="Phone 3").click()
     expect(page.get_by_text("Log in to MitID.dk")).to_be_visible()
+
+
+def test_the_simulator_says_its_app_is_blocked_and_active_again_when_it_is_lifted(
+    browser: Browser, live_server: Any, activation_code: str
+) -> None:
+    """A walk found a blocked app still listed "Active" on the simulator: it learns of the
+    block when the portal refuses it, and of the lifting when the portal takes it again."""
+    from django.contrib.auth.models import User
+
+    from authenticators import lifecycle
+
+    phone = browser.new_context(viewport=PHONE, is_mobile=True).new_page()
+    phone.goto(f"{live_server.url}/en/demo/app/")
+    activate(phone, activation_code)
+    accounts = phone.locator("#app-accounts")
+    expect(accounts).to_have_text("J()nas Jen5en – Active")
+    device = AppDevice.objects.get()
+    staff = User.objects.create_user("anne", is_staff=True)
+    lifecycle.block_device(device, reason="lost", by=staff)
+
+    phone.get_by_role("button", name="Check for requests").click()
+    expect(phone.get_by_text("This app is blocked. Call MitID support")).to_be_visible()
+    expect(accounts).to_have_text("J()nas Jen5en – Blocked")
+    phone.reload()  # kept on the phone
+    expect(accounts).to_have_text("J()nas Jen5en – Blocked")
+
+    passport = lifecycle.IdCheck(document="passport", last4="12ab")
+    lifecycle.unblock_device(device, by=staff, id_check=passport)
+    phone.get_by_role("button", name="Check for requests").click()
+    expect(phone.get_by_text("Nothing is waiting for you.")).to_be_visible()
+    expect(accounts).to_have_text("J()nas Jen5en – Active")
