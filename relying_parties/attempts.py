@@ -35,6 +35,7 @@ class Attempt:
     language: str
     started: float = field(default_factory=time.time)
     consented: bool = False
+    consent_asked: bool = False  # the party asked the citizen be asked (`prompt=consent`)
     refusal: str = "access_denied"  # what the party is told if the citizen goes back
 
     @property
@@ -47,8 +48,9 @@ class Attempt:
 
     @property
     def awaits_consent(self) -> bool:
-        """The CPR number was asked for, and the citizen has not yet seen who gets it."""
-        return "cpr" in self.scopes and not self.consented
+        """The CPR number was asked for, or the party asked that the citizen be asked
+        (`prompt=consent`), and the citizen has not yet seen who gets what."""
+        return ("cpr" in self.scopes or self.consent_asked) and not self.consented
 
     def page_first(self, achieved: str) -> bool:
         """Whether the citizen must see a page before the party gets its code: the level is

@@ -222,6 +222,9 @@ class AuthorizeView(OAuthLibMixin, View):
             text=approval.text if approval else "",
             details=approval.details if approval else None,
             language=language,
+            # OpenID Connect Core 3.1.2.1: `login` and `select_account` are what every party
+            # login is already (fresh, the user-ID typed); `consent` shows the consent page.
+            consent_asked="consent" in request.GET.get("prompt", "").split(),
         )
         return begin_login(request, attempt, language)
 

@@ -92,6 +92,28 @@ def test_the_cpr_number_goes_only_after_the_citizen_gave_it(
     assert id_token_claims(tokens["id_token"])["cpr"] == "1505831235"
 
 
+@pytest.mark.parametrize("scope", ["openid", "openid profile"])
+def test_a_party_that_asks_for_consent_gets_the_page_for_any_scope(
+    client: Client, party: Party, jonas_phone: AppDevice, scope: str
+) -> None:
+    """OpenID Connect Core 3.1.2.1, `prompt=consent`: the citizen is asked, and sees which data
+    goes (no CPR number where none was asked for); without it no page for these scopes."""
+    page = log_in_with_app(client, party, jonas_phone, scope=scope, prompt="consent")
+    text = page.content.decode()  # type: ignore[attr-defined]
+    assert "Give your data to Nordbank?" in text
+    assert "a number that stands for you, not your CPR number" in text
+    assert ("your name and date of birth" in text) == ("profile" in scope)
+    assert "your CPR number</strong>" not in text
+    reference = text.split("/relying-parties/")[1].split("/")[0]
+    response = client.post(f"/en/relying-parties/{reference}/consent/", {"answer": "give"})
+    location = client.get(response["Location"])["Location"]
+    assert exchange(client, party, query_of(location)["code"])[0] == 200
+    # Without the prompt, or with the prompts every party login already is, no page.
+    for prompt in [None, "login", "select_account"]:
+        location = log_in_with_app(Client(), party, jonas_phone, scope=scope, prompt=prompt)
+        assert "code" in query_of(location)
+
+
 def test_refusing_the_cpr_number_returns_access_denied_and_logs_out(
     client: Client, cpr_party: Party, jonas_phone: AppDevice
 ) -> None:
