@@ -43,6 +43,8 @@ _WIDE = {"\u2e3a", "\u2e3b"}
 # 1234 <alef>"), while the text signed keeps its order; Arabic-Indic digits do so by themselves.
 _RIGHT_TO_LEFT = {"R", "AL"}
 _MAX_MARKS = 3
+# Scripts with letters that look like one another's (Unicode's confusables: a, U+0430, U+03B1).
+_LOOKALIKE_SCRIPTS = {"LATIN", "GREEK", "CYRILLIC", "ARMENIAN", "CHEROKEE", "COPTIC"}
 # Spaces: the plain one, and the no-break spaces that amounts are written with ("200 kr.").
 _SPACES = {" ", "\u00a0", "\u202f"}
 
@@ -306,7 +308,34 @@ def approval(authorization_details: str | None) -> Approval | None:
             "The text has numbers next to right-to-left letters, or Arabic-Indic digits, "
             "which are shown in another order than they are written",
         )
+    if _lookalikes(text):
+        raise BadRequest(
+            "invalid_authorization_details",
+            "The text has letters or digits made to look like others: another script's inside a "
+            "word, or full-width, mathematical or other compatibility forms",
+        )
     return Approval(text=text, details=[{"type": APPROVAL_TYPE, "text": text}])
+
+
+def _lookalikes(text: str) -> bool:
+    """A letter or digit that is a compatibility form of another (full-width, mathematical,
+    superscript: Unicode's NFKC makes it that other), or a word that mixes the scripts whose
+    letters look alike (a Cyrillic o, U+043E, in "konto"): the citizen reads one text, and another is
+    signed and kept. A whole word in another script is welcome, as any language is."""
+    for character in text:
+        kind = unicodedata.category(character)[0]
+        if kind in "LN" and unicodedata.normalize("NFKC", character) != character:
+            return True
+    for word in text.split():
+        scripts = {
+            script
+            for character in word
+            if character.isalpha()
+            and (script := unicodedata.name(character, "").partition(" ")[0]) in _LOOKALIKE_SCRIPTS
+        }
+        if len(scripts) > 1:
+            return True
+    return False
 
 
 def _stacked(text: str) -> bool:

@@ -191,6 +191,13 @@ def test_an_unregistered_redirect_uri_is_shown_on_our_page_never_redirected(
                 "Log på" + " " * 200 + "Overfør 50.000 kr.",
                 "Log på \u00a0 Overfør",
                 "Log på " + "\u2e3b" * 40 + " Overfør 50.000 kr.",
+                # Lookalikes: another text signed than the one read.
+                "Overfør 200 kr. til k\u043env\u043e 1234",  # Cyrillic o (U+043E) in "konto"
+                "Overfør 200 kr. til \u0399BAN DK50",  # a Greek capital iota in "IBAN"
+                "Overfør \uff12\uff10\uff10 kr.",  # full-width digits
+                "Overfør \U0001d7d0\U0001d7ce\U0001d7ce kr.",  # mathematical digits
+                "Overfør 200 kr. til \U0001d5c4\U0001d5c8\U0001d5c7\U0001d5cd\U0001d5c8",
+                "Overfør 2\u00b2 kr.",  # superscript two
             )
         ),
     ],
@@ -311,7 +318,10 @@ def test_a_repeated_state_is_told_as_a_bad_request_on_our_page(
 
 
 def test_a_text_in_any_language_is_accepted(client: Client, party: Party) -> None:
-    text = "Overfør 200,00\u00a0kr. – Kalaallisut: ĸ, Tiếng Việt: ệ, 한국어, עברית, العربية"
+    text = (
+        "Overfør 200,00\u00a0kr. – Kalaallisut: ĸ, Tiếng Việt: ệ, 한국어, עברית, العربية, "
+        "Ελληνικά, Сбербанк, Հայերեն, Ærø, Straße"
+    )
     details = json.dumps([{"type": "mitid_approval", "text": text}])
     assert login_page_for_party(client.get(authorize_url(party, authorization_details=details)))
 
