@@ -320,8 +320,9 @@ def approval(authorization_details: str | None) -> Approval | None:
 def _lookalikes(text: str) -> bool:
     """A letter or digit that is a compatibility form of another (full-width, mathematical,
     superscript: Unicode's NFKC makes it that other), or a word that mixes the scripts whose
-    letters look alike (a Cyrillic o, U+043E, in "konto"): the citizen reads one text, and another is
-    signed and kept. A whole word in another script is welcome, as any language is."""
+    letters look alike (a Cyrillic o, U+043E, in "konto"): the citizen reads one text, and
+    another is signed and kept. A whole word in another script is welcome, as any language
+    is."""
     for character in text:
         kind = unicodedata.category(character)[0]
         if kind in "LN" and unicodedata.normalize("NFKC", character) != character:
