@@ -292,6 +292,21 @@ def test_revocation_authenticates_the_client_as_the_token_endpoint_does(
     assert refused.status_code == 401 and refused["WWW-Authenticate"].startswith("Basic ")
 
 
+def test_a_party_cannot_revoke_another_partys_token(
+    party: Party, cpr_party: Party, jonas_phone: AppDevice
+) -> None:
+    """RFC 7009 section 2.1: the token must have been issued to the client asking. The answer
+    is the one for an unknown token (200), which tells the other party nothing of it."""
+    tokens = tokens_for(party, jonas_phone)
+    answer = Client().post(
+        "/oidc/revoke/",
+        {"token": tokens["access_token"]},
+        headers={"Authorization": basic(cpr_party)},
+    )
+    assert answer.status_code == 200
+    assert userinfo(tokens["access_token"]) == 200
+
+
 def test_a_native_apps_loopback_address_may_take_any_port_and_nothing_else(
     client: Client,
 ) -> None:
