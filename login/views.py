@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timezone import localtime
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +25,7 @@ from authenticators import kinds
 from authenticators.models import AppLogin
 from authenticators.webauthn import wrong_host
 from enrollment.state import remember_language
-from pages import qr
+from pages import qr, redirects
 from pages.clients import client_address
 from pages.drafts import DraftFormMixin, keep_draft
 from pages.languages import page_in
@@ -80,11 +79,7 @@ def service_and_text(request: HttpRequest) -> tuple[str, str]:
 
 
 def safe_next(request: HttpRequest, candidate: str | None) -> str:
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return reverse("selfservice:overview")
+    return redirects.local_path(request, candidate) or reverse("selfservice:overview")
 
 
 def finish(request: HttpRequest, success: services.Success) -> HttpResponse:

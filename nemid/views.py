@@ -7,14 +7,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpRespons
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView
 
-from pages import attempts
+from pages import attempts, redirects
 from pages.clients import client_address
 from pages.drafts import DraftFormMixin
 from pages.languages import page_in
@@ -28,11 +28,7 @@ RESTART_CODES = {"key_code_used", "challenge_expired"}
 
 
 def safe_next(request: HttpRequest, candidate: str | None) -> str:
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return reverse("enrollment:start")
+    return redirects.local_path(request, candidate) or reverse("enrollment:start")
 
 
 @method_decorator([never_cache, sensitive_post_parameters("password")], name="dispatch")

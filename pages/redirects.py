@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
 
 SESSION_KEY = "form_errors"
 
@@ -43,6 +44,21 @@ def take_errors(request: HttpRequest, form: forms.Form) -> forms.Form:
                 ValidationError(error["message"], code=error["code"]),
             )
     return form
+
+
+def local_path(request: HttpRequest, candidate: str | None) -> str | None:
+    """`candidate` (a `next`) if it is a path on this site, else None. Anything else is not
+    followed: another site's address, and a bare word, which Django's `redirect()` would take
+    for the name of a view (a probe's `?next=abc` ended a good login in a server error)."""
+    if (
+        candidate
+        and candidate.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return candidate
+    return None
 
 
 def forget_errors(request: HttpRequest) -> None:

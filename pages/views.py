@@ -7,7 +7,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language, get_language_from_path, override
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
@@ -15,6 +14,7 @@ from django.views.generic import TemplateView
 from . import support
 from .drafts import keep_draft
 from .languages import in_language
+from .redirects import local_path
 from .translations import DeclaredTranslationsMixin
 
 
@@ -39,11 +39,7 @@ def switch_language(request: HttpRequest) -> HttpResponse:
     Like Django's set_language, but the page comes from the query string only: the POST body
     is the page's own form, whose fields (a `next` among them) belong to that page.
     """
-    next_path = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_path, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_path = reverse("pages:front")
+    next_path = local_path(request, request.GET.get("next")) or reverse("pages:front")
     language = request.POST.get("language", "")
     if not check_for_language(language) or language not in dict(settings.LANGUAGES):
         return redirect(next_path)

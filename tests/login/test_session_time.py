@@ -72,6 +72,8 @@ def test_without_javascript_more_time_goes_back_to_the_page(
     assert answer["Location"] == "/en/enrollment/terms/"
     answer = client.post("/en/login/more-time/", {"next": "https://evil.example/"})
     assert answer["Location"] != "https://evil.example/"
+    answer = client.post("/en/login/more-time/", {"next": "abc"})  # not a view's name
+    assert (answer.status_code, answer["Location"]) == (302, "/en/selfservice/")
 
 
 def test_a_page_keeps_the_session_and_a_poll_does_not(

@@ -114,6 +114,22 @@ def test_the_browser_remembers_the_way_in_it_used_and_goes_there_next_time(
     assert done.status_code == 302 and "/login/" not in done["Location"]
 
 
+def test_a_next_that_is_not_a_path_here_goes_to_self_service(
+    client: Client, karens_device: CodeDevice
+) -> None:
+    """A bare word in `next` (which Django's redirect() takes for a view's name): a probe's
+    shared link `/da/login/?next=abc` ended every good login in a server error."""
+    page = client.get("/en/login/?next=abc").content.decode()
+    client.post("/en/login/", {"user_id": "Karen K", "next": "abc"})
+    done = client.post(
+        "/en/login/code-device/",
+        {"password": "Karens kodeord 7", "code": karens_device.token.current_code()},
+    )
+    assert (done.status_code, done["Location"]) == (302, "/en/selfservice/"), page
+    again = client.get("/en/login/?next=abc")  # logged in already
+    assert (again.status_code, again["Location"]) == (302, "/en/selfservice/")
+
+
 def test_a_remembered_way_in_says_nothing_of_whom_a_user_id_is(
     karens_device: CodeDevice, jonas_phone: AppDevice
 ) -> None:

@@ -76,10 +76,13 @@ def test_the_next_page_follows_a_language_chosen_at_the_key_card(
     assert answer["Location"] == "/en/enrollment/", response
 
 
-def test_an_offsite_next_page_is_ignored(client: Client, demo_people: None) -> None:
+@pytest.mark.parametrize("next_page", ["https://evil.example/", "abc", "enrollment:start"])
+def test_an_offsite_next_page_is_ignored(client: Client, demo_people: None, next_page: str) -> None:
+    """Another site's address, and a bare word (which Django's redirect() takes for a view's
+    name: a probe's `next=abc` was a server error)."""
     response = client.post(
         url("nemid:login"),
-        {"user_id": "Jonas1983", "password": JONAS_PASSWORD, "next": "https://evil.example/"},
+        {"user_id": "Jonas1983", "password": JONAS_PASSWORD, "next": next_page},
     )
     key = shown_key(client.get(response["Location"]).content.decode())
     code = NemIDAccount.objects.get(user_id="Jonas1983").code_for(key)

@@ -184,9 +184,14 @@ def test_the_page_a_login_leads_on_to_is_switched_too(client: Client) -> None:
     assert kept["Location"] == "/kl/login/?next=https%3A//evil.example/&for=abc"
 
 
-def test_an_offsite_next_in_the_switch_goes_to_the_front_page(client: Client) -> None:
-    response = client.post("/i18n/switch/?next=https://evil.example/", {"language": "en"})
-    assert response["Location"] == "/en/"
+@pytest.mark.parametrize("next_page", ["https://evil.example/", "abc", "pages:front"])
+@pytest.mark.parametrize("language", ["en", "xx"])
+def test_an_offsite_next_in_the_switch_goes_to_the_front_page(
+    client: Client, next_page: str, language: str
+) -> None:
+    """A bare word too: Django's redirect() would take it for a view's name (a 500)."""
+    response = client.post(f"/i18n/switch/?next={next_page}", {"language": language})
+    assert response["Location"] == ("/en/" if language == "en" else "/da/")
 
 
 def test_the_switch_remembers_the_language_in_a_cookie(client: Client) -> None:
