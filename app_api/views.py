@@ -128,7 +128,9 @@ def _read_body(request: HttpRequest, fields: tuple[str, ...]) -> tuple[dict[str,
         body = json.loads(request.body)
     except RequestDataTooBig:
         return {}, "payload_too_large"
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+    except (ValueError, RecursionError):
+        # Not JSON, not UTF-8 (both ValueErrors), nested past the parser's depth, or a number
+        # of more digits than Python turns into an integer (4,300: a probe's was a 500).
         return {}, "malformed_json"
     if not isinstance(body, dict):
         return {}, "malformed_json"
@@ -175,6 +177,10 @@ def json_endpoint(
                 return error(refusal.code)
             except Refused as refusal:
                 return error(refusal.code)
+            except RequestDataTooBig:
+                # The signature's check reads the body too: a body over the limit is said so,
+                # whatever else is wrong with it (a probe's signed 3 MB body was a 500).
+                return error("payload_too_large")
             except Exception as failure:
                 if outages.is_outage(failure):  # Redis: the nonces, the lock-outs
                     outages.log_outage(request, failure)

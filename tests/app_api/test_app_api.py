@@ -144,6 +144,8 @@ def test_a_blank_user_id_is_nobodys_even_with_a_right_code(
     [
         ("{not json", "application/json", 400, "malformed_json"),
         ("[1, 2]", "application/json", 400, "malformed_json"),
+        # More digits than Python turns into an integer (a 500 before, found by a probe).
+        ('{"user_id": ' + "9" * 5000 + "}", "application/json", 400, "malformed_json"),
         ({"user_id": "x"}, "application/json", 400, "missing_field"),
         ("user_id=x", "application/x-www-form-urlencoded", 415, "unsupported_media_type"),
         # Text no database can hold: half a surrogate pair, a NUL (a 500 before).

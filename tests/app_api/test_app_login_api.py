@@ -1,5 +1,6 @@
 """The App API for logins: signed requests, scan, pending, approve and reject."""
 
+import json
 import time
 from datetime import timedelta
 from typing import Any
@@ -104,6 +105,27 @@ def test_a_request_without_a_signature_is_unauthenticated(
 ) -> None:
     response = app_api.call("GET", "/logins", valid_request=False)
     assert code(response) == (401, "unauthenticated")
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "text/plain"])
+def test_a_signed_body_too_large_is_refused_in_json(
+    app_api: AppApi, phone: AppDevice, settings: Any, content_type: str
+) -> None:
+    """The signature's check reads the body too: a probe's signed 3 MB body was a 500."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    body = json.dumps({"frame": "x" * 200}).encode()
+    header = api_auth.authorization_header(
+        key_id=str(phone.key_id),
+        private_key=phone.private_key,
+        method="POST",
+        path=f"{API}/logins/scan",
+        body=body,
+    )
+    # Past the client's check against the document, which would read the body too.
+    response = app_api.client.post(
+        f"{API}/logins/scan", body, content_type=content_type, headers={"Authorization": header}
+    )
+    assert code(response) == (413, "payload_too_large")
 
 
 def test_a_request_signed_by_another_key_is_refused_and_counted(
