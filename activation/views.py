@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -167,6 +168,12 @@ class ActivateCodeDeviceView(DraftFormMixin, FormView):
         return super().get_context_data(proven_by=self.proven_by, **kwargs)
 
     def form_valid(self, form: CodeDeviceActivationForm) -> HttpResponse:
+        # Who is logged in, read before the password changes: the session's login is checked
+        # against the password's hash, and would end with the change (below).
+        user = self.request.user
+        logged_in_here = (
+            user if user.is_authenticated and user.pk == self.identity.account_id else None
+        )
         try:
             device = services.activate_code_device(
                 identity=self.identity,
@@ -182,6 +189,11 @@ class ActivateCodeDeviceView(DraftFormMixin, FormView):
             message = REFUSALS[refusal.code] % {"minutes": settings.AUTHENTICATOR_LOCK_MINUTES}
             form.add_error(field, ValidationError(message, code=refusal.code))
             return self.form_invalid(form)
+        if logged_in_here is not None:
+            # A citizen logged in with MitID (self-service's order) stays logged in: the new
+            # password is the code device's, not a sign that someone else took the account.
+            logged_in_here.refresh_from_db(fields=["password"])
+            update_session_auth_hash(self.request, logged_in_here)
         self.request.session.pop(LETTER_SESSION_KEY, None)
         self.request.session[ACTIVATED_SESSION_KEY] = device.pk
         return redirect("authenticators:code_device_activated")

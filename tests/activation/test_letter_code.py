@@ -240,3 +240,42 @@ def test_a_blank_user_id_is_nobodys_even_with_the_letters_code(ordered: DeviceOr
             user_id="  ", activation_code=letter_code(ordered), client="192.0.2.1"
         )
     assert refused.value.code == "invalid_activation_code"
+
+
+def test_a_citizen_logged_in_with_mitid_stays_logged_in_when_the_device_is_activated(
+    ordered: DeviceOrder, client: Client
+) -> None:
+    """A walk: Sofie, logged in with her app, activated the code display she had ordered and
+    was logged out without a word (the device's password is her account's, and Django ends a
+    session whose account's password changed)."""
+    from login import session as login_session
+
+    sofie = Identity.objects.get(cpr=SOFIE)
+    Identity.objects.filter(pk=sofie.pk).update(status="active")
+    app = AppDeviceFactory(identity=sofie)
+    client.force_login(sofie.ensure_user())
+    stored = client.session
+    stored[login_session.LOGGED_IN_KEY] = {
+        "identity": sofie.pk,
+        "method": "app",
+        "authenticator": "",
+        "level": "substantial",
+        "device": app.persistent_id,
+        "at": timezone.now().isoformat(),
+    }
+    stored.save()
+    assert client.get("/en/selfservice/").status_code == 200
+    token = orders.fulfil_order(ordered, handed_out=False)
+    type_letter(client, letter_code(ordered))
+    response = client.post(
+        ACTIVATE,
+        {
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "serial": token.serial,
+            "code": token.current_code(),
+        },
+    )
+    assert "Your MitID is ready" in client.get(response["Location"]).content.decode()
+    assert client.get("/en/selfservice/").status_code == 200  # still logged in
+    assert Identity.objects.get(pk=sofie.pk).account.check_password(PASSWORD)
