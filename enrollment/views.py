@@ -266,6 +266,7 @@ class MethodView(StepView):
     step = Step.METHOD
     template_name = "enrollment/steps/method.html"
     form_class = MethodForm
+    draft_fields = ("method",)  # the choice, kept across a change of language
 
     def get_initial(self) -> dict[str, Any]:
         return {"method": self.case.method or None, **super().get_initial()}

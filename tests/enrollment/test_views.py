@@ -98,6 +98,16 @@ def test_the_terms_tick_survives_a_change_of_language(jonas: Client) -> None:
     assert "checked" not in box.findall(jonas.get("/kl/enrollment/terms/").content.decode())[0]
 
 
+def test_the_method_chosen_survives_a_change_of_language(jonas: Client) -> None:
+    """A walk found the choice unticked after the language buttons, as the terms' tick was."""
+    checked = re.compile(r'<input[^>]*value="([a-z]+)"[^>]* checked')
+    switched = jonas.post(
+        "/i18n/switch/?next=/en/enrollment/method/", {"language": "da", "method": "kodeviser"}
+    )
+    assert switched["Location"] == "/da/enrollment/method/"
+    assert checked.findall(jonas.get("/da/enrollment/method/").content.decode()) == ["kodeviser"]
+
+
 def test_a_forged_method_is_refused(jonas: Client) -> None:
     html = jonas.post("/en/enrollment/method/", {"method": "chip"}).content.decode()
     assert "Choose the app, a code display or a code reader." in html
