@@ -128,6 +128,11 @@ class AppLoginConsumer(AsyncJsonWebsocketConsumer):
             if self.listener is not None:  # cancelled (the server stopping), not disconnected
                 await self.leave()
 
+    async def websocket_receive(self, message: dict[str, Any]) -> None:
+        """The page never speaks on the socket: what comes is let be, unread. (Channels' JSON
+        consumer would parse it, and fail on text that is not JSON, or on bytes, with a
+        traceback in the log and the socket dropped: a probe's.)"""
+
     async def connect(self) -> None:
         try:
             listener = self.listener = await listeners.hold()

@@ -190,6 +190,30 @@ def test_the_browser_gets_the_status_then_a_fresh_authentic_frame_each_second(
     assert seconds == [seconds[0], seconds[0] + 1, seconds[0] + 2]
 
 
+def test_what_a_browser_sends_on_the_socket_is_not_read(
+    phone: AppDevice, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The page never speaks on the socket: a probe's text that was not JSON, or bytes, were a
+    traceback in the log each and a dropped socket. They are let be; the frames go on."""
+    login = start()
+    socket = browser_waiting_on(login)
+
+    async def talk() -> list[dict[str, Any]]:
+        connected, _ = await socket.connect()
+        assert connected
+        await socket.send_to(text_data="{not json")
+        await socket.send_to(bytes_data=b"\x00\xff")
+        await socket.send_to(text_data='{"type": "status", "status": "approved"}')
+        messages = [await socket.receive_json_from(timeout=3) for _ in range(3)]
+        await socket.disconnect()
+        return messages
+
+    status, *sent = async_to_sync(talk)()
+    assert status == {"type": "status", "status": "waiting"}
+    assert [message["type"] for message in sent] == ["frame", "frame"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+
+
 def test_a_scan_and_an_approval_reach_the_browser(
     phone: AppDevice, django_capture_on_commit_callbacks: Any
 ) -> None:
