@@ -85,6 +85,13 @@ def begin(request: HttpRequest, *, user_id: str, next_url: str) -> None:
         next_url = on_behalf.next_url
     request.session[PENDING_KEY] = {"user_id": user_id, "next_url": next_url, "app_login": ""}
     redirects.forget_errors(request)
+    if request.session.session_key is not None:
+        # The login goes on under a key nobody else can know. The app's approval comes from
+        # the phone, not from this browser: whoever first asked with the key the session had
+        # before (planted by another site on the same domain, or read off the wire before
+        # HSTS) would take the login when it is done (a probe). A new session gets its key
+        # from the response anyway; this one's row is renamed, in one UPDATE.
+        request.session.cycle_key()
 
 
 def pending(request: HttpRequest) -> Pending | None:

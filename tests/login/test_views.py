@@ -261,6 +261,34 @@ def test_jonas_scans_approves_and_is_logged_in(client: Client, jonas_phone: AppD
     assert client.get("/en/login/?for=an-old-one")["Location"] == "/en/selfservice/"
 
 
+def test_a_session_key_known_before_the_user_id_takes_nothing_of_the_login(
+    client: Client, jonas_phone: AppDevice
+) -> None:
+    """Session fixation (a probe): a key planted in the browser before the login, by another
+    site on the same domain or read off the wire, was the one the approval was waited on
+    with; whoever asked with it first after the approval took the login. The user-ID starts
+    the login under a new key."""
+    client.get("/en/login/")
+    client.session.save()  # a session with a key, as a planted cookie gives one
+    planted = client.session.session_key
+    assert planted
+    type_user_id(client, "J()nas Jen5en")
+    assert client.session.session_key != planted
+    login = AppLogin.objects.get()
+    app_logins.scan(signer=jonas_phone, frame_text=app_logins.frame(login))
+    signature = app_keys.sign(jonas_phone.private_key, login.signing_input.encode())
+    app_logins.approve(
+        signer=jonas_phone, token=str(login.token), signature=signature, pin="246810"
+    )
+    attacker = Client()
+    attacker.cookies["sessionid"] = planted
+    taken = attacker.get("/en/login/app/")
+    assert taken.status_code == 302 and taken["Location"].startswith("/en/login/")
+    assert attacker.get("/en/selfservice/").status_code == 302  # not logged in
+    assert client.get("/en/login/app/")["Location"] == "/en/selfservice/"
+    assert "J()nas Jen5en" in client.get("/en/selfservice/").content.decode()
+
+
 def test_i_have_approved_pressed_too_early_says_the_app_has_not(
     client: Client, jonas_phone: AppDevice
 ) -> None:
