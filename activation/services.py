@@ -273,23 +273,32 @@ def start_app_activation(
     installation_id: str,
     name: str,
     signer: AppDevice | None = None,
+    client: str = "",
 ) -> AppDevice:
     """The app sends the user-ID, the activation code and its new public key.
 
     `signer` is the installation's own key when the phone already holds another user-ID.
+    Wrong codes are counted for the user-ID from the `client` (an address, `pages.clients`),
+    and for the client: counted for the user-ID alone, five from anywhere locked its owner
+    out of activating the app with their own new code (a probe). A code of 8 characters from
+    32 is not guessed one client's handful of tries at a time.
     """
     try:
         app_keys.public_key_from_b64(public_key)
         installation = uuid.UUID(installation_id)
     except (app_keys.InvalidKey, ValueError) as error:
         raise ActivationRefused("invalid_key") from error
-    subject = normalise_user_id(user_id)
-    if attempts.is_locked("activation-code", subject):
+    subject = f"{normalise_user_id(user_id)}\n{client}"  # this user-ID, from this client
+    if attempts.is_locked("activation-code", subject) or (
+        client and attempts.client_locked_until("activation-code", client)
+    ):
         raise ActivationRefused("too_many_attempts")
     with transaction.atomic():
         code = _activation_code_owner(user_id, activation_code)
         if code is None:
             attempts.count_failure("activation-code", subject)
+            if client:
+                attempts.count_client_failure("activation-code", client)
             raise ActivationRefused("invalid_activation_code")
         identity = code.identity
         if not services.mobile_of(identity):

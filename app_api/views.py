@@ -21,6 +21,7 @@ from authenticators.models import AppDevice, AppLogin
 from authenticators.services import Refused
 from login import app_logins
 from pages import outages
+from pages.clients import client_address
 
 from . import auth as api_auth
 from .openapi import OPENAPI
@@ -208,6 +209,7 @@ def start_activation(request: HttpRequest, body: dict[str, Any]) -> JsonResponse
         installation_id=body["installation_id"],
         name=str(body.get("device_name") or "MitID app"),
         signer=signer,
+        client=client_address(request),
     )
     return JsonResponse(
         {

@@ -322,6 +322,26 @@ def test_wrong_activation_codes_are_counted_and_then_refused(
     empty_cache()
 
 
+def test_wrong_activation_codes_typed_elsewhere_do_not_lock_the_owner_out(
+    phone: Phone, activation_code: str, settings: Any
+) -> None:
+    """A probe locked Jonas out of activating his app with five wrong codes in his name from
+    another address: they are counted for the user-ID from that address, and for it."""
+    from tests.caches import empty_cache
+
+    empty_cache()
+    settings.CLIENT_FAILURES_PER_WINDOW = 7
+    phone.client.defaults["REMOTE_ADDR"] = "203.0.113.9"  # a stranger
+    codes = [phone.start("WRNG-CODE").json()["error"]["code"] for _ in range(6)]
+    assert codes == ["invalid_activation_code"] * 5 + ["too_many_attempts"]
+    # Past its limit, the address is refused any user-ID's codes until its window is over.
+    others = [phone.start("WRNG-CODE", user_id="karen k").status_code for _ in range(3)]
+    assert others == [401, 401, 429]
+    phone.client.defaults["REMOTE_ADDR"] = "127.0.0.1"  # Jonas, with his own new code
+    assert phone.start(activation_code).status_code == 201
+    empty_cache()
+
+
 def test_the_temporary_pin_cannot_be_guessed_past_the_lock(
     phone: Phone, activation_code: str, django_capture_on_commit_callbacks, settings
 ) -> None:
