@@ -328,7 +328,7 @@ def hand_out_code_device(*, desk: DeskEnrollment, kind: str, by: Staff) -> DeskE
                 AuditEntry.Action.ORDER_CHANGED,
                 by=by,
                 identity=identity,
-                target=f"{token.get_kind_display()} {token.serial}",
+                target=lambda: f"{token.get_kind_display()} {token.serial}",
                 reason=HANDED_OUT_AT_DESK,
             )
             return desk

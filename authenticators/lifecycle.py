@@ -96,7 +96,7 @@ def _change_device(
             action,
             by=by,
             identity=device.identity,
-            target=device.label,
+            target=lambda: device.label,
             reason=reason,
             detail=detail,
         )

@@ -90,7 +90,7 @@ def change_order_status(
             AuditEntry.Action.ORDER_CHANGED,
             by=by,
             identity=order.identity,
-            target=f"{order.get_kind_display()} #{order.pk}",
+            target=lambda: f"{order.get_kind_display()} #{order.pk}",
             reason=reason or status,
             detail=order.token.serial if order.token else "",
             unless_staff=SYSTEM,  # the post and the beat schedule; the citizen never moves one

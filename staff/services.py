@@ -46,7 +46,7 @@ def record_permission_denied(
         AuditEntry.Action.PERMISSION_DENIED,
         by=by,
         identity=identity,
-        target=f"{what}: {', '.join(str(thing) for thing in objects)}",
+        target=lambda: f"{what}: {', '.join(str(thing) for thing in objects)}",
         reason=action,
         detail=",".join(str(thing.pk) for thing in objects),
     )

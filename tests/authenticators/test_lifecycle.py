@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.models import AuditEntry
 from authenticators import lifecycle, services
@@ -83,6 +83,21 @@ def test_a_notice_is_in_the_citizens_language_whoever_acts(
     sent = told(lambda: lifecycle.block_device(device, reason="stolen", by=staff))
     assert f"Din MitID kodeviser {device.token.serial} er spærret" in sent[0][1]
     assert "has been blocked" not in sent[0][1]
+
+
+@pytest.mark.parametrize("page_language", ["en", "kl", "da"])
+def test_the_audit_log_names_a_device_in_the_portals_language_whoever_acted(
+    device: CodeDevice, staff: User, page_language: str
+) -> None:
+    """A walk found a citizen's Danish "MitID kodeviser ..." beside a staff member's English
+    "MitID code display ..." for one device: an entry is written in LANGUAGE_CODE."""
+    with translation.override(page_language):
+        lifecycle.block_device(device, reason="lost", by=None)
+        lifecycle.unblock_device(device, by=staff, id_check=PASSPORT)
+    targets = set(AuditEntry.objects.values_list("target", flat=True))
+    with translation.override("da"):
+        assert targets == {device.label}
+    assert "kodeviser" in device.label or "kodeoplæser" in device.label
 
 
 def test_a_second_block_is_refused_and_changes_nothing(device: CodeDevice) -> None:
