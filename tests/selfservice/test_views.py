@@ -287,12 +287,17 @@ def test_blocking_the_whole_mitid_logs_out(
     logged_in: Callable[..., Client], karen: Identity, kodeviser: CodeDevice
 ) -> None:
     client = logged_in(karen, kodeviser)
+    form = client.get("/en/selfservice/block/").content.decode()
+    # Reasons that speak of a whole MitID, which is not lost as a phone is (a walk).
+    assert "I have lost access to it" in form and "Someone else has got hold of it" in form
     response = client.post("/en/selfservice/block/", {"reason": "misuse"})
     assert response["Location"] == "/en/selfservice/blocked/"
     karen.refresh_from_db()
     assert karen.status == "blocked"
     page = client.get("/en/selfservice/blocked/").content.decode()
     assert "Borgerservice" in page and "Addresses and opening hours" in page
+    assert "Your whole MitID is blocked, so you are logged out." in page
+    assert "because you logged in with what is now blocked" not in page
     # Every way in is blocked with it: no login is offered (a walk met one).
     assert "Log in with another authenticator" not in page
 
