@@ -177,8 +177,12 @@ def test_a_wrong_code_says_how_many_tries_are_left(
     html = jonas.get(refused["Location"]).content.decode()
     assert "The code is wrong. You can try 4 more times." in html
     assert '<a href="/en/enrollment/contact/?change=1">Change mobile number</a>' in html
+    # Where the code went, but no green "sent" over the red error (a walk).
+    assert '<p data-testid="code-sent">We have sent a code to 20 30 40 50.</p>' in html
+    assert "alert-success" not in html
     reloaded = jonas.get(refused["Location"]).content.decode()
     assert "The code is wrong" not in reloaded, "said once, and no try counted by a reload"
+    assert "alert-success" in reloaded
     again = jonas.post(
         "/en/enrollment/contact/confirm/", {"channel": "sms", "sms-code": wrong}, follow=True
     )
