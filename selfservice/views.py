@@ -125,6 +125,8 @@ class OverviewView(SelfServicePage, TemplateView):
             method_name=used.label if used else kinds.NAMES.get(mitid(self.request).method, ""),
             devices=devices,
             history=services.history(identity),
+            # How the app logs in on a computer, said only to someone who has the app (a walk).
+            has_app=any(row["kind"] == "app" for row in devices),
             typed_codes=identity.uses_typed_codes(now),
             typed_codes_pending=identity.typed_codes_switch_at(now) is not None,
             can_order=services.can_order_code_device(identity),

@@ -650,3 +650,17 @@ def test_someone_without_an_address_is_told_by_post_will_not_do_before_ordering(
     client = logged_in(ana, AppDeviceFactory(identity=ana))
     page = client.get("/en/selfservice/order/").content.decode()
     assert "We have no address for you in the CPR register. Choose pick-up instead." in page
+
+
+def test_how_the_app_logs_in_on_a_computer_is_said_only_to_someone_with_the_app(
+    karen: Identity, kodeviser: CodeDevice, logged_in: Callable[..., Client]
+) -> None:
+    """A walk found Karen, who has only a code display, told she scans the QR code."""
+    client = logged_in(karen, kodeviser)
+    assert (
+        "Logging in with the app on a computer"
+        not in client.get("/en/selfservice/").content.decode()
+    )
+    AppDeviceFactory(identity=karen)
+    page = client.get("/en/selfservice/").content.decode()
+    assert "Logging in with the app on a computer" in page and "You scan the QR code" in page
