@@ -28,6 +28,15 @@ def test_content_pages_render_in_each_language(client: Client, language: str, pa
     assert "33 98 00 10" in html, "the support number is on every page"
 
 
+def test_every_way_to_get_mitid_says_how_to_begin(client: Client) -> None:
+    """A walk found the passport's and Borgerservice's ways with no next step."""
+    page = client.get("/en/get-mitid/").content.decode()
+    passport = page.split('id="passport"')[1].split("<h2")[0]
+    assert "choose “With your passport”" in passport
+    borgerservice = page.split("At Borgerservice</h2>")[1].split("<h3")[0]
+    assert '<a href="/en/help/">Addresses and opening hours</a>' in borgerservice
+
+
 @pytest.mark.parametrize(
     ("language", "heading"),
     [
