@@ -179,6 +179,8 @@ def test_a_wrong_code_says_how_many_tries_are_left(
     assert '<a href="/en/enrollment/contact/?change=1">Change mobile number</a>' in html
     # Where the code went, but no green "sent" over the red error (a walk).
     assert '<p data-testid="code-sent">We have sent a code to 20 30 40 50.</p>' in html
+    # The title says what the page asks, as its heading does (a walk).
+    assert "<title>Error: Type the code from the SMS – Contact details" in html
     assert "alert-success" not in html
     reloaded = jonas.get(refused["Location"]).content.decode()
     assert "The code is wrong" not in reloaded, "said once, and no try counted by a reload"
