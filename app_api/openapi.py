@@ -233,10 +233,15 @@ OPENAPI: dict[str, Any] = {
                             "application/json": {
                                 "schema": {
                                     "type": "object",
-                                    "required": ["status", "level"],
+                                    "required": ["status", "level", "user_id"],
                                     "properties": {
                                         "status": {"type": "string"},
                                         "level": {"type": "string"},
+                                        "user_id": {
+                                            "type": "string",
+                                            "description": "the user-ID as registered "
+                                            "(typed in any case: show this one)",
+                                        },
                                     },
                                 }
                             }

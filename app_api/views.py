@@ -236,7 +236,10 @@ def confirm_activation(
         notifications_accepted=body.get("notifications_accepted") is True,
         biometrics=body.get("biometrics") is True,
     )
-    return JsonResponse({"status": device.status, "level": device.level})
+    # The user-ID as registered: the phone shows it, not as it was typed ("jonas jensen").
+    return JsonResponse(
+        {"status": device.status, "level": device.level, "user_id": device.identity.user_id}
+    )
 
 
 # Logins to approve -----------------------------------------------------------------------

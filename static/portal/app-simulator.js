@@ -391,6 +391,12 @@
       }).then(function (answer) {
         account.status = answer.status;
         delete account.challenge;
+        // Listed as registered, not as typed: the key goes with it (a walk saw "jonas walk").
+        if (answer.user_id && answer.user_id !== activating && !state.accounts[answer.user_id]) {
+          state.accounts[answer.user_id] = account;
+          delete state.accounts[activating];
+          activating = answer.user_id;
+        }
         return save();
       }).then(function () { form.reset(); say(texts.activated); home(); });
     },

@@ -95,7 +95,12 @@ def test_jonas_activates_the_app_through_the_api(
     with django_capture_on_commit_callbacks(execute=True):
         confirmed = phone.confirm(temporary_pin())
     assert confirmed.status_code == 200
-    assert confirmed.json() == {"status": "active", "level": "substantial"}
+    # The user-ID as registered, typed "j()nas jen5en": the phone lists it so (a walk).
+    assert confirmed.json() == {
+        "status": "active",
+        "level": "substantial",
+        "user_id": "J()nas Jen5en",
+    }
     identity = Identity.objects.get(cpr="1505831235")
     assert identity.status == "active"
     device = AppDevice.objects.get()

@@ -145,7 +145,7 @@ def test_sofie_gets_mitid_with_her_passport_and_logs_in_with_the_app(
     assert answer.status_code == 201 and answer.json()["status"] == "temporary_pin_sent"
     with django_capture_on_commit_callbacks(execute=True):
         confirmed = phone.confirm("Sofie H")
-    assert confirmed.json() == {"status": "active", "level": "substantial"}
+    assert confirmed.json() == {"status": "active", "level": "substantial", "user_id": "Sofie H"}
     identity = Identity.objects.get(cpr=SOFIE)
     assert (identity.status, identity.level, identity.user_id) == (
         "active",
@@ -732,7 +732,11 @@ def test_jonas_copies_his_app_to_a_second_phone(
     with django_capture_on_commit_callbacks(execute=True):
         assert approve(app_api, old_phone, shown).json() == {"status": "approved"}
     with django_capture_on_commit_callbacks(execute=True):
-        assert new.confirm("J()nas Jen5en").json() == {"status": "active", "level": "substantial"}
+        assert new.confirm("J()nas Jen5en").json() == {
+            "status": "active",
+            "level": "substantial",
+            "user_id": "J()nas Jen5en",
+        }
     assert AppDevice.objects.filter(identity=old_phone.identity, status="active").count() == 2
     # Told that an app was added: after the temporary PIN, a second SMS.
     assert OutboxMessage.objects.filter(recipient="+4520304050", channel="sms").count() == 2

@@ -87,6 +87,8 @@ def test_jonas_activates_the_app_simulator_and_logs_in_by_scanning(
     check_accessibility(phone)
     phone.get_by_role("button", name="Activate").click()
     expect(phone.get_by_text("The MitID app is active for this user-ID.")).to_be_visible()
+    # Listed as registered, though typed "j()nas jen5en" (a walk).
+    expect(phone.locator("#app-accounts")).to_have_text("J()nas Jen5en – Active")
     assert AppDevice.objects.get().status == "active"
     screenshot(phone, "app-simulator-en-phone")
 
