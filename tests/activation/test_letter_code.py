@@ -29,6 +29,7 @@ from enrollment.models import AppActivationCode, DeviceOrder
 from messaging.models import OutboxMessage
 from pages.documents import TERMS
 from tests.factories import AppDeviceFactory
+from tests.logins import log_in_with_mitid
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +94,12 @@ def type_letter(client: Client, code: str, user_id: str = "sofie h") -> Any:
     return client.post(LETTER, {"user_id": user_id, "activation_code": code})
 
 
+def activate(client: Client, token: HardwareToken) -> Any:
+    """The activation's form, sent with the new password and the device's code now."""
+    fields = {"serial": token.serial, "code": token.current_code()}
+    return client.post(ACTIVATE, {"password1": PASSWORD, "password2": PASSWORD, **fields})
+
+
 def test_the_letter_with_the_device_holds_an_activation_code_for_the_device(
     ordered: DeviceOrder,
 ) -> None:
@@ -113,15 +120,7 @@ def test_sofie_activates_her_code_display_with_the_letter(
     assert response.status_code == 302 and response["Location"] == ACTIVATE
     page = client.get(ACTIVATE)
     assert "Your activation code from the letter is right" in page.content.decode()
-    response = client.post(
-        ACTIVATE,
-        {
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-            "serial": token.serial,
-            "code": token.current_code(),
-        },
-    )
+    response = activate(client, token)
     assert "Your MitID is ready" in client.get(response["Location"]).content.decode()
     identity = Identity.objects.get(cpr=SOFIE)
     assert (identity.status, identity.level) == ("active", "substantial")
@@ -248,34 +247,13 @@ def test_a_citizen_logged_in_with_mitid_stays_logged_in_when_the_device_is_activ
     """A walk: Sofie, logged in with her app, activated the code display she had ordered and
     was logged out without a word (the device's password is her account's, and Django ends a
     session whose account's password changed)."""
-    from login import session as login_session
-
+    Identity.objects.filter(cpr=SOFIE).update(status="active")
     sofie = Identity.objects.get(cpr=SOFIE)
-    Identity.objects.filter(pk=sofie.pk).update(status="active")
-    app = AppDeviceFactory(identity=sofie)
-    client.force_login(sofie.ensure_user())
-    stored = client.session
-    stored[login_session.LOGGED_IN_KEY] = {
-        "identity": sofie.pk,
-        "method": "app",
-        "authenticator": "",
-        "level": "substantial",
-        "device": app.persistent_id,
-        "at": timezone.now().isoformat(),
-    }
-    stored.save()
+    log_in_with_mitid(client, sofie, AppDeviceFactory(identity=sofie), method="app")
     assert client.get("/en/selfservice/").status_code == 200
     token = orders.fulfil_order(ordered, handed_out=False)
     type_letter(client, letter_code(ordered))
-    response = client.post(
-        ACTIVATE,
-        {
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-            "serial": token.serial,
-            "code": token.current_code(),
-        },
-    )
+    response = activate(client, token)
     assert "Your MitID is ready" in client.get(response["Location"]).content.decode()
     assert client.get("/en/selfservice/").status_code == 200  # still logged in
     assert Identity.objects.get(pk=sofie.pk).account.check_password(PASSWORD)

@@ -14,6 +14,7 @@ from django.test import Client
 
 from authenticators.models import Identity
 from tests.factories import AppDeviceFactory, IdentityFactory, active_code_device
+from tests.logins import log_in_with_mitid
 from tests.staff.helpers import log_in_staff, staff_member
 from tests.test_settings import ROOT
 from translations.access import GROUP
@@ -154,22 +155,8 @@ def test_enrollment_pages_after_nemid(nemid_client: Callable[..., Client], langu
 
 @pytest.fixture
 def karens_client(client: Client) -> Client:
-    from login import session as login_session
-
     identity: Identity = IdentityFactory(user_id="karen.h", mobile="+4520304050")
-    device = active_code_device(identity)
-    client.force_login(identity.ensure_user())
-    stored = client.session
-    stored[login_session.LOGGED_IN_KEY] = {
-        "identity": identity.pk,
-        "method": "code_device",
-        "authenticator": "",
-        "level": identity.level,
-        "device": device.persistent_id,
-        "at": "2026-01-01T00:00:00+00:00",
-    }
-    stored.save()
-    return client
+    return log_in_with_mitid(client, identity, active_code_device(identity))
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

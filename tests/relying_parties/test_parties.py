@@ -11,6 +11,7 @@ from oauth2_provider.signals import app_authorized
 
 from authenticators.models import AppDevice
 from relying_parties.models import RelyingParty
+from tests.logins import log_in_with_mitid
 
 from .conftest import Party, approve_in_app
 from .helpers import (
@@ -127,19 +128,7 @@ def test_refusing_the_cpr_number_returns_access_denied_and_logs_out(
 
 def logged_in(phone: AppDevice) -> Client:
     """A browser in which the phone's owner is logged in to the portal."""
-    browser = Client()
-    browser.force_login(phone.identity.ensure_user())
-    session = browser.session
-    session["mitid_login"] = {
-        "identity": phone.identity.pk,
-        "method": "app",
-        "authenticator": "Phone",
-        "level": "substantial",
-        "device": phone.persistent_id,
-        "at": "2026-01-01T10:00:00+00:00",
-    }
-    session.save()
-    return browser
+    return log_in_with_mitid(Client(), phone.identity, phone, method="app")
 
 
 def test_every_login_for_a_party_is_in_the_history_under_its_name(

@@ -19,6 +19,7 @@ from messaging.models import OutboxMessage
 from nemid import session as nemid_session
 from nemid.provider import NemIDProof
 from tests.factories import AppDeviceFactory, IdentityFactory
+from tests.logins import log_in_with_mitid
 
 pytestmark = pytest.mark.django_db
 
@@ -240,18 +241,7 @@ def test_someone_elses_device_is_not_found(
 def test_a_post_without_csrf_is_refused_and_nothing_changes(
     karen: Identity, kodeviser: CodeDevice
 ) -> None:
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(karen.ensure_user())
-    s = client.session
-    s[session.LOGGED_IN_KEY] = {
-        "identity": karen.pk,
-        "method": "code_device",
-        "authenticator": "",
-        "level": "substantial",
-        "device": kodeviser.persistent_id,
-        "at": "2026-12-02T08:00:00+00:00",
-    }
-    s.save()
+    client = log_in_with_mitid(Client(enforce_csrf_checks=True), karen, kodeviser)
     response = client.post(block_url(kodeviser), {"reason": "lost"})
     assert response.status_code == 403
     kodeviser.refresh_from_db()
