@@ -111,13 +111,19 @@ def error(code: str) -> JsonResponse:
 
 def _has_bad_text(value: Any) -> bool:
     """Text no database or client can hold: a NUL, or half of a UTF-16 surrogate pair (JSON's
-    `\\ud800` escapes decode to such strings)."""
-    if isinstance(value, str):
-        return "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value)
-    if isinstance(value, dict):
-        return any(_has_bad_text(key) or _has_bad_text(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_has_bad_text(item) for item in value)
+    `\\ud800` escapes decode to such strings). Walked with a list, not by recursion: JSON
+    nested some hundreds deep parses, and recursion here ran out (a 500, found by a review)."""
+    waiting = [value]
+    while waiting:
+        item = waiting.pop()
+        if isinstance(item, str):
+            if "\x00" in item or any("\ud800" <= ch <= "\udfff" for ch in item):
+                return True
+        elif isinstance(item, dict):
+            waiting.extend(item.keys())
+            waiting.extend(item.values())
+        elif isinstance(item, list):
+            waiting.extend(item)
     return False
 
 

@@ -151,6 +151,8 @@ def test_a_blank_user_id_is_nobodys_even_with_a_right_code(
         ("[1, 2]", "application/json", 400, "malformed_json"),
         # More digits than Python turns into an integer (a 500 before, found by a probe).
         ('{"user_id": ' + "9" * 5000 + "}", "application/json", 400, "malformed_json"),
+        # Nested deep enough to parse, and to run a recursive check out of stack (a 500).
+        ('{"user_id": ' + "[" * 600 + "]" * 600 + "}", "application/json", 400, "missing_field"),
         ({"user_id": "x"}, "application/json", 400, "missing_field"),
         ("user_id=x", "application/x-www-form-urlencoded", 415, "unsupported_media_type"),
         # Text no database can hold: half a surrogate pair, a NUL (a 500 before).
