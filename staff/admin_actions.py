@@ -118,7 +118,7 @@ class StaffActionsMixin(admin.ModelAdmin[Any]):
         services.record_permission_denied(
             by=request.user,
             action=name,
-            what=str(self.model._meta.verbose_name),
+            what=self.model._meta.verbose_name,  # lazy: written in the log's language
             objects=selected,
         )
         raise PermissionDenied

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.db.models import QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -33,7 +34,7 @@ def _identity_of(thing: models.Model) -> Identity | None:
 
 
 def record_permission_denied(
-    *, by: User | AnonymousUser, action: str, what: str, objects: Sequence[models.Model]
+    *, by: User | AnonymousUser, action: str, what: str | Promise, objects: Sequence[models.Model]
 ) -> AuditEntry:
     """A staff member tried an action their groups do not allow; nothing was done.
 

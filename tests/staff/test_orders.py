@@ -89,3 +89,5 @@ def test_support_cannot_move_orders_403_and_audited(
         support,
         "send_from_stock",
     )
+    # What was refused is named in the portal's language, whatever the staff member's.
+    assert entry.target.startswith("bestilling af enhed: "), entry.target
