@@ -82,10 +82,12 @@ def check_letter_code(*, user_id: str, activation_code: str, client: str) -> App
     """The user-ID and the activation code from the letter with a code device, for someone who
     activates it without NemID. The code is used up when the device is activated.
 
-    A wrong pair counts against the client and the user-ID typed (known or not, the answer is
-    the same), and a client that failed too often is refused before anything is looked up.
+    A wrong pair counts against the client and the user-ID typed from it (known or not, the
+    answer is the same; from anywhere, a stranger's five locked the owner out, as for the
+    app's activation code), and a client that failed too often is refused before anything is
+    looked up.
     """
-    subject = normalise_user_id(user_id)
+    subject = f"{normalise_user_id(user_id)}\n{client}"  # this user-ID, from this client
     if attempts.client_locked_until("letter-code", client) or attempts.is_locked(
         "letter-code", subject
     ):
@@ -272,8 +274,8 @@ def start_app_activation(
     public_key: str,
     installation_id: str,
     name: str,
+    client: str,
     signer: AppDevice | None = None,
-    client: str = "",
 ) -> AppDevice:
     """The app sends the user-ID, the activation code and its new public key.
 
@@ -289,16 +291,15 @@ def start_app_activation(
     except (app_keys.InvalidKey, ValueError) as error:
         raise ActivationRefused("invalid_key") from error
     subject = f"{normalise_user_id(user_id)}\n{client}"  # this user-ID, from this client
-    if attempts.is_locked("activation-code", subject) or (
-        client and attempts.client_locked_until("activation-code", client)
+    if attempts.is_locked("activation-code", subject) or attempts.client_locked_until(
+        "activation-code", client
     ):
         raise ActivationRefused("too_many_attempts")
     with transaction.atomic():
         code = _activation_code_owner(user_id, activation_code)
         if code is None:
             attempts.count_failure("activation-code", subject)
-            if client:
-                attempts.count_client_failure("activation-code", client)
+            attempts.count_client_failure("activation-code", client)
             raise ActivationRefused("invalid_activation_code")
         identity = code.identity
         if not services.mobile_of(identity):

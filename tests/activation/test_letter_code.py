@@ -172,6 +172,7 @@ def test_a_letter_code_does_not_activate_an_app(ordered: DeviceOrder) -> None:
             public_key=app_keys.public_key_to_b64(app_keys.new_private_key().public_key()),
             installation_id=str(uuid.uuid4()),
             name="phone",
+            client="192.0.2.1",
         )
     assert refused.value.code == "invalid_activation_code"
     assert AppActivationCode.objects.get().used_at is None
@@ -229,6 +230,9 @@ def test_too_many_tries_lock_the_user_id_and_the_client(
         in type_letter(client, "ABCD-EFGH", user_id="a third").content.decode()
     )
     assert AppActivationCode.objects.get().used_at is None
+    # Sofie, from her own address, with the right code: not locked out by them.
+    sofie = Client(REMOTE_ADDR="192.0.2.44")
+    assert type_letter(sofie, code)["Location"] == ACTIVATE
 
 
 def test_a_blank_user_id_is_nobodys_even_with_the_letters_code(ordered: DeviceOrder) -> None:

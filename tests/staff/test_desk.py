@@ -197,6 +197,7 @@ def test_the_app_the_desks_code_activates_is_at_the_level_the_desk_checked(
         public_key=app_keys.public_key_to_b64(key.public_key()),
         installation_id=str(uuid.uuid4()),
         name="Sofie's phone",
+        client="192.0.2.1",
     )
     assert (device.level, Identity.objects.get(cpr=SOFIE).level) == (level, level)
 
