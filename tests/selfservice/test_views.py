@@ -353,6 +353,7 @@ def test_contact_change_and_confirm(
     assert response.context["form"].has_error("code", "wrong_code")
     page = response.content.decode()
     assert "We have sent a code to 21 21 21 21." in page
+    assert "<title>Error: Type the code from the SMS – MitID</title>" in page  # as the heading
     assert (
         '<a href="/en/selfservice/contact/?change=1&amp;channel=sms">Change mobile number</a>'
         in page
