@@ -56,8 +56,11 @@ class BlockMitIDForm(BlockForm):
     reason = forms.ChoiceField(
         label=pgettext_lazy("the whole MitID", "Why do you block it?"),
         choices=[
-            (BlockReason.LOST.value, pgettext_lazy("the whole MitID", "I have lost it")),
-            (BlockReason.STOLEN.value, pgettext_lazy("the whole MitID", "It has been stolen")),
+            (BlockReason.LOST.value, pgettext_lazy("the whole MitID", "I have lost access to it")),
+            (
+                BlockReason.STOLEN.value,
+                pgettext_lazy("the whole MitID", "Someone else has got hold of it"),
+            ),
             (
                 BlockReason.MISUSE.value,
                 pgettext_lazy("the whole MitID", "I think someone else has used it"),

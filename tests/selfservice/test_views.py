@@ -169,7 +169,7 @@ def test_danish_speaks_of_the_whole_mitid_as_det_and_of_a_device_as_den(
     client = logged_in(karen, kodeviser)
     whole = client.get("/da/selfservice/block/").content.decode()
     device = client.get(block_url(kodeviser).replace("/en/", "/da/", 1)).content.decode()
-    assert "Hvorfor spærrer du det?" in whole and "Det er blevet stjålet" in whole
+    assert "Hvorfor spærrer du det?" in whole and "En anden har fået fat i det" in whole
     assert "Hvorfor spærrer du den?" in device and "Den er blevet stjålet" in device
 
 
