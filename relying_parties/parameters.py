@@ -43,8 +43,16 @@ _WIDE = {"\u2e3a", "\u2e3b"}
 # 1234 <alef>"), while the text signed keeps its order; Arabic-Indic digits do so by themselves.
 _RIGHT_TO_LEFT = {"R", "AL"}
 _MAX_MARKS = 3
-# Scripts with letters that look like one another's (Unicode's confusables: a, U+0430, U+03B1).
-_LOOKALIKE_SCRIPTS = {"LATIN", "GREEK", "CYRILLIC", "ARMENIAN", "CHEROKEE", "COPTIC"}
+# Scripts with letters that look like one another's or like digits (Unicode's confusables:
+# a, U+0430, U+03B1; I, U+A4F2; 0, U+041E), by the first word of the letters' names.
+_LOOKALIKE_SCRIPTS = {
+    *("LATIN", "GREEK", "CYRILLIC", "ARMENIAN", "CHEROKEE", "COPTIC"),
+    *("LISU", "TIFINAGH", "CANADIAN", "OSAGE", "VAI"),
+}
+# Compatibility forms that draw a letter or digit in another width or font.
+_OTHER_DRAWINGS = {"<wide>", "<narrow>", "<font>"}
+# A word or number: letters, their marks and digits, between spaces, signs and punctuation.
+_ALPHANUMERIC_RUN = re.compile(r"[^\W_]+")
 # Spaces: the plain one, and the no-break spaces that amounts are written with ("200 kr.").
 _SPACES = {" ", "\u00a0", "\u202f"}
 
@@ -318,23 +326,22 @@ def approval(authorization_details: str | None) -> Approval | None:
 
 
 def _lookalikes(text: str) -> bool:
-    """A letter or digit that is a compatibility form of another (full-width, mathematical,
-    superscript: Unicode's NFKC makes it that other), or a word that mixes the scripts whose
-    letters look alike (a Cyrillic o, U+043E, in "konto"): the citizen reads one text, and
-    another is signed and kept. A whole word in another script is welcome, as any language
-    is."""
+    """A letter or digit drawn in another width or font (full-width, half-width, mathematical
+    bold or sans: Unicode decomposes them `<wide>`, `<narrow>`, `<font>`), or a run of letters
+    and digits mixing scripts whose letters look alike (a Cyrillic o, U+043E, in "konto" or
+    among the digits of an account number, which count as Latin): the citizen reads one text,
+    and another is signed and kept. A whole word in another script is welcome, as any language
+    is, and so are superscripts, fractions and the like ("120 m²", "1½ time", "5 µm", "ﬁ")."""
     for character in text:
-        kind = unicodedata.category(character)[0]
-        if kind in "LN" and unicodedata.normalize("NFKC", character) != character:
+        if unicodedata.decomposition(character).split(" ", 1)[0] in _OTHER_DRAWINGS:
             return True
-    for word in text.split():
+    for run in _ALPHANUMERIC_RUN.findall(text):
         scripts = {
-            script
-            for character in word
-            if character.isalpha()
-            and (script := unicodedata.name(character, "").partition(" ")[0]) in _LOOKALIKE_SCRIPTS
+            "LATIN" if "0" <= character <= "9" else unicodedata.name(character, "").split(" ")[0]
+            for character in run
+            if character.isalpha() or "0" <= character <= "9"
         }
-        if len(scripts) > 1:
+        if len(scripts & _LOOKALIKE_SCRIPTS) > 1:
             return True
     return False
 

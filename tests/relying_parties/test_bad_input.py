@@ -197,7 +197,10 @@ def test_an_unregistered_redirect_uri_is_shown_on_our_page_never_redirected(
                 "Overfør \uff12\uff10\uff10 kr.",  # full-width digits
                 "Overfør \U0001d7d0\U0001d7ce\U0001d7ce kr.",  # mathematical digits
                 "Overfør 200 kr. til \U0001d5c4\U0001d5c8\U0001d5c7\U0001d5cd\U0001d5c8",
-                "Overfør 2\u00b2 kr.",  # superscript two
+                "Overfør 200 kr. til \ua4f2BAN DK50",  # a Lisu letter for I
+                "Overfør 200 kr. til \u2d30BC",  # a Tifinagh letter for a
+                "Overfør 200 kr. til konto 1234-5678\u041e0",  # a Cyrillic O among digits
+                "Overfør 200 kr. til \uff76\uff80",  # half-width katakana
             )
         ),
     ],
@@ -320,7 +323,9 @@ def test_a_repeated_state_is_told_as_a_bad_request_on_our_page(
 def test_a_text_in_any_language_is_accepted(client: Client, party: Party) -> None:
     text = (
         "Overfør 200,00\u00a0kr. – Kalaallisut: ĸ, Tiếng Việt: ệ, 한국어, עברית, العربية, "
-        "Ελληνικά, Сбербанк, Հայերեն, Ærø, Straße"
+        "Ελληνικά, Сбербанк, Сбербанк-konto, Հայերեն, Ærø, Straße, ı; "
+        # Superscripts, fractions, the micro sign and ligatures are no lookalikes (a review).
+        "husleje 120 m², vand 12 m³, 1½ time, 5 µm, ﬁnans, 1º"
     )
     details = json.dumps([{"type": "mitid_approval", "text": text}])
     assert login_page_for_party(client.get(authorize_url(party, authorization_details=details)))
