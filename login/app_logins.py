@@ -180,7 +180,9 @@ def complete(login: AppLogin) -> None:
     move(login, Status.COMPLETED)
 
 
-def start(*, user_id: str, service: str, text: str, same_device: bool = False) -> AppLogin:
+def start(
+    *, user_id: str, service: str, text: str, same_device: bool = False, client: str = ""
+) -> AppLogin:
     """A new login for whoever holds `user_id`; it replaces that person's open app login.
 
     A second login replaces the first rather than being refused: a citizen who closed the tab
@@ -188,7 +190,11 @@ def start(*, user_id: str, service: str, text: str, same_device: bool = False) -
     starting one in their name. The replaced browser is told its login was cancelled. So is
     the browser of a login for a user-ID that is nobody's, when another starts for the same
     typed user-ID: otherwise two browsers could tell who has MitID by whether the second
-    login cancelled the first.
+    login cancelled the first. A `client` (an address, `pages.clients`) that has replaced
+    APP_LOGIN_REPLACEMENTS_PER_USER_ID open logins for the user-ID replaces no more for a while
+    (`too_many_starts`): a probe's loop of starts kept a person's login cancelled. Counted by
+    client, so that the person's own starts from elsewhere go on; a start that replaces
+    nothing, as nearly all do, is not counted.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -207,17 +213,17 @@ def start(*, user_id: str, service: str, text: str, same_device: bool = False) -
             "expires_at": now + timedelta(seconds=settings.APP_LOGIN_SECONDS),
         }
         if identity is not None or not key:
-            return _replacing(fields)  # the person's row, locked, keeps starts in turn
+            return _replacing(fields, client)  # the person's row, locked, keeps starts in turn
         # Nobody's row to lock: a start that met another's at the same instant (the unique
         # constraint on the open login of a typed user-ID) cancels it and goes on, once.
         try:
             with transaction.atomic():
-                return _replacing(fields)
+                return _replacing(fields, client)
         except IntegrityError:
-            return _replacing(fields)
+            return _replacing(fields, client)
 
 
-def _replacing(fields: dict[str, Any]) -> AppLogin:
+def _replacing(fields: dict[str, Any], client: str) -> AppLogin:
     """A new open login, its person's or typed user-ID's open ones cancelled first."""
     open_logins = AppLogin.objects.filter(status__in=may_become(Status.CANCELLED))
     if fields["identity"] is not None:
@@ -225,7 +231,14 @@ def _replacing(fields: dict[str, Any]) -> AppLogin:
     else:
         open_logins = open_logins.filter(identity=None, typed_key=fields["typed_key"])
     if fields["typed_key"]:
-        for old in open_logins.only("token", "status", "expires_at").select_for_update():
+        replaced = list(open_logins.only("token", "status", "expires_at").select_for_update())
+        if replaced and client:
+            starts = f"{fields['typed_key']}\n{client}"  # this user-ID, from this client
+            if attempts.is_locked("app-login-replaced", starts):
+                raise LoginRefused("too_many_starts")
+            limit = settings.APP_LOGIN_REPLACEMENTS_PER_USER_ID
+            attempts.count_failure("app-login-replaced", starts, limit=limit)
+        for old in replaced:
             move(old, Status.CANCELLED)
     login: AppLogin = AppLogin.objects.create(**fields)
     return login

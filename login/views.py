@@ -13,7 +13,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -52,6 +52,7 @@ PARTY_APPROVAL_OVER = _(
 NOT_APPROVED_YET = _(
     "The MitID app has not approved yet. Approve in the app, then press the button again."
 )
+
 FAILURES = {
     "wrong_credentials": _("The user-ID, the password or the code is wrong. Try again."),
     "device_blocked": _(
@@ -321,15 +322,43 @@ class AppLoginView(PendingLoginMixin, TemplateView):
             login = None
         if login is None:
             login = app_logins.start(
-                user_id=self.pending.user_id, service=service, text=text, same_device=same_device
+                user_id=self.pending.user_id,
+                service=service,
+                text=text,
+                same_device=same_device,
+                client=client_address(self.request),
             )
             session.wait_for_app_login(self.request, str(login.token))
         return login
+
+    def too_many_starts(self) -> HttpResponse:
+        """This client has cancelled too many open logins for the user-ID by starting new ones
+        (`app_logins.start`): back to the first page, which says for how long."""
+        minutes = settings.AUTHENTICATOR_LOCK_MINUTES
+        said = ngettext(
+            "Logins for this user-ID have been started too many times from here. Try again in "
+            "%(minutes)s minute, or log in another way.",
+            "Logins for this user-ID have been started too many times from here. Try again in "
+            "%(minutes)s minutes, or log in another way.",
+            minutes,
+        )
+        messages.error(self.request, said % {"minutes": minutes})
+        if self.request.htmx:  # type: ignore[attr-defined]
+            return HttpResponseClientRedirect(reverse("login:start"))
+        return redirect("login:start")
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return self.show()
 
     def show(self) -> HttpResponse:
+        try:
+            return self.show_login()
+        except app_logins.LoginRefused as refusal:
+            if refusal.code != "too_many_starts":
+                raise
+            return self.too_many_starts()
+
+    def show_login(self) -> HttpResponse:
         """The page, or (for htmx, when the live status changed) just its status part."""
         request = self.request
         login = self.app_login()
@@ -355,6 +384,14 @@ class AppLoginView(PendingLoginMixin, TemplateView):
         return self.render_to_response(context)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return self.act(request)
+        except app_logins.LoginRefused as refusal:
+            if refusal.code != "too_many_starts":
+                raise
+            return self.too_many_starts()
+
+    def act(self, request: HttpRequest) -> HttpResponse:
         """Start again, open the app on this phone instead, or type the code the app shows."""
         action = request.POST.get("action")
         if action == "approved":

@@ -514,6 +514,10 @@ TYPED_CODES_WAIT_MINUTES = env_int("TYPED_CODES_WAIT_MINUTES", 60)
 # are refused to that client for it for AUTHENTICATOR_LOCK_MINUTES (a login ends after three,
 # and a new one is free).
 TYPED_CODE_FAILURES_PER_USER_ID = env_int("TYPED_CODE_FAILURES_PER_USER_ID", 10)
+# App logins for one user-ID from one client that cancelled an open one (a new login replaces
+# the old), before that client may start no more for it for AUTHENTICATOR_LOCK_MINUTES: a loop
+# of starts in someone's name cancelled their login every few seconds.
+APP_LOGIN_REPLACEMENTS_PER_USER_ID = env_int("APP_LOGIN_REPLACEMENTS_PER_USER_ID", 10)
 SELFSERVICE_APP_CODE_MINUTES = env_int("SELFSERVICE_APP_CODE_MINUTES", 3)
 STEP_UP_MINUTES = env_int("STEP_UP_MINUTES", 5)
 

@@ -783,3 +783,32 @@ def test_a_citizens_log_out_asks_nothing_of_axes(client: Client, karens_device: 
     tables = [q["sql"] for q in sent.captured_queries if q["sql"] not in ("BEGIN", "COMMIT")]
     assert not [sql for sql in tables if "axes_" in sql], tables
     assert any(sql.startswith('DELETE FROM "django_session"') for sql in tables), tables
+
+
+@pytest.mark.parametrize("user_id", ["J()nas Jen5en", "nobody at all"])
+def test_a_client_that_keeps_cancelling_someones_login_is_stopped_a_while(
+    jonas_phone: AppDevice, settings: Any, user_id: str
+) -> None:
+    """A probe typed Jonas's user-ID in a loop: each new login cancelled his open one, so he
+    could never approve. Past APP_LOGIN_REPLACEMENTS_PER_USER_ID from one client, the client's
+    next start is refused for a while; his own, from elsewhere, goes on. An unknown user-ID
+    is treated the same (nothing tells who has MitID)."""
+    from tests.caches import empty_cache
+
+    empty_cache()
+    settings.APP_LOGIN_REPLACEMENTS_PER_USER_ID = 3
+    jonas = Client(REMOTE_ADDR="192.0.2.10")
+    type_user_id(jonas, user_id)  # his login, open
+    stranger = Client(REMOTE_ADDR="203.0.113.5")
+    for _ in range(3):  # each replaces the open one (his, then the stranger's own)
+        type_user_id(stranger, user_id)
+    refused = stranger.post("/en/login/", {"user_id": user_id, "next": ""})
+    assert (refused.status_code, refused["Location"]) == (302, "/en/login/")
+    page = stranger.get("/en/login/").content.decode()
+    assert "Logins for this user-ID have been started too many times from here." in page
+    assert "Try again in 15 minutes" in page
+    assert AppLogin.objects.filter(status="waiting").count() == 1  # the stranger's last
+    # Jonas, from his own address, starts again and gets an open login.
+    type_user_id(jonas, user_id)
+    assert AppLogin.objects.filter(status="waiting").count() == 1
+    empty_cache()
