@@ -1,5 +1,6 @@
 """Login pages: the user-ID first, then the person's way in (app, code device or chip)."""
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -52,7 +53,6 @@ PARTY_APPROVAL_OVER = _(
 NOT_APPROVED_YET = _(
     "The MitID app has not approved yet. Approve in the app, then press the button again."
 )
-
 FAILURES = {
     "wrong_credentials": _("The user-ID, the password or the code is wrong. Try again."),
     "device_blocked": _(
@@ -350,13 +350,17 @@ class AppLoginView(PendingLoginMixin, TemplateView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return self.show()
 
-    def show(self) -> HttpResponse:
+    def answering(self, page: Callable[[], HttpResponse]) -> HttpResponse:
+        """`page()`, or, where it would start a login this client may not, the first page."""
         try:
-            return self.show_login()
+            return page()
         except app_logins.LoginRefused as refusal:
             if refusal.code != "too_many_starts":
                 raise
             return self.too_many_starts()
+
+    def show(self) -> HttpResponse:
+        return self.answering(self.show_login)
 
     def show_login(self) -> HttpResponse:
         """The page, or (for htmx, when the live status changed) just its status part."""
@@ -384,12 +388,7 @@ class AppLoginView(PendingLoginMixin, TemplateView):
         return self.render_to_response(context)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return self.act(request)
-        except app_logins.LoginRefused as refusal:
-            if refusal.code != "too_many_starts":
-                raise
-            return self.too_many_starts()
+        return self.answering(lambda: self.act(request))
 
     def act(self, request: HttpRequest) -> HttpResponse:
         """Start again, open the app on this phone instead, or type the code the app shows."""
