@@ -274,6 +274,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     "clean-up-logins-and-codes": {"task": "enrollment.tasks.clean_up", "schedule": 3600.0},
     "clean-up-activation": {"task": "activation.tasks.clean_up", "schedule": 3600.0},
+    "clear-expired-sessions": {
+        "task": "mitid_portal.tasks.clear_expired_sessions",
+        "schedule": 3600.0,
+    },
+    "clear-expired-tokens": {
+        "task": "relying_parties.tasks.clear_expired_tokens",
+        "schedule": 3600.0,
+    },
 }
 
 # Argon2id at OWASP's minimum cost (mitid_portal/hashers.py); Django's Argon2 hashes still
