@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import AuditEntry
 from audit.services import record as audit
 
-from . import notices
+from . import notices, signals
 from .kinds import AnyDevice
 from .models import (
     AppDevice,
@@ -91,6 +91,8 @@ def _change_device(
             raise Refused(refusals[device.status])
         device.status = to
         device.save(update_fields=["status"])
+        if to in (AuthenticatorStatus.BLOCKED, AuthenticatorStatus.REVOKED):
+            signals.device_out_of_use.send(sender=type(device), device=device)
         record(device, event, reason)
         audit(
             action,

@@ -12,9 +12,10 @@ class RelyingPartiesConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from oauth2_provider.models import get_application_model
 
+        from authenticators import signals
         from login import ways_back
 
-        from . import clients, keys, views
+        from . import clients, keys, services, views
         from .models import RelyingParty
 
         keys.use_demo_key_unless_configured()
@@ -26,3 +27,7 @@ class RelyingPartiesConfig(AppConfig):
         # A party's login goes back to the party in its own last request (login may not
         # import this app: it calls what is registered).
         ways_back.register(views.WAY_BACK, views.way_back)
+        # A device blocked or revoked: the codes its logins gave parties end.
+        signals.device_out_of_use.connect(
+            services.end_codes_of_device, dispatch_uid="relying-parties:device-out-of-use"
+        )

@@ -252,6 +252,18 @@ def device_still_active(access_token: Any) -> bool:
     return not device or in_use(device)
 
 
+def end_codes_of_device(sender: Any, *, device: Any, **kwargs: Any) -> None:
+    """A device blocked or revoked (`authenticators.signals.device_out_of_use`): the codes of
+    party logins made with it and not yet swapped end, so that no party gets an ID token for
+    a login with a phone its owner has just reported stolen (the tokens already issued stop
+    at the userinfo endpoint: `device_still_active`). Here, once a block, rather than a
+    look-up of the device in every token request."""
+    now = timezone.now()
+    PartyLogin.objects.filter(
+        device=device.persistent_id, redeemed_at=None, code_expires__gt=now
+    ).update(code_expires=now)
+
+
 def login_for_code(code: str) -> PartyLogin | None:
     """The login a code was given for, with the person, their user and their pseudonym (the
     token request needs all three); whose party it was is for the caller to check."""

@@ -8,7 +8,7 @@ from django.test import Client
 
 from authenticators import lifecycle
 from authenticators.models import AppDevice, CodeDevice, Identity
-from tests.factories import active_code_device
+from tests.factories import AppDeviceFactory, active_code_device
 
 from .conftest import REDIRECT_URI, Party, approve_in_app
 from .helpers import (
@@ -368,6 +368,30 @@ def test_a_code_given_just_before_the_mitid_was_blocked_gets_no_tokens(
     lifecycle.block_identity(jonas_phone.identity, reason="lost", by=None)
     status, answer = exchange(client, party, code)
     assert (status, answer["error"]) == (400, "invalid_grant")
+
+
+@pytest.mark.parametrize("end", [lifecycle.block_device, lifecycle.revoke_device])
+def test_a_code_given_just_before_its_phone_was_blocked_gets_no_tokens(
+    client: Client, party: Party, jonas_phone: AppDevice, end: Any
+) -> None:
+    """A stolen phone reported in the minute between the login and the party's token
+    request: the party gets no ID token for a login made with it (a probe got one)."""
+    approved_in_app(client, jonas_phone, party)
+    code = query_of(client.get("/en/login/app/")["Location"])["code"]
+    end(jonas_phone, reason="lost", by=None)
+    status, answer = exchange(client, party, code)
+    assert (status, answer["error"]) == (400, "invalid_grant")
+
+
+def test_a_code_of_another_device_is_not_ended_by_a_block(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    approved_in_app(client, jonas_phone, party)
+    code = query_of(client.get("/en/login/app/")["Location"])["code"]
+    other = AppDeviceFactory(identity=jonas_phone.identity)
+    lifecycle.block_device(other, reason="lost", by=None)
+    status, _answer = exchange(client, party, code)
+    assert status == 200
 
 
 def test_blocking_the_phone_a_party_login_was_made_with_ends_its_token(
