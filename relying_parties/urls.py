@@ -17,6 +17,10 @@ urlpatterns = [
     path(TOKEN, views.TokenView.as_view(), name="token"),
     path(USERINFO, views.UserInfoView.as_view(), name="user-info"),
     path(JWKS, csrf_exempt(oauth2_views.JwksInfoView.as_view()), name="jwks-info"),
-    path(LOGOUT, views.LogoutView.as_view(), name="rp-initiated-logout"),
+    # csrf_exempt: RP-Initiated Logout 1.0 section 2, a party may send the citizen here with
+    # a form POST from its own site, which carries no CSRF token of ours. Nor does it carry
+    # the citizen's session (SameSite=Lax): such a POST can end no session at MitID.dk that
+    # its GET could not, and the page's own "Log out" form is a POST with the session.
+    path(LOGOUT, csrf_exempt(views.LogoutView.as_view()), name="rp-initiated-logout"),
     path(REVOKE, views.RevokeTokenView.as_view(), name="revoke-token"),
 ]

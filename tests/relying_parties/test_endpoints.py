@@ -78,6 +78,24 @@ def test_logout_revokes_the_asking_partys_tokens_and_no_other_partys(
     assert AccessToken.objects.count() == 1
 
 
+def test_a_party_may_send_the_logout_as_a_form_post_from_its_own_site(
+    party: Party, jonas_phone: AppDevice
+) -> None:
+    """RP-Initiated Logout 1.0 section 2: GET and POST. A party's form carries no CSRF token
+    of ours (a probe's POST got the "form expired" page)."""
+    tokens = tokens_for(party, jonas_phone)
+    out = Client(enforce_csrf_checks=True).post(
+        "/oidc/logout/",
+        {
+            "id_token_hint": tokens["id_token"],
+            "post_logout_redirect_uri": LOGGED_OUT_URI,
+            "state": "s",
+        },
+    )
+    assert (out.status_code, out["Location"]) == (302, f"{LOGGED_OUT_URI}?state=s")
+    assert userinfo(tokens["access_token"]) == 401
+
+
 @pytest.mark.parametrize("client_id", ["nobody", "a\x00b"])
 def test_logout_for_an_unknown_client_is_a_page_not_a_server_error(client_id: str) -> None:
     response = Client(headers={"Accept-Language": "en"}).get(
