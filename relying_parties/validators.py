@@ -325,3 +325,6 @@ class MitIDValidator(OAuth2Validator):
             id_token=getattr(request, "id_token", None),
         ):
             raise errors.InvalidGrantError(request=request)
+        if party_login is not None and party_login.authorization_details:
+            # RFC 9396 section 7: what was approved, in the token response too.
+            token["authorization_details"] = party_login.authorization_details

@@ -179,6 +179,7 @@ def test_a_transfer_is_approved_signed_and_kept_as_evidence(
     )
     claims = verified_id_token(token["id_token"], meta, party.client_id)
     assert claims["authorization_details"] == details
+    assert token["authorization_details"] == details  # RFC 9396 section 7: the token response
     evidence = Approval.objects.get()
     assert str(evidence.transaction_id) == claims["transaction_id"]
     assert evidence.text == text and evidence.signed_text == approved.signing_input
