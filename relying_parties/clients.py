@@ -79,6 +79,12 @@ def client_for(client_id: str) -> AbstractApplication | None:
     return client_read
 
 
+def is_native(client: AbstractApplication) -> bool:
+    """A public client: a native app (RFC 8252), whose loopback redirect's port the system
+    gives it anew each time; a party's server keeps its secret and its port."""
+    return bool(client.client_type == AbstractApplication.CLIENT_PUBLIC)
+
+
 def could_exist(client_id: str) -> bool:
     """A NUL byte is in no client ID: neither database takes one in a query (SQLite refuses it,
     PostgreSQL's text cannot hold it)."""

@@ -220,13 +220,17 @@ def nothing_unserved(query: QueryDict) -> None:
 _LOOPBACK = {"127.0.0.1", "::1"}
 
 
-def registered_address(uri: str, registered: str) -> bool:
+def registered_address(uri: str, registered: str, *, any_loopback_port: bool) -> bool:
     """`uri` is one of the `registered` addresses (separated by spaces) character for
-    character (OpenID Connect Core 3.1.2.1, RFC 9700 section 4.1.3), but for the port of an
-    http loopback address, which RFC 8252 lets vary (and RFC 9700 section 2.1 keeps)."""
+    character (OpenID Connect Core 3.1.2.1, RFC 9700 section 4.1.3), but, where
+    `any_loopback_port` (a native app: a public client), for the port of an http loopback
+    address, which RFC 8252 section 7.3 lets vary for native apps (and RFC 9700 section 2.1
+    keeps); a party's server registers the one it listens on."""
     addresses = registered.split()
     if uri in addresses:
         return True
+    if not any_loopback_port:
+        return False
     asked = _loopback_without_port(uri)
     return asked is not None and any(
         _loopback_without_port(address) == asked for address in addresses
@@ -239,8 +243,9 @@ def _loopback_without_port(uri: str) -> tuple[str, str, str, str, str] | None:
     and for one with credentials or a port that is no number."""
     parts = urlsplit(uri)
     try:
-        parts.port  # noqa: B018  # raises on a port that is no number
-    except ValueError:
+        if parts.port == 0:  # no port one can listen on
+            return None
+    except ValueError:  # a port that is no number
         return None
     if not uri.startswith("http://") or parts.hostname not in _LOOPBACK or "@" in parts.netloc:
         return None

@@ -63,7 +63,10 @@ class MitIDValidator(OAuth2Validator):
         """One of the client's registered addresses, character for character but for a
         loopback address's port (`parameters.registered_address`): DOT would also take
         another case of the scheme and host."""
-        return parameters.registered_address(redirect_uri, request.client.redirect_uris)
+        client = request.client
+        return parameters.registered_address(
+            redirect_uri, client.redirect_uris, any_loopback_port=clients.is_native(client)
+        )
 
     def validate_response_type(
         self,

@@ -106,7 +106,9 @@ def give_address(request: HttpRequest, error: OAuthToolkitError) -> bool:
     False if it is not (the error is then told on our page)."""
     client = clients.client_for(request.GET.get("client_id", ""))
     redirect_uri = request.GET.get("redirect_uri", "")
-    if client is None or not parameters.registered_address(redirect_uri, client.redirect_uris):
+    if client is None or not parameters.registered_address(
+        redirect_uri, client.redirect_uris, any_loopback_port=clients.is_native(client)
+    ):
         return False
     error.oauthlib_error.redirect_uri = redirect_uri
     error.oauthlib_error.state = request.GET.get("state")
@@ -638,7 +640,9 @@ class LogoutView(oauth2_views.RPInitiatedLogoutView):
         (`parameters.registered_address`)."""
         super().validate_post_logout_redirect_uri(application, post_logout_redirect_uri)
         if post_logout_redirect_uri and not parameters.registered_address(
-            post_logout_redirect_uri, application.post_logout_redirect_uris
+            post_logout_redirect_uri,
+            application.post_logout_redirect_uris,
+            any_loopback_port=clients.is_native(application),
         ):
             raise InvalidOIDCRedirectURIError("This address is not registered")
 

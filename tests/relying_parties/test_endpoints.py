@@ -341,12 +341,30 @@ def test_a_native_apps_loopback_address_may_take_any_port_and_nothing_else(
         ("http://127.0.0.1:80@evil.example/cb", False),
         ("http://127.0.0.1:port/cb", False),
         ("http://[::1]:51234/cb", False),  # another loopback address than the one registered
+        ("http://127.0.0.1:0/cb", False),  # no port to listen on
     ]:
         response = client.get(authorize_url(party, redirect_uri=address))
         # Taken: the login's user-ID page; else the refusal's page (never a redirect to it).
         assert (response.status_code == 200) == taken, (address, response.status_code)
         # The portal's own check, whatever oauthlib would say after it.
-        assert parameters.registered_address(address, "http://127.0.0.1:9999/cb") == taken
+        registered = "http://127.0.0.1:9999/cb"
+        assert parameters.registered_address(address, registered, any_loopback_port=True) == taken
+
+
+def test_a_partys_server_on_a_loopback_address_keeps_its_registered_port(
+    client: Client,
+) -> None:
+    """RFC 8252's port that varies is a native app's (a public client); a confidential
+    client's server listens on the port it registered (a probe's other port was taken)."""
+    registered = services.register_party(
+        name="Testbank", redirect_uris=["http://127.0.0.1:9999/cb"]
+    )
+    party = Party(registered.client_id, registered.client_secret, registered)
+    assert (
+        client.get(authorize_url(party, redirect_uri="http://127.0.0.1:9999/cb")).status_code == 200
+    )
+    other_port = client.get(authorize_url(party, redirect_uri="http://127.0.0.1:6666/cb"))
+    assert other_port.status_code == 400 and "Location" not in other_port
 
 
 def test_a_refusal_oauthlib_makes_without_headers_is_json_and_never_stored(party: Party) -> None:
