@@ -699,6 +699,9 @@ class DiscoveryView(ConnectDiscoveryInfoView):
             grant_types_supported=["authorization_code"],  # the only one (server.py)
             revocation_endpoint=self._get_endpoint_url(request, "revoke-token", required=True),
             code_challenge_methods_supported=["S256"],
+            # Each answered as OpenID Connect Core 3.1.2.1 says: none with login_required (a
+            # MitID login is always a fresh one), consent with the consent page.
+            prompt_values_supported=["none", "login", "consent", "select_account"],
             token_endpoint_auth_methods_supported=[
                 "client_secret_basic",
                 "client_secret_post",

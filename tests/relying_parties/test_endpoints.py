@@ -133,7 +133,8 @@ def test_discovery_offers_what_is_served() -> None:
     assert meta["response_modes_supported"] == ["query"]
     assert meta["request_uri_parameter_supported"] is False
     assert meta["response_types_supported"] == ["code"]
-    assert "none" in meta["prompt_values_supported"]  # answered login_required
+    # none answered login_required; consent with the page; every login is a fresh one.
+    assert meta["prompt_values_supported"] == ["none", "login", "consent", "select_account"]
 
 
 def test_a_client_authenticates_one_way_per_token_request(
