@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from authenticators import app_keys, lifecycle, notices, services, webauthn
+from authenticators import app_keys, lifecycle, names, notices, services, webauthn
 from authenticators.models import (
     AppDevice,
     AuthenticatorEvent,
@@ -259,7 +259,7 @@ def new_app(
     return AppDevice.objects.create(
         identity=identity,
         user=identity.ensure_user(),
-        name=name.strip()[:40] or "MitID app",
+        name=names.device_name(name, default="MitID app"),
         installation_id=installation,
         public_key=public_key,
         mobile_to_prove=mobile_to_prove,

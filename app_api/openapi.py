@@ -48,6 +48,14 @@ def obj(required: list[str], **properties: dict[str, Any]) -> dict[str, Any]:
 
 
 STRING: dict[str, Any] = {"type": "string", "minLength": 1}
+DEVICE_NAME: dict[str, Any] = {
+    "type": "string",
+    "description": (
+        "How the phone names itself, kept as one line of plain text: control and format"
+        " characters and other spaces become a space, at most 40 characters"
+        ' ("MitID app" if none is left)'
+    ),
+}
 SIGNED: list[dict[str, list[str]]] = [{"deviceSignature": []}]
 # Any operation may answer these: a wrong method, a Host the portal does not serve, the
 # portal failing (still as JSON), or a part it stands on not answering (with Retry-After).
@@ -155,7 +163,7 @@ OPENAPI: dict[str, Any] = {
                                         "description": "P-256, base64 DER SPKI",
                                     },
                                     "installation_id": {"type": "string", "format": "uuid"},
-                                    "device_name": {"type": "string"},
+                                    "device_name": DEVICE_NAME,
                                 },
                             }
                         }
@@ -436,7 +444,7 @@ NEW_APP = obj(
 NEW_KEY = {
     "public_key": {**STRING, "description": "P-256, base64 DER SPKI"},
     "installation_id": {"type": "string", "format": "uuid"},
-    "device_name": STRING,
+    "device_name": DEVICE_NAME,
 }
 COPY = obj(
     ["qr", "copy_id", "expires_at"],

@@ -16,9 +16,15 @@ def queue_sms(*, to: str, body: str, sensitive: bool = False) -> Message:
 
 
 def queue_email(*, to: str, subject: str, body: str, sensitive: bool = False) -> Message:
+    """The subject on one line: an e-mail header holds no line break (Django refuses to send
+    one that does, and the message would never reach the citizen)."""
     return _queue(
         Message(
-            channel=Channel.EMAIL, recipient=to, subject=subject, body=body, sensitive=sensitive
+            channel=Channel.EMAIL,
+            recipient=to,
+            subject=" ".join(subject.split()),
+            body=body,
+            sensitive=sensitive,
         )
     )
 

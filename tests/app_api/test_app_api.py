@@ -11,11 +11,11 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from app_api.views import STATUS
-from authenticators import app_keys
+from authenticators import app_keys, lifecycle, names
 from authenticators.models import AppDevice, Identity
 from enrollment import services as enrollment_services
 from enrollment.models import AppActivationCode, EnrollmentCase
-from messaging.models import OutboxMessage
+from messaging.models import Message, OutboxMessage
 from tests.app_api.conftest import API, AppApi
 from tests.factories import jonas_activation_code
 
@@ -43,7 +43,9 @@ class Phone:
     ) -> Any:
         return self.api.call("POST", path, body, content_type=content_type, valid_request=valid)
 
-    def start(self, code: str, user_id: str = "j()nas jen5en") -> Any:
+    def start(
+        self, code: str, user_id: str = "j()nas jen5en", device_name: str = "Jonas's phone"
+    ) -> Any:
         response = self.post(
             "/activations",
             {
@@ -51,7 +53,7 @@ class Phone:
                 "activation_code": code,
                 "installation_id": self.installation,
                 "public_key": app_keys.public_key_to_b64(self.key.public_key()),
-                "device_name": "Jonas's phone",
+                "device_name": device_name,
             },
         )
         if response.status_code == 201:
@@ -107,6 +109,37 @@ def test_jonas_activates_the_app_through_the_api(
     assert device.pin_hash and "246810" not in device.pin_hash
     assert OutboxMessage.objects.filter(body__contains="was activated on a new device").exists()
     assert EnrollmentCase.objects.get().status == "completed"
+
+
+def test_a_phones_name_is_one_line_of_plain_text_in_the_messages_about_it(
+    phone: Phone, activation_code: str, django_capture_on_commit_callbacks
+) -> None:
+    """A name with a line break wrote lines of its own into MitID's messages, and broke the
+    e-mails (no header holds one); a right-to-left override turned what follows it round."""
+    name = "Ring 70 20 30 40\nfor at\u202eundgå\u00a0spærring\u200b!"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert phone.start(activation_code, device_name=name).status_code == 201
+    with django_capture_on_commit_callbacks(execute=True):
+        assert phone.confirm(temporary_pin()).status_code == 200
+    device = AppDevice.objects.get()
+    assert device.name == "Ring 70 20 30 40 for at undgå spærring !"
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.block_device(device, reason="lost", by=None)
+    sms = Message.objects.filter(channel="sms", body__contains="has been blocked").get()
+    assert f"Your MitID app ({device.name}) has been blocked" in sms.body
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("", "MitID app"),
+        ("\u202e\n\t", "MitID app"),
+        ("Mettes 👩\u200d👩\u200d👧 telefon", "Mettes 👩\u200d👩\u200d👧 telefon"),
+        ("x" * 50, "x" * 40),
+    ],
+)
+def test_a_phones_name_keeps_what_people_read(given: str, kept: str) -> None:
+    assert names.device_name(given, default="MitID app") == kept
 
 
 def test_an_activation_code_works_once(phone: Phone, activation_code: str) -> None:

@@ -10,13 +10,14 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import kombu.pools
 import pytest
+from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
 from messaging import delivery
 from messaging.backends import SMS, GatewayError, HttpSMSBackend
 from messaging.models import Message, OutboxMessage
-from messaging.services import queue_sms
+from messaging.services import queue_email, queue_sms
 from messaging.tasks import sweep_outbox
 from mitid_portal.celery import app as celery_app
 
@@ -28,6 +29,19 @@ def test_a_rolled_back_change_leaves_no_message_behind() -> None:
         queue_sms(to="+4512345678", body="never")
         raise RuntimeError("the change failed")
     assert not Message.objects.exists()
+
+
+def test_an_e_mails_subject_is_one_line_and_reaches_a_real_mail_server(
+    settings, django_capture_on_commit_callbacks
+) -> None:
+    """A line break in a subject (a phone named so) made Django refuse the e-mail at the
+    SMTP backend: it would never have reached the citizen."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_email(to="jonas@example.dk", subject="Your app (Ring\r\nnu) is blocked", body="b")
+    (sent,) = mail.outbox
+    assert sent.subject == "Your app (Ring nu) is blocked"
+    sent.message()  # the headers Django would send: no BadHeaderError
 
 
 def fresh_connections() -> None:
