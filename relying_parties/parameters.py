@@ -49,6 +49,14 @@ _LOOKALIKE_SCRIPTS = {
     *("LATIN", "GREEK", "CYRILLIC", "ARMENIAN", "CHEROKEE", "COPTIC"),
     *("LISU", "TIFINAGH", "CANADIAN", "OSAGE", "VAI"),
 }
+# Latin letters drawn like digits: O and o like 0, I and l like 1, and letters no Danish text
+# holds: the dental click like 1, the tone letters like 5, 2 and 6, ezh and yogh like 3, ou
+# like 8 (Unicode's confusables).
+_DIGIT_LIKE = {
+    *"OoIl",
+    *("\u01c0", "\u01bc", "\u01bd", "\u01a7", "\u01a8", "\u0184", "\u0185"),
+    *("\u01b7", "\u0292", "\u021c", "\u021d", "\u0222", "\u0223"),
+}
 # Compatibility forms that draw a letter or digit in another width or font.
 _OTHER_DRAWINGS = {"<wide>", "<narrow>", "<font>"}
 # A word or number: letters, their marks and digits, between spaces, signs and punctuation.
@@ -334,13 +342,18 @@ def _lookalikes(text: str) -> bool:
     """A letter or digit drawn in another width or font (full-width, half-width, mathematical
     bold or sans: Unicode decomposes them `<wide>`, `<narrow>`, `<font>`), or a run of letters
     and digits mixing scripts whose letters look alike (a Cyrillic o, U+043E, in "konto" or
-    among the digits of an account number, which count as Latin): the citizen reads one text,
-    and another is signed and kept. A whole word in another script is welcome, as any language
+    among the digits of an account number, which count as Latin), a digit of another script
+    than ours, or a number with Latin letters drawn like digits in it: the citizen reads one
+    text, and another is signed and kept. A whole word in another script is welcome, as any language
     is, and so are superscripts, fractions and the like ("120 m²", "1½ time", "5 µm", "ﬁ")."""
     for character in text:
         if unicodedata.decomposition(character).split(" ", 1)[0] in _OTHER_DRAWINGS:
             return True
+        if unicodedata.category(character) == "Nd" and not "0" <= character <= "9":
+            return True  # another script's digit: Myanmar's 0 and Bengali's 4 look like 0 and 8
     for run in _ALPHANUMERIC_RUN.findall(text):
+        if _digits_with_letters_like_digits(run):
+            return True
         scripts = {
             "LATIN" if "0" <= character <= "9" else unicodedata.name(character, "").split(" ")[0]
             for character in run
@@ -349,6 +362,15 @@ def _lookalikes(text: str) -> bool:
         if len(scripts & _LOOKALIKE_SCRIPTS) > 1:
             return True
     return False
+
+
+def _digits_with_letters_like_digits(run: str) -> bool:
+    """A number with letters drawn like digits in it, and no other letter: "1234-56789O",
+    "1O0 kr." ("iOS 17", "PO12345" and "12B" hold other letters, or none like a digit)."""
+    digits = sum("0" <= character <= "9" for character in run)
+    return 0 < digits < len(run) and all(
+        "0" <= character <= "9" or character in _DIGIT_LIKE for character in run
+    )
 
 
 def _stacked(text: str) -> bool:

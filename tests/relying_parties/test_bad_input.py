@@ -201,6 +201,15 @@ def test_an_unregistered_redirect_uri_is_shown_on_our_page_never_redirected(
                 "Overfør 200 kr. til \u2d30BC",  # a Tifinagh letter for a
                 "Overfør 200 kr. til konto 1234-5678\u041e0",  # a Cyrillic O among digits
                 "Overfør 200 kr. til \uff76\uff80",  # half-width katakana
+                # Digits of other scripts, and letters drawn like digits in a number (a probe).
+                "Overfør 200 kr. til konto 1234-56789\u1040",  # Myanmar digit zero
+                "Overfør 200 kr. til konto 1234-567\u09ea90",  # Bengali digit four
+                "Overfør 200 kr. til konto 1234-567\u096a90",  # Devanagari digit four
+                "Overfør 200 kr. til konto 1234-56789O",  # a Latin capital O
+                "Overfør 1O0 kr.",
+                "Overfør 200 kr. til konto 1234-5678l0",  # a small L
+                "Overfør 200 kr. til konto 1234-\u01c0234",  # a dental click
+                "Overfør 200 kr. til konto 1234-\u01bc678",  # tone five
             )
         ),
     ],
@@ -325,7 +334,9 @@ def test_a_text_in_any_language_is_accepted(client: Client, party: Party) -> Non
         "Overfør 200,00\u00a0kr. – Kalaallisut: ĸ, Tiếng Việt: ệ, 한국어, עברית, العربية, "
         "Ελληνικά, Сбербанк, Сбербанк-konto, Հայերեն, Ærø, Straße, ı; "
         # Superscripts, fractions, the micro sign and ligatures are no lookalikes (a review).
-        "husleje 120 m², vand 12 m³, 1½ time, 5 µm, ﬁnans, 1º"
+        "husleje 120 m², vand 12 m³, 1½ time, 5 µm, ﬁnans, 1º; "
+        # Numbers beside letters that are no digits' lookalikes, or among other letters.
+        "Vestergade 12B, iOS 17, iPhone15, ordre PO12345, 4G, 100kr"
     )
     details = json.dumps([{"type": "mitid_approval", "text": text}])
     assert login_page_for_party(client.get(authorize_url(party, authorization_details=details)))
