@@ -270,6 +270,10 @@ class MitIDValidator(OAuth2Validator):
         self, token: Any, token_handler: Any, request: Any
     ) -> tuple[dict[str, Any], datetime]:
         claims, expires = super().get_id_token_dictionary(token, token_handler, request)
+        # The CPR number from the userinfo endpoint only (OpenID Connect Core 5.4 gives every
+        # scope's claims there): a party sends its ID token back in an address, the logout's
+        # `id_token_hint`, which browsers' histories and proxies' logs keep.
+        claims.pop("cpr", None)
         party_login = getattr(request, "party_login", None)
         if party_login is not None:
             claims["auth_time"] = int(party_login.authenticated_at.timestamp())

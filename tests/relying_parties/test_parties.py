@@ -90,7 +90,10 @@ def test_the_cpr_number_goes_only_after_the_citizen_gave_it(
     location = client.get(response["Location"])["Location"]
     status, tokens = exchange(client, cpr_party, query_of(location)["code"])
     assert status == 200
-    assert id_token_claims(tokens["id_token"])["cpr"] == "1505831235"
+    # From userinfo only: the ID token goes back in addresses (the logout's id_token_hint).
+    assert "cpr" not in id_token_claims(tokens["id_token"])
+    bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+    assert Client().get("/oidc/userinfo/", headers=bearer).json()["cpr"] == "1505831235"
 
 
 @pytest.mark.parametrize("scope", ["openid", "openid profile"])
