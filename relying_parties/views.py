@@ -505,6 +505,13 @@ class TokenView(OneWayClientMixin, CodeGrantTokenView):
             parameters.once_each(request.POST, but=["resource"])
         except parameters.BadRequest as bad:
             return machine_error(bad.error, bad.description)
+        if not request.POST.get("grant_type"):
+            # A missing parameter (RFC 6749 section 5.2), not a grant that is not served: as
+            # from a body that is not a form (JSON), which Django reads no parameters from.
+            return machine_error(
+                "invalid_request",
+                "grant_type is required, in a form body (application/x-www-form-urlencoded)",
+            )
         code_grant = request.POST.get("grant_type") == "authorization_code"
         if code_grant and not request.POST.get("redirect_uri"):
             # The authorization request had one, always (section 4.1.3); oauthlib would take

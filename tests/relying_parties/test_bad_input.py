@@ -688,6 +688,26 @@ def test_only_the_code_grant_is_served_and_no_password_is_ever_checked(
     assert checked == []
 
 
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ('{"grant_type": "authorization_code", "code": "x"}', "application/json"),
+        ("grant_type=authorization_code&code=x", "text/plain"),
+        ("code=x", "application/x-www-form-urlencoded"),
+    ],
+)
+def test_a_token_request_without_a_grant_type_in_a_form_is_invalid_request(
+    party: Party, body: str, content_type: str
+) -> None:
+    """A parameter missing (RFC 6749 section 5.2), not a grant that is not served (a probe's
+    JSON body was told unsupported_grant_type)."""
+    response = Client().post(
+        "/oidc/token/", body, content_type=content_type, headers={"Authorization": basic(party)}
+    )
+    assert (response.status_code, response.json()["error"]) == (400, "invalid_request")
+    assert response["Cache-Control"] == "no-store"
+
+
 def test_an_error_description_quoting_the_request_is_printable_ascii(
     client: Client, party: Party
 ) -> None:
