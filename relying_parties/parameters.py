@@ -344,8 +344,9 @@ def _lookalikes(text: str) -> bool:
     and digits mixing scripts whose letters look alike (a Cyrillic o, U+043E, in "konto" or
     among the digits of an account number, which count as Latin), a digit of another script
     than ours, or a number with Latin letters drawn like digits in it: the citizen reads one
-    text, and another is signed and kept. A whole word in another script is welcome, as any language
-    is, and so are superscripts, fractions and the like ("120 m²", "1½ time", "5 µm", "ﬁ")."""
+    text, and another is signed and kept. A whole word in another script is welcome, as any
+    language is, and so are superscripts, fractions and the like ("120 m²", "1½ time", "5 µm",
+    "ﬁ")."""
     for character in text:
         if unicodedata.decomposition(character).split(" ", 1)[0] in _OTHER_DRAWINGS:
             return True

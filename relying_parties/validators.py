@@ -61,7 +61,7 @@ class MitIDValidator(OAuth2Validator):
         self, client_id: str, redirect_uri: str, request: Any, *args: Any, **kwargs: Any
     ) -> bool:
         """One of the client's registered addresses, character for character but for a
-        loopback address's port (`parameters.registered_address`): DOT would also take
+        native app's loopback port (`parameters.registered_address`): DOT would also take
         another case of the scheme and host."""
         client = request.client
         return parameters.registered_address(
