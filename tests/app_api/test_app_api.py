@@ -458,3 +458,18 @@ def test_a_phone_joins_another_persons_installation_only_by_proving_it(
         403,
         "installation_not_proven",
     )
+
+
+def test_the_names_phones_gave_before_are_made_one_line_too(db: None) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from tests.factories import AppDeviceFactory
+
+    migration = import_module("authenticators.migrations.0014_device_names_one_line")
+    bad, good = AppDeviceFactory(name="Ring\nnu"), AppDeviceFactory(name="Jonas's phone")
+    migration.clean_names(apps, None)
+    bad.refresh_from_db()
+    good.refresh_from_db()
+    assert (bad.name, good.name) == ("Ring nu", "Jonas's phone")
