@@ -209,6 +209,7 @@ class IdentityAdmin(StaffWordsMixin, ReadOnlyMixin, StaffActionsMixin):
     )
     inlines = [AppDeviceInline, CodeDeviceInline, ChipDeviceInline, EventInline, AuditInline]
     actions = ["block_identity", "lift_identity_block", "raise_to_high"]
+    identity_field = "pk"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Identity]:
         person = RegisteredPerson.objects.filter(cpr=OuterRef("cpr"))
@@ -287,6 +288,7 @@ class IdentityAdmin(StaffWordsMixin, ReadOnlyMixin, StaffActionsMixin):
             perform=lambda identity, form: lifecycle.lift_identity_block(
                 identity, by=request.user, id_check=form.id_check()
             ),
+            one_person=True,
         )
 
     @admin.action(
@@ -307,6 +309,7 @@ class IdentityAdmin(StaffWordsMixin, ReadOnlyMixin, StaffActionsMixin):
             perform=lambda identity, form: lifecycle.raise_to_high(
                 identity, by=request.user, id_check=form.id_check()
             ),
+            one_person=True,
         )
 
 
@@ -370,6 +373,7 @@ class DeviceAdmin(StaffWordsMixin, ReadOnlyMixin, StaffActionsMixin):
             perform=lambda device, form: lifecycle.unblock_device(
                 device, by=request.user, id_check=form.id_check()
             ),
+            one_person=True,
         )
 
     @admin.action(description=_("Revoke for ever"), permissions=["revoke_authenticator"])

@@ -42,6 +42,11 @@ REFUSALS = {
 }
 
 
+ONE_PERSON_ONLY = _(
+    "An ID check is of one person: select that person's rows only (not all rows). Nothing was done."
+)
+
+
 def refusal_text(code: str) -> str:
     return str(REFUSALS.get(code, code))
 
@@ -123,9 +128,18 @@ class StaffActionsMixin(admin.ModelAdmin[Any]):
         )
         raise PermissionDenied
 
+    # The field that names an object's person (an identity's own key on Identity's screen).
+    identity_field = "identity"
+
     def describe(self, obj: models.Model) -> str:
         """How an object is named on the form page and in the outcome messages."""
         return str(obj)
+
+    def spans_people(self, request: HttpRequest, queryset: QuerySet[Any]) -> bool:
+        """Whether a selection is more than one person's, or every row ("select all")."""
+        if request.POST.get("select_across", "0") != "0":
+            return True
+        return queryset.order_by().values(self.identity_field).distinct().count() > 1
 
     def apply_to_each(
         self,
@@ -174,8 +188,16 @@ class StaffActionsMixin(admin.ModelAdmin[Any]):
         submit: str,
         done: str,
         perform: Callable[[Any, Any], None],
+        one_person: bool = False,
     ) -> TemplateResponse | None:
-        """Show the action's form page; once it is posted back valid, run the action."""
+        """Show the action's form page; once it is posted back valid, run the action.
+
+        `one_person`: the form is an ID check, which is of one person's document, so it is
+        refused for a selection of several people's objects or of all rows.
+        """
+        if one_person and self.spans_people(request, queryset):
+            self.message_user(request, ONE_PERSON_ONLY, messages.ERROR)
+            return None
         applying = "apply" in request.POST
         form = form_class(request.POST if applying else None)
         if applying and form.is_valid():

@@ -261,3 +261,63 @@ def test_the_reason_other_needs_a_note() -> None:
     assert form.has_error("note", "note_required")
     assert BlockForm({"reason": "other", "note": "Found the phone in a taxi"}).is_valid()
     assert BlockForm({"reason": "lost", "note": ""}).is_valid()
+
+
+ONE_PERSON = (
+    "error",
+    "An ID check is of one person: select that person's rows only (not all rows). "
+    "Nothing was done.",
+)
+
+
+def test_an_id_check_across_all_rows_is_refused_and_nothing_done(desk: Client) -> None:
+    # One identity in the database is not enough: "select all" is every row there will be.
+    identity = IdentityFactory()
+    post = {"action": "raise_to_high", "select_across": "1", "_selected_action": [identity.pk]}
+    response = desk.post(IDENTITIES, post | {"apply": "1", **PASSPORT}, follow=True)
+    assert said(response) == [ONE_PERSON]
+    identity.refresh_from_db()
+    assert identity.level == "substantial"
+    assert not AuditEntry.objects.exists()
+    # Nor is the form page shown for it.
+    page = desk.post(IDENTITIES, post, follow=True)
+    assert page.templates[0].name != "admin/staff/action_form.html"
+
+
+def test_an_id_check_for_two_identities_is_refused_and_nothing_done(desk: Client) -> None:
+    first, second = IdentityFactory(), IdentityFactory()
+    for identity in (first, second):
+        lifecycle.block_identity(identity, reason="lost", by=None)
+    for action in ("raise_to_high", "lift_identity_block"):
+        response = act(desk, IDENTITIES, action, [first, second], **PASSPORT)
+        assert said(response) == [ONE_PERSON]
+    for identity in (first, second):
+        identity.refresh_from_db()
+        assert (identity.status, identity.level) == ("blocked", "substantial")
+    assert not AuditEntry.objects.exclude(action="identity_blocked").exists()
+
+
+def test_unblocking_two_people_s_devices_at_once_is_refused(desk: Client, app: AppDevice) -> None:
+    other = AppDeviceFactory()
+    for device in (app, other):
+        lifecycle.block_device(device, reason="lost", by=None)
+    response = act(desk, APPS, "unblock", [app, other], **PASSPORT)
+    assert said(response) == [ONE_PERSON]
+    assert {d.status for d in AppDevice.objects.all()} == {"blocked"}
+    assert not AuditEntry.objects.filter(action="device_unblocked").exists()
+    across = act(desk, APPS, "unblock", [app], select_across="1", **PASSPORT)
+    assert said(across) == [ONE_PERSON]
+
+
+def test_one_person_s_devices_are_unblocked_together(desk: Client, app: AppDevice) -> None:
+    second = AppDeviceFactory(identity=app.identity, name="Tablet")
+    for device in (app, second):
+        lifecycle.block_device(device, reason="lost", by=None)
+    response = act(desk, APPS, "unblock", [app, second], **PASSPORT)
+    assert [level for level, _ in said(response)] == ["success", "success"]
+
+
+def test_blocking_many_people_s_devices_at_once_still_works(desk: Client, app: AppDevice) -> None:
+    other = AppDeviceFactory()
+    response = act(desk, APPS, "block", [app, other], reason="lost")
+    assert [level for level, _ in said(response)] == ["success", "success"]
