@@ -240,7 +240,8 @@ class IdentityAdmin(StaffWordsMixin, ReadOnlyMixin, StaffActionsMixin):
         matches |= Q(cpr__in=RegisteredPerson.objects.filter(named).values("cpr"))
         return queryset.filter(matches), False
 
-    @admin.display(description=_("CPR number"), ordering="cpr")
+    # Not sortable: the order of the whole numbers would tell them, a digit at a time.
+    @admin.display(description=_("CPR number"))
     def masked_cpr(self, identity: Identity) -> str:
         return mask_cpr(identity.cpr)
 

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.contrib import admin
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
@@ -13,6 +14,7 @@ from translations.access import can_edit_catalogues
 
 from . import services
 from .forms import StaffLoginForm
+from .lookups import FilterLookupsOnly
 
 
 class StaffAdminSite(OTPAdminSite):
@@ -27,6 +29,18 @@ class StaffAdminSite(OTPAdminSite):
     def __init__(self, name: str = "admin") -> None:
         # Named "admin", not django-otp's "otpadmin": the project reverses `admin:...`.
         super().__init__(name)
+
+    def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
+        """Register as Django does, each screen taking from its query string only the lookups
+        its filters make (`staff.lookups`): other apps' and the libraries' screens too."""
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, FilterLookupsOnly):
+            admin_class = type(
+                admin_class.__name__,
+                (FilterLookupsOnly, admin_class),
+                {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
+            )
+        super().register(model_or_iterable, admin_class, **options)
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
         """Django's admin login (password, then the TOTP code), each try audited. django-axes

@@ -130,7 +130,7 @@ def test_authenticators_filter_by_status_and_kind(desk: Client) -> None:
     assert list(found.context["cl"].result_list) == [blocked]
     assert active not in found.context["cl"].result_list
     device = active_code_device(IdentityFactory())
-    codes = desk.get("/admin/authenticators/codedevice/", {"token__kind": "kodeviser"})
+    codes = desk.get("/admin/authenticators/codedevice/", {"token__kind__exact": "kodeviser"})
     assert list(codes.context["cl"].result_list) == [device]
 
 
