@@ -15,6 +15,7 @@ from enrollment import orders
 from enrollment.models import AppointmentSlot, DeviceOrder, EnrollmentCase, Office
 
 from .admin_actions import StaffActionsMixin
+from .forms import AppointmentSlotForm
 
 # Sending and handing out take a device from stock.
 FROM_STOCK = (DeviceOrder.Status.SENT, DeviceOrder.Status.COLLECTED)
@@ -22,6 +23,7 @@ FROM_STOCK = (DeviceOrder.Status.SENT, DeviceOrder.Status.COLLECTED)
 
 class AppointmentSlotInline(admin.TabularInline[AppointmentSlot, Office]):
     model = AppointmentSlot
+    form = AppointmentSlotForm
     fields = ["starts_at", "capacity", "booked"]
     readonly_fields = ["booked"]
     extra = 3
@@ -36,6 +38,7 @@ class OfficeAdmin(admin.ModelAdmin[Office]):
 
 @admin.register(AppointmentSlot)
 class AppointmentSlotAdmin(admin.ModelAdmin[AppointmentSlot]):
+    form = AppointmentSlotForm
     list_display = ["starts_at", "office_name", "capacity", "booked"]
     list_filter = ["office"]
 

@@ -9,9 +9,11 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from django_otp.admin import OTPAdminAuthenticationForm
 
 from authenticators.lifecycle import BlockReason, IdCheck, IdDocument
+from enrollment.models import AppointmentSlot
 
 from .services import own_totp_devices
 
@@ -95,6 +97,49 @@ class IdCheckForm(forms.Form):
         return IdCheck(
             document=self.cleaned_data["document"], last4=self.cleaned_data["last4"].upper()
         )
+
+
+class AppointmentSlotForm(forms.ModelForm):
+    """An appointment time as staff add and change it. Citizens who booked it were told its
+    time and office, and the portal has no way to move them to another: a booked time keeps
+    both, and its capacity does not fall below its bookings."""
+
+    class Meta:
+        model = AppointmentSlot
+        fields = ["office", "starts_at", "capacity"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        booked = self.instance.booked if self.instance.pk else 0
+        if not booked:
+            return cleaned
+        for name in ("office", "starts_at"):
+            if name in self.changed_data:
+                self.add_error(
+                    name,
+                    forms.ValidationError(
+                        _(
+                            "Citizens have booked this time, so its time and office stay as "
+                            "they are. Add a new time instead."
+                        ),
+                        code="slot_booked",
+                    ),
+                )
+        capacity = cleaned.get("capacity")
+        if capacity is not None and capacity < booked:
+            self.add_error(
+                "capacity",
+                forms.ValidationError(
+                    ngettext_lazy(
+                        "%(booked)d citizen has booked this time: the capacity cannot be less.",
+                        "%(booked)d citizens have booked this time: the capacity cannot be less.",
+                        "booked",
+                    ),
+                    code="capacity_below_bookings",
+                    params={"booked": booked},
+                ),
+            )
+        return cleaned
 
 
 # MitID at the Borgerservice desk (activation.desk) -------------------------------------------
