@@ -78,6 +78,7 @@ class DeviceOrderAdmin(StaffActionsMixin):
         "slot",
         "token",
         "created_at",
+        "reminded_at",
     ]
     actions = ["send_from_stock", "hand_out_from_stock", "mark_delivered", "mark_lost"]
 

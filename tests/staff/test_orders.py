@@ -91,3 +91,15 @@ def test_support_cannot_move_orders_403_and_audited(
     )
     # What was refused is named in the portal's language, whatever the staff member's.
     assert entry.target.startswith("bestilling af enhed: "), entry.target
+
+
+def test_an_order_s_page_changes_nothing_its_reminder_included(
+    desk: Client, order: DeviceOrder
+) -> None:
+    page = desk.get(f"{ORDERS}{order.pk}/change/")
+    assert list(page.context["adminform"].form.fields) == []
+    desk.post(
+        f"{ORDERS}{order.pk}/change/", {"reminded_at_0": "2026-01-01", "reminded_at_1": "9:00"}
+    )
+    order.refresh_from_db()
+    assert order.reminded_at is None
