@@ -3,6 +3,7 @@
 The forms only validate; errors carry codes. The actions themselves are services.
 """
 
+import re
 from typing import Any
 
 from django import forms
@@ -14,6 +15,7 @@ from django_otp.admin import OTPAdminAuthenticationForm
 
 from authenticators.lifecycle import BlockReason, IdCheck, IdDocument
 from enrollment.models import AppointmentSlot
+from pages.logs import CPR_NUMBER
 
 from .services import own_totp_devices
 
@@ -40,6 +42,16 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
         return device
 
 
+# The birth date and the four digits written apart by a space, as on a health card.
+SPACED_CPR_NUMBER = re.compile(r"(?<!\d)(\d{6}) (\d{4})(?!\d)")
+
+
+def holds_cpr_number(text: str) -> bool:
+    """Whether a text holds something shaped like a CPR number, as the logs mask them
+    (`150583-1235`, `1505831235`), or with a space (`150583 1235`)."""
+    return bool(CPR_NUMBER.search(SPACED_CPR_NUMBER.sub(r"\1\2", text)))
+
+
 class BlockForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Reason"),
@@ -55,9 +67,24 @@ class BlockForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    def clean_note(self) -> str:
+        note: str = self.cleaned_data["note"]
+        if holds_cpr_number(note):
+            # A note is shown to every staff member and kept for ever in the audit log, where
+            # a CPR number is never written out.
+            raise forms.ValidationError(
+                _("Leave the CPR number out of the note: it is kept in the audit log."),
+                code="cpr_number",
+            )
+        return note
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if cleaned.get("reason") == BlockReason.OTHER and not cleaned.get("note", "").strip():
+        if (
+            cleaned.get("reason") == BlockReason.OTHER
+            and not self.has_error("note")
+            and not cleaned.get("note", "").strip()
+        ):
             # "Other" alone tells the next person at the desk nothing.
             self.add_error(
                 "note",

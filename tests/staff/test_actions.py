@@ -321,3 +321,43 @@ def test_blocking_many_people_s_devices_at_once_still_works(desk: Client, app: A
     other = AppDeviceFactory()
     response = act(desk, APPS, "block", [app, other], reason="lost")
     assert [level for level, _ in said(response)] == ["success", "success"]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Her CPR is 150583-1235",
+        "cpr 1505831235, lost on the bus",
+        "150583 1235",
+        "(150583-1235)",
+    ],
+)
+def test_a_note_with_a_cpr_number_is_refused(note: str) -> None:
+    from staff.forms import BlockForm
+
+    for reason in ("lost", "other"):
+        form = BlockForm({"reason": reason, "note": note})
+        assert {f: [e.code for e in errs] for f, errs in form.errors.as_data().items()} == {
+            "note": ["cpr_number"]
+        }
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["Born 15.05.83, called from 12 34 56 78", "Order 12345678901 lost", "Serial KV10456256"],
+)
+def test_a_note_without_a_cpr_number_is_taken(note: str) -> None:
+    from staff.forms import BlockForm
+
+    assert BlockForm({"reason": "lost", "note": note}).is_valid()
+
+
+def test_blocking_with_a_cpr_number_in_the_note_blocks_nothing(
+    desk: Client, app: AppDevice
+) -> None:
+    response = act(desk, APPS, "block", [app], reason="lost", note="Jonas, 150583-1235")
+    assert response.status_code == 200
+    assert "Leave the CPR number out of the note" in response.content.decode()
+    app.refresh_from_db()
+    assert app.status == "active"
+    assert not AuditEntry.objects.exists()
