@@ -39,6 +39,7 @@ class PartyApplicationAdmin(ApplicationAdmin):
         "post_logout_redirect_uris",
     )
     radio_fields = {"client_type": admin.HORIZONTAL}
+    view_on_site = False  # the client's own page is django-oauth-toolkit's, not served here
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         obj.authorization_grant_type = AbstractApplication.GRANT_AUTHORIZATION_CODE
