@@ -1,8 +1,10 @@
 """The audit log in admin: read by staff, written only by the services, changed by nobody."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.exceptions import NotRegistered
 from django.http import HttpRequest
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -10,6 +12,37 @@ from django.utils.translation import gettext_lazy as _
 
 from .labels import detail_label, reason_label
 from .models import AuditEntry
+
+
+class LinksOnlyWhereAllowed(admin.ModelAdmin[Any]):
+    """Django's admin links a read-only foreign key to its object's page whether or not the
+    viewer may open it (staff got a 403 from a staff member's account page). `unlinked` names
+    such fields and what is shown instead to a viewer who may not (None: nothing)."""
+
+    unlinked: dict[str, str | None] = {}
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        return self._unlink(request, super().get_fields(request, obj))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        return self._unlink(request, super().get_readonly_fields(request, obj))
+
+    def _unlink(self, request: HttpRequest, names: Sequence[Any]) -> list[Any]:
+        shown = []
+        for name in names:
+            if name in self.unlinked and not self._may_open(request, name):
+                if (instead := self.unlinked[name]) is not None:
+                    shown.append(instead)
+            else:
+                shown.append(name)
+        return shown
+
+    def _may_open(self, request: HttpRequest, name: str) -> bool:
+        model = self.model._meta.get_field(name).related_model
+        try:
+            return self.admin_site.get_model_admin(model).has_view_permission(request)
+        except NotRegistered:
+            return True  # no page, so no link either
 
 
 class AuditWordsMixin:
@@ -30,7 +63,7 @@ class AuditWordsMixin:
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(AuditWordsMixin, admin.ModelAdmin[AuditEntry]):
+class AuditEntryAdmin(AuditWordsMixin, LinksOnlyWhereAllowed):
     list_display = [
         "at_shown",
         "actor_shown",
@@ -46,6 +79,7 @@ class AuditEntryAdmin(AuditWordsMixin, admin.ModelAdmin[AuditEntry]):
     search_fields = ["identity__user_id"]
     search_help_text = _("The citizen's user-ID.")
     date_hierarchy = "at"
+    unlinked = {"actor": None}  # "by" names them
     fields = readonly_fields = (
         "at",
         "actor",

@@ -26,6 +26,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from activation import desk
 from activation.forms import CodeDeviceActivationForm
 from activation.models import DeskEnrollment
+from audit.admin import LinksOnlyWhereAllowed
 from audit.labels import register_reasons
 from audit.models import AuditEntry
 from authenticators.models import CodeDevice
@@ -119,9 +120,10 @@ def _words(refusal: Refused) -> str:
 
 
 @admin.register(DeskEnrollment)
-class DeskEnrollmentAdmin(admin.ModelAdmin[DeskEnrollment]):
+class DeskEnrollmentAdmin(LinksOnlyWhereAllowed):
     list_display = ["created_at", "name", "state", "level", "staff"]
     list_filter = ["state", "level"]
+    unlinked = {"staff": "staff_member"}
     fields = readonly_fields = (
         "name",
         "document",
@@ -133,6 +135,10 @@ class DeskEnrollmentAdmin(admin.ModelAdmin[DeskEnrollment]):
         "staff",
         "created_at",
     )
+
+    @admin.display(description=_("staff member"))
+    def staff_member(self, desk_case: DeskEnrollment) -> str:
+        return str(desk_case.staff)
 
     def _may(self, request: HttpRequest) -> bool:
         return request.user.has_perm("staff.create_at_desk")
