@@ -12,6 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from django_otp.admin import OTPAdminAuthenticationForm
+from django_otp.models import VerifyNotAllowed
 
 from authenticators.lifecycle import BlockReason, IdCheck, IdDocument
 from enrollment.models import AppointmentSlot
@@ -34,6 +35,23 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
         self.fields["otp_token"].widget.attrs.update(
             {"autocomplete": "one-time-code", "inputmode": "numeric"}
         )
+
+    def _verify_token(self, user: Any, token: str, device: Any = None) -> Any:
+        try:
+            return super()._verify_token(user, token, device)
+        except forms.ValidationError as error:
+            # django-otp refuses a throttled device without an error code; the audit log
+            # records why a staff login failed by the code.
+            if error.code is not None or device is None:
+                raise
+            allowed, extra = device.verify_is_allowed()
+            if allowed:
+                raise
+            throttled = (extra or {}).get("reason") == VerifyNotAllowed.N_FAILED_ATTEMPTS
+            raise forms.ValidationError(
+                error.message,
+                code="n_failed_attempts" if throttled else "verification_not_allowed",
+            ) from error
 
     def _chosen_device(self, user: Any) -> Any:
         device = super()._chosen_device(user)

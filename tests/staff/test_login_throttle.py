@@ -202,3 +202,21 @@ def test_a_citizens_mitid_login_leaves_axes_alone(client: Client) -> None:
     )
     assert answer.status_code == 302 and "/login/" not in answer["Location"]
     assert AccessAttempt.objects.filter(username=username).exists()
+
+
+def test_a_code_refused_while_the_device_is_throttled_is_audited_as_such(
+    borgerservice: User,
+) -> None:
+    device = TOTPDevice.objects.get(user=borgerservice)
+    device.throttling_failure_count = 3  # django-otp: wait 4 seconds after the third
+    device.throttling_failure_timestamp = timezone.now()
+    device.save()
+    response = log_in(client_at(), "birgit", PASSWORD, right_code(borgerservice))
+    assert response.status_code == 200
+    assert "Verification temporarily disabled" in response.content.decode()
+    assert [e.code for e in response.context["form"].errors.as_data()["__all__"]] == [
+        "n_failed_attempts"
+    ]
+    assert entries() == [
+        ("staff_login_failed", "birgit", "code_throttled", "client 198.51.100.7"),
+    ]
