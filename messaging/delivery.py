@@ -1,7 +1,7 @@
 """Handing one queued message to its gateway: tried until delivered, delivered once."""
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .backends import SMS, GatewayError, Letter, get_post_backend, get_sms_backend
-from .models import Channel, Message
+from .models import Channel, Message, OutboxMessage
 
 logger = logging.getLogger(__name__)
 
@@ -111,3 +111,14 @@ def claim_due(*, limit: int = 500) -> list[int]:
     lease = now + timedelta(seconds=settings.OUTBOX_RETRY_SECONDS)
     Message.objects.filter(pk__in=due).update(next_attempt_at=lease)
     return due
+
+
+def forget_old(*, before: datetime) -> dict[str, int]:
+    """Delete what was delivered or given up on before `before`: the messages (who got them,
+    and the words of those that held no secret) and the simulated gateways' deliveries. A
+    message still queued stays, whatever its age."""
+    done = (Message.Status.SENT, Message.Status.FAILED)
+    return {
+        "messages": Message.objects.filter(status__in=done, created_at__lt=before).delete()[0],
+        "simulated_deliveries": OutboxMessage.objects.filter(delivered_at__lt=before).delete()[0],
+    }

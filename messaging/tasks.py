@@ -1,9 +1,12 @@
 """Celery doors of the outbox: hand a message to Celery, deliver it, sweep up those waiting."""
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
 
 from . import delivery
 
@@ -36,3 +39,10 @@ def sweep_outbox() -> int:
     for message_id in due:
         hand_off(message_id)
     return len(due)
+
+
+@shared_task
+def clean_up() -> dict[str, int]:
+    """Forget messages delivered or given up on more than MESSAGE_RETENTION_DAYS ago."""
+    before = timezone.now() - timedelta(days=settings.MESSAGE_RETENTION_DAYS)
+    return delivery.forget_old(before=before)

@@ -282,6 +282,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "relying_parties.tasks.clear_expired_tokens",
         "schedule": 3600.0,
     },
+    "forget-old-messages": {"task": "messaging.tasks.clean_up", "schedule": 3600.0},
+    "clean-up-nemid-challenges": {"task": "nemid.tasks.clean_up", "schedule": 3600.0},
 }
 
 # Argon2id at OWASP's minimum cost (mitid_portal/hashers.py); Django's Argon2 hashes still
@@ -379,6 +381,9 @@ SMS_GATEWAY_TIMEOUT_SECONDS = env_int("SMS_GATEWAY_TIMEOUT_SECONDS", 5)
 # beat's sweep (which runs this often); after OUTBOX_MAX_ATTEMPTS tries it is given up on.
 OUTBOX_RETRY_SECONDS = env_int("OUTBOX_RETRY_SECONDS", 60)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 10)
+# Messages delivered (or given up on) are forgotten after this many days: who got them, and
+# the words of those without a secret (a secret's are blanked at once).
+MESSAGE_RETENTION_DAYS = env_int("MESSAGE_RETENTION_DAYS", 90)
 # Messages whose hand-off to Celery was lost (a broker or worker down) are sent again.
 CELERY_BEAT_SCHEDULE["sweep-outbox"] = {
     "task": "messaging.tasks.sweep_outbox",

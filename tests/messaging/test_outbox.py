@@ -181,3 +181,38 @@ def test_an_unreachable_http_gateway_is_a_gateway_error(settings) -> None:
     settings.SMS_GATEWAY_URL = "http://127.0.0.1:1/messages"
     with pytest.raises(GatewayError):
         HttpSMSBackend().send_messages([SMS(to="+4511111111", body="hello")])
+
+
+def test_messages_delivered_or_given_up_long_ago_are_forgotten_and_queued_ones_kept(
+    settings,
+) -> None:
+    from messaging import tasks
+    from messaging.models import Channel
+
+    settings.MESSAGE_RETENTION_DAYS = 90
+    long_ago = timezone.now() - timedelta(days=91)
+    kept = []
+    for status, old in [
+        (Message.Status.SENT, True),
+        (Message.Status.FAILED, True),
+        (Message.Status.QUEUED, True),  # not delivered yet: never forgotten
+        (Message.Status.SENT, False),
+    ]:
+        message = Message.objects.create(
+            channel=Channel.SMS, recipient="+4520304050", body=status, status=status
+        )
+        if old:
+            Message.objects.filter(pk=message.pk).update(created_at=long_ago)
+        if not old or status == Message.Status.QUEUED:
+            kept.append(message.pk)
+    delivered = OutboxMessage.objects.create(
+        channel=Channel.SMS, sender="MitID", recipient="+4520304050", body="x"
+    )
+    OutboxMessage.objects.filter(pk=delivered.pk).update(delivered_at=long_ago)
+    fresh = OutboxMessage.objects.create(
+        channel=Channel.SMS, sender="MitID", recipient="+4520304050", body="y"
+    )
+
+    assert tasks.clean_up() == {"messages": 2, "simulated_deliveries": 1}
+    assert sorted(Message.objects.values_list("pk", flat=True)) == sorted(kept)
+    assert list(OutboxMessage.objects.values_list("pk", flat=True)) == [fresh.pk]

@@ -136,3 +136,13 @@ def test_a_used_up_card_is_replaced_by_a_new_one() -> None:
     account.refresh_from_db()
     assert account.keycard_secret != old_secret
     assert challenge.key in account.unused_keys()
+
+
+def test_the_beat_deletes_key_card_challenges_long_run_out() -> None:
+    from nemid import tasks
+
+    account = NemIDAccountFactory(user_id="Jonas1983")
+    old, recent = challenge_for(account), challenge_for(account)
+    Challenge.objects.filter(token=old.token).update(expires_at=timezone.now() - timedelta(days=8))
+    assert tasks.clean_up() == 1
+    assert list(Challenge.objects.values_list("token", flat=True)) == [recent.token]
