@@ -8,7 +8,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from . import delivery
+from . import delivery, health
 
 logger = logging.getLogger(__name__)
 
@@ -46,3 +46,9 @@ def clean_up() -> dict[str, int]:
     """Forget messages delivered or given up on more than MESSAGE_RETENTION_DAYS ago."""
     before = timezone.now() - timedelta(days=settings.MESSAGE_RETENTION_DAYS)
     return delivery.forget_old(before=before)
+
+
+@shared_task(ignore_result=True)
+def heartbeat() -> None:
+    """Beat asks a worker to say it is alive (`/health/delivery/` reads when it last did)."""
+    health.beat()

@@ -8,6 +8,7 @@ from django.urls import include, path
 from django.views import defaults
 
 from app_api.views import error as app_api_error
+from messaging.health import delivery
 from mitid_portal.handlers import is_app_api
 from pages.health import health
 from pages.views import switch_language
@@ -16,6 +17,8 @@ from relying_parties.errors import is_machine_endpoint, machine_error
 urlpatterns = [
     # For load balancers and monitors: no language prefix, no session, JSON.
     path("health/", health, name="health"),
+    # For monitors only: whether what is sent to citizens goes out (Celery, the gateways).
+    path("health/delivery/", delivery, name="health-delivery"),
     # Before the admin, whose catch-all would take it: catalogue editing for translators.
     path("admin/translations/", include("translations.urls")),
     path("admin/", admin.site.urls),

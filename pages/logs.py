@@ -108,15 +108,16 @@ class DropQueryStrings(logging.Filter):
 
 
 class QuietHealthProbes(logging.Filter):
-    """Drops Django's "Service Unavailable: /health/" line: while a part is down a monitor
-    probes every few seconds, and the health view has logged which part and why already."""
+    """Drops Django's "Service Unavailable: /health/" line (and /health/delivery/'s): while a
+    part is down a monitor probes every few seconds, and the health view has logged which
+    part and why already."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         # By the view's URL name, wherever the health check is mounted.
         match = getattr(getattr(record, "request", None), "resolver_match", None)
         return not (
             getattr(record, "status_code", None) == 503
-            and getattr(match, "view_name", None) == "health"
+            and getattr(match, "view_name", None) in ("health", "health-delivery")
         )
 
 

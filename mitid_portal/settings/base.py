@@ -283,6 +283,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 3600.0,
     },
     "forget-old-messages": {"task": "messaging.tasks.clean_up", "schedule": 3600.0},
+    # Read by /health/delivery/ (messaging.health): beat and a worker are alive.
+    "heartbeat": {"task": "messaging.tasks.heartbeat", "schedule": 60.0},
     "clean-up-nemid-challenges": {"task": "nemid.tasks.clean_up", "schedule": 3600.0},
 }
 
@@ -384,6 +386,9 @@ OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 10)
 # Messages delivered (or given up on) are forgotten after this many days: who got them, and
 # the words of those without a secret (a secret's are blanked at once).
 MESSAGE_RETENTION_DAYS = env_int("MESSAGE_RETENTION_DAYS", 90)
+# /health/delivery/ answers 503 when no worker has run beat's heartbeat (every minute) for this
+# long, or a message has waited in the outbox this long.
+DELIVERY_LATE_SECONDS = env_int("DELIVERY_LATE_SECONDS", 300)
 # Messages whose hand-off to Celery was lost (a broker or worker down) are sent again.
 CELERY_BEAT_SCHEDULE["sweep-outbox"] = {
     "task": "messaging.tasks.sweep_outbox",

@@ -69,6 +69,7 @@ def test_only_the_health_checks_503_is_left_out_of_djangos_log() -> None:
         return record
 
     assert not quiet.filter(answered("/health/", 503))
+    assert not quiet.filter(answered("/health/delivery/", 503))
     assert quiet.filter(answered("/health/", 500))  # a fault in the view itself
     assert quiet.filter(answered("/da/nemid/login/", 503))  # a citizen turned away
 
