@@ -29,6 +29,22 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
     (those are TOTP devices too, on the citizens' own accounts).
     """
 
+    # One answer for a wrong password, a code missing or wrong, and a device resting after
+    # wrong codes: which of them it was would tell a guesser that the password is right (the
+    # audit log keeps which). In the staff member's language: django-otp speaks no Danish.
+    _REFUSED = _(
+        "Enter the right username, password and code from your authenticator. After several "
+        "wrong codes, wait a few minutes before you try again."
+    )
+    error_messages = {**OTPAdminAuthenticationForm.error_messages, "invalid_login": _REFUSED}
+    otp_error_messages = {
+        **OTPAdminAuthenticationForm.otp_error_messages,
+        **dict.fromkeys(
+            ("token_required", "invalid_token", "n_failed_attempts", "verification_not_allowed"),
+            _REFUSED,
+        ),
+    }
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["otp_token"].label = _("Code from your authenticator")

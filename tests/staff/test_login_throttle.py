@@ -165,6 +165,28 @@ def test_each_failed_staff_login_is_audited_with_why(borgerservice: User) -> Non
     assert AuditEntry.objects.filter(actor=borgerservice).count() == 3
 
 
+@pytest.mark.parametrize("language", ["da", "en", "kl"])
+def test_a_wrong_password_and_a_wrong_code_are_told_alike_in_the_staff_members_language(
+    borgerservice: User, language: str
+) -> None:
+    """Which it was would tell a guesser the password is right (a probe); django-otp's own
+    words were English on the Danish page."""
+    device = TOTPDevice.objects.get(user=borgerservice)
+    wrong_code = f"{(int(current_code(device)) + 1) % 1_000_000:06d}"
+    client = Client(REMOTE_ADDR="198.51.100.7", headers={"accept-language": language})
+    pages = [
+        log_in(client, "birgit", "wrong-password", wrong_code),
+        log_in(client, "birgit", PASSWORD),
+        log_in(client, "birgit", PASSWORD, wrong_code),
+    ]
+    errors = {
+        page.content.decode().split('class="errornote"')[1].split("</p>")[0] for page in pages
+    }
+    assert len(errors) == 1, errors
+    said = {"da": "Skriv det rigtige brugernavn", "en": "Enter the right username", "kl": "Atuisup"}
+    assert said[language] in errors.pop()
+
+
 def test_a_locked_out_try_is_audited_as_such(borgerservice: User) -> None:
     client = client_at()
     fail(client)
@@ -213,7 +235,8 @@ def test_a_code_refused_while_the_device_is_throttled_is_audited_as_such(
     device.save()
     response = log_in(client_at(), "birgit", PASSWORD, right_code(borgerservice))
     assert response.status_code == 200
-    assert "Verification temporarily disabled" in response.content.decode()
+    # Told as a wrong password is (which it was tells a guesser the password is right).
+    assert "wait a few minutes before you try again" in response.content.decode()
     assert [e.code for e in response.context["form"].errors.as_data()["__all__"]] == [
         "n_failed_attempts"
     ]
