@@ -49,6 +49,13 @@ class AppointmentSlotAdmin(admin.ModelAdmin[AppointmentSlot]):
     date_hierarchy = "starts_at"
     readonly_fields = ["booked"]
 
+    def save_model(
+        self, request: HttpRequest, obj: AppointmentSlot, form: Any, change: bool
+    ) -> None:
+        """Saved by its form, as the office's list saves it: the fields staff changed only
+        (`AppointmentSlotForm.save`)."""
+        form.save()
+
 
 @admin.register(DeviceOrder)
 class DeviceOrderAdmin(StaffActionsMixin):

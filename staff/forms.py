@@ -202,6 +202,17 @@ class AppointmentSlotForm(forms.ModelForm):
             )
         return cleaned
 
+    def save(self, commit: bool = True) -> AppointmentSlot:
+        """Django's; but a time that exists saves only the fields staff changed, never
+        `booked` as it was read: a citizen who booked the time meanwhile would be lost
+        (`enrollment.services` counts a booking up in a save of its own)."""
+        if not commit or self.instance._state.adding:
+            slot: AppointmentSlot = super().save(commit)
+            return slot
+        fields = self._meta.fields or ()
+        self.instance.save(update_fields=[name for name in self.changed_data if name in fields])
+        return self.instance
+
 
 # MitID at the Borgerservice desk (activation.desk) -------------------------------------------
 

@@ -117,3 +117,13 @@ def test_the_office_s_list_of_times_refuses_the_same(
     assert "2 citizens have booked this time: the capacity cannot be less." in html
     slot.refresh_from_db()
     assert (slot.starts_at, slot.capacity) == (STARTS, 3)
+
+
+def test_saving_a_time_keeps_a_booking_made_meanwhile(slot: AppointmentSlot) -> None:
+    """The form was read with 2 bookings; a citizen books the time before staff save it."""
+    form = AppointmentSlotForm(form_data(slot, capacity=5), instance=slot)
+    assert form.is_valid(), form.errors
+    AppointmentSlot.objects.filter(pk=slot.pk).update(booked=3)
+    form.save()
+    slot.refresh_from_db()
+    assert (slot.capacity, slot.booked) == (5, 3)
