@@ -11,9 +11,12 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.filters import FieldListFilter, SimpleListFilter
-from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.contrib.admin.widgets import url_params_from_lookup_dict
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.http import HttpRequest
+from django.utils.dateparse import parse_date, parse_datetime
 
 # The years whose date drill-down Django can bound (the next year must be a date too) and
 # whose bounds, made aware in local time, are still dates in UTC.
@@ -31,8 +34,29 @@ class FilterLookupsOnly(admin.ModelAdmin[Any]):
         if part in DRILL_DOWN:
             return str(value).isdigit() and int(value) in DRILL_DOWN[part]
         if lookup in self.filter_parameters(request) or self._limits_choices(lookup, value):
-            return super().lookup_allowed(lookup, value, request)
+            return self._a_bound_django_can_use(lookup, value) and super().lookup_allowed(
+                lookup, value, request
+            )
         return False
+
+    def _a_bound_django_can_use(self, lookup: str, value: Any) -> bool:
+        """A date filter's bound (`?created_at__gte=...`) is a date or time in a year Django can
+        convert for the database: year 1 in Copenhagen's time is before year 1 in UTC, an
+        OverflowError (a 500); one that is no date is refused too."""
+        path, _, operator = lookup.rpartition("__")
+        if operator not in ("gte", "gt", "lte", "lt"):
+            return True
+        try:
+            field = get_fields_from_path(self.model, path)[-1]
+        except (FieldDoesNotExist, NotRelationField):
+            return True
+        if not isinstance(field, models.DateField):  # DateTimeField is one too
+            return True
+        try:
+            bound = parse_datetime(str(value)) or parse_date(str(value))
+        except ValueError:
+            return False
+        return bound is not None and bound.year in DRILL_DOWN["year"]
 
     def filter_parameters(self, request: HttpRequest) -> set[str]:
         """The query-string parameters the list filters read."""

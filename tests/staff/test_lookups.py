@@ -1,5 +1,7 @@
 """The change lists take from the query string only the lookups their filters make."""
 
+from urllib.parse import quote
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
@@ -88,6 +90,17 @@ def test_a_tampered_filter_is_refused_not_a_server_error(desk: Client, url: str)
 def test_a_tampered_filter_on_approvals_is_refused_for_a_superuser(superuser: User) -> None:
     client = log_in_staff(english_client(), superuser)
     assert client.get("/admin/relying_parties/approval/?at__year=99999").status_code == 400
+
+
+@pytest.mark.parametrize("bound", ["0001-01-01", "0001-01-01 00:00:00+01:00", "2026-13-01", "x"])
+def test_a_date_filters_bound_out_of_range_is_refused_not_a_server_error(
+    superuser: User, bound: str
+) -> None:
+    """Year 1 in Copenhagen's time is before year 1 in UTC: an OverflowError (a 500)."""
+    client = log_in_staff(english_client(), superuser)
+    url = "/admin/otp_totp/totpdevice/?created_at__gte="
+    assert client.get(url + quote(bound)).status_code == 400
+    assert client.get(url + quote("2026-12-05 00:00:00+01:00")).status_code == 200
 
 
 @pytest.mark.parametrize(
