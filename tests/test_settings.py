@@ -183,3 +183,22 @@ def test_every_setting_read_from_the_environment_is_in_the_readme() -> None:
     assert len(names) > 50, "the pattern no longer finds the settings"
     readme = (ROOT / "README.md").read_text()
     assert sorted(name for name in names if f"`{name}" not in readme) == []
+
+
+def test_the_base_settings_keep_debug_off_unless_asked() -> None:
+    """A Procfile process started without DJANGO_SETTINGS_MODULE runs the base settings: it
+    must not show Django's technical pages (with the settings in them) to the public."""
+    show = "import mitid_portal.settings.base as s; print(s.DEBUG, s.WHITENOISE_USE_FINDERS)"
+    clean = {"PATH": os.environ["PATH"]}
+    unset = subprocess.run(
+        [sys.executable, "-c", show], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+    asked = subprocess.run(
+        [sys.executable, "-c", show],
+        cwd=ROOT,
+        env={**clean, "DEBUG": "true"},
+        capture_output=True,
+        text=True,
+    )
+    assert unset.stdout.split() == ["False", "True"], unset.stderr
+    assert asked.stdout.split() == ["True", "True"], asked.stderr

@@ -23,7 +23,9 @@ django_stubs_ext.monkeypatch()
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-do-not-use-in-production")
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for (`make run DEBUG=true`): a process started without the production
+# settings must not show Django's technical pages, with the settings in them.
+DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR blocks, comma-separated);
@@ -349,20 +351,23 @@ ROSETTA_AUTO_COMPILE = True
 ROSETTA_ENABLE_REFLANG = True
 
 STATIC_URL = "static/"
-# In development WhiteNoise serves straight from the finders; collectstatic runs with DEBUG off.
-STATIC_ROOT = None if DEBUG else BASE_DIR / "staticfiles"
+# WhiteNoise serves straight from the finders unless DEBUG is set false, as `make run` and
+# `make run-stack` do after collectstatic: the tests, the benchmarks and the servers they start
+# collect nothing (production.py serves collected files always).
+_static_from_finders = env_bool("DEBUG", True)
+STATIC_ROOT = None if _static_from_finders else BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if _static_from_finders
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = _static_from_finders
 
 # Outside parties, each behind a small interface chosen here (dotted paths).
 CPR_REGISTRY = env_str("CPR_REGISTRY", "cpr.simulator.SimulatedCPRRegistry")
