@@ -81,7 +81,7 @@ def import_production_settings(**env: str) -> subprocess.CompletedProcess[str]:
 def test_production_settings_refuse_to_start_without_database_and_redis() -> None:
     result = import_production_settings()
     assert result.returncode != 0
-    assert "ImproperlyConfigured: Set DATABASE_URL and REDIS_URL in production" in result.stderr
+    assert "- Set DATABASE_URL and REDIS_URL in production" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -96,7 +96,22 @@ def test_production_settings_name_the_one_variable_missing(
 ) -> None:
     result = import_production_settings(**given)
     assert result.returncode != 0
-    assert f"ImproperlyConfigured: Set {missing} in production" in result.stderr
+    assert f"- Set {missing} in production" in result.stderr
+
+
+def test_production_settings_name_every_missing_setting_at_once() -> None:
+    """A deployer fixed them one start at a time: the first missing setting stopped the
+    import before the next was looked at."""
+    result = import_production_settings(SECRET_KEY="")
+    assert result.returncode != 0
+    assert "The production settings refuse to start" in result.stderr
+    for line in (
+        "- Set SECRET_KEY",
+        "- Set DATABASE_URL and REDIS_URL in production",
+        "- Set OIDC_ISSUER",
+    ):
+        assert line in result.stderr
+    assert result.stderr.count("ImproperlyConfigured:") == 1
 
 
 def test_production_settings_start_with_database_redis_and_issuer() -> None:

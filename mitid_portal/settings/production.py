@@ -1,14 +1,21 @@
-"""Production settings: the base settings, hardened; secrets must come from the environment."""
+"""Production settings: the base settings, hardened; secrets must come from the environment.
+
+Every setting production cannot do without is checked, and the settings refuse to start once,
+naming each one missing or wrong (a deployer fixed them one start at a time before).
+"""
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import env_bool, env_int, env_str
 
+# What is missing or wrong, one line each; raised together at the end of this module.
+_refusals: list[str] = []
+
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY or SECRET_KEY.startswith("insecure-"):
-    raise ImproperlyConfigured("Set SECRET_KEY to a long random value in production.")
+    _refusals.append("Set SECRET_KEY to a long random value in production.")
 PIN_HASH_KEY = env_str("PIN_HASH_KEY", "") or SECRET_KEY
 
 # The embedded defaults (SQLite, a cache and channel layer per process, Celery run inline) are
@@ -16,7 +23,7 @@ PIN_HASH_KEY = env_str("PIN_HASH_KEY", "") or SECRET_KEY
 # between processes. Refuse to start instead of falling back to them.
 _missing = [name for name in ("DATABASE_URL", "REDIS_URL") if not env_str(name)]
 if _missing:
-    raise ImproperlyConfigured(
+    _refusals.append(
         f"Set {' and '.join(_missing)} in production: "
         "the portal needs PostgreSQL and Redis there, not its embedded defaults."
     )
@@ -24,7 +31,7 @@ if _missing:
 # ID tokens name their issuer, and parties check it: one public address, not whichever of
 # ALLOWED_HOSTS a request came by (the discovery document and the tokens followed the Host).
 if not OIDC_ISSUER.startswith("https://"):  # noqa: F405
-    raise ImproperlyConfigured(
+    _refusals.append(
         "Set OIDC_ISSUER to the portal's public https address in production "
         "(e.g. https://mitid.example): the issuer of its ID tokens."
     )
@@ -54,3 +61,9 @@ DEMO_MODE = env_bool("DEMO_MODE", False)
 
 # Relying parties are sent back over https only; the ID tokens' key comes from the environment.
 OAUTH2_PROVIDER = {**OAUTH2_PROVIDER, "ALLOWED_REDIRECT_URI_SCHEMES": ["https"]}  # noqa: F405
+
+if _refusals:
+    raise ImproperlyConfigured(
+        "The production settings refuse to start (see the README's Settings):\n"
+        + "\n".join(f"- {refusal}" for refusal in _refusals)
+    )
