@@ -10,6 +10,15 @@ from django.test import Client
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Every setting production asks for, in a form it takes.
+PRODUCTION = {
+    "DATABASE_URL": "postgres://u@db.example:5432/portal",
+    "REDIS_URL": "redis://cache.example:6379/0",
+    "OIDC_ISSUER": "https://mitid.example",
+    "TRUSTED_PROXIES": "10.0.0.7",
+}
+
+
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {
         k: v
@@ -36,9 +45,7 @@ def test_production_settings_pass_the_deploy_check_once_given_secrets() -> None:
         DJANGO_SETTINGS_MODULE="mitid_portal.settings.production",
         SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
         ALLOWED_HOSTS="mitid.example",
-        DATABASE_URL="postgres://u@db.example:5432/portal",
-        REDIS_URL="redis://cache.example:6379/0",
-        OIDC_ISSUER="https://mitid.example",
+        **PRODUCTION,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -114,13 +121,50 @@ def test_production_settings_name_every_missing_setting_at_once() -> None:
     assert result.stderr.count("ImproperlyConfigured:") == 1
 
 
-def test_production_settings_start_with_database_redis_and_issuer() -> None:
-    result = import_production_settings(
-        DATABASE_URL="postgres://u@db.example:5432/portal",
-        REDIS_URL="redis://cache.example:6379/0",
-        OIDC_ISSUER="https://mitid.example",
-    )
+def test_production_settings_start_with_what_they_ask_for() -> None:
+    result = import_production_settings(**PRODUCTION)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("proxies", ["", "  "])
+def test_production_settings_refuse_to_start_without_trusted_proxies(proxies: str) -> None:
+    """Behind the documented nginx every client had the proxy's address: one person's failed
+    logins locked every citizen out."""
+    result = import_production_settings(**{**PRODUCTION, "TRUSTED_PROXIES": proxies})
+    assert result.returncode != 0
+    assert "- Set TRUSTED_PROXIES to the reverse proxies' addresses" in result.stderr
+
+
+def test_production_settings_refuse_trusted_proxies_that_are_no_addresses() -> None:
+    result = import_production_settings(**{**PRODUCTION, "TRUSTED_PROXIES": "none,proxy.lan"})
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES holds 'none'" in result.stderr
+    assert "TRUSTED_PROXIES holds 'proxy.lan'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("proxies", "trusted"),
+    [("none", "[]"), ("None", "[]"), ("10.0.0.7, 10.1.0.0/16", "['10.0.0.7', '10.1.0.0/16']")],
+)
+def test_trusted_proxies_none_says_clients_connect_directly(proxies: str, trusted: str) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import mitid_portal.settings.production as s; print(s.TRUSTED_PROXIES)",
+        ],
+        cwd=ROOT,
+        env={
+            "PATH": os.environ["PATH"],
+            "SECRET_KEY": "a-long-random-secret-" + "x" * 40,
+            **PRODUCTION,
+            "TRUSTED_PROXIES": proxies,
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stdout.strip() == trusted, result.stderr
 
 
 def test_embedded_defaults_need_no_service() -> None:

@@ -30,7 +30,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "t
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR blocks, comma-separated);
 # none by default, so the peer's address is the client (pages.clients.client_address).
-TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+# `none` says so explicitly: production asks for one or the other (production.py).
+TRUSTED_PROXIES = (
+    [] if env_str("TRUSTED_PROXIES").strip().lower() == "none" else env_list("TRUSTED_PROXIES", [])
+)
 
 INSTALLED_APPS = [
     # Django's admin on our OTP-protected site (staff.sites.StaffAdminSite).

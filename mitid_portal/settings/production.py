@@ -4,6 +4,8 @@ Every setting production cannot do without is checked, and the settings refuse t
 naming each one missing or wrong (a deployer fixed them one start at a time before).
 """
 
+import ipaddress
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -35,6 +37,23 @@ if not OIDC_ISSUER.startswith("https://"):  # noqa: F405
         "Set OIDC_ISSUER to the portal's public https address in production "
         "(e.g. https://mitid.example): the issuer of its ID tokens."
     )
+
+# Behind a reverse proxy that is not named here every client has the proxy's address, and one
+# person's failed logins lock out every citizen: a deployer says which proxies, or `none`.
+if not env_str("TRUSTED_PROXIES").strip():
+    _refusals.append(
+        "Set TRUSTED_PROXIES to the reverse proxies' addresses or CIDR blocks (comma-separated), "
+        "or to none when clients connect directly: behind a proxy not named there, every client "
+        "has the proxy's address, and one person's failed logins lock out everyone."
+    )
+for _entry in TRUSTED_PROXIES:  # noqa: F405
+    try:
+        ipaddress.ip_network(_entry, strict=False)
+    except ValueError:
+        _refusals.append(
+            f"TRUSTED_PROXIES holds {_entry!r}, which is not an IP address or network "
+            "(none alone means no proxy)."
+        )
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
