@@ -1,6 +1,8 @@
 """The demo staff: seeded in their groups with a TOTP device; `staff_code` reads it."""
 
 from io import StringIO
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -59,3 +61,17 @@ def test_staff_code_refuses_outside_demo_mode() -> None:
 def test_staff_code_of_someone_without_a_device_is_an_error() -> None:
     with pytest.raises(CommandError):
         call_command("staff_code", "nobody", stdout=StringIO())
+
+
+def test_seed_demo_refuses_outside_demo_mode_before_writing_anything(
+    settings: Any, tmp_path: Path
+) -> None:
+    """Under the production settings it trusted the demo CSCAs (their keys in var/passports),
+    made staff with the README's passwords and crashed half-way."""
+    settings.PASSPORT_CSCA_DIR = str(tmp_path / "csca")
+    settings.PASSPORT_DEMO_DIR = str(tmp_path / "passports")
+    with override_settings(DEMO_MODE=False), pytest.raises(CommandError, match="demo mode"):
+        seed()
+    assert not User.objects.exists()
+    assert not TOTPDevice.objects.exists()
+    assert list(tmp_path.iterdir()) == []

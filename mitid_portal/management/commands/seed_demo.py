@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from authenticators.stock import fill_stock
 from enrollment.demo import seed_offices
@@ -18,6 +19,14 @@ class Command(BaseCommand):
     help = "Create the demo people (CPR register, NemID) and the demo staff. Idempotent."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # The demo's CSCAs (whose keys lie beside the demo passports) would be trusted by the
+        # chip check, the staff would have the README's passwords, and the Demo Bank a
+        # published secret: never outside a demo.
+        if not settings.DEMO_MODE:
+            raise CommandError(
+                "seed_demo works in demo mode only (DEMO_MODE=true): it makes demo staff with "
+                "published passwords and trusts the demo passports' CSCAs. Nothing was written."
+            )
         for account in seed_demo_people():
             self.stdout.write(
                 f"NemID user-ID {account.user_id} (key card {account.keycard_number})"
