@@ -16,6 +16,9 @@ PRODUCTION = {
     "REDIS_URL": "redis://cache.example:6379/0",
     "OIDC_ISSUER": "https://mitid.example",
     "TRUSTED_PROXIES": "10.0.0.7",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "SMS_BACKEND": "messaging.backends.HttpSMSBackend",
+    "SMS_GATEWAY_URL": "https://sms.example/messages",
 }
 
 
@@ -261,3 +264,25 @@ def test_the_base_settings_keep_debug_off_unless_asked() -> None:
     )
     assert unset.stdout.split() == ["False", "True"], unset.stderr
     assert asked.stdout.split() == ["True", "True"], asked.stderr
+
+
+@pytest.mark.parametrize(
+    ("given", "refusal"),
+    [
+        ({"EMAIL_BACKEND": ""}, "- Set EMAIL_BACKEND"),
+        ({"EMAIL_BACKEND": "messaging.backends.OutboxEmailBackend"}, "- Set EMAIL_BACKEND"),
+        ({"SMS_BACKEND": ""}, "- Set SMS_BACKEND"),
+        ({"SMS_GATEWAY_URL": ""}, "- Set SMS_GATEWAY_URL"),
+    ],
+)
+def test_production_settings_refuse_the_messaging_simulators_unless_allowed(
+    given: dict[str, str], refusal: str
+) -> None:
+    """Production ran the outbox simulators when no gateway was set: nothing reached anyone."""
+    environment = {k: v for k, v in {**PRODUCTION, **given}.items() if v}
+    result = import_production_settings(**environment)
+    assert result.returncode != 0
+    assert refusal in result.stderr
+    if "SMS_GATEWAY_URL" not in refusal:
+        allowed = import_production_settings(**environment, ALLOW_SIMULATORS="true")
+        assert allowed.returncode == 0, allowed.stderr

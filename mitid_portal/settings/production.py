@@ -55,6 +55,26 @@ for _entry in TRUSTED_PROXIES:  # noqa: F405
             "(none alone means no proxy)."
         )
 
+# The outbox simulators keep e-mails and SMS in a table that no citizen reads. A pilot or a
+# staging set-up may want them, and says so; a deployment that forgot its gateways must not
+# start and quietly send nothing.
+ALLOW_SIMULATORS = env_bool("ALLOW_SIMULATORS", False)
+if not ALLOW_SIMULATORS:
+    if EMAIL_BACKEND == "messaging.backends.OutboxEmailBackend":  # noqa: F405
+        _refusals.append(
+            "Set EMAIL_BACKEND (e.g. django.core.mail.backends.smtp.EmailBackend, with "
+            "EMAIL_HOST and the rest): e-mails would go to the outbox simulator, or set "
+            "ALLOW_SIMULATORS=true for a pilot or staging."
+        )
+    if SMS_BACKEND == "messaging.backends.OutboxSMSBackend":  # noqa: F405
+        _refusals.append(
+            "Set SMS_BACKEND (e.g. messaging.backends.HttpSMSBackend, with SMS_GATEWAY_URL): "
+            "SMS would go to the outbox simulator, or set ALLOW_SIMULATORS=true for a pilot "
+            "or staging."
+        )
+if SMS_BACKEND == "messaging.backends.HttpSMSBackend" and not SMS_GATEWAY_URL:  # noqa: F405
+    _refusals.append("Set SMS_GATEWAY_URL: the HTTP SMS gateway has nowhere to post.")
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
