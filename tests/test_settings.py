@@ -286,3 +286,63 @@ def test_production_settings_refuse_the_messaging_simulators_unless_allowed(
     if "SMS_GATEWAY_URL" not in refusal:
         allowed = import_production_settings(**environment, ALLOW_SIMULATORS="true")
         assert allowed.returncode == 0, allowed.stderr
+
+
+def test_postgresql_gives_up_connecting_after_db_connect_timeout() -> None:
+    """A PostgreSQL that took the connection and never answered held /health/ and every
+    page for ever: libpq waits without end unless given a connect_timeout."""
+    show = (
+        "from django.db import connection; "
+        "print(connection.get_connection_params().get('connect_timeout'))"
+    )
+    url = "postgres://u@db.example:5432/portal"
+    default = run_manage("shell", "-v", "0", "-c", show, DATABASE_URL=url)
+    chosen = run_manage("shell", "-v", "0", "-c", show, DATABASE_URL=url, DB_CONNECT_TIMEOUT="2")
+    in_url = run_manage("shell", "-v", "0", "-c", show, DATABASE_URL=url + "?connect_timeout=9")
+    assert default.stdout.strip() == "5", default.stderr
+    assert chosen.stdout.strip() == "2", chosen.stderr
+    assert in_url.stdout.strip() == "9", in_url.stderr
+
+
+def test_a_postgresql_that_never_answers_is_given_up_on() -> None:
+    """A listener that takes the connection and says nothing, as a hung server does."""
+    import socket
+    import time
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        started = time.monotonic()
+        environment = {
+            k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}
+        }
+        try:
+            result = subprocess.run(
+                [
+                    sys.executable,
+                    "manage.py",
+                    "shell",
+                    "-v",
+                    "0",
+                    "-c",
+                    "from django.db import connection\n"
+                    "try:\n    connection.ensure_connection()\n"
+                    "except Exception as error:\n    print(type(error).__name__)",
+                ],
+                cwd=ROOT,
+                env={
+                    **environment,
+                    "DATABASE_URL": f"postgres://u@127.0.0.1:{port}/portal",
+                    "DB_CONNECT_TIMEOUT": "2",
+                },
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=30,
+            )
+        except subprocess.TimeoutExpired:
+            pytest.fail("the connection still waited after 30 s")
+        took = time.monotonic() - started
+    assert result.stdout.strip() == "OperationalError", result.stderr
+    assert took < 15

@@ -167,6 +167,12 @@ DATABASES: dict[str, dict[str, Any]] = {
         }
     )
 }
+# A PostgreSQL that takes the connection and never answers held every page, and the health
+# check, for ever: libpq gives up on connecting after this many seconds (its minimum is 2).
+# A `connect_timeout` in DATABASE_URL's query wins.
+DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 5)
+if DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis")):
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
