@@ -1,10 +1,10 @@
-"""Staff services beyond the lifecycle ones: their own OTP devices, refusals for want of a
-permission, and logins, which are audited."""
+"""Staff services beyond the lifecycle ones: their own OTP devices (and enrolling one),
+refusals for want of a permission, and logins, which are audited."""
 
 from collections.abc import Sequence
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import models
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,40 @@ def own_totp_devices(user: User) -> "QuerySet[TOTPDevice]":
         .filter(codedevice__isnull=True)
         .order_by("pk")
     )
+
+
+STAFF_DEVICE_NAME = "Authenticator app"
+
+
+class StaffDeviceRefused(Exception):
+    """No TOTP device was enrolled: `code` says why (`not_staff`, `has_device`)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@transaction.atomic
+def enrol_staff_totp_device(*, user: User, replace: bool = False) -> TOTPDevice:
+    """A new confirmed TOTP device for a staff member, whose key the caller shows them once.
+
+    With `replace`, their own devices before it (a lost phone's) are deleted; without it a
+    staff member who has one keeps it, and nothing is made.
+    """
+    if not user.is_staff:
+        raise StaffDeviceRefused("not_staff")
+    # Two enrolments at once for one staff member: the second waits, then finds the first's.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    # Unconfirmed ones too; never a citizen's code device (a TOTP device of its own).
+    devices = TOTPDevice.objects.filter(user=user, codedevice__isnull=True)
+    if devices.exists():
+        if not replace:
+            raise StaffDeviceRefused("has_device")
+        devices.delete()
+    device: TOTPDevice = TOTPDevice.objects.create(
+        user=user, name=STAFF_DEVICE_NAME, confirmed=True
+    )
+    return device
 
 
 def _identity_of(thing: models.Model) -> Identity | None:

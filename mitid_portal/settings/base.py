@@ -557,6 +557,8 @@ STEP_UP_MINUTES = env_int("STEP_UP_MINUTES", 5)
 DEMO_MODE = env_bool("DEMO_MODE", True)
 
 LOGIN_URL = "login:start"
+# The name staff's authenticator apps list their admin code under (`manage.py staff_totp`).
+OTP_TOTP_ISSUER = "MitID admin"
 
 # Staff logins (the admin): after STAFF_LOGIN_MAX_FAILURES wrong passwords from one client for
 # one username, that pair is locked out for STAFF_LOGIN_LOCK_MINUTES (counted in the database,
