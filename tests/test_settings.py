@@ -5,13 +5,28 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from django.test import Client
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _private_key_pem(key: object) -> str:
+    return key.private_bytes(  # type: ignore[attr-defined, no-any-return]
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
+RSA_KEY = _private_key_pem(rsa.generate_private_key(public_exponent=65537, key_size=2048))
+
 # Every setting production asks for, in a form it takes.
 PRODUCTION = {
+    "ALLOWED_HOSTS": "mitid.example",
+    "OIDC_RSA_PRIVATE_KEY": RSA_KEY,
+    "WEBAUTHN_RP_ID": "mitid.example",
     "DATABASE_URL": "postgres://u@db.example:5432/portal",
     "REDIS_URL": "redis://cache.example:6379/0",
     "OIDC_ISSUER": "https://mitid.example",
@@ -47,7 +62,6 @@ def test_production_settings_pass_the_deploy_check_once_given_secrets() -> None:
         "WARNING",
         DJANGO_SETTINGS_MODULE="mitid_portal.settings.production",
         SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
-        ALLOWED_HOSTS="mitid.example",
         **PRODUCTION,
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -346,3 +360,28 @@ def test_a_postgresql_that_never_answers_is_given_up_on() -> None:
         took = time.monotonic() - started
     assert result.stdout.strip() == "OperationalError", result.stderr
     assert took < 15
+
+
+@pytest.mark.parametrize(
+    ("given", "refusal"),
+    [
+        ({"OIDC_RSA_PRIVATE_KEY": ""}, "- Set OIDC_RSA_PRIVATE_KEY to the RSA private key"),
+        ({"OIDC_RSA_PRIVATE_KEY": "not a key"}, "- OIDC_RSA_PRIVATE_KEY is no unencrypted PEM"),
+        (
+            {"OIDC_RSA_PRIVATE_KEY": _private_key_pem(ec.generate_private_key(ec.SECP256R1()))},
+            "- OIDC_RSA_PRIVATE_KEY must be an RSA key",
+        ),
+        ({"WEBAUTHN_RP_ID": ""}, "- Set WEBAUTHN_RP_ID to the portal's public host name"),
+        ({"WEBAUTHN_RP_ID": "localhost"}, "- Set WEBAUTHN_RP_ID to the portal's public host name"),
+        ({"ALLOWED_HOSTS": ""}, "- Set ALLOWED_HOSTS to the portal's public host names"),
+    ],
+)
+def test_production_settings_refuse_to_start_without_a_signing_key_chip_host_or_hosts(
+    given: dict[str, str], refusal: str
+) -> None:
+    """Production started with an empty JWKS (token requests failed), the chip bound to
+    localhost (chip logins failed) and Django's development ALLOWED_HOSTS."""
+    environment = {k: v for k, v in {**PRODUCTION, **given}.items() if v}
+    result = import_production_settings(**environment)
+    assert result.returncode != 0
+    assert refusal in result.stderr

@@ -6,6 +6,8 @@ naming each one missing or wrong (a deployer fixed them one start at a time befo
 
 import ipaddress
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -36,6 +38,42 @@ if not OIDC_ISSUER.startswith("https://"):  # noqa: F405
     _refusals.append(
         "Set OIDC_ISSUER to the portal's public https address in production "
         "(e.g. https://mitid.example): the issuer of its ID tokens."
+    )
+
+# The hosts the portal answers for: without them Django's development defaults (localhost,
+# testserver) would stand, and every real request be refused.
+if not env_str("ALLOWED_HOSTS").strip():
+    _refusals.append(
+        "Set ALLOWED_HOSTS to the portal's public host names (comma-separated, e.g. "
+        "mitid.example): the defaults are localhost and testserver."
+    )
+
+# The ID tokens' signing key (the demo's is made on first start in demo mode only): without it
+# the JWKS is empty and every token request fails.
+if not OIDC_RSA_PRIVATE_KEY:  # noqa: F405
+    _refusals.append(
+        "Set OIDC_RSA_PRIVATE_KEY to the RSA private key (PEM) that signs the ID tokens "
+        "(e.g. openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048): without it the "
+        "JWKS is empty and token requests fail."
+    )
+else:
+    try:
+        _key = serialization.load_pem_private_key(
+            OIDC_RSA_PRIVATE_KEY.encode(),  # noqa: F405
+            password=None,
+        )
+    except (ValueError, TypeError) as _error:
+        _refusals.append(f"OIDC_RSA_PRIVATE_KEY is no unencrypted PEM private key ({_error}).")
+    else:
+        if not isinstance(_key, rsa.RSAPrivateKey):
+            _refusals.append("OIDC_RSA_PRIVATE_KEY must be an RSA key: ID tokens are RS256.")
+
+# A chip (WebAuthn) is bound to this host name: `localhost`, the default, fails every chip
+# login on the portal's real host.
+if env_str("WEBAUTHN_RP_ID", "localhost").strip() in {"", "localhost"}:
+    _refusals.append(
+        "Set WEBAUTHN_RP_ID to the portal's public host name (e.g. mitid.example), the MitID "
+        "chip's relying party: with localhost every chip registration and login fails."
     )
 
 # Behind a reverse proxy that is not named here every client has the proxy's address, and one
