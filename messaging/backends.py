@@ -130,11 +130,17 @@ class OutboxEmailBackend(BaseEmailBackend):
 
 class HttpSMSBackend:
     """An SMS gateway over HTTP, in the shape most providers offer: one JSON POST a message to
-    `SMS_GATEWAY_URL`, with the idempotency key in a header so a repeated try is sent once.
+    `SMS_GATEWAY_URL`, with the idempotency key in a header so a repeated try is sent once, and
+    `SMS_GATEWAY_TOKEN`, when set, as a bearer token (kept out of the URL, which logs keep).
     Anything but a 2xx answer, or no answer within `SMS_GATEWAY_TIMEOUT_SECONDS`, is a
     GatewayError (tried again)."""
 
     def send_messages(self, messages: Sequence[SMS]) -> int:
+        credentials = (
+            {"Authorization": f"Bearer {settings.SMS_GATEWAY_TOKEN}"}
+            if settings.SMS_GATEWAY_TOKEN
+            else {}
+        )
         for sms in messages:
             try:
                 answer = requests.post(
@@ -144,7 +150,7 @@ class HttpSMSBackend:
                         "from": sms.sender or settings.SMS_SENDER,
                         "text": sms.body,
                     },
-                    headers={"Idempotency-Key": sms.key} if sms.key else {},
+                    headers={**credentials, **({"Idempotency-Key": sms.key} if sms.key else {})},
                     timeout=settings.SMS_GATEWAY_TIMEOUT_SECONDS,
                 )
             except requests.RequestException as error:

@@ -385,3 +385,37 @@ def test_production_settings_refuse_to_start_without_a_signing_key_chip_host_or_
     result = import_production_settings(**environment)
     assert result.returncode != 0
     assert refusal in result.stderr
+
+
+def test_smtp_is_configured_from_the_environment() -> None:
+    """Only the backend could be chosen: the relay, its login and TLS were Django's defaults."""
+    result = run_manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from django.core.mail import get_connection; "
+        "c = get_connection('django.core.mail.backends.smtp.EmailBackend'); "
+        "print(c.host, c.port, c.username, c.password, c.use_tls, c.use_ssl, c.timeout)",
+        EMAIL_HOST="smtp.example",
+        EMAIL_PORT="587",
+        EMAIL_HOST_USER="portal",
+        EMAIL_HOST_PASSWORD="relay-password",
+        EMAIL_USE_TLS="true",
+        EMAIL_TIMEOUT="7",
+    )
+    assert result.stdout.split() == [
+        "smtp.example",
+        "587",
+        "portal",
+        "relay-password",
+        "True",
+        "False",
+        "7",
+    ], result.stderr
+
+
+def test_production_settings_refuse_both_tls_and_ssl_for_smtp() -> None:
+    result = import_production_settings(**PRODUCTION, EMAIL_USE_TLS="true", EMAIL_USE_SSL="true")
+    assert result.returncode != 0
+    assert "- Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both" in result.stderr

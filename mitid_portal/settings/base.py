@@ -384,6 +384,16 @@ NEMID_PROVIDER = env_str("NEMID_PROVIDER", "nemid.simulator.SimulatedNemID")
 SMS_BACKEND = env_str("SMS_BACKEND", "messaging.backends.OutboxSMSBackend")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "messaging.backends.OutboxEmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "MitID <no-reply@mitid.example>")
+# Django's SMTP backend (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend): the
+# relay, its login, and TLS (STARTTLS) or SSL from the start, never both. A relay that does not
+# answer fails the worker's try after EMAIL_TIMEOUT seconds (retried), not for ever.
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 SMS_SENDER = env_str("SMS_SENDER", "MitID")
 # Letters (the activation letter with a code device) go by this printing and posting service.
 POST_BACKEND = env_str("POST_BACKEND", "messaging.backends.OutboxPostBackend")
@@ -392,6 +402,8 @@ POST_SENDER = env_str("POST_SENDER", "MitID, Postboks 1234, 2300 København S")
 LETTER_ACTIVATION_CODE_DAYS = env_int("LETTER_ACTIVATION_CODE_DAYS", 30)
 # The HTTP SMS gateway (messaging.backends.HttpSMSBackend): where it posts, and how long it waits.
 SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL")
+# Sent as `Authorization: Bearer <token>` when set.
+SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN", "")
 SMS_GATEWAY_TIMEOUT_SECONDS = env_int("SMS_GATEWAY_TIMEOUT_SECONDS", 5)
 # The outbox: a message still waiting this long after a try is handed to Celery again by the
 # beat's sweep (which runs this often); after OUTBOX_MAX_ATTEMPTS tries it is given up on.

@@ -110,6 +110,8 @@ if not ALLOW_SIMULATORS:
             "SMS would go to the outbox simulator, or set ALLOW_SIMULATORS=true for a pilot "
             "or staging."
         )
+if EMAIL_USE_TLS and EMAIL_USE_SSL:  # noqa: F405
+    _refusals.append("Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both (Django refuses to send).")
 if SMS_BACKEND == "messaging.backends.HttpSMSBackend" and not SMS_GATEWAY_URL:  # noqa: F405
     _refusals.append("Set SMS_GATEWAY_URL: the HTTP SMS gateway has nowhere to post.")
 

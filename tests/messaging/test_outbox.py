@@ -140,9 +140,11 @@ class Gateway(BaseHTTPRequestHandler):
 
     failures = 0
     taken: dict[str, dict[str, str]] = {}
+    authorizations: list[str | None] = []
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        Gateway.authorizations.append(self.headers.get("Authorization"))
         if Gateway.failures > 0:
             Gateway.failures -= 1
             self.send_response(503)
@@ -160,7 +162,7 @@ def gateway(settings) -> Iterator[type[Gateway]]:
     server = HTTPServer(("127.0.0.1", 0), Gateway)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.server_port}/messages"
-    Gateway.failures, Gateway.taken = 0, {}
+    Gateway.failures, Gateway.taken, Gateway.authorizations = 0, {}, []
     yield Gateway
     server.shutdown()
 
@@ -175,6 +177,17 @@ def test_the_http_gateway_gets_the_key_and_its_failures_are_retried(
     backend.send_messages([SMS(to="+4511111111", body="hello", key="k1")])
     backend.send_messages([SMS(to="+4511111111", body="hello", key="k1")])
     assert gateway.taken == {"k1": {"to": "+4511111111", "from": "MitID", "text": "hello"}}
+
+
+def test_the_http_gateway_gets_the_token_as_a_bearer_when_one_is_set(
+    gateway: type[Gateway], settings
+) -> None:
+    settings.SMS_GATEWAY_TOKEN = ""
+    HttpSMSBackend().send_messages([SMS(to="+4511111111", body="hello", key="k1")])
+    settings.SMS_GATEWAY_TOKEN = "gateway-token-1"
+    HttpSMSBackend().send_messages([SMS(to="+4511111111", body="hello", key="k2")])
+    assert gateway.authorizations == [None, "Bearer gateway-token-1"]
+    assert set(gateway.taken) == {"k1", "k2"}
 
 
 def test_an_unreachable_http_gateway_is_a_gateway_error(settings) -> None:
