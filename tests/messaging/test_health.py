@@ -28,6 +28,17 @@ def test_a_worker_that_ran_the_heartbeat_lately_and_an_outbox_on_time_are_ok(
     assert answer(client) == (200, [])
 
 
+@pytest.fixture(autouse=True)
+def _with_a_worker(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # as deployed: a worker and beat of their own
+
+
+def test_tasks_run_in_the_request_have_no_worker_to_ask_after(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    """The embedded defaults (`make run`): no worker, no beat, and nothing late."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    assert answer(client) == (200, [])
+
+
 def test_no_heartbeat_or_an_old_one_is_named(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
     assert answer(client) == (503, ["celery"])  # beat or every worker never ran
     health.beat(now=time.time() - settings.DELIVERY_LATE_SECONDS - 1)
