@@ -4,6 +4,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from cpr.models import RegisteredPerson
+from tests.factories import IdentityFactory
+
 from .helpers import english_client, log_in_staff, staff_member
 
 
@@ -32,3 +35,16 @@ def desk(borgerservice: User) -> Client:
 def phone_support(support: User) -> Client:
     """Support's browser, in English."""
     return log_in_staff(english_client(), support)
+
+
+@pytest.fixture
+def jonas() -> object:
+    RegisteredPerson.objects.create(
+        cpr="1505831235",
+        given_name="Jonas",
+        family_name="Jensen",
+        street="Vestergade 12",
+        postcode="7400",
+        city="Herning",
+    )
+    return IdentityFactory(cpr="1505831235", user_id="J()nas Jen5en")

@@ -14,7 +14,6 @@ from audit.models import AuditEntry
 from audit.services import record
 from authenticators import lifecycle, services
 from authenticators.models import AppDevice, AuthenticatorEvent
-from cpr.models import RegisteredPerson
 from tests.factories import AppDeviceFactory, IdentityFactory, active_code_device
 
 from .helpers import english_client, log_in_staff, staff_member
@@ -31,19 +30,6 @@ SCREENS = [
     "/admin/enrollment/appointmentslot/",
     "/admin/audit/auditentry/",
 ]
-
-
-@pytest.fixture
-def jonas() -> object:
-    RegisteredPerson.objects.create(
-        cpr="1505831235",
-        given_name="Jonas",
-        family_name="Jensen",
-        street="Vestergade 12",
-        postcode="7400",
-        city="Herning",
-    )
-    return IdentityFactory(cpr="1505831235", user_id="J()nas Jen5en")
 
 
 @pytest.mark.parametrize("url", SCREENS)
