@@ -38,6 +38,7 @@ class AuditEntry(models.Model):
         PERMISSION_DENIED = "permission_denied", _("Refused: no permission")
         STAFF_LOGIN = "staff_login", _("Staff login")
         STAFF_LOGIN_FAILED = "staff_login_failed", _("Staff login failed")
+        STAFF_TOTP_ENROLLED = "staff_totp_enrolled", _("Staff authenticator app enrolled")
         DESK_CREATED = "desk_created", _("MitID created at Borgerservice")
         DESK_REFUSED = "desk_refused", _("Refused at Borgerservice")
         TRANSACTION_APPROVED = "transaction_approved", _("Transaction approved for a party")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditEntry
-from audit.services import UNKNOWN_USER
+from audit.services import SYSTEM, UNKNOWN_USER
 from audit.services import record as audit
 from authenticators.models import Identity
 
@@ -50,12 +50,22 @@ def enrol_staff_totp_device(*, user: User, replace: bool = False) -> TOTPDevice:
     User.objects.select_for_update().filter(pk=user.pk).first()
     # Unconfirmed ones too; never a citizen's code device (a TOTP device of its own).
     devices = TOTPDevice.objects.filter(user=user, codedevice__isnull=True)
-    if devices.exists():
+    replaced = devices.exists()
+    if replaced:
         if not replace:
             raise StaffDeviceRefused("has_device")
         devices.delete()
     device: TOTPDevice = TOTPDevice.objects.create(
         user=user, name=STAFF_DEVICE_NAME, confirmed=True
+    )
+    # Whoever holds the new key can log in as them: it is in the audit log, by the system
+    # (the command line has no staff member).
+    audit(
+        AuditEntry.Action.STAFF_TOTP_ENROLLED,
+        by=None,
+        unless_staff=SYSTEM,
+        target=user.get_username(),
+        detail="the earlier device deleted" if replaced else "",
     )
     return device
 

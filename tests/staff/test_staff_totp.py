@@ -12,6 +12,7 @@ from django.test.utils import override_settings
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit.models import AuditEntry
 from tests.factories import IdentityFactory, active_code_device
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +62,15 @@ def test_a_staff_member_with_a_device_keeps_it_unless_replaced() -> None:
     assert second != first
     device = TOTPDevice.objects.get(user__username="birgit")
     assert device.config_url == second
+    # Whoever holds a key can log in as her: each enrolment is in the audit log, the refused
+    # one not.
+    entries = AuditEntry.objects.order_by("pk").values_list(
+        "action", "actor_name", "target", "detail"
+    )
+    assert list(entries) == [
+        ("staff_totp_enrolled", "system", "birgit", ""),
+        ("staff_totp_enrolled", "system", "birgit", "the earlier device deleted"),
+    ]
 
 
 def test_replacing_leaves_a_citizens_code_device_alone() -> None:
