@@ -182,9 +182,17 @@ def test_a_wrong_password_and_a_wrong_code_are_told_alike_in_the_staff_members_l
     errors = {
         page.content.decode().split('class="errornote"')[1].split("</p>")[0] for page in pages
     }
+    # Nor does a list of devices appear once the password was right (one device is chosen).
+    assert not any('name="otp_device"' in page.content.decode() for page in pages)
     assert len(errors) == 1, errors
     said = {"da": "Skriv det rigtige brugernavn", "en": "Enter the right username", "kl": "Atuisup"}
     assert said[language] in errors.pop()
+
+
+def test_a_staff_member_with_two_devices_chooses_one(borgerservice: User) -> None:
+    TOTPDevice.objects.create(user=borgerservice, name="Second phone", confirmed=True)
+    page = log_in(client_at(), "birgit", PASSWORD, "123456").content.decode()
+    assert 'name="otp_device"' in page and "Second phone" in page
 
 
 def test_a_locked_out_try_is_audited_as_such(borgerservice: User) -> None:
