@@ -24,9 +24,10 @@ class StaffConfig(AppConfig):
         from audit.labels import register_details, register_reasons
         from audit.models import AuditEntry
 
-        from .services import LOGIN_FAILURE_WORDS
+        from .services import ENROLMENT_WORDS, LOGIN_FAILURE_WORDS
 
         register_reasons(LOGIN_FAILURE_WORDS, action=AuditEntry.Action.STAFF_LOGIN_FAILED)
+        register_reasons(ENROLMENT_WORDS, action=AuditEntry.Action.STAFF_TOTP_ENROLLED)
         # A staff login's detail: the address it came from ("client 192.0.2.7").
         register_details(
             {"client": pgettext_lazy("the address a staff login came from", "from")},

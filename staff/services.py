@@ -27,6 +27,10 @@ def own_totp_devices(user: User) -> "QuerySet[TOTPDevice]":
 
 
 STAFF_DEVICE_NAME = "Authenticator app"
+# The reason of an enrolment that deleted the staff member's earlier device (a lost phone's),
+# in words in the audit log (staff.apps).
+ENROLMENT_REPLACED = "replaced"
+ENROLMENT_WORDS = {ENROLMENT_REPLACED: _("an earlier device deleted")}
 
 
 class StaffDeviceRefused(Exception):
@@ -65,7 +69,7 @@ def enrol_staff_totp_device(*, user: User, replace: bool = False) -> TOTPDevice:
         by=None,
         unless_staff=SYSTEM,
         target=user.get_username(),
-        detail="the earlier device deleted" if replaced else "",
+        reason=ENROLMENT_REPLACED if replaced else "",
     )
     return device
 

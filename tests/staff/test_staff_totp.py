@@ -9,9 +9,11 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.test.utils import override_settings
+from django.utils import translation
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit.labels import reason_label
 from audit.models import AuditEntry
 from tests.factories import IdentityFactory, active_code_device
 
@@ -65,12 +67,15 @@ def test_a_staff_member_with_a_device_keeps_it_unless_replaced() -> None:
     # Whoever holds a key can log in as her: each enrolment is in the audit log, the refused
     # one not.
     entries = AuditEntry.objects.order_by("pk").values_list(
-        "action", "actor_name", "target", "detail"
+        "action", "actor_name", "target", "reason"
     )
     assert list(entries) == [
         ("staff_totp_enrolled", "system", "birgit", ""),
-        ("staff_totp_enrolled", "system", "birgit", "the earlier device deleted"),
+        ("staff_totp_enrolled", "system", "birgit", "replaced"),
     ]
+    # In the staff member's words on the log's screen.
+    with translation.override("da"):
+        assert reason_label("replaced", "staff_totp_enrolled") == "en tidligere enhed slettet"
 
 
 def test_replacing_leaves_a_citizens_code_device_alone() -> None:
