@@ -152,6 +152,13 @@ class CodeForm(forms.Form):
         return value
 
 
+# Said on the public check page, the live check and the user-ID pages, once a client has
+# checked `USER_ID_CHECKS_PER_WINDOW` user-IDs in the window.
+USER_IDS_CHECKED_TOO_OFTEN = _(
+    "You have checked many user-IDs in a short time. Wait a few minutes and try again."
+)
+
+
 class UserIdForm(forms.Form):
     user_id = forms.CharField(
         label=_("User-ID"),
@@ -174,12 +181,18 @@ class UserIdForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, cpr: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, cpr: str | None = None, limited: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.cpr = cpr
+        # The client has checked too many user-IDs lately (`rate_limits`): nothing is checked.
+        self.limited = limited
 
     def clean_user_id(self) -> str:
         value: str = self.cleaned_data["user_id"]
+        if self.limited:
+            raise ValidationError(USER_IDS_CHECKED_TOO_OFTEN, code="limited")
         validate_user_id(value, cpr=self.cpr)
         return value
 

@@ -14,6 +14,7 @@ from django.views.generic import FormView
 from pages.redirects import ErrorsAfterRedirectMixin
 
 from .forms import UserIdForm
+from .rate_limits import over_user_id_step_limit
 from .user_ids import suggestions
 
 
@@ -38,6 +39,14 @@ class UserIdSuggestionsMixin(FormView):
 
     def user_id_cpr(self) -> str:
         raise NotImplementedError
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        if self.request.method == "POST" and self.get_form_class() is UserIdForm:
+            # Every user-ID sent counts towards the client's checks, as on the public check
+            # page: the answer says whether it is taken.
+            kwargs["limited"] = over_user_id_step_limit(self.request)
+        return kwargs
 
     def form_invalid(self, form: Form) -> HttpResponse:
         response = super().form_invalid(form)

@@ -378,6 +378,41 @@ def test_the_public_check_is_rate_limited_per_client(client: Client, db: None, s
     assert other.post("/en/enrollment/check-user-id/", {"user_id": "guess9x"}).status_code == 200
 
 
+def test_the_user_id_step_counts_towards_the_clients_checks(
+    jonas: Client, django_capture_on_commit_callbacks, settings
+) -> None:
+    """The step says "taken" as the public check does: a probe's NemID login asked it about
+    user-IDs by the thousand, past the check page's limit."""
+    to_user_id_step(jonas, django_capture_on_commit_callbacks)
+    empty_cache()
+    settings.USER_ID_CHECKS_PER_WINDOW = 3
+    Identity.objects.create(cpr="0203754322", user_id="KarenH", user_id_key="karenh")
+    for _ in range(3):
+        answer = jonas.post("/en/enrollment/user-id/", {"user_id": "karenh"})
+        assert answer.context["form"].has_error("user_id", "taken")
+    answer = jonas.post("/en/enrollment/user-id/", {"user_id": "karenh"})
+    html = answer.content.decode()
+    assert answer.context["form"].has_error("user_id", "limited")
+    assert "Someone else has this user-ID already." not in html
+    assert "You have checked many user-IDs in a short time." in html
+    assert not answer.context.get("suggestions")
+    # Nor a free one: it is not even claimed.
+    answer = jonas.post("/en/enrollment/user-id/", {"user_id": "Fresh.Idea"})
+    assert answer.context["form"].has_error("user_id", "limited")
+    assert Identity.objects.get(cpr="1505831235").user_id == ""
+    # The public check page counts the same checks.
+    public = jonas.post("/en/enrollment/check-user-id/", {"user_id": "Other.Idea"})
+    assert public.status_code == 429
+
+
+def test_the_user_id_step_serves_while_redis_is_down(
+    jonas: Client, django_capture_on_commit_callbacks, redis_down: None
+) -> None:
+    to_user_id_step(jonas, django_capture_on_commit_callbacks)
+    answer = jonas.post("/en/enrollment/user-id/", {"user_id": "Fresh.Idea"})
+    assert answer["Location"] == "/en/enrollment/delivery/"
+
+
 def test_the_error_summary_links_to_the_radio_group(jonas: Client) -> None:
     html = jonas.post("/en/enrollment/method/", {}).content.decode()
     assert 'href="#id_method"' in html

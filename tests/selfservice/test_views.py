@@ -18,6 +18,7 @@ from login import session
 from messaging.models import OutboxMessage
 from nemid import session as nemid_session
 from nemid.provider import NemIDProof
+from tests.caches import empty_cache
 from tests.factories import AppDeviceFactory, IdentityFactory
 from tests.logins import log_in_with_mitid
 
@@ -320,6 +321,25 @@ def test_the_user_id_page_keeps_what_was_typed_and_says_why(
     assert response.context["suggestions"][0] in response.content.decode()
     response = client.post("/en/selfservice/user-id/", {"user_id": "Karen Hansen 1975"})
     assert response["Location"] == "/en/selfservice/"
+
+
+def test_the_user_id_page_counts_towards_the_clients_checks(
+    logged_in: Callable[..., Client], karen: Identity, kodeviser: CodeDevice, settings
+) -> None:
+    empty_cache()
+    settings.USER_ID_CHECKS_PER_WINDOW = 2
+    client = logged_in(karen, kodeviser)
+    IdentityFactory(user_id="Taken Name")
+    for _ in range(2):
+        response = client.post("/en/selfservice/user-id/", {"user_id": "taken name"})
+        assert response.context["form"].has_error("user_id", "taken")
+    response = client.post("/en/selfservice/user-id/", {"user_id": "taken name"})
+    assert response.context["form"].has_error("user_id", "limited")
+    assert "Someone else has this user-ID already." not in response.content.decode()
+    response = client.post("/en/selfservice/user-id/", {"user_id": "Karen Hansen 1975"})
+    assert response.context["form"].has_error("user_id", "limited")
+    karen.refresh_from_db()
+    assert karen.user_id == "karen.h"
 
 
 def test_a_tampered_channel_falls_back_to_the_mobile_number(
