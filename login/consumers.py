@@ -10,6 +10,7 @@ the loop share.
 import asyncio
 import time
 import types
+from collections import Counter
 from collections.abc import Coroutine, Generator
 from typing import Any
 
@@ -17,9 +18,12 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.http import HttpRequest
 
 from authenticators.models import AppLogin
 from pages import outages
+from pages.clients import client_address
 
 from . import app_logins, clock, frames, listeners
 from . import session as login_session
@@ -31,6 +35,8 @@ EARLY_SECONDS = 0.001
 NO_LOGIN = 4403
 # The status changes cannot be heard (Redis is down): the page asks by polling instead.
 TRY_AGAIN_LATER = 1013
+# The sockets open on this server process, by client address (`client_of`).
+OPEN_BY_CLIENT: Counter[str] = Counter()
 FINISHED = (
     AppLogin.Status.APPROVED,
     AppLogin.Status.REJECTED,
@@ -39,6 +45,18 @@ FINISHED = (
     AppLogin.Status.COMPLETED,
     AppLogin.Status.EXPIRED,
 )
+
+
+def client_of(scope: Any) -> str:
+    """The address of the browser that opened the socket, as `pages.clients` reads a page's
+    request (a trusted proxy's `X-Forwarded-For` believed, no one else's); "" for none."""
+    request = HttpRequest()
+    peer = scope.get("client")
+    request.META["REMOTE_ADDR"] = str(peer[0]) if peer else ""
+    for name, value in scope.get("headers", ()):
+        if name.lower() == b"x-forwarded-for":
+            request.META["HTTP_X_FORWARDED_FOR"] = value.decode("latin-1")
+    return client_address(request)
 
 
 @database_sync_to_async
@@ -108,6 +126,8 @@ class AppLoginConsumer(AsyncJsonWebsocketConsumer):
     # The status last said to the browser: a listener catching up after a Redis restart
     # passes on every login's status, changed or not.
     said = ""
+    # The client whose open sockets this one counts among (`OPEN_BY_CLIENT`), while open.
+    counted_for = ""
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         """Channels' own loop, without what it keeps for a channel this consumer has not got:
@@ -125,6 +145,7 @@ class AppLoginConsumer(AsyncJsonWebsocketConsumer):
             pass
         finally:
             self.stop_frames()
+            self.uncount()
             if self.listener is not None:  # cancelled (the server stopping), not disconnected
                 await self.leave()
 
@@ -134,6 +155,13 @@ class AppLoginConsumer(AsyncJsonWebsocketConsumer):
         traceback in the log and the socket dropped: a probe's.)"""
 
     async def connect(self) -> None:
+        if not self.count():
+            # One client's flood of sockets (each sent a frame a second, held for minutes):
+            # those past its share wait no more. A browser told so polls, as when Redis is
+            # down, so a citizen behind a busy shared address still logs in.
+            await self.accept()
+            await self.close(code=TRY_AGAIN_LATER)
+            return
         try:
             listener = self.listener = await listeners.hold()
         except Exception as failure:
@@ -173,7 +201,28 @@ class AppLoginConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         self.stop_frames()
+        self.uncount()
         await self.leave()
+
+    def count(self) -> bool:
+        """Count this socket among its client's on this process; False, uncounted, when the
+        client has `APP_LOGIN_SOCKETS_PER_CLIENT` open already. A socket with no address (a
+        server that gave none) is not counted."""
+        client = client_of(self.scope)
+        if not client:
+            return True
+        if OPEN_BY_CLIENT[client] >= settings.APP_LOGIN_SOCKETS_PER_CLIENT:
+            return False
+        OPEN_BY_CLIENT[client] += 1
+        self.counted_for = client
+        return True
+
+    def uncount(self) -> None:
+        client, self.counted_for = self.counted_for, ""
+        if client:
+            OPEN_BY_CLIENT[client] -= 1
+            if OPEN_BY_CLIENT[client] <= 0:
+                del OPEN_BY_CLIENT[client]
 
     async def leave(self) -> None:
         if self.listener is not None:

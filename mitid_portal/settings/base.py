@@ -487,6 +487,9 @@ PIN_HASH_KEY = env_str("PIN_HASH_KEY", "") or SECRET_KEY
 APP_REQUEST_MAX_SKEW_SECONDS = env_int("APP_REQUEST_MAX_SKEW_SECONDS", 120)
 # An app login expires after 3 minutes; a scanned QR frame older than a few seconds is refused.
 APP_LOGIN_SECONDS = env_int("APP_LOGIN_SECONDS", 180)
+# Live QR websockets one client address may hold open on one server process; those past it
+# are closed at once with "try again later" and their pages poll (`login.consumers`).
+APP_LOGIN_SOCKETS_PER_CLIENT = env_int("APP_LOGIN_SOCKETS_PER_CLIENT", 30)
 APP_LOGIN_FRAME_MAX_AGE_SECONDS = env_int("APP_LOGIN_FRAME_MAX_AGE_SECONDS", 5)
 
 # Where browsers open websockets: empty for the same origin (one ASGI server, or a proxy that

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from authenticators import app_keys
 from authenticators.models import AppDevice, AppLogin
-from login import app_logins, clock, frames, listeners
+from login import app_logins, clock, consumers, frames, listeners
 from login import session as login_session
 from mitid_portal.asgi import application
 from mitid_portal.origins import origin_allowed
@@ -92,6 +92,60 @@ def test_with_redis_down_the_socket_closes_and_the_page_polls_instead(
     assert ("pages.outages", "WARNING") in [(r.name, r.levelname) for r in caplog.records]
     # Lines that say what failed, no tracebacks.
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+def test_one_client_holds_only_its_share_of_sockets_and_the_rest_poll(
+    phone: AppDevice, settings: Any
+) -> None:
+    """A probe opened a thousand sockets on one session's login from one address, each sent
+    a frame a second: past `APP_LOGIN_SOCKETS_PER_CLIENT` a socket is told "try again later"
+    (the page polls). Another client, and the first once one of its sockets closed, go on."""
+    settings.APP_LOGIN_SOCKETS_PER_CLIENT = 2
+    login = start()
+
+    def from_client(address: str) -> WebsocketCommunicator:
+        socket = browser_waiting_on(login)
+        socket.scope["client"] = (address, 50000)
+        return socket
+
+    first, second, third, again = (from_client("203.0.113.9") for _ in range(4))
+    other = from_client("198.51.100.4")
+
+    async def run() -> list[Any]:
+        said = []
+        for socket in (first, second):
+            await socket.connect()
+            said.append((await socket.receive_json_from(timeout=3))["status"])
+        await third.connect()
+        said.append(await third.receive_output(timeout=3))
+        await other.connect()
+        said.append((await other.receive_json_from(timeout=3))["status"])
+        await first.disconnect()
+        await again.connect()
+        said.append((await again.receive_json_from(timeout=3))["status"])
+        for socket in (second, other, again):
+            await socket.disconnect()
+        return said
+
+    assert async_to_sync(run)() == [
+        "waiting",
+        "waiting",
+        {"type": "websocket.close", "code": 1013},
+        "waiting",
+        "waiting",
+    ]
+    assert not consumers.OPEN_BY_CLIENT
+
+
+def test_a_socket_counts_for_the_client_behind_a_trusted_proxy(settings: Any) -> None:
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    scope = {
+        "client": ("10.0.0.2", 443),
+        "headers": [(b"x-forwarded-for", b"192.0.2.1, 203.0.113.9")],
+    }
+    assert consumers.client_of(scope) == "203.0.113.9"
+    assert consumers.client_of({**scope, "client": ("198.51.100.4", 443)}) == "198.51.100.4"
+    assert consumers.client_of({}) == ""
 
 
 def test_a_websocket_from_another_site_is_refused(phone: AppDevice) -> None:
