@@ -32,3 +32,7 @@ if os.environ.get("BENCH_CHANNEL_LAYER") == "pubsub":
             "CONFIG": {"hosts": [os.environ["REDIS_URL"]]},
         }
     }
+# The load generator is one client address holding thousands of live QR sockets (bench.frames,
+# bench.approvals): the per-client cap that keeps one address from doing so in production
+# (`APP_LOGIN_SOCKETS_PER_CLIENT`) is lifted here, its count kept.
+APP_LOGIN_SOCKETS_PER_CLIENT = 1_000_000
