@@ -53,6 +53,15 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["-created_at"]
+        indexes = [
+            # /health/delivery/ asks for the oldest message still queued: the queued alone,
+            # by age, so the answer is the index's first entry however many were sent.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(status="queued"),
+                name="message_queued_by_age",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.recipient}"

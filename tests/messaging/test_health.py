@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from messaging import health, tasks
 from messaging.models import Channel, Message
+from tests.plans import plans_of
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +64,9 @@ def test_the_heartbeat_is_on_beats_schedule() -> None:
         entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
     }
     assert schedule["messaging.tasks.heartbeat"] < settings.DELIVERY_LATE_SECONDS
+
+
+def test_the_oldest_queued_message_is_read_from_its_index() -> None:
+    """The outbox keeps every message ever sent; asking after the oldest one waiting, every
+    few seconds, must not read them all."""
+    assert "message_queued_by_age" in plans_of(health.late_parts)
