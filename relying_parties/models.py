@@ -4,6 +4,7 @@ for a party from its code to its tokens, and the evidence of each approved trans
 import uuid
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.settings import oauth2_settings
@@ -108,6 +109,17 @@ class PartyLogin(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            # Blocking a device ends the codes of its logins not yet swapped
+            # (`services.end_codes_of_device`): those alone, found by device and expiry.
+            models.Index(
+                fields=["device", "code_expires"],
+                condition=Q(redeemed_at=None),
+                name="party_login_open_code_device",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.party} {self.created_at:%Y-%m-%d %H:%M:%S}"

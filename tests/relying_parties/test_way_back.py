@@ -8,7 +8,9 @@ from django.test import Client
 
 from authenticators import lifecycle
 from authenticators.models import AppDevice, CodeDevice, Identity
+from relying_parties import services
 from tests.factories import AppDeviceFactory, active_code_device
+from tests.plans import plans_of
 
 from .conftest import REDIRECT_URI, Party, approve_in_app
 from .helpers import (
@@ -392,6 +394,13 @@ def test_a_code_of_another_device_is_not_ended_by_a_block(
     lifecycle.block_device(other, reason="lost", by=None)
     status, _answer = exchange(client, party, code)
     assert status == 200
+
+
+def test_the_codes_a_block_ends_are_found_by_their_index(jonas_phone: AppDevice) -> None:
+    """Every party login is kept; blocking a phone must not read them all to find its few
+    codes not yet swapped."""
+    plans = plans_of(lambda: services.end_codes_of_device(None, device=jonas_phone))
+    assert "party_login_open_code_device" in plans
 
 
 def test_blocking_the_phone_a_party_login_was_made_with_ends_its_token(
