@@ -19,7 +19,7 @@ TRUSTED_PROXIES ?=
 MESSAGE_DIRS := pages nemid cpr messaging audit enrollment authenticators activation login app_api relying_parties demo_bank selfservice staff translations mitid_portal templates
 MAKEMESSAGES := $(MANAGE) makemessages --locale da --locale en --locale kl --no-obsolete --add-location file --ignore '.venv/*' --ignore 'static/*' --ignore 'tests/*' --ignore 'bench/*'
 
-.PHONY: run test format install messages test-api-schema test-faults compilemessages check-messages translations-report check-translations lint test-services test-browser test-browser-stack run-stack browser-deps ci clean bench bench-peers bench-peers-instructions bench-peers-profile
+.PHONY: run test format install static messages test-api-schema test-faults compilemessages check-messages translations-report check-translations lint test-services test-browser test-browser-stack run-stack browser-deps ci clean bench bench-peers bench-peers-instructions bench-peers-profile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ install: $(VENV)/.installed
 
 compilemessages: install
 	$(MANAGE) compilemessages --ignore '.venv/*' -v 0
+
+## The static files WhiteNoise serves with DEBUG off (staticfiles/), as the benchmarks run.
+static: install
+	DEBUG=false $(MANAGE) collectstatic --noinput -v 0
 
 ## make run: install, migrate, compile messages, load demo data, serve on http://127.0.0.1:8000
 # The Demo Bank's addresses follow PORT (seed_demo registers them as its redirect URIs).
@@ -136,19 +140,19 @@ $(PEERS_VENV)/.installed: bench/peers/requirements.txt
 ## make bench-peers: the portal's logins against django-allauth, django-two-factor-auth and
 ## Django's LoginView on PostgreSQL (bench/peers/); prints the table, writes bench/results/peers.json.
 ## Databases bench_peers_* (BENCH_PEERS_POSTGRES), Redis database 10 (BENCH_PEERS_REDIS_URL).
-bench-peers: compilemessages $(PEERS_VENV)/.installed
+bench-peers: compilemessages static $(PEERS_VENV)/.installed
 	$(BIN)/python -m bench.peers.run $(BENCH_PEERS_ARGS)
 
 ## make bench-peers-instructions: the same logins' instructions in the server's worker, counted
 ## by callgrind, which the machine's noise does not move (bench/results/peers-instructions.json).
-bench-peers-instructions: compilemessages $(PEERS_VENV)/.installed
+bench-peers-instructions: compilemessages static $(PEERS_VENV)/.installed
 	$(BIN)/python -m bench.peers.instructions $(BENCH_PEERS_INSTRUCTIONS_ARGS)
 
 ## make bench: every figure of the README's Benchmarks, one after the other (about 40 minutes,
 ## the machine otherwise quiet): (a) to (d), the peers' logins, the relying-party login. Each
 ## prints its table and saves its result in bench/results/. Needs wrk and valgrind
 ## (apt-get install -y wrk valgrind).
-bench: compilemessages $(PEERS_VENV)/.installed
+bench: compilemessages static $(PEERS_VENV)/.installed
 	$(BIN)/python -m bench.frames --logins 10000
 	$(BIN)/python -m bench.approvals --rate 100
 	$(BIN)/python -m bench.approvals --rate 200
@@ -161,7 +165,7 @@ bench: compilemessages $(PEERS_VENV)/.installed
 		$(BIN)/python -m bench.party_logins
 
 ## Where the portal's login CPU goes: py-spy on the workers (bench/results/peers-profile-*.txt).
-bench-peers-profile: compilemessages
+bench-peers-profile: compilemessages static
 	$(BIN)/python -m bench.peers.profile $(BENCH_PEERS_ARGS)
 
 ci: lint check-messages check-translations test test-services test-browser

@@ -261,23 +261,29 @@ def test_every_setting_read_from_the_environment_is_in_the_readme() -> None:
     assert sorted(name for name in names if f"`{name}" not in readme) == []
 
 
-def test_the_base_settings_keep_debug_off_unless_asked() -> None:
+@pytest.mark.parametrize(
+    ("debug", "shown"),
+    [
+        (None, ["False", "False", "staticfiles", "CompressedManifestStaticFilesStorage"]),
+        ("false", ["False", "False", "staticfiles", "CompressedManifestStaticFilesStorage"]),
+        ("true", ["True", "True", "None", "StaticFilesStorage"]),
+    ],
+)
+def test_the_base_settings_keep_debug_off_unless_asked(debug: str | None, shown: list[str]) -> None:
     """A Procfile process started without DJANGO_SETTINGS_MODULE runs the base settings: it
-    must not show Django's technical pages (with the settings in them) to the public."""
-    show = "import mitid_portal.settings.base as s; print(s.DEBUG, s.WHITENOISE_USE_FINDERS)"
-    clean = {"PATH": os.environ["PATH"]}
-    unset = subprocess.run(
-        [sys.executable, "-c", show], cwd=ROOT, env=clean, capture_output=True, text=True
+    must not show Django's technical pages (with the settings in them) to the public. DEBUG
+    is read once and means one thing: on, the static files come from the finders; off, from
+    what collectstatic gathered (`make run` collects them when DEBUG is off)."""
+    show = (
+        "import mitid_portal.settings.base as s; "
+        "print(s.DEBUG, s.WHITENOISE_USE_FINDERS, s.STATIC_ROOT and s.STATIC_ROOT.name, "
+        "s.STORAGES['staticfiles']['BACKEND'].rsplit('.', 1)[1])"
     )
-    asked = subprocess.run(
-        [sys.executable, "-c", show],
-        cwd=ROOT,
-        env={**clean, "DEBUG": "true"},
-        capture_output=True,
-        text=True,
+    env = {"PATH": os.environ["PATH"]} | ({} if debug is None else {"DEBUG": debug})
+    result = subprocess.run(
+        [sys.executable, "-c", show], cwd=ROOT, env=env, capture_output=True, text=True
     )
-    assert unset.stdout.split() == ["False", "True"], unset.stderr
-    assert asked.stdout.split() == ["True", "True"], asked.stderr
+    assert result.stdout.split() == shown, result.stderr
 
 
 @pytest.mark.parametrize(

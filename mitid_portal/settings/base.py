@@ -360,23 +360,22 @@ ROSETTA_AUTO_COMPILE = True
 ROSETTA_ENABLE_REFLANG = True
 
 STATIC_URL = "static/"
-# WhiteNoise serves straight from the finders unless DEBUG is set false, as `make run` and
-# `make run-stack` do after collectstatic: the tests, the benchmarks and the servers they start
-# collect nothing (production.py serves collected files always).
-_static_from_finders = env_bool("DEBUG", True)
-STATIC_ROOT = None if _static_from_finders else BASE_DIR / "staticfiles"
+# With DEBUG on, WhiteNoise serves straight from the finders; off, as deployed, the files
+# collectstatic gathered, by their hashed names (`make run` and `make run-stack` collect them).
+# The tests take the finders with DEBUG off (tests/settings.py): they collect nothing.
+STATIC_ROOT = None if DEBUG else BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if _static_from_finders
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = _static_from_finders
+WHITENOISE_USE_FINDERS = DEBUG
 
 # Outside parties, each behind a small interface chosen here (dotted paths).
 CPR_REGISTRY = env_str("CPR_REGISTRY", "cpr.simulator.SimulatedCPRRegistry")
