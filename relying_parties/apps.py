@@ -12,6 +12,8 @@ class RelyingPartiesConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
         from oauth2_provider.models import get_application_model
 
+        from audit.labels import register_reasons
+        from audit.models import AuditEntry
         from authenticators import signals
         from login import ways_back
 
@@ -31,3 +33,4 @@ class RelyingPartiesConfig(AppConfig):
         signals.device_out_of_use.connect(
             services.end_codes_of_device, dispatch_uid="relying-parties:device-out-of-use"
         )
+        register_reasons(services.CODE_REUSED_WORDS, action=AuditEntry.Action.CODE_REUSED)

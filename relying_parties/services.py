@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import (
     AbstractApplication,
@@ -298,6 +299,11 @@ def swapped_login(party_login: PartyLogin) -> PartyLogin:
     return PartyLogin.objects.select_related("identity", "party", "id_token").get(pk=party_login.pk)
 
 
+# The reason of a reused code's audit entry, in words on the audit log's screen (apps.py).
+CODE_REUSED_TOKENS_REVOKED = "tokens_revoked"
+CODE_REUSED_WORDS = {CODE_REUSED_TOKENS_REVOKED: _("the tokens of the first use revoked")}
+
+
 @transaction.atomic
 def refuse_reused_code(party_login: PartyLogin) -> None:
     """A code that was already swapped came again: someone else may hold it, so the tokens it
@@ -311,6 +317,6 @@ def refuse_reused_code(party_login: PartyLogin) -> None:
         by=None,
         identity=party_login.identity,
         target=party_login.party.name,
-        detail="the tokens of the first use are revoked",
+        reason=CODE_REUSED_TOKENS_REVOKED,
         unless_staff=audit.SYSTEM,
     )

@@ -9,10 +9,11 @@ from urllib.parse import quote
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from oauth2_provider.models import AccessToken, Grant, IDToken, RefreshToken
 from oauth2_provider.signals import app_authorized
 
+from audit.labels import reason_label
 from audit.models import AuditEntry
 from authenticators import lifecycle
 from authenticators.models import AppDevice, AppLogin, Identity
@@ -473,7 +474,16 @@ def test_a_code_used_twice_is_refused_and_its_tokens_revoked(
     status, body = exchange(client, party, code)
     assert (status, body["error"]) == (400, "invalid_grant")
     assert Client().get("/oidc/userinfo/", headers=bearer).status_code == 401
-    assert AuditEntry.objects.filter(action="oidc_code_reused").exists()
+    entry = AuditEntry.objects.get(action="oidc_code_reused")
+    # A reason code, read in the staff member's language on the audit log's screen.
+    assert (entry.actor_name, entry.reason, entry.detail) == ("system", "tokens_revoked", "")
+    for language, words in (
+        ("da", "tokens fra første brug tilbagekaldt"),
+        ("en", "the tokens of the first use revoked"),
+        ("kl", "token-it siullermik atornermi pissarsiat atorunnaarsinneqarput"),
+    ):
+        with translation.override(language):
+            assert reason_label(entry.reason, entry.action) == words
 
 
 def test_a_code_swapped_by_another_request_meanwhile_gets_no_tokens(
