@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.db import transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -171,7 +172,7 @@ class AppointmentSlotForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        booked = self.instance.booked if self.instance.pk else 0
+        booked = self._booked_now()
         if not booked:
             return cleaned
         for name in ("office", "starts_at"):
@@ -201,6 +202,23 @@ class AppointmentSlotForm(forms.ModelForm):
                 ),
             )
         return cleaned
+
+    def _booked_now(self) -> int:
+        """The bookings as they are, not as the page read them: a citizen who booked the time
+        meanwhile is counted (saving a capacity below it hit the database's constraint, a 500),
+        and the row stays locked until the admin's transaction saves it, so that no citizen
+        books in between (`enrollment.services.place_order` locks it as well)."""
+        if not self.instance.pk:
+            return 0
+        with transaction.atomic():
+            booked = (
+                AppointmentSlot.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("booked", flat=True)
+                .first()
+            )
+        self.instance.booked = booked or 0
+        return self.instance.booked
 
     def save(self, commit: bool = True) -> AppointmentSlot:
         """Django's; but a time that exists saves only the fields staff changed, never

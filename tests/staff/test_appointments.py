@@ -127,3 +127,30 @@ def test_saving_a_time_keeps_a_booking_made_meanwhile(slot: AppointmentSlot) -> 
     form.save()
     slot.refresh_from_db()
     assert (slot.capacity, slot.booked) == (5, 3)
+
+
+def test_a_booking_made_while_staff_edit_counts_against_a_lower_capacity(
+    borgerservice: User, slot: AppointmentSlot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page was read with 2 bookings of 3; a citizen books the last place before staff
+    save a capacity of 2: they are told in their language, with what they typed (it was a
+    500, the database's constraint refusing 3 bookings of 2)."""
+    from staff.admin_enrollment import AppointmentSlotAdmin
+
+    read = AppointmentSlotAdmin.get_object
+
+    def read_then_booked(self: AppointmentSlotAdmin, *args: Any, **kwargs: Any) -> Any:
+        found = read(self, *args, **kwargs)
+        AppointmentSlot.objects.filter(pk=slot.pk).update(booked=3)  # a citizen, meanwhile
+        return found
+
+    monkeypatch.setattr(AppointmentSlotAdmin, "get_object", read_then_booked)
+    client = log_in_staff(Client(headers={"accept-language": "da"}), borgerservice)
+    url = f"/admin/enrollment/appointmentslot/{slot.pk}/change/"
+    response = client.post(url, form_data(slot, capacity=2))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "3 borgere har booket denne tid" in html
+    assert 'name="capacity" value="2"' in html
+    slot.refresh_from_db()
+    assert (slot.capacity, slot.booked) == (3, 3)
