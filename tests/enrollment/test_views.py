@@ -297,6 +297,43 @@ def test_pick_up_without_a_time_is_refused_inline(
     assert not DeviceOrder.objects.exists()
 
 
+def test_the_last_place_taken_meanwhile_is_told_in_the_page_language_with_the_choices_kept(
+    nemid_client: Callable[..., Client],
+    offices: None,
+    django_capture_on_commit_callbacks,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two citizens book the last place at once: the time was free when the loser's form was
+    checked and is full when the booking locks it (tests/services/test_slot_race.py runs the
+    race itself on PostgreSQL). The loser is told so, not a 500, with their choices kept."""
+    from enrollment.forms import DeviceDeliveryForm
+
+    client = karen_at_delivery(nemid_client, "kodeviser", django_capture_on_commit_callbacks)
+    slot = AppointmentSlot.objects.filter(booked=0).first()
+    assert slot is not None
+    AppointmentSlot.objects.filter(pk=slot.pk).update(capacity=1)
+    checked = DeviceDeliveryForm.clean
+
+    def checked_then_booked_by_another(self: DeviceDeliveryForm) -> dict:
+        cleaned = checked(self)
+        AppointmentSlot.objects.filter(pk=slot.pk).update(booked=1)  # the winner commits
+        return cleaned
+
+    monkeypatch.setattr(DeviceDeliveryForm, "clean", checked_then_booked_by_another)
+    chosen = {
+        "delivery": "pickup",
+        "office": slot.office_id,
+        "day": timezone.localdate(slot.starts_at).isoformat(),
+        "slot": slot.pk,
+    }
+    html = client.post("/da/enrollment/delivery/", chosen, follow=True).content.decode()
+    assert "Den tid er lige blevet optaget. Vælg en anden." in html
+    assert re.search(rf'value="{slot.office_id}"[^>]*checked', html), "the office is kept"
+    assert re.search(r'value="pickup"[^>]*checked', html), "pick-up is kept"
+    assert not DeviceOrder.objects.exists()
+    assert AppointmentSlot.objects.get(pk=slot.pk).booked == 1
+
+
 def test_a_case_is_resumed_after_the_next_nemid_login(
     nemid_client: Callable[..., Client], django_capture_on_commit_callbacks
 ) -> None:
