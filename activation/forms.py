@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from authenticators.models import Identity
 
 TEN_DIGITS_IN_A_ROW = re.compile(r"\d{10}")
+SERIAL_SEPARATORS = re.compile(r"[\s-]+")
 # Django's password validators (AUTH_PASSWORD_VALIDATORS), in the portal's own words: Django
 # has no Greenlandic, so its messages showed in Danish on a Greenlandic page.
 PASSWORD_RULES = {
@@ -51,7 +52,7 @@ class CodeDeviceActivationForm(forms.Form):
     code = forms.CharField(
         label=_("The code the device shows"),
         help_text=_("Press the button on the device, and type the 6 digits."),
-        max_length=6,
+        max_length=7,  # "123 456", as the login takes it
         error_messages={
             "required": _("Type the code the device shows."),
             "max_length": _("The code is 6 digits."),
@@ -91,6 +92,10 @@ class CodeDeviceActivationForm(forms.Form):
                 ]
             ) from refused
         return password
+
+    def clean_serial(self) -> str:
+        # Copied off the device in groups ("KV 0715 4813"): spaces and dashes are no part of it.
+        return SERIAL_SEPARATORS.sub("", self.cleaned_data["serial"])
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].replace(" ", "")

@@ -137,7 +137,7 @@ class ContactForm(ContactFields):
 class CodeForm(forms.Form):
     code = forms.CharField(
         label=_("Code"),
-        max_length=6,
+        max_length=7,  # "123 456": the space is taken out below
         error_messages={
             "required": _("Type the code we sent you."),
             "max_length": _("The code is 6 digits."),

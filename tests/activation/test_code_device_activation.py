@@ -181,6 +181,30 @@ def test_karen_activates_her_device_in_the_browser_form(karen: Client, order: De
     assert Client().get(sent["Location"])["Location"].startswith("/en/")  # nobody else's
 
 
+def test_the_code_and_serial_may_be_typed_in_groups(karen: Client, order: DeviceOrder) -> None:
+    """A code typed "123 456" is the 6 digits, as the login takes it, and "kv 0715 4813" the
+    serial: the form refused the code as not 6 digits and the serial as unknown (counted
+    towards the lock), where a citizen copies a device's digits in groups (a walk in Danish)."""
+    token = orders.fulfil_order(order, handed_out=True)
+    code = token.current_code()
+    serial = token.serial.lower()
+    grouped = f"{serial[:2]} {serial[2:6]}-{serial[6:]}"
+    # The browser would cut "123 456" to "123 45" as it is typed.
+    page = karen.get("/en/authenticators/code-device/activate/").content.decode()
+    assert 'maxlength="6"' not in page
+    sent = karen.post(
+        "/en/authenticators/code-device/activate/",
+        {
+            "password1": "Kaffe-og-kage-2026",
+            "password2": "Kaffe-og-kage-2026",
+            "serial": grouped,
+            "code": f"{code[:3]} {code[3:]}",
+        },
+    )
+    assert sent.status_code == 302, sent.content.decode()
+    assert sent["Location"] == "/en/authenticators/code-device/activated/"
+
+
 def test_staff_hand_out_an_order_with_the_admin_action(client: Client, order: DeviceOrder) -> None:
     log_in_staff(client, staff_member("boss", superuser=True))
     response = client.post(

@@ -191,6 +191,24 @@ def test_a_wrong_code_says_how_many_tries_are_left(
     assert "You can try 3 more times." in again.content.decode()
 
 
+def test_a_code_typed_in_two_groups_is_taken(
+    jonas: Client, django_capture_on_commit_callbacks
+) -> None:
+    """A code typed "123 456" is the code: the form meant to take the space out, but its length
+    limit (and the browser's, cutting it to "123 45") refused it first (a walk)."""
+    at_contact_step(jonas)
+    with django_capture_on_commit_callbacks(execute=True):
+        jonas.post("/en/enrollment/contact/", {"mobile": "20304050"})
+    page = jonas.get("/en/enrollment/contact/confirm/").content.decode()
+    assert 'maxlength="6"' not in page
+    code = latest_code("+4520304050")
+    confirmed = jonas.post(
+        "/en/enrollment/contact/confirm/",
+        {"channel": "sms", "sms-code": f"{code[:3]} {code[3:]}"},
+    )
+    assert confirmed["Location"] == "/en/enrollment/user-id/"
+
+
 def test_send_again_within_a_minute_is_refused_with_the_wait(
     jonas: Client, django_capture_on_commit_callbacks
 ) -> None:
