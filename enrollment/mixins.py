@@ -8,10 +8,10 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import urlencode
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.generic import FormView
 
-from pages.redirects import ErrorsAfterRedirectMixin
+from pages.redirects import ErrorsAfterRedirectMixin, carry_field_error
 
 from .forms import UserIdForm
 from .rate_limits import over_user_id_step_limit
@@ -71,6 +71,10 @@ class PickUpChoiceMixin(ErrorsAfterRedirectMixin, FormView):
 
     CHOICES = ("kind", "delivery", "office", "day")
     kept_fields = ("slot",)
+    NOT_CHOSEN = {
+        "office": (gettext_lazy("Choose where to pick it up."), "office_required"),
+        "day": (gettext_lazy("Choose a date, then show its free times."), "day_required"),
+    }
 
     def chosen(self) -> dict[str, str]:
         fields = self.get_form_class().base_fields
@@ -86,8 +90,14 @@ class PickUpChoiceMixin(ErrorsAfterRedirectMixin, FormView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if "narrow" not in request.POST:
             return super().post(request, *args, **kwargs)
+        asked = "day" if request.POST["narrow"] == "day" else "office"
+        if asked not in self.chosen():
+            # "Show free dates" before an office, or times before a date: the page says which
+            # to choose, where it showed itself again without a word (a walk without JavaScript).
+            carry_field_error(request, asked, *self.NOT_CHOSEN[asked])
+            return redirect(self.failure_url())
         # Opened at the choice it asked for (the button's own fragment is lost in a redirect).
-        then = "slot" if request.POST["narrow"] == "day" else "day"
+        then = "slot" if asked == "day" else "day"
         return redirect(f"{self.failure_url()}#id_{then}")
 
     def get_initial(self) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_stubs_ext import StrOrPromise
 
 SESSION_KEY = "form_errors"
 
@@ -24,6 +25,16 @@ def carry_errors(request: HttpRequest, form: forms.Form, kept: tuple[str, ...] =
     carried[request.path] = {
         "errors": form.errors.get_json_data(),
         "kept": {name: form.data[name] for name in kept if name in form.data},
+    }
+    request.session[SESSION_KEY] = carried
+
+
+def carry_field_error(request: HttpRequest, field: str, message: StrOrPromise, code: str) -> None:
+    """One error on `field` for the page's next showing, as `carry_errors` keeps a form's."""
+    carried = request.session.get(SESSION_KEY, {})
+    carried[request.path] = {
+        "errors": {field: [{"message": str(message), "code": code}]},
+        "kept": {},
     }
     request.session[SESSION_KEY] = carried
 

@@ -678,6 +678,29 @@ def test_a_pick_up_time_is_chosen_office_first_then_date_then_time(
     assert DeviceOrder.objects.get().slot == first
 
 
+def test_show_free_dates_or_times_before_the_choice_says_what_to_choose(
+    nemid_client: Callable[..., Client], offices: None, django_capture_on_commit_callbacks
+) -> None:
+    """Without JavaScript "Show free dates" with no office chosen showed the same page again,
+    without a word (a walk, phone, JavaScript off); now it asks for the office, and "Show free
+    times" for the date, in the page's language."""
+    client = karen_at_delivery(nemid_client, "kodeviser", django_capture_on_commit_callbacks)
+    shown = client.post("/en/enrollment/delivery/", {"delivery": "pickup", "narrow": "office"})
+    assert shown["Location"] == "/en/enrollment/delivery/?delivery=pickup"
+    html = client.get(shown["Location"]).content.decode()
+    assert "portal-error-summary" in html and "Choose where to pick it up." in html
+    assert "portal-error-summary" not in client.get(shown["Location"]).content.decode()
+    herning = Office.objects.get(name="Borgerservice Herning")
+    shown = client.post(
+        "/kl/enrollment/delivery/",
+        {"delivery": "pickup", "office": herning.pk, "day": "", "narrow": "day"},
+    )
+    assert shown["Location"] == f"/kl/enrollment/delivery/?delivery=pickup&office={herning.pk}"
+    html = client.get(shown["Location"]).content.decode()
+    assert "portal-error-summary" in html and 'name="day"' in html
+    assert "Ulloq toqqaruk, taava piffissat inuttaqanngitsut takutikkit." in html
+
+
 def test_opening_hours_are_written_in_the_page_language() -> None:
     from django.utils import translation
 
