@@ -213,11 +213,36 @@ class StartView(DraftFormMixin, FormView):
         return ways_back.forget(page.first_page(self.request))
 
 
+def whole_page(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+    """A redirect, for htmx asking after a part of the page, as a move of the whole page: htmx
+    follows a redirect itself and put the page it led to, header and all, inside the old one
+    (a login replaced in another tab, asked after with the session's old key; a walk)."""
+    if not request.htmx or response.status_code not in (301, 302):  # type: ignore[attr-defined]
+        return response
+    onwards = HttpResponseClientRedirect(response["Location"])
+    onwards.cookies = response.cookies
+    return onwards
+
+
 class PendingLoginMixin:
     """A page of a login in progress: it needs the user-ID typed on the first page."""
 
     method: str
     request: HttpRequest
+
+    @staticmethod
+    def no_login(request: HttpRequest) -> HttpResponseBase:
+        """Where a page of a login goes when the session has none under way."""
+        if session.current(request) is not None:
+            # A page of a login that is over (the browser's Back after it): logged in.
+            return redirect("selfservice:overview")
+        if taken := ways_back.just_taken(request):
+            # The browser's Back from the party it was just sent back to lands here, on
+            # the address the login page gave itself: that party's login is over.
+            over = party_login_over(request, None, approval=taken == "approval")
+            return ways_back.forget(over)
+        messages.info(request, gettext("Type your user-ID to log in."))
+        return redirect("login:start")
 
     @classmethod
     def first_page(cls, request: HttpRequest) -> HttpResponse:
@@ -241,16 +266,7 @@ class PendingLoginMixin:
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         pending = session.pending(request)
         if pending is None:
-            if session.current(request) is not None:
-                # A page of a login that is over (the browser's Back after it): logged in.
-                return redirect("selfservice:overview")
-            if taken := ways_back.just_taken(request):
-                # The browser's Back from the party it was just sent back to lands here, on
-                # the address the login page gave itself: that party's login is over.
-                over = party_login_over(request, None, approval=taken == "approval")
-                return ways_back.forget(over)
-            messages.info(request, gettext("Type your user-ID to log in."))
-            return redirect("login:start")
+            return whole_page(request, self.no_login(request))
         self.pending = pending
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 

@@ -604,6 +604,25 @@ def test_htmx_gets_the_status_part_and_a_client_redirect_once_approved(
     assert client.get("/en/selfservice/").status_code == 200
 
 
+def test_htmx_asking_after_a_login_that_is_gone_moves_the_whole_page(
+    client: Client, jonas_phone: AppDevice
+) -> None:
+    """A second tab's user-ID starts a new login in the session, under a new key: the first
+    tab's live status, asked with the old key (the change is told while the second tab's
+    request runs), was answered with a redirect that htmx followed and put the whole login
+    page, header and footer, inside the first tab's page (a walk with two tabs, Danish)."""
+    type_user_id(client, "J()nas Jen5en")
+    client.get("/en/login/app/")
+    old_key = client.cookies["sessionid"].value
+    type_user_id(client, "J()nas Jen5en")  # the second tab
+    first_tab = Client()
+    first_tab.cookies["sessionid"] = old_key
+    part = first_tab.get("/en/login/app/", headers={"HX-Request": "true"})
+    assert part.status_code == 200 and part["HX-Redirect"] == "/en/login/"
+    assert b"<header" not in part.content
+    assert first_tab.get("/en/login/app/")["Location"] == "/en/login/", "without htmx as before"
+
+
 def test_the_login_page_takes_the_typed_code_from_the_app(
     client: Client, jonas_phone: AppDevice
 ) -> None:
