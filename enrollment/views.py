@@ -19,7 +19,8 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 from django_htmx.middleware import HtmxDetails
 
-from authenticators.models import Identity
+from authenticators.kinds import devices_of
+from authenticators.models import AuthenticatorStatus, Identity
 from cpr.registry import get_registry
 from nemid import session as nemid_session
 from nemid.session import redirect_to_login
@@ -108,7 +109,15 @@ def _open(request: HttpRequest, channel: Channel) -> state.Opened | HttpResponse
         return redirect_to_login(request)
     identity = Identity.objects.filter(cpr=proof.cpr).first()
     if identity is not None and identity.is_active:
-        return render(request, "enrollment/already_active.html", {"identity": identity})
+        # Every authenticator blocked (a lost only device): self-service needs a MitID login
+        # they cannot do, so the page offers a new one, as the block's own page does.
+        devices = devices_of(identity)
+        no_way_in = bool(devices) and all(d.status != AuthenticatorStatus.ACTIVE for d in devices)
+        return render(
+            request,
+            "enrollment/already_active.html",
+            {"identity": identity, "no_way_in": no_way_in},
+        )
     opened = state.open_case(
         cpr=proof.cpr,
         nemid_user_id=proof.nemid_user_id,

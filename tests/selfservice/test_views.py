@@ -583,6 +583,24 @@ def test_you_already_have_mitid_points_to_blocking_in_self_service(
     assert "33 98 00 10" in html
 
 
+def test_you_already_have_mitid_with_every_authenticator_blocked_offers_a_new_one(
+    nemid_client: Callable[..., Client],
+) -> None:
+    """Karen blocked her only code device, then came to get MitID with NemID: she was told her
+    MitID was active and sent to self-service, which needs the MitID login she cannot do (a
+    walk in Danish, phone). Now the page says none works and offers what does."""
+    karen = IdentityFactory(cpr="1505831235", user_id="Karen H", status=Identity.Status.ACTIVE)
+    AppDeviceFactory(identity=karen, status="blocked")
+    html = nemid_client().get("/en/enrollment/").content.decode()
+    assert "You already have MitID" in html
+    assert "none of its authenticators works now" in html
+    ways = html.split('data-testid="ways-without-mitid"')[1]
+    assert 'href="/en/selfservice/order/"' in ways and 'href="/en/get-mitid/#passport"' in ways
+    assert "Go to your MitID" not in html and "Block it in MitID self-service" not in html
+    kl = nemid_client().get("/kl/enrollment/").content.decode()
+    assert "none of its authenticators" not in kl
+
+
 def test_the_overview_shows_the_newest_uses_and_the_history_page_has_them_all(
     karen: Identity, kodeviser: CodeDevice, logged_in: Callable[..., Client]
 ) -> None:
