@@ -1,29 +1,45 @@
-"""What a citizen has typed, carried across a change of language.
+"""What a citizen has typed, carried across a change of language or a stale form.
 
 The language switcher submits the page's own form to the switch view, which keeps the fields
 the page declares safe to keep (never passwords or codes) until the page is shown again in
-the new language.
+the new language; a form refused for its CSRF token keeps them the same way
+(`pages.views.csrf_failure`).
 """
 
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.http import HttpRequest
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, ResolverMatch, resolve
 
 SESSION_KEY = "drafts"
 View = TypeVar("View", bound=Callable[..., Any])
 
 
+def _page(path: str) -> ResolverMatch | None:
+    try:
+        return resolve(path.split("?", 1)[0])
+    except Resolver404:
+        return None
+
+
+def _declared(match: ResolverMatch) -> tuple[str, ...]:
+    view = getattr(match.func, "view_class", match.func)  # a class-based view, or a function
+    return tuple(getattr(view, "draft_fields", ()))
+
+
+def declared_fields(path: str) -> tuple[str, ...]:
+    """The fields the page at `path` declares safe to keep (none: it keeps no drafts)."""
+    match = _page(path)
+    return _declared(match) if match is not None else ()
+
+
 def keep_draft(request: HttpRequest, path: str) -> None:
     """Keep the declared draft fields of the page at `path` from this request's POST data."""
-    try:
-        match = resolve(path.split("?", 1)[0])
-    except Resolver404:
+    match = _page(path)
+    if match is None:
         return
-    view = getattr(match.func, "view_class", match.func)  # a class-based view, or a function
-    fields = getattr(view, "draft_fields", ())
-    values = {name: request.POST[name] for name in fields if name in request.POST}
+    values = {name: request.POST[name] for name in _declared(match) if name in request.POST}
     if values:
         drafts = request.session.get(SESSION_KEY, {})
         drafts[match.view_name] = values
