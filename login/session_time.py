@@ -13,6 +13,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 
+from login import session as login_session
 from nemid import session as nemid_session
 
 
@@ -33,8 +34,19 @@ def seconds_left(request: HttpRequest) -> int:
     return min(left, proof_left) if proof_left is not None else left
 
 
+def holds_time(request: HttpRequest) -> bool:
+    """Whether the session holds anything the warning counts down for: a MitID login or a
+    NemID proof still fresh. One logged out in another tab, or run out, holds neither."""
+    return (
+        login_session.holds_login(request) or nemid_session.proof_seconds_left(request) is not None
+    )
+
+
 def extend(request: HttpRequest) -> int:
-    """Keep the session (and a NemID proof) for the full time again; the seconds it now has."""
+    """Keep the session (and a NemID proof) for the full time again; the seconds it now has,
+    0 for a session that holds nothing to keep (it is not written)."""
+    if not holds_time(request):
+        return 0
     nemid_session.renew(request)
     request.session.modified = True
     return seconds_left(request)

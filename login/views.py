@@ -465,7 +465,9 @@ class AppLoginView(PendingLoginMixin, TemplateView):
 @require_POST
 def extend_session(request: HttpRequest) -> HttpResponse:
     """ "More time": the session (and a NemID proof) for the full time again. The page's script
-    asks for JSON and stays where it is, so nothing typed is lost; a plain form goes back."""
+    asks for JSON and stays where it is, so nothing typed is lost; a plain form goes back.
+    `seconds_left` is 0 when there was nothing left to keep (logged out in another tab, or run
+    out): the dialog then says so, where it closed as if the time were given."""
     left = session_time.extend(request)
     if "application/json" in request.headers.get("Accept", ""):
         return JsonResponse({"seconds_left": left})

@@ -1,7 +1,9 @@
 // The warning before the session runs out (WCAG 2.2.1 Timing Adjustable). The page says how
 // many seconds are left; a while before the end the design system's dialog asks whether the
 // citizen needs more time. "Yes" asks the server for the full time again without leaving the
-// page, so nothing typed is lost. Without JavaScript there is no dialog (and no timer).
+// page, so nothing typed is lost; when the session had already ended (logged out in another
+// tab), the answer says no time is left, and the dialog says so rather than close as if the
+// time were given. Without JavaScript there is no dialog (and no timer).
 document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var box = document.getElementById("session-warning");
@@ -26,14 +28,16 @@ document.addEventListener("DOMContentLoaded", function () {
       before = document.activeElement;
       modal.show();
     }
-    if (left === 0) {
-      var ended = box.querySelector("[data-session-ended]");
-      if (ended.hidden) {
-        box.querySelector("[data-session-open]").hidden = true;
-        ended.hidden = false;
-        box.setAttribute("aria-labelledby", "session-ended-title");
-        document.getElementById("session-ended-title").focus();
-      }
+    if (left === 0) { showEnded(); }
+  }
+
+  function showEnded() {
+    var ended = box.querySelector("[data-session-ended]");
+    if (ended.hidden) {
+      box.querySelector("[data-session-open]").hidden = true;
+      ended.hidden = false;
+      box.setAttribute("aria-labelledby", "session-ended-title");
+      document.getElementById("session-ended-title").focus();
     }
   }
 
@@ -48,6 +52,7 @@ document.addEventListener("DOMContentLoaded", function () {
       .then(function (response) { return response.ok ? response.json() : Promise.reject(response); })
       .then(function (answer) {
         start(answer.seconds_left);
+        if (!answer.seconds_left) { showEnded(); return; }  // it had ended meanwhile
         open = false;
         modal.hide();
         if (before && before.focus) { before.focus(); }

@@ -494,3 +494,26 @@ def test_after_blocking_the_only_app_the_citizen_sees_what_works(
     expect(ways.locator(f"a[href='/{language}/help/']")).to_be_visible()
     check_accessibility(page)
     screenshot(page, f"blocked-only-app-{language}")
+
+
+def test_more_time_after_logging_out_in_another_tab_says_the_citizen_was_logged_out(
+    page: Page, live_server: Any, people: None, settings: Any
+) -> None:
+    """The dialog closed as if the time were given, and the next step went to the NemID login
+    with the page's choices lost (a walk with two tabs, English, desktop)."""
+    base = live_server.url
+    at_contact_step(page, base, "en")
+    settings.SESSION_WARNING_SECONDS = settings.SESSION_COOKIE_AGE - 3
+    page.clock.install()
+    page.reload()
+    page.locator("input[name=mobile]").fill("20 30 40 50")
+    other = page.context.new_page()
+    other.goto(f"{base}/en/enrollment/")
+    other.locator("header").get_by_role("button", name="Log out").click()
+    page.clock.run_for(5_000)
+    dialog = page.locator("#session-warning")
+    dialog.locator("[data-session-extend] button").click()
+    expect(page.get_by_role("heading", name="You have been logged out")).to_be_visible()
+    expect(page.get_by_role("link", name="Log in again")).to_be_visible()
+    expect(page.locator("input[name=mobile]")).to_have_value("20 30 40 50")
+    screenshot(page, "session-more-time-after-log-out-en")

@@ -121,3 +121,27 @@ def test_a_session_written_for_longer_than_the_time_configured_now_is_written_ag
     settings.SESSION_COOKIE_AGE = 10 * 60  # type: ignore[attr-defined]
     client.get("/en/enrollment/")  # the row had 30 minutes: now it has 10
     assert Session.objects.get(pk=key).expire_date < timezone.now() + timedelta(minutes=11)
+
+
+def test_more_time_after_logging_out_in_another_tab_says_none_is_left(
+    nemid_client: Callable[..., Client],
+) -> None:
+    """A page left open in one tab while another logged out: its "Yes, give me more time" got
+    the full 30 minutes back and closed the dialog, and the next page sent the citizen to the
+    NemID login with what they had chosen lost (a walk with two tabs). Now the answer is 0,
+    on which the dialog says the citizen was logged out, and no empty session is written."""
+    from django.contrib.sessions.models import Session
+
+    client = nemid_client()
+    client.post("/en/nemid/log-out/")
+    rows = Session.objects.count()
+    answer = client.post(
+        "/en/login/more-time/", {"next": "/en/enrollment/"}, HTTP_ACCEPT="application/json"
+    )
+    assert answer.json() == {"seconds_left": 0}
+    assert Session.objects.count() == rows
+    # A proof that ran out is no more to keep than a login ended.
+    client = nemid_client()
+    age_proof(client, 31)
+    answer = client.post("/en/login/more-time/", HTTP_ACCEPT="application/json")
+    assert answer.json() == {"seconds_left": 0}
