@@ -31,7 +31,7 @@ from audit.labels import register_reasons
 from audit.models import AuditEntry
 from authenticators.models import CodeDevice
 from authenticators.services import Refused
-from pages import languages
+from pages import languages, redirects
 
 from .admin_actions import REFUSALS, refusal_text
 from .forms import DeskCodeForm, DeskMethodForm, DeskSendCodeForm, DeskStartForm, DeskUserIdForm
@@ -238,6 +238,8 @@ class DeskEnrollmentAdmin(LinksOnlyWhereAllowed):
         # A person holds one code device: said from the first step, and not offered again.
         held = desk.code_device_held(case) if case.state != DeskEnrollment.State.DONE else None
         form = self._step_form(case, data, send_again=send_again, held=held)
+        if form is not None and data is None:
+            form = redirects.take_errors(request, form)
         suggestions: list[str] = []
         activation_code = ""
         if form is not None and data is not None and form.is_valid():
@@ -245,6 +247,11 @@ class DeskEnrollmentAdmin(LinksOnlyWhereAllowed):
                 activation_code = self._take_step(request, case, form.cleaned_data)
             except desk.DeskRefused as refusal:
                 form.add_error(None, _words(refusal))
+                if isinstance(form, DeskCodeForm):
+                    # A wrong code is said on the page after a redirect: a reload sent it
+                    # again, one more wrong try towards the limit (a walk in Danish).
+                    redirects.carry_errors(request, form)
+                    return HttpResponseRedirect(self._desk_url(case))
                 suggestions = list(refusal.details.get("suggestions", []))  # type: ignore[call-overload]
             else:
                 if not activation_code:

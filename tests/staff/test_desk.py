@@ -66,7 +66,8 @@ def test_staff_create_mitid_with_a_code_device_the_citizen_activates_at_the_desk
     assert desk.post(url, {"user_id": "Sofie H"}).status_code == 302
     with django_capture_on_commit_callbacks(execute=True):
         desk.post(url, {"channel": "sms", "address": "20 30 40 50"})
-    assert desk.post(url, {"code": "000000"}).status_code == 200  # wrong, told
+    wrong = desk.post(url, {"code": "000000"})  # told on the page it redirects to
+    assert (wrong.status_code, wrong["Location"]) == (302, url)
     desk.post(url, {"code": sms_code()})
     assert desk.post(url, {"method": "kodeviser"}).status_code == 302
     case.refresh_from_db()
@@ -334,3 +335,24 @@ def test_a_step_out_of_order_is_refused_and_audited(borgerservice: User, registe
     assert refused.value.code == "wrong_step"
     entry = AuditEntry.objects.get(action="desk_refused", reason="wrong_step")
     assert entry.actor == borgerservice and entry.target == "Sofie Holm"
+
+
+def test_a_wrong_code_at_the_desk_is_told_after_a_redirect_and_a_reload_sends_nothing(
+    desk: Client, register: None, django_capture_on_commit_callbacks
+) -> None:
+    """Reloading the page that said "The code is wrong." sent the code again, one more wrong
+    try of the five (a walk in Danish, desktop)."""
+    url = desk.post(ADD, {"cpr": "080404-4128", "document": "passport", "last4": "4081"})[
+        "Location"
+    ]
+    desk.post(url, {"user_id": "Sofie H"})
+    with django_capture_on_commit_callbacks(execute=True):
+        desk.post(url, {"channel": "sms", "address": "20 30 40 50"})
+    answer = desk.post(url, {"code": "000000"})
+    assert (answer.status_code, answer["Location"]) == (302, url)
+    page = desk.get(url).content.decode()
+    assert "The code is wrong." in page
+    assert "The code is wrong." not in desk.get(url).content.decode(), "said once"
+    assert DeskEnrollment.objects.get().failed_attempts == 1
+    assert desk.post(url, {"code": sms_code()}).status_code == 302
+    assert DeskEnrollment.objects.get().state == "method"
