@@ -42,6 +42,18 @@ def holds_time(request: HttpRequest) -> bool:
     )
 
 
+def remaining(request: HttpRequest) -> int:
+    """Seconds the session has left as it is stored, without keeping it longer (a page asks
+    before it warns: another tab may have kept the session since); 0 when it holds nothing
+    the warning counts down for."""
+    if not holds_time(request):
+        return 0
+    stored = getattr(request.session, "stored_expiry", None)
+    left = int((stored - timezone.now()).total_seconds()) if stored else 0
+    proof_left = nemid_session.proof_seconds_left(request)
+    return max(0, min(left, proof_left) if proof_left is not None else left)
+
+
 def extend(request: HttpRequest) -> int:
     """Keep the session (and a NemID proof) for the full time again; the seconds it now has,
     0 for a session that holds nothing to keep (it is not written)."""

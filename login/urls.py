@@ -16,4 +16,5 @@ urlpatterns = [
     path("logged-in/", views.logged_in, name="logged_in"),
     path("log-out/", views.log_out, name="log_out"),
     path("more-time/", views.extend_session, name="extend_session"),
+    path("time-left/", views.session_time_left, name="session_time"),
 ]

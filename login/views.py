@@ -18,7 +18,7 @@ from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView, TemplateView
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -472,6 +472,15 @@ def extend_session(request: HttpRequest) -> HttpResponse:
     if "application/json" in request.headers.get("Accept", ""):
         return JsonResponse({"seconds_left": left})
     return redirect(safe_next(request, request.POST.get("next")))
+
+
+@never_cache
+@require_GET
+def session_time_left(request: HttpRequest) -> JsonResponse:
+    """How long the session has, as stored: asked by a page before it warns, so that a tab
+    left alone while another kept the session does not say "You have been logged out" (a
+    walk with two tabs). Nothing is written: asking keeps nobody logged in."""
+    return JsonResponse({"seconds_left": session_time.remaining(request)})
 
 
 @never_cache

@@ -3,7 +3,10 @@
 // citizen needs more time. "Yes" asks the server for the full time again without leaving the
 // page, so nothing typed is lost; when the session had already ended (logged out in another
 // tab), the answer says no time is left, and the dialog says so rather than close as if the
-// time were given. Without JavaScript there is no dialog (and no timer).
+// time were given. Before it warns, and before it says the time ran out, the page asks how long
+// the session has (without keeping it longer): another tab may have kept it meanwhile, and a
+// tab left alone said "You have been logged out" while the citizen was not. Without
+// JavaScript there is no dialog (and no timer).
 document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var box = document.getElementById("session-warning");
@@ -14,6 +17,11 @@ document.addEventListener("DOMContentLoaded", function () {
   var deadline = 0;
   var open = false;
   var before = null;  // where the citizen was, to go back there after "Yes"
+  // The session is written at most once a minute (SESSION_REFRESH_SECONDS): a time further
+  // on than this page's by more than that was given in another tab.
+  var kept = 60 * 1000;
+  var asking = false;
+  var asked = "";  // the moment (and deadline) last asked about
 
   function start(seconds) {
     deadline = Date.now() + seconds * 1000;
@@ -23,12 +31,43 @@ document.addEventListener("DOMContentLoaded", function () {
     var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
     var count = box.querySelector("[data-session-countdown]");
     if (count) { count.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0"); }
-    if (left <= warnBefore && !open) {
-      open = true;
-      before = document.activeElement;
-      modal.show();
-    }
-    if (left === 0) { showEnded(); }
+    if (left <= warnBefore && !open) { askFirst("warn", warn); }
+    if (left === 0) { askFirst("end", showEnded); }
+  }
+
+  function warn() {
+    if (open) { return; }
+    open = true;
+    before = document.activeElement;
+    modal.show();
+  }
+
+  function close() {
+    open = false;
+    modal.hide();
+    if (before && before.focus) { before.focus(); }
+  }
+
+  // `then` once the server has said how long the session has, at this moment of this deadline;
+  // if it has more than the page thought, the page counts down from that instead, quietly.
+  function askFirst(moment, then) {
+    var key = moment + deadline;
+    if (asked === key) { then(); return; }
+    if (asking) { return; }
+    asking = true;
+    fetch(box.dataset.timeLeft, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : Promise.reject(response); })
+      .then(function (answer) {
+        if (answer.seconds_left * 1000 > deadline - Date.now() + kept) {
+          start(answer.seconds_left);
+          if (open) { close(); }
+        }
+      }, function () { /* not answered: warn as the page counted */ })
+      .then(function () {
+        asking = false;
+        asked = key;
+        tick();
+      });
   }
 
   function showEnded() {
@@ -53,9 +92,7 @@ document.addEventListener("DOMContentLoaded", function () {
       .then(function (answer) {
         start(answer.seconds_left);
         if (!answer.seconds_left) { showEnded(); return; }  // it had ended meanwhile
-        open = false;
-        modal.hide();
-        if (before && before.focus) { before.focus(); }
+        close();
         tick();
       })
       .catch(function () { form.submit(); });

@@ -517,3 +517,24 @@ def test_more_time_after_logging_out_in_another_tab_says_the_citizen_was_logged_
     expect(page.get_by_role("link", name="Log in again")).to_be_visible()
     expect(page.locator("input[name=mobile]")).to_have_value("20 30 40 50")
     screenshot(page, "session-more-time-after-log-out-en")
+
+
+def test_a_tab_whose_session_was_kept_elsewhere_asks_and_does_not_warn(
+    page: Page, live_server: Any, people: None, settings: Any
+) -> None:
+    """A tab left alone while another kept the session said "You have been logged out" (a walk
+    with two tabs). The page's clock runs on by more than the session's once-a-minute write,
+    while the server's session keeps nearly its full time, as another tab's would: the page
+    asks before it warns, counts from the server's time, and says nothing."""
+    base = live_server.url
+    at_contact_step(page, base, "en")
+    settings.SESSION_WARNING_SECONDS = settings.SESSION_COOKIE_AGE - 3
+    page.clock.install()
+    page.reload()
+    page.locator("input[name=mobile]").fill("20 30 40 50")
+    page.clock.run_for(70_000)
+    dialog = page.locator("#session-warning")
+    minutes = (settings.SESSION_COOKIE_AGE - 1) // 60
+    expect(dialog.locator("[data-session-countdown]")).to_have_text(re.compile(rf"^{minutes}:"))
+    expect(dialog).to_be_hidden()
+    expect(page.locator("input[name=mobile]")).to_have_value("20 30 40 50")

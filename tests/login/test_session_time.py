@@ -145,3 +145,29 @@ def test_more_time_after_logging_out_in_another_tab_says_none_is_left(
     age_proof(client, 31)
     answer = client.post("/en/login/more-time/", HTTP_ACCEPT="application/json")
     assert answer.json() == {"seconds_left": 0}
+
+
+def test_a_page_asks_how_long_the_session_has_as_stored_and_keeps_it_no_longer(
+    nemid_client: Callable[..., Client],
+) -> None:
+    """A tab left alone while another kept the session said "You have been logged out" (a walk
+    with two tabs): the page asks first, and asking writes nothing."""
+    from django.contrib.sessions.models import Session
+
+    client = nemid_client()
+    key = client.session.session_key
+    html = client.get("/en/enrollment/").content.decode()
+    assert 'data-time-left="/en/login/time-left/"' in html
+    expiry = timezone.now() + timedelta(minutes=25)
+    Session.objects.filter(pk=key).update(expire_date=expiry)  # as another tab left it
+
+    answer = client.get("/en/login/time-left/", HTTP_ACCEPT="application/json")
+
+    assert 25 * 60 - 5 <= answer.json()["seconds_left"] <= 25 * 60
+    assert answer["Cache-Control"].startswith("max-age=0")
+    assert Session.objects.get(pk=key).expire_date == expiry  # not kept any longer
+    age_proof(client, 28)  # the NemID proof runs out first: 2 of its 30 minutes left
+    assert client.get("/en/login/time-left/").json()["seconds_left"] <= 2 * 60
+    client.post("/en/nemid/log-out/")
+    assert client.get("/en/login/time-left/").json() == {"seconds_left": 0}
+    assert client.post("/en/login/time-left/").status_code == 405
