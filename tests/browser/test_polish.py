@@ -496,17 +496,23 @@ def test_after_blocking_the_only_app_the_citizen_sees_what_works(
     screenshot(page, f"blocked-only-app-{language}")
 
 
+def typed_with_the_warning_due(page: Page, base: str, settings: Any) -> None:
+    """At the contact step in English, a mobile number typed, the warning due 3 seconds after
+    the page was shown, and the page's clock the test's."""
+    at_contact_step(page, base, "en")
+    settings.SESSION_WARNING_SECONDS = settings.SESSION_COOKIE_AGE - 3
+    page.clock.install()
+    page.reload()
+    page.locator("input[name=mobile]").fill("20 30 40 50")
+
+
 def test_more_time_after_logging_out_in_another_tab_says_the_citizen_was_logged_out(
     page: Page, live_server: Any, people: None, settings: Any
 ) -> None:
     """The dialog closed as if the time were given, and the next step went to the NemID login
     with the page's choices lost (a walk with two tabs, English, desktop)."""
     base = live_server.url
-    at_contact_step(page, base, "en")
-    settings.SESSION_WARNING_SECONDS = settings.SESSION_COOKIE_AGE - 3
-    page.clock.install()
-    page.reload()
-    page.locator("input[name=mobile]").fill("20 30 40 50")
+    typed_with_the_warning_due(page, base, settings)
     other = page.context.new_page()
     other.goto(f"{base}/en/enrollment/")
     other.locator("header").get_by_role("button", name="Log out").click()
@@ -527,11 +533,7 @@ def test_a_tab_whose_session_was_kept_elsewhere_asks_and_does_not_warn(
     while the server's session keeps nearly its full time, as another tab's would: the page
     asks before it warns, counts from the server's time, and says nothing."""
     base = live_server.url
-    at_contact_step(page, base, "en")
-    settings.SESSION_WARNING_SECONDS = settings.SESSION_COOKIE_AGE - 3
-    page.clock.install()
-    page.reload()
-    page.locator("input[name=mobile]").fill("20 30 40 50")
+    typed_with_the_warning_due(page, base, settings)
     page.clock.run_for(70_000)
     dialog = page.locator("#session-warning")
     minutes = (settings.SESSION_COOKIE_AGE - 1) // 60
