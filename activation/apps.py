@@ -26,5 +26,6 @@ class ActivationConfig(AppConfig):
             {COPY_CHECK: _("the MitID app copied to a new phone")},
             action=AuthenticatorEvent.Kind.VERIFIED,
         )
-        # A MitID made at the desk: the level it was given.
-        register_reasons(dict(AssuranceLevel.choices), action=AuditEntry.Action.DESK_CREATED)
+        # A MitID made at the desk, and a new app code for it: the level it was given.
+        for given in (AuditEntry.Action.DESK_CREATED, AuditEntry.Action.DESK_NEW_APP_CODE):
+            register_reasons(dict(AssuranceLevel.choices), action=given)

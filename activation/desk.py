@@ -6,12 +6,13 @@ code the citizen reads out, and then either hand out a code device from stock, w
 citizen activates with a password typed on the desk's screen (never seen by staff), or give
 an app activation code. The level is Substantial, or High when the document allows it and
 staff checked it for High. Every step and every refusal is audited; the citizen's history
-shows the MitID made.
+shows the MitID made. A citizen who did not note the app's code gets a new one from the case
+while the app is not yet activated (a few, soon after the ID check), never the old one again.
 """
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import ParamSpec, TypeVar
 
 from django.conf import settings
@@ -37,11 +38,11 @@ from authenticators.services import Refused
 from authenticators.user_ids import is_user_id, normalise_user_id
 from cpr.persons import get_person_register
 from enrollment import codes
-from enrollment.codes import new_activation_code
+from enrollment.codes import activation_code_hash, new_activation_code
 from enrollment.errors import EnrollmentError
 from enrollment.flow import Method
 from enrollment.forms import parse_mobile
-from enrollment.models import ContactChannel, DeviceOrder
+from enrollment.models import AppActivationCode, ContactChannel, DeviceOrder
 from enrollment.notices import deliver_code
 from enrollment.orders import fulfil_order
 from enrollment.state import remember_language
@@ -58,6 +59,8 @@ State = DeskEnrollment.State
 HIGH_DOCUMENTS = (IdDocument.PASSPORT, IdDocument.ID_CARD, IdDocument.DRIVING_LICENCE)
 # How a device handed out over the desk reads in the audit log.
 HANDED_OUT_AT_DESK = "handed_out_at_desk"
+# What the audit log names when the desk gives an app activation code.
+APP_ACTIVATION_CODE = "app activation code"
 # Which step may be taken in which state; the state it leads to is the step's own.
 STEPS = {
     "user_id": ((State.USER_ID, State.CONTACT), State.CONTACT),
@@ -366,12 +369,71 @@ def give_app_code(*, desk: DeskEnrollment, by: Staff) -> tuple[DeskEnrollment, s
     with transaction.atomic():
         desk = _locked(desk, "app_code", by)
         identity = _make_identity(desk, by=by)
-        desk.save(update_fields=["identity"])
+        desk.app_codes = 1
+        desk.save(update_fields=["identity", "app_codes"])
         _activation, code = new_activation_code(
             identity, minutes=settings.APP_ACTIVATION_CODE_MINUTES, level=desk.level
         )
-        _done(desk, by=by, what="app activation code")
+        _done(desk, by=by, what=APP_ACTIVATION_CODE)
     return desk, code
+
+
+def new_app_code_refusal(desk: DeskEnrollment, *, now: datetime) -> str | None:
+    """Why the case may not give a new app activation code now (a refusal's code), or None.
+
+    Only a case that gave the app's code, while no app has been activated with a code since
+    the case began (the citizen's phone has it: nothing to give again), a few codes a case
+    (`DESK_APP_CODES_PER_CASE`), within hours of the ID check (`DESK_NEW_APP_CODE_HOURS`): past
+    them, a new case looks at the ID document again.
+    """
+    if desk.state != State.DONE or desk.identity is None or not desk.app_codes:
+        return "no_app_code"
+    if desk.identity.status == Identity.Status.BLOCKED:
+        return "identity_blocked"
+    if AppActivationCode.objects.filter(
+        identity=desk.identity, order=None, used_at__gte=desk.created_at
+    ).exists():
+        return "app_activated"
+    if desk.app_codes >= settings.DESK_APP_CODES_PER_CASE:
+        return "too_many_app_codes"
+    if now - desk.created_at > timedelta(hours=settings.DESK_NEW_APP_CODE_HOURS):
+        return "case_too_old"
+    return None
+
+
+@_audits_refusals
+def give_new_app_code(*, desk: DeskEnrollment, by: Staff) -> tuple[DeskEnrollment, str]:
+    """A new app activation code for a case that gave one: the earlier one stops working
+    (only its hash was kept, so it is never shown again)."""
+    with transaction.atomic():
+        desk = DeskEnrollment.objects.select_for_update().get(pk=desk.pk)
+        refusal = new_app_code_refusal(desk, now=timezone.now())
+        if refusal is not None:
+            raise _refuse(refusal, by=by, desk=desk, what=desk.name)
+        assert desk.identity is not None
+        _activation, code = new_activation_code(
+            desk.identity, minutes=settings.APP_ACTIVATION_CODE_MINUTES, level=desk.level
+        )
+        desk.app_codes += 1
+        desk.save(update_fields=["app_codes"])
+        audit(
+            AuditEntry.Action.DESK_NEW_APP_CODE,
+            by=by,
+            identity=desk.identity,
+            target=APP_ACTIVATION_CODE,
+            reason=desk.level,
+            detail=f"{desk.document} …{desk.document_last4}",
+        )
+    return desk, code
+
+
+def app_code_usable(desk: DeskEnrollment, code: str) -> bool:
+    """Whether `code`, given for the case, still activates an app (not used, replaced or
+    expired): one given in another tab since replaced it."""
+    activation = AppActivationCode.objects.filter(
+        identity=desk.identity, order=None, code_hash=activation_code_hash(code)
+    ).first()
+    return activation is not None and activation.is_usable(timezone.now())
 
 
 def _done(desk: DeskEnrollment, *, by: Staff, what: str) -> None:

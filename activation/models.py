@@ -153,6 +153,8 @@ class DeskEnrollment(AddressCode):
         Identity, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     serial = models.CharField(_("serial number"), max_length=12, blank=True)
+    # App activation codes given for the case: the first, and new ones (a few, `activation.desk`).
+    app_codes = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(_("started"), default=timezone.now)
 
     class Meta:

@@ -41,6 +41,7 @@ class AuditEntry(models.Model):
         STAFF_TOTP_ENROLLED = "staff_totp_enrolled", _("Staff authenticator app enrolled")
         DESK_CREATED = "desk_created", _("MitID created at Borgerservice")
         DESK_REFUSED = "desk_refused", _("Refused at Borgerservice")
+        DESK_NEW_APP_CODE = "desk_new_app_code", _("New app activation code at Borgerservice")
         TRANSACTION_APPROVED = "transaction_approved", _("Transaction approved for a party")
         CODE_REUSED = "oidc_code_reused", _("Refused: a party's login code used twice")
 

@@ -29,6 +29,7 @@ class AuthenticatorsConfig(AppConfig):
                 action.IDENTITY_UNBLOCKED,
                 action.LEVEL_RAISED,
                 action.DESK_CREATED,
+                action.DESK_NEW_APP_CODE,
             ),
         )
         for blocked in (

@@ -2,7 +2,8 @@
 
 Staff start it from "MitID at the desk" → Add. The last step of a code device is the
 citizen's: the desk's screen is turned to them, they type a password (twice) and the code the
-device shows; staff never see the password.
+device shows; staff never see the password. An app activation code is shown once, on the case's
+page after a redirect; a case that gave one gives a new one while the app is not activated.
 """
 
 from typing import Any
@@ -15,13 +16,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 
 from activation import desk
 from activation.forms import CodeDeviceActivationForm
@@ -71,6 +73,15 @@ DESK_REFUSALS = {
     "locked": _("too many wrong codes: wait a while"),
     "too_many_serials": _("too many wrong serial numbers: wait a while"),
     "invalid_kind": _("choose a code display or a code reader"),
+    "no_app_code": _("this case gave no activation code for the MitID app"),
+    "app_activated": _("the MitID app is activated already: the code was used"),
+    "too_many_app_codes": _(
+        "this case has given as many activation codes as it may: start a new case, with the ID "
+        "document"
+    ),
+    "case_too_old": _(
+        "this case is too old for a new activation code: start a new case, with the ID document"
+    ),
 }
 # The same words in the audit log (those the desk shares with other actions' refusals too),
 # where a refusal's wait is not kept. Registered here, beside the words, as admin.register
@@ -95,6 +106,16 @@ class DeskPasswordForm(CodeDeviceActivationForm):
 
 # The query that asks the desk's page for the send form while a code is out.
 SEND_AGAIN = "again"
+# An app activation code given, kept in the session (server-side) only until the case's page
+# shows it once after the redirect: the database keeps its hash alone.
+APP_CODE_KEY = "desk_app_code"
+# Why a case gives no new app code, said on its page; a case that never gave one says nothing.
+SAID_WHY_NO_NEW_APP_CODE = (
+    "app_activated",
+    "too_many_app_codes",
+    "case_too_old",
+    "identity_blocked",
+)
 
 
 def _screen_language(request: HttpRequest, identity_language: str) -> str:
@@ -166,6 +187,11 @@ class DeskEnrollmentAdmin(LinksOnlyWhereAllowed):
                 "<int:pk>/screen/",
                 wrap(self.screen_view),
                 name="activation_deskenrollment_screen",
+            ),
+            path(
+                "<int:pk>/new-app-code/",
+                wrap(self.new_app_code_view),
+                name="activation_deskenrollment_new_app_code",
             ),
             *super().get_urls(),
         ]
@@ -241,7 +267,6 @@ class DeskEnrollmentAdmin(LinksOnlyWhereAllowed):
         if form is not None and data is None:
             form = redirects.take_errors(request, form)
         suggestions: list[str] = []
-        activation_code = ""
         if form is not None and data is not None and form.is_valid():
             try:
                 activation_code = self._take_step(request, case, form.cleaned_data)
@@ -254,10 +279,11 @@ class DeskEnrollmentAdmin(LinksOnlyWhereAllowed):
                     return HttpResponseRedirect(self._desk_url(case))
                 suggestions = list(refusal.details.get("suggestions", []))  # type: ignore[call-overload]
             else:
-                if not activation_code:
-                    return HttpResponseRedirect(self._desk_url(case))
-                case.refresh_from_db()
-                form = None
+                if activation_code:
+                    self._keep_app_code(request, case, activation_code, new=False)
+                return HttpResponseRedirect(self._desk_url(case))
+        shown = self._take_app_code(request, case)
+        why_not = desk.new_app_code_refusal(case, now=timezone.now())
         return self._page(
             request,
             str(_("Create MitID at the desk")),
@@ -265,14 +291,52 @@ class DeskEnrollmentAdmin(LinksOnlyWhereAllowed):
                 "case": case,
                 "form": form,
                 "suggestions": suggestions,
-                "activation_code": activation_code,
+                "activation_code": shown.get("code", ""),
+                "new_activation_code": shown.get("new", False),
                 "code_minutes": settings.APP_ACTIVATION_CODE_MINUTES,
+                "new_app_code_url": reverse(
+                    "admin:activation_deskenrollment_new_app_code", args=[case.pk]
+                ),
+                "may_give_new_app_code": why_not is None,
+                "no_new_app_code": _words(Refused(why_not))
+                if why_not in SAID_WHY_NO_NEW_APP_CODE
+                else "",
                 "screen_url": reverse("admin:activation_deskenrollment_screen", args=[case.pk]),
                 "send_again": SEND_AGAIN,
                 "sending_again": send_again,
                 "held": held,
             },
         )
+
+    def _keep_app_code(
+        self, request: HttpRequest, case: DeskEnrollment, code: str, *, new: bool
+    ) -> None:
+        request.session[APP_CODE_KEY] = {"case": case.pk, "code": code, "new": new}
+
+    def _take_app_code(self, request: HttpRequest, case: DeskEnrollment) -> dict[str, Any]:
+        """The app activation code given for the case, once, while it still works (a code
+        given since in another tab replaced it); a reload shows it no more."""
+        kept = request.session.get(APP_CODE_KEY)
+        if request.method != "GET" or not kept or kept.get("case") != case.pk:
+            return {}
+        del request.session[APP_CODE_KEY]
+        return kept if desk.app_code_usable(case, kept["code"]) else {}
+
+    @method_decorator(never_cache)
+    @method_decorator(require_POST)
+    def new_app_code_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """A new app activation code for a case that gave one (the citizen did not note it):
+        the earlier one stops working; the new one is shown once on the case's page."""
+        if not self._may(request):
+            raise PermissionDenied
+        case = get_object_or_404(DeskEnrollment, pk=pk)
+        try:
+            _case, code = desk.give_new_app_code(desk=case, by=request.user)  # type: ignore[arg-type]
+        except desk.DeskRefused as refusal:
+            messages.error(request, _words(refusal))
+        else:
+            self._keep_app_code(request, case, code, new=True)
+        return HttpResponseRedirect(self._desk_url(case))
 
     def _take_step(self, request: HttpRequest, case: DeskEnrollment, data: dict[str, Any]) -> str:
         """Run the service of the case's step; an app activation code is the one thing shown."""

@@ -453,6 +453,11 @@ CONTACT_CODE_MAX_ATTEMPTS = env_int("CONTACT_CODE_MAX_ATTEMPTS", 5)
 CONTACT_CODE_RESEND_SECONDS = env_int("CONTACT_CODE_RESEND_SECONDS", 60)
 CONTACT_CODE_SENDS_PER_HOUR = env_int("CONTACT_CODE_SENDS_PER_HOUR", 5)
 APP_ACTIVATION_CODE_MINUTES = env_int("APP_ACTIVATION_CODE_MINUTES", 10)
+# The app activation codes the Borgerservice desk gives for one case (the first and new ones for
+# a citizen who did not note it), and for how long after the case began: past either, a new
+# case with a new look at the ID document.
+DESK_APP_CODES_PER_CASE = env_int("DESK_APP_CODES_PER_CASE", 3)
+DESK_NEW_APP_CODE_HOURS = env_int("DESK_NEW_APP_CODE_HOURS", 24)
 POST_DELIVERY_DAYS = env_int("POST_DELIVERY_DAYS", 15)
 # Once a device is sent, the post takes this long; then the order counts as delivered.
 POST_TRANSIT_DAYS = env_int("POST_TRANSIT_DAYS", 3)

@@ -14,9 +14,11 @@ from activation import desk as desk_service
 from activation import services as activation_services
 from activation import tasks as activation_tasks
 from activation.models import DeskCodeSend, DeskEnrollment
+from activation.services import start_app_activation
 from audit.models import AuditEntry
 from authenticators import app_keys
 from authenticators.models import AuthenticatorEvent, CodeDevice, HardwareToken, Identity
+from authenticators.services import Refused
 from authenticators.stock import fill_stock
 from messaging.models import Message, OutboxMessage
 from tests.factories import IdentityFactory, active_code_device
@@ -145,7 +147,9 @@ def test_someone_with_a_code_device_is_told_so_from_the_first_step_and_offered_t
     refused = desk.post(url, {"method": "kodeviser"}).content.decode()
     assert "Select a valid choice" in refused
     assert not HardwareToken.objects.filter(assigned_to=sofie).exclude(pk=held.token.pk).exists()
-    answer = desk.post(url, {"method": "app"}).content.decode()
+    given = desk.post(url, {"method": "app"})
+    assert (given.status_code, given["Location"]) == (302, url)  # shown after a redirect
+    answer = desk.get(url).content.decode()
     assert re.search(r"<strong>[A-Z2-9]{4}-[A-Z2-9]{4}</strong>", answer)
     assert "The activation code works for 10 minutes" in answer  # how long the citizen has
 
@@ -356,3 +360,131 @@ def test_a_wrong_code_at_the_desk_is_told_after_a_redirect_and_a_reload_sends_no
     assert DeskEnrollment.objects.get().failed_attempts == 1
     assert desk.post(url, {"code": sms_code()}).status_code == 302
     assert DeskEnrollment.objects.get().state == "method"
+
+
+# A new app activation code for a citizen who did not note the first -----------------------
+
+APP_CODE = re.compile(r"<strong>([A-Z2-9]{4}-[A-Z2-9]{4})</strong>")
+NEW_CODE_BUTTON = 'value="Give a new activation code"'
+
+
+def at_method_step(by: User, django_capture_on_commit_callbacks: Any) -> DeskEnrollment:
+    case = at_contact_step(by)
+    with django_capture_on_commit_callbacks(execute=True):
+        send(case, by)
+    return desk_service.confirm_code(desk=case, code=sms_code(), by=by)
+
+
+def activate_app(code: str) -> object:
+    key = app_keys.new_private_key()
+    return start_app_activation(
+        user_id="Sofie H",
+        activation_code=code,
+        public_key=app_keys.public_key_to_b64(key.public_key()),
+        installation_id=str(uuid.uuid4()),
+        name="Sofie's phone",
+        client="192.0.2.1",
+    )
+
+
+def test_a_new_app_activation_code_replaces_the_first_and_is_shown_once_after_a_redirect(
+    desk: Client, borgerservice: User, register: None, django_capture_on_commit_callbacks
+) -> None:
+    """After a reload the case said only "MitID created": a citizen who had not noted the code
+    was stuck (a walk at the desk)."""
+    case = at_method_step(borgerservice, django_capture_on_commit_callbacks)
+    url = f"/admin/activation/deskenrollment/{case.pk}/desk/"
+    assert desk.post(url, {"method": "app"})["Location"] == url
+    first = APP_CODE.search(desk.get(url).content.decode())
+    assert first is not None
+    reloaded = desk.get(url).content.decode()
+    assert first.group(1) not in reloaded and not APP_CODE.search(reloaded), "shown once"
+    assert NEW_CODE_BUTTON in reloaded and 'name="csrfmiddlewaretoken"' in reloaded
+    new_url = f"/admin/activation/deskenrollment/{case.pk}/new-app-code/"
+    assert desk.get(new_url).status_code == 405, "a POST only"
+    given = desk.post(new_url)
+    assert (given.status_code, given["Location"]) == (302, url)
+    page = desk.get(url).content.decode()
+    second = APP_CODE.search(page)
+    assert second is not None and second.group(1) != first.group(1)
+    assert "Here is a new activation code. The old one no longer works." in page
+    again = desk.get(url).content.decode()
+    assert not APP_CODE.search(again), "a reload neither shows it again nor makes another"
+    case.refresh_from_db()
+    assert case.app_codes == 2
+    entry = AuditEntry.objects.get(action="desk_new_app_code")
+    assert (entry.actor, entry.identity, entry.reason) == (
+        borgerservice,
+        case.identity,
+        "substantial",
+    )
+    assert entry.detail == "passport …4081"
+    with pytest.raises(Refused):
+        activate_app(first.group(1))  # the old code stops working
+    activate_app(second.group(1))
+    # Once the app is activated, no new code: the page says why.
+    done = desk.get(url).content.decode()
+    assert NEW_CODE_BUTTON not in done
+    assert "The MitID app is activated already: the code was used." in done
+    desk.post(new_url)
+    refused = desk.get(url).content.decode()
+    assert "The MitID app is activated already" in refused and not APP_CODE.search(refused)
+    assert AuditEntry.objects.filter(action="desk_refused", reason="app_activated").exists()
+
+
+def test_a_new_app_code_asks_for_the_desks_permission_and_a_csrf_token(
+    phone_support: Client,
+    desk: Client,
+    borgerservice: User,
+    register: None,
+    django_capture_on_commit_callbacks,
+) -> None:
+    case = at_method_step(borgerservice, django_capture_on_commit_callbacks)
+    desk_service.give_app_code(desk=case, by=borgerservice)
+    new_url = f"/admin/activation/deskenrollment/{case.pk}/new-app-code/"
+    assert phone_support.post(new_url).status_code == 403
+    desk.handler.enforce_csrf_checks = True  # type: ignore[attr-defined]
+    assert desk.post(new_url).status_code == 403
+    case.refresh_from_db()
+    assert case.app_codes == 1 and not AuditEntry.objects.filter(action="desk_new_app_code")
+
+
+def test_a_case_gives_a_few_app_codes_soon_after_the_id_check_then_a_new_case_is_needed(
+    borgerservice: User, register: None, settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.DESK_APP_CODES_PER_CASE = 3
+    case = at_method_step(borgerservice, django_capture_on_commit_callbacks)
+    case, code = desk_service.give_app_code(desk=case, by=borgerservice)
+    codes = {code}
+    for _ in range(2):
+        case, code = desk_service.give_new_app_code(desk=case, by=borgerservice)
+        codes.add(code)
+    assert len(codes) == 3
+    with pytest.raises(desk_service.DeskRefused) as refused:
+        desk_service.give_new_app_code(desk=case, by=borgerservice)
+    assert refused.value.code == "too_many_app_codes"
+    assert AuditEntry.objects.filter(action="desk_new_app_code").count() == 2
+    entry = AuditEntry.objects.get(action="desk_refused", reason="too_many_app_codes")
+    assert entry.actor == borgerservice and entry.target == "Sofie Holm"
+    # A case of yesterday's visit gives no new code: a new case looks at the document again.
+    settings.DESK_APP_CODES_PER_CASE = 5
+    DeskEnrollment.objects.filter(pk=case.pk).update(
+        created_at=timezone.now() - timedelta(hours=settings.DESK_NEW_APP_CODE_HOURS, minutes=1)
+    )
+    with pytest.raises(desk_service.DeskRefused) as refused:
+        desk_service.give_new_app_code(desk=case, by=borgerservice)
+    assert refused.value.code == "case_too_old"
+
+
+def test_only_a_case_that_gave_an_app_code_gives_a_new_one(
+    borgerservice: User, register: None, django_capture_on_commit_callbacks
+) -> None:
+    at_method = at_method_step(borgerservice, django_capture_on_commit_callbacks)
+    handed_out = desk_service.hand_out_code_device(
+        desk=at_method, kind="kodeviser", by=borgerservice
+    )
+    for case in (at_method, handed_out):
+        with pytest.raises(desk_service.DeskRefused) as refused:
+            desk_service.give_new_app_code(desk=case, by=borgerservice)
+        assert refused.value.code == "no_app_code"
+    assert not Identity.objects.get(cpr=SOFIE).activation_codes.exists()
