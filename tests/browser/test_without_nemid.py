@@ -165,6 +165,17 @@ def test_staff_create_mitid_at_the_desk_and_the_citizen_logs_in_with_the_code_de
     fill_stock(code_displays=2, code_readers=1)
     staff_logs_in(page, server, birgit)
     page.goto(f"{server}/admin/activation/deskenrollment/add/")
+    # Missing fields are summed up at the top, as the admin's other forms do.
+    page.get_by_role("button", name="Next").click()
+    expect(page.locator(".errornote")).to_have_text("Please correct the errors below.")
+    # The document's radio buttons sit in the field column, their legend in the label's.
+    legend = page.locator("fieldset.staff-choice legend")
+    assert legend.evaluate("element => getComputedStyle(element).cssFloat") == "left"
+    passport = page.get_by_label("Passport").bounding_box()
+    cpr = page.get_by_label("CPR number").bounding_box()
+    assert passport is not None and cpr is not None
+    assert abs(passport["x"] - cpr["x"]) < 20, "the radios line up with the other fields"
+    screenshot(page, "desk-start-missing-fields-en")
     page.get_by_label("CPR number").fill("080404-4128")
     page.get_by_label("Passport").check()
     page.get_by_label("Last 4 characters of its number").fill("4081")
@@ -174,7 +185,7 @@ def test_staff_create_mitid_at_the_desk_and_the_citizen_logs_in_with_the_code_de
 
     page.get_by_label("The user-ID the citizen brought").fill("080404-4128")
     page.get_by_role("button", name="Next").click()
-    expect(page.locator(".errornote")).to_contain_text("This user-ID breaks the rules.")
+    expect(page.locator(".errorlist.nonfield")).to_contain_text("This user-ID breaks the rules.")
     page.get_by_label("The user-ID the citizen brought").fill("Sofie H")
     page.get_by_role("button", name="Next").click()
 
@@ -185,7 +196,7 @@ def test_staff_create_mitid_at_the_desk_and_the_citizen_logs_in_with_the_code_de
     page.get_by_role("link", name="Change the address or send a new code").click()
     expect(page.get_by_label("Mobile number or e-mail")).to_have_value("+4520304050")
     page.get_by_role("button", name="Next").click()
-    expect(page.locator(".errornote")).to_contain_text("before sending another")
+    expect(page.locator(".errorlist.nonfield")).to_contain_text("before sending another")
     screenshot(page, "desk-send-again-too-soon-en")
     page.get_by_role("link", name="Type the code sent before").click()
     page.get_by_label("The code the citizen reads out").fill(last_code("+4520304050"))

@@ -488,3 +488,38 @@ def test_only_a_case_that_gave_an_app_code_gives_a_new_one(
             desk_service.give_new_app_code(desk=case, by=borgerservice)
         assert refused.value.code == "no_app_code"
     assert not Identity.objects.get(cpr=SOFIE).activation_codes.exists()
+
+
+# The desk's forms, laid out and summed up as the admin's other forms ------------------------
+
+
+def test_missing_fields_at_the_desk_are_summed_up_at_the_top_as_in_the_rest_of_the_admin(
+    desk: Client, register: None
+) -> None:
+    """The desk's first form said nothing at the top when fields were missing, only beside
+    them, and its document's radio buttons sat under their label (a walk at the desk)."""
+    page = desk.post(ADD, {"cpr": "080404-4128"}).content.decode()
+    summary = page.index('<p class="errornote" role="alert">')
+    assert "Please correct the errors below." in page[summary:]
+    assert summary < page.index('name="cpr"'), "at the top, above the fields"
+    # The radio buttons in a fieldset whose legend takes the label's column, as the staff's
+    # action forms lay out theirs; the checkbox before its label, as the admin does.
+    assert '<fieldset class="staff-choice">' in page and "<legend" in page
+    assert 'class="flex-container checkbox-row"' in page
+    assert page.count('class="flex-container') == 4
+    assert "staff/action-form" in page  # the layout's stylesheet
+    danish = desk.post(ADD, {"cpr": "080404-4128"}, headers={"accept-language": "da"})
+    assert "Ret venligst fejlene herunder." in danish.content.decode()
+    kl = desk.post(ADD, {"cpr": ""}, headers={"accept-language": "kl"}).content.decode()
+    assert "Kukkunerit ataaniittut iluarsikkit." in kl
+
+
+def test_a_refusal_at_the_desk_is_said_under_the_summary_at_the_top(
+    desk: Client, register: None
+) -> None:
+    page = desk.post(
+        ADD, {"cpr": "0101011234", "document": "passport", "last4": "4081"}
+    ).content.decode()
+    assert "Please correct the error below." in page
+    assert '<ul class="errorlist nonfield">' in page
+    assert "Nobody has this CPR number in the CPR register." in page
