@@ -468,6 +468,10 @@ def register_chip(*, identity: Identity, state: dict[str, Any], response: str) -
     """Step one: the chip is registered, and can be confirmed after the waiting period."""
     if not identity.is_active:
         raise ActivationRefused("identity_not_active")
+    if webauthn.browser_refusal(response) == webauthn.ALREADY_ON_THE_KEY:
+        # The browser would not register a chip of `excludeCredentials` (the person's own):
+        # "try again" would say the same for ever.
+        raise ActivationRefused("chip_already_registered")
     try:
         credential = webauthn.complete_registration(state, response)
     except webauthn.InvalidResponse as error:

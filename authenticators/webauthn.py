@@ -77,6 +77,21 @@ def verify_assertion(challenge: str, credential: Credential, response: str) -> i
     return int(answer.response.authenticator_data.counter)
 
 
+# What static/portal/webauthn.js sends when the browser refused to ask the key: the error's
+# name. "InvalidStateError" from `create` means the key holds one of `excludeCredentials`.
+ALREADY_ON_THE_KEY = "InvalidStateError"
+
+
+def browser_refusal(response: str) -> str:
+    """The name of the error the browser gave instead of an answer, or "" for an answer."""
+    try:
+        answer = json.loads(response)
+    except ValueError:
+        return ""
+    error = answer.get("error") if isinstance(answer, dict) else None
+    return error if isinstance(error, str) else ""
+
+
 def credential_to_text(credential: Credential) -> str:
     return websafe_encode(bytes(credential))
 

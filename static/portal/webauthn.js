@@ -23,9 +23,10 @@
     ask.then(function (credential) {
       field.value = JSON.stringify(credential.toJSON());
       form.submit();
-    }).catch(function () {
+    }).catch(function (error) {
       // Cancelled, timed out or refused by the key: the server says so in the page's language.
-      field.value = "{}";
+      // The error's name tells a chip already registered (InvalidStateError) from the rest.
+      field.value = JSON.stringify({ error: (error && error.name) || "" });
       form.submit();
     });
   });

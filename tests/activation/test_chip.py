@@ -106,3 +106,20 @@ def test_the_same_chip_is_registered_once(identity: Identity) -> None:
     assert options["publicKey"]["excludeCredentials"], "the browser is told to skip the chip"
     with pytest.raises(activation.ActivationRefused, match="chip_already_registered"):
         activation.register_chip(identity=identity, state=state, response=soft.register(options))
+
+
+def test_a_chip_the_browser_would_not_register_again_is_said_to_be_added(
+    identity: Identity,
+) -> None:
+    # The browser refuses a key holding one of excludeCredentials with InvalidStateError, and
+    # static/portal/webauthn.js sends its name: "Try again" would never help (a walk, English).
+    register(identity, SoftChip())
+    _options, state = activation.chip_registration_options(identity)
+    with pytest.raises(activation.ActivationRefused, match="chip_already_registered"):
+        activation.register_chip(
+            identity=identity, state=state, response='{"error": "InvalidStateError"}'
+        )
+    with pytest.raises(activation.ActivationRefused, match="invalid_chip_response"):
+        activation.register_chip(
+            identity=identity, state=state, response='{"error": "NotAllowedError"}'
+        )
