@@ -281,8 +281,13 @@ class ConfirmChipView(FormView):
             ChipDevice,
             pk=kwargs["pk"],
             identity=request.mitid.identity,  # type: ignore[attr-defined]
-            status=AuthenticatorStatus.PENDING,
         )
+        if self.chip.status != AuthenticatorStatus.PENDING:
+            # The browser's Back after the confirmation, or a second tab: the chip page says
+            # how it stands (a 404 said the page did not exist).
+            if self.chip.status == AuthenticatorStatus.ACTIVE:
+                messages.info(request, CHIP_REFUSALS["not_pending"])
+            return redirect("authenticators:chip")
         if timezone.now() < self.chip.confirm_after:
             return redirect("authenticators:chip")
         return super().dispatch(request, *args, **kwargs)

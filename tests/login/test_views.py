@@ -523,6 +523,14 @@ def test_add_a_chip_wait_confirm_and_log_in_with_it(
     )
     chip.refresh_from_db()
     assert chip.status == "active"
+    # The browser's Back finds the chip page and how the chip stands, not a 404 (a walk).
+    back = client.get(f"/en/authenticators/chip/{chip.pk}/confirm/", follow=True)
+    assert back.redirect_chain == [("/en/authenticators/chip/", 302)]
+    assert "This chip is already confirmed." in back.content.decode()
+    # Each chip says when it was added, and the table is one a phone can stack (a walk: two
+    # chips both read "MitID chip", and the kl table ran off a phone's screen).
+    assert "Added on" in back.content.decode()
+    assert "portal-stack-table" in back.content.decode()
 
     client.post("/en/login/log-out/")
     fresh = Client()
