@@ -115,23 +115,29 @@ def _check_code_device(
         device = one(
             CodeDevice.objects.filter(
                 identity__user_id_key=normalise_user_id(user_id),
-                identity__status=Identity.Status.ACTIVE,
+                identity__status__in=[Identity.Status.ACTIVE, Identity.Status.BLOCKED],
             )
             .exclude(status__in=[AuthenticatorStatus.PENDING, AuthenticatorStatus.REVOKED])
             .select_related("identity__account", "token")
             .select_for_update(of=("self",))
         )
-        if device is not None and device.is_usable:
+        whole_mitid_blocked = (
+            device is not None and device.identity.status != Identity.Status.ACTIVE
+        )
+        if device is not None and device.is_usable and not whole_mitid_blocked:
             outcome = services.verify(
                 device, code, purpose=text, service=service, knowledge=password, locked=True
             )
     # An unknown user-ID's password, or a blocked device's, is hashed with no row locked.
     if device is None:
         raise _unknown(user_id, password=password)
-    if not device.is_usable:
+    if not device.is_usable or whole_mitid_blocked:
         # Only someone who knows the password learns that the device is blocked; the try is
-        # in the citizen's history, and told to them: someone knows their password.
+        # in the citizen's history, and told to them: someone knows their password. A whole
+        # MitID blocked is said as such: "wrong, try again" sent its owner round in circles.
         if device.check_knowledge(password):
+            if whole_mitid_blocked:
+                raise LoginFailed("identity_blocked")
             services.record_blocked_use(device, service=service)
             raise LoginFailed("device_blocked")
         raise LoginFailed("wrong_credentials")

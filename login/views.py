@@ -58,6 +58,9 @@ FAILURES = {
     "device_blocked": _(
         "This device is blocked. Use another way to log in, or call MitID support on 33 98 00 10."
     ),
+    "identity_blocked": _(
+        "Your whole MitID is blocked. To lift the block, bring your ID to a Borgerservice office."
+    ),
 }
 
 

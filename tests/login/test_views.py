@@ -222,6 +222,25 @@ def test_a_blocked_device_is_told_only_to_who_knows_the_password(
     )
 
 
+def test_a_whole_mitid_blocked_is_told_only_to_who_knows_the_password(
+    client: Client, karens_device: CodeDevice
+) -> None:
+    # A walk: Karen blocked her whole MitID, then typed her right password and code, and was
+    # told they were wrong ("Try again"), with no word of the block or of Borgerservice.
+    Identity.objects.update(status="blocked")
+    type_user_id(client, "Karen K")
+    code = karens_device.token.current_code()
+    wrong = client.post(
+        "/en/login/code-device/", {"password": "not it at all", "code": code}, follow=True
+    )
+    assert "The user-ID, the password or the code is wrong." in wrong.content.decode()
+    right = client.post(
+        "/en/login/code-device/", {"password": "Karens kodeord 7", "code": code}, follow=True
+    )
+    assert "Your whole MitID is blocked." in right.content.decode()
+    assert client.get("/en/selfservice/").status_code == 302
+
+
 def test_jonas_scans_approves_and_is_logged_in(client: Client, jonas_phone: AppDevice) -> None:
     type_user_id(client, "J()nas Jen5en")
     waiting = client.get("/en/login/app/")
