@@ -22,6 +22,8 @@ document.addEventListener("DOMContentLoaded", function () {
   var kept = 60 * 1000;
   var asking = false;
   var asked = "";  // the moment (and deadline) last asked about
+  // Where to ask (none in a dialog's words kept from before the question was asked: as before).
+  var timeLeft = box.querySelector("[data-time-left]");
 
   function start(seconds) {
     deadline = Date.now() + seconds * 1000;
@@ -52,10 +54,10 @@ document.addEventListener("DOMContentLoaded", function () {
   // if it has more than the page thought, the page counts down from that instead, quietly.
   function askFirst(moment, then) {
     var key = moment + deadline;
-    if (asked === key) { then(); return; }
+    if (asked === key || !timeLeft) { then(); return; }
     if (asking) { return; }
     asking = true;
-    fetch(box.dataset.timeLeft, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    fetch(timeLeft.dataset.timeLeft, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : Promise.reject(response); })
       .then(function (answer) {
         if (answer.seconds_left * 1000 > deadline - Date.now() + kept) {
