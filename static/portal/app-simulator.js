@@ -513,6 +513,9 @@
             throw error;
           });
         }
+        // Anything else that is not a login's frame is said as such, not as a login this phone
+        // cannot make: a new phone, with no user-ID yet, told so for a mistyped copy code.
+        if (text.indexOf("mitid.") !== 0) { throw new Error("invalid_frame"); }
         if (!signer()) { throw new Error("no-user-id"); }
         return call("POST", "/logins/scan", { frame: text }, signer()).then(function (login) {
           form.reset();

@@ -501,6 +501,18 @@ def test_jonas_copies_his_app_to_a_new_phone_in_the_page_simulator_and_logs_in_w
     assert AppLogin.objects.get(status="completed").device == AppCopy.objects.get().new_device
 
 
+def test_a_new_phone_told_a_pasted_text_is_not_a_mitid_qr_code_not_that_it_has_no_user_id(
+    browser: Browser, server: str
+) -> None:
+    new = simulator(browser, server, "da")
+    new.locator("[data-screen=home] [data-go=scan]").last.click()
+    # A copy code mistyped: the phone has no user-ID yet, and is not asked to log in with one.
+    screen(new, "scan").locator("#app-frame").fill("mitid-kopi.abc")
+    screen(new, "scan").locator("button[type=submit]").click()
+    expect(new.locator("#app-message .alert-text")).to_have_text("Det er ikke en MitID QR-kode.")
+    expect(screen(new, "scan")).to_be_visible()
+
+
 @pytest.fixture
 def short_copy_server(transactional_db: None) -> Iterator[str]:
     """A portal whose copy QR codes live 3 seconds, not 3 minutes."""
