@@ -23,6 +23,13 @@ def test_the_refusals_and_the_user_id_rules_are_said_in_the_page_language(client
     assert page.context["errors"]["mrz_check_digit"].startswith("Immikkoortumi maskinamit")
 
 
+def test_the_greenlandic_page_says_user_id_in_greenlandic(client: Client) -> None:
+    # The copy's "see here which phone it was" said the Danish "bruger-ID" amid Greenlandic.
+    page = client.get("/kl/demo/app/").content.decode()
+    assert "bruger-ID" not in page
+    assert "atuisup ID-ialu tassani allareerukku" in page
+
+
 def test_each_phone_keeps_its_own_keys_and_offers_the_next(client: Client) -> None:
     page = client.get("/en/demo/app/?phone=2")
     assert (page.context["phone"], page.context["other_phone"]) == (2, 3)
