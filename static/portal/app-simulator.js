@@ -194,6 +194,12 @@
   function accountFor(login) {
     return Object.keys(state.accounts).filter(function (id) { return state.accounts[id].keyId === login.key_id; })[0];
   }
+  // A copy's new phone waits for the old one to confirm, showing the code to compare.
+  function waitForOldPhone(userId) {
+    field("match_code", state.accounts[userId].matchCode);
+    say("");
+    show("copy-wait");
+  }
   function home(quietly) {
     stopCopy();
     var list = document.getElementById("app-accounts");
@@ -407,8 +413,12 @@
     },
     finish: function (button) {
       activating = button.dataset.userId;
-      say("");
-      show("confirm");
+      if (state.accounts[activating].matchCode) {
+        waitForOldPhone(activating);
+      } else {
+        say("");
+        show("confirm");
+      }
       return Promise.resolve();
     },
 
@@ -597,10 +607,9 @@
         copyCode = "";
         // The SMS comes once the other phone has confirmed: until then, this phone says so.
         if (answer.status === "waiting_for_old_app") {
-          field("match_code", answer.match_code);
-          say("");
-          show("copy-wait");
-          return;
+          // Kept: after a reload (or another language) the citizen still has the code to compare.
+          state.accounts[userId].matchCode = answer.match_code;
+          return save().then(function () { waitForOldPhone(userId); });
         }
         say(texts["pin-sent"]);
         show("confirm");

@@ -501,6 +501,32 @@ def test_jonas_copies_his_app_to_a_new_phone_in_the_page_simulator_and_logs_in_w
     assert AppLogin.objects.get(status="completed").device == AppCopy.objects.get().new_device
 
 
+def test_a_new_phone_reloaded_while_waiting_still_shows_the_code_to_compare(
+    browser: Browser, server: str, activation_code: str
+) -> None:
+    """The match code was only on the waiting screen: a reload, or the page in another
+    language, left the citizen nothing to compare with the old phone's (a walk's finding)."""
+    phones = browser.new_context(viewport=PHONE, is_mobile=True)
+    old = jonas_activates_the_simulator(phones, server, activation_code)
+    old.get_by_role("button", name="Copy MitID to a new phone").click()
+    screen(old, "copy-show").get_by_role("button", name="Show the QR code").click()
+    qr = old.get_by_role("img", name="QR code for the new phone").get_attribute("data-qr") or ""
+    new = phones.new_page()
+    new.goto(f"{server}/en/demo/app/?phone=2")
+    new.get_by_role("button", name="From your other phone").click()
+    screen(new, "scan").get_by_label("Or paste the text of the QR code").fill(qr)
+    screen(new, "scan").get_by_role("button", name="Scan", exact=True).click()
+    screen(new, "copy-user-id").get_by_label("Your user-ID").fill("J()nas Jen5en")
+    screen(new, "copy-user-id").get_by_role("button", name="Next").click()
+    expect(screen(new, "copy-wait")).to_be_visible()
+    match_code = AppCopy.objects.get().match_code
+    expect(screen(new, "copy-wait").locator('[data-field="match_code"]')).to_have_text(match_code)
+    new.goto(f"{server}/da/demo/app/?phone=2")
+    new.get_by_role("button", name="Gør opsætningen færdig").click()
+    expect(screen(new, "copy-wait").locator('[data-field="match_code"]')).to_have_text(match_code)
+    expect(screen(new, "confirm")).to_be_hidden()
+
+
 def test_a_new_phone_told_a_pasted_text_is_not_a_mitid_qr_code_not_that_it_has_no_user_id(
     browser: Browser, server: str
 ) -> None:
