@@ -44,3 +44,17 @@ def in_use(persistent_id: str) -> bool:
     or gone (what a login, or a party's token, made with it still stands on)."""
     device = Device.from_persistent_id(persistent_id) if persistent_id else None
     return getattr(device, "status", None) == AuthenticatorStatus.ACTIVE
+
+
+def can_log_in_with_mitid(identity: Identity) -> bool:
+    """Whether any authenticator of the identity still works: then MitID, not NemID, proves
+    who orders a new device (a NemID password alone must not put one in the post), and
+    self-service, not a new device, is where the person goes."""
+    return any(device.is_usable for device in devices_of(identity))
+
+
+def every_device_blocked(identity: Identity) -> bool:
+    """Whether the identity has authenticators and none of them works (a lost only device):
+    self-service needs a MitID login they cannot do, so a new device is their way in."""
+    devices = devices_of(identity)
+    return bool(devices) and not any(device.is_usable for device in devices)

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 from django_htmx.middleware import HtmxDetails
 
-from authenticators.kinds import devices_of
-from authenticators.models import AuthenticatorStatus, Identity
+from authenticators.kinds import every_device_blocked
+from authenticators.models import Identity
 from cpr.registry import get_registry
 from nemid import session as nemid_session
 from nemid.session import redirect_to_login
@@ -111,12 +111,10 @@ def _open(request: HttpRequest, channel: Channel) -> state.Opened | HttpResponse
     if identity is not None and identity.is_active:
         # Every authenticator blocked (a lost only device): self-service needs a MitID login
         # they cannot do, so the page offers a new one, as the block's own page does.
-        devices = devices_of(identity)
-        no_way_in = bool(devices) and all(d.status != AuthenticatorStatus.ACTIVE for d in devices)
         return render(
             request,
             "enrollment/already_active.html",
-            {"identity": identity, "no_way_in": no_way_in},
+            {"identity": identity, "no_way_in": every_device_blocked(identity)},
         )
     opened = state.open_case(
         cpr=proof.cpr,

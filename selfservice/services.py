@@ -58,12 +58,6 @@ def told_by(identity: Identity) -> dict[str, bool]:
     return {"sms": bool(mobile), "email": bool(email)}
 
 
-def can_log_in_with_mitid(identity: Identity) -> bool:
-    """Whether any authenticator of the identity still works: then MitID, not NemID, proves
-    who orders a new device (a NemID password alone must not put one in the post)."""
-    return any(device.is_usable for device in devices_of(identity))
-
-
 def device_of(identity: Identity, kind: str, pk: int) -> AnyDevice | None:
     """One of the identity's own authenticators, in any status; None for anyone else's."""
     model = KINDS.get(kind)

@@ -1,7 +1,7 @@
 """Self-service pages: thin doors onto selfservice.services, for someone logged in with MitID.
 
 Ordering a code device also admits someone proven by NemID, but only when none of their
-authenticators works (`services.can_log_in_with_mitid`): a citizen whose only device is blocked
+authenticators works (`kinds.can_log_in_with_mitid`): a citizen whose only device is blocked
 cannot log in with MitID, and proves who they are with NemID, as in enrollment.
 """
 
@@ -442,7 +442,7 @@ class BlockDeviceView(SelfServicePage, ErrorsAfterRedirectMixin, DraftFormMixin,
             kind=services.kind_of(self.device),
             identity=self.identity,
             # Nothing left to log in with: the overview cannot help; say what can.
-            no_way_in=not services.can_log_in_with_mitid(self.identity),
+            no_way_in=not kinds.can_log_in_with_mitid(self.identity),
         )
 
 
@@ -568,7 +568,7 @@ class OrderView(DeclaredTranslationsMixin, PickUpChoiceMixin, DraftFormMixin, Fo
             return redirect_to_nemid(
                 request, gettext("Log in with NemID to order a new code device.")
             )
-        if logged_in is None and services.can_log_in_with_mitid(identity):
+        if logged_in is None and kinds.can_log_in_with_mitid(identity):
             messages.info(request, gettext("Log in with MitID to continue."))
             return redirect_to_login(request)
         self.identity = identity
