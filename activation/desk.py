@@ -422,7 +422,7 @@ def give_new_app_code(*, desk: DeskEnrollment, by: Staff) -> tuple[DeskEnrollmen
             identity=desk.identity,
             target=APP_ACTIVATION_CODE,
             reason=desk.level,
-            detail=f"{desk.document} …{desk.document_last4}",
+            detail=desk.document_seen,
         )
     return desk, code
 
@@ -440,7 +440,6 @@ def _done(desk: DeskEnrollment, *, by: Staff, what: str) -> None:
     assert desk.identity is not None
     DeskEnrollment.objects.filter(pk=desk.pk).update(state=State.DONE)
     desk.state = State.DONE
-    check = f"{desk.document} …{desk.document_last4}"
     lifecycle.record_identity_event(
         desk.identity, AuthenticatorEvent.Kind.ACTIVATED, f"borgerservice: {what}"
     )
@@ -450,5 +449,5 @@ def _done(desk: DeskEnrollment, *, by: Staff, what: str) -> None:
         identity=desk.identity,
         target=what,
         reason=desk.level,
-        detail=check,
+        detail=desk.document_seen,
     )

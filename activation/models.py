@@ -164,6 +164,11 @@ class DeskEnrollment(AddressCode):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_state_display()})"
 
+    @property
+    def document_seen(self) -> str:
+        """The ID document staff checked, as the audit log keeps it: its kind and last 4."""
+        return f"{self.document} …{self.document_last4}"
+
 
 class DeskCodeSend(AddressCodeSend):
     """When the desk sent a code: resends are limited as enrollment's are (`activation.desk`)."""
