@@ -301,7 +301,7 @@ OPENAPI: dict[str, Any] = {
                     **merged_errors(
                         (400, ("malformed_json", "missing_field")),
                         (422, ("invalid_frame",)),
-                        (403, ("not_for_this_app",)),
+                        (403, ("not_for_this_app", "identity_blocked")),
                         (409, ("login_not_open",)),
                         (410, ("stale_frame", "login_expired")),
                         (415, ("unsupported_media_type",)),
@@ -334,7 +334,7 @@ OPENAPI: dict[str, Any] = {
                     },
                     **merged_errors(
                         (400, ("malformed_json", "missing_field")),
-                        (403, ("not_for_this_app",)),
+                        (403, ("not_for_this_app", "identity_blocked")),
                         (404, ("not_found",)),
                         (409, ("login_not_open",)),
                         (410, ("login_expired",)),

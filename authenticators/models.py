@@ -497,6 +497,15 @@ class ChipDevice(Authenticator, TimestampMixin, ThrottlingMixin, Device):
     def credential(self) -> webauthn.Credential:
         return webauthn.credential_from_text(self.credential_data)
 
+    def signed(self, challenge: str, token: str) -> bool:
+        """Whether `token` is this chip's answer to `challenge`, signed with its PIN and with a
+        counter past its last use: the chip is at hand. Nothing is used up or written, as no
+        login follows (a whole MitID blocked)."""
+        counter = webauthn.verify_assertion(challenge, self.credential, token)
+        return counter is not None and (
+            counter > self.sign_count or counter == self.sign_count == 0
+        )
+
     def verify_token(self, token: str) -> bool:
         """`token` is the browser's assertion (JSON) over the current challenge, used up here."""
         allowed, _info = self.verify_is_allowed()

@@ -189,14 +189,33 @@ BLOCKED_USE_NOTICE = (
 )
 
 
+# Someone holds a device of a MitID that is blocked as a whole, and tried it: the device
+# itself may be active, so the notice speaks of the MitID, and of how the block is lifted.
+MITID_BLOCKED_USE_NOTICE = (
+    _("Your blocked MitID was tried"),
+    _(
+        "Someone tried to use your MitID with your %(device)s for %(service)s on %(time)s. "
+        "Your whole MitID is blocked, so the try was refused and nothing happened. To lift "
+        "the block, bring your ID to a Borgerservice office. If you have questions, call "
+        "MitID support on %(phone)s."
+    ),
+)
+
+
 def tell_use(event_id: int) -> None:
     """Tell a citizen who asked to hear of every use that their MitID was just used, or that a
-    device of theirs that is blocked was tried (a refused use)."""
+    device of theirs that is blocked, or a device of their blocked MitID, was tried (a refused
+    use, `services.record_blocked_use`)."""
     event = AuthenticatorEvent.objects.select_related("identity").get(pk=event_id)
     identity = event.identity
     device = Device.from_persistent_id(event.device) if event.device else None
     refused = event.kind == AuthenticatorEvent.Kind.REFUSED
-    subject, body = BLOCKED_USE_NOTICE if refused else USE_NOTICE
+    subject, body = USE_NOTICE
+    if refused:
+        from .services import MITID_BLOCKED_USE  # services sends notices through this module
+
+        whole_mitid = event.detail == MITID_BLOCKED_USE
+        subject, body = MITID_BLOCKED_USE_NOTICE if whole_mitid else BLOCKED_USE_NOTICE
     with translation.override(identity.language):
         names = {
             "device": device.label if device else "",

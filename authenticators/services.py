@@ -27,6 +27,8 @@ class Refused(Exception):
 
 # The detail of a use refused because the device is blocked, revoked or not yet active.
 BLOCKED_USE = "not_active"
+# The detail of a use refused because the whole MitID is blocked (the device may be active).
+MITID_BLOCKED_USE = "mitid_blocked"
 # The purpose of the one check that activates a device: the activation, not a use of MitID.
 ACTIVATION_CHECK = "activation"
 
@@ -117,29 +119,37 @@ def verify(
 def record_blocked_use(
     device: AnyDevice, *, service: str, tell: bool = True
 ) -> AuthenticatorEvent | None:
-    """A blocked or revoked device was tried for `service`. A "Refused" use in the citizen's
-    history and, when `tell` (the try proved someone has the device or its password: an app's
-    signed request, a code device's right password), told to a citizen who asked to hear of
-    every use. At most once in `BLOCKED_USE_QUIET_MINUTES` for a device, since whoever holds
-    it can try it without end (no lock counts tries of a device that is no longer usable).
-    None when it was quiet."""
+    """A blocked or revoked device, or a device of a whole MitID that is blocked, was tried
+    for `service`. A "Refused" use in the citizen's history, its detail saying which of the
+    two (`BLOCKED_USE`, `MITID_BLOCKED_USE`), and, when `tell` (the try proved someone has
+    the device or its password: an app's signed request, a code device's right password, a
+    chip's signed answer), told to a citizen who asked to hear of every use. At most once in
+    `BLOCKED_USE_QUIET_MINUTES` for a device, since whoever holds it can try it without end
+    (no lock counts tries of a device that is no longer usable). None when it was quiet."""
     since = timezone.now() - timedelta(minutes=settings.BLOCKED_USE_QUIET_MINUTES)
     with transaction.atomic():
         # The person's row, locked: two tries at once make one line, not two.
         identity = (
-            Identity.objects.select_for_update().only("notify_on_use").get(pk=device.identity_id)
+            Identity.objects.select_for_update()
+            .only("notify_on_use", "status")
+            .get(pk=device.identity_id)
         )
+        whole_mitid = identity.status == Identity.Status.BLOCKED
+        detail = MITID_BLOCKED_USE if whole_mitid else BLOCKED_USE
         tried = AuthenticatorEvent.objects.filter(
             identity_id=device.identity_id,
             device=device.persistent_id,
             kind=AuthenticatorEvent.Kind.REFUSED,
-            detail=BLOCKED_USE,
+            detail=detail,
             at__gte=since,
         )
         if tried.exists():
             return None
-        event = record(device, AuthenticatorEvent.Kind.REFUSED, BLOCKED_USE, service=service)
-        stopped = device.status in (AuthenticatorStatus.BLOCKED, AuthenticatorStatus.REVOKED)
+        event = record(device, AuthenticatorEvent.Kind.REFUSED, detail, service=service)
+        stopped = whole_mitid or device.status in (
+            AuthenticatorStatus.BLOCKED,
+            AuthenticatorStatus.REVOKED,
+        )
         if tell and service and stopped and identity.notify_on_use:
             _tell_use(event)
     return event

@@ -92,17 +92,28 @@ def announce(login: AppLogin) -> None:
     )
 
 
-def move(login: AppLogin, to: str, *, device: AppDevice | None = None, signature: str = "") -> None:
+def move(
+    login: AppLogin,
+    to: str,
+    *,
+    device: AppDevice | None = None,
+    signature: str = "",
+    identity: Identity | None = None,
+) -> None:
     """The one way a login changes status: refused unless `NEXT` allows it. The update names
     the status the login was read with, so it needs no lock: on a locked row that holds, and of
     two requests racing on an unlocked one only the first moves it (the other is refused).
     The browser waiting on it hears of it after the commit (completing is the browser's own
-    request, so nobody else waits for it). An approval keeps the app's signature."""
+    request, so nobody else waits for it). An approval keeps the app's signature; a login
+    typed for a whole MitID blocked, ended by its app, learns whose it was (`identity`), so
+    that its page says the MitID is blocked."""
     if to not in NEXT.get(login.status, ()):
         raise LoginRefused("login_not_open")
     changes: dict[str, object] = {"status": to}
     if device is not None:
         changes["device"] = device
+    if identity is not None:
+        changes["identity"] = identity
     if signature:
         changes["signature"] = signature
     if to in DECISIONS:
@@ -271,6 +282,31 @@ def account_on_installation(signer: AppDevice, login: AppLogin) -> AppDevice:
     return device
 
 
+def _ended_for_blocked_mitid(signer: AppDevice, login: AppLogin) -> bool:
+    """Whether the phone that scanned the login (or was opened for it) holds an active app of
+    a whole MitID that is blocked, and the login was typed for that MitID's user-ID (a login
+    for a blocked MitID is nobody's, `start`). If so the login ends, its page says the MitID
+    is blocked, and the try is in the citizen's history and told to them (a signed request:
+    someone has the phone), as a blocked app's is (`refuse_blocked_app`)."""
+    if login.identity_id is not None or not login.typed_key:
+        return False
+    device = one(
+        AppDevice.objects.filter(
+            installation_id=signer.installation_id,
+            identity__user_id_key=login.typed_key,
+            identity__status=Identity.Status.BLOCKED,
+            status=AuthenticatorStatus.ACTIVE,
+        ).select_related("identity")
+    )
+    if device is None:
+        return False
+    with transaction.atomic():
+        if login.current_status() in AppLogin.OPEN:
+            move(login, Status.BLOCKED, identity=device.identity)
+        services.record_blocked_use(device, service=login.service)
+    return True
+
+
 def _scanned_login(frame_text: str, now: datetime, *, lock: bool) -> AppLogin:
     """The login of a fresh, authentic frame, its row locked if `lock` (in a transaction)."""
     try:
@@ -304,6 +340,8 @@ def scan(*, signer: AppDevice, frame_text: str, now: datetime | None = None) -> 
     status = login.current_status(now)
     if status == AppLogin.Status.EXPIRED:
         raise LoginRefused("login_expired")
+    if _ended_for_blocked_mitid(signer, login):
+        raise LoginRefused("identity_blocked")
     device = account_on_installation(signer, login)
     if status == Status.SCANNED and login.device_id == device.pk:
         return login  # the same phone scanned again
@@ -332,12 +370,17 @@ def open_on_phone(*, signer: AppDevice, token: str, autostart: str) -> AppLogin:
         status = login.current_status()
         if status == AppLogin.Status.EXPIRED:
             raise LoginRefused("login_expired")
-        device = account_on_installation(signer, login)
-        if status == Status.SCANNED and login.device_id == device.pk:
-            return login
-        if status != Status.WAITING:
-            raise LoginRefused("login_not_open")
-        move(login, Status.SCANNED, device=device)
+        blocked_mitid = _ended_for_blocked_mitid(signer, login)
+        if not blocked_mitid:
+            device = account_on_installation(signer, login)
+            if status == Status.SCANNED and login.device_id == device.pk:
+                return login
+            if status != Status.WAITING:
+                raise LoginRefused("login_not_open")
+            move(login, Status.SCANNED, device=device)
+    # Raised outside the transaction, so that the login's end and the try stay written.
+    if blocked_mitid:
+        raise LoginRefused("identity_blocked")
     return login
 
 

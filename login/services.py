@@ -134,12 +134,11 @@ def _check_code_device(
     if not device.is_usable or whole_mitid_blocked:
         # Only someone who knows the password learns that the device is blocked; the try is
         # in the citizen's history, and told to them: someone knows their password. A whole
-        # MitID blocked is said as such: "wrong, try again" sent its owner round in circles.
+        # MitID blocked is said as such (in the history and the notice too): "wrong, try
+        # again" sent its owner round in circles.
         if device.check_knowledge(password):
-            if whole_mitid_blocked:
-                raise LoginFailed("identity_blocked")
             services.record_blocked_use(device, service=service)
-            raise LoginFailed("device_blocked")
+            raise LoginFailed("identity_blocked" if whole_mitid_blocked else "device_blocked")
         raise LoginFailed("wrong_credentials")
     if not outcome.ok:
         raise _refused(outcome)
@@ -148,13 +147,28 @@ def _check_code_device(
     )
 
 
+def _chip_holder(user_id: str) -> Identity | None:
+    """The identity holding `user_id` that a chip may answer for: an active one, or one whose
+    whole MitID is blocked (its chip is asked, so that whoever holds it hears of the block
+    rather than "try again", `check_chip`)."""
+    key = normalise_user_id(user_id)
+    if not key:
+        return None
+    return one(
+        Identity.objects.filter(
+            user_id_key=key, status__in=[Identity.Status.ACTIVE, Identity.Status.BLOCKED]
+        )
+    )
+
+
 def chip_options(user_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """Options for `navigator.credentials.get`, and the state to keep in the session.
 
-    Everyone gets options, with the person's active chips if there are any, so the page
-    looks the same whoever typed the user-ID; nothing is written to anyone's chips.
+    Everyone gets options, with the person's active chips if there are any (a whole MitID
+    blocked too: the key must be asked to tell its holder of the block), so the page looks
+    the same whoever typed the user-ID; nothing is written to anyone's chips.
     """
-    identity = identity_for(user_id)
+    identity = _chip_holder(user_id)
     chips = (
         list(ChipDevice.objects.filter(identity=identity, status=AuthenticatorStatus.ACTIVE))
         if identity
@@ -166,8 +180,13 @@ def chip_options(user_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
 def check_chip(
     *, user_id: str, state: dict[str, Any], response: str, text: str, service: str = SERVICE
 ) -> Success:
-    """The browser's answer from one of the person's chips, to the challenge in `state`."""
-    identity = identity_for(user_id)
+    """The browser's answer from one of the person's chips, to the challenge in `state`.
+
+    For a whole MitID blocked, an answer the chip signed (with its PIN) is refused as
+    "identity_blocked": whoever holds the chip learns of the block and where it is lifted, and
+    the try is in the citizen's history and told, as a code device's right password is. Any
+    other answer fails as an unknown user-ID's does."""
+    identity = _chip_holder(user_id)
     credential_id = webauthn.credential_id_of_response(response)
     chip = (
         ChipDevice.objects.filter(identity=identity, credential_id=credential_id)
@@ -177,6 +196,11 @@ def check_chip(
         else None
     )
     if identity is None or chip is None:
+        raise _unknown(user_id)
+    if identity.status != Identity.Status.ACTIVE:
+        if chip.is_usable and chip.signed(state["challenge"], response):
+            services.record_blocked_use(chip, service=service)
+            raise LoginFailed("identity_blocked")
         raise _unknown(user_id)
     chip.expect_assertion(
         state["challenge"],

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -124,6 +124,12 @@ def allow_forms_to_end_at(response: HttpResponse, behalf: session.Behalf | None)
     browsers hold those redirects to the page's CSP `form-action` too: the page names it."""
     if behalf is not None and behalf.return_origin:
         allow_form_action(response, behalf.return_origin)
+
+
+def mitid_blocked(form: Any) -> bool:
+    """Whether the page's carried refusal is a whole MitID blocked: the page then says so and
+    where it is lifted, with no form to try again (a try only tells the same)."""
+    return form is not None and form.has_error(NON_FIELD_ERRORS, "identity_blocked")
 
 
 def failure_message(failure: services.LoginFailed) -> str:
@@ -508,6 +514,10 @@ class CodeDeviceLoginView(PendingLoginMixin, ErrorsAfterRedirectMixin, FormView)
     template_name = "login/code_device.html"
     form_class = CodeDeviceLoginForm
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        return {**context, "mitid_blocked": mitid_blocked(context.get("form"))}
+
     def form_valid(self, form: CodeDeviceLoginForm) -> HttpResponse:
         service, text = service_and_text(self.request)
         try:
@@ -537,7 +547,8 @@ class ChipLoginView(PendingLoginMixin, ErrorsAfterRedirectMixin, FormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         options, state = services.chip_options(self.pending.user_id)
         self.request.session[CHIP_STATE_KEY] = state
-        return super().get_context_data(options=options, **wrong_host(self.request), **kwargs)
+        context = super().get_context_data(options=options, **wrong_host(self.request), **kwargs)
+        return {**context, "mitid_blocked": mitid_blocked(context.get("form"))}
 
     def form_valid(self, form: WebAuthnForm) -> HttpResponse:
         state = self.request.session.pop(CHIP_STATE_KEY, None)

@@ -249,6 +249,66 @@ def test_a_blocked_app_tried_again_and_again_is_one_line_and_one_notice_a_while(
     assert OutboxMessage.objects.count() == 2
 
 
+def test_the_app_of_a_whole_blocked_mitid_is_told_so_and_the_try_is_written(
+    app_api: AppApi, phone: AppDevice, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    # The MitID is blocked, its app is not: the app was told "not for this app", the page
+    # waited on, and nothing was written anywhere.
+    Identity.objects.filter(pk=phone.identity_id).update(
+        notify_on_use=True, mobile="+4520304050", contact_set_at=timezone.now(), language="en"
+    )
+    lifecycle.block_identity(phone.identity, reason="stolen", by=None)
+    OutboxMessage.objects.all().delete()  # the block's own notice
+    login = app_logins.start(user_id="j()nas jen5en", service="Netbank", text="Log on")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = app_api.call(
+            "POST", "/logins/scan", {"frame": app_logins.frame(login)}, signer=phone
+        )
+    assert code(response) == (403, "identity_blocked")
+    login.refresh_from_db()
+    # The phone is in front of the screen: the browser learns the MitID is blocked.
+    assert (login.status, login.identity_id, login.device_id) == (
+        "blocked",
+        phone.identity_id,
+        None,
+    )
+    (refused,) = AuthenticatorEvent.objects.filter(kind="refused")
+    assert (refused.detail, refused.service, refused.device) == (
+        "mitid_blocked",
+        "Netbank",
+        phone.persistent_id,
+    )
+    (sms,) = OutboxMessage.objects.values_list("body", flat=True)
+    assert "Your whole MitID is blocked, so the try was refused" in sms and "Netbank" in sms
+
+    # Opened on the same phone: the same answer, and within the quiet while no second line.
+    mine = app_logins.start(
+        user_id="J()nas Jen5en", service="MitID.dk", text="Log on", same_device=True
+    )
+    opened = app_api.call(
+        "POST",
+        "/logins/open",
+        {"token": str(mine.token), "autostart": mine.autostart},
+        signer=phone,
+    )
+    assert code(opened) == (403, "identity_blocked")
+    assert AppLogin.objects.get(pk=mine.pk).status == "blocked"
+    assert AuthenticatorEvent.objects.filter(kind="refused").count() == 1
+
+
+def test_a_login_for_someone_else_is_not_ended_by_a_blocked_mitids_app(
+    app_api: AppApi, phone: AppDevice, login: AppLogin
+) -> None:
+    other = AppDeviceFactory(identity__user_id="Karen K")
+    lifecycle.block_identity(other.identity, reason="stolen", by=None)
+    response = app_api.call(
+        "POST", "/logins/scan", {"frame": app_logins.frame(login)}, signer=other
+    )
+    assert code(response) == (403, "not_for_this_app")
+    assert AppLogin.objects.get(pk=login.pk).status == "waiting"
+    assert not AuthenticatorEvent.objects.filter(kind="refused").exists()
+
+
 def test_someone_elses_blocked_app_changes_nothing(app_api: AppApi, login: AppLogin) -> None:
     stranger = AppDeviceFactory(status="blocked")
     response = app_api.call(

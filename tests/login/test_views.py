@@ -20,6 +20,8 @@ from authenticators.models import (
     Identity,
 )
 from login import app_logins
+from messaging.models import OutboxMessage
+from selfservice.services import history
 from tests.authenticators.soft_chip import SoftChip
 from tests.factories import AppDeviceFactory, IdentityFactory, active_code_device
 
@@ -237,8 +239,145 @@ def test_a_whole_mitid_blocked_is_told_only_to_who_knows_the_password(
     right = client.post(
         "/en/login/code-device/", {"password": "Karens kodeord 7", "code": code}, follow=True
     )
-    assert "Your whole MitID is blocked." in right.content.decode()
+    page = right.content.decode()
+    assert "Your whole MitID is blocked" in page and "Borgerservice" in page
+    # A page that says the block and where it is lifted, with no form to try again.
+    assert 'name="password"' not in page and "Try again" not in page
     assert client.get("/en/selfservice/").status_code == 302
+    # Someone knows her password: a Refused use in her history, in words of the MitID.
+    (refused,) = AuthenticatorEvent.objects.filter(kind="refused")
+    assert (refused.detail, refused.service, refused.device) == (
+        "mitid_blocked",
+        "MitID.dk",
+        karens_device.persistent_id,
+    )
+    # In words, as the citizen's history and the staff's show a refused use's reason.
+    (use, *_changes) = history(karens_device.identity)
+    assert (use.outcome, use.why) == ("Refused", "the whole MitID is blocked")
+
+
+def karen_hears_of_every_use(identity: Identity) -> None:
+    Identity.objects.filter(pk=identity.pk).update(
+        notify_on_use=True,
+        mobile="+4520304050",
+        email="karen@example.dk",
+        contact_set_at=timezone.now(),
+        language="en",
+    )
+
+
+def test_a_try_on_a_whole_blocked_mitid_is_told_as_such_once_a_while(
+    client: Client, karens_device: CodeDevice, settings, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    settings.BLOCKED_USE_QUIET_MINUTES = 15
+    karen_hears_of_every_use(karens_device.identity)
+    lifecycle.block_identity(karens_device.identity, reason="misuse", by=None)
+    OutboxMessage.objects.all().delete()  # the block's own notice
+    for _ in range(3):
+        type_user_id(client, "Karen K")
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                "/en/login/code-device/",
+                {"password": "Karens kodeord 7", "code": karens_device.token.current_code()},
+            )
+    assert AuthenticatorEvent.objects.filter(kind="refused").count() == 1
+    sms, email = OutboxMessage.objects.order_by("pk")
+    # The MitID is blocked, not the device: the notice says so, and where it is lifted.
+    assert "Someone tried to use your MitID with your" in sms.body
+    assert "Your whole MitID is blocked, so the try was refused" in sms.body
+    assert "Borgerservice" in sms.body and "MitID.dk" in sms.body
+    assert email.subject == "Your blocked MitID was tried"
+
+
+def test_a_try_on_a_whole_blocked_mitid_is_not_told_to_who_did_not_ask(
+    client: Client, karens_device: CodeDevice, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    lifecycle.block_identity(karens_device.identity, reason="misuse", by=None)
+    OutboxMessage.objects.all().delete()
+    type_user_id(client, "Karen K")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/en/login/code-device/",
+            {"password": "Karens kodeord 7", "code": karens_device.token.current_code()},
+        )
+    assert AuthenticatorEvent.objects.filter(kind="refused", detail="mitid_blocked").exists()
+    assert not OutboxMessage.objects.exists()
+
+
+def karens_active_chip(client: Client, device: CodeDevice) -> SoftChip:
+    """Karen adds a chip and confirms it after the wait; then she is logged out."""
+    type_user_id(client, "Karen K")
+    client.post(
+        "/en/login/code-device/",
+        {"password": "Karens kodeord 7", "code": device.token.current_code()},
+    )
+    soft = SoftChip()
+    options = client.get("/en/authenticators/chip/").context["options"]
+    client.post("/en/authenticators/chip/", {"credential": soft.register(options)})
+    chip = ChipDevice.objects.get()
+    ChipDevice.objects.update(confirm_after=timezone.now() - timedelta(seconds=1))
+    confirm = client.get(f"/en/authenticators/chip/{chip.pk}/confirm/")
+    client.post(
+        f"/en/authenticators/chip/{chip.pk}/confirm/",
+        {"credential": soft.sign_in(confirm.context["options"])},
+    )
+    client.post("/en/login/log-out/")
+    return soft
+
+
+def test_a_chip_of_a_whole_blocked_mitid_is_told_the_block_not_try_again(
+    client: Client, karens_device: CodeDevice, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    # A walk: with her whole MitID blocked, Karen's chip login said "The chip could not be
+    # used. Try again." for ever: the key was not even asked for (no chips in the options).
+    soft = karens_active_chip(client, karens_device)
+    karen_hears_of_every_use(karens_device.identity)
+    lifecycle.block_identity(karens_device.identity, reason="stolen", by=None)
+    OutboxMessage.objects.all().delete()
+    browser = Client()
+    type_user_id(browser, "Karen K")
+    options = browser.get("/en/login/chip/").context["options"]
+    assert options["publicKey"]["allowCredentials"], "the key is asked"
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = browser.post("/en/login/chip/", {"credential": soft.sign_in(options)}, follow=True)
+    page = answer.content.decode()
+    assert "Your whole MitID is blocked" in page and "Borgerservice" in page
+    assert "Try again" not in page and 'data-webauthn="get"' not in page
+    assert answer.status_code == 200 and browser.get("/en/selfservice/").status_code == 302
+    chip = ChipDevice.objects.get()
+    (refused,) = AuthenticatorEvent.objects.filter(kind="refused")
+    assert (refused.detail, refused.device) == ("mitid_blocked", chip.persistent_id)
+    assert "Your whole MitID is blocked" in OutboxMessage.objects.first().body  # type: ignore[union-attr]
+
+
+def test_a_chip_answer_that_does_not_check_out_on_a_blocked_mitid_says_nothing_of_it(
+    client: Client, karens_device: CodeDevice
+) -> None:
+    karens_active_chip(client, karens_device)
+    Identity.objects.update(status="blocked")
+    stranger = SoftChip()
+    stranger.credential_id = ChipDevice.objects.get().credential.credential_id  # not its key
+    browser = Client()
+    type_user_id(browser, "Karen K")
+    options = browser.get("/en/login/chip/").context["options"]
+    answer = browser.post("/en/login/chip/", {"credential": stranger.sign_in(options)}, follow=True)
+    assert "The chip could not be used." in answer.content.decode()
+    assert "blocked" not in answer.content.decode()
+    assert not AuthenticatorEvent.objects.filter(kind="refused").exists()
+
+
+def test_the_app_page_of_a_whole_blocked_mitid_says_so_when_its_app_scans(
+    client: Client, jonas_phone: AppDevice
+) -> None:
+    lifecycle.block_identity(jonas_phone.identity, reason="stolen", by=None)
+    type_user_id(client, "J()nas Jen5en")
+    login = AppLogin.objects.get()
+    with pytest.raises(app_logins.LoginRefused, match="identity_blocked"):
+        app_logins.scan(signer=jonas_phone, frame_text=app_logins.frame(login))
+    page = client.get("/en/login/app/").content.decode()
+    assert "Your whole MitID is blocked, so nobody is logged in." in page
+    assert "Borgerservice" in page and 'value="restart"' not in page
+    assert "The MitID app that scanned the code is blocked" not in page
 
 
 def test_jonas_scans_approves_and_is_logged_in(client: Client, jonas_phone: AppDevice) -> None:
