@@ -142,3 +142,18 @@ class LetterCodeForm(forms.Form):
                 _("The activation code has 8 letters and digits."), code="invalid_format"
             )
         return f"{code[:4]}-{code[4:]}"
+
+
+class RemoveChipForm(forms.Form):
+    """Why a chip waiting to be confirmed is removed: the reason the history and the audit
+    log keep for its revoke (`lifecycle.BlockReason`)."""
+
+    reason = forms.ChoiceField(
+        label=_("Why do you remove the chip?"),
+        choices=[
+            ("lost", _("I no longer have it")),
+            ("misuse", _("I did not add it myself")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose why you remove the chip.")},
+    )

@@ -503,3 +503,19 @@ def confirm_chip(*, chip: ChipDevice, response: str) -> ChipDevice:
     services.activate(chip)
     chip.refresh_from_db()
     return chip
+
+
+def remove_pending_chip(*, identity: Identity, chip_id: int, reason: str) -> ChipDevice:
+    """A chip still waiting to be confirmed is removed by its citizen (they no longer have it,
+    or did not add it themselves): revoked for good, in the history and the audit log, and
+    told as a revoke is (`lifecycle.revoke_device`). The wait before a chip is confirmed is
+    for this. A confirmed chip is blocked instead, as any device is."""
+    with transaction.atomic():
+        chip = one(ChipDevice.objects.select_for_update().filter(pk=chip_id, identity=identity))
+        if chip is None:
+            raise ActivationRefused("not_found")
+        if chip.status != AuthenticatorStatus.PENDING:
+            raise ActivationRefused("not_pending")
+        lifecycle.revoke_device(chip, reason=reason, by=None)
+    chip.refresh_from_db()
+    return chip

@@ -14,4 +14,5 @@ urlpatterns = [
     path("code-device/activated/", views.code_device_activated, name="code_device_activated"),
     path("chip/", views.ChipView.as_view(), name="chip"),
     path("chip/<int:pk>/confirm/", views.ConfirmChipView.as_view(), name="confirm_chip"),
+    path("chip/<int:pk>/remove/", views.RemoveChipView.as_view(), name="remove_chip"),
 ]

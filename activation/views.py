@@ -28,9 +28,10 @@ from nemid import session as nemid_session
 from nemid.session import redirect_to_login
 from pages.clients import client_address
 from pages.drafts import DraftFormMixin
+from pages.redirects import ErrorsAfterRedirectMixin
 
 from . import services
-from .forms import CodeDeviceActivationForm, LetterCodeForm
+from .forms import CodeDeviceActivationForm, LetterCodeForm, RemoveChipForm
 
 REFUSALS = {
     "unknown_serial": _(
@@ -222,6 +223,7 @@ CHIP_REFUSALS = {
     "chip_already_registered": _("This chip is already added to a MitID."),
     "waiting_period": _("The chip cannot be confirmed yet."),
     "not_pending": _("This chip is already confirmed."),
+    "removed": _("This chip is removed. It can never be used with your MitID."),
     "locked": _("Too many failed attempts. Wait a while and try again."),
 }
 
@@ -305,4 +307,47 @@ class ConfirmChipView(FormView):
             form.add_error(None, ValidationError(CHIP_REFUSALS[refusal.code], code=refusal.code))
             return self.form_invalid(form)
         messages.success(self.request, _("Your MitID chip is active. You can log in with it now."))
+        return redirect("authenticators:chip")
+
+
+@method_decorator([never_cache, mitid_login_required], name="dispatch")
+class RemoveChipView(ErrorsAfterRedirectMixin, FormView):
+    """Remove a chip waiting to be confirmed: a page that asks why and to confirm (no script
+    needed), then the chip is revoked for good. Errors after a redirect, as the block's are:
+    the browser's Back after the removal finds a page, not "Confirm Form Resubmission"."""
+
+    template_name = "authenticators/remove_chip.html"
+    form_class = RemoveChipForm
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        self.chip = get_object_or_404(
+            ChipDevice,
+            pk=kwargs["pk"],
+            identity=request.mitid.identity,  # type: ignore[attr-defined]
+        )
+        if self.chip.status != AuthenticatorStatus.PENDING:
+            # Back after the removal, a second tab, or confirmed meanwhile: the chip page says
+            # how the chip stands (a confirmed chip is blocked from the overview).
+            said = "removed" if self.chip.status == AuthenticatorStatus.REVOKED else "not_pending"
+            messages.info(request, CHIP_REFUSALS[said])
+            return redirect("authenticators:chip")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(chip=self.chip, **kwargs)
+
+    def form_valid(self, form: RemoveChipForm) -> HttpResponse:
+        try:
+            services.remove_pending_chip(
+                identity=self.request.mitid.identity,  # type: ignore[attr-defined]
+                chip_id=self.chip.pk,
+                reason=form.cleaned_data["reason"],
+            )
+        except services.ActivationRefused as refusal:
+            messages.info(self.request, CHIP_REFUSALS.get(refusal.code, CHIP_REFUSALS["removed"]))
+            return redirect("authenticators:chip")
+        messages.success(
+            self.request,
+            _("The chip is removed and can never be used with your MitID. It is in your history."),
+        )
         return redirect("authenticators:chip")

@@ -3,13 +3,16 @@
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from activation import services as activation
-from authenticators.models import ChipDevice, Identity
+from audit.models import AuditEntry
+from authenticators.models import AuthenticatorEvent, ChipDevice, Identity
 from messaging.models import OutboxMessage
 from tests.authenticators.soft_chip import SoftChip
-from tests.factories import IdentityFactory
+from tests.factories import IdentityFactory, active_code_device
+from tests.logins import log_in_with_mitid
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +126,65 @@ def test_a_chip_the_browser_would_not_register_again_is_said_to_be_added(
         activation.register_chip(
             identity=identity, state=state, response='{"error": "NotAllowedError"}'
         )
+
+
+def test_a_pending_chip_is_removed_from_the_chip_page_after_a_confirmation(
+    client: Client, identity: Identity, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    # The page said "we tell you ... when a chip is added, so you can react if it was not
+    # you", and offered nothing to react with: a pending chip could not be removed there.
+    log_in_with_mitid(client, identity, active_code_device(identity))
+    chip = register(identity, SoftChip())
+    page = client.get("/en/authenticators/chip/").content.decode()
+    assert "if it was not you, you remove it here before it can be used" in page
+    assert f'href="/en/authenticators/chip/{chip.pk}/remove/"' in page
+
+    # A page of its own that asks why, and to confirm: a plain form, no script needed.
+    asked = client.get(f"/en/authenticators/chip/{chip.pk}/remove/").content.decode()
+    assert 'name="reason"' in asked and "data-webauthn" not in asked
+    unsure = client.post(f"/en/authenticators/chip/{chip.pk}/remove/", {}, follow=True)
+    assert "Choose why you remove the chip." in unsure.content.decode()
+    assert ChipDevice.objects.get().status == "pending"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        removed = client.post(
+            f"/en/authenticators/chip/{chip.pk}/remove/", {"reason": "misuse"}, follow=True
+        )
+    assert removed.redirect_chain == [("/en/authenticators/chip/", 302)]
+    assert "The chip is removed and can never be used with your MitID." in removed.content.decode()
+    chip.refresh_from_db()
+    assert chip.status == "revoked"
+    # In the history and the audit log, with why; and told, as a revoke is.
+    (revoked,) = AuthenticatorEvent.objects.filter(kind="revoked")
+    assert (revoked.device, revoked.detail) == (chip.persistent_id, "misuse")
+    entry = AuditEntry.objects.get(action="device_revoked")
+    assert (entry.identity_id, entry.reason) == (identity.pk, "misuse")
+    # The browser's Back finds the chip page, which says the chip is removed.
+    back = client.get(f"/en/authenticators/chip/{chip.pk}/remove/", follow=True)
+    assert "This chip is removed." in back.content.decode()
+    # A chip removed can never be confirmed.
+    ChipDevice.objects.update(confirm_after=timezone.now())
+    assert client.get(f"/en/authenticators/chip/{chip.pk}/confirm/").status_code == 302
+
+
+def test_only_a_pending_chip_of_ones_own_is_removed_here(
+    client: Client, identity: Identity
+) -> None:
+    log_in_with_mitid(client, identity, active_code_device(identity))
+    soft = SoftChip()
+    chip = register(identity, soft)
+    ChipDevice.objects.filter(pk=chip.pk).update(confirm_after=timezone.now())
+    chip.refresh_from_db()
+    activation.confirm_chip(chip=chip, response=soft.sign_in(chip.generate_challenge()))
+    page = client.get("/en/authenticators/chip/").content.decode()
+    # A confirmed chip is blocked, as any device is; it is not removed here.
+    assert f"/en/selfservice/authenticators/chip/{chip.pk}/block/" in page
+    confirmed = client.post(
+        f"/en/authenticators/chip/{chip.pk}/remove/", {"reason": "lost"}, follow=True
+    )
+    assert "This chip is already confirmed." in confirmed.content.decode()
+    assert ChipDevice.objects.get().status == "active"
+    someone_elses = register(IdentityFactory(user_id="Jonas J"), SoftChip())
+    remove = f"/en/authenticators/chip/{someone_elses.pk}/remove/"
+    assert client.post(remove, {"reason": "lost"}).status_code == 404
+    assert ChipDevice.objects.get(pk=someone_elses.pk).status == "pending"
