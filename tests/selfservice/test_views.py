@@ -9,6 +9,8 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from activation import services as activation
+from authenticators import services
 from authenticators.models import AuthenticatorEvent, CodeDevice, Identity
 from authenticators.services import record
 from authenticators.stock import fill_stock
@@ -18,6 +20,7 @@ from login import session
 from messaging.models import OutboxMessage
 from nemid import session as nemid_session
 from nemid.provider import NemIDProof
+from tests.authenticators.soft_chip import SoftChip
 from tests.caches import empty_cache
 from tests.factories import AppDeviceFactory, IdentityFactory
 from tests.logins import log_in_with_mitid
@@ -553,6 +556,28 @@ def test_after_blocking_the_only_app_the_page_offers_what_works_without_it(
     assert "Borgerservice" in ways and 'href="/en/help/"' in ways
     # The passport road in the app, now that the portal has it.
     assert 'href="/en/get-mitid/#passport"' in ways
+    assert "Log in with another authenticator" not in page, "there is none"
+
+
+def test_after_blocking_the_only_chip_the_page_offers_what_works_without_it(
+    logged_in: Callable[..., Client], karen: Identity
+) -> None:
+    # A walk: Karen's chip was her only way in; after blocking it the page said only "You can
+    # add a new MitID chip when you are logged in with MitID", which she no longer can.
+    options, state = activation.chip_registration_options(karen)
+    chip = activation.register_chip(
+        identity=karen, state=state, response=SoftChip().register(options)
+    )
+    services.activate(chip)
+    client = logged_in(karen, chip)
+    block = client.post(f"/en/selfservice/authenticators/chip/{chip.pk}/block/", {"reason": "lost"})
+    assert block["Location"] == "/en/selfservice/blocked/"
+    page = client.get("/en/selfservice/blocked/").content.decode()
+    assert "when you are logged in with MitID" not in page
+    assert "The chip was your only way to log in with MitID." in page
+    ways = page.split('data-testid="ways-after-block"', 1)[1].split("</ul>", 1)[0]
+    assert 'href="/en/selfservice/order/"' in ways and "NemID" in ways
+    assert "Borgerservice" in ways and 'href="/en/help/"' in ways
     assert "Log in with another authenticator" not in page, "there is none"
 
 
