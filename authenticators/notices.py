@@ -154,6 +154,20 @@ STATUS_NOTICES = {
 }
 
 
+# What comes after a revoke depends on the kind: a code device is ordered, but an app is set
+# up on a phone and a chip (bought elsewhere) is added, which "order a new one" did not say.
+REVOKED_BODIES: dict[type[Device], Any] = {
+    AppDevice: _(
+        "Your %(device)s has been revoked for good. You can set up the app on a phone again "
+        "when you are logged in with MitID."
+    ),
+    ChipDevice: _(
+        "Your %(device)s has been revoked for good. You can add another MitID chip when you are "
+        "logged in with MitID."
+    ),
+}
+
+
 def tell_status_change(identity_id: int, change: str, device_id: str = "") -> None:
     """Tell the citizen, in their language, that an authenticator or their MitID changed.
 
@@ -163,6 +177,8 @@ def tell_status_change(identity_id: int, change: str, device_id: str = "") -> No
     identity = Identity.objects.get(pk=identity_id)
     device = Device.from_persistent_id(device_id) if device_id else None
     subject, body = STATUS_NOTICES[change]
+    if change == "device_revoked":
+        body = REVOKED_BODIES.get(type(device), body)
     with translation.override(identity.language):
         name = device.label if device else ""
         context = {"subject": notice(subject, device=name), "body": notice(body, device=name)}

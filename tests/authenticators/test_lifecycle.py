@@ -6,12 +6,20 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone, translation
 
+from activation import services as activation
 from audit.models import AuditEntry
 from authenticators import lifecycle, services
 from authenticators.lifecycle import IdCheck
-from authenticators.models import AppLogin, AuthenticatorEvent, CodeDevice, Identity
+from authenticators.models import (
+    AppLogin,
+    AuthenticatorEvent,
+    ChipDevice,
+    CodeDevice,
+    Identity,
+)
 from enrollment.models import EnrollmentCase
 from messaging.models import OutboxMessage
+from tests.authenticators.soft_chip import SoftChip
 from tests.factories import AppDeviceFactory, IdentityFactory, active_code_device
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +120,35 @@ def test_a_block_needs_a_known_reason(device: CodeDevice) -> None:
         lifecycle.block_device(device, reason="", by=None)
     device.refresh_from_db()
     assert device.status == "active"
+
+
+def register_chip(identity: Identity) -> ChipDevice:
+    options, state = activation.chip_registration_options(identity)
+    return activation.register_chip(
+        identity=identity, state=state, response=SoftChip().register(options)
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "after"),
+    [
+        ("code device", "You can order a new one when you are logged in with MitID."),
+        ("app", "You can set up the app on a phone again when you are logged in with MitID."),
+        ("chip", "You can add another MitID chip when you are logged in with MitID."),
+    ],
+)
+def test_a_revoke_says_what_comes_after_it_for_the_kind_revoked(
+    karen: Identity, device: CodeDevice, told, kind: str, after: str
+) -> None:  # type: ignore[no-untyped-def]
+    # "You can order a new one" was said of an app and of a chip too: neither is ordered.
+    revoked = {
+        "code device": lambda: device,
+        "app": lambda: AppDeviceFactory(identity=karen),
+        "chip": lambda: register_chip(karen),
+    }[kind]()
+    sent = told(lambda: lifecycle.revoke_device(revoked, reason="lost", by=None))
+    assert [channel for channel, _body in sent] == ["sms", "email"]
+    assert "has been revoked for good. " + after in sent[0][1]
 
 
 def test_a_revoked_device_can_be_neither_blocked_nor_unblocked(
