@@ -137,8 +137,9 @@ def _registered(
     copy.state = AppCopy.State.SCANNED
     copy.scanned_at = timezone.now()
     copy.new_device = device
+    copy.new_key_id = device.key_id
     copy.mobile_to_prove = ""  # the new phone's app has it now, until its PIN proves it
-    copy.save(update_fields=["state", "scanned_at", "new_device", "mobile_to_prove"])
+    copy.save(update_fields=["state", "scanned_at", "new_device", "new_key_id", "mobile_to_prove"])
     if copy.source.identity_id != identity.pk:
         # A helper's code: the person helped needs no one's confirmation but the SMS.
         _approved(copy, device)
@@ -225,6 +226,29 @@ def scanned_copy(*, source: AppDevice, copy_id: str) -> AppCopy:
         raise ActivationRefused("copy_code_used")
     if timezone.now() >= confirm_by(copy):
         raise ActivationRefused("copy_code_expired")
+    return copy
+
+
+def copy_for_new_phone(*, key_id: str) -> AppCopy:
+    """The copy a new phone scanned with the key `key_id`, asked after by that phone while it
+    waits for the old app: approved (its temporary PIN is on its way) or still waiting to be
+    confirmed; or why it is over, for the citizen to start again: its time to be confirmed ran
+    out (`copy_code_expired`, whether or not the clean-up dropped it yet), or the old app showed
+    a new code, which dropped it (`copy_replaced`). The phone asks by the key ID the scan gave
+    it and no other phone holds; the answer names nobody and nothing of the person."""
+    try:
+        key = uuid.UUID(key_id)
+    except ValueError as error:
+        raise ActivationRefused("not_found") from error
+    copy = AppCopy.objects.filter(new_key_id=key).first()
+    if copy is None:
+        raise ActivationRefused("not_found")
+    if copy.state == AppCopy.State.APPROVED:
+        return copy
+    if timezone.now() >= confirm_by(copy):
+        raise ActivationRefused("copy_code_expired")
+    if copy.state != AppCopy.State.SCANNED or copy.new_device_id is None:
+        raise ActivationRefused("copy_replaced")
     return copy
 
 

@@ -94,6 +94,10 @@ class AppCopy(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     scanned_at = models.DateTimeField(null=True, blank=True)
+    # The key the new phone scanned with, kept when the copy is dropped with that phone's app:
+    # the phone still asks after its copy by it (`copy.copy_for_new_phone`), and learns why it
+    # is over.
+    new_key_id = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
     # For someone helped, a number that is not their MitID's: the new phone's, to be proven by
     # its temporary PIN (`AppDevice.mobile_to_prove`, which the scan hands it to; forgotten
     # here then, or once the code's time is over unscanned).

@@ -356,4 +356,26 @@ class AppClient:
             },
         )
         self._new_account(user_id, key, answer)
+        if answer["status"] == "waiting_for_old_app":
+            # Kept until the old phone confirms: the citizen compares it, and it says that this
+            # user-ID waits for a copy (`new_phone_copy`).
+            self.state.accounts[user_id]["match_code"] = answer["match_code"]
+            self.state.save()
+        return answer
+
+    def new_phone_copy(self, *, user_id: str) -> dict[str, Any]:
+        """The new phone: has the old one confirmed the copy it scanned? A copy that is over
+        (`copy_code_expired`, `copy_replaced`) takes the user-ID it was setting up off this
+        phone, whose key is of no use now, so that it can scan a new code."""
+        account = self.state.accounts[user_id]
+        try:
+            answer = self._post("/copies/new-phone", {"key_id": account["key_id"]})
+        except ApiError as error:
+            if error.code in ("copy_code_expired", "copy_replaced"):
+                del self.state.accounts[user_id]
+                self.state.save()
+            raise
+        if answer["status"] == "temporary_pin_sent":
+            account.pop("match_code", None)
+            self.state.save()
         return answer

@@ -128,6 +128,10 @@ APP_ERRORS = {
     "copy_code_used": _("This QR code has been used already. Show a new one on the other phone."),
     "copy_code_expired": _("The QR code has expired. Show a new one on the other phone."),
     "copy_not_scanned": _("The new phone has not scanned the QR code yet."),
+    "copy_replaced": _(
+        "Your other phone has shown a new QR code since, so MitID was not copied to this "
+        "phone. Scan the new code."
+    ),
 }
 
 # Why a user-ID breaks the rules (`reasons` of `user_id_invalid`), said as enrollment says it.

@@ -457,10 +457,20 @@ MATCH_CODE = {
     "pattern": "^[0-9]{4}$",
     "description": "shown on both phones: the citizen confirms only if they are the same",
 }
+CONFIRM_BY = {
+    "type": "string",
+    "format": "date-time",
+    "description": "the old app may confirm before it; after, the copy is over",
+}
 COPY_SCANNED_BY_NEW_APP = {
     **NEW_APP,
-    "properties": {**NEW_APP["properties"], "match_code": MATCH_CODE},
+    "properties": {**NEW_APP["properties"], "match_code": MATCH_CODE, "confirm_by": CONFIRM_BY},
 }
+NEW_PHONE_COPY = obj(
+    ["status"],
+    status={"type": "string", "enum": ["temporary_pin_sent", "waiting_for_old_app"]},
+    confirm_by=CONFIRM_BY,
+)
 SCANNED_COPY = obj(
     ["status", "device_name", "scanned_at", "confirm_by", "match_code", "signing_input"],
     status={"type": "string", "enum": ["scanned"]},
@@ -722,6 +732,22 @@ OPENAPI["paths"].update(
             (410, ("copy_code_expired",)),
             (415, ("unsupported_media_type",)),
             (422, ("not_your_user_id", "invalid_key")),
+            *COMMON_ERRORS,
+        ),
+        "/copies/new-phone": operation(
+            "newPhoneCopy",
+            "The new phone asks after the copy it scanned, by the key ID the scan gave it",
+            obj(["key_id"], key_id={"type": "string", "format": "uuid"}),
+            (
+                200,
+                "Confirmed (the SMS is on its way: ask for the PIN), or still waiting",
+                NEW_PHONE_COPY,
+            ),
+            (400, ("malformed_json", "missing_field")),
+            # Over: its time to be confirmed ran out, or the old app showed a new code. The
+            # phone forgets the user-ID it was setting up; the citizen starts again.
+            (410, ("copy_code_expired", "copy_replaced")),
+            (415, ("unsupported_media_type",)),
             *COMMON_ERRORS,
         ),
         "/copies/{copy_id}": operation(

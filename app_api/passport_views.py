@@ -172,14 +172,30 @@ def scan_copy(request: HttpRequest, body: dict[str, Any]) -> JsonResponse:
         device_name=str(body.get("device_name") or "MitID app"),
     )
     approved = copy.state == copy.State.APPROVED
+    waiting = {
+        "match_code": copy.match_code,
+        "confirm_by": app_copy.confirm_by(copy).isoformat(),
+    }
     return JsonResponse(
         {
             "status": "temporary_pin_sent" if approved else "waiting_for_old_app",
-            **({} if approved else {"match_code": copy.match_code}),
+            **({} if approved else waiting),
             "challenge": passport.long_challenge(device),
             "key_id": str(device.key_id),
         },
         status=201,
+    )
+
+
+@json_endpoint("key_id")
+def new_phone_copy(request: HttpRequest, body: dict[str, Any]) -> JsonResponse:
+    """The new phone asks after the copy it scanned, while it waits for the old app: its app
+    is pending, so it cannot sign yet; the key ID the scan gave it says which copy."""
+    copy = app_copy.copy_for_new_phone(key_id=body["key_id"])
+    if copy.state == copy.State.APPROVED:
+        return JsonResponse({"status": "temporary_pin_sent"})
+    return JsonResponse(
+        {"status": "waiting_for_old_app", "confirm_by": app_copy.confirm_by(copy).isoformat()}
     )
 
 

@@ -31,6 +31,7 @@ urlpatterns = [
     path("copies", roads.show_copy, name="show_copy"),
     path("copies/check", roads.check_copy, name="check_copy"),
     path("copies/scan", roads.scan_copy, name="scan_copy"),
+    path("copies/new-phone", roads.new_phone_copy, name="new_phone_copy"),
     path("copies/<uuid:copy_id>", roads.scanned_copy, name="scanned_copy"),
     path("copies/<uuid:copy_id>/approve", roads.approve_copy, name="approve_copy"),
     # Anything else under the API is a JSON 404, as a phone expects.

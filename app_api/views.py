@@ -87,6 +87,7 @@ STATUS = {
     "no_address": 409,
     "enrollment_expired": 410,
     "copy_code_expired": 410,
+    "copy_replaced": 410,
     "mrz_invalid": 422,
     "mrz_check_digit": 422,
     "not_a_passport": 422,

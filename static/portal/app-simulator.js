@@ -25,6 +25,7 @@
   var road = null; // the passport road under way: its enrollment token
   var copy = null; // the copy this phone shows: its id, what to sign, which user-ID
   var copyTimer = null;
+  var waitTimer = null; // a copy's new phone asks again when the old one's time to confirm is up
   var copyCode = ""; // the copy QR code this phone scanned
   var phoneName = "MitID app simulator " + root.dataset.phone; // as a phone names itself
 
@@ -194,14 +195,58 @@
   function accountFor(login) {
     return Object.keys(state.accounts).filter(function (id) { return state.accounts[id].keyId === login.key_id; })[0];
   }
-  // A copy's new phone waits for the old one to confirm, showing the code to compare.
+  // A copy's new phone waits for the old one to confirm, showing the code to compare; when
+  // the old phone's time to confirm is up, it asks the portal whether the copy happened.
   function waitForOldPhone(userId) {
+    activating = userId;
     field("match_code", state.accounts[userId].matchCode);
     say("");
     show("copy-wait");
+    stopWaiting();
+    var until = state.accounts[userId].confirmBy;
+    if (until) {
+      waitTimer = setTimeout(function () {
+        waitTimer = null;
+        if (!root.querySelector("[data-screen='copy-wait']").hidden) { run("copy-ask"); }
+      }, Math.max(2000, new Date(until) - Date.now() + 500));
+    }
+  }
+  function stopWaiting() {
+    if (waitTimer) { clearTimeout(waitTimer); waitTimer = null; }
+  }
+  // Has the old phone confirmed? Then the SMS is on its way. A copy that is over (its time to
+  // confirm ran out, or the old phone showed a new code since) is said so, and the user-ID it
+  // was setting up goes from this phone, whose key is of no use now: it can scan a new code.
+  function askAfterCopy(userId, pressed) {
+    var account = state.accounts[userId];
+    return call("POST", "/copies/new-phone", { key_id: account.keyId }).then(function (answer) {
+      activating = userId;
+      if (answer.status === "temporary_pin_sent") {
+        stopWaiting();
+        delete account.matchCode;
+        delete account.confirmBy;
+        return save().then(function () { say(texts["pin-sent"]); show("confirm"); });
+      }
+      account.confirmBy = answer.confirm_by;
+      return save().then(function () {
+        waitForOldPhone(userId);
+        if (pressed) { say(texts["copy-not-confirmed"], "error"); }
+      });
+    }, function (error) {
+      if (["copy_code_expired", "copy_replaced", "not_found"].indexOf(error.message) < 0) { throw error; }
+      stopWaiting();
+      delete state.accounts[userId];
+      if (error.message !== "copy_replaced") { error.text = texts["copy-wait-expired"]; }
+      return save().then(function () {
+        root.querySelector("[data-action='scan']").reset();
+        show("scan");
+        throw error;
+      });
+    });
   }
   function home(quietly) {
     stopCopy();
+    stopWaiting();
     var list = document.getElementById("app-accounts");
     list.textContent = "";
     Object.keys(state.accounts).forEach(function (userId) {
@@ -414,7 +459,7 @@
     finish: function (button) {
       activating = button.dataset.userId;
       if (state.accounts[activating].matchCode) {
-        waitForOldPhone(activating);
+        return askAfterCopy(activating, false);
       } else {
         say("");
         show("confirm");
@@ -566,6 +611,8 @@
         showCopy(answer);
       });
     },
+    "copy-ask": function () { return askAfterCopy(activating, false); },
+    "copy-confirmed": function () { return askAfterCopy(activating, true); },
     "copy-scanned": function () {
       if (!copy) { return Promise.reject(new Error("copy_not_scanned")); }
       return call("POST", "/copies/" + copy.id, {}, copy.userId).then(function (answer) {
@@ -609,6 +656,7 @@
         if (answer.status === "waiting_for_old_app") {
           // Kept: after a reload (or another language) the citizen still has the code to compare.
           state.accounts[userId].matchCode = answer.match_code;
+          state.accounts[userId].confirmBy = answer.confirm_by;
           return save().then(function () { waitForOldPhone(userId); });
         }
         say(texts["pin-sent"]);

@@ -1,6 +1,7 @@
 """The command-line app gets MitID with a demo passport, and copies itself, over HTTP."""
 
 import re
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -8,10 +9,14 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from activation.models import AppCopy
+from app_api.client import AppState
 from authenticators.models import AppDevice, Identity
 from login import app_logins
 from messaging.models import OutboxMessage
+from tests.phone import USER_ID, jonas_phone
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -96,3 +101,33 @@ def test_sofie_gets_mitid_with_her_passport_logs_in_and_copies_the_app(
     assert "active" in out
     identity = Identity.objects.get(cpr="0804044128")
     assert AppDevice.objects.filter(identity=identity, status="active").count() == 2
+
+
+def test_a_new_phone_is_told_when_its_copy_is_over_and_can_scan_a_new_code(
+    live_server: Any, tmp_path: Path
+) -> None:
+    """The new phone waited as if the copy could still happen, and its PIN then met
+    not_found (a walk's finding): it asks, and is told what to do."""
+    old, state = jonas_phone(tmp_path)
+    jonas = ["--state", str(state), "--url", live_server.url]
+    new = ["--state", str(tmp_path / "new.json"), "--url", live_server.url]
+    qr = re.search(r"mitid-copy\.\S+", mitid_app(*jonas, "copy-show"))
+    assert qr is not None
+    scanned = mitid_app(*new, "copy-scan", qr.group(0), "--user-id", USER_ID)
+    assert re.search(r"with its PIN before [0-9]{2}:[0-9]{2}:[0-9]{2}", scanned), scanned
+    with pytest.raises(CommandError, match="has not confirmed the copy yet"):
+        mitid_app(*new, "activate", "--user-id", USER_ID, "--temporary-pin", "123456")
+    AppCopy.objects.update(scanned_at=timezone.now() - timedelta(minutes=3))
+    with pytest.raises(CommandError, match="The time to confirm the copy on your other phone ran"):
+        mitid_app(*new, "activate", "--user-id", USER_ID, "--temporary-pin", "123456")
+    assert AppState.load(tmp_path / "new.json").accounts == {}
+
+    # Scanned again, and the old phone shows a new code before confirming.
+    qr = re.search(r"mitid-copy\.\S+", mitid_app(*jonas, "copy-show"))
+    assert qr is not None
+    mitid_app(*new, "copy-scan", qr.group(0), "--user-id", USER_ID)
+    mitid_app(*jonas, "copy-show")
+    with pytest.raises(CommandError, match="Your other phone has shown a new QR code since"):
+        mitid_app(*new, "activate", "--user-id", USER_ID)
+    assert AppState.load(tmp_path / "new.json").accounts == {}
+    assert list(AppDevice.objects.all()) == [old]

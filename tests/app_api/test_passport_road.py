@@ -809,6 +809,57 @@ def test_a_copy_never_confirmed_goes_with_the_app_that_waited_for_it(
     assert AppDevice.objects.get() == old_phone
 
 
+def asks_after_its_copy(phone: NewPhone, scanned: Any) -> Any:
+    """The new phone asks after the copy it scanned, by the key ID the scan gave it."""
+    return phone.post("/copies/new-phone", {"key_id": scanned.json()["key_id"]})
+
+
+def test_the_new_phone_learns_that_its_copy_was_confirmed_or_still_waits(
+    app_api: AppApi, old_phone: AppDevice
+) -> None:
+    shown = show(app_api, old_phone)
+    new = NewPhone(app_api)
+    scanned_here = scan(new, shown["qr"])
+    until = (AppCopy.objects.get().scanned_at or timezone.now()) + timedelta(minutes=3)
+    assert scanned_here.json()["confirm_by"] == until.isoformat()
+    waiting = asks_after_its_copy(new, scanned_here)
+    assert waiting.status_code == 200
+    assert waiting.json() == {"status": "waiting_for_old_app", "confirm_by": until.isoformat()}
+    assert approve(app_api, old_phone, shown).status_code == 200
+    assert asks_after_its_copy(new, scanned_here).json() == {"status": "temporary_pin_sent"}
+
+
+def test_the_new_phone_learns_that_its_copy_ran_out_of_time_before_and_after_the_clean_up(
+    app_api: AppApi, old_phone: AppDevice
+) -> None:
+    """It waited with its four digits and "I have confirmed it" as if the copy could still
+    happen (a walk's finding): told `copy_code_expired`, as the old app is."""
+    new = NewPhone(app_api)
+    scanned_here = scan(new, show(app_api, old_phone)["qr"])
+    AppCopy.objects.update(scanned_at=timezone.now() - timedelta(minutes=3))
+    assert code(asks_after_its_copy(new, scanned_here)) == (410, "copy_code_expired")
+    assert activation_tasks.clean_up()["unconfirmed_copies"] == 1
+    assert not AppDevice.objects.filter(status="pending").exists()
+    assert code(asks_after_its_copy(new, scanned_here)) == (410, "copy_code_expired")
+
+
+def test_the_new_phone_learns_that_the_old_app_showed_a_new_code(
+    app_api: AppApi, old_phone: AppDevice
+) -> None:
+    new = NewPhone(app_api)
+    scanned_here = scan(new, show(app_api, old_phone)["qr"])
+    show(app_api, old_phone)  # drops the copy scanned and not confirmed
+    assert code(asks_after_its_copy(new, scanned_here)) == (410, "copy_replaced")
+
+
+def test_a_key_that_scanned_no_copy_learns_nothing(app_api: AppApi, old_phone: AppDevice) -> None:
+    new = NewPhone(app_api)
+    for key_id in (str(old_phone.key_id), str(uuid.uuid4())):
+        assert code(new.post("/copies/new-phone", {"key_id": key_id})) == (404, "not_found")
+    answer = app_api.call("POST", "/copies/new-phone", {"key_id": "nokey"}, valid_request=False)
+    assert code(answer) == (404, "not_found")
+
+
 def test_a_phone_whose_earlier_try_was_left_before_its_pin_may_scan_a_copy_code(
     app_api: AppApi, old_phone: AppDevice
 ) -> None:

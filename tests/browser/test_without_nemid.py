@@ -602,7 +602,61 @@ def test_a_copy_scanned_but_not_confirmed_in_time_ends_on_both_phones(
     )
     expect(screen(old, "copy-show").get_by_label("Your PIN")).to_be_hidden()
 
-    screen(new, "copy-wait").get_by_role("button", name="Later").click()
-    new.get_by_role("button", name="Remove from this phone").click()
-    expect(new.locator("#app-message")).to_contain_text("Removed from this phone.")
+    # The new phone asks when the time is up, and is told: it waited with its four digits
+    # and "I have confirmed it" as if the copy could still happen (a walk's finding). The
+    # user-ID it was setting up goes, and it can scan a new code.
+    refused(new, "The time to confirm the copy on your other phone ran out", "copy_code_expired")
+    expect(new.locator("#app-message")).to_contain_text("Start again on your other phone")
+    expect(screen(new, "scan")).to_be_visible()
+    expect(screen(new, "copy-wait")).to_be_hidden()
+    screenshot(new, "app-simulator-copy-over-en-phone")
+    screen(new, "scan").get_by_role("button", name="Back").click()
     expect(new.get_by_text("No user-ID on this phone yet.")).to_be_visible()
+
+
+def test_a_new_phone_asked_after_the_old_one_showed_a_new_code_is_told_to_scan_it(
+    browser: Browser, server: str, activation_code: str
+) -> None:
+    """ "I have confirmed it" went to the PIN form whatever the old phone had done: the new
+    phone asks now, and is told when the copy did not happen (a walk's finding, da and kl)."""
+    phones = browser.new_context(viewport=PHONE, is_mobile=True)
+    old = jonas_activates_the_simulator(phones, server, activation_code)
+    old.get_by_role("button", name="Copy MitID to a new phone").click()
+    screen(old, "copy-show").get_by_role("button", name="Show the QR code").click()
+    qr = old.get_by_role("img", name="QR code for the new phone").get_attribute("data-qr") or ""
+    new = phones.new_page()
+    new.goto(f"{server}/da/demo/app/?phone=2")
+    new.locator("[data-screen=home] [data-go=scan]").last.click()
+    screen(new, "scan").locator("#app-frame").fill(qr)
+    screen(new, "scan").locator("button[type=submit]").click()
+    screen(new, "copy-user-id").locator("#app-copy-user-id").fill("J()nas Jen5en")
+    screen(new, "copy-user-id").locator("button[type=submit]").click()
+    waiting = screen(new, "copy-wait")
+    waiting.get_by_role("button", name="Jeg har bekræftet").click()
+    expect(new.locator("#app-message")).to_contain_text(
+        "Din anden telefon har ikke bekræftet kopien endnu."
+    )
+    expect(waiting).to_be_visible()
+    expect(screen(new, "confirm")).to_be_hidden()
+
+    screen(old, "copy-show").get_by_role("button", name="Show a new QR code").click()
+    newer = old.get_by_role("img", name="QR code for the new phone")
+    expect(newer).not_to_have_attribute("data-qr", qr)
+    waiting.get_by_role("button", name="Jeg har bekræftet").click()
+    refused(new, "Din anden telefon har vist en ny QR-kode siden", "copy_replaced")
+    expect(screen(new, "confirm")).to_be_hidden()
+    screen(new, "scan").locator("#app-frame").fill(newer.get_attribute("data-qr") or "")
+    screen(new, "scan").locator("button[type=submit]").click()
+    expect(screen(new, "copy-user-id")).to_be_visible()
+
+    # In Greenlandic, after a reload: "Finish setting up" asks too.
+    screen(new, "copy-user-id").locator("#app-copy-user-id").fill("J()nas Jen5en")
+    screen(new, "copy-user-id").locator("button[type=submit]").click()
+    expect(waiting).to_be_visible()
+    screen(old, "copy-show").get_by_role("button", name="Show a new QR code").click()
+    new.goto(f"{server}/kl/demo/app/?phone=2")
+    new.locator("[data-screen=home] [data-action=finish]").click()
+    refused(new, "Oqarasuaatit allat taamaanngaaniit QR-kode nutaaq takutippaa", "copy_replaced")
+    expect(screen(new, "scan")).to_be_visible()
+    screenshot(new, "app-simulator-copy-replaced-kl-phone")
+    assert list(AppDevice.objects.filter(status="pending")) == []

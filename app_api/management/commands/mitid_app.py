@@ -124,6 +124,8 @@ class Command(BaseCommand):
             self.stdout.write("A temporary PIN is on its way to you by SMS.")
         elif not pending:
             raise CommandError("Give --activation-code to start activating this user-ID.")
+        elif "match_code" in state.accounts[user_id]:
+            self.copy_confirmed(client, state, user_id)
         temporary_pin = options["temporary_pin"]
         if temporary_pin is None and sys.stdin.isatty():
             temporary_pin = input("Temporary PIN from the SMS: ").strip()
@@ -238,16 +240,45 @@ class Command(BaseCommand):
             qr=options["qr"], user_id=options["user_id"], device_name=options["device_name"]
         )
         if answer["status"] == "waiting_for_old_app":
+            until = datetime.fromisoformat(answer["confirm_by"]).astimezone()
             self.stdout.write(
                 f"This phone's code: {answer['match_code']}. Now confirm on the old phone "
-                "with its PIN, if it shows the same code (copy-approve --match-code "
-                f"{answer['match_code']})."
+                f"with its PIN before {until:%H:%M:%S}, if it shows the same code "
+                f"(copy-approve --match-code {answer['match_code']})."
             )
         self.stdout.write(
             "When the SMS arrives, run (with its PIN and your own):\n  "
             + rerun(state, "activate", "--user-id", options["user_id"], "--temporary-pin", "NNNNNN")
             + " --pin NNNNNN"
         )
+
+    def copy_confirmed(self, client: AppClient, state: AppState, user_id: str) -> None:
+        """A copy's new phone goes on to its PIN only once the old phone has confirmed; a copy
+        that is over is said as such, with how to start again (it waited as if it could still
+        happen, and the portal then said only not_found)."""
+        match_code = state.accounts[user_id]["match_code"]
+        try:
+            answer = client.new_phone_copy(user_id=user_id)
+        except ApiError as error:
+            if error.code == "copy_code_expired":
+                raise CommandError(
+                    "The time to confirm the copy on your other phone ran out, so MitID was not "
+                    "copied to this phone, and the user-ID is off it again. Start again: show a "
+                    "new QR code on your other phone (copy-show), and scan it here (copy-scan)."
+                ) from error
+            if error.code == "copy_replaced":
+                raise CommandError(
+                    "Your other phone has shown a new QR code since, so MitID was not copied to "
+                    "this phone, and the user-ID is off it again. Scan the new code here "
+                    "(copy-scan)."
+                ) from error
+            raise
+        if answer["status"] == "waiting_for_old_app":
+            until = datetime.fromisoformat(answer["confirm_by"]).astimezone()
+            raise CommandError(
+                f"Your other phone has not confirmed the copy yet. Confirm it there with its PIN "
+                f"before {until:%H:%M:%S}, if it shows {match_code}; then the SMS comes."
+            )
 
     def show(self, login: dict[str, Any]) -> None:
         until = datetime.fromisoformat(login["expires_at"]).astimezone()
