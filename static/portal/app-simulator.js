@@ -282,6 +282,7 @@
   var prepare = {
     "passport-start": function () { road = null; },
     "copy-show": function () {
+      copy = null;
       var select = document.getElementById("app-copy-source");
       var active = Object.keys(state.accounts).filter(function (id) { return state.accounts[id].status === "active"; });
       select.textContent = "";
@@ -294,6 +295,8 @@
   function go(name) {
     say("");
     if (name === "home") { home(); return; }
+    // Back to the copy this phone showed, while it is open.
+    if (name === "copy-show" && state.copy) { run("copy-resume"); return; }
     if (prepare[name]) { prepare[name](); }
     show(name);
   }
@@ -396,6 +399,44 @@
     copy = null;
     copyButton(false);
     say(texts["copy-confirm-expired"], "error");
+    forgetCopy();
+  }
+  // The copy this phone shows is kept with its keys, so that a reload, or the page in another
+  // language, comes back to it (a walk lost it after "The new phone has scanned it").
+  function keepCopy(answer) {
+    state.copy = { id: answer.copy_id, userId: copy.userId, qr: answer.qr, expiresAt: answer.expires_at };
+    return save();
+  }
+  function forgetCopy() {
+    if (!state.copy) { return Promise.resolve(); }
+    delete state.copy;
+    return save();
+  }
+  // Back where it was while the copy is open: the QR code with its expiry, or the phone that
+  // scanned it with its four digits and the PIN form; or said to be over, and forgotten.
+  function resumeCopy() {
+    var kept = state.copy;
+    prepare["copy-show"]();
+    copy = { id: kept.id, signingInput: null, userId: kept.userId };
+    say("");
+    show("copy-show", true);
+    return call("POST", "/copies/" + kept.id, {}, kept.userId).then(function (answer) {
+      copy.signingInput = answer.signing_input;
+      document.getElementById("app-copy").hidden = false;
+      copyButton(true);
+      scannedBy(answer);
+    }, function (error) {
+      if (error.message === "copy_not_scanned" && new Date(kept.expiresAt) > Date.now()) {
+        showCopy({ qr: kept.qr, expires_at: kept.expiresAt });
+        return;
+      }
+      copy = null;
+      if (error.message === "copy_not_scanned") { error = new Error("copy-expired"); }
+      if (error.message === "copy_code_expired") { error.text = texts["copy-confirm-expired"]; }
+      // Kept when the portal could not be asked: the copy may well be open still.
+      var over = error.fromApi || error.message === "copy-expired";
+      return (over ? forgetCopy() : Promise.resolve()).then(function () { throw error; });
+    });
   }
   function showCopy(answer) {
     var qr = window.qrcode(0, "M");
@@ -609,8 +650,10 @@
         copy = { id: answer.copy_id, signingInput: null, userId: userId };
         say("");
         showCopy(answer);
+        return keepCopy(answer);
       });
     },
+    "copy-resume": resumeCopy,
     "copy-ask": function () { return askAfterCopy(activating, false); },
     "copy-confirmed": function () { return askAfterCopy(activating, true); },
     "copy-scanned": function () {
@@ -636,6 +679,8 @@
       }).then(function () {
         form.reset();
         copy = null;
+        return forgetCopy();
+      }).then(function () {
         say(texts["copy-approved"]);
         home();
       });
@@ -758,5 +803,9 @@
       });
     return true;
   }
-  load().then(function () { if (!openedFromPage()) { home(true); } });
+  load().then(function () {
+    if (openedFromPage()) { return; }
+    if (state.copy) { run("copy-resume"); return; }
+    home(true);
+  });
 })();

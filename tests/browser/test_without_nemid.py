@@ -660,3 +660,86 @@ def test_a_new_phone_asked_after_the_old_one_showed_a_new_code_is_told_to_scan_i
     expect(screen(new, "scan")).to_be_visible()
     screenshot(new, "app-simulator-copy-replaced-kl-phone")
     assert list(AppDevice.objects.filter(status="pending")) == []
+
+
+def test_the_old_phone_comes_back_to_its_copy_after_a_reload_or_another_language(
+    browser: Browser, server: str, activation_code: str
+) -> None:
+    """After "The new phone has scanned it" a reload showed the start again, and the citizen
+    could not confirm (a walk's finding)."""
+    phones = browser.new_context(viewport=PHONE, is_mobile=True)
+    old = jonas_activates_the_simulator(phones, server, activation_code)
+    old.get_by_role("button", name="Copy MitID to a new phone").click()
+    screen(old, "copy-show").get_by_role("button", name="Show the QR code").click()
+    code = old.get_by_role("img", name="QR code for the new phone")
+    qr = code.get_attribute("data-qr") or ""
+    until = old.locator('[data-field="copy_until"]').text_content() or ""
+    # The code with its expiry, as it was.
+    old.reload()
+    expect(code).to_have_attribute("data-qr", qr)
+    expect(old.locator('[data-field="copy_until"]')).to_have_text(until)
+    expect(
+        screen(old, "copy-show").get_by_role("button", name="Show a new QR code")
+    ).to_be_visible()
+
+    new = phones.new_page()
+    new.goto(f"{server}/en/demo/app/?phone=2")
+    new.get_by_role("button", name="From your other phone").click()
+    screen(new, "scan").get_by_label("Or paste the text of the QR code").fill(qr)
+    screen(new, "scan").get_by_role("button", name="Scan", exact=True).click()
+    screen(new, "copy-user-id").get_by_label("Your user-ID").fill("J()nas Jen5en")
+    screen(new, "copy-user-id").get_by_role("button", name="Next").click()
+    match_code = screen(new, "copy-wait").locator('[data-field="match_code"]')
+    expect(match_code).to_have_text(re.compile(r"^[0-9]{4}$"))
+    screen(old, "copy-show").get_by_role("button", name="The new phone has scanned it").click()
+    expect(screen(old, "copy-show").get_by_label("Your PIN")).to_be_visible()
+
+    # In Danish: the phone that scanned, when, its four digits and the PIN form.
+    old.goto(f"{server}/da/demo/app/")
+    confirm = screen(old, "copy-show")
+    expect(confirm.locator("#app-copy-scanned")).to_contain_text("“MitID app simulator 2”")
+    scanned_at = timezone.localtime(AppCopy.objects.get().scanned_at).strftime("%H:%M:%S")
+    # Danish writes the time with dots (Intl's da), as the page did before the reload.
+    expect(confirm.locator('[data-field="copy_scanned_at"]')).to_have_text(
+        scanned_at.replace(":", ".")
+    )
+    expect(confirm.locator('[data-field="match_code"]')).to_have_text(
+        match_code.text_content() or ""
+    )
+    expect(code).to_be_hidden()
+    screenshot(old, "app-simulator-copy-scanned-reloaded-da-phone")
+    confirm.get_by_label("Din PIN-kode").fill("246810")
+    confirm.get_by_role("button", name="Bekræft kopien").click()
+    expect(old.locator("#app-message")).to_contain_text("Bekræftet.")
+    # Confirmed, it is over: a reload shows the phone's user-IDs.
+    old.reload()
+    expect(screen(old, "home")).to_be_visible()
+
+    screen(new, "copy-wait").get_by_role("button", name="I have confirmed it").click()
+    expect(new.get_by_text("A temporary PIN is on its way to you by SMS.")).to_be_visible()
+    expect(screen(new, "confirm")).to_be_visible()
+
+
+def test_an_old_phone_reloaded_after_the_time_to_confirm_ran_out_says_so(
+    browser: Browser, short_copy_server: str, activation_code: str
+) -> None:
+    phones = browser.new_context(viewport=PHONE, is_mobile=True)
+    old = jonas_activates_the_simulator(phones, short_copy_server, activation_code)
+    new = phones.new_page()
+    new.goto(f"{short_copy_server}/en/demo/app/?phone=2")
+    new.get_by_role("button", name="From your other phone").click()
+    old.get_by_role("button", name="Copy MitID to a new phone").click()
+    screen(old, "copy-show").get_by_role("button", name="Show the QR code").click()
+    qr = old.get_by_role("img", name="QR code for the new phone").get_attribute("data-qr") or ""
+    screen(new, "scan").get_by_label("Or paste the text of the QR code").fill(qr)
+    screen(new, "scan").get_by_role("button", name="Scan", exact=True).click()
+    screen(new, "copy-user-id").get_by_label("Your user-ID").fill("J()nas Jen5en")
+    screen(new, "copy-user-id").get_by_role("button", name="Next").click()
+    refused(new, "The time to confirm the copy on your other phone ran out", "copy_code_expired")
+    old.goto(f"{short_copy_server}/kl/demo/app/")
+    refused(old, "Assilinerup uppernarsarnissaanut piffissaq naavoq.", "copy_code_expired")
+    expect(screen(old, "copy-show").locator("#app-copy-pin")).to_be_hidden()
+    expect(screen(old, "copy-show").locator("#app-copy-button")).to_be_visible()
+    # Said once: it is forgotten, and a reload shows the phone's user-IDs.
+    old.reload()
+    expect(screen(old, "home")).to_be_visible()
