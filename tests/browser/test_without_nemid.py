@@ -681,6 +681,10 @@ def test_the_old_phone_comes_back_to_its_copy_after_a_reload_or_another_language
     expect(
         screen(old, "copy-show").get_by_role("button", name="Show a new QR code")
     ).to_be_visible()
+    # And after Back, from the phone's user-IDs.
+    screen(old, "copy-show").get_by_role("button", name="Back").click()
+    old.get_by_role("button", name="Copy MitID to a new phone").click()
+    expect(code).to_have_attribute("data-qr", qr)
 
     new = phones.new_page()
     new.goto(f"{server}/en/demo/app/?phone=2")
