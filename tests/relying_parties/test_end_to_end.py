@@ -82,6 +82,7 @@ def test_authlib_logs_jonas_in_with_the_app_and_gets_verified_claims(
     # it lives (its script gives it that address).
     assert re.search(r'data-page-path="/en/login/\?for=[\w-]+"', page.text), page.url
     assert "<h1>Nordbank</h1>" in page.text
+    assert "{#" not in page.text and "#}" not in page.text  # a template's note, shown as text
     assert "Nordbank asked you to log in with MitID." in page.text
     assert "You approve:" not in page.text  # a login, no transaction
     assert "portal-logout" not in page.text  # the party's login: not the portal's own Log in
