@@ -142,7 +142,10 @@ def refused_page(request: HttpRequest, error: Any) -> HttpResponse:
         request.GET.get("ui_locales", ""), translation.get_language_from_request(request)
     )
     with translation.override(language):
-        return render(request, "relying_parties/refused.html", context, status=400)
+        page = render(request, "relying_parties/refused.html", context, status=400)
+    # Said in the header too: LocaleMiddleware would name the address's language (Danish).
+    page["Content-Language"] = language
+    return page
 
 
 @method_decorator([csrf_exempt, never_cache], name="dispatch")
@@ -603,6 +606,8 @@ class LogoutView(oauth2_views.RPInitiatedLogoutView):
             response: HttpResponse = super().dispatch(request, *args, **kwargs)
             if isinstance(response, TemplateResponse):
                 response.render()  # lazily rendered otherwise, after the language is undone
+        if response.get("Content-Type", "").startswith("text/html"):
+            response["Content-Language"] = language  # the page's, not the address's (Danish)
         return response
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

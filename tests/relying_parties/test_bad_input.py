@@ -53,6 +53,11 @@ def test_an_unknown_client_is_told_on_our_page_never_redirected(client: Client) 
     assert "ikke registreret" in page  # in the citizen's language (ui_locales)
     assert "portal-logout" not in page  # about a party's login: no portal "Log in" beside it
     assert nobody_logged_in(client)
+    in_greenlandic = client.get(
+        "/oidc/authorize/?client_id=nobody&redirect_uri=https://evil.example/&ui_locales=kl"
+    )
+    assert '<html lang="kl">' in in_greenlandic.content.decode()
+    assert in_greenlandic["Content-Language"] == "kl"  # the header too, not the address's da
 
 
 def test_a_client_id_with_a_nul_byte_is_unknown_not_a_database_error(client: Client) -> None:

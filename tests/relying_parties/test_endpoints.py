@@ -112,6 +112,7 @@ def test_the_logout_page_speaks_the_language_the_party_asked_for() -> None:
     )
     assert "The service could not log you out" in response.content.decode()
     assert '<html lang="en">' in response.content.decode()
+    assert response["Content-Language"] == "en"  # the header says so too, not Danish
 
 
 @pytest.mark.parametrize(
