@@ -598,6 +598,10 @@ class LogoutView(oauth2_views.RPInitiatedLogoutView):
     their ID tokens could end them all), and an unknown client is an error on the page, not
     a server error."""
 
+    # GET and POST, as RP-Initiated Logout 1.0 section 2 names them: Django's FormView took
+    # a PUT as a POST with an empty form, a logout nobody asked for, answered with a redirect.
+    http_method_names = ["get", "post", "head", "options"]
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         """In the language the party asked for (`ui_locales`), as its login's pages are."""
         asked = request.POST.get("ui_locales") or request.GET.get("ui_locales", "")

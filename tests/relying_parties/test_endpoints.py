@@ -484,3 +484,11 @@ def test_a_second_logout_with_the_same_hint_goes_back_to_the_party(
         "/oidc/logout/", {**asked, "id_token_hint": f"{head}.{payload}.{signature[::-1]}"}
     )
     assert forged.status_code == 400
+
+
+def test_logout_is_asked_by_get_or_post_and_a_put_is_not_a_logout() -> None:
+    """RP-Initiated Logout 1.0 section 2: GET and POST. FormView took a PUT as a POST with an
+    empty form and answered it with a redirect, as a logout."""
+    response = Client().put("/oidc/logout/?client_id=nobody")
+    assert response.status_code == 405 and "PUT" not in response["Allow"]
+    assert {"GET", "POST"} <= set(response["Allow"].replace(" ", "").split(","))
