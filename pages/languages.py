@@ -23,13 +23,22 @@ def _names(languages: tuple[tuple[str, str], ...]) -> dict[str, str]:
 def in_language(path: str, language: str) -> str:
     """The page in `language`, and the page it leads on to (its own `next`, where a login
     goes afterwards) in it too: a citizen who switched on the login page stays in their
-    language after it."""
+    language after it. A page whose address has no language prefix but a `ui_locales`
+    (OpenID Connect's: a party's authorization request refused on our page, its logout's
+    page) is in the language that names, so the switch names the chosen one there: the page
+    came back in the party's language, whichever button the citizen pressed."""
     parts = urlsplit(translate_url(path, language))
     query = parse_qsl(parts.query, keep_blank_values=True)
-    if not any(name == "next" for name, _value in query):
+    if not any(name in ("next", "ui_locales") for name, _value in query):
         return urlunsplit(parts)
-    query = [(name, page_in(value, language) if name == "next" else value) for name, value in query]
+    query = [(name, _in_language(name, value, language)) for name, value in query]
     return urlunsplit(parts._replace(query=urlencode(query, safe="/")))
+
+
+def _in_language(name: str, value: str, language: str) -> str:
+    if name == "next":
+        return page_in(value, language)
+    return language if name == "ui_locales" else value
 
 
 def page_in(path: str, language: str) -> str:

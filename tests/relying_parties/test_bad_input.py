@@ -3,7 +3,9 @@ the citizen's language where a person is involved, and nobody is logged in anywh
 
 import base64
 import hashlib
+import html
 import json
+import re
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -773,3 +775,30 @@ def test_a_transfer_rejected_in_the_app_is_in_the_citizens_history(
     app_logins.reject(signer=jonas_phone, token=str(login.token))
     (use,) = history(jonas_phone.identity)
     assert (use.kind, use.service, use.text) == ("rejected", "Nordbank", "Pay 200 kr.")
+
+
+@pytest.mark.parametrize(
+    ("asked", "english"),
+    [
+        (
+            "/oidc/authorize/?client_id=nobody&redirect_uri=https://evil.example/&ui_locales=da",
+            "We cannot log you in to this service",
+        ),
+        ("/oidc/logout/?client_id=nobody&ui_locales=da", "The service could not log you out"),
+    ],
+)
+def test_the_language_buttons_on_a_partys_refused_page_show_it_in_that_language(
+    client: Client, asked: str, english: str
+) -> None:
+    """The party's `ui_locales` names the page's language, so the switch names the chosen one
+    there: "English" brought the page back in Danish (a walk, the refused and logout pages)."""
+    page = client.get(asked).content.decode()
+    assert '<html lang="da">' in page
+    action = re.search(
+        r'value="en" lang="en"\s+form="language-switcher-form" formaction="([^"]+)"', page
+    )
+    assert action
+    switched = client.post(html.unescape(action.group(1)), {"language": "en"})
+    assert "ui_locales=en" in switched["Location"] and "ui_locales=da" not in switched["Location"]
+    again = client.get(switched["Location"]).content.decode()
+    assert '<html lang="en">' in again and english in again
