@@ -37,6 +37,12 @@ class Attempt:
     consented: bool = False
     consent_asked: bool = False  # the party asked the citizen be asked (`prompt=consent`)
     refusal: str = "access_denied"  # what the party is told if the citizen goes back
+    # A login below the level asked for: the level it was at, and whether the MitID itself
+    # was at the level asked (only the authenticator below it), so that the page saying how
+    # to get the level can be shown again (a reload, another language) once the citizen is
+    # logged out.
+    achieved: str = ""
+    identity_at_level: bool = False
 
     @property
     def expired(self) -> bool:

@@ -10,6 +10,7 @@ ACR: dict[str, str] = {
 }
 LEVEL_OF_ACR: dict[str, str] = {acr: level for level, acr in ACR.items()}
 ORDER: list[str] = [AssuranceLevel.LOW, AssuranceLevel.SUBSTANTIAL, AssuranceLevel.HIGH]
+HIGH = AssuranceLevel.HIGH  # raised at Borgerservice only
 
 
 def at_least(achieved: str, asked: str) -> bool:

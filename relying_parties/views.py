@@ -379,29 +379,44 @@ class ContinueView(AttemptMixin, View):
         if party is None:
             return render(request, "relying_parties/gone.html", status=400)
         if authenticated is None:
+            if attempt.achieved and "again" not in request.GET:
+                # The level's page again (a reload, the language buttons): the citizen was
+                # logged out when it was first shown, and came to the login page instead.
+                return _level_page(request, attempt)
             # The login pages again, for this party (the citizen may have left them for a
-            # login of the portal's own, which forgot the party's).
+            # login of the portal's own, which forgot the party's; or logs in again after a
+            # login below the level, with another authenticator).
+            attempt.achieved, attempt.refusal = "", "access_denied"
+            attempts.save(request, attempt)
             messages.info(request, gettext("Log in with MitID to continue."))
             return begin_login(request, attempt, translation.get_language())
         if not attempt.level_met(authenticated.level):
             # Not logged in anywhere with a login that did not do: the party is told why.
             login_session.log_out(request)
             attempt.refusal = "unmet_authentication_requirements"
+            attempt.achieved = authenticated.level
+            attempt.identity_at_level = attempt.level_met(authenticated.identity.level)
             attempts.save(request, attempt)
-            context = {
-                "attempt": attempt,
-                "asked": levels.ACR[attempt.level],
-                "achieved": authenticated.level,
-                "advice": (
-                    DEVICE_LEVEL_ADVICE
-                    if attempt.level_met(authenticated.identity.level)
-                    else LEVEL_ADVICE[attempt.level]
-                ),
-            }
-            return render(request, "relying_parties/level.html", context, status=403)
+            return _level_page(request, attempt)
         if attempt.awaits_consent:
             return redirect("relying_parties:consent", attempt.reference)
         return CodeIssuer().issue(request, party, attempt, authenticated)
+
+
+def _level_page(request: HttpRequest, attempt: attempts.Attempt) -> HttpResponse:
+    """The login was below the level the party asked for: how to get the level, the way back
+    to the party, and, where another authenticator may reach the level, "Log in again"."""
+    context = {
+        "attempt": attempt,
+        "asked": levels.ACR[attempt.level],
+        "achieved": attempt.achieved,
+        "advice": (
+            DEVICE_LEVEL_ADVICE if attempt.identity_at_level else LEVEL_ADVICE[attempt.level]
+        ),
+        # High for a MitID below it is raised at Borgerservice, not by logging in again.
+        "again": attempt.identity_at_level or attempt.level != levels.HIGH,
+    }
+    return render(request, "relying_parties/level.html", context, status=403)
 
 
 @method_decorator(never_cache, name="dispatch")

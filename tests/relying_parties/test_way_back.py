@@ -415,3 +415,38 @@ def test_blocking_the_phone_a_party_login_was_made_with_ends_its_token(
     assert Client().get("/oidc/userinfo/", headers=bearer).status_code == 200
     lifecycle.block_device(jonas_phone, reason="lost", by=None)
     assert Client().get("/oidc/userinfo/", headers=bearer).status_code == 401
+
+
+def test_the_level_page_stays_through_a_reload_and_the_language_buttons(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    """The citizen is logged out as the level's page is shown; its address again (a reload,
+    "Dansk") brought the login page instead, and the advice was gone (a walk, da and en)."""
+    reference = approved_in_app(client, jonas_phone, party, acr_values=f"{LOA}High")
+    first = client.get(client.get("/en/login/app/")["Location"])
+    assert first.status_code == 403 and "bring your passport" in first.content.decode()
+    again = client.get(f"/da/relying-parties/{reference}/continue/")
+    page = again.content.decode()
+    assert again.status_code == 403 and "Borgerservice" in page and '<html lang="da">' in page
+    assert 'name="user_id"' not in page
+    assert 'data-testid="log-in-again"' not in page  # High is raised at Borgerservice
+    assert "_auth_user_id" not in client.session
+    answer = query_of(client.get(f"/en/relying-parties/{reference}/back/")["Location"])
+    assert answer["error"] == "unmet_authentication_requirements"
+
+
+def test_a_login_below_the_level_with_another_authenticator_at_it_may_log_in_again(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    """The MitID is at High and only the app is not: "Log in again" brings the login pages
+    back, where another authenticator can reach the level; going back from them is the
+    citizen's own "no" (`access_denied`), not the level of the login left behind."""
+    Identity.objects.filter(pk=jonas_phone.identity_id).update(level="high")
+    reference = approved_in_app(client, jonas_phone, party, acr_values=f"{LOA}High")
+    page = client.get(client.get("/en/login/app/")["Location"]).content.decode()
+    assert "the authenticator you logged in with is not" in page
+    assert f'href="/en/relying-parties/{reference}/continue/?again=1"' in page
+    login = client.get(f"/en/relying-parties/{reference}/continue/?again=1")
+    assert login.status_code == 200 and 'name="user_id"' in login.content.decode()
+    answer = query_of(client.get(f"/en/relying-parties/{reference}/back/")["Location"])
+    assert answer["error"] == "access_denied"
