@@ -34,6 +34,8 @@ PREFIX = "mitid-copy."
 COPY_CHECK = "copy"
 VERIFY_REFUSALS = {"locked": "too_many_attempts", "not_active": "device_not_active"}
 COPY_USER_ID_TRIES = 3
+# The scope of a client's asks after a copy by a key ID that scanned none (`copy_for_new_phone`).
+NEW_PHONE_ASKS = "copy-new-phone"
 
 
 def new_copy(
@@ -229,19 +231,29 @@ def scanned_copy(*, source: AppDevice, copy_id: str) -> AppCopy:
     return copy
 
 
-def copy_for_new_phone(*, key_id: str) -> AppCopy:
+def copy_for_new_phone(*, key_id: str, client: str) -> AppCopy:
     """The copy a new phone scanned with the key `key_id`, asked after by that phone while it
     waits for the old app: approved (its temporary PIN is on its way) or still waiting to be
     confirmed; or why it is over, for the citizen to start again: its time to be confirmed ran
     out (`copy_code_expired`, whether or not the clean-up dropped it yet), or the old app showed
-    a new code, which dropped it (`copy_replaced`). The phone asks by the key ID the scan gave
-    it and no other phone holds; the answer names nobody and nothing of the person."""
+    a new code, which dropped it (`copy_replaced`). The answer names nobody and nothing of the
+    person.
+
+    Unsigned (the new app is pending, so it cannot sign), so the key ID is all it asks by; and
+    an app's key ID is no secret once the app is active (every signed request names it). So
+    an approved copy is answered only while its new app waits for its PIN: after, it is
+    `not_found`, as a key that scanned no copy is, or anyone who saw a key ID would learn that
+    the app came from a copy. Unknown key IDs are counted per `client`, as bad signatures are
+    (`api_auth._failed`), so that guessing costs a locked client, not the portal."""
+    if attempts.client_locked_until(NEW_PHONE_ASKS, client) is not None:
+        raise ActivationRefused("too_many_attempts")
     try:
-        key = uuid.UUID(key_id)
-    except ValueError as error:
-        raise ActivationRefused("not_found") from error
-    copy = AppCopy.objects.filter(new_key_id=key).first()
-    if copy is None:
+        key: uuid.UUID | None = uuid.UUID(key_id)
+    except ValueError:
+        key = None
+    copy = one(AppCopy.objects.select_related("new_device").filter(new_key_id=key)) if key else None
+    if copy is None or (copy.state == AppCopy.State.APPROVED and not _new_app_waits(copy)):
+        attempts.count_client_failure(NEW_PHONE_ASKS, client)
         raise ActivationRefused("not_found")
     if copy.state == AppCopy.State.APPROVED:
         return copy
@@ -250,6 +262,11 @@ def copy_for_new_phone(*, key_id: str) -> AppCopy:
     if copy.state != AppCopy.State.SCANNED or copy.new_device_id is None:
         raise ActivationRefused("copy_replaced")
     return copy
+
+
+def _new_app_waits(copy: AppCopy) -> bool:
+    """Whether the new phone's app of an approved copy still waits for its PIN."""
+    return copy.new_device is not None and copy.new_device.status == AuthenticatorStatus.PENDING
 
 
 def approve_copy(*, source: AppDevice, copy_id: str, pin: str, signature: str) -> AppCopy:

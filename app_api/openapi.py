@@ -748,6 +748,8 @@ OPENAPI["paths"].update(
             # phone forgets the user-ID it was setting up; the citizen starts again.
             (410, ("copy_code_expired", "copy_replaced")),
             (415, ("unsupported_media_type",)),
+            # Too many key IDs that scanned no copy from this client.
+            (429, ("too_many_attempts",)),
             *COMMON_ERRORS,
         ),
         "/copies/{copy_id}": operation(

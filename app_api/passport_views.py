@@ -191,7 +191,7 @@ def scan_copy(request: HttpRequest, body: dict[str, Any]) -> JsonResponse:
 def new_phone_copy(request: HttpRequest, body: dict[str, Any]) -> JsonResponse:
     """The new phone asks after the copy it scanned, while it waits for the old app: its app
     is pending, so it cannot sign yet; the key ID the scan gave it says which copy."""
-    copy = app_copy.copy_for_new_phone(key_id=body["key_id"])
+    copy = app_copy.copy_for_new_phone(key_id=body["key_id"], client=client_address(request))
     if copy.state == copy.State.APPROVED:
         return JsonResponse({"status": "temporary_pin_sent"})
     return JsonResponse(

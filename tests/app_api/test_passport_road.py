@@ -860,6 +860,38 @@ def test_a_key_that_scanned_no_copy_learns_nothing(app_api: AppApi, old_phone: A
     assert code(answer) == (404, "not_found")
 
 
+def test_a_new_phone_whose_app_is_active_learns_nothing_more_by_its_key_id(
+    app_api: AppApi, old_phone: AppDevice
+) -> None:
+    """Every signed request names its app's key ID, so once the new app is active its key ID
+    is no secret: asked by it, the unsigned call answers as for a key that scanned no copy
+    (it said "temporary_pin_sent" for ever, telling anyone who saw the key ID that this app
+    came from a copy)."""
+    shown = show(app_api, old_phone)
+    new = NewPhone(app_api)
+    scanned_here = scan(new, shown["qr"])
+    assert approve(app_api, old_phone, shown).status_code == 200
+    assert asks_after_its_copy(new, scanned_here).json() == {"status": "temporary_pin_sent"}
+    AppDevice.objects.filter(key_id=scanned_here.json()["key_id"]).update(
+        status=AuthenticatorStatus.ACTIVE
+    )
+    assert code(asks_after_its_copy(new, scanned_here)) == (404, "not_found")
+
+
+def test_a_client_guessing_key_ids_is_stopped(
+    app_api: AppApi, old_phone: AppDevice, settings: Any
+) -> None:
+    """Unknown key IDs are counted per client, as bad signatures are: the unsigned call is
+    no free oracle (it had no limit at all)."""
+    settings.CLIENT_FAILURES_PER_WINDOW = 3
+    new = NewPhone(app_api)
+    scanned_here = scan(new, show(app_api, old_phone)["qr"])
+    for _ in range(3):
+        guessed = new.post("/copies/new-phone", {"key_id": str(uuid.uuid4())})
+        assert code(guessed) == (404, "not_found")
+    assert code(asks_after_its_copy(new, scanned_here)) == (429, "too_many_attempts")
+
+
 def test_a_phone_whose_earlier_try_was_left_before_its_pin_may_scan_a_copy_code(
     app_api: AppApi, old_phone: AppDevice
 ) -> None:
