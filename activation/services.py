@@ -492,17 +492,43 @@ def register_chip(*, identity: Identity, state: dict[str, Any], response: str) -
 
 
 def confirm_chip(*, chip: ChipDevice, response: str) -> ChipDevice:
-    """Step two: after the wait, the citizen uses the chip once and it becomes active."""
-    if chip.status != AuthenticatorStatus.PENDING:
-        raise ActivationRefused("not_pending")
-    if timezone.now() < chip.confirm_after:
-        raise ActivationRefused("waiting_period")
-    outcome = services.verify(chip, response, purpose=services.ACTIVATION_CHECK)
-    if not outcome.ok:
-        raise ActivationRefused("locked" if outcome.reason == "locked" else "invalid_chip_response")
-    services.activate(chip)
+    """Step two: after the wait, the citizen uses the chip once and it becomes active.
+
+    The check and the activation are one transaction on the chip's locked row, as its removal
+    is (`remove_pending_chip`): a removal at the same time waits and finds the chip confirmed,
+    or comes first and the confirmation is told the chip is removed (a removal between the
+    check and the activation made the activation fail, a 500)."""
+    with transaction.atomic():
+        locked = one(
+            ChipDevice.objects.select_for_update(of=("self",))
+            .select_related(*ChipDevice.VERIFY_RELATED)
+            .filter(pk=chip.pk)
+        )
+        refusal = _not_to_confirm(locked)
+        if locked is not None and refusal is None:
+            outcome = services.verify(
+                locked, response, purpose=services.ACTIVATION_CHECK, locked=True
+            )
+            if outcome.ok:
+                services.activate(locked)
+            else:
+                refusal = "locked" if outcome.reason == "locked" else "invalid_chip_response"
+    # Raised once committed: a wrong answer stays counted towards the chip's lock.
+    if refusal is not None:
+        raise ActivationRefused(refusal)
     chip.refresh_from_db()
     return chip
+
+
+def _not_to_confirm(chip: ChipDevice | None) -> str | None:
+    """Why `chip` (locked) cannot be confirmed now, if it cannot."""
+    if chip is None or chip.status == AuthenticatorStatus.REVOKED:
+        return "removed"
+    if chip.status != AuthenticatorStatus.PENDING:
+        return "not_pending"
+    if timezone.now() < chip.confirm_after:
+        return "waiting_period"
+    return None
 
 
 def remove_pending_chip(*, identity: Identity, chip_id: int, reason: str) -> ChipDevice:
