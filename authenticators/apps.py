@@ -18,7 +18,7 @@ class AuthenticatorsConfig(AppConfig):
 
         from .lifecycle import BlockReason, IdDocument
         from .models import AssuranceLevel, AuthenticatorEvent
-        from .services import ACTIVATION_CHECK, BLOCKED_USE, MITID_BLOCKED_USE
+        from .services import ACTIVATION_CHECK
 
         action, kind = AuditEntry.Action, AuthenticatorEvent.Kind
         # An ID check's detail names the document seen by its code (`IdCheck`).
@@ -57,8 +57,8 @@ class AuthenticatorsConfig(AppConfig):
         # Why a use was refused (`services.verify`, the App API's activation).
         register_reasons(
             {
-                BLOCKED_USE: _("the device is blocked or not active"),
-                MITID_BLOCKED_USE: _("the whole MitID is blocked"),
+                AuthenticatorEvent.BLOCKED_USE: _("the device is blocked or not active"),
+                AuthenticatorEvent.MITID_BLOCKED_USE: _("the whole MitID is blocked"),
                 "locked": _("locked after too many wrong tries"),
                 "wrong_code": _("wrong code"),
                 "wrong_pin": _("wrong PIN"),

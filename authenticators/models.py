@@ -555,6 +555,11 @@ class AuthenticatorEvent(models.Model):
 
     # The kinds that are uses of an authenticator: the history of use.
     USES = (Kind.VERIFIED, Kind.REFUSED, Kind.REJECTED)
+    # The detail of a use refused because the device is blocked, revoked or not yet active;
+    # and because the whole MitID is blocked (the device may be active). Here, where both the
+    # services that record them and the notices that tell them read them.
+    BLOCKED_USE = "not_active"
+    MITID_BLOCKED_USE = "mitid_blocked"
 
     identity = models.ForeignKey(Identity, on_delete=models.CASCADE, related_name="events")
     device = models.CharField(max_length=64, blank=True, help_text="django-otp persistent id")

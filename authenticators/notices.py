@@ -228,9 +228,7 @@ def tell_use(event_id: int) -> None:
     refused = event.kind == AuthenticatorEvent.Kind.REFUSED
     subject, body = USE_NOTICE
     if refused:
-        from .services import MITID_BLOCKED_USE  # services sends notices through this module
-
-        whole_mitid = event.detail == MITID_BLOCKED_USE
+        whole_mitid = event.detail == AuthenticatorEvent.MITID_BLOCKED_USE
         subject, body = MITID_BLOCKED_USE_NOTICE if whole_mitid else BLOCKED_USE_NOTICE
     with translation.override(identity.language):
         names = {

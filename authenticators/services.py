@@ -25,10 +25,6 @@ class Refused(Exception):
         self.code = code
 
 
-# The detail of a use refused because the device is blocked, revoked or not yet active.
-BLOCKED_USE = "not_active"
-# The detail of a use refused because the whole MitID is blocked (the device may be active).
-MITID_BLOCKED_USE = "mitid_blocked"
 # The purpose of the one check that activates a device: the activation, not a use of MitID.
 ACTIVATION_CHECK = "activation"
 
@@ -121,11 +117,12 @@ def record_blocked_use(
 ) -> AuthenticatorEvent | None:
     """A blocked or revoked device, or a device of a whole MitID that is blocked, was tried
     for `service`. A "Refused" use in the citizen's history, its detail saying which of the
-    two (`BLOCKED_USE`, `MITID_BLOCKED_USE`), and, when `tell` (the try proved someone has
-    the device or its password: an app's signed request, a code device's right password, a
-    chip's signed answer), told to a citizen who asked to hear of every use. At most once in
-    `BLOCKED_USE_QUIET_MINUTES` for a device, since whoever holds it can try it without end
-    (no lock counts tries of a device that is no longer usable). None when it was quiet."""
+    two (`AuthenticatorEvent.BLOCKED_USE`, `MITID_BLOCKED_USE`), and, when `tell` (the try
+    proved someone has the device or its password: an app's signed request, a code device's
+    right password, a chip's signed answer), told to a citizen who asked to hear of every use.
+    At most once in `BLOCKED_USE_QUIET_MINUTES` for a device, since whoever holds it can try
+    it without end (no lock counts tries of a device that is no longer usable). None when it
+    was quiet."""
     since = timezone.now() - timedelta(minutes=settings.BLOCKED_USE_QUIET_MINUTES)
     with transaction.atomic():
         # The person's row, locked: two tries at once make one line, not two.
@@ -135,7 +132,9 @@ def record_blocked_use(
             .get(pk=device.identity_id)
         )
         whole_mitid = identity.status == Identity.Status.BLOCKED
-        detail = MITID_BLOCKED_USE if whole_mitid else BLOCKED_USE
+        detail = (
+            AuthenticatorEvent.MITID_BLOCKED_USE if whole_mitid else AuthenticatorEvent.BLOCKED_USE
+        )
         tried = AuthenticatorEvent.objects.filter(
             identity_id=device.identity_id,
             device=device.persistent_id,
