@@ -8,6 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from authenticators.lifecycle import BlockReason
 from authenticators.models import Identity
 
 TEN_DIGITS_IN_A_ROW = re.compile(r"\d{10}")
@@ -151,8 +152,8 @@ class RemoveChipForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Why do you remove the chip?"),
         choices=[
-            ("lost", _("I no longer have it")),
-            ("misuse", _("I did not add it myself")),
+            (BlockReason.LOST.value, _("I no longer have it")),
+            (BlockReason.MISUSE.value, _("I did not add it myself")),
         ],
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose why you remove the chip.")},

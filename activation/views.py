@@ -271,6 +271,15 @@ class ChipView(FormView):
         return redirect("authenticators:chip")
 
 
+def own_chip(request: HttpRequest, pk: int) -> ChipDevice:
+    """The chip `pk` of the citizen logged in; someone else's is a 404, as no chip is."""
+    return get_object_or_404(
+        ChipDevice,
+        pk=pk,
+        identity=request.mitid.identity,  # type: ignore[attr-defined]
+    )
+
+
 @method_decorator([never_cache, mitid_login_required], name="dispatch")
 class ConfirmChipView(FormView):
     """Step two, after the waiting period: use the chip once, and it is active."""
@@ -279,11 +288,7 @@ class ConfirmChipView(FormView):
     form_class = WebAuthnForm
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        self.chip = get_object_or_404(
-            ChipDevice,
-            pk=kwargs["pk"],
-            identity=request.mitid.identity,  # type: ignore[attr-defined]
-        )
+        self.chip = own_chip(request, kwargs["pk"])
         if self.chip.status != AuthenticatorStatus.PENDING:
             # The browser's Back after the confirmation, or a second tab: the chip page says
             # how it stands (a 404 said the page did not exist).
@@ -320,11 +325,7 @@ class RemoveChipView(ErrorsAfterRedirectMixin, FormView):
     form_class = RemoveChipForm
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        self.chip = get_object_or_404(
-            ChipDevice,
-            pk=kwargs["pk"],
-            identity=request.mitid.identity,  # type: ignore[attr-defined]
-        )
+        self.chip = own_chip(request, kwargs["pk"])
         if self.chip.status != AuthenticatorStatus.PENDING:
             # Back after the removal, a second tab, or confirmed meanwhile: the chip page says
             # how the chip stands (a confirmed chip is blocked from the overview).
