@@ -576,16 +576,11 @@ def test_an_expired_copy_qr_code_is_taken_away_and_refused_in_the_page_simulator
     assert AppDevice.objects.count() == 1
 
 
-def test_a_copy_scanned_but_not_confirmed_in_time_ends_on_both_phones(
-    browser: Browser, short_copy_server: str, activation_code: str
-) -> None:
-    """The old phone takes its confirmation away when the time runs out (it offered it still,
-    and called the code expired that had been scanned in time); the new phone, which will get
-    no SMS, may remove the user-ID it was setting up (a walk's findings)."""
-    phones = browser.new_context(viewport=PHONE, is_mobile=True)
-    old = jonas_activates_the_simulator(phones, short_copy_server, activation_code)
+def a_new_phone_scans_the_copy(phones: BrowserContext, server: str, old: Page) -> Page:
+    """Phone 2 opens its scanner, the old phone shows its copy code, and phone 2 scans it and
+    types Jonas's user-ID (in English): it then waits for the old phone to confirm."""
     new = phones.new_page()
-    new.goto(f"{short_copy_server}/en/demo/app/?phone=2")
+    new.goto(f"{server}/en/demo/app/?phone=2")
     new.get_by_role("button", name="From your other phone").click()
     old.get_by_role("button", name="Copy MitID to a new phone").click()
     screen(old, "copy-show").get_by_role("button", name="Show the QR code").click()
@@ -594,6 +589,18 @@ def test_a_copy_scanned_but_not_confirmed_in_time_ends_on_both_phones(
     screen(new, "scan").get_by_role("button", name="Scan", exact=True).click()
     screen(new, "copy-user-id").get_by_label("Your user-ID").fill("J()nas Jen5en")
     screen(new, "copy-user-id").get_by_role("button", name="Next").click()
+    return new
+
+
+def test_a_copy_scanned_but_not_confirmed_in_time_ends_on_both_phones(
+    browser: Browser, short_copy_server: str, activation_code: str
+) -> None:
+    """The old phone takes its confirmation away when the time runs out (it offered it still,
+    and called the code expired that had been scanned in time); the new phone, which will get
+    no SMS, may remove the user-ID it was setting up (a walk's findings)."""
+    phones = browser.new_context(viewport=PHONE, is_mobile=True)
+    old = jonas_activates_the_simulator(phones, short_copy_server, activation_code)
+    new = a_new_phone_scans_the_copy(phones, short_copy_server, old)
     expect(screen(new, "copy-wait")).to_be_visible()
     screen(old, "copy-show").get_by_role("button", name="The new phone has scanned it").click()
     expect(screen(old, "copy-show").get_by_label("Your PIN")).to_be_visible()
@@ -729,16 +736,7 @@ def test_an_old_phone_reloaded_after_the_time_to_confirm_ran_out_says_so(
 ) -> None:
     phones = browser.new_context(viewport=PHONE, is_mobile=True)
     old = jonas_activates_the_simulator(phones, short_copy_server, activation_code)
-    new = phones.new_page()
-    new.goto(f"{short_copy_server}/en/demo/app/?phone=2")
-    new.get_by_role("button", name="From your other phone").click()
-    old.get_by_role("button", name="Copy MitID to a new phone").click()
-    screen(old, "copy-show").get_by_role("button", name="Show the QR code").click()
-    qr = old.get_by_role("img", name="QR code for the new phone").get_attribute("data-qr") or ""
-    screen(new, "scan").get_by_label("Or paste the text of the QR code").fill(qr)
-    screen(new, "scan").get_by_role("button", name="Scan", exact=True).click()
-    screen(new, "copy-user-id").get_by_label("Your user-ID").fill("J()nas Jen5en")
-    screen(new, "copy-user-id").get_by_role("button", name="Next").click()
+    new = a_new_phone_scans_the_copy(phones, short_copy_server, old)
     refused(new, "The time to confirm the copy on your other phone ran out", "copy_code_expired")
     old.goto(f"{short_copy_server}/kl/demo/app/")
     refused(old, "Assilinerup uppernarsarnissaanut piffissaq naavoq.", "copy_code_expired")
