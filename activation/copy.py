@@ -243,16 +243,18 @@ def copy_for_new_phone(*, key_id: str, client: str) -> AppCopy:
     an app's key ID is no secret once the app is active (every signed request names it). So
     an approved copy is answered only while its new app waits for its PIN: after, it is
     `not_found`, as a key that scanned no copy is, or anyone who saw a key ID would learn that
-    the app came from a copy. Unknown key IDs are counted per `client`, as bad signatures are
-    (`api_auth._failed`), so that guessing costs a locked client, not the portal."""
-    if attempts.client_locked_until(NEW_PHONE_ASKS, client) is not None:
-        raise ActivationRefused("too_many_attempts")
+    the app came from a copy. Unknown key IDs are counted per `client`, and told "too many"
+    once it is locked, as bad signatures are (`api_auth._failed`): the lock is read only for
+    a key ID that found nothing, so a new phone behind the same address as a guesser still
+    hears of its copy."""
     try:
         key: uuid.UUID | None = uuid.UUID(key_id)
     except ValueError:
         key = None
     copy = one(AppCopy.objects.select_related("new_device").filter(new_key_id=key)) if key else None
     if copy is None or (copy.state == AppCopy.State.APPROVED and not _new_app_waits(copy)):
+        if attempts.client_locked_until(NEW_PHONE_ASKS, client) is not None:
+            raise ActivationRefused("too_many_attempts")
         attempts.count_client_failure(NEW_PHONE_ASKS, client)
         raise ActivationRefused("not_found")
     if copy.state == AppCopy.State.APPROVED:
