@@ -5,17 +5,21 @@ required, so the chip alone is two factors: something you have and something you
 """
 
 import json
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
 from fido2.server import Fido2Server
 from fido2.utils import websafe_decode, websafe_encode
 from fido2.webauthn import (
     AttestedCredentialData,
     AuthenticationResponse,
+    PublicKeyCredentialDescriptor,
     PublicKeyCredentialRpEntity,
+    PublicKeyCredentialType,
     PublicKeyCredentialUserEntity,
     ResidentKeyRequirement,
     UserVerificationRequirement,
@@ -61,9 +65,23 @@ def complete_registration(state: dict[str, Any], response: str) -> Credential:
     return auth_data.credential_data
 
 
-def assertion_options(credentials: list[Credential]) -> tuple[dict[str, Any], dict[str, Any]]:
+def assertion_options(
+    credentials: Sequence[Credential | PublicKeyCredentialDescriptor],
+) -> tuple[dict[str, Any], dict[str, Any]]:
     options, state = _server().authenticate_begin(credentials, user_verification=REQUIRED)
     return dict(options), dict(state)
+
+
+def decoy_credential(seed: str) -> PublicKeyCredentialDescriptor:
+    """A credential ID no key holds, derived from `seed` with the secret key: the stand-in for
+    the chips of someone who has none, so that options do not tell it. The same on every ask,
+    as a real one is: a random one would give itself away between two asks."""
+    return PublicKeyCredentialDescriptor(
+        type=PublicKeyCredentialType.PUBLIC_KEY,
+        id=salted_hmac(
+            "authenticators.webauthn.decoy_credential", seed, algorithm="sha256"
+        ).digest(),
+    )
 
 
 def verify_assertion(challenge: str, credential: Credential, response: str) -> int | None:

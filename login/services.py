@@ -165,8 +165,8 @@ def chip_options(user_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """Options for `navigator.credentials.get`, and the state to keep in the session.
 
     Everyone gets options, with the person's active chips if there are any (a whole MitID
-    blocked too: the key must be asked to tell its holder of the block), so the page looks
-    the same whoever typed the user-ID; nothing is written to anyone's chips.
+    blocked too: the key must be asked to tell its holder of the block), else a decoy, so the
+    page looks the same whoever typed the user-ID; nothing is written to anyone's chips.
     """
     identity = _chip_holder(user_id)
     chips = (
@@ -174,6 +174,10 @@ def chip_options(user_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
         if identity
         else []
     )
+    # The options are in the page: without a chip, a decoy, or they would tell whether the
+    # user-ID has one, and so that it exists.
+    if not chips:
+        return webauthn.assertion_options([webauthn.decoy_credential(normalise_user_id(user_id))])
     return webauthn.assertion_options([chip.credential for chip in chips])
 
 

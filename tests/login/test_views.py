@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from fido2.utils import websafe_decode, websafe_encode
 
 from authenticators import app_keys, lifecycle
 from authenticators.models import (
@@ -325,6 +326,33 @@ def karens_active_chip(client: Client, device: CodeDevice) -> SoftChip:
     return soft
 
 
+def chip_id(chip: ChipDevice) -> str:
+    return websafe_encode(chip.credential.credential_id)
+
+
+def chips_offered(user_id: str) -> list[str]:
+    """The credential IDs the chip page offers the browser for `user_id`, typed anew."""
+    browser = Client()
+    type_user_id(browser, user_id)
+    options = browser.get("/en/login/chip/").context["options"]
+    return [each["id"] for each in options["publicKey"]["allowCredentials"]]
+
+
+def test_the_chip_page_does_not_tell_whether_a_user_id_has_a_chip_or_exists(
+    client: Client, karens_device: CodeDevice
+) -> None:
+    # The options are in the page: no chips offered said "no chip here, maybe nobody".
+    nobodys = chips_offered("Nobody Here")
+    assert len(nobodys) == 1 and len(websafe_decode(nobodys[0])) == 32
+    # The same on every ask, as a real chip's is, and for the user-ID however it is typed.
+    assert chips_offered(" nobody here ") == nobodys
+    assert chips_offered("Somebody Else") != nobodys
+    karens_without = chips_offered("Karen K")
+    assert len(karens_without) == 1 and karens_without != nobodys
+    karens_active_chip(client, karens_device)
+    assert chips_offered("karen k") == [chip_id(ChipDevice.objects.get())] != karens_without
+
+
 def test_a_chip_of_a_whole_blocked_mitid_is_told_the_block_not_try_again(
     client: Client, karens_device: CodeDevice, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
@@ -337,7 +365,8 @@ def test_a_chip_of_a_whole_blocked_mitid_is_told_the_block_not_try_again(
     browser = Client()
     type_user_id(browser, "Karen K")
     options = browser.get("/en/login/chip/").context["options"]
-    assert options["publicKey"]["allowCredentials"], "the key is asked"
+    offered = [each["id"] for each in options["publicKey"]["allowCredentials"]]
+    assert offered == [chip_id(ChipDevice.objects.get())], "the key is asked"
     with django_capture_on_commit_callbacks(execute=True):
         answer = browser.post("/en/login/chip/", {"credential": soft.sign_in(options)}, follow=True)
     page = answer.content.decode()
