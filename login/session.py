@@ -212,5 +212,20 @@ def current(request: HttpRequest, *, made_for: str = "") -> LoggedIn | None:
     )
 
 
-def log_out(request: HttpRequest) -> None:
+def log_out(request: HttpRequest, *, keep_logins_in_progress: bool = False) -> None:
+    """End the MitID login of this session. With `keep_logins_in_progress` a login the browser
+    has begun in another tab (a party's, its user-ID typed, its app login waited on) and the
+    parties' requests stay in the new session: a device blocked in self-service logs the
+    citizen out there, and the party's page, which lost its login with the session, showed the
+    portal's own login page with no word of the block nor a way back to the party (a walk)."""
+    kept = (
+        {
+            key: value
+            for key, value in request.session.items()
+            if key in (PENDING_KEY, BEHALF_KEY) or key.startswith(CARRIED_PREFIX)
+        }
+        if keep_logins_in_progress
+        else {}
+    )
     auth.logout(request)
+    request.session.update(kept)

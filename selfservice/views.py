@@ -474,10 +474,12 @@ def blocked(
     no_way_in: bool = False,
 ) -> HttpResponse:
     """After a block: if the session's device or the MitID is blocked, the citizen is logged
-    out (say so); the result page needs no login, and says how `identity` was told."""
+    out (say so); the result page needs no login, and says how `identity` was told. A login
+    begun in another tab of the browser (a party's) goes on, and its page says what the block
+    did to it, as the portal's own login page does."""
     logged_out = session.current(request) is None
     if logged_out:
-        session.log_out(request)
+        session.log_out(request, keep_logins_in_progress=True)
     request.session[BLOCKED_KEY] = {
         "what": what,
         "label": label,

@@ -7,9 +7,11 @@ import pytest
 from django.test import Client
 
 from authenticators import lifecycle
-from authenticators.models import AppDevice, CodeDevice, Identity
+from authenticators.models import AppDevice, AppLogin, CodeDevice, Identity
+from login import app_logins
 from relying_parties import services
 from tests.factories import AppDeviceFactory, active_code_device
+from tests.logins import log_in_with_mitid
 from tests.plans import plans_of
 
 from .conftest import REDIRECT_URI, Party, approve_in_app
@@ -450,3 +452,34 @@ def test_a_login_below_the_level_with_another_authenticator_at_it_may_log_in_aga
     assert login.status_code == 200 and 'name="user_id"' in login.content.decode()
     answer = query_of(client.get(f"/en/relying-parties/{reference}/back/")["Location"])
     assert answer["error"] == "access_denied"
+
+
+def test_a_party_login_whose_app_is_blocked_in_self_service_in_another_tab_says_so(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    """Logged in to MitID.dk with the app in one tab, the citizen logs in to a bank in
+    another, scans its QR code, then blocks the app ("I have lost it") in the first tab, which
+    logs that tab out: the bank's page lost its login with the session and said "Type your
+    user-ID to log in" on the portal's own login page, with no word of the block nor a way
+    back to the bank (a walk). It says what the portal's own login says, with the bank's
+    Cancel, which tells the bank `access_denied`."""
+    log_in_with_mitid(client, jonas_phone.identity, jonas_phone, method="app")
+    reference = start(client, party)
+    type_user_id(client, reference, "J()nas Jen5en")
+    client.get("/en/login/app/")
+    login = AppLogin.objects.get(status="waiting")
+    app_logins.scan(signer=jonas_phone, frame_text=app_logins.frame(login))
+    blocked = client.post(
+        f"/en/selfservice/authenticators/app/{jonas_phone.pk}/block/", {"reason": "lost"}
+    )
+    assert blocked["Location"] == "/en/selfservice/blocked/"
+    assert "You are logged out" in client.get(blocked["Location"]).content.decode()
+    jonas_phone.refresh_from_db()
+    app_logins.refuse_blocked_app(device=jonas_phone, token=str(login.token))
+
+    page = client.get("/en/login/app/").content.decode()
+    assert "The MitID app that scanned the code is blocked, so nobody is logged in" in page
+    assert "Nordbank" in page and f"/en/relying-parties/{reference}/back/" in page
+    answer = query_of(client.get(f"/en/relying-parties/{reference}/back/")["Location"])
+    assert answer["error"] == "access_denied"
+    assert client.get("/en/selfservice/").status_code == 302  # still logged out
