@@ -14,7 +14,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -53,6 +53,9 @@ PARTY_APPROVAL_OVER = _(
 NOT_APPROVED_YET = _(
     "The MitID app has not approved yet. Approve in the app, then press the button again."
 )
+# The app page's state when this client may not start another app login for the user-ID for
+# a while (`AppLoginView.too_many_starts`); no login's status is named so.
+TOO_MANY_STARTS = "too_many_starts"
 FAILURES = {
     "wrong_credentials": _("The user-ID, the password or the code is wrong. Try again."),
     "device_blocked": _(
@@ -358,19 +361,15 @@ class AppLoginView(PendingLoginMixin, TemplateView):
 
     def too_many_starts(self) -> HttpResponse:
         """This client has cancelled too many open logins for the user-ID by starting new ones
-        (`app_logins.start`): back to the first page, which says for how long."""
-        minutes = settings.AUTHENTICATOR_LOCK_MINUTES
-        said = ngettext(
-            "Logins for this user-ID have been started too many times from here. Try again in "
-            "%(minutes)s minute, or log in another way.",
-            "Logins for this user-ID have been started too many times from here. Try again in "
-            "%(minutes)s minutes, or log in another way.",
-            minutes,
-        )
-        messages.error(self.request, said % {"minutes": minutes})
+        (`app_logins.start`): the page says for how long, with the other ways in, which start
+        no app login. It sent the citizen back to the first page, whose user-ID led here again:
+        someone with only a code device could not reach its page (a walk)."""
         if self.request.htmx:  # type: ignore[attr-defined]
-            return HttpResponseClientRedirect(reverse("login:start"))
-        return redirect("login:start")
+            return HttpResponseClientRedirect(reverse("login:app"))
+        context = self.get_context_data(
+            status=TOO_MANY_STARTS, lock_minutes=settings.AUTHENTICATOR_LOCK_MINUTES
+        )
+        return self.render_to_response(context, status=429)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return self.show()

@@ -1017,10 +1017,17 @@ def test_a_client_that_keeps_cancelling_someones_login_is_stopped_a_while(
     for _ in range(3):  # each replaces the open one (his, then the stranger's own)
         type_user_id(stranger, user_id)
     refused = stranger.post("/en/login/", {"user_id": user_id, "next": ""})
-    assert (refused.status_code, refused["Location"]) == (302, "/en/login/")
-    page = stranger.get("/en/login/").content.decode()
-    assert "Logins for this user-ID have been started too many times from here." in page
-    assert "Try again in 15 minutes" in page
+    # The page says so, with the other ways in, which start no app login: it sent the client
+    # back to the first page, whose user-ID led here again, so someone with only a code
+    # device could not reach its page (a walk).
+    assert refused.status_code == 429
+    page = refused.content.decode()
+    assert "Logins with the app for this user-ID have been started too many times" in page
+    assert "Try again in 15 minutes, or use another way below." in page
+    assert 'href="/en/login/code-device/"' in page and 'href="/en/login/chip/"' in page
+    assert 'data-status="too_many_starts"' in page and "data-first-frame" not in page
+    assert stranger.get("/en/login/app/").status_code == 429  # the page's own address too
+    assert stranger.get("/en/login/code-device/").status_code == 200
     assert AppLogin.objects.filter(status="waiting").count() == 1  # the stranger's last
     # Jonas, from his own address, starts again and gets an open login.
     type_user_id(jonas, user_id)
