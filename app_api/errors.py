@@ -65,8 +65,10 @@ APP_ERRORS = {
     "person_number_invalid": _(
         "That is not a CPR number (10 digits) or a P-code (P and 8 digits). Check what you typed."
     ),
+    # Said to the passport road and, since a blocked MitID's app is told at a login, to a
+    # login too: not only a passport lifts it, any ID Borgerservice takes.
     "identity_blocked": _(
-        "Your MitID is blocked. Go to Borgerservice with your passport to have it unblocked."
+        "Your whole MitID is blocked. To lift the block, bring your ID to a Borgerservice office."
     ),
     "cannot_help_yourself": _("You cannot help yourself. Get MitID on your own phone instead."),
     "enrollment_not_found": _START_AGAIN,
