@@ -308,3 +308,19 @@ def test_a_details_coded_first_word_is_in_words(
     client = log_in_staff(Client(headers={"accept-language": "da"}), superuser)
     html = client.get("/admin/audit/auditentry/").content.decode()
     assert f'<td class="field-detail_shown">{shown}</td>' in html
+
+
+@pytest.mark.parametrize(("language", "name"), [("en", "Passport"), ("da", "Pas")])
+def test_the_id_document_seen_for_level_high_is_named_in_the_staff_members_language(
+    borgerservice: User, jonas: object, language: str, name: str
+) -> None:
+    identity = IdentityFactory(user_id="Raised High")
+    lifecycle.raise_to_high(
+        identity,
+        by=borgerservice,
+        id_check=lifecycle.IdCheck(document="passport", last4="4081"),
+    )
+    staff = log_in_staff(Client(headers={"accept-language": language}), borgerservice)
+    html = staff.get(f"/admin/authenticators/identity/{identity.pk}/change/").content.decode()
+    assert re.search(rf'<div class="readonly">{name}</div>', html)
+    assert "passport</div>" not in html
