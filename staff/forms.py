@@ -236,19 +236,30 @@ class AppointmentSlotForm(forms.ModelForm):
 
 
 class DeskStartForm(forms.Form):
+    # Each field's own words when it is left empty, as the ID check's: Django's "This field is
+    # required." has no Greenlandic, and said nothing of what to type.
     cpr = forms.CharField(
         label=_("CPR number"),
         max_length=11,
         validators=[RegexValidator(r"^\d{6}-?\d{4}$", _("Type the 10 digits of the CPR number."))],
+        error_messages={"required": _("Type the 10 digits of the CPR number.")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     document = forms.ChoiceField(
-        label=capfirst(_("ID document seen")), choices=IdDocument.choices, widget=forms.RadioSelect
+        label=capfirst(_("ID document seen")),
+        choices=IdDocument.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Record which ID document you checked.")},
     )
     last4 = forms.CharField(
         label=_("Last 4 characters of its number"),
         min_length=4,
         max_length=4,
+        error_messages={
+            "required": _("Type the last 4 characters of the document's number."),
+            "min_length": _("Type exactly 4 characters."),
+            "max_length": _("Type exactly 4 characters."),
+        },
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     checked_for_high = forms.BooleanField(

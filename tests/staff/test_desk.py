@@ -23,6 +23,8 @@ from authenticators.stock import fill_stock
 from messaging.models import Message, OutboxMessage
 from tests.factories import IdentityFactory, active_code_device
 
+from .helpers import log_in_staff
+
 pytestmark = pytest.mark.django_db
 
 ADD = "/admin/activation/deskenrollment/add/"
@@ -523,3 +525,17 @@ def test_a_refusal_at_the_desk_is_said_under_the_summary_at_the_top(
     assert "Please correct the error below." in page
     assert '<ul class="errorlist nonfield">' in page
     assert "Nobody has this CPR number in the CPR register." in page
+
+
+def test_the_desks_first_step_says_what_each_empty_field_needs_in_greenlandic(
+    borgerservice: User,
+) -> None:
+    clerk = log_in_staff(Client(headers={"accept-language": "kl"}), borgerservice)
+    html = clerk.post(ADD, {"cpr": "080404-4128"}).content.decode()
+    assert "Kinaassutsimut uppernarsaat misissorisat nalunaarsoruk." in html
+    assert "Uppernarsaatip normuata ilisarnaatai kingulliit sisamat allakkit." in html
+    assert 'value="080404-4128"' in html  # nothing typed is lost
+    html = clerk.post(ADD, {"cpr": "", "document": "passport", "last4": "12"}).content.decode()
+    assert "CPR-normup normui 10-t allakkit." in html
+    assert "Ilisarnaatit sisamat kisimik allakkit." in html
+    assert "Dette felt er påkrævet." not in html
