@@ -19,6 +19,8 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from .models import Message
 
@@ -37,13 +39,18 @@ def late_parts() -> dict[str, str]:
     late = settings.DELIVERY_LATE_SECONDS
     parts = {}
     # Where tasks run in the request (the embedded defaults) there is no worker or beat to ask.
-    last_beat = cache.get(HEARTBEAT_KEY)
-    if not settings.CELERY_TASK_ALWAYS_EAGER and (
-        last_beat is None or time.time() - last_beat > late
-    ):
-        parts["celery"] = (
-            "no heartbeat" if last_beat is None else f"{time.time() - last_beat:.0f} s"
-        )
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        try:
+            last_beat = cache.get(HEARTBEAT_KEY)
+        except (RedisConnectionError, RedisTimeoutError) as error:
+            # Redis is the broker too: no task reaches a worker while it is down. The monitor
+            # gets this answer in JSON, not the citizens' HTML page about an outage.
+            parts["celery"] = f"the heartbeat cannot be read ({error})"
+        else:
+            if last_beat is None or time.time() - last_beat > late:
+                parts["celery"] = (
+                    "no heartbeat" if last_beat is None else f"{time.time() - last_beat:.0f} s"
+                )
     waiting = (
         Message.objects.filter(status=Message.Status.QUEUED)
         .order_by("created_at")

@@ -70,3 +70,9 @@ def test_the_oldest_queued_message_is_read_from_its_index() -> None:
     """The outbox keeps every message ever sent; asking after the oldest one waiting, every
     few seconds, must not read them all."""
     assert "message_queued_by_age" in plans_of(health.late_parts)
+
+
+def test_a_redis_that_does_not_answer_is_named_in_json(client: Client, redis_down: None) -> None:
+    """The heartbeat lives in Redis, the broker too: with it down nothing goes out, and the
+    monitor is told so in JSON (it got the citizens' HTML page about an outage, in Danish)."""
+    assert answer(client) == (503, ["celery"])
