@@ -59,7 +59,13 @@ class RequestLogMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
-        request_id = incoming if WELL_FORMED_REQUEST_ID.fullmatch(incoming) else new_request_id()
+        # The id is logged as it came, past the CPR mask (which would break it up): one holding
+        # anything shaped like a CPR number is replaced, or a caller could write one in the log.
+        request_id = (
+            incoming
+            if WELL_FORMED_REQUEST_ID.fullmatch(incoming) and not CPR_NUMBER.search(incoming)
+            else new_request_id()
+        )
         token = current_request_id.set(request_id)
         # Also on the request: Django logs a 4xx or 5xx after the last middleware returned,
         # with the request as `extra` (RequestIdFilter looks there too).

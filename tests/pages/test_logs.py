@@ -113,6 +113,20 @@ def test_a_well_formed_incoming_request_id_is_kept_and_echoed(client: Client) ->
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("incoming", [CPR, "req-010170-1234", "abcdef0101701234fedcba98"])
+def test_an_incoming_request_id_holding_a_cpr_number_is_replaced(
+    client: Client, console: io.StringIO, incoming: str
+) -> None:
+    """The request id is written on every line as it came, and the mask leaves it alone (a
+    portal's own ids must stay whole): one shaped like a CPR number would be in the log."""
+    response = client.get("/da/", headers={"X-Request-ID": incoming})
+    assert response["X-Request-ID"] != incoming
+    assert incoming not in console.getvalue()
+    access = [e for e in entries(console) if e["logger"] == "portal.access"]
+    assert access[0]["request_id"] == response["X-Request-ID"]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     "incoming", ["short", "has space in it", "a" * 129, 'quote"injection', "line\\nbreak-123"]
 )
