@@ -26,6 +26,10 @@ from authenticators.services import Refused
 from . import services
 
 # Why a service said no, in words staff can pass on; the keys are the services' codes.
+# The tag of a message shown as written: an outcome begins with the object's name, whose user-ID
+# the admin's capfirst changed ("Karen.h: … blocked."); templates/admin/base_site.html.
+AS_WRITTEN = "as-written"
+
 REFUSALS = {
     "reason_missing": _("a reason is required"),
     "revoked": _("it is revoked, which is for ever"),
@@ -165,6 +169,7 @@ class StaffActionsMixin(admin.ModelAdmin[Any]):
                         why=refusal_text(refusal.code),
                     ),
                     messages.ERROR,
+                    extra_tags=AS_WRITTEN,
                 )
             else:
                 self.message_user(
@@ -175,6 +180,7 @@ class StaffActionsMixin(admin.ModelAdmin[Any]):
                         done=f"{done} {detail}" if detail else done,
                     ),
                     messages.SUCCESS,
+                    extra_tags=AS_WRITTEN,
                 )
 
     def run_with_form(

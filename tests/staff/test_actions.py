@@ -361,3 +361,16 @@ def test_blocking_with_a_cpr_number_in_the_note_blocks_nothing(
     app.refresh_from_db()
     assert app.status == "active"
     assert not AuditEntry.objects.exists()
+
+
+def test_an_outcome_shows_the_user_id_as_the_citizen_chose_it(desk: Client) -> None:
+    device = active_code_device(IdentityFactory(user_id="karen.h"))
+    response = act(desk, CODES, "block", [device], reason="stolen")
+    page = response.content.decode()
+    assert f"karen.h: {device.label}: blocked." in page
+    assert "Karen.h" not in page
+
+
+def test_django_s_own_messages_keep_their_capital_letter(desk: Client) -> None:
+    page = desk.post(CODES, {"action": "block", "index": 0}, follow=True).content.decode()
+    assert "Items must be selected in order to perform actions on them." in page
