@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from django import forms
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -170,6 +170,49 @@ class AppointmentSlotForm(forms.ModelForm):
         model = AppointmentSlot
         fields = ["office", "starts_at", "capacity"]
 
+    # Each field's own words, in the clerk's language: Django's ("This field is required.",
+    # "Enter a valid date.") have no Greenlandic, and a capacity past the column's range
+    # passed the form on SQLite, to fail in PostgreSQL's save.
+    WORDS = {
+        "office": {
+            "required": _("Choose the Borgerservice office."),
+            "invalid_choice": _("Choose the Borgerservice office."),
+        },
+        "starts_at": {
+            "required": _("Type the date and the time the appointment starts."),
+            "incomplete": _("Type the date and the time the appointment starts."),
+        },
+        "capacity": {
+            "required": _("Type how many citizens may book this time."),
+            "invalid": _("Type how many citizens may book this time, as a whole number."),
+            "min_value": _("Type a number of citizens from 0 to 32767."),
+            "max_value": _("Type a number of citizens from 0 to 32767."),
+        },
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, words in self.WORDS.items():
+            field = self.fields.get(name)
+            if field is not None:
+                field.error_messages.update(words)
+        capacity = self.fields.get("capacity")
+        if isinstance(capacity, forms.IntegerField) and capacity.max_value is None:
+            capacity.max_value = 32767
+            capacity.widget.attrs["max"] = 32767
+            capacity.validators.append(
+                MaxValueValidator(32767, capacity.error_messages["max_value"])
+            )
+        starts = self.fields.get("starts_at")
+        if isinstance(starts, forms.MultiValueField):  # the admin's date and time
+            date, time = starts.fields
+            date.error_messages["invalid"] = _("Type a real date, or pick one with the calendar.")
+            time.error_messages["invalid"] = _("Type a real time, or pick one with the clock.")
+        elif isinstance(starts, forms.DateTimeField):
+            starts.error_messages["invalid"] = _(
+                "Type the date and the time the appointment starts."
+            )
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         booked = self._booked_now()
@@ -270,8 +313,13 @@ class DeskStartForm(forms.Form):
 
 
 class DeskUserIdForm(forms.Form):
+    # Each step's own words for an empty field, as the first step's: Django's "This field is
+    # required." has no Greenlandic (a walk at the desk, Kalaallisut on a tablet).
     user_id = forms.CharField(
-        label=_("The user-ID the citizen brought"), max_length=60, strip=False
+        label=_("The user-ID the citizen brought"),
+        max_length=60,
+        strip=False,
+        error_messages={"required": _("Type the user-ID the citizen chose.")},
     )
 
 
@@ -280,14 +328,20 @@ class DeskSendCodeForm(forms.Form):
         label=_("Send a code by"),
         choices=[("sms", _("SMS")), ("email", _("E-mail"))],
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choose SMS or e-mail.")},
     )
-    address = forms.CharField(label=_("Mobile number or e-mail"), max_length=254)
+    address = forms.CharField(
+        label=_("Mobile number or e-mail"),
+        max_length=254,
+        error_messages={"required": _("Type the citizen's mobile number or e-mail address.")},
+    )
 
 
 class DeskCodeForm(forms.Form):
     code = forms.CharField(
         label=_("The code the citizen reads out"),
         max_length=6,
+        error_messages={"required": _("Type the code the citizen reads out.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
@@ -301,6 +355,7 @@ class DeskMethodForm(forms.Form):
             ("app", _("Give an activation code for the MitID app")),
         ],
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how the citizen will use MitID.")},
     )
 
     def __init__(self, *args: Any, code_device: bool = True, **kwargs: Any) -> None:

@@ -154,3 +154,20 @@ def test_a_booking_made_while_staff_edit_counts_against_a_lower_capacity(
     assert 'name="capacity" value="2"' in html
     slot.refresh_from_db()
     assert (slot.capacity, slot.booked) == (3, 3)
+
+
+def test_a_time_s_form_says_what_each_field_needs_in_the_clerk_s_language(
+    borgerservice: User, slot: AppointmentSlot
+) -> None:
+    client = log_in_staff(Client(headers={"accept-language": "kl"}), borgerservice)
+    html = client.post("/admin/enrollment/appointmentslot/add/", {}).content.decode()
+    assert "Borgerservice-mi allaffik toqqaruk." in html
+    assert "Ulloq piffissarlu isiginnaarnissap aallartiffia allakkit." in html
+    assert "Innuttaasut qassit piffissaq una inniminersinnaanerlugu allaguk." in html
+    assert "Dette felt er påkrævet." not in html
+    url = f"/admin/enrollment/appointmentslot/{slot.pk}/change/"
+    data = form_data(slot, capacity="99999", starts_at_0="2026-13-45")
+    html = client.post(url, data).content.decode()
+    assert "Innuttaasut amerlassusaat 0-miit 32767-mut allaguk." in html
+    assert 'value="99999"' in html  # nothing typed is lost
+    assert "Indtast en gyldig dato." not in html

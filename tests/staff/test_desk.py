@@ -539,3 +539,36 @@ def test_the_desks_first_step_says_what_each_empty_field_needs_in_greenlandic(
     assert "CPR-normup normui 10-t allakkit." in html
     assert "Ilisarnaatit sisamat kisimik allakkit." in html
     assert "Dette felt er påkrævet." not in html
+
+
+def test_each_later_step_of_the_desk_says_what_an_empty_field_needs_in_greenlandic(
+    borgerservice: User, register: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    clerk = log_in_staff(Client(headers={"accept-language": "kl"}), borgerservice)
+    case = desk_service.start(
+        by=borgerservice, cpr=SOFIE, document="passport", last4="4081", checked_for_high=False
+    )
+    url = f"/admin/activation/deskenrollment/{case.pk}/desk/"
+    said = {
+        "user_id": ["Atuisup ID-a innuttaasup toqqagaa allaguk."],
+        "contact": [
+            "SMS imaluunniit e-mail toqqaruk.",
+            "Innuttaasup mobiliata normua imaluunniit e-mail-ia allakkit.",
+        ],
+        "code": ["Kode innuttaasup atuffassissutigisaa allaguk."],
+    }
+    for expected in said.values():
+        html = clerk.post(url, {}).content.decode()
+        for words in expected:
+            assert words in html
+        assert "Dette felt er påkrævet." not in html
+        case.refresh_from_db()
+        with django_capture_on_commit_callbacks(execute=True):
+            if case.state == "user_id":
+                desk_service.choose_user_id(desk=case, user_id="Sofie H", by=borgerservice)
+            elif not case.code_hash:
+                send(case, borgerservice)
+    desk_service.confirm_code(desk=case, code=sms_code(), by=borgerservice)
+    html = clerk.post(url, {}).content.decode()
+    assert "MitID-mik innuttaasup qanoq atuinissaa toqqaruk." in html
+    assert "Dette felt er påkrævet." not in html
