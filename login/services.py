@@ -168,16 +168,20 @@ def chip_options(user_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
     blocked too: the key must be asked to tell its holder of the block), else a decoy, so the
     page looks the same whoever typed the user-ID; nothing is written to anyone's chips.
     """
-    identity = _chip_holder(user_id)
-    chips = (
-        list(ChipDevice.objects.filter(identity=identity, status=AuthenticatorStatus.ACTIVE))
-        if identity
-        else []
+    key = normalise_user_id(user_id)
+    # One query whoever typed the user-ID: the person found first, then their chips, was a
+    # query more for a person than for nobody, which a probe could time.
+    chips = list(
+        ChipDevice.objects.filter(
+            identity__user_id_key=key,
+            identity__status__in=[Identity.Status.ACTIVE, Identity.Status.BLOCKED],
+            status=AuthenticatorStatus.ACTIVE,
+        ).exclude(identity__user_id_key="")  # an empty key is nobody's user-ID
     )
     # The options are in the page: without a chip, a decoy, or they would tell whether the
     # user-ID has one, and so that it exists.
     if not chips:
-        return webauthn.assertion_options([webauthn.decoy_credential(normalise_user_id(user_id))])
+        return webauthn.assertion_options([webauthn.decoy_credential(key)])
     return webauthn.assertion_options([chip.credential for chip in chips])
 
 

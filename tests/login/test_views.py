@@ -21,6 +21,7 @@ from authenticators.models import (
     Identity,
 )
 from login import app_logins
+from login import services as login_services
 from messaging.models import OutboxMessage
 from selfservice.services import history
 from tests.authenticators.soft_chip import SoftChip
@@ -1033,3 +1034,20 @@ def test_a_client_that_keeps_cancelling_someones_login_is_stopped_a_while(
     type_user_id(jonas, user_id)
     assert AppLogin.objects.filter(status="waiting").count() == 1
     empty_cache()
+
+
+def test_the_chip_page_asks_the_database_as_often_for_nobody_as_for_a_chip_holder(
+    client: Client, karens_device: CodeDevice
+) -> None:
+    # A probe's timing: a user-ID that was nobody's found no person and so asked for no chips,
+    # one query fewer than a person's, whose chips were looked up after the person was found.
+    karens_active_chip(client, karens_device)
+
+    def options_queries(user_id: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            login_services.chip_options(user_id)
+        return len(queries)
+
+    assert options_queries("Nobody Here") == options_queries("Karen K") == 1
+    IdentityFactory(user_id="Without Chip")
+    assert options_queries("Without Chip") == 1
