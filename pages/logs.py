@@ -28,6 +28,7 @@ WELL_FORMED_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,127}")
 # Ten digits, or six, a dash and four, not inside a longer number: what a CPR number looks like.
 CPR_NUMBER = re.compile(r"(?<!\d)\d{6}-?\d{4}(?!\d)")
 CPR_MASK = "******-****"
+ID_SEPARATORS = re.compile(r"[._:-]")
 # A path (or URL) followed by a query string: keep the path.
 QUERY_STRING = re.compile(r"(/[^\s?\"'<>]*)\?[^\s\"'<>]*")
 
@@ -47,6 +48,13 @@ def mask_cpr_numbers(text: str) -> str:
     return CPR_NUMBER.sub(CPR_MASK, text)
 
 
+def _holds_cpr_shape(request_id: str) -> bool:
+    """Ten digits in a row once the id's separators are dropped: a CPR number written with a
+    dot, a colon or an underscore ("010190.1234", "01.01.90-1234") or inside a longer number
+    is one still to whoever reads the log, though the mask's pattern misses it."""
+    return bool(re.search(r"\d{10}", ID_SEPARATORS.sub("", request_id)))
+
+
 def new_request_id() -> str:
     # URL-safe base64 rather than hex: a hex UUID often holds ten digits in a row, which the
     # CPR mask would then hide in every log line of that request.
@@ -63,7 +71,7 @@ class RequestLogMiddleware:
         # anything shaped like a CPR number is replaced, or a caller could write one in the log.
         request_id = (
             incoming
-            if WELL_FORMED_REQUEST_ID.fullmatch(incoming) and not CPR_NUMBER.search(incoming)
+            if WELL_FORMED_REQUEST_ID.fullmatch(incoming) and not _holds_cpr_shape(incoming)
             else new_request_id()
         )
         token = current_request_id.set(request_id)

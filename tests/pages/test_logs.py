@@ -113,7 +113,20 @@ def test_a_well_formed_incoming_request_id_is_kept_and_echoed(client: Client) ->
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("incoming", [CPR, "req-010170-1234", "abcdef0101701234fedcba98"])
+@pytest.mark.parametrize(
+    "incoming",
+    [
+        CPR,
+        "req-010170-1234",
+        "abcdef0101701234fedcba98",
+        # Written with the id's other separators, or in a longer number: a probe's ids.
+        "req-010170.1234",
+        "req:010170:1234",
+        "req_010170_1234",
+        "req-01.01.70-1234",
+        "req-01017012345",
+    ],
+)
 def test_an_incoming_request_id_holding_a_cpr_number_is_replaced(
     client: Client, console: io.StringIO, incoming: str
 ) -> None:
