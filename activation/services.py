@@ -540,6 +540,8 @@ def remove_pending_chip(*, identity: Identity, chip_id: int, reason: str) -> Chi
         chip = one(ChipDevice.objects.select_for_update().filter(pk=chip_id, identity=identity))
         if chip is None:
             raise ActivationRefused("not_found")
+        if chip.status == AuthenticatorStatus.REVOKED:
+            raise ActivationRefused("removed")  # another tab's removal, just before
         if chip.status != AuthenticatorStatus.PENDING:
             raise ActivationRefused("not_pending")
         lifecycle.revoke_device(chip, reason=reason, by=None)

@@ -188,3 +188,15 @@ def test_only_a_pending_chip_of_ones_own_is_removed_here(
     remove = f"/en/authenticators/chip/{someone_elses.pk}/remove/"
     assert client.post(remove, {"reason": "lost"}).status_code == 404
     assert ChipDevice.objects.get(pk=someone_elses.pk).status == "pending"
+
+
+def test_a_removal_that_meets_the_chip_removed_meanwhile_says_it_is_removed(
+    identity: Identity,
+) -> None:
+    # Two tabs' "Remove" at once: the second passed the page's check before the first was
+    # done, and was told "This chip is already confirmed." of a chip that was removed.
+    chip = register(identity, SoftChip())
+    activation.remove_pending_chip(identity=identity, chip_id=chip.pk, reason="lost")
+    with pytest.raises(activation.ActivationRefused, match=r"^removed$"):
+        activation.remove_pending_chip(identity=identity, chip_id=chip.pk, reason="lost")
+    assert AuthenticatorEvent.objects.filter(kind="revoked").count() == 1
