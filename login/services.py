@@ -147,18 +147,17 @@ def _check_code_device(
     )
 
 
+# Whose chips a chip login asks: an active MitID's, or a whole blocked one's (its chip is asked,
+# so that whoever holds it hears of the block rather than "try again", `check_chip`).
+CHIP_HOLDERS = (Identity.Status.ACTIVE, Identity.Status.BLOCKED)
+
+
 def _chip_holder(user_id: str) -> Identity | None:
-    """The identity holding `user_id` that a chip may answer for: an active one, or one whose
-    whole MitID is blocked (its chip is asked, so that whoever holds it hears of the block
-    rather than "try again", `check_chip`)."""
+    """The identity holding `user_id` that a chip may answer for (`CHIP_HOLDERS`)."""
     key = normalise_user_id(user_id)
     if not key:
         return None
-    return one(
-        Identity.objects.filter(
-            user_id_key=key, status__in=[Identity.Status.ACTIVE, Identity.Status.BLOCKED]
-        )
-    )
+    return one(Identity.objects.filter(user_id_key=key, status__in=CHIP_HOLDERS))
 
 
 def chip_options(user_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -174,7 +173,7 @@ def chip_options(user_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
     chips = list(
         ChipDevice.objects.filter(
             identity__user_id_key=key,
-            identity__status__in=[Identity.Status.ACTIVE, Identity.Status.BLOCKED],
+            identity__status__in=CHIP_HOLDERS,
             status=AuthenticatorStatus.ACTIVE,
         ).exclude(identity__user_id_key="")  # an empty key is nobody's user-ID
     )
