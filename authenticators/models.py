@@ -501,7 +501,11 @@ class ChipDevice(Authenticator, TimestampMixin, ThrottlingMixin, Device):
         """Whether `token` is this chip's answer to `challenge`, signed with its PIN and with a
         counter past its last use: the chip is at hand. Nothing is used up or written, as no
         login follows (a whole MitID blocked)."""
-        counter = webauthn.verify_assertion(challenge, self.credential, token)
+        return self._moves_on(webauthn.verify_assertion(challenge, self.credential, token))
+
+    def _moves_on(self, counter: int | None) -> bool:
+        """Whether an answer's signature counter goes past the chip's last use (or both are 0,
+        a key that keeps none): one that does not is a replayed answer or a cloned key."""
         return counter is not None and (
             counter > self.sign_count or counter == self.sign_count == 0
         )
@@ -517,8 +521,7 @@ class ChipDevice(Authenticator, TimestampMixin, ThrottlingMixin, Device):
         counter = (
             webauthn.verify_assertion(self.challenge, self.credential, token) if fresh else None
         )
-        # A counter that does not go up means a replayed assertion or a cloned key.
-        if counter is not None and (counter > self.sign_count or counter == self.sign_count == 0):
+        if counter is not None and self._moves_on(counter):
             self.sign_count = counter
             self.challenge = ""
             self.challenge_expires_at = None
