@@ -25,11 +25,11 @@ from authenticators.services import Refused
 
 from . import services
 
-# Why a service said no, in words staff can pass on; the keys are the services' codes.
 # The tag of a message shown as written: an outcome begins with the object's name, whose user-ID
 # the admin's capfirst changed ("Karen.h: … blocked."); templates/admin/base_site.html.
 AS_WRITTEN = "as-written"
 
+# Why a service said no, in words staff can pass on; the keys are the services' codes.
 REFUSALS = {
     "reason_missing": _("a reason is required"),
     "revoked": _("it is revoked, which is for ever"),
