@@ -169,48 +169,41 @@ class AppointmentSlotForm(forms.ModelForm):
     class Meta:
         model = AppointmentSlot
         fields = ["office", "starts_at", "capacity"]
+        # Each field's own words, in the clerk's language: Django's ("This field is required.",
+        # "Enter a valid date.") have no Greenlandic. The admin's date and time take theirs
+        # from `invalid_date` and `invalid_time`.
+        error_messages = {
+            "office": {
+                "required": _("Choose the Borgerservice office."),
+                "invalid_choice": _("Choose the Borgerservice office."),
+            },
+            "starts_at": {
+                "required": _("Type the date and the time the appointment starts."),
+                "incomplete": _("Type the date and the time the appointment starts."),
+                "invalid": _("Type the date and the time the appointment starts."),
+                "invalid_date": _("Type a real date, or pick one with the calendar."),
+                "invalid_time": _("Type a real time, or pick one with the clock."),
+            },
+            "capacity": {
+                "required": _("Type how many citizens may book this time."),
+                "invalid": _("Type how many citizens may book this time, as a whole number."),
+                "min_value": _("Type a number of citizens from 0 to 32767."),
+                "max_value": _("Type a number of citizens from 0 to 32767."),
+            },
+        }
 
-    # Each field's own words, in the clerk's language: Django's ("This field is required.",
-    # "Enter a valid date.") have no Greenlandic, and a capacity past the column's range
-    # passed the form on SQLite, to fail in PostgreSQL's save.
-    WORDS = {
-        "office": {
-            "required": _("Choose the Borgerservice office."),
-            "invalid_choice": _("Choose the Borgerservice office."),
-        },
-        "starts_at": {
-            "required": _("Type the date and the time the appointment starts."),
-            "incomplete": _("Type the date and the time the appointment starts."),
-        },
-        "capacity": {
-            "required": _("Type how many citizens may book this time."),
-            "invalid": _("Type how many citizens may book this time, as a whole number."),
-            "min_value": _("Type a number of citizens from 0 to 32767."),
-            "max_value": _("Type a number of citizens from 0 to 32767."),
-        },
-    }
+    # The column's range (a small integer): PostgreSQL's bounds reach the model field's
+    # validators, SQLite's do not, and past it the form passed there.
+    MAX_CAPACITY = 32767
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, words in self.WORDS.items():
-            field = self.fields.get(name)
-            if field is not None:
-                field.error_messages.update(words)
-        capacity = self.fields.get("capacity")
+        capacity = self.fields.get("capacity")  # none on a form only to view
         if isinstance(capacity, forms.IntegerField) and capacity.max_value is None:
-            capacity.max_value = 32767
-            capacity.widget.attrs["max"] = 32767
+            capacity.max_value = self.MAX_CAPACITY
+            capacity.widget.attrs["max"] = self.MAX_CAPACITY
             capacity.validators.append(
-                MaxValueValidator(32767, capacity.error_messages["max_value"])
-            )
-        starts = self.fields.get("starts_at")
-        if isinstance(starts, forms.MultiValueField):  # the admin's date and time
-            date, time = starts.fields
-            date.error_messages["invalid"] = _("Type a real date, or pick one with the calendar.")
-            time.error_messages["invalid"] = _("Type a real time, or pick one with the clock.")
-        elif isinstance(starts, forms.DateTimeField):
-            starts.error_messages["invalid"] = _(
-                "Type the date and the time the appointment starts."
+                MaxValueValidator(self.MAX_CAPACITY, capacity.error_messages["max_value"])
             )
 
     def clean(self) -> dict[str, Any]:
