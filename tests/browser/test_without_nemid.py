@@ -391,6 +391,13 @@ def test_a_forged_passport_is_refused_in_the_page_simulator_in_danish(
     assert not AppDevice.objects.exists()
 
 
+def the_copy_code(old: Page) -> str:
+    """The old phone shows its copy code: its text, as the new phone's paste field takes it."""
+    old.get_by_role("button", name="Copy MitID to a new phone").click()
+    screen(old, "copy-show").get_by_role("button", name="Show the QR code").click()
+    return old.get_by_role("img", name="QR code for the new phone").get_attribute("data-qr") or ""
+
+
 def jonas_activates_the_simulator(phones: BrowserContext, url: str, activation_code: str) -> Page:
     """Jonas's phone 1: the app simulator, activated with his activation code and PIN 246810."""
     old = phones.new_page()
@@ -508,9 +515,7 @@ def test_a_new_phone_reloaded_while_waiting_still_shows_the_code_to_compare(
     language, left the citizen nothing to compare with the old phone's (a walk's finding)."""
     phones = browser.new_context(viewport=PHONE, is_mobile=True)
     old = jonas_activates_the_simulator(phones, server, activation_code)
-    old.get_by_role("button", name="Copy MitID to a new phone").click()
-    screen(old, "copy-show").get_by_role("button", name="Show the QR code").click()
-    qr = old.get_by_role("img", name="QR code for the new phone").get_attribute("data-qr") or ""
+    qr = the_copy_code(old)
     new = phones.new_page()
     new.goto(f"{server}/en/demo/app/?phone=2")
     new.get_by_role("button", name="From your other phone").click()
@@ -582,9 +587,7 @@ def a_new_phone_scans_the_copy(phones: BrowserContext, server: str, old: Page) -
     new = phones.new_page()
     new.goto(f"{server}/en/demo/app/?phone=2")
     new.get_by_role("button", name="From your other phone").click()
-    old.get_by_role("button", name="Copy MitID to a new phone").click()
-    screen(old, "copy-show").get_by_role("button", name="Show the QR code").click()
-    qr = old.get_by_role("img", name="QR code for the new phone").get_attribute("data-qr") or ""
+    qr = the_copy_code(old)
     screen(new, "scan").get_by_label("Or paste the text of the QR code").fill(qr)
     screen(new, "scan").get_by_role("button", name="Scan", exact=True).click()
     screen(new, "copy-user-id").get_by_label("Your user-ID").fill("J()nas Jen5en")
@@ -628,9 +631,7 @@ def test_a_new_phone_asked_after_the_old_one_showed_a_new_code_is_told_to_scan_i
     phone asks now, and is told when the copy did not happen (a walk's finding, da and kl)."""
     phones = browser.new_context(viewport=PHONE, is_mobile=True)
     old = jonas_activates_the_simulator(phones, server, activation_code)
-    old.get_by_role("button", name="Copy MitID to a new phone").click()
-    screen(old, "copy-show").get_by_role("button", name="Show the QR code").click()
-    qr = old.get_by_role("img", name="QR code for the new phone").get_attribute("data-qr") or ""
+    qr = the_copy_code(old)
     new = phones.new_page()
     new.goto(f"{server}/da/demo/app/?phone=2")
     new.locator("[data-screen=home] [data-go=scan]").last.click()
