@@ -11,13 +11,18 @@ from django.test import Client
 from django.utils import timezone
 
 from activation import desk as desk_service
-from activation import services as activation_services
 from activation import tasks as activation_tasks
 from activation.models import DeskCodeSend, DeskEnrollment
 from activation.services import start_app_activation
 from audit.models import AuditEntry
 from authenticators import app_keys
-from authenticators.models import AuthenticatorEvent, CodeDevice, HardwareToken, Identity
+from authenticators.models import (
+    AppDevice,
+    AuthenticatorEvent,
+    CodeDevice,
+    HardwareToken,
+    Identity,
+)
 from authenticators.services import Refused
 from authenticators.stock import fill_stock
 from messaging.models import Message, OutboxMessage
@@ -197,15 +202,7 @@ def test_the_app_the_desks_code_activates_is_at_the_level_the_desk_checked(
     sent = OutboxMessage.objects.get(recipient="+4520304050").body
     desk_service.confirm_code(desk=case, code=re.findall(r"\b\d{6}\b", sent)[0], by=borgerservice)
     _case, activation_code = desk_service.give_app_code(desk=case, by=borgerservice)
-    key = app_keys.new_private_key()
-    device = activation_services.start_app_activation(
-        user_id="Sofie H",
-        activation_code=activation_code,
-        public_key=app_keys.public_key_to_b64(key.public_key()),
-        installation_id=str(uuid.uuid4()),
-        name="Sofie's phone",
-        client="192.0.2.1",
-    )
+    device = activate_app(activation_code)
     assert (device.level, Identity.objects.get(cpr=SOFIE).level) == (level, level)
 
 
@@ -377,7 +374,8 @@ def at_method_step(by: User, django_capture_on_commit_callbacks: Any) -> DeskEnr
     return desk_service.confirm_code(desk=case, code=sms_code(), by=by)
 
 
-def activate_app(code: str) -> object:
+def activate_app(code: str) -> AppDevice:
+    """Sofie's phone activates the app with the code the desk gave."""
     key = app_keys.new_private_key()
     return start_app_activation(
         user_id="Sofie H",
