@@ -58,6 +58,18 @@ class Attempt:
         (`prompt=consent`), and the citizen has not yet seen who gets what."""
         return ("cpr" in self.scopes or self.consent_asked) and not self.consented
 
+    def fell_short(self, *, achieved: str, identity_level: str) -> None:
+        """A login at `achieved` was below the level asked for: the party is told so if the
+        citizen goes back, and the page keeps what it says (`achieved`, `identity_at_level`)."""
+        self.refusal = "unmet_authentication_requirements"
+        self.achieved = achieved
+        self.identity_at_level = self.level_met(identity_level)
+
+    def log_in_again(self) -> None:
+        """The citizen logs in again for the party (with another authenticator, or after a
+        login of the portal's own): nothing has fallen short yet."""
+        self.achieved, self.refusal = "", "access_denied"
+
     def page_first(self, achieved: str) -> bool:
         """Whether the citizen must see a page before the party gets its code: the level is
         too low (the page says how to get it), or the CPR number awaits their consent."""

@@ -386,16 +386,16 @@ class ContinueView(AttemptMixin, View):
             # The login pages again, for this party (the citizen may have left them for a
             # login of the portal's own, which forgot the party's; or logs in again after a
             # login below the level, with another authenticator).
-            attempt.achieved, attempt.refusal = "", "access_denied"
+            attempt.log_in_again()
             attempts.save(request, attempt)
             messages.info(request, gettext("Log in with MitID to continue."))
             return begin_login(request, attempt, translation.get_language())
         if not attempt.level_met(authenticated.level):
             # Not logged in anywhere with a login that did not do: the party is told why.
             login_session.log_out(request)
-            attempt.refusal = "unmet_authentication_requirements"
-            attempt.achieved = authenticated.level
-            attempt.identity_at_level = attempt.level_met(authenticated.identity.level)
+            attempt.fell_short(
+                achieved=authenticated.level, identity_level=authenticated.identity.level
+            )
             attempts.save(request, attempt)
             return _level_page(request, attempt)
         if attempt.awaits_consent:
