@@ -25,12 +25,13 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from audit.services import record as audit
 from authenticators import lifecycle
-from authenticators.lifecycle import IdCheck, IdDocument
+from authenticators.lifecycle import IdCheck
 from authenticators.models import (
     AssuranceLevel,
     AuthenticatorEvent,
     AuthenticatorStatus,
     CodeDevice,
+    IdDocument,
     Identity,
 )
 from authenticators.queries import one

@@ -10,8 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from authenticators.lifecycle import IdDocument
-from authenticators.models import AppDevice, Identity
+from authenticators.models import AppDevice, IdDocument, Identity
 from enrollment.models import AddressCode, AddressCodeSend
 
 

@@ -16,8 +16,8 @@ class AuthenticatorsConfig(AppConfig):
         from audit.labels import register_details, register_reasons
         from audit.models import AuditEntry
 
-        from .lifecycle import BlockReason, IdDocument
-        from .models import AssuranceLevel, AuthenticatorEvent
+        from .lifecycle import BlockReason
+        from .models import AssuranceLevel, AuthenticatorEvent, IdDocument
         from .services import ACTIVATION_CHECK
 
         action, kind = AuditEntry.Action, AuthenticatorEvent.Kind

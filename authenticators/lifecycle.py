@@ -23,6 +23,7 @@ from .models import (
     AssuranceLevel,
     AuthenticatorEvent,
     AuthenticatorStatus,
+    IdDocument,
     Identity,
 )
 from .services import Refused, record
@@ -35,13 +36,6 @@ class BlockReason(models.TextChoices):
     STOLEN = "stolen", _("Stolen")
     MISUSE = "misuse", _("Suspected misuse")
     OTHER = "other", _("Other")
-
-
-class IdDocument(models.TextChoices):
-    PASSPORT = "passport", _("Passport")
-    DRIVING_LICENCE = "driving_licence", _("Driving licence")
-    ID_CARD = "id_card", _("Identity card")
-    RESIDENCE_CARD = "residence_card", _("Residence card")
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 from . import app_keys, webauthn
 
 
+class IdDocument(models.TextChoices):
+    """The ID documents staff accept in person: for level High, and at the desk."""
+
+    PASSPORT = "passport", _("Passport")
+    DRIVING_LICENCE = "driving_licence", _("Driving licence")
+    ID_CARD = "id_card", _("Identity card")
+    RESIDENCE_CARD = "residence_card", _("Residence card")
+
+
 class AssuranceLevel(models.TextChoices):
     LOW = "low", _("Low")
     SUBSTANTIAL = "substantial", _("Substantial")
@@ -65,7 +74,9 @@ class Identity(models.Model):  # type: ignore[django-manager-missing]  # django-
     typed_codes_change_at = models.DateTimeField(null=True, blank=True, editable=False)
     notify_on_use = models.BooleanField(_("told of every use"), default=False)
     # The in-person ID check behind level High: the document seen, never its whole number.
-    level_document = models.CharField(_("ID document seen"), max_length=20, blank=True)
+    level_document = models.CharField(
+        _("ID document seen"), max_length=20, choices=IdDocument.choices, blank=True
+    )
     level_document_last4 = models.CharField(_("its number ends in"), max_length=4, blank=True)
     level_checked_at = models.DateTimeField(_("ID checked"), null=True, blank=True)
     # Confirmed contact details, where MitID tells the citizen about their MitID. Empty

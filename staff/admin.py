@@ -199,7 +199,7 @@ class IdentityAdmin(StaffWordsMixin, ReadOnlyMixin, StaffActionsMixin):
         "name",
         "status",
         "level",
-        "level_document_name",
+        "level_document",
         "level_document_last4",
         "level_checked_at",
         "language",
@@ -248,12 +248,6 @@ class IdentityAdmin(StaffWordsMixin, ReadOnlyMixin, StaffActionsMixin):
     @admin.display(description=_("name"), ordering="person_name")
     def name(self, identity: Identity) -> str:
         return getattr(identity, "person_name", None) or "–"
-
-    # The field keeps the document's code ("passport"); staff read its name in their language.
-    @admin.display(description=_("ID document seen"))
-    def level_document_name(self, identity: Identity) -> str:
-        document = identity.level_document
-        return str(lifecycle.IdDocument(document).label) if document else "–"
 
     def describe(self, obj: Any) -> str:
         return f"{obj} ({mask_cpr(obj.cpr)})"

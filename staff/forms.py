@@ -15,7 +15,8 @@ from django.utils.translation import ngettext_lazy
 from django_otp.admin import OTPAdminAuthenticationForm
 from django_otp.models import VerifyNotAllowed
 
-from authenticators.lifecycle import BlockReason, IdCheck, IdDocument
+from authenticators.lifecycle import BlockReason, IdCheck
+from authenticators.models import IdDocument
 from enrollment.models import AppointmentSlot
 from pages.logs import CPR_NUMBER
 
