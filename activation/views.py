@@ -280,6 +280,16 @@ def own_chip(request: HttpRequest, pk: int) -> ChipDevice:
     )
 
 
+def how_the_chip_stands(request: HttpRequest, chip: ChipDevice) -> HttpResponse:
+    """The chip page, saying why a chip no longer waiting was not confirmed or removed: the
+    browser's Back after it was done, a second tab, or the other of the two done meanwhile (a
+    404 said the page did not exist). A chip blocked since shows as blocked there."""
+    said = {AuthenticatorStatus.REVOKED: "removed", AuthenticatorStatus.ACTIVE: "not_pending"}
+    if code := said.get(AuthenticatorStatus(chip.status)):
+        messages.info(request, CHIP_REFUSALS[code])
+    return redirect("authenticators:chip")
+
+
 @method_decorator([never_cache, mitid_login_required], name="dispatch")
 class ConfirmChipView(FormView):
     """Step two, after the waiting period: use the chip once, and it is active."""
@@ -290,11 +300,7 @@ class ConfirmChipView(FormView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.chip = own_chip(request, kwargs["pk"])
         if self.chip.status != AuthenticatorStatus.PENDING:
-            # The browser's Back after the confirmation, or a second tab: the chip page says
-            # how it stands (a 404 said the page did not exist).
-            if self.chip.status == AuthenticatorStatus.ACTIVE:
-                messages.info(request, CHIP_REFUSALS["not_pending"])
-            return redirect("authenticators:chip")
+            return how_the_chip_stands(request, self.chip)
         if timezone.now() < self.chip.confirm_after:
             return redirect("authenticators:chip")
         return super().dispatch(request, *args, **kwargs)
@@ -327,11 +333,7 @@ class RemoveChipView(ErrorsAfterRedirectMixin, FormView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.chip = own_chip(request, kwargs["pk"])
         if self.chip.status != AuthenticatorStatus.PENDING:
-            # Back after the removal, a second tab, or confirmed meanwhile: the chip page says
-            # how the chip stands (a confirmed chip is blocked from the overview).
-            said = "removed" if self.chip.status == AuthenticatorStatus.REVOKED else "not_pending"
-            messages.info(request, CHIP_REFUSALS[said])
-            return redirect("authenticators:chip")
+            return how_the_chip_stands(request, self.chip)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -162,9 +162,12 @@ def test_a_pending_chip_is_removed_from_the_chip_page_after_a_confirmation(
     # The browser's Back finds the chip page, which says the chip is removed.
     back = client.get(f"/en/authenticators/chip/{chip.pk}/remove/", follow=True)
     assert "This chip is removed." in back.content.decode()
-    # A chip removed can never be confirmed.
+    # A chip removed can never be confirmed: its confirmation page, in a tab left open, finds
+    # the chip page, which says so.
     ChipDevice.objects.update(confirm_after=timezone.now())
-    assert client.get(f"/en/authenticators/chip/{chip.pk}/confirm/").status_code == 302
+    confirm = client.get(f"/en/authenticators/chip/{chip.pk}/confirm/", follow=True)
+    assert confirm.redirect_chain == [("/en/authenticators/chip/", 302)]
+    assert "This chip is removed." in confirm.content.decode()
 
 
 def test_only_a_pending_chip_of_ones_own_is_removed_here(
