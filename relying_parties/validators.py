@@ -22,6 +22,7 @@ from oauth2_provider.models import (
     AbstractAccessToken,
     get_access_token_model,
     get_application_model,
+    get_id_token_model,
 )
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauthlib.oauth2.rfc6749 import errors, utils
@@ -32,6 +33,7 @@ from .models import PartyLogin
 
 AccessToken = get_access_token_model()
 Application = get_application_model()
+IDToken = get_id_token_model()
 
 
 class MitIDValidator(OAuth2Validator):
@@ -290,6 +292,24 @@ class MitIDValidator(OAuth2Validator):
 
     # Tokens ----------------------------------------------------------------------------------
 
+    def _save_id_token(
+        self, jti: str, request: Any, expires: datetime, *args: Any, **kwargs: Any
+    ) -> Any:
+        """DOT's row of the ID token, for a party's code not yet written: DOT writes it in a
+        transaction of its own as it signs the token, and the access token in another. Here it
+        is written in the one that writes the access token and marks the code swapped
+        (`_save_bearer_token`): a transaction less, and no ID token kept for a code that
+        another request swapped meanwhile."""
+        if getattr(request, "party_login", None) is None:
+            return super()._save_id_token(jti, request, expires, *args, **kwargs)
+        return IDToken(
+            user=request.user,
+            scope=request.scope or " ".join(request.scopes),
+            expires=expires,
+            jti=jti,
+            application=request.client,
+        )
+
     def _create_access_token(
         self, expires: datetime, request: Any, token: Any, source_refresh_token: Any = None
     ) -> AbstractAccessToken:
@@ -322,8 +342,12 @@ class MitIDValidator(OAuth2Validator):
             raise
 
     def _save_bearer_token(self, token: Any, request: Any, *args: Any, **kwargs: Any) -> None:
-        """DOT's, and the party's login marked swapped, with its tokens, in the same
-        transaction: if another request swapped the same code meanwhile, nothing is saved."""
+        """DOT's, with the ID token written first, and the party's login marked swapped, with
+        its tokens, in the same transaction: if another request swapped the same code
+        meanwhile, nothing is saved."""
+        id_token = getattr(request, "id_token", None)
+        if id_token is not None and id_token._state.adding:  # signed, not yet written
+            id_token.save()
         super()._save_bearer_token(token, request, *args, **kwargs)
         party_login = getattr(request, "party_login", None)
         if party_login is not None and not services.redeem(

@@ -509,6 +509,7 @@ def test_a_code_swapped_by_another_request_meanwhile_gets_no_tokens(
     status, body = exchange(client, party, code)
     assert (status, body["error"]) == (400, "invalid_grant")
     assert not AccessToken.objects.exists() and not RefreshToken.objects.exists()
+    assert not IDToken.objects.exists(), "the ID token is written in the tokens' transaction"
     assert PartyLogin.objects.get().access_token is None
 
 
