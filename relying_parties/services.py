@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.generators import generate_client_secret
@@ -100,11 +100,19 @@ def identity_of(user: AbstractBaseUser | AnonymousUser | None) -> Identity | Non
 
 
 def subject_for(identity: Identity) -> str:
-    """The person's `sub`, made the first time a party asks."""
+    """The person's `sub`, made the first time a party asks. The identity comes read with its
+    pseudonym (`identity_of`, `login_for_code`: a join), so none there means none when it was
+    read: it is made at once, not looked for again first (get_or_create's SELECT, a statement
+    of every person's first token request). One made meanwhile (two of the person's codes
+    swapped at once) is theirs: the INSERT fails on its identity, and that one is read."""
     try:
         return str(identity.oidc_subject.sub)
     except Subject.DoesNotExist:
-        subject, _made = Subject.objects.get_or_create(identity=identity)
+        try:
+            with transaction.atomic():
+                subject = Subject.objects.create(identity=identity)
+        except IntegrityError:
+            subject = Subject.objects.get(identity=identity)
         return str(subject.sub)
 
 

@@ -5,12 +5,15 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from oauth2_provider.models import AccessToken, RefreshToken
 from oauth2_provider.signals import app_authorized
 
 from authenticators.models import AppDevice
-from relying_parties.models import RelyingParty
+from relying_parties import services
+from relying_parties.models import RelyingParty, Subject
 from tests.logins import log_in_with_mitid
 
 from .conftest import Party, approve_in_app
@@ -249,3 +252,58 @@ def test_the_id_token_says_the_language_the_login_ended_in(
     status, tokens = exchange(client, party, query_of(location)["code"])
     assert status == 200, tokens
     assert id_token_claims(tokens["id_token"]).get("locale") == locale
+
+
+def statements_of(sent: CaptureQueriesContext) -> list[str]:
+    """The statements sent, but an empty transaction's BEGIN and COMMIT (SQLite's: PostgreSQL's
+    driver sends BEGIN only with a transaction's first statement)."""
+    sql = [query["sql"] for query in sent.captured_queries]
+    empty = [i for i in range(len(sql) - 1) if sql[i : i + 2] == ["BEGIN", "COMMIT"]]
+    return [statement for i, statement in enumerate(sql) if i not in empty and i - 1 not in empty]
+
+
+def assert_statements(sql: list[str], *beginnings: str) -> None:
+    assert len(sql) == len(beginnings), "\n".join(statement[:90] for statement in sql)
+    for statement, beginning in zip(sql, beginnings, strict=True):
+        assert statement.startswith(beginning), statement
+
+
+@pytest.mark.django_db(transaction=True)  # as served: no test transaction, no savepoints
+def test_what_a_token_request_asks_of_the_database(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    """The statements a party's token request costs (bench/profile_party.py): its login with
+    the person and their pseudonym, the person's names from the CPR register, then in one
+    transaction the ID token, the access token linked to it, and the code marked swapped with
+    both. At the person's first, their pseudonym is made, not looked for first."""
+    tokens = []
+    for _ in range(2):
+        code = query_of(log_in_with_app(Client(), party, jonas_phone))["code"]
+        with CaptureQueriesContext(connection) as sent:
+            status, answer = exchange(client, party, code)
+        assert status == 200 and answer["id_token"]
+        tokens.append((statements_of(sent), id_token_claims(answer["id_token"])["sub"]))
+    (first, first_sub), (then, then_sub) = tokens
+    assert first_sub == then_sub
+    swapped = (
+        "BEGIN",
+        'INSERT INTO "oauth2_provider_idtoken"',
+        'INSERT INTO "oauth2_provider_accesstoken"',
+        'UPDATE "relying_parties_partylogin" SET "redeemed_at"',
+        "COMMIT",
+    )
+    login = 'SELECT "relying_parties_partylogin"."id"'
+    names = 'SELECT "cpr_registeredperson"'
+    pseudonym = ("BEGIN", 'INSERT INTO "relying_parties_subject"', "COMMIT")
+    assert_statements(first, login, *pseudonym, names, *swapped)
+    assert_statements(then, login, names, *swapped)
+
+
+def test_a_pseudonym_made_meanwhile_is_the_persons(jonas_phone: AppDevice) -> None:
+    """Two of the person's codes swapped at once, both read before either made the pseudonym:
+    the second gets the first's."""
+    identity = services.identity_of(jonas_phone.identity.ensure_user())
+    assert identity is not None
+    made = Subject.objects.create(identity=jonas_phone.identity)  # by the other request
+    assert services.subject_for(identity) == str(made.sub)
+    assert Subject.objects.count() == 1
