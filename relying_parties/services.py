@@ -163,11 +163,18 @@ class Asked:
     claims: dict[str, Any] | None
 
 
-@transaction.atomic
 def record_login(*, login: LoginForParty, code: str, asked: Asked) -> PartyLogin:
     """The party got `code` (kept only as its hash) for this login, which it may swap for
     tokens until AUTHORIZATION_CODE_EXPIRE_SECONDS have passed; a transaction's approval is
-    kept as evidence."""
+    kept as evidence, in the same database transaction. A plain login is one statement, which
+    needs none of its own (its BEGIN and COMMIT were a round trip each at every login)."""
+    if login.details:
+        with transaction.atomic():
+            return _record_login(login=login, code=code, asked=asked)
+    return _record_login(login=login, code=code, asked=asked)
+
+
+def _record_login(*, login: LoginForParty, code: str, asked: Asked) -> PartyLogin:
     transaction_id = uuid.uuid4() if login.details else None
     authenticated = login.authenticated
     party_login = PartyLogin.objects.create(

@@ -13,7 +13,7 @@ from oauth2_provider.signals import app_authorized
 
 from authenticators.models import AppDevice
 from relying_parties import services
-from relying_parties.models import RelyingParty, Subject
+from relying_parties.models import PartyLogin, RelyingParty, Subject
 from tests.logins import log_in_with_mitid
 
 from .conftest import Party, approve_in_app
@@ -307,3 +307,37 @@ def test_a_pseudonym_made_meanwhile_is_the_persons(jonas_phone: AppDevice) -> No
     made = Subject.objects.create(identity=jonas_phone.identity)  # by the other request
     assert services.subject_for(identity) == str(made.sub)
     assert Subject.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)  # as served: no test transaction, no savepoints
+def test_a_plain_logins_code_is_kept_in_one_statement_without_a_transaction(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    reference = start(client, party)
+    type_user_id(client, reference, "J()nas Jen5en")
+    client.get("/en/login/app/")
+    approve_in_app(jonas_phone)
+    with CaptureQueriesContext(connection) as sent:
+        assert client.get("/en/login/app/").status_code == 302
+    sql = [query["sql"] for query in sent.captured_queries]
+    kept = next(
+        i for i, s in enumerate(sql) if s.startswith('INSERT INTO "relying_parties_partylogin"')
+    )
+    assert "BEGIN" not in sql[kept - 1 : kept] and "COMMIT" not in sql[kept + 1 : kept + 2], sql
+
+
+def test_a_transactions_code_and_its_evidence_are_kept_together_or_not_at_all(
+    client: Client, party: Party, jonas_phone: AppDevice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def evidence_fails(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the evidence could not be written")
+
+    monkeypatch.setattr(services, "_keep_evidence", evidence_fails)
+    details = json.dumps([{"type": "mitid_approval", "text": "Overfør 200 kr."}])
+    reference = start(client, party, authorization_details=details)
+    type_user_id(client, reference, "J()nas Jen5en")
+    client.get("/en/login/app/")
+    approve_in_app(jonas_phone)
+    client.raise_request_exception = False
+    assert client.get("/en/login/app/").status_code == 500
+    assert not PartyLogin.objects.exists()
