@@ -6,7 +6,7 @@ from typing import Any, Generic, TypeVar
 
 from django.db import connections, models, router
 from django.db.models import QuerySet
-from django.db.models.query import RelatedPopulator, get_related_populators
+from django.db.models.query import ModelIterable, RelatedPopulator, get_related_populators
 
 M = TypeVar("M", bound=models.Model)
 
@@ -74,8 +74,14 @@ class Compiled(Generic[M]):
 
     def _make(self, db: str) -> _SQL:
         queryset = self._query(STAND_IN).using(db)[:1]
-        if queryset.model is not self._model or queryset.query.annotations:
-            raise ValueError("A compiled lookup reads its model's rows, with no annotations")
+        if (
+            queryset.model is not self._model
+            or queryset._iterable_class is not ModelIterable
+            or queryset.query.annotations
+            or queryset._prefetch_related_lookups  # type: ignore[attr-defined]
+        ):
+            # What `read` would leave out: values(), annotations, prefetched rows.
+            raise ValueError("A compiled lookup reads its model's rows and those joined only")
         compiler = queryset.query.get_compiler(using=db)
         sql, params = compiler.as_sql()
         if list(params).count(STAND_IN) != 1:

@@ -1,7 +1,7 @@
 """A lookup compiled once a process reads what the queryset it was made from reads."""
 
 import pytest
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from authenticators.models import Identity
@@ -64,3 +64,16 @@ def test_a_key_that_is_no_parameter_of_its_own_is_refused() -> None:
     )
     with pytest.raises(ValueError, match="one parameter"):
         compiled.read("0101010101")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        lambda key: Identity.objects.filter(cpr=key).values("cpr"),
+        lambda key: Identity.objects.filter(cpr=key).prefetch_related("events"),
+        lambda key: Identity.objects.filter(cpr=key).annotate(again=F("cpr")),
+    ],
+)
+def test_what_a_compiled_lookup_would_leave_out_is_refused(query) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValueError, match="joined only"):
+        Compiled(Identity, query).read("0101010101")
