@@ -141,6 +141,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "mitid_portal.context_processors.portal",
             ],
+            # Django's own tags, doing less on each render (pages/templatetags/builtins.py).
+            "builtins": ["pages.templatetags.builtins"],
         },
     },
 ]
