@@ -5,15 +5,20 @@ template. `{% extends %}` finds the root template's blocks once a compiled templ
 ExtendsNode collects them by walking the root's whole node tree on every render
 (`get_nodes_by_type`), base.html's some hundred nodes for every page of the layout. A compiled
 template does not change while the loader keeps it (a changed file is compiled anew), so what
-the walk finds is kept beside it.
+the walk finds is kept beside it. `{% url %}` of a name alone (no arguments) is reversed once a
+process for each language, URLconf, script prefix and current app: what Django's `reverse`
+answers depends on nothing else, and it costs some forty Python calls each time.
 """
 
 from typing import Any
 from weakref import WeakKeyDictionary
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.base import Parser, Template, TextNode, Token
 from django.template.context import Context
+from django.template.defaulttags import URLNode, url
 from django.template.loader_tags import (
     BLOCK_CONTEXT_KEY,
     BlockContext,
@@ -21,7 +26,10 @@ from django.template.loader_tags import (
     ExtendsNode,
     do_extends,
 )
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -68,3 +76,46 @@ class KeptBlocksExtendsNode(ExtendsNode):
 def extends(parser: Parser, token: Token) -> Any:
     node = do_extends(parser, token)
     return KeptBlocksExtendsNode(node.nodelist, node.parent_name, node.template_dirs)
+
+
+# (view name, current app, language, URLconf, script prefix): the URL Django's `reverse` gave.
+_URLS: dict[tuple[str, str | None, str | None, Any, str], str] = {}
+
+
+@receiver(setting_changed)
+def _forget_urls(**kwargs: Any) -> None:
+    """A test's own URLconf, default language or languages: the URLs are reversed anew."""
+    _URLS.clear()
+
+
+class KeptURLNode(URLNode):
+    """URLNode for a name alone, as a constant: its URL kept once reversed."""
+
+    def render(self, context: Context) -> str:
+        try:
+            current_app = context.request.current_app  # type: ignore[attr-defined]
+        except AttributeError:
+            try:
+                current_app = context.request.resolver_match.namespace  # type: ignore[attr-defined]
+            except AttributeError:
+                current_app = None
+        key = (self.view_name.var, current_app, get_language(), get_urlconf(), get_script_prefix())
+        found = _URLS.get(key)
+        if found is None:
+            try:
+                found = _URLS[key] = reverse(self.view_name.var, current_app=current_app)
+            except NoReverseMatch:
+                return super().render(context)  # Django's answer: "" with `as`, else raised
+        if self.asvar:
+            context[self.asvar] = found
+            return ""
+        return conditional_escape(found) if context.autoescape else found
+
+
+@register.tag("url")
+def url_tag(parser: Parser, token: Token) -> Any:
+    node = url(parser, token)
+    constant = not node.view_name.is_var and not node.view_name.filters
+    if constant and not node.args and not node.kwargs:
+        return KeptURLNode(node.view_name, node.args, node.kwargs, node.asvar)
+    return node
