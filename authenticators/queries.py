@@ -3,15 +3,15 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
+from weakref import WeakKeyDictionary
 
 from django.db import connections, models, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, RelatedPopulator, get_related_populators
+from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=models.Model)
-
-# The key a compiled query is made with, found again among its parameters.
-STAND_IN = "\x1fcompiled-once\x1f"
 
 
 def one(queryset: QuerySet[M]) -> M | None:
@@ -21,86 +21,91 @@ def one(queryset: QuerySet[M]) -> M | None:
     return next(iter(queryset[:1]), None)
 
 
+# Stands for the key while a query is compiled, and must be found among its parameters as it
+# is: a lookup that would change a key (escape a LIKE's wildcards, fold its case) changes it.
+_KEY = "\x00Key%_\\\x00"
+
+
 @dataclass(frozen=True)
-class _SQL:
+class _Compiled:
+    """A query compiled on one connection, and how its row becomes models, as ModelIterable
+    makes them."""
+
+    compiler: SQLCompiler
     sql: str
     params: tuple[Any, ...]
     key_at: int
-    converters: list[tuple[int, list[Any], Any]]  # (column, converters, expression)
-    model_columns: slice
     init_list: list[str]
+    start: int
+    end: int
     related: list[RelatedPopulator]
+    converters: dict[int, Any]
 
 
-class Compiled(Generic[M]):
-    """`one` for a lookup on a request's hot path, its SQL made once a process instead of at
-    every call: for a query that joins a few tables, the ORM spends several times longer
-    compiling it (each table's columns, the joins, the deferred fields, the converters) than
-    sending it and making the instances (bench/profile_party.py: the party's login with its
-    person, 0.86 ms against 0.16). The row becomes instances as Django's own iteration makes
-    them (`Model.from_db`, the related populators, the converters of the connection that
-    read it), on the database the queryset would read: what `read` gives is what
-    `one(query(key))` would.
-
-    `query` makes the queryset for a key. It is called once a database, with a stand-in key,
-    which must reach the SQL as a parameter of its own (an exact lookup on a column)."""
+class OneByKey(Generic[M]):
+    """`one(query(key))` for a query asked on a request's hot path with a new key each time,
+    compiled once for each database connection: Django compiles a query's SQL anew every time
+    it runs it, which for a join with two models' columns (`select_related`) costs more than
+    the rest of reading the row. `query` filters by the key as a text column holds it (an
+    exact match: the key reaches the database as given); the rest of it is fixed. Only the SQL
+    is kept: every call reads the row."""
 
     def __init__(self, model: type[M], query: Callable[[str], QuerySet[M]]) -> None:
-        self._model = model
-        self._query = query
-        self._made: dict[str, _SQL] = {}  # by database alias
+        self.model = model
+        self.query = query
+        # Each thread has a connection of its own (Django's), and with it its compiled query.
+        self._compiled: WeakKeyDictionary[BaseDatabaseWrapper, _Compiled] = WeakKeyDictionary()
 
-    def read(self, key: str) -> M | None:
-        db = router.db_for_read(self._model)
-        made = self._made.get(db) or self._make(db)
-        params = list(made.params)
-        params[made.key_at] = key
+    def __call__(self, key: str) -> M | None:
+        db = router.db_for_read(self.model)
         connection = connections[db]
+        compiled = self._compiled.get(connection)
+        if compiled is None:
+            compiled = self._compiled[connection] = self._compile(db)
+        params = list(compiled.params)
+        params[compiled.key_at] = key
         with connection.cursor() as cursor:
-            cursor.execute(made.sql, params)
-            found = cursor.fetchone()
-        if found is None:
+            cursor.execute(compiled.sql, params)
+            row = cursor.fetchone()
+        if row is None:
             return None
-        row = list(found)
-        for column, converters, expression in made.converters:
-            value = row[column]
-            for converter in converters:
-                value = converter(value, expression, connection)
-            row[column] = value
-        instance: M = self._model.from_db(db, made.init_list, row[made.model_columns])
-        for related in made.related:
-            related.populate(row, instance)
-        return instance
+        if compiled.converters:
+            row = next(iter(compiled.compiler.apply_converters([row], compiled.converters)))
+        found = self.model.from_db(db, compiled.init_list, row[compiled.start : compiled.end])
+        for populator in compiled.related:
+            populator.populate(row, found)
+        return found
 
-    def _make(self, db: str) -> _SQL:
-        queryset = self._query(STAND_IN).using(db)[:1]
+    def _compile(self, db: str) -> _Compiled:
+        queryset = self.query(_KEY)[:1]
+        assert queryset.model is self.model
+        # What the queryset's own iteration would add to the row (annotations, prefetched
+        # rows) or make of it (values()) is not made here: such a query is refused.
         if (
-            queryset.model is not self._model
-            or queryset._iterable_class is not ModelIterable
+            queryset._iterable_class is not ModelIterable
+            or queryset._prefetch_related_lookups
             or queryset.query.annotations
-            or queryset._prefetch_related_lookups  # type: ignore[attr-defined]
         ):
-            # What `read` would leave out: values(), annotations, prefetched rows.
-            raise ValueError("A compiled lookup reads its model's rows and those joined only")
+            raise ValueError("A lookup by key reads its model's rows, joined only")
         compiler = queryset.query.get_compiler(using=db)
         sql, params = compiler.as_sql()
-        if list(params).count(STAND_IN) != 1:
-            raise ValueError("A compiled lookup's key must be one parameter of its SQL")
-        select, klass_info = compiler.select, compiler.klass_info
-        expressions = [column[0] for column in select[: compiler.col_count]]
-        fields = klass_info["select_fields"]
-        made = _SQL(
+        at = [index for index, param in enumerate(params) if param == _KEY]
+        if len(at) != 1 or compiler.klass_info is None:
+            raise ValueError(f"not a query of models by a key as given: {sql}")
+        select = compiler.select
+        fields = compiler.klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        return _Compiled(
+            compiler=compiler,
             sql=sql,
             params=tuple(params),
-            key_at=list(params).index(STAND_IN),
-            converters=[
-                (column, converters, expression)
-                for column, (converters, expression) in compiler.get_converters(expressions).items()
-            ],
-            model_columns=slice(fields[0], fields[-1] + 1),
-            init_list=[column[0].target.attname for column in select[fields[0] : fields[-1] + 1]],
-            # (Django 5.2's three arguments; django-stubs already has 6.0's fetch mode.)
-            related=get_related_populators(klass_info, select, db),  # type: ignore[call-arg]
+            key_at=at[0],
+            init_list=[column[0].target.attname for column in select[start:end]],
+            start=start,
+            end=end,
+            # Django 5.2's signature (django-stubs describe 6's, with a fetch mode).
+            related=get_related_populators(compiler.klass_info, select, db),  # type: ignore[call-arg]
+            converters=compiler.get_converters(
+                [column[0] for column in select[: compiler.col_count]]
+            ),
         )
-        self._made[db] = made
-        return made

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from authenticators.models import Identity
-from authenticators.queries import one
+from authenticators.queries import OneByKey, one
 from pages import documents
 
 from . import flow
@@ -36,15 +36,18 @@ def live_case(identity: Identity) -> EnrollmentCase | None:
     return _unexpired(one(identity.cases.filter(status__in=LIVE)))
 
 
+# Every enrollment step asks for it: its SQL is compiled once a connection.
+_live_case_of = OneByKey(
+    EnrollmentCase,
+    lambda cpr: EnrollmentCase.objects.filter(identity__cpr=cpr, status__in=LIVE).select_related(
+        "identity"
+    ),
+)
+
+
 def live_case_of(cpr: str) -> EnrollmentCase | None:
     """The same for the person with this CPR number, read with the person in one query."""
-    return _unexpired(
-        one(
-            EnrollmentCase.objects.filter(identity__cpr=cpr, status__in=LIVE).select_related(
-                "identity"
-            )
-        )
-    )
+    return _unexpired(_live_case_of(cpr))
 
 
 def _unexpired(case: EnrollmentCase | None) -> EnrollmentCase | None:

@@ -23,7 +23,7 @@ from audit import services as audit
 from audit.models import AuditEntry
 from authenticators.kinds import in_use
 from authenticators.models import AppLogin, AuthenticatorEvent, Identity
-from authenticators.queries import Compiled, one
+from authenticators.queries import OneByKey, one
 from cpr.registry import get_registry
 from login.session import LoggedIn
 
@@ -280,9 +280,9 @@ def end_codes_of_device(sender: Any, *, device: Any, **kwargs: Any) -> None:
     ).update(code_expires=now)
 
 
-# The token request's query, compiled once a process: the ORM's compiling of its four tables
-# cost five times its reading (`queries.Compiled`).
-_LOGIN_FOR_CODE_HASH = Compiled(
+# The token request's query, compiled once a connection: the ORM's compiling of its four
+# tables cost five times its reading (`queries.OneByKey`).
+_LOGIN_FOR_CODE_HASH = OneByKey(
     PartyLogin,
     lambda hashed: (
         PartyLogin.objects.select_related("identity__oidc_subject", "identity__account")
@@ -295,7 +295,7 @@ _LOGIN_FOR_CODE_HASH = Compiled(
 def login_for_code(code: str) -> PartyLogin | None:
     """The login a code was given for, with the person, their user and their pseudonym (the
     token request needs all three); whose party it was is for the caller to check."""
-    return _LOGIN_FOR_CODE_HASH.read(code_hash(code))
+    return _LOGIN_FOR_CODE_HASH(code_hash(code))
 
 
 def spend_code(code: str) -> None:

@@ -1,14 +1,95 @@
-"""A lookup compiled once a process reads what the queryset it was made from reads."""
+"""A row read by a key with its query compiled once a connection (authenticators.queries)."""
+
+from datetime import timedelta
+from unittest import mock
 
 import pytest
+from django.db import connection
 from django.db.models import F, Q
+from django.db.models.sql.compiler import SQLCompiler
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from authenticators.models import Identity
-from authenticators.queries import Compiled, one
+from authenticators.queries import OneByKey, one
+from enrollment.models import EnrollmentCase
 from tests.factories import IdentityFactory
 
 pytestmark = pytest.mark.django_db
+
+LIVE = (EnrollmentCase.Status.OPEN, EnrollmentCase.Status.SUBMITTED)
+
+
+def query(cpr: str):  # type: ignore[no-untyped-def]
+    return EnrollmentCase.objects.filter(identity__cpr=cpr, status__in=LIVE).select_related(
+        "identity"
+    )
+
+
+def case_of(cpr: str, **fields: object) -> EnrollmentCase:
+    identity = Identity.objects.create(cpr=cpr, user_id=f"user-{cpr}")
+    return EnrollmentCase.objects.create(
+        identity=identity,
+        channel="mitid",
+        expires_at=timezone.now() + timedelta(days=30),
+        started_at=timezone.now(),
+        **fields,
+    )
+
+
+def same(kept: EnrollmentCase | None, orm: EnrollmentCase | None) -> None:
+    """The same row with the same values, the person's too, as Django's own query reads it."""
+    assert (kept is None) == (orm is None)
+    if kept is None or orm is None:
+        return
+    for model, other in ((kept, orm), (kept.identity, orm.identity)):
+        assert type(model) is type(other)
+        for field in model._meta.concrete_fields:
+            assert getattr(model, field.attname) == getattr(other, field.attname), field.name
+        assert model._state.db == other._state.db and not model._state.adding
+
+
+def test_the_row_is_the_one_djangos_query_reads() -> None:
+    case_of("0101010101", method="app", mobile="20304050")
+    case_of("0202020202", status=EnrollmentCase.Status.SUBMITTED)
+    case_of("0303030303", status=EnrollmentCase.Status.EXPIRED)
+    kept = OneByKey(EnrollmentCase, query)
+    for cpr in ("0101010101", "0202020202", "0303030303", "0404040404", "' OR 1=1 --"):
+        for _ in range(2):  # compiled, then kept
+            same(kept(cpr), one(query(cpr)))
+
+
+def test_every_call_reads_the_row_as_it_is_now_with_its_person_in_one_query() -> None:
+    case = case_of("0101010101")
+    kept = OneByKey(EnrollmentCase, query)
+    assert kept("0101010101").method == ""  # type: ignore[union-attr]
+    EnrollmentCase.objects.filter(pk=case.pk).update(method="app")
+    Identity.objects.filter(pk=case.identity_id).update(user_id="Changed")
+    with CaptureQueriesContext(connection) as read:
+        now = kept("0101010101")
+        assert now is not None and now.method == "app" and now.identity.user_id == "Changed"
+    assert len(read) == 1
+    EnrollmentCase.objects.filter(pk=case.pk).update(status=EnrollmentCase.Status.EXPIRED)
+    assert kept("0101010101") is None
+
+
+def test_the_query_is_compiled_once_a_connection() -> None:
+    case_of("0101010101")
+    kept = OneByKey(EnrollmentCase, query)
+    with mock.patch.object(
+        SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql
+    ) as compiled:
+        for _ in range(3):
+            assert kept("0101010101") is not None
+    assert compiled.call_count == 1
+
+
+def test_a_key_the_database_would_not_get_as_given_is_refused() -> None:
+    kept = OneByKey(
+        EnrollmentCase, lambda cpr: EnrollmentCase.objects.filter(identity__cpr__iexact=cpr)
+    )
+    with pytest.raises(ValueError, match="not a query of models by a key as given"):
+        kept("0101010101")
 
 
 def person_by_cpr(cpr: str):  # type: ignore[no-untyped-def]
@@ -19,10 +100,9 @@ def person_by_cpr(cpr: str):  # type: ignore[no-untyped-def]
     )
 
 
-BY_CPR = Compiled(Identity, person_by_cpr)
-
-
-def test_a_compiled_lookup_reads_what_its_queryset_reads(django_assert_num_queries) -> None:
+def test_deferred_fields_related_rows_and_converters_are_as_djangos_query_makes_them(
+    django_assert_num_queries,
+) -> None:  # type: ignore[no-untyped-def]
     identity = IdentityFactory()
     identity.ensure_user()
     identity.account.last_login = timezone.now()
@@ -30,7 +110,7 @@ def test_a_compiled_lookup_reads_what_its_queryset_reads(django_assert_num_queri
     expected = one(person_by_cpr(identity.cpr))
     assert expected is not None
     with django_assert_num_queries(1):
-        read = BY_CPR.read(identity.cpr)
+        read = OneByKey(Identity, person_by_cpr)(identity.cpr)
     assert read is not None
     with django_assert_num_queries(0):  # the related rows came with it, converted
         assert (read.pk, read.cpr, read.status, read.created_at) == (
@@ -44,26 +124,12 @@ def test_a_compiled_lookup_reads_what_its_queryset_reads(django_assert_num_queri
         with pytest.raises(Identity.oidc_subject.RelatedObjectDoesNotExist):
             read.oidc_subject  # noqa: B018 (none yet: known from the join, not asked again)
     assert read.get_deferred_fields() == expected.get_deferred_fields() != set()
-    assert read._state.db == expected._state.db and not read._state.adding
-
-
-def test_a_compiled_lookup_of_an_unknown_key_reads_none() -> None:
-    IdentityFactory()
-    assert BY_CPR.read("0000000000") is None
-
-
-def test_a_compiled_lookup_takes_each_call_its_own_key() -> None:
-    first, second = IdentityFactory(), IdentityFactory()
-    assert BY_CPR.read(first.cpr).pk == first.pk  # type: ignore[union-attr]
-    assert BY_CPR.read(second.cpr).pk == second.pk  # type: ignore[union-attr]
 
 
 def test_a_key_that_is_no_parameter_of_its_own_is_refused() -> None:
-    compiled = Compiled(
-        Identity, lambda key: Identity.objects.filter(Q(cpr=key) | Q(user_id_key=key))
-    )
-    with pytest.raises(ValueError, match="one parameter"):
-        compiled.read("0101010101")
+    twice = OneByKey(Identity, lambda key: Identity.objects.filter(Q(cpr=key) | Q(user_id_key=key)))
+    with pytest.raises(ValueError, match="not a query of models by a key as given"):
+        twice("0101010101")
 
 
 @pytest.mark.parametrize(
@@ -74,6 +140,6 @@ def test_a_key_that_is_no_parameter_of_its_own_is_refused() -> None:
         lambda key: Identity.objects.filter(cpr=key).annotate(again=F("cpr")),
     ],
 )
-def test_what_a_compiled_lookup_would_leave_out_is_refused(query) -> None:  # type: ignore[no-untyped-def]
+def test_what_a_lookup_by_key_would_leave_out_is_refused(query) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match="joined only"):
-        Compiled(Identity, query).read("0101010101")
+        OneByKey(Identity, query)("0101010101")
