@@ -24,7 +24,7 @@ from authenticators.models import Identity
 from cpr.registry import get_registry
 from nemid import session as nemid_session
 from nemid.session import redirect_to_login
-from pages import documents, outages
+from pages import documents, outages, reversing
 from pages.drafts import DraftFormMixin, keeps_drafts, take_draft
 from pages.redirects import ErrorsAfterRedirectMixin
 
@@ -94,7 +94,7 @@ ACTIVATION_SESSION_KEY = "enrollment_activation_code"
 
 
 def step_url(step: Step | None) -> str:
-    return reverse(STEP_URLS[step or Step.ACTIVATE])
+    return reversing.by_name(STEP_URLS[step or Step.ACTIVATE])
 
 
 def proven_case(request: HttpRequest) -> EnrollmentCase | None:
@@ -198,9 +198,9 @@ def step_context(case: EnrollmentCase, step: Step) -> dict[str, Any]:
     previous = order[order.index(step) - 1] if order.index(step) > 0 else None
     first_steps = (None, Step.NEMID, Step.YOUR_TURN)
     if previous is None:
-        back = reverse("pages:front")
+        back = reversing.by_name("pages:front")
     elif previous in first_steps:
-        back = reverse("enrollment:start")
+        back = reversing.by_name("enrollment:start")
     else:
         back = step_url(previous)
     steps = [

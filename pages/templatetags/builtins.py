@@ -6,16 +6,13 @@ ExtendsNode collects them by walking the root's whole node tree on every render
 (`get_nodes_by_type`), base.html's some hundred nodes for every page of the layout. A compiled
 template does not change while the loader keeps it (a changed file is compiled anew), so what
 the walk finds is kept beside it. `{% url %}` of a name alone (no arguments) is reversed once a
-process for each language, URLconf, script prefix and current app: what Django's `reverse`
-answers depends on nothing else, and it costs some forty Python calls each time.
+process for each language, URLconf, script prefix and current app (`pages.reversing`).
 """
 
 from typing import Any
 from weakref import WeakKeyDictionary
 
 from django import template
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.template.base import Parser, Template, TextNode, Token
 from django.template.context import Context
 from django.template.defaulttags import URLNode, url
@@ -26,10 +23,11 @@ from django.template.loader_tags import (
     ExtendsNode,
     do_extends,
 )
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+
+from pages import reversing
 
 register = template.Library()
 
@@ -78,16 +76,6 @@ def extends(parser: Parser, token: Token) -> Any:
     return KeptBlocksExtendsNode(node.nodelist, node.parent_name, node.template_dirs)
 
 
-# (view name, current app, language, URLconf, script prefix): the URL Django's `reverse` gave.
-_URLS: dict[tuple[str, str | None, str | None, Any, str], str] = {}
-
-
-@receiver(setting_changed)
-def _forget_urls(**kwargs: Any) -> None:
-    """A test's own URLconf, default language or languages: the URLs are reversed anew."""
-    _URLS.clear()
-
-
 class KeptURLNode(URLNode):
     """URLNode for a name alone, as a constant: its URL kept once reversed."""
 
@@ -99,13 +87,10 @@ class KeptURLNode(URLNode):
                 current_app = context.request.resolver_match.namespace  # type: ignore[attr-defined]
             except AttributeError:
                 current_app = None
-        key = (self.view_name.var, current_app, get_language(), get_urlconf(), get_script_prefix())
-        found = _URLS.get(key)
-        if found is None:
-            try:
-                found = _URLS[key] = reverse(self.view_name.var, current_app=current_app)
-            except NoReverseMatch:
-                return super().render(context)  # Django's answer: "" with `as`, else raised
+        try:
+            found = reversing.by_name(self.view_name.var, current_app)
+        except NoReverseMatch:
+            return super().render(context)  # Django's answer: "" with `as`, else raised
         if self.asvar:
             context[self.asvar] = found
             return ""
