@@ -233,9 +233,10 @@ class StepView(DraftFormMixin, FormView):
     step: ClassVar[Step]
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if nemid_session.proof(request) is None:
+        proof = nemid_session.proof(request)
+        if proof is None:
             return redirect_to_login(request)
-        case = proven_case(request)
+        case = state.live_case_of(proof.cpr)
         if case is None:
             messages.info(request, gettext("Start getting MitID here."))
             return redirect("enrollment:start")
