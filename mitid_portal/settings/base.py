@@ -184,7 +184,8 @@ REDIS_URL = env_str("REDIS_URL")
 # no network round trip. Room for the pages of a busy hour (a page address with its query is
 # a key for the language buttons); beyond it, the oldest third is dropped.
 FRAGMENT_CACHE = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    # Django's local-memory cache, with a key's characters checked at once (mitid_portal.caches).
+    "BACKEND": "mitid_portal.caches.FragmentCache",
     "LOCATION": "fragments",
     "TIMEOUT": 3600,
     "OPTIONS": {"MAX_ENTRIES": 3000},
