@@ -83,7 +83,7 @@ class OneByKey(Generic[M]):
         # rows) or make of it (values()) is not made here: such a query is refused.
         if (
             queryset._iterable_class is not ModelIterable
-            or queryset._prefetch_related_lookups
+            or queryset._prefetch_related_lookups  # type: ignore[attr-defined]
             or queryset.query.annotations
         ):
             raise ValueError("A lookup by key reads its model's rows, joined only")
