@@ -159,6 +159,7 @@ bench: compilemessages static $(PEERS_VENV)/.installed
 	$(BIN)/python -m bench.logins
 	$(BIN)/python -m bench.pages
 	$(BIN)/python -m bench.instructions
+	$(BIN)/python -m bench.signing
 	$(BIN)/python -m bench.peers.run $(BENCH_PEERS_ARGS)
 	$(BIN)/python -m bench.peers.instructions $(BENCH_PEERS_INSTRUCTIONS_ARGS)
 	BENCH_DATABASE_URL=$${BENCH_PARTY_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mitid_oidc_bench} \
