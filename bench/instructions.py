@@ -31,6 +31,23 @@ from bench.pages import BARE, PAGES, sessions
 WARM, LOW, HIGH = 50, 50, 150
 
 
+def get(path: str, cookie: str) -> dict[str, Any]:
+    """The WSGI environ of a browser's GET of `path` with the session `cookie`."""
+    return {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "HTTP_HOST": "127.0.0.1:8000",
+        "HTTP_COOKIE": cookie,
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": sys.stderr,
+    }
+
+
 def requests(path: str, cookie: str, count: int) -> None:
     """Run under callgrind: `WARM` requests, then `count` more, each answered 200."""
     harness.setup_django()
@@ -44,20 +61,7 @@ def requests(path: str, cookie: str, count: int) -> None:
         return statuses.append  # WSGI's write(), which Django does not use
 
     for _ in range(WARM + count):
-        environ = {
-            "REQUEST_METHOD": "GET",
-            "PATH_INFO": path,
-            "QUERY_STRING": "",
-            "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "8000",
-            "HTTP_HOST": "127.0.0.1:8000",
-            "HTTP_COOKIE": cookie,
-            "REMOTE_ADDR": "127.0.0.1",
-            "wsgi.url_scheme": "http",
-            "wsgi.input": io.BytesIO(),
-            "wsgi.errors": sys.stderr,
-        }
-        b"".join(application(environ, start_response))
+        b"".join(application(get(path, cookie), start_response))
     assert set(statuses) == {"200 OK"}, set(statuses)
 
 

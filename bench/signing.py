@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import harness
-from bench.instructions import per_request
+from bench.instructions import get, per_request
 from bench.pages import BARE, PAGES, sessions
 
 LOW, HIGH = 20, 120
@@ -89,27 +89,12 @@ def counted(count: int, key_file: Path) -> int:
 
 def native_ms(rounds: int, cookie: str, pem: str) -> tuple[float, float]:
     """CPU ms a signature and a bare page, natively: the median over alternating rounds."""
-    import io
-
     from django.core.handlers.wsgi import WSGIHandler
 
     application = WSGIHandler()
 
     def page() -> None:
-        environ = {
-            "REQUEST_METHOD": "GET",
-            "PATH_INFO": PAGES[BARE],
-            "QUERY_STRING": "",
-            "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "8000",
-            "HTTP_HOST": "127.0.0.1:8000",
-            "HTTP_COOKIE": cookie,
-            "REMOTE_ADDR": "127.0.0.1",
-            "wsgi.url_scheme": "http",
-            "wsgi.input": io.BytesIO(),
-            "wsgi.errors": sys.stderr,
-        }
-        b"".join(application(environ, lambda *args: None))
+        b"".join(application(get(PAGES[BARE], cookie), lambda *args: None))
 
     sign = signer(pem)
     for _ in range(50):
