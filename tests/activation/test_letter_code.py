@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -40,11 +39,6 @@ with translation.override("en"):
     ACTIVATE = reverse("authenticators:activate_code_device")
     LETTER = reverse("authenticators:letter_code")
     NEMID_LOGIN = reverse("nemid:login")
-
-
-@pytest.fixture(autouse=True)
-def fresh_attempts() -> None:
-    cache.clear()
 
 
 @pytest.fixture
