@@ -3,6 +3,7 @@ code a party gets to the tokens it swaps it for, with the evidence of what was a
 
 import hashlib
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -168,10 +169,8 @@ def record_login(*, login: LoginForParty, code: str, asked: Asked) -> PartyLogin
     tokens until AUTHORIZATION_CODE_EXPIRE_SECONDS have passed; a transaction's approval is
     kept as evidence, in the same database transaction. A plain login is one statement, which
     needs none of its own (its BEGIN and COMMIT were a round trip each at every login)."""
-    if login.details:
-        with transaction.atomic():
-            return _record_login(login=login, code=code, asked=asked)
-    return _record_login(login=login, code=code, asked=asked)
+    with transaction.atomic() if login.details else nullcontext():
+        return _record_login(login=login, code=code, asked=asked)
 
 
 def _record_login(*, login: LoginForParty, code: str, asked: Asked) -> PartyLogin:
