@@ -24,11 +24,7 @@ def step_list(context: Context) -> SafeString:
     kept = context.render_context
     if "enrollment_step_list" not in kept:
         steps = context["steps"]
-        # As `tuple(str(step[name]) for name in FIELDS)`, without a generator's step a field.
-        shape = [
-            get_language(),
-            *(tuple(map(str, map(step.__getitem__, FIELDS))) for step in steps),
-        ]
+        shape = [get_language(), *(tuple(str(step[name]) for name in FIELDS) for step in steps)]
         key = make_template_fragment_key("enrollment_step_list", shape)
         fragments = caches["fragments"]
         made = fragments.get(key)
