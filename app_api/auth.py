@@ -19,11 +19,21 @@ from django.http import HttpRequest
 
 from authenticators import app_keys
 from authenticators.models import AppDevice, AuthenticatorStatus
+from authenticators.queries import OneByKey
 from authenticators.services import Refused
 from pages import attempts
 from pages.clients import client_address
 
 SCHEME = "MitID-Signature"
+
+
+# Every signed request reads its app by the key ID: the SQL is compiled once a connection.
+# The row alone: what the request is about (a login, an activation) brings its own person.
+_device_by_key = OneByKey(
+    AppDevice,
+    lambda key_id: AppDevice.objects.filter(key_id=key_id),
+    keys=(AppDevice._meta.get_field("key_id"),),
+)
 
 
 class Unauthenticated(Refused):
@@ -78,12 +88,9 @@ def authenticate(request: HttpRequest) -> AppDevice:
     # The lock is read only once a request failed, so a good request costs no look-up; a
     # locked client's requests fail either way, and one sharing its address is not shut out.
     client = client_address(request)
-    # `get`, not `first`: the key ID is unique, and `first` would add an ORDER BY. The row
-    # alone: what the request is about (a login, an activation) brings its own person.
-    try:
-        device = AppDevice.objects.get(key_id=key_id)
-    except AppDevice.DoesNotExist:
-        raise _failed(client, "unauthenticated") from None
+    device = _device_by_key(key_id)
+    if device is None:
+        raise _failed(client, "unauthenticated")
     message = signing_string(
         request.method or "GET",
         request.get_full_path(),

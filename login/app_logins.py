@@ -25,7 +25,7 @@ from authenticators.models import (
     Identity,
     typed_codes_q,
 )
-from authenticators.queries import one
+from authenticators.queries import OneByKey, one
 from authenticators.user_ids import normalise_user_id
 from pages import attempts
 
@@ -77,6 +77,39 @@ SCANNED_PERSON = tuple(
 # What an approval reads of the app's person with the login and the app (`services.verify`):
 # whether they hear of every use.
 APPROVING_PERSON = ("device__identity__notify_on_use",)
+
+# The App API's and the waiting page's reads of a login by its token (a UUID), each query's SQL
+# compiled once a connection (`OneByKey`): compiling the joins cost more than reading them.
+_TOKEN = AppLogin._meta.get_field("token")
+
+
+def _scanned_logins(token: uuid.UUID | str) -> QuerySet[AppLogin]:
+    # The identity comes along (one query, not two): the App API describes the login.
+    return (
+        AppLogin.objects.select_related("identity")
+        .only(*columns(AppLogin), *SCANNED_PERSON)
+        .filter(token=token)
+    )
+
+
+_scanned = OneByKey(AppLogin, _scanned_logins, keys=(_TOKEN,))
+_scanned_locked = OneByKey(
+    AppLogin,
+    lambda token: _scanned_logins(token).select_for_update(of=("self",)),
+    keys=(_TOKEN,),
+)
+# The usual approval, in one query: the phone scanned the login, and its row comes along (an
+# inner join: PostgreSQL locks no row on the nullable side of an outer join).
+_scanned_by_app = OneByKey(
+    AppLogin,
+    lambda token, key_id: (
+        AppLogin.objects.select_for_update(of=("self", "device"))
+        .select_related("device__identity")
+        .only(*columns(AppLogin), *columns(AppDevice, "device__"), *APPROVING_PERSON)
+        .filter(token=token, device__key_id=key_id)
+    ),
+    keys=(_TOKEN, AppDevice._meta.get_field("key_id")),
+)
 
 
 # Every server process's websockets hear status changes on this group, through one channel
@@ -163,15 +196,22 @@ WAITED_ON_FIELDS = (
 )
 
 
+_waited_on = OneByKey(
+    AppLogin,
+    lambda token: (
+        AppLogin.objects.select_related("identity__account", "device")
+        .only(*WAITED_ON_FIELDS)
+        .filter(token=token)
+    ),
+    keys=(_TOKEN,),
+)
+
+
 def waited_on(token: str) -> AppLogin | None:
     """The login a browser waits on, by the token in its session, with what finishing it needs
     (the person, their account and the approving app); none for a token that is no login."""
     try:
-        return one(
-            AppLogin.objects.select_related("identity__account", "device")
-            .only(*WAITED_ON_FIELDS)
-            .filter(token=_token(token))
-        )
+        return _waited_on(_token(token))
     except LoginRefused:
         return None
 
@@ -189,6 +229,17 @@ def complete(login: AppLogin) -> None:
     """The browser takes an approved login, once: `move` to completed, without a lock (of two
     requests racing only one gets the login)."""
     move(login, Status.COMPLETED)
+
+
+# Only the row's key: the person is locked, not read.
+_person_locked = OneByKey(
+    Identity,
+    lambda key: (
+        Identity.objects.select_for_update()
+        .filter(status=Identity.Status.ACTIVE, user_id_key=key)
+        .only("pk")
+    ),
+)
 
 
 def start(
@@ -210,9 +261,7 @@ def start(
     now = timezone.now()
     with transaction.atomic():
         key = normalise_user_id(user_id)  # empty is nobody's user-ID
-        # Only the rows' keys and what cancelling reads: the person is locked, not read.
-        active = Identity.objects.select_for_update().filter(status=Identity.Status.ACTIVE)
-        identity = one(active.filter(user_id_key=key).only("pk")) if key else None
+        identity = _person_locked(key) if key else None
         fields = {
             "identity": identity,
             "typed_user_id": user_id.strip()[:48],
@@ -313,13 +362,7 @@ def _scanned_login(frame_text: str, now: datetime, *, lock: bool) -> AppLogin:
         scanned = frames.parse(frame_text)
     except frames.InvalidFrame as error:
         raise LoginRefused("invalid_frame") from error
-    # The identity comes along (one query, not two): the App API describes the login.
-    logins = (
-        AppLogin.objects.select_related("identity")
-        .only(*columns(AppLogin), *SCANNED_PERSON)
-        .filter(token=scanned.token)
-    )
-    login = one(logins.select_for_update(of=("self",)) if lock else logins)
+    login = (_scanned_locked if lock else _scanned)(scanned.token)
     if login is None or not scanned.is_authentic(login.secret):
         raise LoginRefused("invalid_frame")
     age = login.seconds_since_start(now) - scanned.seconds
@@ -417,14 +460,7 @@ def _open_login_for(signer: AppDevice, token: str, now: datetime) -> tuple[AppLo
     """The open login `token` and the app that may decide it, both rows locked (a decision
     changes the app's row too: its failures, its last use)."""
     token_value = _token(token)
-    # The usual case, in one query: the phone scanned the login, and its row comes along
-    # (an inner join: PostgreSQL locks no row on the nullable side of an outer join).
-    login = one(
-        AppLogin.objects.select_for_update(of=("self", "device"))
-        .select_related("device__identity")
-        .only(*columns(AppLogin), *columns(AppDevice, "device__"), *APPROVING_PERSON)
-        .filter(token=token_value, device__key_id=signer.key_id)
-    )
+    login = _scanned_by_app(token_value, signer.key_id)
     if login is None:  # scanned by another phone or user-ID, by a typed code, or not at all
         login = one(AppLogin.objects.select_for_update().filter(token=token_value))
     if login is None:

@@ -4,16 +4,16 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from authenticators.models import Identity
+from authenticators.models import AppDevice, AppLogin, Identity
 from authenticators.queries import OneByKey, one
 from enrollment.models import EnrollmentCase
-from tests.factories import IdentityFactory
+from tests.factories import AppDeviceFactory, IdentityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +144,71 @@ def test_a_key_that_is_no_parameter_of_its_own_is_refused() -> None:
 def test_what_a_lookup_by_key_would_leave_out_is_refused(query) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match="joined only"):
         OneByKey(Identity, query)("0101010101")
+
+
+TOKEN, KEY_ID = AppLogin._meta.get_field("token"), AppDevice._meta.get_field("key_id")
+
+
+def scanned_by(token, key_id):  # type: ignore[no-untyped-def]
+    return AppLogin.objects.select_related("device__identity").filter(
+        token=token, device__key_id=key_id
+    )
+
+
+def test_keys_that_are_uuids_and_more_than_one_key_read_what_djangos_query_reads() -> None:
+    phone, other = AppDeviceFactory(), AppDeviceFactory()
+    login = AppLogin.objects.create(
+        identity=phone.identity,
+        device=phone,
+        typed_user_id="x",
+        service="x",
+        text="y",
+        expires_at=timezone.now(),
+    )
+    kept = OneByKey(AppLogin, scanned_by, keys=(TOKEN, KEY_ID))
+    for token, key_id in (
+        (login.token, phone.key_id),
+        (str(login.token), str(phone.key_id)),  # as the field takes them, text too
+        (login.token, other.key_id),
+        (other.key_id, phone.key_id),
+    ):
+        expected = one(scanned_by(token, key_id))
+        with CaptureQueriesContext(connection) as read:
+            found = kept(token, key_id)
+        assert (found is None) == (expected is None)
+        assert len(read) == 1
+        if found is not None and expected is not None:
+            assert (found.pk, found.device.pk, found.device.identity.cpr) == (
+                expected.pk,
+                phone.pk,
+                phone.identity.cpr,
+            )
+    with pytest.raises(TypeError, match="2 keys, not 1"):
+        kept(login.token)
+
+
+def test_a_key_of_another_kind_than_text_or_a_uuid_is_refused() -> None:
+    kept = OneByKey(
+        AppLogin,
+        lambda pk: AppLogin.objects.filter(pk=pk),
+        keys=(AppLogin._meta.get_field("id"),),
+    )
+    with pytest.raises(TypeError, match="text or a UUID"):
+        kept(1)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    not connection.features.has_select_for_update, reason="SQLite locks whole databases"
+)
+def test_a_kept_lock_is_refused_outside_a_transaction_as_django_refuses_it() -> None:
+    identity = IdentityFactory()
+    locked = OneByKey(
+        Identity, lambda key: Identity.objects.select_for_update().filter(user_id_key=key)
+    )
+    with pytest.raises(transaction.TransactionManagementError):
+        locked(identity.user_id_key)  # compiling it: Django's own refusal
+    with transaction.atomic():
+        assert locked(identity.user_id_key) == identity
+    with pytest.raises(transaction.TransactionManagementError):
+        locked(identity.user_id_key)  # compiled and kept: refused all the same
