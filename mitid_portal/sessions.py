@@ -6,10 +6,17 @@ from typing import Any
 
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError, UpdateError
+from django.contrib.sessions.models import Session
 from django.db import DatabaseError, IntegrityError, connections, router, transaction
+from django.utils import timezone
+
+from authenticators.queries import OneByKey
 
 _KEY_LENGTH = 32
 _KEY_SPACE = len(VALID_KEY_CHARS) ** _KEY_LENGTH
+
+# Every page with a session reads its row by its key: the SQL compiled once a connection.
+_row_of = OneByKey(Session, lambda key: Session.objects.filter(session_key=key))
 
 
 class SessionStore(db.SessionStore):
@@ -22,6 +29,8 @@ class SessionStore(db.SessionStore):
       the request put in it, in one UPDATE when the response saves the session: Django's
       `cycle_key` INSERTs the new key's row with the old data, SELECTs and DELETEs the old
       row, and the response UPDATEs the new one;
+    - the row read by its key with SQL compiled once a connection (`OneByKey`), its expiry
+      compared here, where Django compiles `expire_date > now` into the query each time;
     - the loaded row's expiry kept (`stored_expiry`), so that a page need not save the session
       only to learn how long it has;
     - a save outside a transaction sent as its one statement, not between a BEGIN and a
@@ -33,8 +42,17 @@ class SessionStore(db.SessionStore):
     # session whose row has nearly its full time only when something else changed it.
     stored_expiry: datetime | None = None
 
+    def _get_session_from_db(self) -> Session | None:
+        """The session's row, as Django's store finds it: none for a key without one, or
+        whose row has expired (the key is then forgotten, and a save draws a new one)."""
+        row = _row_of(self.session_key) if self.session_key else None
+        if row is None or row.expire_date <= timezone.now():
+            self._session_key = None
+            return None
+        return row
+
     def load(self) -> dict[str, Any]:
-        row = self._get_session_from_db()  # type: ignore[attr-defined]
+        row = self._get_session_from_db()
         self.stored_expiry = row.expire_date if row else None
         return self.decode(row.session_data) if row else {}
 

@@ -1,12 +1,15 @@
 """The session store: Django's database sessions, two statements lighter per login."""
 
+from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.backends.db import SessionStore as DjangosStore
 from django.contrib.sessions.models import Session
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from mitid_portal.sessions import SessionStore
 
@@ -138,3 +141,21 @@ def test_a_new_session_key_is_as_djangos() -> None:
     assert len(keys) == 2000
     assert all(len(key) == 32 and set(key) <= set(VALID_KEY_CHARS) for key in keys)
     assert set("".join(keys)) == set(VALID_KEY_CHARS)
+
+
+def test_a_session_is_read_as_djangos_store_reads_it_an_expired_one_not_at_all() -> None:
+    store = SessionStore()
+    store["x"] = 1
+    store.save()
+    for key in (store.session_key, "n" * 32, None):
+        ours, djangos = SessionStore(key), DjangosStore(key)
+        assert dict(ours.items()) == dict(djangos.items())
+        assert ours.session_key == djangos.session_key  # an unknown key forgotten by both
+    assert statements(lambda: SessionStore(store.session_key).load()) == ["SELECT"]
+    Session.objects.filter(pk=store.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    expired, djangos = SessionStore(store.session_key), DjangosStore(store.session_key)
+    assert dict(expired.items()) == dict(djangos.items()) == {}
+    assert expired.session_key is None and djangos.session_key is None
+    assert expired.stored_expiry is None
