@@ -1,22 +1,45 @@
-"""Sessions in the database, as Django keeps them, without two statements every login paid."""
+"""Sessions in the database, as Django keeps them, without two statements every login paid;
+and a relying party's login, until the citizen types their user-ID, kept in the browser."""
 
 import secrets
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError, UpdateError
 from django.contrib.sessions.models import Session
+from django.core import signing
 from django.db import DatabaseError, IntegrityError, connections, router, transaction
 from django.utils import timezone
 
 from authenticators.queries import OneByKey
+from login.session import BEHALF_KEY
+from relying_parties.attempts import KEY as ATTEMPTS_KEY
 
 _KEY_LENGTH = 32
 _KEY_SPACE = len(VALID_KEY_CHARS) ** _KEY_LENGTH
 
 # Every page with a session reads its row by its key: the SQL compiled once a connection.
 _row_of = OneByKey(Session, lambda key: Session.objects.filter(session_key=key))
+
+
+# What a session may hold and still be kept in the browser rather than in a row: a relying
+# party's authorization requests, as checked, and the login begun for the latest. Both are
+# what the party's address said (its name, the text to approve, the redirect URI, state, nonce
+# and PKCE challenge): nothing the citizen proved, nothing secret. The user-ID typed makes the
+# session a row under a new key, as the portal's own login does at the same request.
+IN_BROWSER = frozenset({ATTEMPTS_KEY, BEHALF_KEY})
+_IN_BROWSER_SALT = "mitid_portal.sessions.in_browser"
+# A longer cookie (many attempts, long transaction texts) is kept in a row: browsers refuse
+# cookies over 4096 bytes, with the name and attributes.
+_IN_BROWSER_LONGEST = 3000
+
+
+def in_browser(session_key: str | None) -> bool:
+    """Whether the cookie holds the session itself (signed), not the key of its row: a
+    signed value has colons, which no key of ours (VALID_KEY_CHARS) has."""
+    return session_key is not None and ":" in session_key
 
 
 class SessionStore(db.SessionStore):
@@ -35,7 +58,16 @@ class SessionStore(db.SessionStore):
       only to learn how long it has;
     - a save outside a transaction sent as its one statement, not between a BEGIN and a
       COMMIT: Django's store opens a transaction so that a failed INSERT cannot spoil a
-      transaction around it, and without one around it there is nothing to spoil.
+      transaction around it, and without one around it there is nothing to spoil;
+    - a new session that holds only a party's authorization requests and the login begun for
+      them (`IN_BROWSER`) kept in the cookie, signed and timestamped (django.core.signing,
+      as Django's cookie sessions), not in a row: a party's authorization request writes no
+      row, and the user-ID typed next writes one INSERT, as the portal's own login does,
+      where it read the row and renamed it. A cookie whose signature fails, or older than
+      SESSION_COOKIE_AGE, is no session, as a key without a row is. Whoever holds the cookie
+      holds what the party's address said, which the browser's Back sends again anyway;
+      once anything else is put in the session (the user-ID, a login, a message), it is a
+      row, under a key nobody else can know.
     """
 
     # When the row as loaded ends (None: not loaded, or no row): `login.session_time` saves a
@@ -52,6 +84,8 @@ class SessionStore(db.SessionStore):
         return row
 
     def load(self) -> dict[str, Any]:
+        if in_browser(self.session_key):
+            return self._load_from_cookie()
         row = self._get_session_from_db()
         self.stored_expiry = row.expire_date if row else None
         return self.decode(row.session_data) if row else {}
@@ -70,7 +104,52 @@ class SessionStore(db.SessionStore):
     async def _aget_new_session_key(self) -> str:
         return self._get_new_session_key()
 
+    async def aload(self) -> dict[str, Any]:
+        if in_browser(self.session_key):
+            return self._load_from_cookie()
+        loaded: dict[str, Any] = await super().aload()
+        return loaded
+
+    def _load_from_cookie(self) -> dict[str, Any]:
+        self.stored_expiry = None
+        try:
+            data = signing.loads(
+                str(self.session_key), salt=_IN_BROWSER_SALT, max_age=settings.SESSION_COOKIE_AGE
+            )
+        except signing.BadSignature:  # forged, or too old (SignatureExpired)
+            data = None
+        if not isinstance(data, dict) or not data.keys() <= IN_BROWSER:
+            self._session_key = None  # as for a key without a row: a new session
+            return {}
+        return data
+
+    def _signed_for_browser(self) -> str | None:
+        """The session as the cookie may keep it, or None when it must have a row."""
+        data = self._get_session()  # type: ignore[attr-defined]
+        if not data or not data.keys() <= IN_BROWSER:
+            return None
+        try:
+            signed = signing.dumps(data, salt=_IN_BROWSER_SALT, compress=True)
+        except (TypeError, ValueError):  # not JSON: a row keeps it as it is
+            return None
+        return signed if len(signed) <= _IN_BROWSER_LONGEST else None
+
+    def exists(self, session_key: str) -> bool:
+        return False if in_browser(session_key) else bool(super().exists(session_key))
+
     def save(self, must_create: bool = False) -> None:
+        if (
+            not must_create
+            and self._replaces is None
+            and (self.session_key is None or in_browser(self.session_key))
+        ):
+            # A session without a row: kept in the cookie while it may be; else a row of its
+            # own, under a new key (`create`).
+            signed = self._signed_for_browser()
+            if signed is not None:
+                self._session_key = signed
+                return
+            self._session_key = None
         using = router.db_for_write(self.model)
         if self.session_key is None or connections[using].in_atomic_block:
             super().save(must_create)
@@ -96,7 +175,10 @@ class SessionStore(db.SessionStore):
         with everything the request put in it), which renames the old row: until then the old
         key still finds the session as it was before this request."""
         data = dict(self.items())
-        self._replaces = self._replaces or self.session_key
+        # A session kept in the cookie has no row to rename: the next save writes one.
+        self._replaces = self._replaces or (
+            None if in_browser(self.session_key) else self.session_key
+        )
         self._session_key = None
         self._session_cache = data
         self.modified = True
@@ -146,5 +228,7 @@ class SessionStore(db.SessionStore):
             if self.session_key is None:
                 return
             session_key = self.session_key
+        if in_browser(session_key):
+            return  # no row: the response drops the cookie
         # By primary key, without loading the row: one DELETE, outside any transaction.
         self.model(session_key=session_key).delete()

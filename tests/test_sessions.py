@@ -1,17 +1,23 @@
 """The session store: Django's database sessions, two statements lighter per login."""
 
+import secrets
+import time
 from datetime import timedelta
+from typing import Any
 from unittest import mock
 
 import pytest
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DjangosStore
 from django.contrib.sessions.models import Session
+from django.core import signing
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from mitid_portal.sessions import SessionStore
+from login.session import BEHALF_KEY
+from mitid_portal.sessions import SessionStore, in_browser
+from relying_parties.attempts import KEY as ATTEMPTS_KEY
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -159,3 +165,88 @@ def test_a_session_is_read_as_djangos_store_reads_it_an_expired_one_not_at_all()
     assert dict(expired.items()) == dict(djangos.items()) == {}
     assert expired.session_key is None and djangos.session_key is None
     assert expired.stored_expiry is None
+
+
+PARTY_LOGIN = {
+    ATTEMPTS_KEY: {
+        "r-1": {"reference": "r-1", "client_id": "c", "started": 1.5, "scopes": ["openid"]}
+    },
+    BEHALF_KEY: {"service": "Nordbank", "reference": "r-1", "approval": False},
+}
+
+
+def test_a_partys_login_before_the_user_id_is_kept_in_the_cookie_signed() -> None:
+    """A party's authorization request writes no row: the session is the cookie's value,
+    signed, and read back as it was."""
+    store = SessionStore()
+    store.update(PARTY_LOGIN)
+    assert statements(store.save) == []
+    assert in_browser(store.session_key) and not Session.objects.exists()
+    assert dict(SessionStore(store.session_key).items()) == PARTY_LOGIN
+    # Another attempt (a second tab) is kept in the cookie too.
+    again = SessionStore(store.session_key)
+    again[ATTEMPTS_KEY] = {**again[ATTEMPTS_KEY], "r-2": {"reference": "r-2"}}
+    assert statements(again.save) == [] and again.session_key != store.session_key
+    assert set(SessionStore(again.session_key)[ATTEMPTS_KEY]) == {"r-1", "r-2"}
+
+
+@pytest.mark.parametrize(
+    "cookie",
+    [
+        "forged",  # a value changed in the browser
+        "other-salt",  # signed by us, for something else
+        "other-keys",  # a signed session holding more than a party's login
+        "too-old",  # older than SESSION_COOKIE_AGE
+    ],
+)
+def test_a_cookie_that_is_not_a_partys_login_signed_by_us_is_no_session(
+    cookie: str, settings: Any
+) -> None:
+    store = SessionStore()
+    store.update(PARTY_LOGIN)
+    store.save()
+    value = str(store.session_key)
+    if cookie == "forged":
+        payload, timestamp, signature = value.rsplit(":", 2)
+        value = f"{payload}x:{timestamp}:{signature}"
+    elif cookie == "other-salt":
+        value = signing.dumps(PARTY_LOGIN, compress=True)
+    elif cookie == "other-keys":
+        value = signing.dumps(
+            {**PARTY_LOGIN, "_auth_user_id": "1"}, salt="mitid_portal.sessions.in_browser"
+        )
+    else:
+        settings.SESSION_COOKIE_AGE = 60
+        with mock.patch("time.time", return_value=time.time() - 61):
+            store.save()
+        value = str(store.session_key)
+    read = SessionStore(value)
+    assert statements(lambda: read.get(ATTEMPTS_KEY)) == []
+    assert read.is_empty() and read.session_key is None
+
+
+def test_anything_else_in_it_makes_the_session_a_row_under_a_new_key() -> None:
+    """The user-ID typed (the login's pending state, with `cycle_key` as login.session.begin
+    calls it) is one INSERT, as at the portal's own login: no row to read or rename."""
+    store = SessionStore()
+    store.update(PARTY_LOGIN)
+    store.save()
+    cookie = str(store.session_key)
+    typed = SessionStore(cookie)
+    typed["mitid_login_pending"] = {"user_id": "someone"}
+    typed.cycle_key()
+    assert statements(typed.save) == ["INSERT"]
+    assert not in_browser(typed.session_key)
+    assert SessionStore(typed.session_key)[BEHALF_KEY] == PARTY_LOGIN[BEHALF_KEY]
+    # The cookie still decodes to the party's login alone, never to the row's data.
+    assert "mitid_login_pending" not in SessionStore(cookie)
+    # Flushed (the login ends), it has no row to delete.
+    flushed = SessionStore(cookie)
+    assert statements(flushed.flush) == [] and flushed.is_empty()
+
+
+def test_a_party_login_too_long_for_a_cookie_is_a_row() -> None:
+    store = SessionStore()
+    store[BEHALF_KEY] = {"text": secrets.token_urlsafe(4000)}  # does not compress
+    assert statements(store.save) == ["INSERT"] and not in_browser(store.session_key)
+    assert SessionStore(store.session_key)[BEHALF_KEY] == store[BEHALF_KEY]

@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
@@ -341,3 +342,26 @@ def test_a_transactions_code_and_its_evidence_are_kept_together_or_not_at_all(
     client.raise_request_exception = False
     assert client.get("/en/login/app/").status_code == 500
     assert not PartyLogin.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)  # as served: no test transaction, no savepoints
+def test_the_authorization_request_writes_no_session_and_the_user_id_one_row(
+    party: Party, jonas_phone: AppDevice
+) -> None:
+    """The party's authorization request is kept in the browser's cookie, signed
+    (mitid_portal/sessions.py), until the user-ID is typed: that request writes the session's
+    row, one INSERT as at the portal's own login, where it read the row and renamed it. The
+    login goes on to the party's code as before."""
+    start(Client(), party)  # the client read once, then kept in the cache
+    browser = Client()
+    with CaptureQueriesContext(connection) as sent:
+        reference = start(browser, party)
+    assert statements_of(sent) == [] and not Session.objects.exists()
+    with CaptureQueriesContext(connection) as sent:
+        type_user_id(browser, reference, "J()nas Jen5en")
+    on_sessions = [sql.split(" (")[0] for sql in statements_of(sent) if "django_session" in sql]
+    assert on_sessions == ['INSERT INTO "django_session"']
+    browser.get("/en/login/app/")
+    approve_in_app(jonas_phone)
+    location = browser.get("/en/login/app/")["Location"]
+    assert query_of(location)["state"] == "s-1" and "code" in query_of(location)
