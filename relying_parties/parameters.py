@@ -97,15 +97,17 @@ def once_each(query: QueryDict, *, but: Iterable[str] = ()) -> None:
 MAX_NONCE = 255
 
 
+# Unicode's control characters (category Cc), all of them: C0, DEL and C1. One search a value,
+# where a look-up of each character's category cost a fifth of the authorization request's
+# own work.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def plain_values(query: QueryDict) -> None:
     """No control characters in any parameter (each is one line of text; a NUL cannot even be
     stored in PostgreSQL): refused here rather than failing when the login is written, after
     the citizen has approved."""
-    bad = sorted(
-        name
-        for name, values in query.lists()
-        if any(unicodedata.category(c) == "Cc" for value in values for c in value)
-    )
+    bad = sorted(name for name, values in query.lists() if any(map(_CONTROL.search, values)))
     if bad:
         raise BadRequest("invalid_request", f"Control characters in: {' '.join(bad)}")
 

@@ -6,10 +6,13 @@ import hashlib
 import html
 import json
 import re
+import sys
+import unicodedata
 from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
+from django.http import QueryDict
 from django.test import Client
 from django.utils import timezone, translation
 from oauth2_provider.models import AccessToken, Grant, IDToken, RefreshToken
@@ -19,6 +22,7 @@ from audit.labels import reason_label
 from audit.models import AuditEntry
 from authenticators import lifecycle
 from authenticators.models import AppDevice, AppLogin, Identity
+from relying_parties import parameters
 from relying_parties.models import PartyLogin
 from relying_parties.validators import MitIDValidator
 from tests.factories import active_code_device
@@ -803,3 +807,24 @@ def test_the_language_buttons_on_a_partys_refused_page_show_it_in_that_language(
     assert "ui_locales=en" in switched["Location"] and "ui_locales=da" not in switched["Location"]
     again = client.get(switched["Location"]).content.decode()
     assert '<html lang="en">' in again and english in again
+
+
+def query(**values: str) -> QueryDict:
+    made = QueryDict(mutable=True)
+    made.update(values)
+    return made
+
+
+def test_every_control_character_in_a_parameter_is_refused_and_nothing_else() -> None:
+    """Unicode's category Cc, each of its characters, in any parameter; no other character
+    (the check is one pattern a value, not a look-up of each character's category)."""
+    controls = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cc"]
+    for control in controls:
+        with pytest.raises(parameters.BadRequest, match="Control characters in: state"):
+            parameters.plain_values(query(nonce="n", state=f"s{control}"))
+    others = "".join(
+        chr(c)
+        for c in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(c)) not in {"Cc", "Cs"}  # no lone surrogates in a query
+    )
+    parameters.plain_values(query(state=others))
