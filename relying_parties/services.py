@@ -5,11 +5,14 @@ import hashlib
 import uuid
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
+from django.db.models import Field
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.generators import generate_client_secret
@@ -306,14 +309,48 @@ def spend_code(code: str) -> None:
         )
 
 
+# What `redeem` sets, in the order of its statement's parameters.
+_REDEEMED = ("redeemed_at", "access_token", "id_token")
+_STAND_IN_TIME = datetime(2000, 1, 2, 3, 4, 5, 6, tzinfo=UTC)
+
+
+@cache
+def _redeem_statement(alias: str) -> str:
+    """The UPDATE that marks a code swapped, compiled by the ORM once for each database, where
+    QuerySet.update() compiled it anew at every token request (as `cpr.simulator` and
+    `authenticators.queries.OneByKey` keep theirs). Compiled with stand-ins for the values,
+    which must come back as its parameters, in order, before the login's key."""
+    stand_ins = {"redeemed_at": _STAND_IN_TIME, "access_token": -2, "id_token": -3}
+    rows = PartyLogin.objects.using(alias).filter(pk=-1, redeemed_at=None)
+    query: UpdateQuery = rows.query.chain(UpdateQuery)  # type: ignore[assignment]
+    query.add_update_values(stand_ins)
+    sql, params = query.get_compiler(using=alias).as_sql()
+    connection = connections[alias]
+    expected = [_prepared(name, stand_ins[name], connection) for name in _REDEEMED]
+    if list(params) != [*expected, -1]:
+        raise ValueError(f"not the UPDATE of a code swapped: {sql}")
+    return str(sql)
+
+
+def _prepared(name: str, value: Any, connection: Any) -> Any:
+    field: Field[Any, Any] = PartyLogin._meta.get_field(name)  # type: ignore[assignment]
+    return field.get_db_prep_save(value, connection=connection)
+
+
 def redeem(party_login: PartyLogin, *, access_token: Any, id_token: Any) -> bool:
     """Mark the login's code swapped for these tokens, once: a second caller (the same code
     twice at once) gets False, when the first has committed."""
-    return bool(
-        PartyLogin.objects.filter(pk=party_login.pk, redeemed_at=None).update(
-            redeemed_at=timezone.now(), access_token=access_token, id_token=id_token
-        )
-    )
+    alias = router.db_for_write(PartyLogin)
+    connection = connections[alias]
+    values = {
+        "redeemed_at": timezone.now(),
+        "access_token": access_token.pk if access_token is not None else None,
+        "id_token": id_token.pk if id_token is not None else None,
+    }
+    params = [_prepared(name, values[name], connection) for name in _REDEEMED]
+    with connection.cursor() as cursor:
+        cursor.execute(_redeem_statement(alias), [*params, party_login.pk])
+        return cursor.rowcount == 1
 
 
 def swapped_login(party_login: PartyLogin) -> PartyLogin:

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler, SQLUpdateCompiler
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from oauth2_provider.models import AccessToken, RefreshToken
@@ -365,3 +366,39 @@ def test_the_authorization_request_writes_no_session_and_the_user_id_one_row(
     approve_in_app(jonas_phone)
     location = browser.get("/en/login/app/")["Location"]
     assert query_of(location)["state"] == "s-1" and "code" in query_of(location)
+
+
+def test_a_code_is_marked_swapped_once_by_a_statement_compiled_once(
+    party: Party, jonas_phone: AppDevice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`services.redeem`: the first caller marks the login swapped with its tokens, a second
+    gets False and changes nothing; after the first, no SQL is compiled for it."""
+    first, second = (
+        services.login_for_code(query_of(log_in_with_app(Client(), party, jonas_phone))["code"])
+        for _ in range(2)
+    )
+    assert first is not None and second is not None
+    assert services.redeem(first, access_token=None, id_token=None)
+    compiled: list[str] = []
+    as_sql = SQLCompiler.as_sql
+
+    def counted(self: SQLCompiler, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(type(self).__name__)
+        return as_sql(self, *args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        for compiler in (SQLCompiler, SQLUpdateCompiler):
+            patched.setattr(compiler, "as_sql", counted)
+        token = AccessToken.objects.create(
+            user=second.identity.account,
+            token="t-1",
+            application=party.registered.party.application,
+            expires=second.code_expires,
+        )
+        compiled.clear()  # the token's INSERT
+        assert services.redeem(second, access_token=token, id_token=None)
+        assert not services.redeem(second, access_token=None, id_token=None)
+    assert compiled == []
+    second.refresh_from_db()
+    assert second.redeemed_at is not None and second.access_token_id == token.pk
+    assert second.id_token_id is None
