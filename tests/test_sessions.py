@@ -12,6 +12,7 @@ from django.contrib.sessions.backends.db import SessionStore as DjangosStore
 from django.contrib.sessions.models import Session
 from django.core import signing
 from django.db import connection, transaction
+from django.db.models.sql.compiler import SQLDeleteCompiler
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -250,3 +251,25 @@ def test_a_party_login_too_long_for_a_cookie_is_a_row() -> None:
     store[BEHALF_KEY] = {"text": secrets.token_urlsafe(4000)}  # does not compress
     assert statements(store.save) == ["INSERT"] and not in_browser(store.session_key)
     assert SessionStore(store.session_key)[BEHALF_KEY] == store[BEHALF_KEY]
+
+
+def test_a_session_ends_with_one_delete_compiled_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Logging out deletes the row by its key, one statement, with SQL compiled once: a
+    model's delete() collected and compiled at every log-out."""
+    first, second = SessionStore(), SessionStore()
+    for store in (first, second):
+        store["x"] = 1
+        store.save()
+    first.flush()
+    compiled: list[str] = []
+    as_sql = SQLDeleteCompiler.as_sql
+
+    def counted(self: SQLDeleteCompiler, *args: Any, **kwargs: Any) -> Any:
+        compiled.append("DELETE")
+        return as_sql(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLDeleteCompiler, "as_sql", counted)
+    key = second.session_key
+    assert statements(second.flush) == ["DELETE"]
+    assert compiled == [] and second.session_key is None
+    assert not Session.objects.exists() and SessionStore(key).get("x") is None
