@@ -9,7 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError, UpdateError
-from django.contrib.sessions.models import Session
 from django.core import signing
 from django.db import DatabaseError, IntegrityError, connections, router, transaction
 from django.db.models.sql import DeleteQuery
@@ -243,7 +242,7 @@ class SessionStore(db.SessionStore):
 def _delete_statement(alias: str) -> str:
     """The DELETE of one session's row by its key, compiled by the ORM once for each
     database (a stand-in key, which must come back as its one parameter)."""
-    rows = Session.objects.using(alias).filter(pk=_STAND_IN_KEY)
+    rows = SessionStore.get_model_class().objects.using(alias).filter(pk=_STAND_IN_KEY)
     query = rows.query.chain(DeleteQuery)
     sql, params = query.get_compiler(using=alias).as_sql()
     if list(params) != [_STAND_IN_KEY]:

@@ -62,8 +62,9 @@ def signed_id_token(claims: dict[str, Any], key: JWK) -> str:
     7515 section 7.1), the very token django-oauth-toolkit makes through jwcrypto's JWT (the
     same header, `typ`, `alg` and the key's thumbprint as `kid`; tests compare the two). The
     signature is jwcrypto's own (its JWA); what is spared is its JWS object, which deep-copies
-    the registry of every header parameter the specification knows for each token it signs,
-    and parses again the header it was given: more work than the rest of the serialization."""
+    the registry of every header parameter the specification knows for each token it signs
+    (0.6 ms of the token request's 11 under cProfile), and parses the header it was given
+    again."""
     header = {"typ": "JWT", "alg": "RS256", "kid": key.thumbprint()}
     signing_input = ".".join(
         base64url_encode(json.dumps(part, default=str)) for part in (header, claims)
