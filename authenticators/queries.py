@@ -10,6 +10,7 @@ from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, RelatedPopulator, get_related_populators
+from django.db.models.sql import Query
 from django.db.models.sql.compiler import SQLCompiler
 from django.db.transaction import TransactionManagementError
 
@@ -21,6 +22,17 @@ def one(queryset: QuerySet[M]) -> M | None:
     compiling costs more than the rest of such a query on a request's hot path (a unique key
     needs no order)."""
     return next(iter(queryset[:1]), None)
+
+
+def compiled(query: Query, alias: str, stand_ins: list[Any]) -> str:
+    """The SQL of a statement that a hot path sends with new values each time, compiled by
+    the ORM for `alias` (a caller keeps it, `functools.cache` by alias), where the ORM would
+    compile it anew at every call. It was made with `stand_ins` for the values, which must come
+    back as its parameters, in order: the caller's values then go where they stood."""
+    sql, params = query.get_compiler(using=alias).as_sql()
+    if list(params) != list(stand_ins):
+        raise ValueError(f"not a statement of these parameters: {sql}")
+    return str(sql)
 
 
 # Stands for a text key while a query is compiled, and must be found among its parameters as

@@ -16,7 +16,8 @@ _COLUMNS = ("cpr", "given_name", "family_name", "street", "postcode", "city")
 def _statement(alias: str) -> str:
     """The SELECT of one person by number, compiled by the ORM once for each database: it
     compiled the same statement anew at every look-up, which cost more than reading the row
-    (a party's token request looks the person up for the claims)."""
+    (a party's token request looks the person up for the claims). The register sits below
+    `authenticators.queries`, which keeps the portal's other such statements."""
     query = RegisteredPerson.objects.using(alias).filter(cpr="0").values_list(*_COLUMNS).query
     sql, params = query.get_compiler(using=alias).as_sql()
     if tuple(params) != ("0",):

@@ -9,20 +9,24 @@ from typing import Any
 from django.conf import settings
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError, UpdateError
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core import signing
 from django.db import DatabaseError, IntegrityError, connections, router, transaction
 from django.db.models.sql import DeleteQuery
 from django.utils import timezone
 
-from authenticators.queries import OneByKey
+from authenticators.queries import OneByKey, compiled
 from login.session import BEHALF_KEY
 from relying_parties.attempts import KEY as ATTEMPTS_KEY
 
 _KEY_LENGTH = 32
 _KEY_SPACE = len(VALID_KEY_CHARS) ** _KEY_LENGTH
 
-# Every page with a session reads its row by its key: the SQL compiled once a connection.
-_row_of = OneByKey(Session, lambda key: Session.objects.filter(session_key=key))
+
+@cache
+def _rows_of(model: type[AbstractBaseSession]) -> OneByKey[AbstractBaseSession]:
+    """Every page with a session reads its row by its key: the SQL compiled once a connection."""
+    return OneByKey(model, lambda key: model.objects.filter(session_key=key))
 
 
 # What a session may hold and still be kept in the browser rather than in a row: a relying
@@ -75,10 +79,10 @@ class SessionStore(db.SessionStore):
     # session whose row has nearly its full time only when something else changed it.
     stored_expiry: datetime | None = None
 
-    def _get_session_from_db(self) -> Session | None:
+    def _get_session_from_db(self) -> AbstractBaseSession | None:
         """The session's row, as Django's store finds it: none for a key without one, or
         whose row has expired (the key is then forgotten, and a save draws a new one)."""
-        row = _row_of(self.session_key) if self.session_key else None
+        row = _rows_of(self.model)(self.session_key) if self.session_key else None
         if row is None or row.expire_date <= timezone.now():
             self._session_key = None
             return None
@@ -241,13 +245,9 @@ class SessionStore(db.SessionStore):
 @cache
 def _delete_statement(alias: str) -> str:
     """The DELETE of one session's row by its key, compiled by the ORM once for each
-    database (a stand-in key, which must come back as its one parameter)."""
+    database."""
     rows = SessionStore.get_model_class().objects.using(alias).filter(pk=_STAND_IN_KEY)
-    query = rows.query.chain(DeleteQuery)
-    sql, params = query.get_compiler(using=alias).as_sql()
-    if list(params) != [_STAND_IN_KEY]:
-        raise ValueError(f"not the DELETE of one session: {sql}")
-    return str(sql)
+    return compiled(rows.query.chain(DeleteQuery), alias, [_STAND_IN_KEY])
 
 
 _STAND_IN_KEY = "stand-in key"

@@ -27,7 +27,7 @@ from audit import services as audit
 from audit.models import AuditEntry
 from authenticators.kinds import in_use
 from authenticators.models import AppLogin, AuthenticatorEvent, Identity
-from authenticators.queries import OneByKey, one
+from authenticators.queries import OneByKey, compiled, one
 from cpr.registry import get_registry
 from login.session import LoggedIn
 
@@ -317,19 +317,14 @@ _STAND_IN_TIME = datetime(2000, 1, 2, 3, 4, 5, 6, tzinfo=UTC)
 @cache
 def _redeem_statement(alias: str) -> str:
     """The UPDATE that marks a code swapped, compiled by the ORM once for each database, where
-    QuerySet.update() compiled it anew at every token request (as `cpr.simulator` and
-    `authenticators.queries.OneByKey` keep theirs). Compiled with stand-ins for the values,
-    which must come back as its parameters, in order, before the login's key."""
+    QuerySet.update() compiled it anew at every token request."""
     stand_ins = {"redeemed_at": _STAND_IN_TIME, "access_token": -2, "id_token": -3}
     rows = PartyLogin.objects.using(alias).filter(pk=-1, redeemed_at=None)
     query: UpdateQuery = rows.query.chain(UpdateQuery)  # type: ignore[assignment]
     query.add_update_values(stand_ins)
-    sql, params = query.get_compiler(using=alias).as_sql()
     connection = connections[alias]
     expected = [_prepared(name, stand_ins[name], connection) for name in _REDEEMED]
-    if list(params) != [*expected, -1]:
-        raise ValueError(f"not the UPDATE of a code swapped: {sql}")
-    return str(sql)
+    return compiled(query, alias, [*expected, -1])
 
 
 def _prepared(name: str, value: Any, connection: Any) -> Any:

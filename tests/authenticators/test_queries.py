@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from authenticators.models import AppDevice, AppLogin, Identity
-from authenticators.queries import OneByKey, one
+from authenticators.queries import OneByKey, compiled, one
 from enrollment.models import EnrollmentCase
 from tests.factories import AppDeviceFactory, IdentityFactory
 
@@ -212,3 +212,11 @@ def test_a_kept_lock_is_refused_outside_a_transaction_as_django_refuses_it() -> 
         assert locked(identity.user_id_key) == identity
     with pytest.raises(transaction.TransactionManagementError):
         locked(identity.user_id_key)  # compiled and kept: refused all the same
+
+
+def test_a_kept_statement_must_take_its_stand_ins_as_its_parameters_in_order() -> None:
+    rows = Identity.objects.filter(cpr="stand-in", status="active").query
+    assert "SELECT" in compiled(rows, "default", ["stand-in", "active"])
+    for wrong in (["active", "stand-in"], ["stand-in"], ["stand-in", "active", "more"]):
+        with pytest.raises(ValueError, match="not a statement of these parameters"):
+            compiled(rows, "default", wrong)
