@@ -5,6 +5,7 @@ Pure: it reads a snapshot of facts about a case, never a request or the database
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 
 class Step(StrEnum):
@@ -130,6 +131,19 @@ def invalidated_by(step: Step) -> frozenset[Step]:
                 found.add(dependent)
                 frontier.add(dependent)
     return frozenset(found)
+
+
+@cache
+def indicator(
+    channel: Channel, current: Step, facts: Facts
+) -> tuple[tuple[Step, bool, bool, bool], ...]:
+    """Each step of the channel in order, with whether it is `current`, done and reachable: the
+    step indicator's shape. Kept once worked out (a pure function of few values; every step
+    page shows it)."""
+    return tuple(
+        (each, each == current, is_done(each, facts), is_reachable(channel, each, facts))
+        for each in ORDER[channel]
+    )
 
 
 def progress(channel: Channel, step: Step) -> tuple[int, int]:

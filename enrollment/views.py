@@ -1,6 +1,6 @@
 """Enrollment pages: thin doors onto state (load), services (write) and flow (where next)."""
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 from django_htmx.middleware import HtmxDetails
+from django_stubs_ext import StrOrPromise
 
 from authenticators.kinds import every_device_blocked
 from authenticators.models import Identity
@@ -189,6 +190,25 @@ class BankView(TemplateView):
         return redirect(step_url(flow.next_step(Channel.BANK, state.facts(self.case))))
 
 
+class StepItem(NamedTuple):
+    """One step in the step indicator. Plain values, so that a list of them is a key
+    (`enrollment_steps.step_list` keeps the list's HTML by it)."""
+
+    number: int
+    step: str  # a Step's value
+    current: bool
+    done: bool
+    url: str  # "" where the step is no link
+
+    @property
+    def title(self) -> StrOrPromise:
+        return STEP_TITLES[Step(self.step)]
+
+
+# NemID and "your turn" are not pages to revisit.
+FIRST_STEPS = (None, Step.NEMID, Step.YOUR_TURN)
+
+
 def step_context(case: EnrollmentCase, step: Step) -> dict[str, Any]:
     """The step indicator's steps and the way back: every step has a back link, the first
     ones back to the start page with the list of steps."""
@@ -196,26 +216,25 @@ def step_context(case: EnrollmentCase, step: Step) -> dict[str, Any]:
     number, total = flow.progress(channel, step)
     order = flow.steps(channel)
     previous = order[order.index(step) - 1] if order.index(step) > 0 else None
-    first_steps = (None, Step.NEMID, Step.YOUR_TURN)
     if previous is None:
         back = reversing.by_name("pages:front")
-    elif previous in first_steps:
+    elif previous in FIRST_STEPS:
         back = reversing.by_name("enrollment:start")
     else:
         back = step_url(previous)
-    steps = [
-        {
-            "number": index,
-            "title": STEP_TITLES[each],
-            "current": each == step,
-            "done": flow.is_done(each, facts),
-            # A done step can be looked at again; NemID and "your turn" are not pages to revisit.
-            "url": step_url(each)
-            if each not in first_steps and flow.is_reachable(channel, each, facts)
-            else "",
-        }
-        for index, each in enumerate(order, start=1)
-    ]
+    # A done step can be looked at again, when it can be reached.
+    steps = tuple(
+        StepItem(
+            index,
+            each.value,
+            current,
+            done,
+            step_url(each) if reachable and each not in FIRST_STEPS else "",
+        )
+        for index, (each, current, done, reachable) in enumerate(
+            flow.indicator(channel, step, facts), start=1
+        )
+    )
     return {
         "case": case,
         "step_number": number,

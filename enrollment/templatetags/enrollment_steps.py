@@ -11,20 +11,19 @@ from django.utils.translation import get_language
 
 register = template.Library()
 
-# What an item of the list shows; with the language, they are the kept list's key.
-FIELDS = ("number", "title", "current", "done", "url")
-
 
 @register.simple_tag(takes_context=True)
 def step_list(context: Context) -> SafeString:
-    """The list of the context's `steps`, rendered at its first place and kept for the second
-    in the page's render context (which its blocks share). A case's steps take few shapes, so
-    the list's HTML is also kept as a layout fragment, by language and the steps themselves:
-    its items and their tests were most of a step page's own template work."""
+    """The list of the context's `steps` (`enrollment.views.StepItem`s), rendered at its first
+    place and kept for the second in the page's render context (which its blocks share). A
+    case's steps take few shapes, so the list's HTML is also kept as a layout fragment, by
+    language and the steps' plain values (a step's title is its step's, in the language): its
+    items and their tests were most of a step page's own template work."""
     kept = context.render_context
     if "enrollment_step_list" not in kept:
         steps = context["steps"]
-        shape = [get_language(), *(tuple(str(step[name]) for name in FIELDS) for step in steps)]
+        # Each item as its tuple of values (tuple's own repr: no Python call an item).
+        shape = [get_language(), *map(tuple.__repr__, steps)]
         key = make_template_fragment_key("enrollment_step_list", shape)
         fragments = caches["fragments"]
         made = fragments.get(key)

@@ -2,6 +2,8 @@
 
 from dataclasses import replace
 
+import pytest
+
 from enrollment import flow
 from enrollment.flow import Channel, Facts, Method, Step
 
@@ -98,3 +100,35 @@ def test_after_the_delivery_step_the_answers_are_final() -> None:
 def test_progress_counts_steps_in_the_channel() -> None:
     assert flow.progress(Channel.MITID, Step.TERMS) == (3, 7)
     assert flow.progress(Channel.BANK, Step.TERMS) == (2, 7)
+
+
+@pytest.mark.parametrize("channel", list(Channel))
+@pytest.mark.parametrize(
+    "facts",
+    [
+        Facts(),
+        Facts(identity_proven=True),
+        Facts(identity_proven=True, started=True, terms_accepted=True),
+        Facts(identity_proven=True, started=True, method=Method.APP),
+        Facts(
+            identity_proven=True,
+            started=True,
+            terms_accepted=True,
+            method=Method.CODE_DISPLAY,
+            contact_method=Method.APP,  # the contact details of an earlier choice
+            user_id_chosen=True,
+        ),
+    ],
+)
+def test_the_indicator_is_each_steps_own_answers_in_order(channel: Channel, facts: Facts) -> None:
+    for current in flow.steps(channel):
+        for _kept in range(2):  # worked out, then kept
+            assert flow.indicator(channel, current, facts) == tuple(
+                (
+                    each,
+                    each == current,
+                    flow.is_done(each, facts),
+                    flow.is_reachable(channel, each, facts),
+                )
+                for each in flow.steps(channel)
+            )

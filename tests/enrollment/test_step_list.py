@@ -1,30 +1,28 @@
 """The step indicator's HTML, kept by language and steps (`enrollment_steps.step_list`), is
 what its template renders for exactly those steps."""
 
-from typing import Any
-
 import pytest
 from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from enrollment.flow import Step
-from enrollment.views import STEP_TITLES, step_url
+from enrollment.views import StepItem, step_url
 
 ORDER = [Step.NEMID, Step.METHOD, Step.TERMS, Step.CONTACT]
 
 
-def steps(current: Step, done: set[Step], linked: set[Step]) -> list[dict[str, Any]]:
-    return [
-        {
-            "number": index,
-            "title": STEP_TITLES[each],
-            "current": each == current,
-            "done": each in done,
-            "url": step_url(each) if each in linked else "",
-        }
+def steps(current: Step, done: set[Step], linked: set[Step]) -> tuple[StepItem, ...]:
+    return tuple(
+        StepItem(
+            number=index,
+            step=each.value,
+            current=each == current,
+            done=each in done,
+            url=step_url(each) if each in linked else "",
+        )
         for index, each in enumerate(ORDER, start=1)
-    ]
+    )
 
 
 PAGE = Template("{% load enrollment_steps %}{% step_list %}|{% step_list %}")
@@ -59,3 +57,17 @@ def test_the_same_steps_differ_by_language() -> None:
         with translation.override(language):
             made.add(PAGE.render(Context({"steps": steps(Step.METHOD, set(), {Step.METHOD})})))
     assert len(made) == 3
+
+
+def test_steps_of_the_same_numbers_and_links_differ_by_their_step() -> None:
+    """The same numbers, marks and links, other steps (the two channels' orders): the titles
+    differ, so the kept list must too."""
+    one = steps(Step.METHOD, set(), set())
+    other = tuple(
+        item._replace(step=Step.TERMS.value if item.step == Step.METHOD else item.step)
+        for item in one
+    )
+    with translation.override("en"):
+        first, second = (PAGE.render(Context({"steps": listed})) for listed in (one, other))
+    assert "Choose app or code device" in first and "Choose app or code device" not in second
+    assert "Accept the terms" in second
