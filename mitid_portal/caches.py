@@ -5,12 +5,14 @@ response callbacks for each: about half the CPU of the App API's nonce `SET`. A 
 safe to share between threads (its connections come from the pool), so one per pool will do.
 """
 
+import pickle
 import re
 from typing import Any
 
-from django.core.cache.backends.base import MEMCACHE_MAX_KEY_LENGTH
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, MEMCACHE_MAX_KEY_LENGTH
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.utils.safestring import SafeString
 
 
 class SharedClientRedisCacheClient(RedisCacheClient):
@@ -38,10 +40,47 @@ class SharedClientRedisCache(RedisCache):
 _UNFIT_FOR_MEMCACHED = re.compile(r"[\x00-\x20\x7f]")
 
 
+# What a fragment is: text, which cannot change once made, so it is kept as it is.
+_TEXT = (str, SafeString)
+
+
 class FragmentCache(LocMemCache):
     """The layout's kept fragments (settings' FRAGMENT_CACHE): a page looks up ten or more.
     A key is checked as Django checks it (a warning for a key memcached would refuse), where
-    every key passes at once; only one that does not goes through Django's own warnings."""
+    every key passes at once; only one that does not goes through Django's own warnings.
+
+    A fragment's text (`str`, or `SafeString` as templates make it) is kept as the object
+    itself, not pickled: Django's local-memory cache pickles every value so that no caller
+    can change what another gets, which text cannot be, and unpickling a SafeString (finding
+    its class anew) cost more than the rest of a lookup. Any other value is pickled as Django
+    pickles it. `get` and `set` are LocMemCache's own, but for the pickling."""
+
+    # LocMemCache's private members, as its own get and set use them (not in django-stubs).
+    def get(self, key: str, default: Any = None, version: int | None = None) -> Any:
+        key = self.make_and_validate_key(key, version=version)
+        store: Any = self
+        with store._lock:
+            if store._has_expired(key):
+                store._delete(key)
+                return default
+            kept = store._cache[key]
+            store._cache.move_to_end(key, last=False)
+        return kept if type(kept) in _TEXT else pickle.loads(kept)  # noqa: S301 (as Django)
+
+    def set(
+        self,
+        key: str,
+        value: Any,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        version: int | None = None,
+    ) -> None:
+        if type(value) not in _TEXT:
+            super().set(key, value, timeout, version)
+            return
+        key = self.make_and_validate_key(key, version=version)
+        store: Any = self
+        with store._lock:
+            store._set(key, value, timeout)
 
     def validate_key(self, key: str) -> None:
         if len(key) > MEMCACHE_MAX_KEY_LENGTH or _UNFIT_FOR_MEMCACHED.search(key):
