@@ -45,3 +45,23 @@ def test_each_step_shows_its_own_number(nemid_client: Callable[..., Client]) -> 
     assert "Step <strong>3</strong> of 7" in terms
     assert '<p class="sr-only">Step 3 of 7</p>' in terms
     assert '<p class="portal-step-counter d-lg-none portal-no-js-only">Step 3 of 7</p>' in terms
+
+
+def test_the_same_numbers_keep_each_steps_own_way_back(
+    nemid_client: Callable[..., Client],
+) -> None:
+    """The way back is kept with the step's number (one fragment): the third of seven steps
+    goes back to the method at MitID.dk and to the terms in the bank."""
+    jonas = nemid_client()
+    jonas.get("/en/enrollment/")
+    jonas.post("/en/enrollment/method/", {"method": "app"})
+    terms = jonas.get("/en/enrollment/terms/").content.decode()
+    assert '<p class="sr-only">Step 3 of 7</p>' in terms
+    assert '<a class="back-link" href="/en/enrollment/method/">' in terms
+    karen = nemid_client("0203754322", "karen.h")
+    karen.get("/en/enrollment/bank/")
+    karen.post("/en/enrollment/bank/", {"choice": "now"})
+    karen.post("/en/enrollment/terms/", {"accept": "on"})
+    method = karen.get("/en/enrollment/method/").content.decode()
+    assert '<p class="sr-only">Step 3 of 7</p>' in method
+    assert '<a class="back-link" href="/en/enrollment/terms/">' in method
