@@ -18,6 +18,7 @@ from django.utils import timezone
 from authenticators.queries import OneByKey, compiled
 from login.session import BEHALF_KEY
 from relying_parties.attempts import KEY as ATTEMPTS_KEY
+from relying_parties.attempts import as_asked
 
 _KEY_LENGTH = 32
 _KEY_SPACE = len(VALID_KEY_CHARS) ** _KEY_LENGTH
@@ -39,6 +40,13 @@ _IN_BROWSER_SALT = "mitid_portal.sessions.in_browser"
 # A longer cookie (many attempts, long transaction texts) is kept in a row: browsers refuse
 # cookies over 4096 bytes, with the name and attributes.
 _IN_BROWSER_LONGEST = 3000
+
+
+def _only_as_asked(data: dict[str, Any]) -> bool:
+    """The parties' attempts in the session hold only what the parties asked
+    (`relying_parties.attempts.as_asked`): a cookie can be read by whoever holds it."""
+    held = data.get(ATTEMPTS_KEY, {})
+    return isinstance(held, dict) and as_asked(held)
 
 
 def in_browser(session_key: str | None) -> bool:
@@ -123,7 +131,7 @@ class SessionStore(db.SessionStore):
             )
         except signing.BadSignature:  # forged, or too old (SignatureExpired)
             data = None
-        if not isinstance(data, dict) or not data.keys() <= IN_BROWSER:
+        if not isinstance(data, dict) or not data.keys() <= IN_BROWSER or not _only_as_asked(data):
             self._session_key = None  # as for a key without a row: a new session
             return {}
         return data
@@ -133,6 +141,8 @@ class SessionStore(db.SessionStore):
         data = self._get_session()  # type: ignore[attr-defined]
         if not data or not data.keys() <= IN_BROWSER:
             return None
+        if not _only_as_asked(data):
+            return None  # what the citizen did or proved is kept in a row, unread by anyone
         try:
             signed = signing.dumps(data, salt=_IN_BROWSER_SALT, compress=True)
         except (TypeError, ValueError):  # not JSON: a row keeps it as it is

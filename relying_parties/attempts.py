@@ -76,6 +76,24 @@ class Attempt:
         return not self.level_met(achieved) or self.awaits_consent
 
 
+def as_asked(open_ones: dict[str, dict[str, Any]]) -> bool:
+    """Whether the session's attempts hold only what their parties asked: nothing the citizen
+    did or proved yet (a consent, a login below the level asked and what it was at). Only
+    such attempts may be kept in the browser's cookie (`mitid_portal.sessions`), which anyone
+    holding it can read."""
+    untouched = {
+        "consented": False,
+        "refusal": "access_denied",
+        "achieved": "",
+        "identity_at_level": False,
+    }
+    return all(
+        isinstance(data, dict)
+        and all(data.get(name, value) == value for name, value in untouched.items())
+        for data in open_ones.values()
+    )
+
+
 def start(request: HttpRequest, **values: Any) -> Attempt:
     attempt = Attempt(reference=secrets.token_urlsafe(16), **values)
     open_ones = dict(request.session.get(KEY, {}))

@@ -321,6 +321,11 @@ class CodeIssuer(OAuthLibMixin):
                 credentials=credentials,
                 allow=True,
             )
+        except FatalClientError as error:
+            # An attempt whose address or client oauthlib refuses now (it could only have been
+            # altered since it was checked): said here, never redirected to that address.
+            attempts.end(request, attempt.reference, authenticated)
+            return refused_page(request, error)
         except OAuthToolkitError as error:
             attempts.end(request, attempt.reference, authenticated)
             return login_ways_back.taken(

@@ -198,6 +198,7 @@ def test_a_partys_login_before_the_user_id_is_kept_in_the_cookie_signed() -> Non
         "other-salt",  # signed by us, for something else
         "other-keys",  # a signed session holding more than a party's login
         "too-old",  # older than SESSION_COOKIE_AGE
+        "citizen-proved",  # an attempt holding what a login proved (only a key signs it)
     ],
 )
 def test_a_cookie_that_is_not_a_partys_login_signed_by_us_is_no_session(
@@ -215,6 +216,13 @@ def test_a_cookie_that_is_not_a_partys_login_signed_by_us_is_no_session(
     elif cookie == "other-keys":
         value = signing.dumps(
             {**PARTY_LOGIN, "_auth_user_id": "1"}, salt="mitid_portal.sessions.in_browser"
+        )
+    elif cookie == "citizen-proved":
+        attempt = {**PARTY_LOGIN[ATTEMPTS_KEY]["r-1"], "achieved": "substantial"}
+        value = signing.dumps(
+            {**PARTY_LOGIN, ATTEMPTS_KEY: {"r-1": attempt}},
+            salt="mitid_portal.sessions.in_browser",
+            compress=True,
         )
     else:
         settings.SESSION_COOKIE_AGE = 60
@@ -273,3 +281,19 @@ def test_a_session_ends_with_one_delete_compiled_once(monkeypatch: pytest.Monkey
     assert statements(second.flush) == ["DELETE"]
     assert compiled == [] and second.session_key is None
     assert not Session.objects.exists() and SessionStore(key).get("x") is None
+
+
+@pytest.mark.parametrize(
+    "done", [{"achieved": "substantial"}, {"consented": True}, {"identity_at_level": True}]
+)
+def test_an_attempt_holding_what_the_citizen_did_is_a_row_not_a_cookie(
+    done: dict[str, Any],
+) -> None:
+    """A signed cookie is readable by whoever holds it: a consent given, or the level a login
+    reached, is kept in a row."""
+    store = SessionStore()
+    store.update(
+        {**PARTY_LOGIN, ATTEMPTS_KEY: {"r-1": {**PARTY_LOGIN[ATTEMPTS_KEY]["r-1"], **done}}}
+    )
+    assert statements(store.save) == ["INSERT"]
+    assert not in_browser(store.session_key)

@@ -4,12 +4,16 @@ is the redirect to the party with its code, unless a page must come first."""
 from typing import Any
 
 import pytest
+from django.contrib.sessions.models import Session
+from django.core import signing
 from django.test import Client
 
 from authenticators import lifecycle
 from authenticators.models import AppDevice, AppLogin, CodeDevice, Identity
 from login import app_logins
-from relying_parties import services
+from mitid_portal.sessions import _IN_BROWSER_SALT as IN_BROWSER_SALT
+from mitid_portal.sessions import SessionStore, in_browser
+from relying_parties import attempts, services
 from tests.factories import AppDeviceFactory, active_code_device
 from tests.logins import log_in_with_mitid
 from tests.plans import plans_of
@@ -483,3 +487,35 @@ def test_a_party_login_whose_app_is_blocked_in_self_service_in_another_tab_says_
     answer = query_of(client.get(f"/en/relying-parties/{reference}/back/")["Location"])
     assert answer["error"] == "access_denied"
     assert client.get("/en/selfservice/").status_code == 302  # still logged out
+
+
+def test_what_a_login_below_the_level_proved_is_kept_in_a_row_not_in_the_cookie(
+    client: Client, party: Party, jonas_phone: AppDevice
+) -> None:
+    """After a login below the level asked, the attempt holds the level reached and whether
+    the MitID itself is at the level asked: a signed cookie is readable by whoever holds it,
+    so that session is a row (a review read it out of the cookie with base64 and zlib)."""
+    Identity.objects.filter(pk=jonas_phone.identity_id).update(level="high")
+    reference = approved_in_app(client, jonas_phone, party, acr_values=f"{LOA}High")
+    page = client.get(client.get("/en/login/app/")["Location"])
+    assert page.status_code == 403
+    key = client.cookies["sessionid"].value
+    assert not in_browser(key) and Session.objects.filter(pk=key).exists()
+    assert SessionStore(key)[attempts.KEY][reference]["achieved"] == "substantial"
+
+
+def test_an_attempt_altered_since_it_was_checked_is_refused_on_our_page_not_redirected(
+    client: Client, party: Party, jonas_phone: AppDevice, settings: Any
+) -> None:
+    """Only with the secret key could an attempt be altered (a cookie signed anew): oauthlib
+    refuses its address when the code is issued, and the refusal is said here, not sent on
+    to that address as a redirect (a review's defence in depth)."""
+    reference = start(client, party)
+    data = signing.loads(client.cookies["sessionid"].value, salt=IN_BROWSER_SALT)
+    data[attempts.KEY][reference]["credentials"]["redirect_uri"] = "https://evil.example/cb"
+    client.cookies["sessionid"] = signing.dumps(data, salt=IN_BROWSER_SALT, compress=True)
+    type_user_id(client, reference, "J()nas Jen5en")
+    approve_in_app(jonas_phone)
+    answer = client.get("/en/login/app/")
+    assert answer.status_code == 400
+    assert "evil.example" not in answer.get("Location", "")
