@@ -6,7 +6,7 @@ pages; it is kept under login's carried prefix, so the login itself does not los
 
 import secrets
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from django.conf import settings
@@ -76,20 +76,19 @@ class Attempt:
         return not self.level_met(achieved) or self.awaits_consent
 
 
+# What the citizen did or proved in an attempt (a consent, a login below the level asked and
+# what it was at), as against what its party asked.
+CITIZENS_PART = ("consented", "refusal", "achieved", "identity_at_level")
+_UNTOUCHED = {each.name: each.default for each in fields(Attempt) if each.name in CITIZENS_PART}
+
+
 def as_asked(open_ones: dict[str, dict[str, Any]]) -> bool:
-    """Whether the session's attempts hold only what their parties asked: nothing the citizen
-    did or proved yet (a consent, a login below the level asked and what it was at). Only
-    such attempts may be kept in the browser's cookie (`mitid_portal.sessions`), which anyone
-    holding it can read."""
-    untouched = {
-        "consented": False,
-        "refusal": "access_denied",
-        "achieved": "",
-        "identity_at_level": False,
-    }
+    """Whether the session's attempts hold only what their parties asked: their citizen's part
+    as a new attempt has it. Only such attempts may be kept in the browser's cookie
+    (`mitid_portal.sessions`), which anyone holding it can read."""
     return all(
         isinstance(data, dict)
-        and all(data.get(name, value) == value for name, value in untouched.items())
+        and all(data.get(name, value) == value for name, value in _UNTOUCHED.items())
         for data in open_ones.values()
     )
 
