@@ -34,6 +34,18 @@ def test_a_key_memcached_would_refuse_is_warned_of_as_django_does(key: str) -> N
     assert [str(w.message) for w in ours] == [str(w.message) for w in djangos]
 
 
+@pytest.mark.parametrize("key", ["plain", "æøå", "no\u00a0break", "zero\u200bwidth", "tab\tin"])
+def test_a_key_is_warned_of_exactly_when_django_warns_of_it(key: str) -> None:
+    params = {"LOCATION": "a test's own"}
+    with warnings.catch_warnings(record=True) as ours:
+        warnings.simplefilter("always")
+        FragmentCache("ours", params).set(key, 1)
+    with warnings.catch_warnings(record=True) as djangos:
+        warnings.simplefilter("always")
+        LocMemCache("djangos", params).set(key, 1)
+    assert [str(w.message) for w in ours] == [str(w.message) for w in djangos]
+
+
 def _both(**options: object) -> tuple[LocMemCache, LocMemCache]:
     """Ours and Django's local-memory cache, each with a store of its own and the same options."""
     params = {"OPTIONS": options, "TIMEOUT": 300}
