@@ -376,7 +376,8 @@ def test_contact_change_and_confirm(
     assert response.context["form"].has_error("code", "wrong_code")
     page = response.content.decode()
     assert "We have sent a code to 21 21 21 21." in page
-    assert "<title>Error: Type the code from the SMS – MitID</title>" in page  # as the heading
+    # As the heading; the layout writes its dash as an entity (templates/base.html).
+    assert "<title>Error: Type the code from the SMS &ndash; MitID</title>" in page
     assert (
         '<a href="/en/selfservice/contact/?change=1&amp;channel=sms">Change mobile number</a>'
         in page
