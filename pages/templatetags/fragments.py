@@ -38,11 +38,11 @@ def literal(expression: FilterExpression) -> Any:
     return written if isinstance(written, str) else _NOT_LITERAL
 
 
-@lru_cache(maxsize=4096, typed=True)
-def fragment_key(fragment_name: str, *values: Any) -> str:
-    """`make_template_fragment_key`, kept: a value's type is part of the memo (True is not 1
-    here, as their text differs in the key)."""
-    return make_template_fragment_key(fragment_name, values)
+@lru_cache(maxsize=4096)
+def fragment_key(fragment_name: str, *texts: str) -> str:
+    """`make_template_fragment_key` of values with these texts, kept: Django's key is made of
+    each value's `str()` alone, so the texts are all it depends on."""
+    return make_template_fragment_key(fragment_name, texts)
 
 
 class KeptFragmentNode(CacheNode):
@@ -56,11 +56,7 @@ class KeptFragmentNode(CacheNode):
         self.kept_cache_name = cache_name
 
     def render(self, context: Context) -> str:
-        values = [var.resolve(context) for var in self.vary_on]
-        try:
-            key = fragment_key(self.fragment_name, *values)
-        except TypeError:  # a value that cannot be a dictionary's key
-            key = make_template_fragment_key(self.fragment_name, values)
+        key = fragment_key(self.fragment_name, *[str(var.resolve(context)) for var in self.vary_on])
         try:
             fragments = caches[self.kept_cache_name]
         except InvalidCacheBackendError:

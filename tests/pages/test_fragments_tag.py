@@ -88,6 +88,30 @@ def test_values_whose_text_differs_are_fragments_of_their_own() -> None:
         assert render(tag, {"value": value}) == shown
 
 
+class Renamed:
+    """Equal to every other, whose text is what it is called now."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Renamed)
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def test_a_value_is_known_by_its_text_as_in_djangos_key() -> None:
+    tag = "{% cache 600 named who using='fragments' %}{{ who }}{% endcache %}"
+    who = Renamed("Sofie")
+    assert render(tag, {"who": who}) == "Sofie"
+    who.name = "Jonas"
+    assert render(tag, {"who": who}) == "Jonas"
+
+
 def test_a_value_that_cannot_be_a_dictionary_key_still_varies_the_fragment() -> None:
     tag = "{% cache 600 listed items using='fragments' %}{{ items|join:',' }}{% endcache %}"
     assert render(tag, {"items": ["a", "b"]}) == "a,b"
