@@ -61,12 +61,22 @@ def worker_queue(transactional_db: None) -> Iterator[str]:
     celery_app.conf.task_always_eager = False
     celery_app.conf.task_default_queue = queue
     try:
+        _wait_until_ready(worker)
         yield queue
     finally:
         celery_app.conf.task_always_eager = eager
         celery_app.conf.task_default_queue = default_queue
         worker.terminate()
         worker.wait(timeout=20)
+
+
+def _wait_until_ready(worker: subprocess.Popen[bytes]) -> None:
+    """Until the worker answers a ping: on CI's two busy cores, starting it (Django and the
+    portal imported) has taken most of the time the delivery is given below."""
+    deadline = time.monotonic() + 90
+    while not celery_app.control.ping(timeout=0.5):
+        assert worker.poll() is None, f"the worker stopped ({worker.returncode})"
+        assert time.monotonic() < deadline, "the worker did not answer a ping within 90 s"
 
 
 def test_a_queued_sms_is_delivered_by_the_worker(worker_queue: str) -> None:
