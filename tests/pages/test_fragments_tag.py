@@ -14,6 +14,9 @@ from django.templatetags.cache import CacheNode
 from pages.templatetags.fragments import KeptFragmentNode
 
 TEMPLATES_DIR = settings.BASE_DIR / "templates"
+ENGINE = engines["django"].engine
+# Django's own tag, loaded under the same name, to compare with.
+DJANGOS = Engine(libraries={"fragments": "django.templatetags.cache"})
 
 
 def node(source: str, engine: Engine | None = None) -> CacheNode:
@@ -21,11 +24,6 @@ def node(source: str, engine: Engine | None = None) -> CacheNode:
     found = [each for each in compiled.nodelist if isinstance(each, CacheNode)]
     assert len(found) == 1
     return found[0]
-
-
-ENGINE = engines["django"].engine
-# Django's own tag, loaded under the same name, to compare with.
-DJANGOS = Engine(libraries={"fragments": "django.templatetags.cache"})
 
 
 @pytest.fixture(autouse=True)
