@@ -3,11 +3,12 @@ on a wide screen, in a dialog on a narrow one)."""
 
 from django import template
 from django.core.cache import caches
-from django.core.cache.utils import make_template_fragment_key
 from django.template.context import Context
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
+
+from pages.templatetags.fragments import fragment_key
 
 register = template.Library()
 
@@ -23,8 +24,7 @@ def step_list(context: Context) -> SafeString:
     if "enrollment_step_list" not in kept:
         steps = context["steps"]
         # Each item as its tuple of values (tuple's own repr: no Python call an item).
-        shape = [get_language(), *map(tuple.__repr__, steps)]
-        key = make_template_fragment_key("enrollment_step_list", shape)
+        key = fragment_key("enrollment_step_list", get_language(), *map(tuple.__repr__, steps))
         fragments = caches["fragments"]
         made = fragments.get(key)
         if made is None:
