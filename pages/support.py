@@ -5,6 +5,8 @@ from datetime import time
 
 from django.utils.formats import time_format
 from django.utils.functional import Promise
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from .phones import readable_phone_number
@@ -18,9 +20,15 @@ class Hours:
     opens: time
     closes: time
 
+    def _times(self) -> tuple[str, str]:
+        return time_format(self.opens, "TIME_FORMAT"), time_format(self.closes, "TIME_FORMAT")
+
     def __str__(self) -> str:
-        opens, closes = (time_format(t, "TIME_FORMAT") for t in (self.opens, self.closes))
-        return f"{opens}–{closes}"
+        return "–".join(self._times())
+
+    def as_html(self) -> SafeString:
+        """The same with the dash as an entity, for the layout (templates/base.html says why)."""
+        return format_html("{}&ndash;{}", *self._times())
 
 
 class Dialled:

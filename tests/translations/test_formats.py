@@ -117,6 +117,8 @@ def test_a_pick_up_time_is_written_the_way_of_the_language() -> None:
 def test_support_hours_follow_the_language(language: str, weekdays: str) -> None:
     with translation.override(language):
         assert str(MITID_SUPPORT.hours[0][1]) == weekdays
+        # In the layout, the same times with the dash as an entity.
+        assert MITID_SUPPORT.hours[0][1].as_html() == weekdays.replace("–", "&ndash;")
 
 
 @pytest.mark.django_db
