@@ -148,7 +148,7 @@ bench-peers: compilemessages static $(PEERS_VENV)/.installed
 bench-peers-instructions: compilemessages static $(PEERS_VENV)/.installed
 	$(BIN)/python -m bench.peers.instructions $(BENCH_PEERS_INSTRUCTIONS_ARGS)
 
-## make bench: every figure of the README's Benchmarks, one after the other (about 40 minutes,
+## make bench: every figure of the README's Benchmarks, one after the other (about 30 minutes,
 ## the machine otherwise quiet): (a) to (d), the peers' logins, the relying-party login. Each
 ## prints its table and saves its result in bench/results/. Needs wrk and valgrind
 ## (apt-get install -y wrk valgrind).
