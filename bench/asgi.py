@@ -14,6 +14,10 @@ from mitid_portal.handlers import asgi_application
 
 django_asgi_app = asgi_application()
 
+from mitid_portal import collector  # noqa: E402
+
+collector.tune()  # as mitid_portal.asgi does; BENCH_GC_THRESHOLD below overrides it
+
 from channels.generic.websocket import AsyncJsonWebsocketConsumer  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.sessions import SessionMiddlewareStack  # noqa: E402

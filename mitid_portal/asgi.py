@@ -11,6 +11,10 @@ from mitid_portal.handlers import asgi_application
 # own handler (mitid_portal.handlers).
 django_asgi_app = asgi_application()
 
+from mitid_portal import collector  # noqa: E402
+
+collector.tune()
+
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.sessions import SessionMiddlewareStack  # noqa: E402
 

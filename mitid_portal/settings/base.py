@@ -498,6 +498,10 @@ APP_LOGIN_SECONDS = env_int("APP_LOGIN_SECONDS", 180)
 # are closed at once with "try again later" and their pages poll (`login.consumers`).
 APP_LOGIN_SOCKETS_PER_CLIENT = env_int("APP_LOGIN_SOCKETS_PER_CLIENT", 30)
 APP_LOGIN_FRAME_MAX_AGE_SECONDS = env_int("APP_LOGIN_FRAME_MAX_AGE_SECONDS", 5)
+# The ASGI process (the websockets' server) collects the garbage collector's young generation
+# every this many allocations, not Python's 700, so that ten thousand QR frames a second do not
+# bring on full collections of every socket's objects (`mitid_portal.collector`); 0 keeps 700.
+ASGI_GC_THRESHOLD = env_int("ASGI_GC_THRESHOLD", 50_000)
 
 # Where browsers open websockets: empty for the same origin (one ASGI server, or a proxy that
 # sends /ws/ to the websocket server); "ws://localhost:8001" when they are served apart.
