@@ -14,9 +14,9 @@ def tune() -> None:
     frame's send still holds then is promoted as if it lived long; those promotions bring on
     full collections, and a full collection of the 1.2 million objects of 10,000 sockets takes
     about a second, in which no socket gets a frame (`python -m bench.frames --logins 10000`:
-    a lag p99 of 1466.0 and 1930.7 ms in two of three runs at 700, 4.3 ms at 50,000, the
-    memory a socket the same). Sockets that open and close still bring full collections, less
-    often: the long-lived objects they leave are what Python counts for one.
+    a lag p99 of 1466.0 and 1930.7 ms in two of three runs at 700, 3.3 and 4.1 ms in two runs
+    at 50,000, with no more memory a socket). Sockets that open and close still bring full
+    collections, less often: the long-lived objects they leave are what Python counts for one.
     """
     threshold = settings.ASGI_GC_THRESHOLD
     if threshold:
