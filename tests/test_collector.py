@@ -13,24 +13,22 @@ from django.test import override_settings
 from mitid_portal import collector
 
 
-@pytest.fixture
-def thresholds() -> Iterator[tuple[int, int, int]]:
-    """The process's thresholds before the test, and again after it."""
+@pytest.fixture(autouse=True)
+def _pythons_thresholds() -> Iterator[None]:
+    """Python's own thresholds for the test, and the process's again after it."""
     before = gc.get_threshold()
     gc.set_threshold(700, 10, 10)
-    yield gc.get_threshold()
+    yield
     gc.set_threshold(*before)
 
 
-def test_the_young_generation_is_collected_as_often_as_the_setting_says(
-    thresholds: tuple[int, int, int],
-) -> None:
+def test_the_young_generation_is_collected_as_often_as_the_setting_says() -> None:
     with override_settings(ASGI_GC_THRESHOLD=50_000):
         collector.tune()
     assert gc.get_threshold() == (50_000, 10, 10)  # the older generations as they were
 
 
-def test_nought_keeps_pythons_own(thresholds: tuple[int, int, int]) -> None:
+def test_nought_keeps_pythons_own() -> None:
     with override_settings(ASGI_GC_THRESHOLD=0):
         collector.tune()
     assert gc.get_threshold() == (700, 10, 10)
