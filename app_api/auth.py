@@ -5,7 +5,10 @@
 
 The signing string is the method, the path with its query, `created`, the nonce and the SHA-256
 of the body, one per line. A request is good for a short while and only once: the nonce is
-remembered in the cache (Redis when `REDIS_URL` is set, so every server process sees it).
+remembered in the cache (Redis when `REDIS_URL` is set, so every server process sees it). A
+cache that forgets (a Redis restarted without its append-only file, a key evicted, a process's
+own memory when there is no Redis) cannot tell a replay of what it held from a new request: it
+keeps the second from which it remembers, and a request signed before that is refused as stale.
 """
 
 import hashlib
@@ -34,6 +37,19 @@ _device_by_key = OneByKey(
     lambda key_id: AppDevice.objects.filter(key_id=key_id),
     keys=(AppDevice._meta.get_field("key_id"),),
 )
+
+
+# The second from which the cache holds every nonce it was given. Kept without expiry beside
+# the nonces, so it goes when they go; the first signed request after that sets it anew.
+NONCES_SINCE_KEY = "app-nonces-since"
+
+
+def nonces_remembered_since() -> int:
+    """The second from which every nonce is remembered: set by the first request that finds it
+    missing, to that request's second (`get_or_set` keeps the first writer's)."""
+    since = cache.get_or_set(NONCES_SINCE_KEY, lambda: int(time.time()), timeout=None)
+    assert since is not None  # the default is never None
+    return int(since)
 
 
 class Unauthenticated(Refused):
@@ -101,6 +117,10 @@ def authenticate(request: HttpRequest) -> AppDevice:
     if not app_keys.verify_signature(device.public_key, message, fields["signature"]):
         raise _failed(client, "bad_signature")
     if abs(time.time() - created) > settings.APP_REQUEST_MAX_SKEW_SECONDS:
+        raise Unauthenticated("stale_request")
+    # Signed before the cache began to remember: its nonce may have been seen and forgotten.
+    # A phone whose clock runs behind is refused for that much longer after the cache forgot.
+    if created < nonces_remembered_since():
         raise Unauthenticated("stale_request")
     # Remembered for longer than a request stays good, so no replay outlives its nonce.
     if not cache.add(

@@ -177,6 +177,50 @@ def test_an_old_signed_request_is_stale(app_api: AppApi, phone: AppDevice, setti
     assert code(response) == (401, "stale_request")
 
 
+def test_a_request_signed_before_the_cache_forgot_its_nonces_is_refused(
+    app_api: AppApi, phone: AppDevice
+) -> None:
+    """A cache that lost its data (a Redis restarted without its append-only file) no longer
+    knows which nonces it saw: a request signed before that is refused, and a new one is not."""
+    from django.core.cache import cache
+
+    from tests.caches import empty_cache
+
+    created = int(time.time()) - 30  # a phone whose clock runs half a minute behind
+    cache.set(api_auth.NONCES_SINCE_KEY, created - 60, timeout=None)
+    header = api_auth.authorization_header(
+        key_id=str(phone.key_id),
+        private_key=phone.private_key,
+        method="GET",
+        path=f"{API}/logins",
+        body=b"",
+        created=created,
+    )
+    assert app_api.call("GET", "/logins", headers={"Authorization": header}).status_code == 200
+    assert code(app_api.call("GET", "/logins", headers={"Authorization": header}))[1] == (
+        "replayed_request"
+    )
+
+    empty_cache()  # the nonce is forgotten, and so is the second from which they were kept
+    assert code(app_api.call("GET", "/logins", headers={"Authorization": header})) == (
+        401,
+        "stale_request",
+    )
+    assert cache.get(api_auth.NONCES_SINCE_KEY) > created
+    # What the phone signs now is good, and once.
+    assert app_api.call("GET", "/logins", signer=phone).status_code == 200
+
+
+def test_the_second_the_nonces_are_kept_from_is_the_first_writers(phone: AppDevice) -> None:
+    from django.core.cache import cache
+
+    cache.delete(api_auth.NONCES_SINCE_KEY)
+    first = api_auth.nonces_remembered_since()
+    assert abs(first - time.time()) < 2
+    cache.set(api_auth.NONCES_SINCE_KEY, first - 100, timeout=None)  # another process's
+    assert api_auth.nonces_remembered_since() == first - 100
+
+
 def test_a_signature_covers_the_body(app_api: AppApi, phone: AppDevice, login: AppLogin) -> None:
     header = api_auth.authorization_header(
         key_id=str(phone.key_id),

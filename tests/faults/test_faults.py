@@ -105,6 +105,41 @@ def test_redis_down_asks_citizens_and_apps_to_try_again_and_then_serves_them(
     assert pending_logins().status_code == 200
 
 
+def test_a_request_replayed_after_redis_lost_its_nonces_is_refused(
+    transactional_db: None, redis: Redis
+) -> None:
+    """Proves: a signed App API request sent once, then sent again after Redis restarted
+    without its data (so without the nonces it held), is refused as stale and not served
+    twice; what the phone signs after the restart is served."""
+    phone = AppDeviceFactory()
+
+    def signed() -> str:
+        return api_auth.authorization_header(
+            key_id=str(phone.key_id),
+            private_key=phone.private_key,
+            method="GET",
+            path="/api/app/v1/logins",
+            body=b"",
+        )
+
+    def pending_logins(header: str) -> HttpResponseBase:
+        return Client().get("/api/app/v1/logins", headers={"Authorization": header})
+
+    assert pending_logins(signed()).status_code == 200  # Redis keeps its nonces from now
+    time.sleep(1.1)  # a second later than that, so the next request is signed after it
+    captured = signed()
+    assert pending_logins(captured).status_code == 200
+    assert json.loads(pending_logins(captured).content)["error"]["code"] == "replayed_request"
+
+    redis.stop()
+    redis.start()  # with nothing on disk: the nonces are gone
+    time.sleep(1.1)  # the replay comes in a later second than the one it was signed in
+    replayed = pending_logins(captured)
+    assert replayed.status_code == 401
+    assert json.loads(replayed.content)["error"]["code"] == "stale_request"
+    assert pending_logins(signed()).status_code == 200
+
+
 def test_a_hung_redis_holds_a_citizen_only_for_the_cache_timeout(
     demo_people: None, redis: Redis
 ) -> None:
