@@ -6,9 +6,9 @@
 The signing string is the method, the path with its query, `created`, the nonce and the SHA-256
 of the body, one per line. A request is good for a short while and only once: the nonce is
 remembered in the cache (Redis when `REDIS_URL` is set, so every server process sees it). A
-cache that forgets (a Redis restarted without its append-only file, a key evicted, a process's
-own memory when there is no Redis) cannot tell a replay of what it held from a new request: it
-keeps the second from which it remembers, and a request signed before that is refused as stale.
+cache that forgets (a Redis restarted without its append-only file, a process's own memory when
+there is no Redis) cannot tell a replay of what it held from a new request: it keeps the second
+from which it remembers, and a request signed before that is refused as stale.
 """
 
 import hashlib
