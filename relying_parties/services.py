@@ -20,6 +20,7 @@ from oauth2_provider.models import (
     AbstractApplication,
     get_access_token_model,
     get_application_model,
+    get_id_token_model,
 )
 from oauth2_provider.settings import oauth2_settings
 
@@ -362,10 +363,12 @@ CODE_REUSED_WORDS = {CODE_REUSED_TOKENS_REVOKED: _("the tokens of the first use 
 def refuse_reused_code(party_login: PartyLogin) -> None:
     """A code that was already swapped came again: someone else may hold it, so the tokens it
     was swapped for are revoked (RFC 6749 section 4.1.2)."""
+    # By key, not through the login as read: the same code sent again several times at once,
+    # another such request may have revoked them since (its row is then gone, not a 500).
     if party_login.access_token_id is not None:  # (no refresh token goes with it: server.py)
         get_access_token_model().objects.filter(pk=party_login.access_token_id).delete()
-    if party_login.id_token is not None:
-        party_login.id_token.revoke()
+    if party_login.id_token_id is not None:
+        get_id_token_model().objects.filter(pk=party_login.id_token_id).delete()
     audit.record(
         AuditEntry.Action.CODE_REUSED,
         by=None,

@@ -544,6 +544,29 @@ def test_a_code_swapped_by_another_request_meanwhile_revokes_what_that_request_g
     assert AccessToken.objects.count() == 0, "neither request's access token is left"
 
 
+def test_a_code_sent_again_while_another_such_request_revokes_its_tokens_is_refused(
+    client: Client, party: Party, jonas_phone: AppDevice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A swapped code sent again several times at once: each request reads the login with its
+    tokens, and the first to refuse it deletes them; the others, finding them gone, answer
+    `invalid_grant` and record the reuse too (a probe saw a 500 here)."""
+    code = query_of(log_in_with_app(client, party, jonas_phone))["code"]
+    status, _tokens = exchange(client, party, code)
+    assert status == 200
+    read = MitIDValidator._client_login
+
+    def read_then_revoked_elsewhere(self: MitIDValidator, *args: object, **kwargs: object):
+        party_login = read(self, *args, **kwargs)
+        AccessToken.objects.all().delete()  # the other request's refusal commits
+        IDToken.objects.all().delete()
+        return party_login
+
+    monkeypatch.setattr(MitIDValidator, "_client_login", read_then_revoked_elsewhere)
+    status, body = exchange(client, party, code)
+    assert (status, body["error"]) == (400, "invalid_grant")
+    assert AuditEntry.objects.filter(action="oidc_code_reused").count() == 1
+
+
 def test_an_expired_code_is_refused(client: Client, party: Party, jonas_phone: AppDevice) -> None:
     code = query_of(log_in_with_app(client, party, jonas_phone))["code"]
     PartyLogin.objects.update(code_expires=timezone.now() - timedelta(seconds=1))
