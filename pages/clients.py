@@ -8,17 +8,20 @@ first address that is not a trusted proxy is the client. Everything left of it m
 """
 
 import ipaddress
+from collections.abc import Callable
 from functools import lru_cache
 from itertools import count
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 from ipware import get_client_ip
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 FORWARDED_FOR = ("HTTP_X_FORWARDED_FOR",)
+# Headers by which a proxy tells how the client connected (`SECURE_PROXY_SSL_HEADER`'s).
+FORWARDED_SCHEME = ("HTTP_X_FORWARDED_PROTO",)
 
 
 def client_address(request: HttpRequest) -> str:
@@ -43,6 +46,26 @@ def client_address(request: HttpRequest) -> str:
         if not _is_trusted(address):
             break
     return client
+
+
+class ForwardedSchemeMiddleware:
+    """Whether the request came over HTTPS is believed from `X-Forwarded-Proto` (production's
+    `SECURE_PROXY_SSL_HEADER`) only when a trusted proxy sent the request: Django reads that
+    header from whoever connected, so a client reaching the server directly could call its
+    plain HTTP request secure (no redirect to HTTPS, `is_secure()` true). First in the list,
+    before Django's SecurityMiddleware asks."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        meta = request.META
+        if any(header in meta for header in FORWARDED_SCHEME) and not _is_trusted(
+            meta.get("REMOTE_ADDR", "") or ""
+        ):
+            for header in FORWARDED_SCHEME:
+                meta.pop(header, None)
+        return self.get_response(request)
 
 
 def _is_trusted(address: str) -> bool:

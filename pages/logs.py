@@ -1,6 +1,6 @@
 """Structured logs: one JSON object a line, a request id per request, no CPR number or query string.
 
-`RequestLogMiddleware` (first in MIDDLEWARE) gives each request an id (the caller's
+`RequestLogMiddleware` (at the top of MIDDLEWARE) gives each request an id (the caller's
 `X-Request-ID` when it is well-formed, else a new one), echoes it in the response, keeps it for
 every line logged while the request runs, and writes the access log line itself: method, path
 without its query string (staff search the admin by CPR number with a GET), status, duration,

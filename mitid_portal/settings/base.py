@@ -78,8 +78,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that every line logged for a request carries its id, and the access log
-    # sees every response (static files included).
+    # A proxy's word on the scheme, from trusted proxies alone, before anyone asks for it.
+    "pages.clients.ForwardedSchemeMiddleware",
+    # So that every line logged for a request carries its id, and the access log sees every
+    # response (static files included).
     "pages.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so that static files carry the headers too.
@@ -108,6 +110,7 @@ MIDDLEWARE = [
 # for the host).
 APP_API_PREFIX = "/api/app/v1/"
 MACHINE_MIDDLEWARE = [
+    "pages.clients.ForwardedSchemeMiddleware",
     "pages.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "pages.security.PermissionsPolicyMiddleware",

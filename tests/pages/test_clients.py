@@ -4,9 +4,10 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpResponse
 from django.test import RequestFactory
 
-from pages.clients import client_address
+from pages.clients import ForwardedSchemeMiddleware, client_address
 
 PROXY = "10.0.0.2"
 
@@ -74,3 +75,43 @@ def test_a_misconfigured_proxy_list_fails_loudly(settings: Any) -> None:
     settings.TRUSTED_PROXIES = ["10.0.0.0/8", "proxy.example"]
     with pytest.raises(ImproperlyConfigured):
         client_address(request(PROXY, "198.51.100.1"))
+
+
+def _is_secure_after_the_middleware(peer: str, settings: Any) -> bool:
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    request = RequestFactory().get("/", REMOTE_ADDR=peer, HTTP_X_FORWARDED_PROTO="https")
+    seen: list[bool] = []
+
+    def view(request: Any) -> HttpResponse:
+        seen.append(request.is_secure())
+        return HttpResponse()
+
+    ForwardedSchemeMiddleware(view)(request)
+    return seen[0]
+
+
+def test_a_client_that_says_https_is_not_believed_without_a_trusted_proxy(settings: Any) -> None:
+    settings.TRUSTED_PROXIES = []
+    assert not _is_secure_after_the_middleware("203.0.113.9", settings)
+    settings.TRUSTED_PROXIES = ["10.0.0.7"]
+    assert not _is_secure_after_the_middleware("203.0.113.9", settings)
+
+
+def test_a_trusted_proxy_that_says_https_is_believed(settings: Any) -> None:
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
+    assert _is_secure_after_the_middleware("10.0.0.7", settings)
+
+
+@pytest.mark.django_db
+def test_production_sends_a_plain_request_to_https_whatever_the_client_says(
+    settings: Any, client: Any
+) -> None:
+    """As a probe found under production settings with TRUSTED_PROXIES=none: a client's own
+    `X-Forwarded-Proto: https` skipped the redirect to HTTPS."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+    settings.TRUSTED_PROXIES = []
+    response = client.get("/en/", headers={"X-Forwarded-Proto": "https"})
+    assert response.status_code == 301 and response["Location"] == "https://testserver/en/"
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]  # the test client's peer, now a trusted proxy
+    assert client.get("/en/", headers={"X-Forwarded-Proto": "https"}).status_code == 200
