@@ -17,7 +17,9 @@ from typing import Any
 import requests
 from asgiref.sync import sync_to_async
 from authlib.integrations.base_client import OAuthError
+from authlib.integrations.django_client import DjangoOAuth2App
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.db import connections
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -46,6 +48,17 @@ LEVELS = {
 
 def _portal(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
+
+
+def _client(request: HttpRequest) -> DjangoOAuth2App:
+    """The bank's OpenID Connect client for the portal at the address this browser uses, if the
+    bank is registered there (`DEMO_BANK_ORIGINS`): the client fetches that address's discovery
+    document and sends the bank's secret to the token endpoint it names, so never to an
+    address a request's `Host` header made up (Django's `ALLOWED_HOSTS` pass any port)."""
+    portal = _portal(request)
+    if portal not in settings.DEMO_BANK_ORIGINS:
+        raise DisallowedHost(f"The Demo Bank is not registered at {portal}")
+    return client_for(portal)
 
 
 def _levels_page(request: HttpRequest) -> str:
@@ -111,7 +124,7 @@ def _authorize(request: HttpRequest, asked: str, **extra: str) -> HttpResponseBa
     request.session[LANGUAGE_KEY] = language
     # What the citizen asked for, so that a refusal says what did not happen.
     request.session[SESSION_KEY] = {**request.session.get(SESSION_KEY, {}), "asked": asked}
-    client = client_for(_portal(request))
+    client = _client(request)
     return client.authorize_redirect(
         request, _callback(request), acr_values=ACR_SUBSTANTIAL, ui_locales=language, **extra
     )
@@ -135,7 +148,7 @@ def _back(request: HttpRequest) -> HttpResponseBase:
     """The portal sent the citizen back: swap the code for tokens (Authlib checks the ID
     token's signature against the JWKS, the issuer, the audience and the nonce)."""
     state = dict(request.session.get(SESSION_KEY, {}))
-    client = client_for(_portal(request))
+    client = _client(request)
     try:
         token = client.authorize_access_token(request)
         userinfo = dict(client.userinfo(token=token))
@@ -178,7 +191,7 @@ def _log_out(request: HttpRequest) -> HttpResponseBase:
     if language:
         request.session[LANGUAGE_KEY] = language
     request.session[SESSION_KEY] = {"logging_out": True}  # the way back says so (logged_out)
-    client = client_for(_portal(request))
+    client = _client(request)
     return client.logout_redirect(
         request,
         post_logout_redirect_uri=request.build_absolute_uri(

@@ -39,9 +39,15 @@ def test_database_url() -> str:
 
 @contextmanager
 def asgi_server(**environment: str) -> Iterator[str]:
-    """Serve the portal in a new process; yields its base URL (on localhost)."""
+    """Serve the portal in a new process; yields its base URL (on localhost), which is also
+    where its Demo Bank answers (as `make run` sets `DEMO_BANK_ORIGINS` by its port)."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": test_database_url(), **environment}
+    env = {
+        **os.environ,
+        "DATABASE_URL": test_database_url(),
+        "DEMO_BANK_ORIGINS": f"http://localhost:{port}",
+        **environment,
+    }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     process = subprocess.Popen(
         [

@@ -1,9 +1,35 @@
 """The Demo Bank's return from the portal: anything but a good code is said on its page."""
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _bank_at_this_server(settings: Any) -> None:
+    settings.DEMO_BANK_ORIGINS = ["http://testserver"]
+
+
+def test_the_bank_sends_nothing_to_an_address_it_is_not_registered_at(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bank's client fetches the portal's discovery document from the address the browser
+    used and sends the bank's secret to the token endpoint it names: a `Host` that Django lets
+    through (any port of localhost) but the bank is not registered at gets a 400, and nothing
+    is fetched (a probe's finding: the bank asked a listener on another port)."""
+    from demo_bank import views
+
+    asked: list[str] = []
+    monkeypatch.setattr(views, "client_for", lambda portal: asked.append(portal))
+    for path in ("/en/demo-bank/log-in/", "/en/demo-bank/transfer/", "/en/demo-bank/log-out/"):
+        response = client.post(path, HTTP_HOST="localhost:8777")
+        assert response.status_code == 400, path
+    response = client.get("/demo-bank/callback/?code=x&state=y", HTTP_HOST="localhost:8777")
+    assert response.status_code == 400
+    assert asked == []
 
 
 def test_a_return_the_bank_did_not_start_is_said_not_raised(client: Client) -> None:

@@ -8,11 +8,12 @@ process. The bank makes them on a worker thread, so the database is transactiona
 """
 
 import re
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 import requests
-from django.test import Client, override_settings
+from django.test import Client
 
 from authenticators.models import AppDevice
 from demo_bank.sessions import COOKIE_NAME
@@ -24,10 +25,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def bank(monkeypatch: pytest.MonkeyPatch) -> None:
+def bank(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
     """The Demo Bank registered for this test server, its calls to the portal carried here."""
-    with override_settings(DEMO_BANK_ORIGINS=[BASE]):
-        seed_demo_bank()
+    settings.DEMO_BANK_ORIGINS = [BASE]
+    seed_demo_bank()
     portal = DjangoTransport()
     elsewhere = requests.Session.get_adapter
 
