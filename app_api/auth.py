@@ -42,12 +42,21 @@ _device_by_key = OneByKey(
 # The second from which the cache holds every nonce it was given. Kept without expiry beside
 # the nonces, so it goes when they go; the first signed request after that sets it anew.
 NONCES_SINCE_KEY = "app-nonces-since"
+# How far before its own arrival that first request sets it: a request is signed a moment
+# before it arrives, often in the second before, and a phone's first request after the cache
+# forgot must not be refused for that (a browser test was, now and then). A request captured
+# in that second before a restart, and sent again within it after, is the window left.
+NONCES_SINCE_LEEWAY_SECONDS = 1
 
 
 def nonces_remembered_since() -> int:
     """The second from which every nonce is remembered: set by the first request that finds it
-    missing, to that request's second (`get_or_set` keeps the first writer's)."""
-    since = cache.get_or_set(NONCES_SINCE_KEY, lambda: int(time.time()), timeout=None)
+    missing, to a second before that request's (`get_or_set` keeps the first writer's)."""
+    since = cache.get_or_set(
+        NONCES_SINCE_KEY,
+        lambda: int(time.time()) - NONCES_SINCE_LEEWAY_SECONDS,
+        timeout=None,
+    )
     assert since is not None  # the default is never None
     return int(since)
 
