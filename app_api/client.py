@@ -176,7 +176,8 @@ class AppClient:
     def scan(self, frame: str) -> dict[str, Any]:
         """A QR frame read off a screen, or the link a login page on this phone opened."""
         if "#autostart=" in frame:
-            token, _dot, autostart = frame.split("#autostart=", 1)[1].partition(".")
+            token, _dot, rest = frame.split("#autostart=", 1)[1].partition(".")
+            autostart = rest.split("&", 1)[0]  # what follows is the page to go back to
             return self._post(
                 "/logins/open", {"token": token, "autostart": autostart}, signed_by=self.signer()
             )

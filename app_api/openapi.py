@@ -314,8 +314,10 @@ OPENAPI: dict[str, Any] = {
             "post": {
                 "operationId": "openLogin",
                 "summary": "The app was opened from a login page on the same phone",
-                "description": "The page links to the app with `#autostart=<token>.<autostart>`"
-                "; the app sends both here, in place of a scanned frame.",
+                "description": "The page links to the app with `#autostart=<token>.<autostart>"
+                "&return=<path>`; the app sends the first two here, in place of a scanned frame, "
+                "and once it has approved or rejected, goes back to the page at `<path>` (on the "
+                "page's own site), which then goes on.",
                 "security": SIGNED,
                 "requestBody": {
                     "required": True,

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -304,11 +304,15 @@ class PendingLoginMixin:
 
 def app_link(request: HttpRequest, login: AppLogin) -> str:
     """The link that opens the app on this phone with the login's secret (in the fragment,
-    which no server sees), as a scan would have."""
+    which no server sees), as a scan would have, and the page to go back to once the app has
+    its answer (this page, which then goes on)."""
     base = settings.APP_LINK
     if not base and settings.DEMO_MODE:
         base = reverse("app_demo:app")
-    return f"{base}#autostart={login.token}.{login.autostart}" if base else ""
+    if not base:
+        return ""
+    back = quote(reverse("login:app"), safe="/")
+    return f"{base}#autostart={login.token}.{login.autostart}&return={back}"
 
 
 def _waited_on(request: HttpRequest) -> AppLogin | None:

@@ -20,6 +20,7 @@
   var record = root.dataset.phone === "1" ? "app" : "app-" + root.dataset.phone;
   var state = { installation: "", accounts: {} };
   var current = null; // the login being shown for approval
+  var openedBy = null; // the login a page on this phone opened the app for, and its way back
   var activating = ""; // the user-ID being activated
   var passport = null; // the passport in the citizen's hand (demo: a passport file)
   var road = null; // the passport road under way: its enrollment token
@@ -155,6 +156,7 @@
   // Screens and messages.
   function show(name, quietly) {
     document.getElementById("app-elsewhere").hidden = true;
+    document.getElementById("app-return").hidden = true;
     root.querySelectorAll("[data-screen]").forEach(function (screen) { screen.hidden = screen.dataset.screen !== name; });
     var heading = root.querySelector("[data-screen='" + name + "'] h2");
     if (heading && !quietly) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
@@ -636,11 +638,11 @@
       return sign(state.accounts[userId].key, current.signing_input).then(function (signature) {
         var body = { signature: signature, pin: form.pin.value };
         return call("POST", "/logins/" + current.token + "/approve", body, userId);
-      }).then(function () { form.reset(); say(texts.approved); home(); });
+      }).then(function () { form.reset(); say(texts.approved); home(); offerTheWayBack(); });
     },
     reject: function () {
       return call("POST", "/logins/" + current.token + "/reject", {}, accountFor(current))
-        .then(function () { say(texts.rejected); home(); });
+        .then(function () { say(texts.rejected); home(); offerTheWayBack(); });
     },
 
     // Copying MitID: the old phone shows the QR code and confirms; the new one scans it.
@@ -783,11 +785,31 @@
       box.hidden = !phones.length;
     });
   }
-  // Opened from a login page on this phone: the link carries the login and its secret.
+  // Opened from a login page on this phone: the link carries the login and its secret, and
+  // the page to go back to once the app has its answer (as a phone switches back to the
+  // browser). Only a path on this site: the link is anyone's to make.
+  function pageToGoBackTo(hash) {
+    var match = /[#&]return=([^&#]*)/.exec(hash);
+    if (!match) { return null; }
+    try {
+      var path = decodeURIComponent(match[1]);
+      return /^\/(?![\/\\])/.test(path) ? path : null;
+    } catch (malformed) {
+      return null;
+    }
+  }
+  function offerTheWayBack() {
+    if (!openedBy || openedBy.token !== current.token || !openedBy.back) { return; }
+    var box = document.getElementById("app-return");
+    box.querySelector("a").setAttribute("href", openedBy.back);
+    box.hidden = false;
+    box.querySelector("a").focus();
+  }
   function openedFromPage() {
     var match = /[#&]autostart=([0-9a-f-]{36})\.([0-9a-f]+)/.exec(location.hash);
     if (!match) { return false; }
     var hash = location.hash;
+    var back = pageToGoBackTo(hash);
     history.replaceState(null, "", location.pathname + location.search);
     if (!signer()) {
       home(true);
@@ -796,7 +818,10 @@
       return true;
     }
     call("POST", "/logins/open", { token: match[1], autostart: match[2] }, signer())
-      .then(present).catch(function (error) {
+      .then(function (login) {
+        openedBy = { token: login.token, back: back };
+        present(login);
+      }).catch(function (error) {
         home(true);
         fail(error);
         if (error.message === "not_for_this_app") { offerOtherPhones(hash); }

@@ -166,6 +166,14 @@ def test_a_login_opened_on_the_wrong_demo_phone_offers_the_one_with_the_user_id(
     expect(page.get_by_text("There is no active user-ID on this phone")).to_be_visible()
     page.get_by_role("link", name="Phone 3").click()
     expect(page.get_by_text("Log in to MitID.dk")).to_be_visible()
+    # Approved there, the app offers the way back to the page, as a phone switches back to
+    # the browser (a walk found "Go back to the screen" with nothing to go back by).
+    page.get_by_label("PIN", exact=True).fill("246810")
+    page.get_by_role("button", name="Approve").click()
+    expect(page.get_by_text("Approved. Go back to the screen.")).to_be_visible()
+    page.get_by_role("link", name="Back").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your MitID")
+    assert AppLogin.objects.filter(status="completed").count() == 1
 
 
 def test_the_simulator_says_its_app_is_blocked_and_active_again_when_it_is_lifted(

@@ -607,7 +607,9 @@ def test_open_the_app_on_this_phone_instead_of_scanning(
     assert "Open the MitID app on this phone and approve." in page.content.decode()
     assert 'data-testid="open-app">Open the MitID app</a>' in page.content.decode()
     login = AppLogin.objects.get(status="waiting")
-    assert page.context["app_link"] == (f"/en/demo/app/#autostart={login.token}.{login.autostart}")
+    assert page.context["app_link"] == (
+        f"/en/demo/app/#autostart={login.token}.{login.autostart}&return=/en/login/app/"
+    )
     # The phone's app is opened by that link, and only then holds the login.
     assert not app_logins.pending(jonas_phone).exists()
     app_logins.open_on_phone(signer=jonas_phone, token=str(login.token), autostart=login.autostart)
