@@ -186,10 +186,10 @@ def _log_out(request: HttpRequest) -> HttpResponseBase:
     """Log out of the bank (a new, empty session but for the language), and of MitID
     (RP-initiated logout)."""
     state = request.session.get(SESSION_KEY, {})
-    language = request.session.get(LANGUAGE_KEY)
     request.session.flush()
-    if language:
-        request.session[LANGUAGE_KEY] = language
+    # The way back says it in the language of the page the button was on (the customer may
+    # have switched since the login, whose language the session kept).
+    request.session[LANGUAGE_KEY] = translation.get_language()
     request.session[SESSION_KEY] = {"logging_out": True}  # the way back says so (logged_out)
     client = _client(request)
     return client.logout_redirect(

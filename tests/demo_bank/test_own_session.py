@@ -114,6 +114,19 @@ def test_the_bank_keeps_its_login_the_portal_none_and_the_banks_log_out_says_bot
     assert client.cookies[COOKIE_NAME].value not in ("", logged_in_key)  # a new bank session
 
 
+def test_the_banks_log_out_is_said_in_the_language_of_the_page_it_was_pressed_on(
+    bank: None, client: Client, jonas_phone: AppDevice
+) -> None:
+    """A walk logged in in Danish, switched the bank's page to Greenlandic and logged out:
+    the page that said so was Danish (the language the login had ended in)."""
+    log_in_at_the_bank(client, jonas_phone)
+    out = client.post("/kl/demo-bank/log-out/")
+    back = client.get(out["Location"])
+    page = client.get(client.get(back["Location"])["Location"])
+    assert '<html lang="kl"' in page.content.decode()
+    assert "Aningaaserivimmit MitID-millu aninngavutit." in page.content.decode()
+
+
 @pytest.fixture
 def jonas_phone() -> AppDevice:
     return citizen("J()nas Jen5en", "1505831235", "Jonas")

@@ -19,14 +19,17 @@ class Command(BaseCommand):
         add.add_argument("--name", required=True, help="the name citizens see")
         add.add_argument("--redirect-uri", action="append", required=True, dest="redirect_uris")
         add.add_argument(
-            "--post-logout-redirect-uri", action="append", dest="post_logout_redirect_uris"
+            "--post-logout-redirect-uri",
+            action="append",
+            dest="post_logout_redirect_uris",
+            help="where a logout may send the browser back to (default: the redirect URIs)",
         )
         add.add_argument(
             "--scope",
             action="append",
             dest="scopes",
             choices=["openid", "profile"],
-            help="allowed scopes (openid always; cpr with --cpr)",
+            help="allowed scopes (default: profile; openid always; cpr with --cpr)",
         )
         add.add_argument("--cpr", action="store_true", help="may ask for the CPR number")
         add.add_argument("--public", action="store_true", help="a public client: no secret")
