@@ -151,27 +151,28 @@ def test_a_request_signed_by_another_key_is_refused_and_counted(
     empty_cache()
 
 
-def test_a_signed_request_is_good_once(app_api: AppApi, phone: AppDevice) -> None:
-    header = api_auth.authorization_header(
+def pending_logins_header(phone: AppDevice, **signed: Any) -> str:
+    """The `Authorization` of the phone's GET of its pending logins, signed now (or `created`)."""
+    return api_auth.authorization_header(
         key_id=str(phone.key_id),
         private_key=phone.private_key,
         method="GET",
         path=f"{API}/logins",
         body=b"",
+        **signed,
     )
+
+
+def test_a_signed_request_is_good_once(app_api: AppApi, phone: AppDevice) -> None:
+    header = pending_logins_header(phone)
     assert app_api.call("GET", "/logins", headers={"Authorization": header}).status_code == 200
     replay = app_api.call("GET", "/logins", headers={"Authorization": header})
     assert code(replay) == (401, "replayed_request")
 
 
 def test_an_old_signed_request_is_stale(app_api: AppApi, phone: AppDevice, settings) -> None:
-    header = api_auth.authorization_header(
-        key_id=str(phone.key_id),
-        private_key=phone.private_key,
-        method="GET",
-        path=f"{API}/logins",
-        body=b"",
-        created=int(time.time()) - settings.APP_REQUEST_MAX_SKEW_SECONDS - 5,
+    header = pending_logins_header(
+        phone, created=int(time.time()) - settings.APP_REQUEST_MAX_SKEW_SECONDS - 5
     )
     response = app_api.call("GET", "/logins", headers={"Authorization": header})
     assert code(response) == (401, "stale_request")
@@ -188,14 +189,7 @@ def test_a_request_signed_before_the_cache_forgot_its_nonces_is_refused(
 
     created = int(time.time()) - 30  # a phone whose clock runs half a minute behind
     cache.set(api_auth.NONCES_SINCE_KEY, created - 60, timeout=None)
-    header = api_auth.authorization_header(
-        key_id=str(phone.key_id),
-        private_key=phone.private_key,
-        method="GET",
-        path=f"{API}/logins",
-        body=b"",
-        created=created,
-    )
+    header = pending_logins_header(phone, created=created)
     assert app_api.call("GET", "/logins", headers={"Authorization": header}).status_code == 200
     assert code(app_api.call("GET", "/logins", headers={"Authorization": header}))[1] == (
         "replayed_request"
