@@ -20,8 +20,6 @@ from ipware import get_client_ip
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 FORWARDED_FOR = ("HTTP_X_FORWARDED_FOR",)
-# Headers by which a proxy tells how the client connected (`SECURE_PROXY_SSL_HEADER`'s).
-FORWARDED_SCHEME = ("HTTP_X_FORWARDED_PROTO",)
 
 
 def client_address(request: HttpRequest) -> str:
@@ -49,22 +47,22 @@ def client_address(request: HttpRequest) -> str:
 
 
 class ForwardedSchemeMiddleware:
-    """Whether the request came over HTTPS is believed from `X-Forwarded-Proto` (production's
-    `SECURE_PROXY_SSL_HEADER`) only when a trusted proxy sent the request: Django reads that
-    header from whoever connected, so a client reaching the server directly could call its
-    plain HTTP request secure (no redirect to HTTPS, `is_secure()` true). First in the list,
-    before Django's SecurityMiddleware asks."""
+    """Whether the request came over HTTPS is believed from the proxy's header (production's
+    `SECURE_PROXY_SSL_HEADER`, `X-Forwarded-Proto`) only when a trusted proxy sent the
+    request: Django reads that header from whoever connected, so a client reaching the server
+    directly could call its plain HTTP request secure (no redirect to HTTPS, `is_secure()`
+    true). First in the list, before Django's SecurityMiddleware asks. gunicorn believes such
+    headers itself from `--forwarded-allow-ips`, which the Procfile leaves empty: the one list
+    of trusted proxies is `TRUSTED_PROXIES`."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        header = settings.SECURE_PROXY_SSL_HEADER
         meta = request.META
-        if any(header in meta for header in FORWARDED_SCHEME) and not _is_trusted(
-            meta.get("REMOTE_ADDR", "") or ""
-        ):
-            for header in FORWARDED_SCHEME:
-                meta.pop(header, None)
+        if header and header[0] in meta and not _is_trusted(meta.get("REMOTE_ADDR", "") or ""):
+            del meta[header[0]]
         return self.get_response(request)
 
 

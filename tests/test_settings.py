@@ -1,4 +1,5 @@
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -425,3 +426,55 @@ def test_production_settings_refuse_both_tls_and_ssl_for_smtp() -> None:
     result = import_production_settings(**PRODUCTION, EMAIL_USE_TLS="true", EMAIL_USE_SSL="true")
     assert result.returncode != 0
     assert "- Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both" in result.stderr
+
+
+def test_the_procfiles_gunicorn_leaves_the_scheme_to_trusted_proxies(tmp_path: Path) -> None:
+    """gunicorn believes `X-Forwarded-Proto` itself from the addresses in
+    `--forwarded-allow-ips` (127.0.0.1 by default): a review found a local client, not one of
+    `TRUSTED_PROXIES`, calling its plain HTTP request secure there, whatever the middleware
+    dropped. The Procfile's web process, started as a deployer starts it, with no trusted
+    proxy: the client's header changes nothing, and the page is sent to HTTPS."""
+    import time
+
+    import requests
+
+    from tests.asgi_server import free_port
+
+    web = next(
+        line.split(":", 1)[1]
+        for line in (ROOT / "Procfile").read_text().splitlines()
+        if line.startswith("web:")
+    )
+    port = free_port()
+    environment = {
+        **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}},
+        **PRODUCTION,
+        "SECRET_KEY": "a-long-random-secret-" + "x" * 40,
+        "DJANGO_SETTINGS_MODULE": "mitid_portal.settings.production",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "ALLOWED_HOSTS": "localhost",
+        "TRUSTED_PROXIES": "none",
+        "PORT": str(port),
+        "WEB_CONCURRENCY": "1",
+    }
+    server = subprocess.Popen(web, shell=True, cwd=ROOT, env=environment, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                answer = requests.get(
+                    f"http://127.0.0.1:{port}/en/",
+                    headers={"Host": "localhost", "X-Forwarded-Proto": "https"},
+                    allow_redirects=False,
+                    timeout=2,
+                )
+                break
+            except requests.ConnectionError:
+                assert server.poll() is None, "gunicorn exited"
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+        assert answer.status_code == 301
+        assert answer.headers["Location"] == "https://localhost/en/"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
