@@ -787,16 +787,11 @@
   }
   // Opened from a login page on this phone: the link carries the login and its secret, and
   // the page to go back to once the app has its answer (as a phone switches back to the
-  // browser). Only a path on this site: the link is anyone's to make.
+  // browser). Only a plain path on this site, letters, digits and slashes: the link is
+  // anyone's to make, and a browser reads "/<tab>/host" as "//host", another site.
   function pageToGoBackTo(hash) {
     var match = /[#&]return=([^&#]*)/.exec(hash);
-    if (!match) { return null; }
-    try {
-      var path = decodeURIComponent(match[1]);
-      return /^\/(?![\/\\])/.test(path) ? path : null;
-    } catch (malformed) {
-      return null;
-    }
+    return match && /^\/(?!\/)[A-Za-z0-9._~\/-]*$/.test(match[1]) ? match[1] : null;
   }
   function offerTheWayBack() {
     if (!openedBy || openedBy.token !== current.token || !openedBy.back) { return; }

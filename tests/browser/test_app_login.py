@@ -176,6 +176,34 @@ def test_a_login_opened_on_the_wrong_demo_phone_offers_the_one_with_the_user_id(
     assert AppLogin.objects.filter(status="completed").count() == 1
 
 
+def test_the_way_back_from_the_app_goes_nowhere_but_this_site(
+    browser: Browser, live_server: Any, activation_code: str
+) -> None:
+    """The link that opens the app is anyone's to make: a way back that is not a plain path
+    here (another site, the same written so that a browser reads it as one, a script) is not
+    offered (a review's finding: "/%09/host" passed a check for "//")."""
+    base = live_server.url
+    context = browser.new_context(viewport=PHONE, is_mobile=True)
+    phone = context.new_page()
+    phone.goto(f"{base}/en/demo/app/")
+    activate(phone, activation_code)
+    for elsewhere in ("//evil.example/", "/%09/evil.example/", "javascript:alert(1)"):
+        page = context.new_page()
+        page.goto(f"{base}/en/login/")
+        page.get_by_label("User-ID").fill("J()nas Jen5en")
+        page.get_by_role("button", name="Continue").click()
+        page.get_by_role("button", name="Yes, use the app on this phone").click()
+        link = page.get_by_role("link", name="Open the MitID app").get_attribute("href")
+        assert link and link.endswith("&return=/en/login/app/"), link
+        page.goto(base + link.replace("/en/login/app/", elsewhere))
+        expect(page.get_by_text("Log in to MitID.dk")).to_be_visible()
+        page.get_by_label("PIN", exact=True).fill("246810")
+        page.get_by_role("button", name="Approve").click()
+        expect(page.get_by_text("Approved. Go back to the screen.")).to_be_visible()
+        expect(page.locator("#app-return")).to_be_hidden()
+        page.close()
+
+
 def test_the_simulator_says_its_app_is_blocked_and_active_again_when_it_is_lifted(
     browser: Browser, live_server: Any, activation_code: str
 ) -> None:
