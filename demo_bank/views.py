@@ -120,11 +120,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _authorize(request: HttpRequest, asked: str, **extra: str) -> HttpResponseBase:
+    client = _client(request)  # on an address the bank is not at, before its session changes
     language = translation.get_language()
     request.session[LANGUAGE_KEY] = language
     # What the citizen asked for, so that a refusal says what did not happen.
     request.session[SESSION_KEY] = {**request.session.get(SESSION_KEY, {}), "asked": asked}
-    client = _client(request)
     return client.authorize_redirect(
         request, _callback(request), acr_values=ACR_SUBSTANTIAL, ui_locales=language, **extra
     )
@@ -147,8 +147,8 @@ def _transfer(request: HttpRequest) -> HttpResponseBase:
 def _back(request: HttpRequest) -> HttpResponseBase:
     """The portal sent the citizen back: swap the code for tokens (Authlib checks the ID
     token's signature against the JWKS, the issuer, the audience and the nonce)."""
-    state = dict(request.session.get(SESSION_KEY, {}))
     client = _client(request)
+    state = dict(request.session.get(SESSION_KEY, {}))
     try:
         token = client.authorize_access_token(request)
         userinfo = dict(client.userinfo(token=token))
@@ -185,13 +185,13 @@ def _home_url(request: HttpRequest) -> str:
 def _log_out(request: HttpRequest) -> HttpResponseBase:
     """Log out of the bank (a new, empty session but for the language), and of MitID
     (RP-initiated logout)."""
+    client = _client(request)  # on an address the bank is not at, before its session changes
     state = request.session.get(SESSION_KEY, {})
     request.session.flush()
     # The way back says it in the language of the page the button was on (the customer may
     # have switched since the login, whose language the session kept).
     request.session[LANGUAGE_KEY] = translation.get_language()
     request.session[SESSION_KEY] = {"logging_out": True}  # the way back says so (logged_out)
-    client = _client(request)
     return client.logout_redirect(
         request,
         post_logout_redirect_uri=request.build_absolute_uri(

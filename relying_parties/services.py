@@ -350,8 +350,9 @@ def redeem(party_login: PartyLogin, *, access_token: Any, id_token: Any) -> bool
 
 
 def swapped_login(party_login: PartyLogin) -> PartyLogin:
-    """The login as the request that swapped its code left it: with the tokens it got."""
-    return PartyLogin.objects.select_related("identity", "party", "id_token").get(pk=party_login.pk)
+    """The login as the request that swapped its code left it: with the keys of the tokens it
+    got, its person and its party."""
+    return PartyLogin.objects.select_related("identity", "party").get(pk=party_login.pk)
 
 
 # The reason of a reused code's audit entry, in words on the audit log's screen (apps.py).

@@ -246,7 +246,12 @@ if REDIS_URL:
     }
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Room for every key a busy demo makes: at Django's 300 the cache culled the keys
+        # read least lately, the App API's nonces first, and a request could be sent twice.
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
         "fragments": FRAGMENT_CACHE,
     }
     # One process, for `make run` and the tests: the default capacity will do (and channels

@@ -21,12 +21,17 @@ def test_the_bank_sends_nothing_to_an_address_it_is_not_registered_at(
     through (any port of localhost) but the bank is not registered at gets a 400, and nothing
     is fetched (a probe's finding: the bank asked a listener on another port)."""
     from demo_bank import views
+    from demo_bank.sessions import COOKIE_NAME
 
     asked: list[str] = []
     monkeypatch.setattr(views, "client_for", lambda portal: asked.append(portal))
+    bank_session(client, id_token={"name": "Jonas Jensen"})  # logged in at the bank
+    logged_in = client.cookies[COOKIE_NAME].value
     for path in ("/en/demo-bank/log-in/", "/en/demo-bank/transfer/", "/en/demo-bank/log-out/"):
         response = client.post(path, HTTP_HOST="localhost:8777")
         assert response.status_code == 400, path
+    # Refused before the bank's session changed: the customer is still logged in there.
+    assert client.cookies[COOKIE_NAME].value == logged_in
     response = client.get("/demo-bank/callback/?code=x&state=y", HTTP_HOST="localhost:8777")
     assert response.status_code == 400
     assert asked == []

@@ -84,25 +84,28 @@ def test_redis_down_asks_citizens_and_apps_to_try_again_and_then_serves_them(
     503 with the page asking to try again in a minute, and the App API (its nonces) 503 in
     JSON; once Redis is back, the same requests succeed."""
     phone = AppDeviceFactory()
-
-    def pending_logins() -> HttpResponseBase:
-        path = "/api/app/v1/logins"
-        header = api_auth.authorization_header(
-            key_id=str(phone.key_id),
-            private_key=phone.private_key,
-            method="GET",
-            path=path,
-            body=b"",
-        )
-        return Client().get(path, headers={"Authorization": header})
-
     redis.stop()
     down = nemid_login()
     assert down.status_code == 503 and "MitID cannot answer right now" in down.content.decode()
-    assert pending_logins().status_code == 503
+    assert pending_logins(signed_by(phone)).status_code == 503
     redis.start()
     assert nemid_login().status_code == 302
-    assert pending_logins().status_code == 200
+    assert pending_logins(signed_by(phone)).status_code == 200
+
+
+def signed_by(phone: AppDevice) -> str:
+    """The `Authorization` of the phone's GET of its pending logins, signed now."""
+    return api_auth.authorization_header(
+        key_id=str(phone.key_id),
+        private_key=phone.private_key,
+        method="GET",
+        path="/api/app/v1/logins",
+        body=b"",
+    )
+
+
+def pending_logins(header: str) -> HttpResponseBase:
+    return Client().get("/api/app/v1/logins", headers={"Authorization": header})
 
 
 def test_a_request_replayed_after_redis_lost_its_nonces_is_refused(
@@ -112,21 +115,8 @@ def test_a_request_replayed_after_redis_lost_its_nonces_is_refused(
     without its data (so without the nonces it held), is refused as stale and not served
     twice; what the phone signs after the restart is served."""
     phone = AppDeviceFactory()
-
-    def signed() -> str:
-        return api_auth.authorization_header(
-            key_id=str(phone.key_id),
-            private_key=phone.private_key,
-            method="GET",
-            path="/api/app/v1/logins",
-            body=b"",
-        )
-
-    def pending_logins(header: str) -> HttpResponseBase:
-        return Client().get("/api/app/v1/logins", headers={"Authorization": header})
-
-    assert pending_logins(signed()).status_code == 200  # Redis keeps its nonces from now
-    captured = signed()
+    assert pending_logins(signed_by(phone)).status_code == 200  # Redis keeps nonces from now
+    captured = signed_by(phone)
     assert pending_logins(captured).status_code == 200
     assert json.loads(pending_logins(captured).content)["error"]["code"] == "replayed_request"
 
@@ -138,7 +128,7 @@ def test_a_request_replayed_after_redis_lost_its_nonces_is_refused(
     replayed = pending_logins(captured)
     assert replayed.status_code == 401
     assert json.loads(replayed.content)["error"]["code"] == "stale_request"
-    assert pending_logins(signed()).status_code == 200
+    assert pending_logins(signed_by(phone)).status_code == 200
 
 
 def test_a_hung_redis_holds_a_citizen_only_for_the_cache_timeout(
