@@ -47,6 +47,18 @@ def setup_django() -> None:
     django.setup()
 
 
+def remember_nonces_from_now() -> None:
+    """Have Redis keep the App API's nonces from now, before anything is signed. The portal
+    refuses a request signed before the second from which it keeps them, which the first
+    signed request it sees after Redis lost its data sets, a second before that request's
+    arrival (`app_api.auth`). `fresh_database` empties Redis, and a benchmark that signs its
+    requests ahead, or sends its first one to a server that takes seconds to answer
+    (callgrind), would be refused; a portal in service set that second long ago."""
+    from app_api import auth as api_auth
+
+    api_auth.nonces_remembered_since()
+
+
 def _name_and_server() -> tuple[str, str]:
     """The benchmark database's name, and the URL of the server's `postgres` database with
     the same credentials and options (`?sslmode=...` stays an option, not part of a name)."""

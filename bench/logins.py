@@ -110,6 +110,7 @@ def main() -> None:
     args = parser.parse_args()
     harness.fresh_database()
     harness.setup_django()
+    harness.remember_nonces_from_now()
     phones = people.make_phones(args.users, "citizen")
     from bench.pages import sessions
 

@@ -244,6 +244,7 @@ def main() -> None:
     args = parser.parse_args()
     harness.fresh_database()
     harness.setup_django()
+    harness.remember_nonces_from_now()
     phones = people.make_phones(args.users, "citizen")
     client_id, client_secret = register_party()
     seconds = max(1, args.seconds // args.rounds)
