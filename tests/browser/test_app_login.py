@@ -171,6 +171,7 @@ def test_a_login_opened_on_the_wrong_demo_phone_offers_the_one_with_the_user_id(
     page.get_by_label("PIN", exact=True).fill("246810")
     page.get_by_role("button", name="Approve").click()
     expect(page.get_by_text("Approved. Go back to the screen.")).to_be_visible()
+    screenshot(page, "app-simulator-way-back-en-phone")
     page.get_by_role("link", name="Back").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your MitID")
     assert AppLogin.objects.filter(status="completed").count() == 1
