@@ -16,7 +16,7 @@ django_asgi_app = asgi_application()
 
 from mitid_portal import collector  # noqa: E402
 
-collector.tune()  # as mitid_portal.asgi does; BENCH_GC_THRESHOLD below overrides it
+collector.tune()  # as mitid_portal.asgi does (ASGI_GC_THRESHOLD, read from the environment)
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
@@ -74,8 +74,3 @@ application = ProtocolTypeRouter(
         ),
     }
 )
-
-if os.environ.get("BENCH_GC_THRESHOLD"):
-    import gc
-
-    gc.set_threshold(int(os.environ["BENCH_GC_THRESHOLD"]), 50, 1000)
