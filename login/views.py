@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -311,8 +311,7 @@ def app_link(request: HttpRequest, login: AppLogin) -> str:
         base = reverse("app_demo:app")
     if not base:
         return ""
-    back = quote(reverse("login:app"), safe="/")
-    return f"{base}#autostart={login.token}.{login.autostart}&return={back}"
+    return f"{base}#autostart={login.token}.{login.autostart}&return={reverse('login:app')}"
 
 
 def _waited_on(request: HttpRequest) -> AppLogin | None:
