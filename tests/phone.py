@@ -1,14 +1,17 @@
 """Jonas's phone for the tests that drive real server processes: his activated MitID app, its
 key in the state file of the command-line app (`manage.py mitid_app`), which speaks the App
-API over HTTP as the phone does."""
+API over HTTP as the phone does; and a phone's signed request, for the tests that send it
+themselves."""
 
 from io import StringIO
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core.management import call_command
 
+from app_api import auth as api_auth
 from app_api.client import AppState, _pem
 from authenticators.models import AppDevice
 from tests.factories import AppDeviceFactory
@@ -47,3 +50,15 @@ def mitid_app(state: Path, url: str, *args: str) -> str:
     out = StringIO()
     call_command("mitid_app", "--state", str(state), "--url", url, *args, stdout=out)
     return out.getvalue()
+
+
+def pending_logins_header(phone: AppDevice, **signed: Any) -> str:
+    """The `Authorization` of the phone's GET of its pending logins, signed now (or `created`)."""
+    return api_auth.authorization_header(
+        key_id=str(phone.key_id),
+        private_key=phone.private_key,
+        method="GET",
+        path=f"{settings.APP_API_PREFIX}logins",
+        body=b"",
+        **signed,
+    )

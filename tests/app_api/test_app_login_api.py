@@ -16,6 +16,7 @@ from messaging.models import OutboxMessage
 from selfservice.services import history
 from tests.app_api.conftest import API, AppApi
 from tests.factories import AppDeviceFactory
+from tests.phone import pending_logins_header
 
 pytestmark = pytest.mark.django_db
 
@@ -149,18 +150,6 @@ def test_a_request_signed_by_another_key_is_refused_and_counted(
     # through from that address (the cost of a look-up on every request is gone).
     assert app_api.call("GET", "/logins", signer=phone).status_code == 200
     empty_cache()
-
-
-def pending_logins_header(phone: AppDevice, **signed: Any) -> str:
-    """The `Authorization` of the phone's GET of its pending logins, signed now (or `created`)."""
-    return api_auth.authorization_header(
-        key_id=str(phone.key_id),
-        private_key=phone.private_key,
-        method="GET",
-        path=f"{API}/logins",
-        body=b"",
-        **signed,
-    )
 
 
 def test_a_signed_request_is_good_once(app_api: AppApi, phone: AppDevice) -> None:

@@ -15,14 +15,13 @@ from django.test import Client
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
-from app_api import auth as api_auth
 from authenticators.models import AppDevice
 from login import app_logins, listeners
 from messaging.models import Message
 from messaging.services import queue_sms
 from tests.asgi_server import asgi_server
 from tests.factories import AppDeviceFactory
-from tests.phone import PIN, USER_ID, jonas_phone, mitid_app
+from tests.phone import PIN, USER_ID, jonas_phone, mitid_app, pending_logins_header
 
 from .conftest import Celery, Gateway, Redis, needs_the_fault_set_up, wait_for
 
@@ -87,21 +86,10 @@ def test_redis_down_asks_citizens_and_apps_to_try_again_and_then_serves_them(
     redis.stop()
     down = nemid_login()
     assert down.status_code == 503 and "MitID cannot answer right now" in down.content.decode()
-    assert pending_logins(signed_by(phone)).status_code == 503
+    assert pending_logins(pending_logins_header(phone)).status_code == 503
     redis.start()
     assert nemid_login().status_code == 302
-    assert pending_logins(signed_by(phone)).status_code == 200
-
-
-def signed_by(phone: AppDevice) -> str:
-    """The `Authorization` of the phone's GET of its pending logins, signed now."""
-    return api_auth.authorization_header(
-        key_id=str(phone.key_id),
-        private_key=phone.private_key,
-        method="GET",
-        path="/api/app/v1/logins",
-        body=b"",
-    )
+    assert pending_logins(pending_logins_header(phone)).status_code == 200
 
 
 def pending_logins(header: str) -> HttpResponseBase:
@@ -115,8 +103,10 @@ def test_a_request_replayed_after_redis_lost_its_nonces_is_refused(
     without its data (so without the nonces it held), is refused as stale and not served
     twice; what the phone signs after the restart is served."""
     phone = AppDeviceFactory()
-    assert pending_logins(signed_by(phone)).status_code == 200  # Redis keeps nonces from now
-    captured = signed_by(phone)
+    assert (
+        pending_logins(pending_logins_header(phone)).status_code == 200
+    )  # Redis keeps nonces from now
+    captured = pending_logins_header(phone)
     assert pending_logins(captured).status_code == 200
     assert json.loads(pending_logins(captured).content)["error"]["code"] == "replayed_request"
 
@@ -128,7 +118,7 @@ def test_a_request_replayed_after_redis_lost_its_nonces_is_refused(
     replayed = pending_logins(captured)
     assert replayed.status_code == 401
     assert json.loads(replayed.content)["error"]["code"] == "stale_request"
-    assert pending_logins(signed_by(phone)).status_code == 200
+    assert pending_logins(pending_logins_header(phone)).status_code == 200
 
 
 def test_a_hung_redis_holds_a_citizen_only_for_the_cache_timeout(
