@@ -349,6 +349,116 @@ def redeem(party_login: PartyLogin, *, access_token: Any, id_token: Any) -> bool
         return cursor.rowcount == 1
 
 
+def redeem_with_tokens(party_login: PartyLogin, *, id_token: Any, access_token: Any) -> bool:
+    """Write the tokens a code is swapped for (made, not yet saved; the access token names
+    the ID token) and mark the code swapped for them, once: a second caller (the same code
+    twice at once) gets False, and nothing of its own is written. On PostgreSQL it is one
+    statement (`_tokens_statement`), where the ORM's two INSERTs and the UPDATE cost the token
+    request more than any other part of it (`bench.profile_party`)."""
+    alias = router.db_for_write(PartyLogin)
+    connection = connections[alias]
+    if not tokens_in_one_statement():
+        with transaction.atomic(using=alias, savepoint=False):
+            id_token.save(using=alias)
+            access_token.id_token = id_token
+            access_token.save(using=alias)
+            if redeem(party_login, access_token=access_token, id_token=id_token):
+                return True
+            transaction.set_rollback(True, using=alias)
+            return False
+    params = [
+        _prepared("redeemed_at", timezone.now(), connection),
+        party_login.pk,
+        *_insert_values(id_token, connection),
+        *_insert_values(access_token, connection, but=_LINK_FIELD),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_tokens_statement(alias), params)
+        written = cursor.fetchone()
+    if written is None:
+        return False
+    for token, pk in ((access_token, written[0]), (id_token, written[1])):
+        token.pk = pk
+        token._state.adding, token._state.db = False, alias
+    access_token.id_token = id_token
+    return True
+
+
+def tokens_in_one_statement() -> bool:
+    """Whether `redeem_with_tokens` writes in one statement, which needs no transaction."""
+    return bool(connections[router.db_for_write(PartyLogin)].vendor == "postgresql")
+
+
+_LINK_FIELD = "id_token"
+
+
+def _inserted_fields(model: Any, but: str = "") -> list[Field[Any, Any]]:
+    """The columns a new row of `model` is written with, as its INSERT writes them: all but
+    its key (drawn by the statement) and `but` (taken from another of the statement's rows)."""
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if not field.primary_key and field.name != but
+    ]
+
+
+def _insert_values(instance: Any, connection: Any, but: str = "") -> list[Any]:
+    """The values of a row made in Python, prepared as the ORM's INSERT prepares them: each
+    field's `pre_save` (the times of `auto_now`, the access token's checksum) and its
+    database value."""
+    return [
+        field.get_db_prep_save(field.pre_save(instance, True), connection=connection)
+        for field in _inserted_fields(type(instance), but)
+    ]
+
+
+@cache
+def _tokens_statement(alias: str) -> str:
+    """One statement for PostgreSQL that marks the login swapped, if it was not, with the keys
+    of the two tokens it then inserts (drawn from their tables' sequences): a login swapped
+    meanwhile is not updated, and then nothing is inserted (the INSERTs read the UPDATE's
+    rows). Django's foreign keys are checked at the commit, so the rows may name each other
+    before they are written. Its parameters: the time, the login's key, the ID token's values,
+    and the access token's but its ID token (`_insert_values`); it returns the access token's
+    key and the ID token's."""
+    quote = connections[alias].ops.quote_name
+    id_tokens, access_tokens = get_id_token_model(), get_access_token_model()
+
+    def column(model: Any, name: str = "pk") -> str:
+        field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+        return str(quote(field.column))
+
+    def key_from_sequence(model: Any) -> str:
+        table, key = quote(model._meta.db_table), model._meta.pk.column
+        return f"nextval(pg_get_serial_sequence('{table}', '{key}'))"
+
+    def insert(model: Any, taken: dict[str, str], but: str = "") -> str:
+        """An INSERT of `model`'s row: the columns `taken` names (its key first) from the
+        UPDATE's row, by the names that returns them as; the others from parameters."""
+        fields = _inserted_fields(model, but)
+        columns = ", ".join([*taken, *(quote(str(field.column)) for field in fields)])
+        values = ", ".join([*taken.values(), *["%s"] * len(fields)])
+        table = quote(model._meta.db_table)
+        return f"INSERT INTO {table} ({columns}) SELECT {values} FROM redeemed"  # noqa: S608
+
+    login = quote(str(PartyLogin._meta.db_table))
+    redeemed_at, access_token, id_token = (
+        column(PartyLogin, name) for name in ("redeemed_at", "access_token", "id_token")
+    )
+    access_key, linked = column(access_tokens), column(access_tokens, _LINK_FIELD)
+    # Not an injection (ruff's S608): the names are the models', quoted; the values parameters.
+    return (
+        f"WITH redeemed AS (UPDATE {login} SET {redeemed_at} = %s, "  # noqa: S608
+        f"{id_token} = {key_from_sequence(id_tokens)}, "
+        f"{access_token} = {key_from_sequence(access_tokens)} "
+        f"WHERE {column(PartyLogin)} = %s AND {redeemed_at} IS NULL "
+        f"RETURNING {id_token} AS id_token, {access_token} AS access_token), "
+        f"written_id_token AS ({insert(id_tokens, {column(id_tokens): 'id_token'})}) "
+        f"{insert(access_tokens, {access_key: 'access_token', linked: 'id_token'}, _LINK_FIELD)} "
+        f"RETURNING {access_key}, {linked}"
+    )
+
+
 def swapped_login(party_login: PartyLogin) -> PartyLogin:
     """The login as the request that swapped its code left it: with the keys of the tokens it
     got, its person and its party."""

@@ -344,15 +344,20 @@ class MitIDValidator(OAuth2Validator):
             resource=getattr(request, "resource", []),  # RFC 8707
         )
         self._set_token_value(access_token, token["access_token"])
-        access_token.save()
+        if getattr(request, "party_login", None) is None:
+            access_token.save()
+        # else written with the ID token as the code is marked swapped (`_save_bearer_token`)
         request.created_access_token = access_token
         return access_token
 
     def save_bearer_token(self, token: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
         """DOT's transaction around `_save_bearer_token`; a code that another request swapped
         meanwhile (the same code twice at once) revokes what that request got, once this
-        one's transaction is rolled back, as a code that comes again later does."""
+        one's transaction is rolled back, as a code that comes again later does. A party's
+        tokens written in one statement need no transaction (a BEGIN and a COMMIT less)."""
         try:
+            if getattr(request, "party_login", None) and services.tokens_in_one_statement():
+                return self._save_bearer_token(token, request, *args, **kwargs)
             return super().save_bearer_token(token, request, *args, **kwargs)
         except errors.InvalidGrantError:
             party_login = getattr(request, "party_login", None)
@@ -361,18 +366,14 @@ class MitIDValidator(OAuth2Validator):
             raise
 
     def _save_bearer_token(self, token: Any, request: Any, *args: Any, **kwargs: Any) -> None:
-        """DOT's, with the ID token written first, and the party's login marked swapped, with
-        its tokens, in the same transaction: if another request swapped the same code
-        meanwhile, nothing is saved."""
-        id_token = getattr(request, "id_token", None)
-        if id_token is not None and id_token._state.adding:  # signed, not yet written
-            id_token.save()
+        """DOT's, which for a party's code makes the access token without writing it; it is
+        written with the ID token as the party's login is marked swapped
+        (`services.redeem_with_tokens`): if another request swapped the same code meanwhile,
+        nothing is written."""
         super()._save_bearer_token(token, request, *args, **kwargs)
         party_login = getattr(request, "party_login", None)
-        if party_login is not None and not services.redeem(
-            party_login,
-            access_token=getattr(request, "created_access_token", None),
-            id_token=getattr(request, "id_token", None),
+        if party_login is not None and not services.redeem_with_tokens(
+            party_login, id_token=request.id_token, access_token=request.created_access_token
         ):
             raise errors.InvalidGrantError(request=request)
         if party_login is not None and party_login.authorization_details:

@@ -1,5 +1,6 @@
 """Registering parties, the CPR number after consent, and the citizen's history."""
 
+import hashlib
 import json
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler, SQLUpdateCompiler
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from oauth2_provider.models import AccessToken, RefreshToken
+from oauth2_provider.models import AccessToken, IDToken, RefreshToken, set_token_value
 from oauth2_provider.signals import app_authorized
 
 from authenticators.models import AppDevice
@@ -275,9 +276,10 @@ def test_what_a_token_request_asks_of_the_database(
     client: Client, party: Party, jonas_phone: AppDevice
 ) -> None:
     """The statements a party's token request costs (bench/profile_party.py): its login with
-    the person and their pseudonym, the person's names from the CPR register, then in one
-    transaction the ID token, the access token linked to it, and the code marked swapped with
-    both. At the person's first, their pseudonym is made, not looked for first."""
+    the person and their pseudonym, the person's names from the CPR register, then the ID
+    token, the access token linked to it, and the code marked swapped with both: on PostgreSQL
+    one statement, elsewhere three in one transaction. At the person's first, their pseudonym
+    is made, not looked for first."""
     tokens = []
     for _ in range(2):
         code = query_of(log_in_with_app(Client(), party, jonas_phone))["code"]
@@ -287,13 +289,15 @@ def test_what_a_token_request_asks_of_the_database(
         tokens.append((statements_of(sent), id_token_claims(answer["id_token"])["sub"]))
     (first, first_sub), (then, then_sub) = tokens
     assert first_sub == then_sub
-    swapped = (
+    swapped: tuple[str, ...] = (
         "BEGIN",
         'INSERT INTO "oauth2_provider_idtoken"',
         'INSERT INTO "oauth2_provider_accesstoken"',
         'UPDATE "relying_parties_partylogin" SET "redeemed_at"',
         "COMMIT",
     )
+    if connection.vendor == "postgresql":
+        swapped = ('WITH redeemed AS (UPDATE "relying_parties_partylogin" SET "redeemed_at"',)
     login = 'SELECT "relying_parties_partylogin"."id"'
     names = 'SELECT "cpr_registeredperson"'
     pseudonym = ("BEGIN", 'INSERT INTO "relying_parties_subject"', "COMMIT")
@@ -402,3 +406,37 @@ def test_a_code_is_marked_swapped_once_by_a_statement_compiled_once(
     second.refresh_from_db()
     assert second.redeemed_at is not None and second.access_token_id == token.pk
     assert second.id_token_id is None
+
+
+@pytest.mark.django_db(transaction=True)  # as served: the one statement in no transaction
+def test_a_codes_tokens_are_written_once_with_the_login_marked_swapped(
+    party: Party, jonas_phone: AppDevice
+) -> None:
+    """`services.redeem_with_tokens`: the first caller writes the two tokens, linked, and
+    marks the login swapped with them; a second (the same code twice at once) gets False and
+    writes nothing of its own (on PostgreSQL its INSERTs find no swapped row, elsewhere its
+    transaction is rolled back)."""
+    code = query_of(log_in_with_app(Client(), party, jonas_phone))["code"]
+    first, second = (services.login_for_code(code) for _ in range(2))
+    assert first is not None and second is not None
+
+    def tokens(login: PartyLogin, raw: str) -> tuple[IDToken, AccessToken]:
+        application = party.registered.party.application
+        user = login.identity.account
+        expires = login.code_expires
+        id_token = IDToken(user=user, application=application, expires=expires, scope="openid")
+        access_token = AccessToken(user=user, application=application, expires=expires)
+        set_token_value(access_token, raw)
+        return id_token, access_token
+
+    id_token, access_token = tokens(first, "t-1")
+    assert services.redeem_with_tokens(first, id_token=id_token, access_token=access_token)
+    id_token_2, access_token_2 = tokens(second, "t-2")
+    assert not services.redeem_with_tokens(second, id_token=id_token_2, access_token=access_token_2)
+    written = AccessToken.objects.get()
+    assert (written.pk, written.id_token_id) == (access_token.pk, id_token.pk)
+    assert written.token_checksum == hashlib.sha256(b"t-1").hexdigest()
+    assert IDToken.objects.get().pk == id_token.pk and not access_token._state.adding
+    first.refresh_from_db()
+    assert first.redeemed_at is not None
+    assert (first.access_token_id, first.id_token_id) == (access_token.pk, id_token.pk)
