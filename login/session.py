@@ -125,7 +125,7 @@ class LoggedIn:
     approval: str = ""  # the app login whose signed approval this was, if any
 
 
-def log_in(
+def made(
     request: HttpRequest,
     *,
     identity: Identity,
@@ -135,18 +135,14 @@ def log_in(
     device: str,
     approval: str = "",
 ) -> LoggedIn:
-    """Log the citizen in: a new session key, at the lower of the identity's and device's level.
+    """The login the citizen has just made, at the lower of the identity's and device's level,
+    not yet kept in the session (`log_in`): a party's way back takes it as it is.
 
     `device` is the django-otp persistent id of the device used: blocking it ends the session.
     `approval` names the app login whose signature approved it, when it was the app.
     """
-    request.session.pop(PENDING_KEY, None)
-    redirects.forget_errors(request)
-    on_behalf = request.session.pop(BEHALF_KEY, None)
-    carried = {k: v for k, v in request.session.items() if k.startswith(CARRIED_PREFIX)}
-    auth.login(request, identity.ensure_user(), backend="django.contrib.auth.backends.ModelBackend")
-    request.session.update(carried)
-    logged_in = LoggedIn(
+    on_behalf = request.session.get(BEHALF_KEY)
+    return LoggedIn(
         identity=identity,
         method=method,
         authenticator=authenticator,
@@ -156,17 +152,27 @@ def log_in(
         reference=on_behalf["reference"] if on_behalf else "",
         approval=approval,
     )
+
+
+def log_in(request: HttpRequest, logged_in: LoggedIn) -> None:
+    """Log the citizen in with the login made (`made`), under a new session key."""
+    request.session.pop(PENDING_KEY, None)
+    redirects.forget_errors(request)
+    request.session.pop(BEHALF_KEY, None)
+    carried = {k: v for k, v in request.session.items() if k.startswith(CARRIED_PREFIX)}
+    identity = logged_in.identity
+    auth.login(request, identity.ensure_user(), backend="django.contrib.auth.backends.ModelBackend")
+    request.session.update(carried)
     request.session[LOGGED_IN_KEY] = {
         "identity": identity.pk,
-        "method": method,
-        "authenticator": authenticator,
+        "method": logged_in.method,
+        "authenticator": logged_in.authenticator,
         "level": logged_in.level,
-        "device": device,
+        "device": logged_in.device,
         "at": logged_in.at.isoformat(),
         "reference": logged_in.reference,
-        "approval": approval,
+        "approval": logged_in.approval,
     }
-    return logged_in
 
 
 def achieved_level(*levels: str) -> str:

@@ -95,7 +95,7 @@ def finish(request: HttpRequest, success: services.Success) -> HttpResponse:
     next_url = pending.next_url if pending else reverse("selfservice:overview")
     # SMS and e-mail from now on go out in the language the citizen logged in with.
     remember_language(success.identity, get_language())
-    logged_in = session.log_in(
+    logged_in = session.made(
         request,
         identity=success.identity,
         method=success.method,
@@ -106,9 +106,12 @@ def finish(request: HttpRequest, success: services.Success) -> HttpResponse:
     )
     response: HttpResponse | None = None
     if on_behalf is not None and on_behalf.way_back:
-        # Straight back to whoever asked, in this request, unless a page of theirs comes first.
+        # Straight back to whoever asked, in this request, unless a page of theirs comes
+        # first: the way back ends the session the login was made in, so the login is never
+        # kept in it (logging in and out again cost the request a sixth of its time).
         response = ways_back.take(request, on_behalf.way_back, logged_in)
     if response is None:
+        session.log_in(request, logged_in)
         # In the language the citizen finished in: they may have switched since they began.
         response = redirect(page_in(next_url, get_language()))
     response.set_cookie(

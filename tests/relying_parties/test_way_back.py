@@ -4,6 +4,7 @@ is the redirect to the party with its code, unless a page must come first."""
 from typing import Any
 
 import pytest
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.sessions.models import Session
 from django.core import signing
 from django.test import Client
@@ -66,6 +67,31 @@ def test_the_app_login_answers_with_the_redirect_to_the_party(
     assert claims["acr"] == f"{LOA}Substantial" and claims["amr"] == ["app"]
     # The attempt is over: coming back to its page finds nothing to continue.
     assert client.get(f"/en/relying-parties/{reference}/continue/").status_code == 400
+
+
+def test_a_login_that_goes_straight_back_is_never_a_login_to_the_portal(
+    client: Client, party: Party, cpr_party: Party, jonas_phone: AppDevice
+) -> None:
+    """The way back ends the session the party's login was made in, so that login is not
+    kept in it first (Django's login and logout, for nothing: `login.views.finish`); one with
+    a page first (consent to the CPR number) is kept for that page, as before."""
+    signed_in: list[Any] = []
+
+    def heard(sender: Any, user: Any, **kwargs: Any) -> None:
+        signed_in.append(user)
+
+    user_logged_in.connect(heard)
+    try:
+        approved_in_app(client, jonas_phone, party)
+        assert "code" in query_of(client.get("/en/login/app/")["Location"])
+        assert signed_in == []
+        browser = Client()
+        reference = approved_in_app(browser, jonas_phone, cpr_party, scope="openid cpr")
+        continued = browser.get("/en/login/app/")["Location"]
+        assert continued == f"/en/relying-parties/{reference}/continue/"
+        assert signed_in == [jonas_phone.user]  # kept for the consent page
+    finally:
+        user_logged_in.disconnect(heard)
 
 
 def test_htmx_is_told_to_go_to_the_party(
