@@ -389,6 +389,7 @@ def tokens_in_one_statement() -> bool:
     return bool(connections[router.db_for_write(PartyLogin)].vendor == "postgresql")
 
 
+# The access token's field that names its ID token: in the statement, taken from the UPDATE's row.
 _LINK_FIELD = "id_token"
 
 
