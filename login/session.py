@@ -79,6 +79,13 @@ def forget_behalf(request: HttpRequest) -> None:
     request.session.pop(PENDING_KEY, None)
 
 
+def holds_login_made_for(request: HttpRequest, reference: str) -> bool:
+    """Whether the session keeps a login made on someone's behalf (no query): a login that
+    went straight back to them never was (`login.views.finish`)."""
+    data = request.session.get(LOGGED_IN_KEY)
+    return bool(reference and data and data.get("reference") == reference)
+
+
 def begin(request: HttpRequest, *, user_id: str, next_url: str) -> None:
     on_behalf = behalf(request)
     if on_behalf is not None:

@@ -324,10 +324,10 @@ class CodeIssuer(OAuthLibMixin):
         except FatalClientError as error:
             # An attempt whose address or client oauthlib refuses now (it could only have been
             # altered since it was checked): said here, never redirected to that address.
-            attempts.end(request, attempt.reference, authenticated)
+            attempts.end(request, attempt.reference)
             return refused_page(request, error)
         except OAuthToolkitError as error:
-            attempts.end(request, attempt.reference, authenticated)
+            attempts.end(request, attempt.reference)
             return login_ways_back.taken(
                 OAuth2ResponseRedirect(
                     with_issuer(request, self.error_response(error)[1]["url"]),
@@ -335,7 +335,7 @@ class CodeIssuer(OAuthLibMixin):
                 ),
                 approval=bool(attempt.details),
             )
-        attempts.end(request, attempt.reference, authenticated)
+        attempts.end(request, attempt.reference)
         return login_ways_back.taken(
             OAuth2ResponseRedirect(uri, party.application.get_allowed_schemes()),
             approval=bool(attempt.details),
@@ -457,8 +457,7 @@ def back(request: HttpRequest, reference: str) -> HttpResponse:
     pending = login_session.pending(request)
     if pending is not None and pending.app_login:
         app_logins.cancel_token(pending.app_login)
-    login_session.forget_behalf(request)
-    attempts.end(request, reference, login_session.current(request, made_for=reference))
+    attempts.end(request, reference)
     # Back from the party after its login pages (cancelled, a level too low) says so too.
     return login_ways_back.taken(
         error_redirect(

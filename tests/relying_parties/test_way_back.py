@@ -11,7 +11,7 @@ from django.test import Client
 
 from authenticators import lifecycle
 from authenticators.models import AppDevice, AppLogin, CodeDevice, Identity
-from login import app_logins
+from login import app_logins, session
 from mitid_portal.sessions import _IN_BROWSER_SALT as IN_BROWSER_SALT
 from mitid_portal.sessions import SessionStore, in_browser
 from relying_parties import attempts, services
@@ -92,6 +92,27 @@ def test_a_login_that_goes_straight_back_is_never_a_login_to_the_portal(
         assert signed_in == [jonas_phone.user]  # kept for the consent page
     finally:
         user_logged_in.disconnect(heard)
+
+
+def test_the_portals_own_login_stays_through_a_partys_login_that_goes_straight_back(
+    client: Client, party: Party, cpr_party: Party, jonas_phone: AppDevice
+) -> None:
+    """Logged in to the self-service, the citizen logs in to a bank in another tab of the same
+    browser: the bank gets its code, and the self-service is still open. A party's login that
+    keeps a page first (consent) takes the place of the portal's own, and ends with it."""
+    log_in_with_mitid(client, jonas_phone.identity, jonas_phone, method="app")
+    assert client.get("/en/selfservice/").status_code == 200
+    approved_in_app(client, jonas_phone, party)
+    assert "code" in query_of(client.get("/en/login/app/")["Location"])
+    assert client.get("/en/selfservice/").status_code == 200  # still logged in
+    assert attempts.KEY not in client.session or not client.session[attempts.KEY]
+    assert session.BEHALF_KEY not in client.session and session.PENDING_KEY not in client.session
+    reference = approved_in_app(client, jonas_phone, cpr_party, scope="openid cpr")
+    assert client.get("/en/login/app/")["Location"].endswith(f"/{reference}/continue/")
+    consent = client.get(client.get(f"/en/relying-parties/{reference}/continue/")["Location"])
+    assert "Give your data to Skat?" in consent.content.decode()
+    client.post(f"/en/relying-parties/{reference}/consent/", {"answer": "give"})
+    assert client.get("/en/selfservice/").status_code == 302  # the session ended with it
 
 
 def test_htmx_is_told_to_go_to_the_party(
