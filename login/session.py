@@ -79,6 +79,24 @@ def forget_behalf(request: HttpRequest) -> None:
     request.session.pop(PENDING_KEY, None)
 
 
+def end_login_in_progress(request: HttpRequest) -> None:
+    """The login begun on someone's behalf is over, and was never kept in the session
+    (`login.views.finish`): what it left there goes, the session stays."""
+    forget_behalf(request)
+    redirects.forget_errors(request)
+
+
+def holds_own_login_of(request: HttpRequest, identity: Identity) -> bool:
+    """Whether the session keeps a login to the portal's own pages by `identity` (no query)."""
+    data = request.session.get(LOGGED_IN_KEY)
+    return bool(
+        data
+        and not data.get("reference")
+        and data.get("identity") == identity.pk
+        and request.session.get(auth.SESSION_KEY) == str(identity.account_id)
+    )
+
+
 def holds_login_made_for(request: HttpRequest, reference: str) -> bool:
     """Whether the session keeps a login made on someone's behalf (no query): a login that
     went straight back to them never was (`login.views.finish`)."""

@@ -107,8 +107,8 @@ def finish(request: HttpRequest, success: services.Success) -> HttpResponse:
     response: HttpResponse | None = None
     if on_behalf is not None and on_behalf.way_back:
         # Straight back to whoever asked, in this request, unless a page of theirs comes
-        # first: the way back ends the session the login was made in, so the login is never
-        # kept in it (logging in and out again cost the request about 5 % of its CPU).
+        # first: the way back ends the login made for them, so it is never kept in the
+        # session (logging in and out again cost the request about 5 % of its CPU).
         response = ways_back.take(request, on_behalf.way_back, logged_in)
     if response is None:
         session.log_in(request, logged_in)

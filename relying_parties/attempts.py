@@ -127,16 +127,20 @@ def lapse(request: HttpRequest, attempt: Attempt) -> None:
         save(request, attempt)
 
 
-def end(request: HttpRequest, reference: str) -> None:
-    """The party has its answer, and the attempt ends, with the login made for it: every party
-    login is a fresh one, so it would serve nothing further, and it would leave MitID.dk's
-    self-service open in a browser where the citizen only meant to log in to a bank (a shared
-    computer; the browser's Back from the bank). A login kept in the session for a page first
-    (consent, a level too low) ends with the session. One that went straight back was never
-    kept (`login.views.finish`), and the session goes on as it was before the party asked: a
-    login to the portal's own pages made before, in another tab, stays logged in."""
-    if login_session.holds_login_made_for(request, reference):
+def end(request: HttpRequest, reference: str, made: login_session.LoggedIn | None = None) -> None:
+    """The party has its answer, and the attempt ends, with the login `made` for it: every
+    party login is a fresh one, so it would serve nothing further, and it would leave
+    MitID.dk's self-service open in a browser where the citizen only meant to log in to a bank
+    (a shared computer; the browser's Back from the bank). A login kept in the session for a
+    page first (consent, a level too low) ends with the session, and so does a session with
+    anyone else's login, or none. One that went straight back was never kept
+    (`login.views.finish`): a login to the portal's own pages that the same citizen made before,
+    in another tab, stays. Without `made` (the citizen went back without logging in) only the
+    attempt and the login in progress end."""
+    if login_session.holds_login_made_for(request, reference) or (
+        made is not None and not login_session.holds_own_login_of(request, made.identity)
+    ):
         login_session.log_out(request)  # the session, the attempt with it
     else:
-        login_session.forget_behalf(request)
+        login_session.end_login_in_progress(request)
         drop(request, reference)

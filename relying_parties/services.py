@@ -367,10 +367,11 @@ def redeem_with_tokens(party_login: PartyLogin, *, id_token: Any, access_token: 
             transaction.set_rollback(True, using=alias)
             return False
     params = [
-        _prepared("redeemed_at", timezone.now(), connection),
         party_login.pk,
         *_insert_values(id_token, connection),
         *_insert_values(access_token, connection, but=_LINK_FIELD),
+        _prepared("redeemed_at", timezone.now(), connection),
+        party_login.pk,
     ]
     with connection.cursor() as cursor:
         cursor.execute(_tokens_statement(alias), params)
@@ -394,12 +395,14 @@ _LINK_FIELD = "id_token"
 
 
 def _inserted_fields(model: Any, but: str = "") -> list[Field[Any, Any]]:
-    """The columns a new row of `model` is written with, as its INSERT writes them: all but
-    its key (drawn by the statement) and `but` (taken from another of the statement's rows)."""
+    """The columns a new row of `model` is written with, as the ORM's INSERT writes them (its
+    own table's, not generated): all but its key (the table's own) and `but` (taken from
+    another of the statement's rows). Not through the ORM, its rows send no `post_save`; no
+    receiver listens for the tokens' (a test keeps it so)."""
     return [
         field
-        for field in model._meta.concrete_fields
-        if not field.primary_key and field.name != but
+        for field in model._meta.local_concrete_fields
+        if not field.primary_key and not field.generated and field.name != but
     ]
 
 
@@ -415,13 +418,15 @@ def _insert_values(instance: Any, connection: Any, but: str = "") -> list[Any]:
 
 @cache
 def _tokens_statement(alias: str) -> str:
-    """One statement for PostgreSQL that marks the login swapped, if it was not, with the keys
-    of the two tokens it then inserts (drawn from their tables' sequences): a login swapped
-    meanwhile is not updated, and then nothing is inserted (the INSERTs read the UPDATE's
-    rows). Django's foreign keys are checked at the commit, so the rows may name each other
-    before they are written. Its parameters: the time, the login's key, the ID token's values,
-    and the access token's but its ID token (`_insert_values`); it returns the access token's
-    key and the ID token's."""
+    """One statement for PostgreSQL: the login is locked if its code was not swapped, the ID
+    token is inserted for it, the access token for that, and the login marked swapped with
+    both; a login swapped meanwhile is found by none of them (the lock waits for the other
+    request, and then reads the row it left), so nothing is written. Django's foreign keys are
+    checked at the commit, the statement's end. The tokens' keys are their tables' own, as the
+    ORM's INSERT leaves them (an explicit `nextval()` would need a grant on the sequences that
+    the ORM's INSERT does not). Its parameters: the login's key, the ID token's values, the
+    access token's but its ID token (`_insert_values`), the time, and the login's key again; it
+    returns the access token's key and the ID token's."""
     quote = connections[alias].ops.quote_name
     id_tokens, access_tokens = get_id_token_model(), get_access_token_model()
 
@@ -429,34 +434,33 @@ def _tokens_statement(alias: str) -> str:
         field = model._meta.pk if name == "pk" else model._meta.get_field(name)
         return str(quote(field.column))
 
-    def key_from_sequence(model: Any) -> str:
-        table, key = quote(model._meta.db_table), model._meta.pk.column
-        return f"nextval(pg_get_serial_sequence('{table}', '{key}'))"
-
-    def insert(model: Any, taken: dict[str, str], but: str = "") -> str:
-        """An INSERT of `model`'s row: the columns `taken` names (its key first) from the
-        UPDATE's row, by the names that returns them as; the others from parameters."""
+    def insert(model: Any, source: str, taken: dict[str, str], but: str = "") -> str:
+        """An INSERT of `model`'s row for each row of `source`: the columns `taken` names from
+        that row's, the others from parameters; it returns the row's key as `id`."""
         fields = _inserted_fields(model, but)
         columns = ", ".join([*taken, *(quote(str(field.column)) for field in fields)])
         values = ", ".join([*taken.values(), *["%s"] * len(fields)])
         table = quote(model._meta.db_table)
-        return f"INSERT INTO {table} ({columns}) SELECT {values} FROM redeemed"  # noqa: S608
+        return (  # Not an injection (ruff's S608): the models' names, quoted; values parameters.
+            f"INSERT INTO {table} ({columns}) SELECT {values} FROM {source} "  # noqa: S608
+            f"RETURNING {column(model)} AS id"
+        )
 
-    login = quote(str(PartyLogin._meta.db_table))
+    login, login_key = quote(str(PartyLogin._meta.db_table)), column(PartyLogin)
     redeemed_at, access_token, id_token = (
         column(PartyLogin, name) for name in ("redeemed_at", "access_token", "id_token")
     )
-    access_key, linked = column(access_tokens), column(access_tokens, _LINK_FIELD)
-    # Not an injection (ruff's S608): the names are the models', quoted; the values parameters.
+    linked = column(access_tokens, _LINK_FIELD)
     return (
-        f"WITH redeemed AS (UPDATE {login} SET {redeemed_at} = %s, "  # noqa: S608
-        f"{id_token} = {key_from_sequence(id_tokens)}, "
-        f"{access_token} = {key_from_sequence(access_tokens)} "
-        f"WHERE {column(PartyLogin)} = %s AND {redeemed_at} IS NULL "
-        f"RETURNING {id_token} AS id_token, {access_token} AS access_token), "
-        f"written_id_token AS ({insert(id_tokens, {column(id_tokens): 'id_token'})}) "
-        f"{insert(access_tokens, {access_key: 'access_token', linked: 'id_token'}, _LINK_FIELD)} "
-        f"RETURNING {access_key}, {linked}"
+        f"WITH unswapped AS (SELECT {login_key} FROM {login} "  # noqa: S608
+        f"WHERE {login_key} = %s AND {redeemed_at} IS NULL FOR UPDATE), "
+        f"written_id_token AS ({insert(id_tokens, 'unswapped', {})}), "
+        f"written_access_token AS ("
+        f"{insert(access_tokens, 'written_id_token', {linked: 'written_id_token.id'}, _LINK_FIELD)}"
+        f") UPDATE {login} SET {redeemed_at} = %s, {access_token} = written_access_token.id, "
+        f"{id_token} = (SELECT id FROM written_id_token) FROM written_access_token "
+        f"WHERE {login}.{login_key} = %s "
+        f"RETURNING written_access_token.id, {login}.{id_token}"
     )
 
 

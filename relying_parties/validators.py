@@ -224,9 +224,9 @@ class MitIDValidator(OAuth2Validator):
     def invalidate_authorization_code(
         self, client_id: str, code: str, request: Any, *args: Any, **kwargs: Any
     ) -> None:
-        """DOT deletes its Grant here. The party's login was marked swapped already, in the
-        transaction that saved its tokens (`_save_bearer_token`): that keeps the code from
-        being swapped again, and tells a second use from an unknown code."""
+        """DOT deletes its Grant here. The party's login was marked swapped already, as its
+        tokens were written (`_save_bearer_token`): that keeps the code from being swapped
+        again, and tells a second use from an unknown code."""
         if getattr(request, "party_login", None) is None:
             raise errors.InvalidGrantError(request=request)
 
@@ -316,9 +316,9 @@ class MitIDValidator(OAuth2Validator):
     ) -> Any:
         """DOT's row of the ID token, for a party's code not yet written: DOT writes it in a
         transaction of its own as it signs the token, and the access token in another. Here it
-        is written in the one that writes the access token and marks the code swapped
-        (`_save_bearer_token`): a transaction less, and no ID token kept for a code that
-        another request swapped meanwhile."""
+        is written with the access token as the code is marked swapped (`_save_bearer_token`:
+        one statement on PostgreSQL, one transaction elsewhere), and no ID token is kept for a
+        code that another request swapped meanwhile."""
         if getattr(request, "party_login", None) is None:
             return super()._save_id_token(jti, request, expires, *args, **kwargs)
         return IDToken(
@@ -351,10 +351,10 @@ class MitIDValidator(OAuth2Validator):
         return access_token
 
     def save_bearer_token(self, token: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
-        """DOT's transaction around `_save_bearer_token`; a code that another request swapped
-        meanwhile (the same code twice at once) revokes what that request got, once this
-        one's transaction is rolled back, as a code that comes again later does. A party's
-        tokens written in one statement need no transaction (a BEGIN and a COMMIT less)."""
+        """DOT's transaction around `_save_bearer_token`, but for a party's tokens written in
+        one statement, which needs none (a BEGIN and a COMMIT less); a code that another
+        request swapped meanwhile (the same code twice at once) revokes what that request
+        got, once nothing of this one's is written, as a code that comes again later does."""
         try:
             if getattr(request, "party_login", None) and services.tokens_in_one_statement():
                 return self._save_bearer_token(token, request, *args, **kwargs)

@@ -287,6 +287,20 @@ class AttemptOnlyCore(OAuthLibCore):
     def extract_body(self, request: HttpRequest) -> list[tuple[str, str]]:
         return []
 
+    def create_authorization_response(
+        self, request: HttpRequest, scopes: str, credentials: dict[str, Any], allow: bool
+    ) -> Any:
+        """DOT's, with oauthlib told the citizen the party's login was made by, not whoever
+        the browser's session is logged in as: a login that goes straight back to its party
+        is never kept in the session (`login.views.finish`), which holds nobody then, or the
+        portal's own login of before."""
+        citizen = credentials["mitid_login"].authenticated.identity.ensure_user()
+        session_user, request.user = request.user, citizen
+        try:
+            return super().create_authorization_response(request, scopes, credentials, allow)
+        finally:
+            request.user = session_user
+
 
 class CodeIssuer(OAuthLibMixin):
     """The code for a party whose citizen logged in, and the redirect back to it."""
@@ -324,10 +338,10 @@ class CodeIssuer(OAuthLibMixin):
         except FatalClientError as error:
             # An attempt whose address or client oauthlib refuses now (it could only have been
             # altered since it was checked): said here, never redirected to that address.
-            attempts.end(request, attempt.reference)
+            attempts.end(request, attempt.reference, authenticated)
             return refused_page(request, error)
         except OAuthToolkitError as error:
-            attempts.end(request, attempt.reference)
+            attempts.end(request, attempt.reference, authenticated)
             return login_ways_back.taken(
                 OAuth2ResponseRedirect(
                     with_issuer(request, self.error_response(error)[1]["url"]),
@@ -335,7 +349,7 @@ class CodeIssuer(OAuthLibMixin):
                 ),
                 approval=bool(attempt.details),
             )
-        attempts.end(request, attempt.reference)
+        attempts.end(request, attempt.reference, authenticated)
         return login_ways_back.taken(
             OAuth2ResponseRedirect(uri, party.application.get_allowed_schemes()),
             approval=bool(attempt.details),

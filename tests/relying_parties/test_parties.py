@@ -2,12 +2,15 @@
 
 import hashlib
 import json
+import threading
+import time
 from typing import Any
 
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, connections, transaction
+from django.db.models.signals import post_save
 from django.db.models.sql.compiler import SQLCompiler, SQLUpdateCompiler
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -297,7 +300,7 @@ def test_what_a_token_request_asks_of_the_database(
         "COMMIT",
     )
     if connection.vendor == "postgresql":
-        swapped = ('WITH redeemed AS (UPDATE "relying_parties_partylogin" SET "redeemed_at"',)
+        swapped = ('WITH unswapped AS (SELECT "id" FROM "relying_parties_partylogin"',)
     login = 'SELECT "relying_parties_partylogin"."id"'
     names = 'SELECT "cpr_registeredperson"'
     pseudonym = ("BEGIN", 'INSERT INTO "relying_parties_subject"', "COMMIT")
@@ -440,3 +443,56 @@ def test_a_codes_tokens_are_written_once_with_the_login_marked_swapped(
     first.refresh_from_db()
     assert first.redeemed_at is not None
     assert (first.access_token_id, first.id_token_id) == (access_token.pk, id_token.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one statement is PostgreSQL's")
+def test_the_same_code_swapped_twice_at_once_gets_one_pair_of_tokens(
+    party: Party, jonas_phone: AppDevice
+) -> None:
+    """Two token requests with one code at the same moment: the second's statement waits for
+    the first's lock on the login, then finds it swapped and writes nothing."""
+    code = query_of(log_in_with_app(Client(), party, jonas_phone))["code"]
+    first, second = (services.login_for_code(code) for _ in range(2))
+    assert first is not None and second is not None
+    redeemed, go_on = threading.Event(), threading.Event()
+    answers: list[bool] = []
+
+    def first_request() -> None:
+        try:
+            with transaction.atomic():  # held open, as a slow first request's would be
+                answers.append(services.redeem_with_tokens(first, **made_tokens(party, first)))
+                redeemed.set()
+                go_on.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=first_request)
+    thread.start()
+    assert redeemed.wait(10)
+    threading.Timer(0.5, go_on.set).start()
+    started = time.monotonic()
+    answers.append(services.redeem_with_tokens(second, **made_tokens(party, second)))
+    waited = time.monotonic() - started
+    thread.join(10)
+    assert answers == [True, False] and waited >= 0.4  # it waited for the first's commit
+    assert AccessToken.objects.count() == 1 and IDToken.objects.count() == 1
+
+
+def made_tokens(party: Party, login: PartyLogin) -> dict[str, Any]:
+    """An ID token and an access token for `login`, made as the token request makes them."""
+    application, user = party.registered.party.application, login.identity.account
+    access_token = AccessToken(user=user, application=application, expires=login.code_expires)
+    set_token_value(access_token, f"t-{login.pk}-{time.monotonic_ns()}")
+    return {
+        "id_token": IDToken(
+            user=user, application=application, expires=login.code_expires, scope="openid"
+        ),
+        "access_token": access_token,
+    }
+
+
+def test_nothing_listens_for_a_tokens_save() -> None:
+    """On PostgreSQL a party's tokens are written by one statement of its own, not by the ORM's
+    save (`services.redeem_with_tokens`): no `post_save` is sent for them, and none is heard."""
+    assert not post_save.has_listeners(AccessToken) and not post_save.has_listeners(IDToken)

@@ -15,6 +15,7 @@ from login import app_logins, session
 from mitid_portal.sessions import _IN_BROWSER_SALT as IN_BROWSER_SALT
 from mitid_portal.sessions import SessionStore, in_browser
 from relying_parties import attempts, services
+from relying_parties.validators import MitIDValidator
 from tests.factories import AppDeviceFactory, active_code_device
 from tests.logins import log_in_with_mitid
 from tests.plans import plans_of
@@ -72,9 +73,9 @@ def test_the_app_login_answers_with_the_redirect_to_the_party(
 def test_a_login_that_goes_straight_back_is_never_a_login_to_the_portal(
     client: Client, party: Party, cpr_party: Party, jonas_phone: AppDevice
 ) -> None:
-    """The way back ends the session the party's login was made in, so that login is not
-    kept in it first (Django's login and logout, for nothing: `login.views.finish`); one with
-    a page first (consent to the CPR number) is kept for that page, as before."""
+    """The way back ends the party's login, so that login is not kept in the session first
+    (Django's login and logout, for nothing: `login.views.finish`); one with a page first
+    (consent to the CPR number) is kept for that page, as before."""
     signed_in: list[Any] = []
 
     def heard(sender: Any, user: Any, **kwargs: Any) -> None:
@@ -113,6 +114,31 @@ def test_the_portals_own_login_stays_through_a_partys_login_that_goes_straight_b
     assert "Give your data to Skat?" in consent.content.decode()
     client.post(f"/en/relying-parties/{reference}/consent/", {"answer": "give"})
     assert client.get("/en/selfservice/").status_code == 302  # the session ended with it
+
+
+def test_anothers_self_service_ends_with_a_partys_login_that_goes_straight_back(
+    client: Client, party: Party, jonas_phone: AppDevice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Karen's self-service open in the browser, Jonas logs in to a bank there: her login ends
+    (as his own login to the portal would end it), and oauthlib is told it is Jonas's code,
+    not Karen's, though his login is never kept in the session."""
+    karen = Identity.objects.create(
+        cpr="0101801111", user_id="Karen K", user_id_key="karen k", status="active"
+    )
+    log_in_with_mitid(client, karen, active_code_device(karen))
+    assert client.get("/en/selfservice/").status_code == 200
+    told: list[Any] = []
+    save_authorization_code = MitIDValidator.save_authorization_code
+
+    def spy(validator: MitIDValidator, *args: Any, **kwargs: Any) -> None:
+        told.append(args[2].user)  # (client_id, code, request)
+        save_authorization_code(validator, *args, **kwargs)
+
+    monkeypatch.setattr(MitIDValidator, "save_authorization_code", spy)
+    approved_in_app(client, jonas_phone, party)
+    assert "code" in query_of(client.get("/en/login/app/")["Location"])
+    assert told == [jonas_phone.user]
+    assert client.get("/en/selfservice/").status_code == 302  # Karen's login is over
 
 
 def test_htmx_is_told_to_go_to_the_party(
