@@ -387,7 +387,9 @@ def start_app(
 
     def check(enrollment: PassportEnrollment) -> AppDevice:
         identity, to_prove = _claim_identity(enrollment, mobile=number, proven_by_pin=True)
-        room_for_app(identity=identity, installation=installation, signer=signer)
+        room_for_app(
+            identity=identity, installation=installation, signer=signer, replace_blocked=True
+        )
         device = new_app(
             identity,
             installation=installation,

@@ -221,12 +221,15 @@ def room_for_app(
     installation: uuid.UUID,
     signer: AppDevice | None = None,
     blocked: str = "",
+    replace_blocked: bool = False,
 ) -> None:
     """Room for a new app of `identity` on this phone (`new_app` then makes it): fewer than
     `MAX_ACTIVE_APPS` in use, the phone proven if it holds another's (`_check_installation`),
     and an earlier try of the MitID's there that never got its PIN typed deleted, for the new
     one to take its place; an app in use there is refused as `already_active`, a blocked one
-    as `blocked` if given."""
+    as `blocked` if given. With `replace_blocked` (the passport road: the chip and the face
+    prove the citizen) a blocked one is revoked, and the new one takes its place: recovery
+    on the very phone whose app was blocked, not only on another."""
     if services.active_apps(identity) >= services.MAX_ACTIVE_APPS:
         raise ActivationRefused("too_many_apps")
     _check_installation(installation, identity, signer)
@@ -236,6 +239,14 @@ def room_for_app(
         .first()
     )
     if earlier is None:
+        return
+    if earlier.status == AuthenticatorStatus.BLOCKED and replace_blocked:
+        lifecycle.revoke_device(
+            earlier,
+            reason=lifecycle.BlockReason.OTHER,
+            by=None,
+            note="replaced on the same phone by an app taken into use with the passport",
+        )
         return
     if earlier.status == AuthenticatorStatus.BLOCKED and blocked:
         raise ActivationRefused(blocked)

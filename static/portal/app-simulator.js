@@ -194,6 +194,11 @@
       return ids.filter(function (id) { return state.accounts[id].status === status; })[0];
     }).filter(Boolean)[0];
   }
+  function activeSigner() {
+    // A road that joins a MitID to this phone proves the phone with an app in use only: a
+    // blocked one's key signs nothing the portal takes (its blocked app here is replaced).
+    return Object.keys(state.accounts).filter(function (id) { return state.accounts[id].status === "active"; })[0];
+  }
   function accountFor(login) {
     return Object.keys(state.accounts).filter(function (id) { return state.accounts[id].keyId === login.key_id; })[0];
   }
@@ -562,10 +567,17 @@
       var token = onRoad().token;
       document.getElementById("app-suggestions").hidden = true;
       return call("POST", "/passport/user-id", { enrollment_token: token, user_id: form.user_id.value }).then(newKey).then(function (key) {
-        return call("POST", "/passport/app", {
+        var body = {
           enrollment_token: token, mobile: form.mobile.value.trim(), installation_id: state.installation,
           public_key: key.publicKey, device_name: phoneName
-        }, signer()).then(function (answer) { return remember(answer.user_id, key, answer); });
+        };
+        var by = activeSigner();
+        return call("POST", "/passport/app", body, by).catch(function (error) {
+          // The app that signed was blocked since this phone last heard (`call` has learnt
+          // it now): the road goes on without it, as a blocked app proves nothing.
+          if (by && error.message === "device_not_active") { return call("POST", "/passport/app", body, activeSigner()); }
+          throw error;
+        }).then(function (answer) { return remember(answer.user_id, key, answer); });
       }).then(function () {
         road = null;
         passport = null;

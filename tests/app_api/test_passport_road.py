@@ -393,6 +393,32 @@ def test_recovery_after_the_only_app_was_blocked(
     assert AppDevice.objects.filter(identity=lost.identity, status="active").count() == 1
 
 
+def test_recovery_on_the_very_phone_whose_app_was_blocked(
+    phone: NewPhone, demo_passports: Passports, django_capture_on_commit_callbacks
+) -> None:
+    """Support blocked Jonas's app; he has the phone (found again), and takes the passport road
+    on it: the new app takes the blocked one's place there, which is revoked. The road was a
+    dead end at its last step (a walk of 2026-12-06): an app of his, blocked, sat there."""
+    blocked = AppDeviceFactory(
+        identity__cpr="1505831235",
+        identity__user_id="J()nas Jen5en",
+        identity__status="active",
+        installation_id=phone.installation,
+    )
+    lifecycle.block_device(blocked, reason="lost", by=None)
+    assert phone.start(cpr="1505831235").status_code == 201
+    assert phone.read(demo_passports["jonas-jensen"]) == [200, 200, 200]
+    assert phone.step("user-id", user_id="j()nas jen5en").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        assert phone.app().status_code == 201
+    with django_capture_on_commit_callbacks(execute=True):
+        assert phone.confirm("J()nas Jen5en").json()["status"] == "active"
+    blocked.refresh_from_db()
+    assert blocked.status == "revoked"
+    new = AppDevice.objects.get(installation_id=phone.installation, status="active")
+    assert new.identity_id == blocked.identity_id and new.pk != blocked.pk
+
+
 def test_a_mitid_made_since_a_road_looked_is_joined_only_with_its_user_id(
     app_api: AppApi, demo_passports: Passports, django_capture_on_commit_callbacks: Any
 ) -> None:

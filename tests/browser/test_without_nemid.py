@@ -27,6 +27,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from activation.models import AppCopy, DeskEnrollment
 from audit.models import AuditEntry
+from authenticators import lifecycle
 from authenticators.models import AppDevice, AppLogin, CodeDevice, HardwareToken, Identity
 from authenticators.stock import fill_stock
 from messaging.models import OutboxMessage
@@ -363,6 +364,62 @@ def test_sofie_gets_mitid_with_her_passport_in_the_page_simulator_and_logs_in_by
     assert AppDevice.objects.get(identity=identity).status == "active"
     screenshot(phone, "app-simulator-passport-done-en-phone")
 
+    scan_login(browser, server, phone, "Sofie H", "135790", tmp_path / "qr.png")
+    assert AppLogin.objects.filter(status="completed", identity=identity).exists()
+
+
+def passport_road_in_simulator(
+    phone: Page, cpr: str, passport: str, user_id: str, mobile: str = "20 30 40 50"
+) -> None:
+    """The passport road in the page simulator, each step as it should go, to the PIN's SMS."""
+    phone.get_by_role("button", name="With your passport").click()
+    start = screen(phone, "passport-start")
+    start.get_by_label("CPR number or P-code").fill(cpr)
+    start.get_by_label("I have read and understood the terms").check()
+    start.get_by_role("button", name="Next").click()
+    mrz = screen(phone, "passport-mrz")
+    mrz.get_by_label("The passport in your hand (demo)").select_option(passport)
+    mrz.get_by_role("button", name="Next").click()
+    screen(phone, "passport-chip").get_by_role("button", name="Read the chip").click()
+    screen(phone, "passport-face").get_by_role("button", name="Use the picture").click()
+    choose = screen(phone, "passport-user-id")
+    choose.get_by_label(re.compile("user-ID")).fill(user_id)
+    choose.get_by_label("Mobile number").fill(mobile)
+    choose.get_by_role("button", name="Next").click()
+    expect(phone.get_by_text("A temporary PIN is on its way to you by SMS.")).to_be_visible()
+
+
+def activate_in_simulator(phone: Page, mobile: str = "+4520304050", pin: str = "135790") -> None:
+    confirm = screen(phone, "confirm")
+    confirm.get_by_label("Temporary PIN from the SMS").fill(last_code(mobile))
+    confirm.get_by_label("Your own 6-digit PIN").fill(pin)
+    confirm.get_by_label("Type the PIN again").fill(pin)
+    confirm.get_by_label("Allow notifications from the MitID app").check()
+    confirm.get_by_role("button", name="Activate").click()
+    expect(phone.get_by_text("The MitID app is active for this user-ID.")).to_be_visible()
+
+
+def test_a_blocked_app_is_replaced_by_the_passport_road_on_the_same_phone(
+    browser: Browser, server: str, demo_passports: dict[str, dict[str, str]], tmp_path: Path
+) -> None:
+    """Support blocked Sofie's app; the phone that holds it takes the passport road again,
+    and her new app takes its place there. The phone signed that road's last step with the
+    blocked app's key, which the portal refuses, and an app of hers sat there: a dead end at
+    the last step (a walk of 2026-12-06)."""
+    phone = simulator(browser, server)
+    passport_road_in_simulator(phone, "080404-4128", "sofie-holm", "Sofie H")
+    activate_in_simulator(phone)
+    identity = Identity.objects.get(cpr="0804044128")
+    first = AppDevice.objects.get(identity=identity)
+    lifecycle.block_device(first, reason="lost", by=None)  # by MitID support
+
+    phone.reload()
+    passport_road_in_simulator(phone, "080404-4128", "sofie-holm", "sofie h", "20 30 40 51")
+    activate_in_simulator(phone, "+4520304051")
+    expect(phone.locator("#app-accounts")).to_contain_text("Sofie H – Active")
+    first.refresh_from_db()
+    assert first.status == "revoked"
+    assert AppDevice.objects.get(identity=identity, status="active").pk != first.pk
     scan_login(browser, server, phone, "Sofie H", "135790", tmp_path / "qr.png")
     assert AppLogin.objects.filter(status="completed", identity=identity).exists()
 
