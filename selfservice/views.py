@@ -402,6 +402,9 @@ class BlockDeviceView(SelfServicePage, ErrorsAfterRedirectMixin, DraftFormMixin,
             device=self.device,
             blockable=self.device.can_be_blocked,
             others=others,
+            # Named, so that nobody confirms with the one being blocked (a walk did, and came
+            # back to this page with nothing said).
+            other_labels=", ".join(other.label for other in others),
             methods=self.methods(others),
             is_session_device=self.device.persistent_id == mitid(self.request).device,
             **kwargs,

@@ -255,10 +255,12 @@ def test_a_post_without_csrf_is_refused_and_nothing_changes(
 def test_with_another_device_the_block_page_asks_to_confirm_with_it(
     logged_in: Callable[..., Client], karen: Identity, kodeviser: CodeDevice
 ) -> None:
-    AppDeviceFactory(identity=karen)
+    app = AppDeviceFactory(identity=karen, name="Phone 3")
     client = logged_in(karen, kodeviser)
     page = client.get(block_url(kodeviser)).content.decode()
     assert "Confirm with your MitID app" in page
+    # Which one (a walk confirmed with the very app it blocked, and came back to this page).
+    assert f"not with the one you are blocking: {app.label}." in page
     # Sent without a device to confirm with (the page had none when it was shown): the page
     # again after a redirect, the reason kept, so Back never meets "Confirm Form Resubmission".
     response = client.post(block_url(kodeviser), {"reason": "lost"})
