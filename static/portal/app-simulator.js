@@ -287,7 +287,7 @@
   }
   // Before a screen is shown: what it needs from the state.
   var prepare = {
-    "passport-start": function () { road = null; },
+    "passport-start": function () { forgetRoad(); },
     "copy-show": function () {
       copy = null;
       var select = document.getElementById("app-copy-source");
@@ -301,7 +301,7 @@
   };
   function go(name) {
     say("");
-    if (name === "home") { home(); return; }
+    if (name === "home") { forgetRoad(); home(); return; }
     // Back to the copy this phone showed, while it is open.
     if (name === "copy-show" && state.copy) { run("copy-resume"); return; }
     if (prepare[name]) { prepare[name](); }
@@ -366,6 +366,38 @@
   function onRoad() {
     if (!road) { throw new Error("enrollment_not_found"); }
     return road;
+  }
+  // The road under way is kept with the phone's keys, as a copy is: a reload, or the page in
+  // another language, comes back to its step with the passport and what was typed (a walk of
+  // 2026-12-06 lost a whole road by switching language at its last step).
+  function keepRoad(screen, more) {
+    road = Object.assign({}, road, { screen: screen }, more || {});
+    state.road = Object.assign({}, road, { passport: passport });
+    return save();
+  }
+  function forgetRoad() {
+    road = null;
+    if (!state.road) { return Promise.resolve(); }
+    delete state.road;
+    return save();
+  }
+  function resumeRoad() {
+    var kept = state.road;
+    road = { token: kept.token, screen: kept.screen, documentNumber: kept.documentNumber, hasMitid: kept.hasMitid, typed: kept.typed };
+    hold(kept.passport || null);
+    field("document_number", kept.documentNumber);
+    ownUserId(Boolean(kept.hasMitid));
+    var form = root.querySelector("form[data-action='passport-user-id']");
+    form.user_id.value = (kept.typed && kept.typed.user_id) || "";
+    form.mobile.value = (kept.typed && kept.typed.mobile) || "";
+    show(kept.screen);
+  }
+  function ownUserId(hasMitid) {
+    document.getElementById("app-has-mitid").hidden = !hasMitid;
+    // Their own user-ID, not a new one by the rules, for someone who has MitID already.
+    var label = root.querySelector("label[for='app-new-user-id']");
+    label.textContent = label.dataset[hasMitid ? "own" : "new"];
+    document.getElementById("app-new-user-id-hint").hidden = hasMitid;
   }
 
   // The copy this phone shows: its QR code until it expires.
@@ -525,6 +557,8 @@
       if (/^p/i.test(person)) { body.p_code = person.toUpperCase(); } else { body.cpr = person; }
       return call("POST", "/passport/enrollments", body).then(function (answer) {
         road = { token: answer.enrollment_token };
+        return keepRoad("passport-mrz");
+      }).then(function () {
         say("");
         show("passport-mrz");
       });
@@ -534,6 +568,8 @@
       if (!passport) { return Promise.reject(new Error("no-passport")); }
       return call("POST", "/passport/mrz", { enrollment_token: token, mrz: form.mrz.value }).then(function (answer) {
         field("document_number", answer.document_number);
+        return keepRoad("passport-chip", { documentNumber: answer.document_number });
+      }).then(function () {
         say("");
         show("passport-chip");
       });
@@ -542,7 +578,7 @@
       var token = onRoad().token;
       return call("POST", "/passport/chip", {
         enrollment_token: token, dg1: passport.dg1, dg2: passport.dg2, sod: passport.sod
-      }).then(function () { say(""); show("passport-face"); });
+      }).then(function () { return keepRoad("passport-face"); }).then(function () { say(""); show("passport-face"); });
     },
     "passport-face": function (form) {
       var token = onRoad().token;
@@ -551,11 +587,9 @@
         return call("POST", "/passport/face", { enrollment_token: token, picture: face });
       }).then(function (answer) {
         form.reset();
-        document.getElementById("app-has-mitid").hidden = !answer.has_mitid;
-        // Their own user-ID, not a new one by the rules, for someone who has MitID already.
-        var label = root.querySelector("label[for='app-new-user-id']");
-        label.textContent = label.dataset[answer.has_mitid ? "own" : "new"];
-        document.getElementById("app-new-user-id-hint").hidden = answer.has_mitid;
+        ownUserId(answer.has_mitid);
+        return keepRoad("passport-user-id", { hasMitid: answer.has_mitid });
+      }).then(function () {
         say("");
         show("passport-user-id");
       }, function (error) {
@@ -579,8 +613,9 @@
           throw error;
         }).then(function (answer) { return remember(answer.user_id, key, answer); });
       }).then(function () {
-        road = null;
         passport = null;
+        return forgetRoad();
+      }).then(function () {
         root.querySelectorAll("form[data-action^='passport-']").forEach(function (done) { done.reset(); });
         say(texts["pin-sent"]);
         show("confirm");
@@ -761,6 +796,12 @@
     if (target.dataset.go) { go(target.dataset.go); }
     if (target.dataset.action) { run(target.dataset.action, target); }
   });
+  root.addEventListener("input", function (event) {
+    var form = event.target.form;
+    if (!road || !form || form.dataset.action !== "passport-user-id") { return; }
+    road.typed = { user_id: form.user_id.value, mobile: form.mobile.value };
+    keepRoad(road.screen);
+  });
   root.addEventListener("change", function (event) {
     if (event.target.id === "app-passport") { choosePassport(event.target.value); }
     if (event.target.id === "app-passport-file") { openPassport(event.target.files[0]); }
@@ -838,6 +879,7 @@
   load().then(function () {
     if (openedFromPage()) { return; }
     if (state.copy) { run("copy-resume"); return; }
+    if (state.road) { resumeRoad(); return; }
     home(true);
   });
 })();

@@ -369,9 +369,10 @@ def test_sofie_gets_mitid_with_her_passport_in_the_page_simulator_and_logs_in_by
 
 
 def passport_road_in_simulator(
-    phone: Page, cpr: str, passport: str, user_id: str, mobile: str = "20 30 40 50"
+    phone: Page, cpr: str, passport: str, user_id: str, mobile: str = "20 30 40 50", send: bool = True
 ) -> None:
-    """The passport road in the page simulator, each step as it should go, to the PIN's SMS."""
+    """The passport road in the page simulator, each step as it should go, to the PIN's SMS
+    (or to the user-ID and number typed, not yet sent)."""
     phone.get_by_role("button", name="With your passport").click()
     start = screen(phone, "passport-start")
     start.get_by_label("CPR number or P-code").fill(cpr)
@@ -385,8 +386,9 @@ def passport_road_in_simulator(
     choose = screen(phone, "passport-user-id")
     choose.get_by_label(re.compile("user-ID")).fill(user_id)
     choose.get_by_label("Mobile number").fill(mobile)
-    choose.get_by_role("button", name="Next").click()
-    expect(phone.get_by_text("A temporary PIN is on its way to you by SMS.")).to_be_visible()
+    if send:
+        choose.get_by_role("button", name="Next").click()
+        expect(phone.get_by_text("A temporary PIN is on its way to you by SMS.")).to_be_visible()
 
 
 def activate_in_simulator(phone: Page, mobile: str = "+4520304050", pin: str = "135790") -> None:
@@ -422,6 +424,31 @@ def test_a_blocked_app_is_replaced_by_the_passport_road_on_the_same_phone(
     assert AppDevice.objects.get(identity=identity, status="active").pk != first.pk
     scan_login(browser, server, phone, "Sofie H", "135790", tmp_path / "qr.png")
     assert AppLogin.objects.filter(status="completed", identity=identity).exists()
+
+
+def test_the_passport_road_comes_back_after_another_language_or_a_reload(
+    browser: Browser, server: str, demo_passports: dict[str, dict[str, str]]
+) -> None:
+    """At the road's last step, with the user-ID and number typed, Sofie switches to Danish,
+    then reloads: the road is where she left it, with what she typed; she goes on. The
+    simulator kept the road in memory only: both threw it away without a word (a walk)."""
+    phone = simulator(browser, server)
+    passport_road_in_simulator(phone, "080404-4128", "sofie-holm", "Sofie H", send=False)
+    phone.get_by_role("button", name="Dansk").click()
+    choose = screen(phone, "passport-user-id")
+    expect(choose).to_be_visible()
+    expect(phone.locator("html")).to_have_attribute("lang", "da")
+    expect(choose.locator("#app-new-user-id")).to_have_value("Sofie H")
+    expect(choose.locator("#app-mobile")).to_have_value("20 30 40 50")
+    phone.reload()
+    expect(choose).to_be_visible()
+    expect(choose.locator("#app-new-user-id")).to_have_value("Sofie H")
+    choose.locator("button[type=submit]").click()
+    expect(screen(phone, "confirm")).to_be_visible()
+    assert AppDevice.objects.filter(identity__cpr="0804044128", status="pending").exists()
+    # Done: a reload now shows the PIN's screen's phone, not the road again.
+    phone.reload()
+    expect(choose).to_be_hidden()
 
 
 def test_a_forged_passport_is_refused_in_the_page_simulator_in_danish(
