@@ -165,3 +165,16 @@ def test_staff_block_jonass_app_and_unblock_it_after_an_id_check(
         "birgit"
     )
     screenshot(page, "staff-audit-log-en")
+    # The list fits the screen beside the navigation and the filters, in every language.
+    fits = "() => { const r = document.querySelector('.results'); return [r.scrollWidth, r.clientWidth]; }"
+    for language in ("", "Kalaallisut", "Dansk"):  # this page's English first
+        if language:
+            page.locator(".staff-languages").get_by_role("button", name=language).click()
+        page.goto(f"{server}/admin/authenticators/appdevice/")
+        screenshot(page, f"staff-apps-{language or 'English'}")
+        wide, room = page.evaluate(fits)
+        assert wide <= room, (language, "apps", wide, room)
+        page.goto(f"{server}/admin/audit/auditentry/")
+        wide, room = page.evaluate(fits)
+        assert wide <= room, (language, "audit log", wide, room)
+        screenshot(page, f"staff-audit-log-{language or 'English'}")
