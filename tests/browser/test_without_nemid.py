@@ -369,7 +369,12 @@ def test_sofie_gets_mitid_with_her_passport_in_the_page_simulator_and_logs_in_by
 
 
 def passport_road_in_simulator(
-    phone: Page, cpr: str, passport: str, user_id: str, mobile: str = "20 30 40 50", send: bool = True
+    phone: Page,
+    cpr: str,
+    passport: str,
+    user_id: str,
+    mobile: str = "20 30 40 50",
+    send: bool = True,
 ) -> None:
     """The passport road in the page simulator, each step as it should go, to the PIN's SMS
     (or to the user-ID and number typed, not yet sent)."""
