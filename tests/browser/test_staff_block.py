@@ -166,7 +166,8 @@ def test_staff_block_jonass_app_and_unblock_it_after_an_id_check(
     )
     screenshot(page, "staff-audit-log-en")
     # The list fits the screen beside the navigation and the filters, in every language.
-    fits = "() => { const r = document.querySelector('.results'); return [r.scrollWidth, r.clientWidth]; }"
+    results = "document.querySelector('.results')"
+    fits = f"() => [{results}.scrollWidth, {results}.clientWidth]"
     for language in ("", "Kalaallisut", "Dansk"):  # this page's English first
         if language:
             page.locator(".staff-languages").get_by_role("button", name=language).click()
