@@ -187,17 +187,17 @@
     if (code === "user_id_taken" && details.suggestions) { suggest(details.suggestions); }
     say(text, "error", error.fromApi ? code : "");
   }
+  function withStatus(status) {
+    return Object.keys(state.accounts).filter(function (id) { return state.accounts[id].status === status; })[0];
+  }
   function signer() {
     // An active user-ID first; else a blocked one, which is tried: the block may be lifted.
-    var ids = Object.keys(state.accounts);
-    return ["active", "blocked"].map(function (status) {
-      return ids.filter(function (id) { return state.accounts[id].status === status; })[0];
-    }).filter(Boolean)[0];
+    return withStatus("active") || withStatus("blocked");
   }
   function activeSigner() {
     // A road that joins a MitID to this phone proves the phone with an app in use only: a
     // blocked one's key signs nothing the portal takes (its blocked app here is replaced).
-    return Object.keys(state.accounts).filter(function (id) { return state.accounts[id].status === "active"; })[0];
+    return withStatus("active");
   }
   function accountFor(login) {
     return Object.keys(state.accounts).filter(function (id) { return state.accounts[id].keyId === login.key_id; })[0];
